@@ -1,0 +1,160 @@
+//! The OCDS merge rules, applied to the typed release.
+//!
+//! From `release-schema.json`: a later release's value replaces an earlier one; `null` removes
+//! it; objects merge field by field; arrays of objects that all have an `id` merge element by
+//! element on `id`; any other array (strings, or objects without ids) is replaced whole;
+//! `ocid`, `id`, `date` and `tag` are omitted and set by the compiler. Releases are applied in
+//! `date` order.
+
+use super::lenient::Field;
+use super::model::Release;
+
+/// Merges a newer value into an older one, by the OCDS merge rules.
+pub trait Merge {
+    /// Applies `newer` on top of `self`.
+    fn merge(&mut self, newer: Self);
+}
+
+/// An element of an array that merges by `id`.
+pub trait Identified {
+    /// The element's `id`, if it has one.
+    fn identifier(&self) -> Option<&str>;
+}
+
+/// Values that a newer release replaces whole.
+macro_rules! replaced_whole {
+    ($($type:ty),*) => {
+        $(impl Merge for $type {
+            fn merge(&mut self, newer: Self) {
+                *self = newer;
+            }
+        })*
+    };
+}
+
+replaced_whole!(String, f64, i64, Vec<String>);
+
+impl<T: Merge + Default> Merge for Field<T> {
+    fn merge(&mut self, newer: Self) {
+        match newer {
+            Field::Absent => {}
+            Field::Null => *self = Field::Absent,
+            Field::Set(value) => match self {
+                Field::Set(old) => old.merge(value),
+                _ => {
+                    // Merging into an empty value, not copying, so that duplicate ids inside
+                    // the value collapse as they would on any later merge.
+                    let mut fresh = T::default();
+                    fresh.merge(value);
+                    *self = Field::Set(fresh);
+                }
+            },
+        }
+    }
+}
+
+impl<T: Merge + Identified> Merge for Vec<T> {
+    fn merge(&mut self, newer: Self) {
+        let all_identified = |list: &[T]| list.iter().all(|item| item.identifier().is_some());
+        if !all_identified(self) || !all_identified(&newer) {
+            *self = newer;
+            return;
+        }
+        for item in newer {
+            let position = self
+                .iter()
+                .position(|old| old.identifier() == item.identifier());
+            match position {
+                Some(index) => self[index].merge(item),
+                None => self.push(item),
+            }
+        }
+    }
+}
+
+/// Collapses the elements of each array that share an `id`, as merging a release into an empty
+/// one does: a publisher's duplicate ids within one release end up as one element.
+pub fn compile_single(release: Release) -> Release {
+    let mut compiled = Release {
+        ocid: release.ocid.clone(),
+        id: release.id.clone(),
+        date: release.date.clone(),
+        tag: Field::Set(vec!["compiled".to_owned()]),
+        ..Release::default()
+    };
+    compiled.merge(release);
+    compiled
+}
+
+/// Merges the releases of one contracting process into a compiled release.
+///
+/// `releases` must be non-empty and in input order; they are applied in `date` order (a stable
+/// sort, so releases with the same or no date keep their input order; undated releases first).
+pub fn compile(mut releases: Vec<Release>) -> Release {
+    releases.sort_by(|a, b| a.date.str().cmp(&b.date.str()));
+    let mut compiled = Release::default();
+    for release in releases {
+        compiled.ocid = release.ocid.clone();
+        if release.date.is_set() {
+            compiled.date = release.date.clone();
+        }
+        compiled.id = release.id.clone();
+        compiled.merge(release);
+    }
+    compiled.tag = Field::Set(vec!["compiled".to_owned()]);
+    compiled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(json: &str) -> Release {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn later_releases_win_and_null_removes() {
+        let compiled = compile(vec![
+            release(r#"{"ocid":"a","date":"2020-02-01","tender":{"title":"new","status":null}}"#),
+            release(
+                r#"{"ocid":"a","date":"2020-01-01","tender":{"title":"old","status":"active","id":"t1"}}"#,
+            ),
+        ]);
+        let tender = compiled.tender.get().unwrap();
+        assert_eq!(tender.title.str(), Some("new"));
+        assert_eq!(tender.status, Field::Absent);
+        assert_eq!(tender.id.str(), Some("t1"));
+        assert_eq!(compiled.date.str(), Some("2020-02-01"));
+    }
+
+    #[test]
+    fn arrays_merge_by_id_and_otherwise_replace() {
+        let compiled = compile(vec![
+            release(
+                r#"{"ocid":"a","date":"1","awards":[{"id":1,"status":"pending"},{"id":"2"}],"parties":[{"name":"x","roles":["buyer","payer"]}]}"#,
+            ),
+            release(
+                r#"{"ocid":"a","date":"2","awards":[{"id":"1","status":"active"},{"id":"3"}],"parties":[{"name":"y","roles":["supplier"]}]}"#,
+            ),
+        ]);
+        let awards = compiled.awards.items();
+        let ids: Vec<_> = awards.iter().map(|a| a.id.str().unwrap()).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+        assert_eq!(awards[0].status.str(), Some("active"));
+        // Parties without ids: the newer array replaces the older one.
+        assert_eq!(compiled.parties.items().len(), 1);
+        assert_eq!(compiled.parties.items()[0].name.str(), Some("y"));
+    }
+
+    #[test]
+    fn duplicate_ids_within_one_release_collapse() {
+        let compiled = compile_single(release(
+            r#"{"ocid":"a","awards":[{"id":"1","status":"pending"},{"id":"1","date":"2020-01-01"}]}"#,
+        ));
+        let awards = compiled.awards.items();
+        assert_eq!(awards.len(), 1);
+        assert_eq!(awards[0].status.str(), Some("pending"));
+        assert_eq!(awards[0].date.str(), Some("2020-01-01"));
+    }
+}

@@ -1,0 +1,527 @@
+//! The OCDS release, reduced to the fields the frames read.
+//!
+//! Parsing straight into these structs (instead of a generic JSON tree) keeps memory to what
+//! the indicators need and lets serde skip everything else at scanning speed. Every field is
+//! lenient (see [`super::lenient`]) and records whether it was absent, `null` or set, which the
+//! merge rules need.
+
+use serde::Deserialize;
+
+use super::lenient::{self, Field};
+use super::merge::{Identified, Merge};
+
+/// Implements [`Merge`] for a struct by merging each named field.
+macro_rules! merge_fields {
+    ($type:ty { $($field:ident),* $(,)? }) => {
+        impl Merge for $type {
+            fn merge(&mut self, newer: Self) {
+                $(self.$field.merge(newer.$field);)*
+            }
+        }
+    };
+}
+
+/// Implements [`Identified`] for a struct whose `id` field identifies it in arrays.
+macro_rules! identified_by_id {
+    ($($type:ty),*) => {
+        $(impl Identified for $type {
+            fn identifier(&self) -> Option<&str> {
+                self.id.str()
+            }
+        })*
+    };
+}
+
+/// A release (or a compiled release): one contracting process's data at one point in time.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Release {
+    /// The contracting process's identifier.
+    #[serde(deserialize_with = "lenient::text")]
+    pub ocid: Field<String>,
+    /// The release's identifier.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// The release's date.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date: Field<String>,
+    /// The release's tags (`tender`, `award`, `compiled`, ...).
+    #[serde(deserialize_with = "lenient::codes")]
+    pub tag: Field<Vec<String>>,
+    /// The buyer.
+    #[serde(deserialize_with = "lenient::object")]
+    pub buyer: Field<OrganizationReference>,
+    /// The organizations involved.
+    #[serde(deserialize_with = "lenient::list")]
+    pub parties: Field<Vec<Party>>,
+    /// Planning information.
+    #[serde(deserialize_with = "lenient::object")]
+    pub planning: Field<Planning>,
+    /// The tender.
+    #[serde(deserialize_with = "lenient::object")]
+    pub tender: Field<Tender>,
+    /// The bids (OCDS bid extension).
+    #[serde(deserialize_with = "deserialize_bids")]
+    pub bids: Field<Bids>,
+    /// The awards.
+    #[serde(deserialize_with = "lenient::list")]
+    pub awards: Field<Vec<Award>>,
+    /// The contracts.
+    #[serde(deserialize_with = "lenient::list")]
+    pub contracts: Field<Vec<Contract>>,
+}
+
+// `ocid`, `id`, `date` and `tag` are omitted when merged; the merge sets them itself.
+merge_fields!(Release {
+    buyer,
+    parties,
+    planning,
+    tender,
+    bids,
+    awards,
+    contracts
+});
+
+/// A reference to an organization (buyer, procuring entity, tenderer, supplier).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OrganizationReference {
+    /// The organization's id in the `parties` section.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// The organization's name.
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Field<String>,
+    /// The organization's identifier (OCDS 1.0 references carry only this).
+    #[serde(deserialize_with = "lenient::object")]
+    pub identifier: Field<Identifier>,
+}
+
+merge_fields!(OrganizationReference {
+    id,
+    name,
+    identifier
+});
+
+/// An organization identifier from a registry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Identifier {
+    /// The register (e.g. `UA-EDR`).
+    #[serde(deserialize_with = "lenient::text")]
+    pub scheme: Field<String>,
+    /// The identifier within the register.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// The registered legal name.
+    #[serde(deserialize_with = "lenient::text")]
+    pub legal_name: Field<String>,
+}
+
+merge_fields!(Identifier {
+    scheme,
+    id,
+    legal_name
+});
+
+/// An organization in the `parties` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Party {
+    /// The id other sections reference.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// The name.
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Field<String>,
+    /// The roles (`buyer`, `procuringEntity`, `tenderer`, `supplier`, ...).
+    #[serde(deserialize_with = "lenient::codes")]
+    pub roles: Field<Vec<String>>,
+    /// The primary identifier.
+    #[serde(deserialize_with = "lenient::object")]
+    pub identifier: Field<Identifier>,
+}
+
+merge_fields!(Party {
+    id,
+    name,
+    roles,
+    identifier
+});
+
+/// A monetary value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Amount {
+    /// The amount.
+    #[serde(deserialize_with = "lenient::number")]
+    pub amount: Field<f64>,
+    /// The ISO 4217 currency code.
+    #[serde(deserialize_with = "lenient::text")]
+    pub currency: Field<String>,
+}
+
+merge_fields!(Amount { amount, currency });
+
+/// A period of time.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Period {
+    /// The start date.
+    #[serde(deserialize_with = "lenient::text")]
+    pub start_date: Field<String>,
+    /// The end date.
+    #[serde(deserialize_with = "lenient::text")]
+    pub end_date: Field<String>,
+    /// The latest possible end date.
+    #[serde(deserialize_with = "lenient::text")]
+    pub max_extent_date: Field<String>,
+    /// The length in days.
+    #[serde(deserialize_with = "lenient::integer")]
+    pub duration_in_days: Field<i64>,
+}
+
+merge_fields!(Period {
+    start_date,
+    end_date,
+    max_extent_date,
+    duration_in_days
+});
+
+/// Planning information.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Planning {
+    /// The budget.
+    #[serde(deserialize_with = "lenient::object")]
+    pub budget: Field<Budget>,
+}
+
+merge_fields!(Planning { budget });
+
+/// A budget.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Budget {
+    /// The budgeted amount.
+    #[serde(deserialize_with = "lenient::object")]
+    pub amount: Field<Amount>,
+}
+
+merge_fields!(Budget { amount });
+
+/// The tender: the call for bids and its terms.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Tender {
+    /// The tender's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// The title.
+    #[serde(deserialize_with = "lenient::text")]
+    pub title: Field<String>,
+    /// The status (`planned`, `active`, `cancelled`, `unsuccessful`, `complete`, ...).
+    #[serde(deserialize_with = "lenient::text")]
+    pub status: Field<String>,
+    /// The procuring entity.
+    #[serde(deserialize_with = "lenient::object")]
+    pub procuring_entity: Field<OrganizationReference>,
+    /// The estimated value.
+    #[serde(deserialize_with = "lenient::object")]
+    pub value: Field<Amount>,
+    /// `open`, `selective`, `limited` or `direct`.
+    #[serde(deserialize_with = "lenient::text")]
+    pub procurement_method: Field<String>,
+    /// The method's local name.
+    #[serde(deserialize_with = "lenient::text")]
+    pub procurement_method_details: Field<String>,
+    /// `goods`, `works` or `services`.
+    #[serde(deserialize_with = "lenient::text")]
+    pub main_procurement_category: Field<String>,
+    /// The award criteria.
+    #[serde(deserialize_with = "lenient::text")]
+    pub award_criteria: Field<String>,
+    /// The period for submitting bids.
+    #[serde(deserialize_with = "lenient::object")]
+    pub tender_period: Field<Period>,
+    /// The number of tenderers.
+    #[serde(deserialize_with = "lenient::integer")]
+    pub number_of_tenderers: Field<i64>,
+    /// The tenderers.
+    #[serde(deserialize_with = "lenient::list")]
+    pub tenderers: Field<Vec<OrganizationReference>>,
+    /// The items to procure.
+    #[serde(deserialize_with = "lenient::list")]
+    pub items: Field<Vec<Item>>,
+    /// The amendments.
+    #[serde(deserialize_with = "lenient::list")]
+    pub amendments: Field<Vec<Amendment>>,
+    /// An amendment, as OCDS 1.0 published it (upgraded into `amendments`).
+    #[serde(deserialize_with = "lenient::object")]
+    pub amendment: Field<Amendment>,
+}
+
+merge_fields!(Tender {
+    id,
+    title,
+    status,
+    procuring_entity,
+    value,
+    procurement_method,
+    procurement_method_details,
+    main_procurement_category,
+    award_criteria,
+    tender_period,
+    number_of_tenderers,
+    tenderers,
+    items,
+    amendments,
+    amendment,
+});
+
+/// An item to procure.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Item {
+    /// The item's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// Its classification (e.g. a CPV or UNSPSC code).
+    #[serde(deserialize_with = "lenient::object")]
+    pub classification: Field<Classification>,
+}
+
+merge_fields!(Item { id, classification });
+
+/// A classification code.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Classification {
+    /// The scheme (`CPV`, `UNSPSC`, ...).
+    #[serde(deserialize_with = "lenient::text")]
+    pub scheme: Field<String>,
+    /// The code.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+}
+
+merge_fields!(Classification { scheme, id });
+
+/// An amendment.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Amendment {
+    /// The amendment's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// The date.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date: Field<String>,
+    /// Why the amendment was made.
+    #[serde(deserialize_with = "lenient::text")]
+    pub rationale: Field<String>,
+    /// What changed.
+    #[serde(deserialize_with = "lenient::text")]
+    pub description: Field<String>,
+}
+
+merge_fields!(Amendment {
+    id,
+    date,
+    rationale,
+    description
+});
+
+/// The bids section (OCDS bid extension).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Bids {
+    /// The bids.
+    #[serde(deserialize_with = "lenient::list")]
+    pub details: Field<Vec<Bid>>,
+}
+
+merge_fields!(Bids { details });
+
+/// `bids` as the extension defines it, or a bare array of bids as some publishers write it.
+fn deserialize_bids<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Field<Bids>, D::Error> {
+    lenient::object_or_list(deserializer, |details| Bids {
+        details: Field::Set(details),
+    })
+}
+
+/// A bid.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Bid {
+    /// The bid's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// When it was received.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date: Field<String>,
+    /// `invited`, `pending`, `valid`, `disqualified` or `withdrawn`.
+    #[serde(deserialize_with = "lenient::text")]
+    pub status: Field<String>,
+    /// The bid's price.
+    #[serde(deserialize_with = "lenient::object")]
+    pub value: Field<Amount>,
+    /// Who submitted it.
+    #[serde(deserialize_with = "lenient::list")]
+    pub tenderers: Field<Vec<OrganizationReference>>,
+}
+
+merge_fields!(Bid {
+    id,
+    date,
+    status,
+    value,
+    tenderers
+});
+
+/// An award.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Award {
+    /// The award's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// The title.
+    #[serde(deserialize_with = "lenient::text")]
+    pub title: Field<String>,
+    /// `pending`, `active`, `cancelled` or `unsuccessful`.
+    #[serde(deserialize_with = "lenient::text")]
+    pub status: Field<String>,
+    /// The date of the award decision.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date: Field<String>,
+    /// The awarded value.
+    #[serde(deserialize_with = "lenient::object")]
+    pub value: Field<Amount>,
+    /// The suppliers.
+    #[serde(deserialize_with = "lenient::list")]
+    pub suppliers: Field<Vec<OrganizationReference>>,
+    /// The items awarded.
+    #[serde(deserialize_with = "lenient::list")]
+    pub items: Field<Vec<Item>>,
+    /// The amendments.
+    #[serde(deserialize_with = "lenient::list")]
+    pub amendments: Field<Vec<Amendment>>,
+    /// An amendment, as OCDS 1.0 published it (upgraded into `amendments`).
+    #[serde(deserialize_with = "lenient::object")]
+    pub amendment: Field<Amendment>,
+}
+
+merge_fields!(Award {
+    id,
+    title,
+    status,
+    date,
+    value,
+    suppliers,
+    items,
+    amendments,
+    amendment
+});
+
+/// A contract.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Contract {
+    /// The contract's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// The award it implements.
+    #[serde(rename = "awardID", deserialize_with = "lenient::text")]
+    pub award_id: Field<String>,
+    /// The title.
+    #[serde(deserialize_with = "lenient::text")]
+    pub title: Field<String>,
+    /// `pending`, `active`, `cancelled` or `terminated`.
+    #[serde(deserialize_with = "lenient::text")]
+    pub status: Field<String>,
+    /// When it was signed.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date_signed: Field<String>,
+    /// Its duration.
+    #[serde(deserialize_with = "lenient::object")]
+    pub period: Field<Period>,
+    /// Its value.
+    #[serde(deserialize_with = "lenient::object")]
+    pub value: Field<Amount>,
+    /// The items contracted.
+    #[serde(deserialize_with = "lenient::list")]
+    pub items: Field<Vec<Item>>,
+    /// The amendments.
+    #[serde(deserialize_with = "lenient::list")]
+    pub amendments: Field<Vec<Amendment>>,
+    /// An amendment, as OCDS 1.0 published it (upgraded into `amendments`).
+    #[serde(deserialize_with = "lenient::object")]
+    pub amendment: Field<Amendment>,
+    /// Implementation: payments and other transactions.
+    #[serde(deserialize_with = "lenient::object")]
+    pub implementation: Field<Implementation>,
+}
+
+merge_fields!(Contract {
+    id,
+    award_id,
+    title,
+    status,
+    date_signed,
+    period,
+    value,
+    items,
+    amendments,
+    amendment,
+    implementation,
+});
+
+/// A contract's implementation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Implementation {
+    /// Payments and other transactions.
+    #[serde(deserialize_with = "lenient::list")]
+    pub transactions: Field<Vec<Transaction>>,
+}
+
+merge_fields!(Implementation { transactions });
+
+/// A payment or other transaction.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Transaction {
+    /// The transaction's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<String>,
+    /// Its date.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date: Field<String>,
+    /// Its value.
+    #[serde(deserialize_with = "lenient::object")]
+    pub value: Field<Amount>,
+    /// Its value, as OCDS 1.0 named it (upgraded into `value`).
+    #[serde(deserialize_with = "lenient::object")]
+    pub amount: Field<Amount>,
+}
+
+merge_fields!(Transaction {
+    id,
+    date,
+    value,
+    amount
+});
+
+identified_by_id!(
+    Party,
+    OrganizationReference,
+    Item,
+    Amendment,
+    Bid,
+    Award,
+    Contract,
+    Transaction
+);
