@@ -1,3 +1,7 @@
 //! redflags: corruption-risk red flags and risk scores for OCDS procurement data.
 
+pub mod config;
+pub mod frames;
+pub mod indicators;
 pub mod ingest;
+pub mod score;

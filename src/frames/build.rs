@@ -1,0 +1,310 @@
+//! Extracting table rows from compiled releases.
+
+use std::collections::{HashMap, HashSet};
+
+use super::dates::parse_timestamp;
+use super::tables::{AwardRows, BidRows, ContractRows, ItemRows, PartyRows, ProcessRows};
+use crate::ingest::lenient::Field;
+use crate::ingest::model::{Amount, Item, OrganizationReference, Release};
+
+/// The rows of every table, filled one compiled release at a time.
+#[derive(Debug, Default)]
+pub struct Rows {
+    /// Contracting processes.
+    pub processes: ProcessRows,
+    /// Parties.
+    pub parties: PartyRows,
+    /// Bids × tenderers.
+    pub bids: BidRows,
+    /// Awards × suppliers.
+    pub awards: AwardRows,
+    /// Contracts.
+    pub contracts: ContractRows,
+    /// Classified items.
+    pub items: ItemRows,
+}
+
+fn text(field: &Field<String>) -> Option<String> {
+    field.get().cloned()
+}
+
+fn timestamp(field: &Field<String>) -> Option<i64> {
+    field.str().and_then(parse_timestamp)
+}
+
+fn amount(value: &Field<Amount>) -> (Option<f64>, Option<String>) {
+    value.get().map_or((None, None), |value| {
+        (value.amount.get().copied(), text(&value.currency))
+    })
+}
+
+/// Organization names by id, from the `parties` section, for references that give no name.
+struct Names<'a>(HashMap<&'a str, &'a str>);
+
+impl<'a> Names<'a> {
+    fn new(release: &'a Release) -> Self {
+        Names(
+            release
+                .parties
+                .items()
+                .iter()
+                .filter_map(|party| Some((party.id.str()?, party.name.str()?)))
+                .collect(),
+        )
+    }
+
+    /// The reference's id and name (its own name, else the party's).
+    fn resolve(&self, reference: &OrganizationReference) -> (Option<String>, Option<String>) {
+        let id = reference.id.str();
+        let name = reference
+            .name
+            .str()
+            .or_else(|| id.and_then(|id| self.0.get(id).copied()));
+        (id.map(str::to_owned), name.map(str::to_owned))
+    }
+
+    fn resolve_field(
+        &self,
+        field: &Field<OrganizationReference>,
+    ) -> (Option<String>, Option<String>) {
+        field
+            .get()
+            .map_or((None, None), |reference| self.resolve(reference))
+    }
+}
+
+impl Rows {
+    /// Adds one compiled release's rows.
+    pub fn push(&mut self, release: &Release) {
+        let Some(ocid) = release.ocid.str() else {
+            return;
+        };
+        let names = Names::new(release);
+        self.push_process(ocid, release, &names);
+        self.push_parties(ocid, release);
+        self.push_bids(ocid, release, &names);
+        self.push_awards(ocid, release, &names);
+        self.push_contracts(ocid, release);
+    }
+
+    fn push_process(&mut self, ocid: &str, release: &Release, names: &Names) {
+        let rows = &mut self.processes;
+        let tender = release.tender.get();
+        let tender_text = |pick: fn(&crate::ingest::model::Tender) -> &Field<String>| {
+            tender.and_then(|tender| text(pick(tender)))
+        };
+        rows.ocid.push(ocid.to_owned());
+        rows.date.push(timestamp(&release.date));
+        rows.title.push(tender_text(|t| &t.title));
+        let (buyer_id, buyer_name) = names.resolve_field(&release.buyer);
+        rows.buyer_id.push(buyer_id);
+        rows.buyer_name.push(buyer_name);
+        let (entity_id, entity_name) = tender.map_or((None, None), |tender| {
+            names.resolve_field(&tender.procuring_entity)
+        });
+        rows.procuring_entity_id.push(entity_id);
+        rows.procuring_entity_name.push(entity_name);
+        rows.tender_id.push(tender_text(|t| &t.id));
+        rows.tender_status.push(tender_text(|t| &t.status));
+        rows.procurement_method
+            .push(tender_text(|t| &t.procurement_method));
+        rows.procurement_method_details
+            .push(tender_text(|t| &t.procurement_method_details));
+        rows.main_procurement_category
+            .push(tender_text(|t| &t.main_procurement_category));
+        rows.award_criteria.push(tender_text(|t| &t.award_criteria));
+        let (tender_amount, tender_currency) = tender.map_or((None, None), |t| amount(&t.value));
+        rows.tender_amount.push(tender_amount);
+        rows.tender_currency.push(tender_currency);
+        let period = tender.and_then(|tender| tender.tender_period.get());
+        rows.tender_start
+            .push(period.and_then(|period| timestamp(&period.start_date)));
+        rows.tender_end
+            .push(period.and_then(|period| timestamp(&period.end_date)));
+        rows.has_tender_period.push(period.is_some());
+        rows.number_of_tenderers
+            .push(tender.and_then(|tender| tender.number_of_tenderers.get().copied()));
+        rows.tenderers_listed.push(tender.and_then(|tender| {
+            let listed = tender.tenderers.get()?;
+            let ids: HashSet<&str> = listed.iter().filter_map(|r| r.id.str()).collect();
+            Some(ids.len() as u32)
+        }));
+        rows.tender_amendments
+            .push(tender.map_or(0, |tender| tender.amendments.items().len() as u32));
+        let budget = release
+            .planning
+            .get()
+            .and_then(|planning| planning.budget.get())
+            .map(|budget| &budget.amount);
+        let (budget_amount, budget_currency) = budget.map_or((None, None), amount);
+        rows.budget_amount.push(budget_amount);
+        rows.budget_currency.push(budget_currency);
+        if let Some(tender) = tender {
+            self.items
+                .push_all(ocid, "tender", None, None, tender.items.items());
+        }
+    }
+
+    fn push_parties(&mut self, ocid: &str, release: &Release) {
+        let rows = &mut self.parties;
+        for party in release.parties.items() {
+            rows.ocid.push(ocid.to_owned());
+            rows.party_id.push(text(&party.id));
+            rows.name.push(text(&party.name));
+            rows.roles.push(party.roles.items().to_vec());
+            let identifier = party.identifier.get();
+            rows.identifier_scheme
+                .push(identifier.and_then(|i| text(&i.scheme)));
+            rows.identifier_id
+                .push(identifier.and_then(|i| text(&i.id)));
+        }
+    }
+
+    fn push_bids(&mut self, ocid: &str, release: &Release, names: &Names) {
+        let rows = &mut self.bids;
+        let Some(bids) = release.bids.get() else {
+            return;
+        };
+        for (index, bid) in bids.details.items().iter().enumerate() {
+            let (bid_amount, bid_currency) = amount(&bid.value);
+            let tenderers: Vec<_> = if bid.tenderers.items().is_empty() {
+                vec![(None, None)]
+            } else {
+                bid.tenderers
+                    .items()
+                    .iter()
+                    .map(|r| names.resolve(r))
+                    .collect()
+            };
+            for (tenderer_id, tenderer_name) in tenderers {
+                rows.ocid.push(ocid.to_owned());
+                rows.bid_index.push(index as u32);
+                rows.bid_id.push(text(&bid.id));
+                rows.tenderer_id.push(tenderer_id);
+                rows.tenderer_name.push(tenderer_name);
+                rows.status.push(text(&bid.status));
+                rows.amount.push(bid_amount);
+                rows.currency.push(bid_currency.clone());
+                rows.date.push(timestamp(&bid.date));
+            }
+        }
+    }
+
+    fn push_awards(&mut self, ocid: &str, release: &Release, names: &Names) {
+        for (index, award) in release.awards.items().iter().enumerate() {
+            let rows = &mut self.awards;
+            let (award_amount, award_currency) = amount(&award.value);
+            let suppliers: Vec<_> = award
+                .suppliers
+                .items()
+                .iter()
+                .map(|r| names.resolve(r))
+                .collect();
+            let suppliers_count = suppliers.iter().filter(|(id, _)| id.is_some()).count() as u32;
+            let suppliers = if suppliers.is_empty() {
+                vec![(None, None)]
+            } else {
+                suppliers
+            };
+            for (supplier_id, supplier_name) in suppliers {
+                rows.ocid.push(ocid.to_owned());
+                rows.award_index.push(index as u32);
+                rows.award_id.push(text(&award.id));
+                rows.status.push(text(&award.status));
+                rows.date.push(timestamp(&award.date));
+                rows.amount.push(award_amount);
+                rows.currency.push(award_currency.clone());
+                rows.supplier_id.push(supplier_id);
+                rows.supplier_name.push(supplier_name);
+                rows.suppliers_count.push(suppliers_count);
+            }
+            let award_id = text(&award.id);
+            self.items.push_all(
+                ocid,
+                "award",
+                Some(index as u32),
+                award_id,
+                award.items.items(),
+            );
+        }
+    }
+
+    fn push_contracts(&mut self, ocid: &str, release: &Release) {
+        for (index, contract) in release.contracts.items().iter().enumerate() {
+            let rows = &mut self.contracts;
+            let (contract_amount, contract_currency) = amount(&contract.value);
+            rows.ocid.push(ocid.to_owned());
+            rows.contract_index.push(index as u32);
+            rows.contract_id.push(text(&contract.id));
+            rows.award_id.push(text(&contract.award_id));
+            rows.status.push(text(&contract.status));
+            rows.date_signed.push(timestamp(&contract.date_signed));
+            let period = contract.period.get();
+            rows.period_start
+                .push(period.and_then(|p| timestamp(&p.start_date)));
+            rows.period_end
+                .push(period.and_then(|p| timestamp(&p.end_date)));
+            rows.amount.push(contract_amount);
+            rows.currency.push(contract_currency.clone());
+            rows.amendments
+                .push(contract.amendments.items().len() as u32);
+            let transactions = contract
+                .implementation
+                .get()
+                .map_or(&[][..], |implementation| {
+                    implementation.transactions.items()
+                });
+            let (mut sum, mut counted, mut skipped) = (0.0, 0u32, 0u32);
+            for transaction in transactions {
+                let (value, currency) = amount(&transaction.value);
+                // A missing currency on either side is taken to be the contract's.
+                let same_currency = match (&currency, &contract_currency) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                };
+                match value {
+                    Some(value) if same_currency => {
+                        sum += value;
+                        counted += 1;
+                    }
+                    _ => skipped += 1,
+                }
+            }
+            rows.transactions_amount.push((counted > 0).then_some(sum));
+            rows.transactions_count.push(counted);
+            rows.transactions_skipped.push(skipped);
+            let contract_id = text(&contract.id);
+            self.items.push_all(
+                ocid,
+                "contract",
+                Some(index as u32),
+                contract_id,
+                contract.items.items(),
+            );
+        }
+    }
+}
+
+impl ItemRows {
+    fn push_all(
+        &mut self,
+        ocid: &str,
+        section: &str,
+        parent_index: Option<u32>,
+        parent_id: Option<String>,
+        items: &[Item],
+    ) {
+        for item in items {
+            let Some(classification) = item.classification.get() else {
+                continue;
+            };
+            self.ocid.push(ocid.to_owned());
+            self.section.push(section.to_owned());
+            self.parent_index.push(parent_index);
+            self.parent_id.push(parent_id.clone());
+            self.item_id.push(text(&item.id));
+            self.scheme.push(text(&classification.scheme));
+            self.classification_id.push(text(&classification.id));
+        }
+    }
+}

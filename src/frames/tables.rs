@@ -1,0 +1,180 @@
+//! The tables' columns. Each field is one column; the doc comment says what it holds.
+
+use polars::prelude::*;
+
+use super::columns::{Timestamps, table};
+
+table!(
+    /// One row per contracting process.
+    ProcessRows {
+        /// The contracting process's identifier.
+        ocid: Vec<String>,
+        /// The (latest) release date.
+        date: Timestamps,
+        /// `tender.title`.
+        title: Vec<Option<String>>,
+        /// `buyer.id`.
+        buyer_id: Vec<Option<String>>,
+        /// The buyer's name (from `buyer.name`, else its entry in `parties`).
+        buyer_name: Vec<Option<String>>,
+        /// `tender.procuringEntity.id`.
+        procuring_entity_id: Vec<Option<String>>,
+        /// The procuring entity's name.
+        procuring_entity_name: Vec<Option<String>>,
+        /// `tender.id`.
+        tender_id: Vec<Option<String>>,
+        /// `tender.status`.
+        tender_status: Vec<Option<String>>,
+        /// `tender.procurementMethod`.
+        procurement_method: Vec<Option<String>>,
+        /// `tender.procurementMethodDetails`.
+        procurement_method_details: Vec<Option<String>>,
+        /// `tender.mainProcurementCategory`.
+        main_procurement_category: Vec<Option<String>>,
+        /// `tender.awardCriteria`.
+        award_criteria: Vec<Option<String>>,
+        /// `tender.value.amount`.
+        tender_amount: Vec<Option<f64>>,
+        /// `tender.value.currency`.
+        tender_currency: Vec<Option<String>>,
+        /// `tender.tenderPeriod.startDate`.
+        tender_start: Timestamps,
+        /// `tender.tenderPeriod.endDate`.
+        tender_end: Timestamps,
+        /// `tender.numberOfTenderers`.
+        number_of_tenderers: Vec<Option<i64>>,
+        /// The number of distinct organization ids in `tender.tenderers` (null when absent).
+        tenderers_listed: Vec<Option<u32>>,
+        /// Whether `tender.tenderPeriod` is present at all.
+        has_tender_period: Vec<bool>,
+        /// `tender.amendments` (with OCDS 1.0's `amendment`): how many.
+        tender_amendments: Vec<u32>,
+        /// `planning.budget.amount.amount`.
+        budget_amount: Vec<Option<f64>>,
+        /// `planning.budget.amount.currency`.
+        budget_currency: Vec<Option<String>>,
+    }
+);
+
+table!(
+    /// One row per party.
+    PartyRows {
+        /// The contracting process.
+        ocid: Vec<String>,
+        /// `parties[].id`.
+        party_id: Vec<Option<String>>,
+        /// `parties[].name`.
+        name: Vec<Option<String>>,
+        /// `parties[].roles`.
+        roles: Vec<Vec<String>>,
+        /// `parties[].identifier.scheme`.
+        identifier_scheme: Vec<Option<String>>,
+        /// `parties[].identifier.id`.
+        identifier_id: Vec<Option<String>>,
+    }
+);
+
+table!(
+    /// One row per bid and tenderer (a bid without tenderers has one row, tenderer null).
+    BidRows {
+        /// The contracting process.
+        ocid: Vec<String>,
+        /// The bid's position in `bids.details`.
+        bid_index: Vec<u32>,
+        /// `bids.details[].id`.
+        bid_id: Vec<Option<String>>,
+        /// The tenderer's organization id.
+        tenderer_id: Vec<Option<String>>,
+        /// The tenderer's name.
+        tenderer_name: Vec<Option<String>>,
+        /// `bids.details[].status`.
+        status: Vec<Option<String>>,
+        /// `bids.details[].value.amount`.
+        amount: Vec<Option<f64>>,
+        /// `bids.details[].value.currency`.
+        currency: Vec<Option<String>>,
+        /// `bids.details[].date`.
+        date: Timestamps,
+    }
+);
+
+table!(
+    /// One row per award and supplier (an award without suppliers has one row, supplier null).
+    /// The amount is the award's, repeated for each of its suppliers.
+    AwardRows {
+        /// The contracting process.
+        ocid: Vec<String>,
+        /// The award's position in `awards`.
+        award_index: Vec<u32>,
+        /// `awards[].id`.
+        award_id: Vec<Option<String>>,
+        /// `awards[].status`.
+        status: Vec<Option<String>>,
+        /// `awards[].date`.
+        date: Timestamps,
+        /// `awards[].value.amount`.
+        amount: Vec<Option<f64>>,
+        /// `awards[].value.currency`.
+        currency: Vec<Option<String>>,
+        /// The supplier's organization id.
+        supplier_id: Vec<Option<String>>,
+        /// The supplier's name.
+        supplier_name: Vec<Option<String>>,
+        /// How many suppliers (with an id) the award has.
+        suppliers_count: Vec<u32>,
+    }
+);
+
+table!(
+    /// One row per contract.
+    ContractRows {
+        /// The contracting process.
+        ocid: Vec<String>,
+        /// The contract's position in `contracts`.
+        contract_index: Vec<u32>,
+        /// `contracts[].id`.
+        contract_id: Vec<Option<String>>,
+        /// `contracts[].awardID`.
+        award_id: Vec<Option<String>>,
+        /// `contracts[].status`.
+        status: Vec<Option<String>>,
+        /// `contracts[].dateSigned`.
+        date_signed: Timestamps,
+        /// `contracts[].period.startDate`.
+        period_start: Timestamps,
+        /// `contracts[].period.endDate`.
+        period_end: Timestamps,
+        /// `contracts[].value.amount`.
+        amount: Vec<Option<f64>>,
+        /// `contracts[].value.currency`.
+        currency: Vec<Option<String>>,
+        /// How many amendments the contract has.
+        amendments: Vec<u32>,
+        /// The sum of the transactions in the contract's currency (null when there are none).
+        transactions_amount: Vec<Option<f64>>,
+        /// How many transactions were summed.
+        transactions_count: Vec<u32>,
+        /// How many transactions were left out of the sum (no amount, or another currency).
+        transactions_skipped: Vec<u32>,
+    }
+);
+
+table!(
+    /// One row per classified item of the tender, an award or a contract.
+    ItemRows {
+        /// The contracting process.
+        ocid: Vec<String>,
+        /// `tender`, `award` or `contract`.
+        section: Vec<String>,
+        /// The award's or contract's position (null for the tender).
+        parent_index: Vec<Option<u32>>,
+        /// The award's or contract's id.
+        parent_id: Vec<Option<String>>,
+        /// `items[].id`.
+        item_id: Vec<Option<String>>,
+        /// `items[].classification.scheme`.
+        scheme: Vec<Option<String>>,
+        /// `items[].classification.id`.
+        classification_id: Vec<Option<String>>,
+    }
+);

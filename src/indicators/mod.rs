@@ -1,0 +1,182 @@
+//! The indicator registry.
+//!
+//! Every indicator is one file in this folder, implementing [`Definition`], plus one page in
+//! the top-level `indicators/` catalogue. [`REGISTRY`] lists them all; nothing else in the
+//! crate names a particular indicator: scoring, outputs, `indicators` and `explain` all go
+//! through the registry.
+
+use polars::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::frames::Frames;
+
+/// The phase of the procurement cycle an indicator looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Planning and budgeting.
+    Planning,
+    /// The call for tenders and the bids.
+    Tender,
+    /// The award decision.
+    Award,
+    /// The contract.
+    Contract,
+    /// Implementation: amendments and payments.
+    Implementation,
+}
+
+impl Phase {
+    /// The phase's name as written in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Planning => "planning",
+            Phase::Tender => "tender",
+            Phase::Award => "award",
+            Phase::Contract => "contract",
+            Phase::Implementation => "implementation",
+        }
+    }
+}
+
+/// What an indicator says about each contracting process, and about organizations.
+///
+/// `processes` has one row per *assessable* process (a process missing from it was not
+/// assessable, which is not the same as not flagged), with the columns
+/// [`OCID`], [`FLAGGED`] (bool), [`VALUE`] (f64, the measured quantity, may be null) and
+/// [`EVIDENCE`] (str, a sentence a person can read; set at least on flagged rows).
+///
+/// `organizations` has one row per flagged organization, with the columns [`ROLE`]
+/// (`buyer`, `procuring_entity`, `supplier` or `tenderer`), [`ORGANIZATION_ID`], [`VALUE`] and
+/// [`EVIDENCE`].
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Per assessable contracting process.
+    pub processes: DataFrame,
+    /// Per flagged organization.
+    pub organizations: DataFrame,
+}
+
+/// Column: the contracting process.
+pub const OCID: &str = "ocid";
+/// Column: whether the flag is raised.
+pub const FLAGGED: &str = "flagged";
+/// Column: the measured quantity.
+pub const VALUE: &str = "value";
+/// Column: the evidence sentence.
+pub const EVIDENCE: &str = "evidence";
+/// Column: the organization's role.
+pub const ROLE: &str = "role";
+/// Column: the organization's id.
+pub const ORGANIZATION_ID: &str = "organization_id";
+
+impl Outcome {
+    /// An outcome with no organization-level results.
+    pub fn processes_only(processes: DataFrame) -> PolarsResult<Outcome> {
+        Ok(Outcome {
+            processes,
+            organizations: empty_organizations()?,
+        })
+    }
+}
+
+/// An empty organizations table with the right columns.
+pub fn empty_organizations() -> PolarsResult<DataFrame> {
+    DataFrame::new(
+        0,
+        vec![
+            Column::new_empty(ROLE.into(), &DataType::String),
+            Column::new_empty(ORGANIZATION_ID.into(), &DataType::String),
+            Column::new_empty(VALUE.into(), &DataType::Float64),
+            Column::new_empty(EVIDENCE.into(), &DataType::String),
+        ],
+    )
+}
+
+/// An indicator's description, for the registry, `indicators`, `explain` and the outputs.
+#[derive(Debug)]
+pub struct Metadata {
+    /// The slug: the indicator's name in settings and outputs (`single_bid`).
+    pub slug: &'static str,
+    /// The Open Contracting Partnership's code, where its red-flags list has one (`R018`).
+    pub code: Option<&'static str>,
+    /// A short title.
+    pub title: &'static str,
+    /// The procurement phase.
+    pub phase: Phase,
+    /// The levels it reports at (`process`, `buyer`, `procuring_entity`, `supplier`,
+    /// `tenderer`).
+    pub levels: &'static [&'static str],
+    /// The OCDS fields it reads.
+    pub fields: &'static [&'static str],
+    /// Each setting's key and a one-line description (for `init` and the catalogue).
+    pub settings: &'static [(&'static str, &'static str)],
+    /// The catalogue page (Markdown), embedded from `indicators/SLUG.md`.
+    pub page: &'static str,
+}
+
+/// An indicator, as its file defines it.
+pub trait Definition: Send + Sync {
+    /// Its settings, with their defaults; unknown keys must be rejected
+    /// (`#[serde(deny_unknown_fields)]`).
+    type Settings: Serialize + DeserializeOwned + Default;
+
+    /// Its description.
+    fn metadata(&self) -> &'static Metadata;
+
+    /// Computes the indicator over the frames.
+    fn compute(&self, frames: &Frames, settings: &Self::Settings) -> PolarsResult<Outcome>;
+}
+
+/// An indicator with its settings type erased, as the registry holds it.
+pub trait Indicator: Send + Sync {
+    /// Its description.
+    fn metadata(&self) -> &'static Metadata;
+    /// Its default settings as a TOML table.
+    fn default_settings(&self) -> toml::Table;
+    /// Checks a settings table (unknown keys, wrong types); the error names the problem.
+    fn check_settings(&self, settings: &toml::Table) -> Result<(), String>;
+    /// Computes the indicator with the given settings (absent keys take their defaults).
+    fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome>;
+}
+
+fn parse_settings<S: DeserializeOwned>(settings: &toml::Table) -> Result<S, String> {
+    S::deserialize(toml::Value::Table(settings.clone())).map_err(|error| error.to_string())
+}
+
+impl<D: Definition> Indicator for D {
+    fn metadata(&self) -> &'static Metadata {
+        Definition::metadata(self)
+    }
+
+    fn default_settings(&self) -> toml::Table {
+        match toml::Value::try_from(D::Settings::default()) {
+            Ok(toml::Value::Table(table)) => table,
+            _ => toml::Table::new(),
+        }
+    }
+
+    fn check_settings(&self, settings: &toml::Table) -> Result<(), String> {
+        parse_settings::<D::Settings>(settings).map(|_| ())
+    }
+
+    fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome> {
+        let settings = parse_settings::<D::Settings>(settings).map_err(anyhow::Error::msg)?;
+        Ok(self.compute(frames, &settings)?)
+    }
+}
+
+/// Every indicator, in catalogue order.
+pub static REGISTRY: &[&dyn Indicator] = &[];
+
+/// The indicator with this slug or OCP code (case-insensitive), if any.
+pub fn find(name: &str) -> Option<&'static dyn Indicator> {
+    REGISTRY.iter().copied().find(|indicator| {
+        let metadata = indicator.metadata();
+        metadata.slug.eq_ignore_ascii_case(name)
+            || metadata
+                .code
+                .is_some_and(|code| code.eq_ignore_ascii_case(name))
+    })
+}

@@ -1,0 +1,144 @@
+//! The whole pipeline for one run: sources → ingest → frames → indicators → score.
+
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::config::Config;
+use crate::frames::Frames;
+use crate::indicators::REGISTRY;
+use crate::ingest::{self, IngestCounts, Rejection};
+use crate::score::{self, IndicatorRun, Scored};
+
+/// Everything one scoring run produced.
+pub struct Run {
+    /// The inputs as given.
+    pub inputs: Vec<String>,
+    /// The sources read (files found in directories included).
+    pub sources: Vec<String>,
+    /// The accounting of the input.
+    pub counts: IngestCounts,
+    /// What could not be used, and why.
+    pub rejected: Vec<Rejection>,
+    /// The normalized tables.
+    pub frames: Frames,
+    /// Each enabled indicator's outcome, in registry order.
+    pub indicators: Vec<IndicatorRun>,
+    /// The scored tables.
+    pub scored: Scored,
+    /// How long the run took.
+    pub duration: Duration,
+}
+
+/// Reads the inputs and builds the frames, with the ingest accounting.
+pub fn load(inputs: &[String]) -> anyhow::Result<(ingest::Ingested, Frames)> {
+    let mut ingested = ingest::ingest(inputs)?;
+    tracing::info!(
+        processes = ingested.counts.processes,
+        rejected = ingested.rejected.len(),
+        "ingested"
+    );
+    let frames = Frames::build(&ingested.releases)?;
+    // The frames hold what the indicators need; the releases are no longer needed.
+    ingested.releases = Vec::new();
+    Ok((ingested, frames))
+}
+
+/// Runs the whole pipeline over the inputs with the given settings.
+pub fn run(inputs: &[String], config: &Config) -> anyhow::Result<Run> {
+    let started = Instant::now();
+    let (ingested, frames) = load(inputs)?;
+    let active = config.active();
+    let indicators = active
+        .par_iter()
+        .map(|active| {
+            let metadata = active.indicator.metadata();
+            let outcome = active
+                .indicator
+                .run(&frames, &active.settings)
+                .map_err(|error| error.context(format!("indicator {}", metadata.slug)))?;
+            tracing::debug!(indicator = metadata.slug, "computed");
+            Ok(IndicatorRun {
+                slug: metadata.slug,
+                code: metadata.code,
+                weight: active.weight,
+                outcome,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let scored = score::score(&frames, &indicators)?;
+    Ok(Run {
+        inputs: inputs.to_vec(),
+        sources: ingested.sources,
+        counts: ingested.counts,
+        rejected: ingested.rejected,
+        frames,
+        indicators,
+        scored,
+        duration: started.elapsed(),
+    })
+}
+
+impl Run {
+    /// The run's summary, as `summary.json` holds it. Everything but `run.duration_seconds`
+    /// depends only on the input and the settings.
+    pub fn summary(&self, config: &Config) -> serde_json::Value {
+        let scored = self
+            .scored
+            .contracts
+            .column("risk_score")
+            .map(|column| column.len() - column.null_count())
+            .unwrap_or(0);
+        let flagged = self
+            .scored
+            .contracts
+            .column("flag_count")
+            .ok()
+            .and_then(|column| {
+                column
+                    .u32()
+                    .ok()
+                    .map(|c| c.into_iter().flatten().filter(|&n| n > 0).count())
+            })
+            .unwrap_or(0);
+        let indicators: Vec<serde_json::Value> = self
+            .indicators
+            .iter()
+            .map(|run| {
+                let metadata = REGISTRY
+                    .iter()
+                    .find(|indicator| indicator.metadata().slug == run.slug)
+                    .map(|indicator| indicator.metadata());
+                json!({
+                    "indicator": run.slug,
+                    "code": run.code,
+                    "title": metadata.map(|m| m.title),
+                    "weight": run.weight,
+                    "assessable": run.assessable(),
+                    "flagged": run.flagged(),
+                    "organizations_flagged": run.outcome.organizations.height(),
+                })
+            })
+            .collect();
+        json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "inputs": self.inputs,
+            "sources": self.sources,
+            "counts": {
+                "input": &self.counts,
+                "processes": self.counts.processes,
+                "rejected": self.rejected.len(),
+                "scored": scored,
+                "not_scored": self.scored.contracts.height() - scored,
+                "with_flags": flagged,
+                "flags": self.scored.flags.height(),
+            },
+            "indicators": indicators,
+            "settings": config.effective(),
+            "run": {
+                "duration_seconds": (self.duration.as_secs_f64() * 1000.0).round() / 1000.0,
+            },
+        })
+    }
+}
