@@ -67,6 +67,18 @@ pub fn awarded() -> Expr {
         .fill_null(lit(true))
 }
 
+/// The sum of `amount` over the rows in the first currency seen (rows without a currency
+/// count as that currency): amounts in different currencies are never added together.
+fn sum_in_first_currency() -> Expr {
+    col("amount")
+        .filter(
+            col("currency")
+                .eq(col("currency").drop_nulls().first())
+                .fill_null(lit(true)),
+        )
+        .sum()
+}
+
 /// Per process: award value, award currency, first award date, suppliers.
 fn award_summary(frames: &Frames) -> LazyFrame {
     let awards = frames.awards.clone().lazy().filter(awarded());
@@ -79,14 +91,7 @@ fn award_summary(frames: &Frames) -> LazyFrame {
         .group_by_stable([col(OCID)])
         .agg([
             col("currency").drop_nulls().first().alias("award_currency"),
-            col("amount")
-                .filter(
-                    col("currency")
-                        .eq(col("currency").drop_nulls().first())
-                        .fill_null(lit(true)),
-                )
-                .sum()
-                .alias("award_amount"),
+            sum_in_first_currency().alias("award_amount"),
             col("amount").count().alias("awards_with_amount"),
             col("date").min().alias("award_date"),
         ]);
@@ -126,14 +131,7 @@ fn contract_summary(frames: &Frames) -> LazyFrame {
                 .drop_nulls()
                 .first()
                 .alias("contract_currency"),
-            col("amount")
-                .filter(
-                    col("currency")
-                        .eq(col("currency").drop_nulls().first())
-                        .fill_null(lit(true)),
-                )
-                .sum()
-                .alias("contract_amount"),
+            sum_in_first_currency().alias("contract_amount"),
             col("amount").count().alias("contracts_with_amount"),
         ])
 }

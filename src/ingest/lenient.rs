@@ -78,6 +78,39 @@ impl<T> Field<Vec<T>> {
     }
 }
 
+/// Visitor methods for the scalars that are no use where an object or array belongs.
+macro_rules! unusable_scalars {
+    () => {
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Field::Absent)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Field::Absent)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Field::Absent)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Field::Absent)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Field::Absent)
+        }
+    };
+}
+
+/// Visitor methods that read JSON `null` as an explicit null.
+macro_rules! null_is_null {
+    () => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Field::Null)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Field::Null)
+        }
+    };
+}
+
 /// Drains whatever value comes next and reports it as unusable.
 fn skip<'de, A: MapAccess<'de>, T>(mut map: A) -> Result<Field<T>, A::Error> {
     while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
@@ -124,12 +157,7 @@ impl<'de> Visitor<'de> for TextVisitor {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         Ok(Field::Set(v.to_string()))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
+    null_is_null!();
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         skip(map)
     }
@@ -179,12 +207,7 @@ impl<'de> Visitor<'de> for NumberVisitor {
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
         Ok(Field::Absent)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
+    null_is_null!();
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         skip(map)
     }
@@ -230,27 +253,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
         }
         Ok(found)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
+    null_is_null!();
+    unusable_scalars!();
 }
 
 struct ObjectSeed<T>(PhantomData<T>);
@@ -292,27 +296,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
         // An object where an array belongs is a one-element array.
         T::deserialize(MapAccessDeserializer::new(map)).map(|one| Field::Set(vec![one]))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Field::Absent)
-    }
+    null_is_null!();
+    unusable_scalars!();
 }
 
 /// An array of objects; an object alone is a one-element array; elements that are not
@@ -349,12 +334,7 @@ impl<'de> Visitor<'de> for CodesVisitor {
             .map(|code| vec![code.clone()])
             .into())
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
-    }
+    null_is_null!();
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         skip(map)
     }
@@ -386,13 +366,13 @@ pub fn codes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<Vec<Str
     deserializer.deserialize_any(CodesVisitor)
 }
 
-struct ObjectOrListVisitor<T, E, F>(F, PhantomData<(T, E)>);
+struct ObjectOrListVisitor<T, Element, F>(F, PhantomData<(T, Element)>);
 
-impl<'de, T, E, F> Visitor<'de> for ObjectOrListVisitor<T, E, F>
+impl<'de, T, Element, F> Visitor<'de> for ObjectOrListVisitor<T, Element, F>
 where
     T: Deserialize<'de>,
-    E: Deserialize<'de>,
-    F: FnOnce(Vec<E>) -> T,
+    Element: Deserialize<'de>,
+    F: FnOnce(Vec<Element>) -> T,
 {
     type Value = Field<T>;
 
@@ -403,32 +383,13 @@ where
         ObjectVisitor::<T>(PhantomData).visit_map(map)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Ok(match ListVisitor::<E>(PhantomData).visit_seq(seq)? {
+        Ok(match ListVisitor::<Element>(PhantomData).visit_seq(seq)? {
             Field::Set(list) => Field::Set((self.0)(list)),
             _ => Field::Absent,
         })
     }
-    fn visit_unit<E2: de::Error>(self) -> Result<Self::Value, E2> {
-        Ok(Field::Null)
-    }
-    fn visit_none<E2: de::Error>(self) -> Result<Self::Value, E2> {
-        Ok(Field::Null)
-    }
-    fn visit_str<E2: de::Error>(self, _: &str) -> Result<Self::Value, E2> {
-        Ok(Field::Absent)
-    }
-    fn visit_i64<E2: de::Error>(self, _: i64) -> Result<Self::Value, E2> {
-        Ok(Field::Absent)
-    }
-    fn visit_u64<E2: de::Error>(self, _: u64) -> Result<Self::Value, E2> {
-        Ok(Field::Absent)
-    }
-    fn visit_f64<E2: de::Error>(self, _: f64) -> Result<Self::Value, E2> {
-        Ok(Field::Absent)
-    }
-    fn visit_bool<E2: de::Error>(self, _: bool) -> Result<Self::Value, E2> {
-        Ok(Field::Absent)
-    }
+    null_is_null!();
+    unusable_scalars!();
 }
 
 /// An object of type `T`, or an array of `E` that `wrap` turns into one (for sections such
