@@ -99,7 +99,7 @@ impl Run {
                 column
                     .u32()
                     .ok()
-                    .map(|c| c.into_iter().flatten().filter(|&n| n > 0).count())
+                    .map(|c| c.iter().flatten().filter(|&n| n > 0).count())
             })
             .unwrap_or(0);
         let indicators: Vec<serde_json::Value> = self

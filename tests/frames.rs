@@ -1,0 +1,188 @@
+//! Frames built from compiled releases: one row per process, bid × tenderer, award ×
+//! supplier, contract and classified item, with lenient values normalized.
+
+use polars::prelude::*;
+use redflags::frames::Frames;
+use redflags::ingest::merge::{compile, compile_single};
+use redflags::ingest::model::Release;
+use redflags::ingest::upgrade::upgrade;
+
+fn release(json: &str) -> Release {
+    let mut release: Release = serde_json::from_str(json).unwrap();
+    upgrade(&mut release);
+    release
+}
+
+fn strings(frame: &DataFrame, name: &str) -> Vec<Option<String>> {
+    frame
+        .column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.map(str::to_owned))
+        .collect()
+}
+
+fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    frame.column(name).unwrap().f64().unwrap().iter().collect()
+}
+
+const THAI: &str = r#"{
+  "ocid": "ocds-th-001", "date": "2023-03-01T00:00:00+07:00",
+  "buyer": {"id": "TH-BMA", "name": "กรุงเทพมหานคร"},
+  "parties": [
+    {"id": "TH-BMA", "name": "กรุงเทพมหานคร", "roles": ["buyer", "procuringEntity"]},
+    {"id": "S1", "name": "บริษัท ก่อสร้างไทย จำกัด", "roles": ["tenderer", "supplier"]},
+    {"id": "S2", "roles": ["tenderer"]}
+  ],
+  "tender": {"id": 77, "title": "ถนน", "procurementMethod": "open",
+    "procuringEntity": {"id": "TH-BMA"},
+    "value": {"amount": "1000000.50", "currency": "THB"},
+    "tenderPeriod": {"startDate": "2023-01-01", "endDate": "2023-01-05T12:00:00Z"},
+    "numberOfTenderers": "2",
+    "items": [{"id": 1, "classification": {"scheme": "UNSPSC", "id": 72141000}}]},
+  "bids": {"details": [
+    {"id": "b1", "status": "valid", "value": {"amount": 990000, "currency": "THB"},
+     "tenderers": [{"id": "S1"}, {"id": "S2", "name": "Joint venture partner"}]},
+    {"id": "b2", "status": "disqualified", "value": {"amount": 900000, "currency": "THB"}}
+  ]},
+  "awards": [{"id": "a1", "status": "active", "date": "2023-01-20",
+     "value": {"amount": 990000, "currency": "THB"}, "suppliers": [{"id": "S1"}, {"id": "S2"}],
+     "items": {"id": "i", "classification": {"scheme": "UNSPSC", "id": "72141001"}}}],
+  "contracts": [{"id": "c1", "awardID": "a1", "value": {"amount": 990000, "currency": "THB"},
+     "amendment": {"date": "2023-06-01", "description": "more road"},
+     "implementation": {"transactions": [
+        {"id": "t1", "value": {"amount": 500000, "currency": "THB"}},
+        {"id": "t2", "value": {"amount": 100, "currency": "USD"}},
+        {"id": "t3", "amount": {"amount": 600000, "currency": "THB"}}]}}]
+}"#;
+
+#[test]
+fn every_table_holds_the_release() {
+    let frames = Frames::build(&[compile_single(release(THAI))]).unwrap();
+    let processes = &frames.processes;
+    assert_eq!(processes.height(), 1);
+    assert_eq!(
+        strings(processes, "buyer_name"),
+        [Some("กรุงเทพมหานคร".into())]
+    );
+    assert_eq!(
+        strings(processes, "procuring_entity_name"),
+        [Some("กรุงเทพมหานคร".into())]
+    );
+    assert_eq!(strings(processes, "tender_id"), [Some("77".into())]);
+    assert_eq!(floats(processes, "tender_amount"), [Some(1_000_000.5)]);
+    let tenderers = processes
+        .column("number_of_tenderers")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .get(0);
+    assert_eq!(tenderers, Some(2));
+
+    // Bid × tenderer: b1 has two tenderers, b2 none (one row with a null tenderer).
+    let bids = &frames.bids;
+    assert_eq!(bids.height(), 3);
+    assert_eq!(
+        strings(bids, "tenderer_name"),
+        [
+            Some("บริษัท ก่อสร้างไทย จำกัด".into()),
+            Some("Joint venture partner".into()),
+            None
+        ]
+    );
+    // Award × supplier, with the supplier count for value splitting.
+    let awards = &frames.awards;
+    assert_eq!(awards.height(), 2);
+    let counts: Vec<_> = awards
+        .column("suppliers_count")
+        .unwrap()
+        .u32()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(counts, [Some(2), Some(2)]);
+    // Contracts: 1.0 `amendment` upgraded; transactions summed in the contract's currency only.
+    let contracts = &frames.contracts;
+    assert_eq!(
+        contracts
+            .column("amendments")
+            .unwrap()
+            .u32()
+            .unwrap()
+            .get(0),
+        Some(1)
+    );
+    assert_eq!(
+        floats(contracts, "transactions_amount"),
+        [Some(1_100_000.0)]
+    );
+    assert_eq!(
+        contracts
+            .column("transactions_skipped")
+            .unwrap()
+            .u32()
+            .unwrap()
+            .get(0),
+        Some(1)
+    );
+    // Items from the tender and the award (an object where an array belongs counts as one).
+    assert_eq!(
+        strings(&frames.items, "classification_id"),
+        [Some("72141000".into()), Some("72141001".into())]
+    );
+    assert_eq!(
+        strings(&frames.items, "section"),
+        [Some("tender".into()), Some("award".into())]
+    );
+}
+
+#[test]
+fn dates_are_parsed_to_utc_timestamps() {
+    let frames = Frames::build(&[compile_single(release(THAI))]).unwrap();
+    let start = frames.processes.column("tender_start").unwrap();
+    assert_eq!(
+        start.dtype(),
+        &DataType::Datetime(TimeUnit::Milliseconds, None)
+    );
+    let end = frames.processes.column("tender_end").unwrap();
+    let days = (end.datetime().unwrap().physical().get(0).unwrap()
+        - start.datetime().unwrap().physical().get(0).unwrap())
+        / 86_400_000;
+    assert_eq!(days, 4);
+}
+
+#[test]
+fn releases_of_one_process_merge_into_one_row() {
+    let tender = release(
+        r#"{"ocid":"x","id":"1","date":"2020-01-01","tender":{"id":"t","status":"active","numberOfTenderers":3}}"#,
+    );
+    let award = release(
+        r#"{"ocid":"x","id":"2","date":"2020-02-01","tender":{"status":"complete"},"awards":[{"id":"a","suppliers":[{"id":"s"}]}]}"#,
+    );
+    let frames = Frames::build(&[compile(vec![award, tender])]).unwrap();
+    assert_eq!(frames.processes.height(), 1);
+    assert_eq!(
+        strings(&frames.processes, "tender_status"),
+        [Some("complete".into())]
+    );
+    let tenderers = frames
+        .processes
+        .column("number_of_tenderers")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .get(0);
+    assert_eq!(tenderers, Some(3));
+    assert_eq!(strings(&frames.awards, "supplier_id"), [Some("s".into())]);
+}
+
+#[test]
+fn no_releases_give_empty_tables_with_their_columns() {
+    let frames = Frames::build(&[]).unwrap();
+    for (name, table) in frames.tables() {
+        assert_eq!(table.height(), 0, "{name}");
+        assert!(table.width() > 3, "{name}");
+    }
+}
