@@ -1,7 +1,10 @@
 //! redflags: corruption-risk red flags and risk scores for OCDS procurement data.
 
+pub mod cli;
 pub mod config;
 pub mod frames;
 pub mod indicators;
 pub mod ingest;
+pub mod output;
+pub mod run;
 pub mod score;

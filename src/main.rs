@@ -1,1 +1,5 @@
-fn main() {}
+//! The `redflags` command.
+
+fn main() -> std::process::ExitCode {
+    redflags::cli::main()
+}

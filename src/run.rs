@@ -33,7 +33,16 @@ pub struct Run {
 
 /// Reads the inputs and builds the frames, with the ingest accounting.
 pub fn load(inputs: &[String]) -> anyhow::Result<(ingest::Ingested, Frames)> {
-    let mut ingested = ingest::ingest(inputs)?;
+    load_with(inputs, &mut |_| {}, &mut |_| {})
+}
+
+/// [`load`], reporting the ingest's progress (see [`ingest::ingest_with`]).
+pub fn load_with(
+    inputs: &[String],
+    started: &mut dyn FnMut(usize),
+    report: &mut dyn FnMut(ingest::Progress),
+) -> anyhow::Result<(ingest::Ingested, Frames)> {
+    let mut ingested = ingest::ingest_with(inputs, started, report)?;
     tracing::info!(
         processes = ingested.counts.processes,
         rejected = ingested.rejected.len(),
@@ -47,8 +56,18 @@ pub fn load(inputs: &[String]) -> anyhow::Result<(ingest::Ingested, Frames)> {
 
 /// Runs the whole pipeline over the inputs with the given settings.
 pub fn run(inputs: &[String], config: &Config) -> anyhow::Result<Run> {
+    run_with(inputs, config, &mut |_| {}, &mut |_| {})
+}
+
+/// [`run`], reporting the ingest's progress (see [`ingest::ingest_with`]).
+pub fn run_with(
+    inputs: &[String],
+    config: &Config,
+    started_reading: &mut dyn FnMut(usize),
+    report: &mut dyn FnMut(ingest::Progress),
+) -> anyhow::Result<Run> {
     let started = Instant::now();
-    let (ingested, frames) = load(inputs)?;
+    let (ingested, frames) = load_with(inputs, started_reading, report)?;
     let active = config.active();
     let indicators = active
         .par_iter()
@@ -121,12 +140,17 @@ impl Run {
                 })
             })
             .collect();
+        let mut input = serde_json::to_value(&self.counts).unwrap_or_default();
+        if let Some(input) = input.as_object_mut() {
+            // `total` = entries + units rejected whole = entries accepted + rejections.
+            input.insert("total".to_owned(), self.counts.input().into());
+        }
         json!({
             "version": env!("CARGO_PKG_VERSION"),
             "inputs": self.inputs,
             "sources": self.sources,
             "counts": {
-                "input": &self.counts,
+                "input": input,
                 "processes": self.counts.processes,
                 "rejected": self.rejected.len(),
                 "scored": scored,

@@ -11,6 +11,11 @@ use serde::de::DeserializeOwned;
 
 use crate::frames::Frames;
 
+pub mod contract_amendment;
+pub mod repeat_winner;
+pub mod short_tender_period;
+pub mod single_bid;
+
 /// The phase of the procurement cycle an indicator looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -168,7 +173,12 @@ impl<D: Definition> Indicator for D {
 }
 
 /// Every indicator, in catalogue order.
-pub static REGISTRY: &[&dyn Indicator] = &[];
+pub static REGISTRY: &[&dyn Indicator] = &[
+    &single_bid::SingleBid,
+    &short_tender_period::ShortTenderPeriod,
+    &repeat_winner::RepeatWinner,
+    &contract_amendment::ContractAmendment,
+];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.
 pub fn find(name: &str) -> Option<&'static dyn Indicator> {
@@ -179,4 +189,71 @@ pub fn find(name: &str) -> Option<&'static dyn Indicator> {
                 .code
                 .is_some_and(|code| code.eq_ignore_ascii_case(name))
     })
+}
+
+/// The per-process table of an outcome from a frame with an `ocid` column and the three
+/// expressions: one row per `ocid`, in `ocid` order, `value` as f64, and the evidence kept on
+/// flagged rows only.
+pub fn process_rows(
+    frame: LazyFrame,
+    flagged: Expr,
+    value: Expr,
+    evidence: Expr,
+) -> PolarsResult<DataFrame> {
+    frame
+        .with_column(flagged.fill_null(lit(false)).alias("__flagged"))
+        .select([
+            col(OCID),
+            col("__flagged").alias(FLAGGED),
+            value.cast(DataType::Float64).alias(VALUE),
+            when(col("__flagged"))
+                .then(evidence)
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias(EVIDENCE),
+        ])
+        .sort([OCID], SortMultipleOptions::default())
+        .collect()
+}
+
+/// Whether a code column (`procurementMethod`, a status) is one of `codes`, compared without
+/// regard to case. An empty list means any value, including none.
+pub fn code_in(column: &str, codes: &[String]) -> Expr {
+    if codes.is_empty() {
+        return lit(true);
+    }
+    let lowered: Vec<String> = codes.iter().map(|code| code.to_lowercase()).collect();
+    col(column)
+        .str()
+        .to_lowercase()
+        .is_in(lit(Series::new("".into(), lowered)).implode(false), false)
+        .fill_null(lit(false))
+}
+
+/// An amount and its currency as text (`1250000 THB`), for evidence sentences.
+pub fn money(amount: Expr, currency: Expr) -> Expr {
+    let rounded = amount.round(2, RoundMode::HalfAwayFromZero);
+    let text = when(rounded.clone().eq(rounded.clone().floor()))
+        .then(rounded.clone().cast(DataType::Int64).cast(DataType::String))
+        .otherwise(rounded.cast(DataType::String));
+    concat_str([text, currency.fill_null(lit("(no currency)"))], " ", false)
+}
+
+/// A share in 0–1 as a whole-percent text (`67%`), for evidence sentences.
+pub fn percent(share: Expr) -> Expr {
+    concat_str(
+        [
+            (share * lit(100.0))
+                .round(0, RoundMode::HalfAwayFromZero)
+                .cast(DataType::Int64)
+                .cast(DataType::String),
+            lit("%"),
+        ],
+        "",
+        false,
+    )
+}
+
+/// A timestamp column as an ISO date (`2024-03-31`), for evidence sentences.
+pub fn iso_date(timestamp: Expr) -> Expr {
+    timestamp.dt().strftime("%Y-%m-%d")
 }

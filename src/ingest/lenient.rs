@@ -84,6 +84,13 @@ macro_rules! unusable_scalars {
         fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
             Ok(Field::Absent)
         }
+        unusable_numbers!();
+    };
+}
+
+/// Visitor methods for numbers and booleans that are no use where they are found.
+macro_rules! unusable_numbers {
+    () => {
         fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
             Ok(Field::Absent)
         }
@@ -169,6 +176,36 @@ impl<'de> Visitor<'de> for TextVisitor {
 /// Text: a string (trimmed; empty means null), or a number or boolean written as text.
 pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<String>, D::Error> {
     deserializer.deserialize_any(TextVisitor)
+}
+
+struct StringVisitor;
+
+impl<'de> Visitor<'de> for StringVisitor {
+    type Value = Field<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("text")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        TextVisitor.visit_str(v)
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        TextVisitor.visit_string(v)
+    }
+    null_is_null!();
+    unusable_numbers!();
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        skip(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        skip_seq(seq)
+    }
+}
+
+/// Text that must be a JSON string (trimmed; empty means null): a number or any other shape is
+/// unusable. For identifiers such as `ocid` that the standard requires to be strings.
+pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<String>, D::Error> {
+    deserializer.deserialize_any(StringVisitor)
 }
 
 struct NumberVisitor;
@@ -436,6 +473,21 @@ mod tests {
         assert_eq!(probe(r#"{"id": null}"#).id, Field::Null);
         assert_eq!(probe(r#"{}"#).id, Field::Absent);
         assert_eq!(probe(r#"{"id": {"x": 1}}"#).id, Field::Absent);
+    }
+
+    #[test]
+    fn strings_only_where_the_standard_requires_them() {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct Strict {
+            #[serde(deserialize_with = "string")]
+            ocid: Field<String>,
+        }
+        let strict = |json: &str| serde_json::from_str::<Strict>(json).unwrap().ocid;
+        assert_eq!(strict(r#"{"ocid": " ocds-1 "}"#).str(), Some("ocds-1"));
+        assert_eq!(strict(r#"{"ocid": 12}"#), Field::Absent);
+        assert_eq!(strict(r#"{"ocid": ["a"]}"#), Field::Absent);
+        assert_eq!(strict(r#"{"ocid": ""}"#), Field::Null);
     }
 
     #[test]

@@ -1,5 +1,279 @@
-//! Ingest: read sources, detect their form, merge releases, upgrade OCDS 1.0, reject bad input.
+//! Ingest: OCDS in every published form → one compiled release per contracting process.
+//!
+//! Sources are read one after another and cut into units (lines or documents, see
+//! [`source`]); units are parsed in parallel batches straight into the typed, reduced
+//! [`model::Release`], so memory holds what the frames need and not the raw input. Every
+//! entry is accounted for: accepted, or rejected with its source, line, location and reason.
+//! The releases of each `ocid` are then merged by the OCDS merge rules ([`merge`]).
 
+pub mod document;
 pub mod lenient;
 pub mod merge;
 pub mod model;
+pub mod source;
+pub mod upgrade;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use model::Release;
+use source::{Source, Unit};
+
+/// Units are parsed in parallel batches of about this many bytes.
+const BATCH_BYTES: usize = 64 << 20;
+/// ... or of at most this many units.
+const BATCH_UNITS: usize = 8192;
+
+/// Something in the input that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rejection {
+    /// The source (file path, or `-` for standard input).
+    pub source: String,
+    /// The line in the source, when known.
+    pub line: Option<u64>,
+    /// The path inside the document (`releases[3]`), when the problem is inside one.
+    pub location: Option<String>,
+    /// The contracting process, when known.
+    pub ocid: Option<String>,
+    /// Why it could not be used.
+    pub reason: String,
+}
+
+/// The rejections as a table: source, line, location, ocid, reason.
+pub fn rejections_frame(
+    rejected: &[Rejection],
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    df!(
+        "source" => rejected.iter().map(|r| r.source.as_str()).collect::<Vec<_>>(),
+        "line" => rejected.iter().map(|r| r.line).collect::<Vec<_>>(),
+        "location" => rejected.iter().map(|r| r.location.as_deref()).collect::<Vec<_>>(),
+        "ocid" => rejected.iter().map(|r| r.ocid.as_deref()).collect::<Vec<_>>(),
+        "reason" => rejected.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>(),
+    )
+}
+
+/// The accounting of one ingest.
+///
+/// Every *unit* (a line of line-delimited JSON, or a whole document) is either rejected whole
+/// or holds *entries* (releases and records); every entry is accepted or rejected. So
+/// `units_rejected + entries_rejected` is the number of rejections, and the accepted entries
+/// merge into `processes` contracting processes (one per distinct `ocid`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IngestCounts {
+    /// Sources read (files and standard input).
+    pub sources: u64,
+    /// Units read.
+    pub units: u64,
+    /// Units rejected whole: not JSON, not an object, empty or unreadable.
+    pub units_rejected: u64,
+    /// Blank lines skipped in line-delimited JSON.
+    pub blank_lines: u64,
+    /// Releases and records found.
+    pub entries: u64,
+    /// Entries accepted.
+    pub entries_accepted: u64,
+    /// Entries rejected.
+    pub entries_rejected: u64,
+    /// Distinct contracting processes (`ocid`s) among the accepted entries.
+    pub processes: u64,
+}
+
+impl IngestCounts {
+    /// Everything read that is counted on its own: the entries, and the units rejected whole.
+    /// Equal to `entries_accepted` plus the number of rejections.
+    pub fn input(&self) -> u64 {
+        self.entries + self.units_rejected
+    }
+}
+
+/// What an ingest produced.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    /// One compiled release per contracting process, in `ocid` order.
+    pub releases: Vec<Release>,
+    /// What could not be used, in input order.
+    pub rejected: Vec<Rejection>,
+    /// The accounting.
+    pub counts: IngestCounts,
+    /// The names of the sources read, in reading order.
+    pub sources: Vec<String>,
+}
+
+/// An error that stops the ingest before it starts.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// A path given does not exist or cannot be listed.
+    #[error("cannot read {path}: {error}")]
+    Path {
+        /// The path.
+        path: String,
+        /// The reason.
+        #[source]
+        error: std::io::Error,
+    },
+    /// No input was given.
+    #[error("no input given")]
+    NoInput,
+}
+
+/// Accumulates parsed units.
+#[derive(Default)]
+struct Accumulator {
+    names: Vec<String>,
+    by_ocid: HashMap<String, Vec<Release>>,
+    rejected: Vec<Rejection>,
+    counts: IngestCounts,
+}
+
+impl Accumulator {
+    fn reject_unit(&mut self, source: usize, line: Option<u64>, reason: String) {
+        self.counts.units_rejected += 1;
+        self.rejected.push(Rejection {
+            source: self.names[source].clone(),
+            line,
+            location: None,
+            ocid: None,
+            reason,
+        });
+    }
+
+    /// Parses a batch of units in parallel and takes in the results in input order.
+    fn flush(&mut self, batch: &mut Vec<Unit>) {
+        let parsed: Vec<_> = batch
+            .par_iter()
+            .map(|unit| document::parse(&unit.bytes, unit.line))
+            .collect();
+        for (unit, parsed) in batch.drain(..).zip(parsed) {
+            self.counts.units += 1;
+            if parsed.entries == 0 && !parsed.problems.is_empty() {
+                self.counts.units_rejected += 1;
+            } else {
+                self.counts.entries += parsed.entries;
+                self.counts.entries_accepted += parsed.accepted;
+                self.counts.entries_rejected += parsed.problems.len() as u64;
+            }
+            for problem in parsed.problems {
+                self.rejected.push(Rejection {
+                    source: self.names[unit.source].clone(),
+                    line: problem.line,
+                    location: problem.location,
+                    ocid: problem.ocid,
+                    reason: problem.reason,
+                });
+            }
+            for release in parsed.releases {
+                let ocid = release.ocid.str().unwrap_or_default().to_owned();
+                self.by_ocid.entry(ocid).or_default().push(release);
+            }
+        }
+    }
+
+    fn read(&mut self, index: usize, source: &Source, report: &mut dyn FnMut(Progress)) {
+        let reader = match source.open() {
+            Ok(reader) => reader,
+            Err(error) => {
+                self.counts.units += 1;
+                return self.reject_unit(index, None, format!("cannot read: {error}"));
+            }
+        };
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0;
+        let reading = source::read(index, reader, |unit| {
+            batch_bytes += unit.bytes.len();
+            batch.push(unit);
+            if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_UNITS {
+                self.flush(&mut batch);
+                batch_bytes = 0;
+                report(Progress {
+                    source: &self.names[index],
+                    sources_done: index,
+                    units: self.counts.units,
+                });
+            }
+        });
+        self.flush(&mut batch);
+        self.counts.blank_lines += reading.blank_lines;
+        if reading.empty {
+            self.counts.units += 1;
+            self.reject_unit(index, None, "empty: the source holds no data".to_owned());
+        }
+        if let Some((line, error)) = reading.error {
+            // What was read before the error is kept; the rest of the source is one rejection.
+            self.counts.units += 1;
+            let reason = format!("reading stopped: {error}");
+            self.reject_unit(index, Some(line), reason);
+        }
+    }
+}
+
+/// How far an ingest has got, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// The source being read.
+    pub source: &'a str,
+    /// How many sources have been read completely.
+    pub sources_done: usize,
+    /// How many units have been read.
+    pub units: u64,
+}
+
+/// Reads every input (files, directories, `-` for standard input) and returns one compiled
+/// release per contracting process, with everything that could not be used.
+pub fn ingest(inputs: &[String]) -> Result<Ingested, IngestError> {
+    ingest_with(inputs, &mut |_| {}, &mut |_| {})
+}
+
+/// [`ingest`], telling `started` how many sources there are and `report` how far it has got.
+pub fn ingest_with(
+    inputs: &[String],
+    started: &mut dyn FnMut(usize),
+    report: &mut dyn FnMut(Progress),
+) -> Result<Ingested, IngestError> {
+    if inputs.is_empty() {
+        return Err(IngestError::NoInput);
+    }
+    let sources = source::expand(inputs)?;
+    let mut accumulator = Accumulator {
+        names: sources.iter().map(Source::name).collect(),
+        ..Accumulator::default()
+    };
+    started(sources.len());
+    for (index, source) in sources.iter().enumerate() {
+        tracing::debug!(source = %accumulator.names[index], "reading");
+        accumulator.read(index, source, report);
+        report(Progress {
+            source: &accumulator.names[index],
+            sources_done: index + 1,
+            units: accumulator.counts.units,
+        });
+    }
+    let Accumulator {
+        names,
+        by_ocid,
+        rejected,
+        mut counts,
+    } = accumulator;
+    counts.sources = sources.len() as u64;
+    counts.processes = by_ocid.len() as u64;
+    let mut groups: Vec<(String, Vec<Release>)> = by_ocid.into_iter().collect();
+    groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let releases = groups
+        .into_par_iter()
+        .map(|(_, mut releases)| {
+            if releases.len() == 1 {
+                merge::compile_single(releases.pop().unwrap_or_default())
+            } else {
+                merge::compile(releases)
+            }
+        })
+        .collect();
+    Ok(Ingested {
+        releases,
+        rejected,
+        counts,
+        sources: names,
+    })
+}

@@ -36,8 +36,8 @@ macro_rules! identified_by_id {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Release {
-    /// The contracting process's identifier.
-    #[serde(deserialize_with = "lenient::text")]
+    /// The contracting process's identifier (a JSON string, as the standard requires).
+    #[serde(deserialize_with = "lenient::string")]
     pub ocid: Field<String>,
     /// The release's identifier.
     #[serde(deserialize_with = "lenient::text")]

@@ -1,0 +1,355 @@
+//! The command line: `score`, `frames`, `indicators`, `explain`, `init`.
+//!
+//! Exit codes: 0 done; 1 the run failed (or, with `--strict`, some input was rejected);
+//! 2 a usage or settings error (a wrong option, a missing input path, a bad settings file).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::{Config, ConfigError};
+use crate::indicators::{self, REGISTRY};
+use crate::ingest::{self, IngestError};
+use crate::output::Staging;
+use crate::run;
+
+/// Corruption-risk red flags and risk scores for public procurement data in the Open
+/// Contracting Data Standard (OCDS).
+#[derive(Debug, Parser)]
+#[command(name = "redflags", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// More detail in the log (-v: debug, -vv: trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Only errors in the log, and no progress bar.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score every contracting process and write contracts, flags, organizations, rejected
+    /// and summary files.
+    Score(ScoreArgs),
+    /// Write the normalized tables (processes, parties, bids, awards, contracts, items) as
+    /// Parquet.
+    Frames(FramesArgs),
+    /// List the indicators: slug, OCP code, phase, title and default settings.
+    Indicators {
+        /// Print as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an indicator's catalogue page (by slug or OCP code, e.g. `single_bid` or `R018`).
+    Explain {
+        /// The indicator's slug or code.
+        indicator: String,
+    },
+    /// Write a commented settings file with every default (to standard output without FILE).
+    Init {
+        /// Where to write it.
+        file: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct InputArgs {
+    /// OCDS files or folders (`-` for standard input): JSON, line-delimited JSON, packages,
+    /// records, gzip-compressed or not.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// The output folder.
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+    /// Exit with code 1 if any input was rejected (the outputs are still written).
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Debug, Args)]
+struct ScoreArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// A settings file (TOML; `redflags init` writes one with every default).
+    #[arg(short, long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct FramesArgs {
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// A failure, with the exit code it maps to.
+enum Failure {
+    Usage(anyhow::Error),
+    Run(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        // A missing input path or a bad settings file is the user's to fix: a usage error.
+        if error.downcast_ref::<IngestError>().is_some()
+            || error.downcast_ref::<ConfigError>().is_some()
+        {
+            Failure::Usage(error)
+        } else {
+            Failure::Run(error)
+        }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(error: ConfigError) -> Self {
+        Failure::Usage(error.into())
+    }
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
+    if let Some(threads) = cli.threads.filter(|&n| n > 0) {
+        // Polars reads its pool size from the environment when it first starts its pool.
+        // SAFETY: nothing else runs yet; no other thread reads the environment.
+        unsafe { std::env::set_var("POLARS_MAX_THREADS", threads.to_string()) };
+        if let Err(error) = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+        {
+            tracing::warn!("cannot set the number of threads: {error}");
+        }
+    }
+    let quiet = cli.quiet;
+    let result = match cli.command {
+        Command::Score(args) => score(args, quiet),
+        Command::Frames(args) => frames(args, quiet),
+        Command::Indicators { json } => list(json),
+        Command::Explain { indicator } => explain(&indicator),
+        Command::Init { file, force } => init(file.as_deref(), force),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Usage(error)) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(error)) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REDFLAGS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("redflags={level}")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}
+
+/// A progress bar over the sources on standard error; hidden when standard error is not a
+/// terminal or with `--quiet`.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(
+        None,
+        if quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {pos}/{len} sources {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
+    Ok(match path {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    })
+}
+
+fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let config = load_config(args.config.as_deref())?;
+    let bar = progress_bar(quiet);
+    let run = run::run_with(
+        &args.input.inputs,
+        &config,
+        &mut |sources| bar.set_length(sources as u64),
+        &mut |progress| {
+            bar.set_position(progress.sources_done as u64);
+            bar.set_message(format!(
+                "{} units read, now {}",
+                progress.units, progress.source
+            ));
+        },
+    )?;
+    bar.finish_and_clear();
+    let mut staging = Staging::new(&args.input.out)?;
+    staging.csv("contracts.csv", &run.scored.contracts)?;
+    staging.parquet("contracts.parquet", &run.scored.contracts)?;
+    staging.csv("flags.csv", &run.scored.flags)?;
+    staging.csv("organizations.csv", &run.scored.organizations)?;
+    staging.csv(
+        "rejected.csv",
+        &ingest::rejections_frame(&run.rejected).map_err(anyhow::Error::from)?,
+    )?;
+    staging.json("summary.json", &run.summary(&config))?;
+    staging.commit()?;
+    let scored = run.scored.contracts.height();
+    if !quiet {
+        println!(
+            "{} contracting processes scored, {} flags raised, {} inputs rejected; outputs in {}",
+            scored,
+            run.scored.flags.height(),
+            run.rejected.len(),
+            args.input.out.display()
+        );
+    }
+    Ok(strict_exit(args.input.strict, run.rejected.len()))
+}
+
+fn strict_exit(strict: bool, rejected: usize) -> ExitCode {
+    if strict && rejected > 0 {
+        eprintln!("error: --strict: {rejected} input(s) rejected (see rejected.csv)");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn frames(args: FramesArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let bar = progress_bar(quiet);
+    let (ingested, frames) = run::load_with(
+        &args.input.inputs,
+        &mut |sources| bar.set_length(sources as u64),
+        &mut |progress| bar.set_position(progress.sources_done as u64),
+    )?;
+    bar.finish_and_clear();
+    let mut staging = Staging::new(&args.input.out)?;
+    for (name, frame) in frames.tables() {
+        staging.parquet(&format!("{name}.parquet"), frame)?;
+    }
+    staging.csv(
+        "rejected.csv",
+        &ingest::rejections_frame(&ingested.rejected).map_err(anyhow::Error::from)?,
+    )?;
+    staging.commit()?;
+    if !quiet {
+        println!(
+            "{} contracting processes, {} inputs rejected; tables in {}",
+            frames.processes.height(),
+            ingested.rejected.len(),
+            args.input.out.display()
+        );
+    }
+    Ok(strict_exit(args.input.strict, ingested.rejected.len()))
+}
+
+fn list(json: bool) -> Result<ExitCode, Failure> {
+    if json {
+        let list: Vec<_> = REGISTRY
+            .iter()
+            .map(|indicator| {
+                let metadata = indicator.metadata();
+                serde_json::json!({
+                    "slug": metadata.slug,
+                    "code": metadata.code,
+                    "title": metadata.title,
+                    "phase": metadata.phase,
+                    "levels": metadata.levels,
+                    "fields": metadata.fields,
+                    "defaults": indicator.default_settings(),
+                })
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&list).map_err(anyhow::Error::from)?;
+        println!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<22} {:<5} {:<15} {:<50} defaults",
+        "indicator", "code", "phase", "title"
+    );
+    for indicator in REGISTRY {
+        let metadata = indicator.metadata();
+        let defaults = indicator
+            .default_settings()
+            .iter()
+            .map(|(key, value)| format!("{key} = {value}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!(
+            "{:<22} {:<5} {:<15} {:<50} {}",
+            metadata.slug,
+            metadata.code.unwrap_or("-"),
+            metadata.phase.name(),
+            metadata.title,
+            defaults
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(name: &str) -> Result<ExitCode, Failure> {
+    match indicators::find(name) {
+        Some(indicator) => {
+            print!("{}", indicator.metadata().page);
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let known: Vec<_> = REGISTRY.iter().map(|i| i.metadata().slug).collect();
+            Err(Failure::Usage(anyhow::anyhow!(
+                "no indicator named {name:?}; the indicators are: {}",
+                known.join(", ")
+            )))
+        }
+    }
+}
+
+fn init(file: Option<&Path>, force: bool) -> Result<ExitCode, Failure> {
+    let text = crate::config::default_toml();
+    match file {
+        None => print!("{text}"),
+        Some(path) => {
+            if path.exists() && !force {
+                return Err(Failure::Usage(anyhow::anyhow!(
+                    "{} exists; use --force to replace it",
+                    path.display()
+                )));
+            }
+            std::fs::write(path, text)
+                .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,217 @@
+//! `contract_amendment`: a contract amended, grown beyond its award, or paid beyond its value.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Definition, Metadata, Outcome, Phase, money, percent, process_rows};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct ContractAmendment;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// A relative increase (0.2 = 20%) above which a contract's value over its award's, or the
+    /// payments over the contract's value, is flagged.
+    pub threshold: f64,
+    /// The number of amendments from which a contract is flagged on that ground alone
+    /// (0: amendments alone never flag).
+    pub amendments: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: 0.2,
+            amendments: 1,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "contract_amendment",
+    code: None,
+    title: "Contract amended, or grown beyond its award",
+    phase: Phase::Implementation,
+    levels: &["process"],
+    fields: &[
+        "contracts.amendments",
+        "contracts.value",
+        "contracts.awardID",
+        "awards.id",
+        "awards.value",
+        "contracts.implementation.transactions.value",
+    ],
+    settings: &[
+        (
+            "threshold",
+            "relative increase (0.2 = 20%) of contract over award, or payments over contract",
+        ),
+        (
+            "amendments",
+            "number of amendments that flags a contract on its own (0: never)",
+        ),
+    ],
+    page: include_str!("../../indicators/contract_amendment.md"),
+};
+
+impl Definition for ContractAmendment {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        if !settings.threshold.is_finite() || settings.threshold < 0.0 {
+            polars_bail!(ComputeError: "contract_amendment: threshold must be 0 or more");
+        }
+        let awards = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(col("award_id").is_not_null())
+            .unique_stable(Some(cols(["ocid", "award_id"])), UniqueKeepStrategy::First)
+            .select([
+                col("ocid"),
+                col("award_id"),
+                col("amount").alias("award_amount"),
+                col("currency").alias("award_currency"),
+            ]);
+        let positive = |expr: Expr| expr.clone().is_not_null().and(expr.gt(lit(0.0)));
+        let growth = when(
+            positive(col("award_amount"))
+                .and(col("amount").is_not_null())
+                .and(col("currency").eq_missing(col("award_currency"))),
+        )
+        .then(col("amount") / col("award_amount") - lit(1.0))
+        .otherwise(lit(NULL).cast(DataType::Float64));
+        let overpayment =
+            when(positive(col("amount")).and(col("transactions_amount").is_not_null()))
+                .then(col("transactions_amount") / col("amount") - lit(1.0))
+                .otherwise(lit(NULL).cast(DataType::Float64));
+        let threshold = lit(settings.threshold);
+        let amended = if settings.amendments == 0 {
+            lit(false)
+        } else {
+            col("amendments").gt_eq(lit(settings.amendments))
+        };
+        let name = concat_str(
+            [
+                lit("contract "),
+                col("contract_id").fill_null(concat_str(
+                    [
+                        lit("#"),
+                        (col("contract_index") + lit(1)).cast(DataType::String),
+                    ],
+                    "",
+                    false,
+                )),
+            ],
+            "",
+            false,
+        );
+        // One sentence per ground, joined; null grounds drop out.
+        let grounds = concat_str(
+            [
+                when(col("amended"))
+                    .then(concat_str(
+                        [
+                            col("amendments").cast(DataType::String),
+                            lit(" amendment(s)"),
+                        ],
+                        "",
+                        false,
+                    ))
+                    .otherwise(lit(NULL).cast(DataType::String)),
+                when(col("grown"))
+                    .then(concat_str(
+                        [
+                            lit("value "),
+                            money(col("amount"), col("currency")),
+                            lit(" is "),
+                            percent(col("growth")),
+                            lit(" above its award's "),
+                            money(col("award_amount"), col("award_currency")),
+                        ],
+                        "",
+                        false,
+                    ))
+                    .otherwise(lit(NULL).cast(DataType::String)),
+                when(col("overpaid"))
+                    .then(concat_str(
+                        [
+                            lit("payments of "),
+                            money(col("transactions_amount"), col("currency")),
+                            lit(" are "),
+                            percent(col("overpayment")),
+                            lit(" above its value "),
+                            money(col("amount"), col("currency")),
+                        ],
+                        "",
+                        false,
+                    ))
+                    .otherwise(lit(NULL).cast(DataType::String)),
+            ],
+            "; ",
+            true,
+        );
+        let contracts = frames
+            .contracts
+            .clone()
+            .lazy()
+            .join(
+                awards,
+                [col("ocid"), col("award_id")],
+                [col("ocid"), col("award_id")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_columns([growth.alias("growth"), overpayment.alias("overpayment")])
+            .with_columns([
+                amended.alias("amended"),
+                col("growth")
+                    .gt(threshold.clone())
+                    .fill_null(lit(false))
+                    .alias("grown"),
+                col("overpayment")
+                    .gt(threshold)
+                    .fill_null(lit(false))
+                    .alias("overpaid"),
+                polars::lazy::dsl::max_horizontal([col("growth"), col("overpayment")])?
+                    .alias("increase"),
+            ])
+            .with_column(
+                col("amended")
+                    .or(col("grown"))
+                    .or(col("overpaid"))
+                    .alias("contract_flagged"),
+            )
+            .with_column(
+                when(col("contract_flagged"))
+                    .then(concat_str([name, lit(": "), grounds], "", false))
+                    .otherwise(lit(NULL).cast(DataType::String))
+                    .alias("sentence"),
+            );
+        let per_process = contracts
+            .sort(["ocid", "contract_index"], SortMultipleOptions::default())
+            .group_by_stable([col("ocid")])
+            .agg([
+                col("contract_flagged").any(true).alias("flagged"),
+                col("increase").max().alias("increase"),
+                col("sentence")
+                    .drop_nulls()
+                    .str()
+                    .join("; ", true)
+                    .alias("sentences"),
+            ]);
+        let processes = process_rows(
+            per_process,
+            col("flagged"),
+            col("increase"),
+            col("sentences"),
+        )?;
+        Outcome::processes_only(processes)
+    }
+}

@@ -1,0 +1,123 @@
+//! `short_tender_period` (OCP R003): too few days for bidders to prepare a tender.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Definition, Metadata, Outcome, Phase, code_in, iso_date, process_rows};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct ShortTenderPeriod;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// A tender period of fewer whole days than this is short.
+    pub threshold: i64,
+    /// Only processes with one of these procurement methods are assessed (empty: all).
+    pub procurement_methods: Vec<String>,
+    /// Thresholds for particular `procurementMethodDetails` values, in place of `threshold`.
+    pub procurement_method_details: BTreeMap<String, i64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: 15,
+            procurement_methods: Vec::new(),
+            procurement_method_details: BTreeMap::new(),
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "short_tender_period",
+    code: Some("R003"),
+    title: "Short tender period",
+    phase: Phase::Tender,
+    levels: &["process"],
+    fields: &[
+        "tender.tenderPeriod.startDate",
+        "tender.tenderPeriod.endDate",
+        "tender.procurementMethod",
+        "tender.procurementMethodDetails",
+    ],
+    settings: &[
+        (
+            "threshold",
+            "a tender period of fewer whole days than this is short",
+        ),
+        (
+            "procurement_methods",
+            "assess only these procurement methods (empty: all)",
+        ),
+        (
+            "procurement_method_details",
+            "a table of thresholds for particular procurementMethodDetails values",
+        ),
+    ],
+    page: include_str!("../../indicators/short_tender_period.md"),
+};
+
+const DAY_MS: i64 = 86_400_000;
+
+impl Definition for ShortTenderPeriod {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        // The threshold that applies to each process: its method details' own, else the default.
+        let threshold = settings.procurement_method_details.iter().fold(
+            lit(settings.threshold),
+            |otherwise, (details, days)| {
+                when(col("procurement_method_details").eq(lit(details.as_str())))
+                    .then(lit(*days))
+                    .otherwise(otherwise)
+            },
+        );
+        let milliseconds = (col("tender_end") - col("tender_start"))
+            .dt()
+            .total_milliseconds(false);
+        // Whole days, rounded down (a period a second short of 15 days has 14).
+        let days = milliseconds.floor_div(lit(DAY_MS));
+        let assessable = frames
+            .processes
+            .clone()
+            .lazy()
+            .with_columns([days.alias("days"), threshold.alias("threshold")])
+            .filter(
+                code_in("procurement_method", &settings.procurement_methods)
+                    .and(col("days").is_not_null())
+                    // An end before the start is a data error, not a short period.
+                    .and(col("days").gt_eq(lit(0))),
+            );
+        let evidence = concat_str(
+            [
+                lit("tender period of "),
+                col("days").cast(DataType::String),
+                lit(" whole days ("),
+                iso_date(col("tender_start")),
+                lit(" to "),
+                iso_date(col("tender_end")),
+                lit("), below the threshold of "),
+                col("threshold").cast(DataType::String),
+                lit(" days"),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            assessable,
+            col("days").lt(col("threshold")),
+            col("days"),
+            evidence,
+        )?;
+        Outcome::processes_only(processes)
+    }
+}

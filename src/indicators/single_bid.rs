@@ -1,0 +1,115 @@
+//! `single_bid` (OCP R018): a competitive process that received exactly one tender.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Definition, Metadata, Outcome, Phase, code_in, process_rows};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct SingleBid;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The procurement methods in which one tenderer is a red flag (empty: any method).
+    pub procurement_methods: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "single_bid",
+    code: Some("R018"),
+    title: "Single bid received in a competitive process",
+    phase: Phase::Tender,
+    levels: &["process"],
+    fields: &[
+        "tender.procurementMethod",
+        "tender.numberOfTenderers",
+        "bids.details.status",
+        "bids.details.tenderers.id",
+        "tender.tenderers.id",
+    ],
+    settings: &[(
+        "procurement_methods",
+        "procurement methods in which one tenderer is a red flag (empty: any method)",
+    )],
+    page: include_str!("../../indicators/single_bid.md"),
+};
+
+/// The statuses of bids that were submitted.
+const SUBMITTED: [&str; 3] = ["pending", "valid", "disqualified"];
+
+impl Definition for SingleBid {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        let submitted: Vec<String> = SUBMITTED.iter().map(|s| s.to_string()).collect();
+        let bidders = frames
+            .bids
+            .clone()
+            .lazy()
+            .filter(code_in("status", &submitted).and(col("tenderer_id").is_not_null()))
+            .group_by([col("ocid")])
+            .agg([col("tenderer_id").n_unique().alias("bidders")]);
+        let declared = col("number_of_tenderers");
+        let declared_valid = declared.clone().gt_eq(lit(0));
+        let (count, source) = (
+            when(declared_valid.clone())
+                .then(declared.clone().cast(DataType::Int64))
+                .when(col("bidders").is_not_null())
+                .then(col("bidders").cast(DataType::Int64))
+                .otherwise(col("tenderers_listed").cast(DataType::Int64)),
+            when(declared_valid)
+                .then(lit("tender.numberOfTenderers"))
+                .when(col("bidders").is_not_null())
+                .then(lit("the submitted bids"))
+                .otherwise(lit("tender.tenderers")),
+        );
+        let assessable = frames
+            .processes
+            .clone()
+            .lazy()
+            .join(
+                bidders,
+                [col("ocid")],
+                [col("ocid")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_columns([count.alias("tenderers"), source.alias("source")])
+            .filter(
+                code_in("procurement_method", &settings.procurement_methods)
+                    .and(col("tenderers").is_not_null()),
+            );
+        let evidence = concat_str(
+            [
+                lit("one tenderer (counted from "),
+                col("source"),
+                lit(") in a procedure with method '"),
+                col("procurement_method").fill_null(lit("(none)")),
+                lit("'"),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            assessable,
+            col("tenderers").eq(lit(1)),
+            col("tenderers"),
+            evidence,
+        )?;
+        Outcome::processes_only(processes)
+    }
+}

@@ -1,0 +1,266 @@
+//! Writing the outputs: CSV that Excel opens correctly, Parquet, JSON; all or nothing.
+//!
+//! Every file of a run is written into a staging folder inside the output folder and moved
+//! into place only when all of them are complete, so a failed run leaves no half-written file.
+//! CSV files start with a UTF-8 byte-order mark (so Excel reads Thai and other non-ASCII text
+//! correctly), write dates as ISO 8601, lists joined with `; `, and neutralize text that a
+//! spreadsheet would run as a formula.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate};
+use polars::prelude::*;
+
+/// Rows formatted at a time when writing CSV.
+const CHUNK_ROWS: usize = 65_536;
+
+/// A set of output files written all together, or not at all.
+pub struct Staging {
+    directory: PathBuf,
+    staging: tempfile::TempDir,
+    files: Vec<String>,
+}
+
+impl Staging {
+    /// Prepares to write into `directory` (created if needed).
+    pub fn new(directory: &Path) -> anyhow::Result<Staging> {
+        fs::create_dir_all(directory)
+            .with_context(|| format!("cannot create the output folder {}", directory.display()))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".redflags-staging-")
+            .tempdir_in(directory)
+            .with_context(|| format!("cannot write in {}", directory.display()))?;
+        Ok(Staging {
+            directory: directory.to_path_buf(),
+            staging,
+            files: Vec::new(),
+        })
+    }
+
+    /// Creates a file in the staging folder.
+    fn create(&mut self, name: &str) -> anyhow::Result<BufWriter<File>> {
+        let path = self.staging.path().join(name);
+        let file = File::create(&path).with_context(|| format!("cannot create {name}"))?;
+        self.files.push(name.to_owned());
+        Ok(BufWriter::with_capacity(1 << 20, file))
+    }
+
+    /// Writes a table as CSV.
+    pub fn csv(&mut self, name: &str, frame: &DataFrame) -> anyhow::Result<()> {
+        let mut out = self.create(name)?;
+        write_csv(&mut out, frame).with_context(|| format!("writing {name}"))?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Writes a table as Parquet.
+    pub fn parquet(&mut self, name: &str, frame: &DataFrame) -> anyhow::Result<()> {
+        let mut out = self.create(name)?;
+        let mut frame = frame.clone();
+        ParquetWriter::new(&mut out)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut frame)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("writing {name}"))?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Writes a JSON document, pretty-printed.
+    pub fn json(&mut self, name: &str, value: &serde_json::Value) -> anyhow::Result<()> {
+        let mut out = self.create(name)?;
+        serde_json::to_writer_pretty(&mut out, value)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Moves every file into the output folder, replacing older ones; returns their paths.
+    pub fn commit(self) -> anyhow::Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        for name in &self.files {
+            let target = self.directory.join(name);
+            fs::rename(self.staging.path().join(name), &target)
+                .with_context(|| format!("cannot move {name} into place"))?;
+            written.push(target);
+        }
+        Ok(written)
+    }
+}
+
+/// The UTF-8 byte-order mark, for Excel.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// Text a spreadsheet would read as a formula gets a leading apostrophe. A lone sign or a
+/// plain number (`-`, `-12.5`) is not a formula and stays as it is.
+fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
+    let harmless = text.len() == 1 || text.parse::<f64>().is_ok();
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !harmless => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+/// Formats a timestamp (milliseconds since the epoch, UTC) as ISO 8601.
+fn iso_timestamp(milliseconds: i64, unit: TimeUnit) -> String {
+    let milliseconds = match unit {
+        TimeUnit::Milliseconds => milliseconds,
+        TimeUnit::Microseconds => milliseconds.div_euclid(1_000),
+        TimeUnit::Nanoseconds => milliseconds.div_euclid(1_000_000),
+    };
+    match DateTime::from_timestamp_millis(milliseconds) {
+        Some(time) if time.timestamp_subsec_millis() == 0 => {
+            time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        }
+        Some(time) => time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        None => String::new(),
+    }
+}
+
+/// Formats a number as the shortest text that reads back as the same number.
+fn number(value: f64) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Formats every value of a column as CSV text (empty for null).
+pub fn cells(series: &Series) -> PolarsResult<Vec<String>> {
+    let text = |value: Option<&str>| {
+        value
+            .map(|v| neutralize(v).into_owned())
+            .unwrap_or_default()
+    };
+    Ok(match series.dtype() {
+        DataType::String => series.str()?.iter().map(text).collect(),
+        DataType::Boolean => series
+            .bool()?
+            .iter()
+            .map(|v| v.map(|b| b.to_string()).unwrap_or_default())
+            .collect(),
+        DataType::Float32 | DataType::Float64 => series
+            .cast(&DataType::Float64)?
+            .f64()?
+            .iter()
+            .map(|v| v.map(number).unwrap_or_default())
+            .collect(),
+        DataType::Datetime(unit, _) => {
+            let unit = *unit;
+            series
+                .cast(&DataType::Int64)?
+                .i64()?
+                .iter()
+                .map(|v| v.map(|ms| iso_timestamp(ms, unit)).unwrap_or_default())
+                .collect()
+        }
+        DataType::Date => series
+            .cast(&DataType::Int32)?
+            .i32()?
+            .iter()
+            .map(|v| {
+                v.and_then(|days| {
+                    NaiveDate::from_num_days_from_ce_opt(days + 719_163)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                })
+                .unwrap_or_default()
+            })
+            .collect(),
+        DataType::List(_) => {
+            let mut out = Vec::with_capacity(series.len());
+            for value in series.list()?.series_iter() {
+                out.push(match value {
+                    Some(inner) => cells(&inner)?
+                        .into_iter()
+                        .filter(|cell| !cell.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    None => String::new(),
+                });
+            }
+            out
+        }
+        dtype if dtype.is_integer() => series
+            .cast(&DataType::Int64)?
+            .i64()?
+            .iter()
+            .map(|v| v.map(|n| n.to_string()).unwrap_or_default())
+            .collect(),
+        _ => {
+            let as_text = series.cast(&DataType::String)?;
+            as_text.str()?.iter().map(text).collect()
+        }
+    })
+}
+
+/// Writes a table as CSV: a byte-order mark, a header, then the rows.
+pub fn write_csv(out: &mut impl Write, frame: &DataFrame) -> anyhow::Result<()> {
+    out.write_all(BOM)?;
+    let mut writer = csv::WriterBuilder::new().from_writer(out);
+    writer.write_record(frame.get_column_names().iter().map(|name| name.as_str()))?;
+    let height = frame.height();
+    let mut offset = 0;
+    while offset < height {
+        let length = CHUNK_ROWS.min(height - offset);
+        let columns = frame
+            .columns()
+            .iter()
+            .map(|column| cells(&column.as_materialized_series().slice(offset as i64, length)))
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let mut record = csv::StringRecord::new();
+        for row in 0..length {
+            record.clear();
+            for column in &columns {
+                record.push_field(&column[row]);
+            }
+            writer.write_record(&record)?;
+        }
+        offset += length;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralized_and_text_kept() {
+        assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralize("-1+1"), "'-1+1");
+        assert_eq!(neutralize("-"), "-");
+        assert_eq!(neutralize("-12.5"), "-12.5");
+        assert_eq!(neutralize("กรุงเทพมหานคร"), "กรุงเทพมหานคร");
+    }
+
+    #[test]
+    fn cells_format_each_type() {
+        let frame = df!(
+            "text" => [Some("-1+1"), None],
+            "number" => [Some(1.5), Some(2.0)],
+            "count" => [Some(3u32), None],
+            "flag" => [Some(true), Some(false)],
+        )
+        .unwrap();
+        let text = cells(frame.column("text").unwrap().as_materialized_series()).unwrap();
+        assert_eq!(text, ["'-1+1", ""]);
+        let numbers = cells(frame.column("number").unwrap().as_materialized_series()).unwrap();
+        assert_eq!(numbers, ["1.5", "2"]);
+        let counts = cells(frame.column("count").unwrap().as_materialized_series()).unwrap();
+        assert_eq!(counts, ["3", ""]);
+        assert_eq!(
+            iso_timestamp(0, TimeUnit::Milliseconds),
+            "1970-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            iso_timestamp(1_500, TimeUnit::Milliseconds),
+            "1970-01-01T00:00:01.500Z"
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! The command line, through the real binary.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+mod common;
+
+fn redflags() -> Command {
+    let mut command = Command::cargo_bin("redflags").unwrap();
+    command.env_remove("REDFLAGS_LOG");
+    command
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The rows of a CSV file written by redflags (byte-order mark first), as header → value maps.
+fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = read(path);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark for Excel");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|record| {
+            headers
+                .iter()
+                .zip(record.unwrap().iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn score_on_the_bundled_example_writes_every_output() {
+    let out = tempfile::tempdir().unwrap();
+    redflags()
+        .args(["score", example().to_str().unwrap(), "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("48 contracting processes scored"));
+    for file in [
+        "contracts.csv",
+        "contracts.parquet",
+        "flags.csv",
+        "organizations.csv",
+        "rejected.csv",
+        "summary.json",
+    ] {
+        assert!(out.path().join(file).is_file(), "{file}");
+    }
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    let contracts = csv_rows(&out.path().join("contracts.csv"));
+    assert_eq!(contracts.len(), 48);
+    let ocids: BTreeSet<_> = contracts.iter().map(|row| row["ocid"].clone()).collect();
+    assert_eq!(ocids.len(), 48);
+    // Thai text intact.
+    assert!(
+        contracts
+            .iter()
+            .any(|row| row["buyer_name"] == "สำนักการโยธาตัวอย่าง")
+    );
+    // The one truncated line is rejected with its line number.
+    let rejected = csv_rows(&out.path().join("rejected.csv"));
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["line"], "22");
+    assert!(rejected[0]["reason"].starts_with("not JSON"));
+    // Each flag has its evidence; every indicator raised some on the example.
+    let flags = csv_rows(&out.path().join("flags.csv"));
+    let indicators: BTreeSet<_> = flags.iter().map(|row| row["indicator"].clone()).collect();
+    assert_eq!(
+        indicators,
+        [
+            "contract_amendment",
+            "repeat_winner",
+            "short_tender_period",
+            "single_bid"
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    );
+    assert!(flags.iter().all(|row| !row["evidence"].is_empty()));
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    assert_eq!(summary["counts"]["processes"], 48);
+    assert_eq!(summary["counts"]["rejected"], 1);
+    assert_eq!(summary["indicators"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn outputs_are_byte_identical_whatever_the_threads() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    for (dir, threads) in [(&one, "1"), (&two, "2")] {
+        redflags()
+            .args([
+                "--threads",
+                threads,
+                "score",
+                example().to_str().unwrap(),
+                "--out",
+            ])
+            .arg(dir.path())
+            .assert()
+            .success();
+    }
+    for file in [
+        "contracts.csv",
+        "contracts.parquet",
+        "flags.csv",
+        "organizations.csv",
+        "rejected.csv",
+    ] {
+        let a = std::fs::read(one.path().join(file)).unwrap();
+        let b = std::fs::read(two.path().join(file)).unwrap();
+        assert!(a == b, "{file} differs between 1 and 2 threads");
+    }
+    // summary.json differs only in the run's duration.
+    let summary = |dir: &Path| {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&read(&dir.join("summary.json"))).unwrap();
+        value["run"] = serde_json::Value::Null;
+        value["inputs"] = serde_json::Value::Null;
+        value
+    };
+    assert_eq!(summary(one.path()), summary(two.path()));
+}
+
+#[test]
+fn standard_input_and_strict() {
+    let out = tempfile::tempdir().unwrap();
+    redflags()
+        .args(["score", "-", "--strict", "--out"])
+        .arg(out.path())
+        .write_stdin("{\"ocid\":\"a\",\"tender\":{\"procurementMethod\":\"open\",\"numberOfTenderers\":1}}\nnot json\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--strict: 1 input(s) rejected"));
+    // The outputs are written all the same.
+    let rejected = csv_rows(&out.path().join("rejected.csv"));
+    assert_eq!(rejected[0]["source"], "-");
+    assert_eq!(rejected[0]["line"], "2");
+    let flags = csv_rows(&out.path().join("flags.csv"));
+    assert_eq!(flags[0]["indicator"], "single_bid");
+}
+
+#[test]
+fn usage_and_settings_errors_exit_2_and_name_the_problem() {
+    let out = tempfile::tempdir().unwrap();
+    redflags()
+        .args(["score", "no-such-file.jsonl", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-file.jsonl"));
+    redflags().args(["score"]).assert().code(2);
+    let config = out.path().join("settings.toml");
+    std::fs::write(&config, "[indicators.single_bid]\nthresold = 3\n").unwrap();
+    redflags()
+        .args(["score", example().to_str().unwrap(), "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("thresold"));
+    redflags()
+        .args(["explain", "R999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("single_bid"));
+}
+
+#[test]
+fn settings_change_the_flags_and_init_documents_every_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("redflags.toml");
+    redflags().arg("init").arg(&config).assert().success();
+    let text = read(&config);
+    for key in [
+        "default_weight",
+        "single_bid",
+        "window_days",
+        "threshold",
+        "procurement_methods",
+    ] {
+        assert!(text.contains(key), "{key} missing from init");
+    }
+    redflags().arg("init").arg(&config).assert().code(2);
+    // The default file gives the default results.
+    let defaults = dir.path().join("defaults");
+    let configured = dir.path().join("configured");
+    redflags()
+        .args(["score", example().to_str().unwrap(), "--out"])
+        .arg(&defaults)
+        .assert()
+        .success();
+    redflags()
+        .args(["score", example().to_str().unwrap(), "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&configured)
+        .assert()
+        .success();
+    assert_eq!(
+        read(&defaults.join("contracts.csv")),
+        read(&configured.join("contracts.csv"))
+    );
+    // Turning an indicator off removes its column and its flags.
+    std::fs::write(&config, "[indicators.single_bid]\nenabled = false\n").unwrap();
+    redflags()
+        .args(["score", example().to_str().unwrap(), "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&configured)
+        .assert()
+        .success();
+    let flags = csv_rows(&configured.join("flags.csv"));
+    assert!(flags.iter().all(|row| row["indicator"] != "single_bid"));
+    let header = read(&configured.join("contracts.csv"));
+    assert!(!header.lines().next().unwrap().contains("single_bid"));
+}
+
+#[test]
+fn indicators_and_explain() {
+    redflags()
+        .arg("indicators")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("single_bid").and(predicate::str::contains("R018")));
+    let output = redflags().args(["indicators", "--json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(list[1]["defaults"]["threshold"], 15);
+    redflags()
+        .args(["explain", "r003"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# short_tender_period"));
+}
+
+#[test]
+fn frames_writes_the_tables_as_parquet() {
+    let out = tempfile::tempdir().unwrap();
+    redflags()
+        .args(["frames", example().to_str().unwrap(), "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    for table in [
+        "processes",
+        "parties",
+        "bids",
+        "awards",
+        "contracts",
+        "items",
+    ] {
+        let path = out.path().join(format!("{table}.parquet"));
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(&bytes[..4], b"PAR1", "{table}");
+    }
+}
+
+#[test]
+fn every_real_publisher_scores_with_one_row_per_ocid() {
+    let out = tempfile::tempdir().unwrap();
+    let real = common::real_data();
+    redflags()
+        .arg("score")
+        .arg(&real)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    let counts = &summary["counts"];
+    let processes = counts["processes"].as_u64().unwrap();
+    let contracts = csv_rows(&out.path().join("contracts.csv"));
+    assert_eq!(contracts.len() as u64, processes);
+    let ocids: BTreeSet<_> = contracts.iter().map(|row| row["ocid"].clone()).collect();
+    assert_eq!(ocids.len(), contracts.len());
+    // Every input is accounted for.
+    let rejected = csv_rows(&out.path().join("rejected.csv")).len() as u64;
+    assert_eq!(counts["rejected"].as_u64().unwrap(), rejected);
+    assert_eq!(
+        counts["input"]["entries_accepted"].as_u64().unwrap() + rejected,
+        counts["input"]["total"].as_u64().unwrap()
+    );
+    assert_eq!(processes, 118);
+}

@@ -1,0 +1,27 @@
+//! Shared test helpers.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The shared data folder: `REDFLAGS_SHARED` if set, else `../shared` next to the checkout.
+pub fn shared() -> PathBuf {
+    std::env::var_os("REDFLAGS_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+/// The real publishers' samples, as published.
+pub fn real_data() -> PathBuf {
+    let path = shared().join("data/real");
+    assert!(
+        path.is_dir(),
+        "the shared samples are missing at {}",
+        path.display()
+    );
+    path
+}
+
+/// Cardinal's test fixtures.
+pub fn cardinal() -> PathBuf {
+    shared().join("data/cardinal")
+}

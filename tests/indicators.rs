@@ -1,0 +1,433 @@
+//! The four core indicators on hand-made cases with their edges.
+
+use std::collections::BTreeMap;
+
+use redflags::frames::Frames;
+use redflags::indicators::{Outcome, REGISTRY, find};
+use redflags::ingest::merge::compile_single;
+use redflags::ingest::upgrade::upgrade;
+
+/// Frames from one JSON release per string, upgraded and compiled as the ingest does.
+fn frames(releases: &[String]) -> Frames {
+    let releases: Vec<_> = releases
+        .iter()
+        .map(|json| {
+            let mut release = serde_json::from_str(json).unwrap();
+            upgrade(&mut release);
+            compile_single(release)
+        })
+        .collect();
+    Frames::build(&releases).unwrap()
+}
+
+fn run(slug: &str, frames: &Frames, settings: &str) -> Outcome {
+    let settings: toml::Table = toml::from_str(settings).unwrap();
+    find(slug).unwrap().run(frames, &settings).unwrap()
+}
+
+#[derive(Debug, PartialEq)]
+struct Row {
+    flagged: bool,
+    value: Option<f64>,
+    evidence: Option<String>,
+}
+
+/// The outcome by ocid; an ocid missing from the map was not assessable.
+fn rows(outcome: &Outcome) -> BTreeMap<String, Row> {
+    let frame = &outcome.processes;
+    let ocid = frame.column("ocid").unwrap().str().unwrap().clone();
+    let flagged = frame.column("flagged").unwrap().bool().unwrap().clone();
+    let value = frame.column("value").unwrap().f64().unwrap().clone();
+    let evidence = frame.column("evidence").unwrap().str().unwrap().clone();
+    (0..frame.height())
+        .map(|i| {
+            (
+                ocid.get(i).unwrap().to_owned(),
+                Row {
+                    flagged: flagged.get(i).unwrap(),
+                    value: value.get(i),
+                    evidence: evidence.get(i).map(str::to_owned),
+                },
+            )
+        })
+        .collect()
+}
+
+fn flagged(outcome: &Outcome) -> Vec<String> {
+    rows(outcome)
+        .into_iter()
+        .filter(|(_, row)| row.flagged)
+        .map(|(ocid, _)| ocid)
+        .collect()
+}
+
+fn assessable(outcome: &Outcome) -> Vec<String> {
+    rows(outcome).into_keys().collect()
+}
+
+fn tender(ocid: &str, tender: &str) -> String {
+    format!(r#"{{"ocid":"{ocid}","tender":{tender}}}"#)
+}
+
+#[test]
+fn single_bid_counts_tenderers_from_the_best_source() {
+    let frames = frames(&[
+        tender(
+            "declared-1",
+            r#"{"procurementMethod":"open","numberOfTenderers":1}"#,
+        ),
+        tender(
+            "declared-2",
+            r#"{"procurementMethod":"Open","numberOfTenderers":"2"}"#,
+        ),
+        tender(
+            "direct-1",
+            r#"{"procurementMethod":"direct","numberOfTenderers":1}"#,
+        ),
+        tender("no-method", r#"{"numberOfTenderers":1}"#),
+        tender(
+            "negative",
+            r#"{"procurementMethod":"open","numberOfTenderers":-1}"#,
+        ),
+        tender("no-count", r#"{"procurementMethod":"open"}"#),
+        // Two bids from one tenderer, and a withdrawn bid from another: one tenderer.
+        r#"{"ocid":"bids-1","tender":{"procurementMethod":"selective"},
+            "bids":{"details":[
+              {"id":1,"status":"valid","tenderers":[{"id":"T1"}]},
+              {"id":2,"status":"disqualified","tenderers":[{"id":"T1"}]},
+              {"id":3,"status":"withdrawn","tenderers":[{"id":"T2"}]}]}}"#
+            .to_owned(),
+        tender(
+            "listed-1",
+            r#"{"procurementMethod":"open","tenderers":[{"id":"T1","name":"x"}]}"#,
+        ),
+        tender(
+            "zero",
+            r#"{"procurementMethod":"open","numberOfTenderers":0}"#,
+        ),
+    ]);
+    let outcome = run("single_bid", &frames, "");
+    assert_eq!(flagged(&outcome), ["bids-1", "declared-1", "listed-1"]);
+    assert_eq!(
+        assessable(&outcome),
+        ["bids-1", "declared-1", "declared-2", "listed-1", "zero"]
+    );
+    let rows = rows(&outcome);
+    assert_eq!(rows["declared-2"].value, Some(2.0));
+    assert_eq!(rows["declared-2"].evidence, None);
+    let evidence = rows["bids-1"].evidence.as_deref().unwrap();
+    assert!(evidence.contains("submitted bids"), "{evidence}");
+    assert!(
+        rows["listed-1"]
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("tender.tenderers")
+    );
+
+    // With no method restriction, the direct award is assessed too.
+    let any = run("single_bid", &frames, "procurement_methods = []");
+    assert!(flagged(&any).contains(&"direct-1".to_owned()));
+    assert!(flagged(&any).contains(&"no-method".to_owned()));
+}
+
+fn period(ocid: &str, start: &str, end: &str, extra: &str) -> String {
+    tender(
+        ocid,
+        &format!(r#"{{"tenderPeriod":{{"startDate":"{start}","endDate":"{end}"}}{extra}}}"#),
+    )
+}
+
+#[test]
+fn short_tender_period_counts_whole_days() {
+    let frames = frames(&[
+        period(
+            "a-second-short",
+            "2024-01-01T10:00:00Z",
+            "2024-01-16T09:59:59Z",
+            "",
+        ),
+        period("exact", "2024-01-01T10:00:00Z", "2024-01-16T10:00:00Z", ""),
+        // Dates without time, and with a zone other than UTC.
+        period("dates-only", "2024-01-01", "2024-01-10", ""),
+        period(
+            "zoned",
+            "2024-01-01T00:00:00+07:00",
+            "2024-01-20T00:00:00+07:00",
+            "",
+        ),
+        period("backwards", "2024-02-01", "2024-01-01", ""),
+        period("unreadable", "soon", "2024-01-01", ""),
+        tender("no-period", r#"{"title":"x"}"#),
+    ]);
+    let outcome = run("short_tender_period", &frames, "");
+    assert_eq!(flagged(&outcome), ["a-second-short", "dates-only"]);
+    assert_eq!(
+        assessable(&outcome),
+        ["a-second-short", "dates-only", "exact", "zoned"]
+    );
+    let rows = rows(&outcome);
+    assert_eq!(rows["a-second-short"].value, Some(14.0));
+    assert_eq!(rows["zoned"].value, Some(19.0));
+    assert_eq!(
+        rows["dates-only"].evidence.as_deref(),
+        Some(
+            "tender period of 9 whole days (2024-01-01 to 2024-01-10), below the threshold of 15 days"
+        )
+    );
+}
+
+#[test]
+fn short_tender_period_thresholds_by_method_and_details() {
+    let frames = frames(&[
+        period(
+            "x-4",
+            "2000-01-01",
+            "2000-01-05",
+            r#","procurementMethodDetails":"x""#,
+        ),
+        period(
+            "x-5",
+            "2000-01-01",
+            "2000-01-06",
+            r#","procurementMethodDetails":"x""#,
+        ),
+        period(
+            "y-9",
+            "2000-01-01",
+            "2000-01-10",
+            r#","procurementMethodDetails":"y""#,
+        ),
+        period(
+            "z-9",
+            "2000-01-01",
+            "2000-01-10",
+            r#","procurementMethod":"limited""#,
+        ),
+    ]);
+    let outcome = run(
+        "short_tender_period",
+        &frames,
+        "threshold = 8\nprocurement_method_details = { x = 5, y = 10 }",
+    );
+    assert_eq!(flagged(&outcome), ["x-4", "y-9"]);
+    let limited = run(
+        "short_tender_period",
+        &frames,
+        "procurement_methods = [\"open\", \"limited\"]",
+    );
+    assert_eq!(assessable(&limited), ["z-9"]);
+    assert_eq!(flagged(&limited), ["z-9"]);
+}
+
+fn award(
+    ocid: &str,
+    buyer: &str,
+    date: &str,
+    amount: f64,
+    currency: &str,
+    suppliers: &[&str],
+) -> String {
+    let suppliers: Vec<String> = suppliers
+        .iter()
+        .map(|id| format!(r#"{{"id":"{id}","name":"Supplier {id}"}}"#))
+        .collect();
+    format!(
+        r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}","name":"Buyer {buyer}"}},
+            "awards":[{{"id":"1","status":"active","date":"{date}",
+                        "value":{{"amount":{amount},"currency":"{currency}"}},
+                        "suppliers":[{}]}}]}}"#,
+        suppliers.join(",")
+    )
+}
+
+#[test]
+fn repeat_winner_finds_a_supplier_dominating_a_buyer_within_the_window() {
+    let frames = frames(&[
+        // Buyer B: S wins 3 of 4 awards within a year.
+        award("b1", "B", "2024-01-10", 100.0, "THB", &["S"]),
+        award("b2", "B", "2024-03-10", 100.0, "THB", &["S"]),
+        award("b3", "B", "2024-05-10", 100.0, "THB", &["T"]),
+        award("b4", "B", "2024-09-10", 100.0, "THB", &["S", "U"]),
+        // Buyer C: S wins 3 awards, but over three years: never 3 in one window.
+        award("c1", "C", "2021-01-01", 100.0, "THB", &["S"]),
+        award("c2", "C", "2022-06-01", 100.0, "THB", &["S"]),
+        award("c3", "C", "2024-01-01", 100.0, "THB", &["S"]),
+        // Buyer D: after seven small awards to others, V wins 3 large ones: 30% of the
+        // awards by count, but most of the value.
+        award("d1", "D", "2024-01-08", 900.0, "USD", &["V"]),
+        award("d2", "D", "2024-01-09", 900.0, "USD", &["V"]),
+        award("d3", "D", "2024-01-10", 900.0, "USD", &["V"]),
+        award("d4", "D", "2024-01-01", 10.0, "USD", &["W"]),
+        award("d5", "D", "2024-01-02", 10.0, "USD", &["W"]),
+        award("d6", "D", "2024-01-03", 10.0, "USD", &["X"]),
+        award("d7", "D", "2024-01-04", 10.0, "USD", &["X"]),
+        award("d8", "D", "2024-01-05", 10.0, "USD", &["Y"]),
+        award("d9", "D", "2024-01-06", 10.0, "USD", &["Y"]),
+        award("d10", "D", "2024-01-07", 10.0, "USD", &["Z"]),
+        // No award date: not assessable.
+        r#"{"ocid":"e1","buyer":{"id":"E"},"awards":[{"id":1,"suppliers":[{"id":"S"}]}]}"#
+            .to_owned(),
+    ]);
+    let outcome = run("repeat_winner", &frames, "");
+    // Every process of a flagged pair: b1, b2, b4 (S and U share b4), d1–d3.
+    assert_eq!(flagged(&outcome), ["b1", "b2", "b4", "d1", "d2", "d3"]);
+    let assessable = assessable(&outcome);
+    assert_eq!(assessable.len(), 17);
+    assert!(!assessable.contains(&"e1".to_owned()));
+    let rows = rows(&outcome);
+    assert_eq!(rows["b1"].value, Some(0.75));
+    assert_eq!(
+        rows["b1"].evidence.as_deref(),
+        Some(
+            "supplier Supplier S won 3 of 4 awards (75% by count, 75% by value) of buyer Buyer B \
+             in the 365 days to 2024-09-10"
+        )
+    );
+    let share = rows["d1"].value.unwrap();
+    assert!((share - 2700.0 / 2770.0).abs() < 1e-9, "{share}");
+
+    let organizations = &outcome.organizations;
+    let roles: Vec<(String, String)> = (0..organizations.height())
+        .map(|i| {
+            let get = |name: &str| {
+                organizations
+                    .column(name)
+                    .unwrap()
+                    .str()
+                    .unwrap()
+                    .get(i)
+                    .unwrap()
+                    .to_owned()
+            };
+            (get("role"), get("organization_id"))
+        })
+        .collect();
+    let expected = [
+        ("buyer", "B"),
+        ("buyer", "D"),
+        ("supplier", "S"),
+        ("supplier", "V"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(r, o)| (r.to_string(), o.to_string()))
+        .collect();
+    assert_eq!(roles, expected);
+
+    // A longer window catches buyer C's supplier.
+    let longer = run("repeat_winner", &frames, "window_days = 1200");
+    assert!(flagged(&longer).contains(&"c1".to_owned()));
+}
+
+fn contract(ocid: &str, award: (f64, &str), contract: (f64, &str), extra: &str) -> String {
+    format!(
+        r#"{{"ocid":"{ocid}",
+            "awards":[{{"id":"A","value":{{"amount":{},"currency":"{}"}}}}],
+            "contracts":[{{"id":"C-{ocid}","awardID":"A","value":{{"amount":{},"currency":"{}"}}{extra}}}]}}"#,
+        award.0, award.1, contract.0, contract.1
+    )
+}
+
+#[test]
+fn contract_amendment_flags_amendments_growth_and_overpayment() {
+    let frames = frames(&[
+        contract("grown", (1000.0, "THB"), (1300.0, "THB"), ""),
+        contract("grown-a-little", (1000.0, "THB"), (1150.0, "THB"), ""),
+        contract("other-currency", (1000.0, "USD"), (1300.0, "THB"), ""),
+        contract(
+            "amended",
+            (1000.0, "THB"),
+            (1000.0, "THB"),
+            r#","amendment":{"date":"2024-01-01","rationale":"1.0 shape"}"#,
+        ),
+        contract(
+            "overpaid",
+            (1000.0, "THB"),
+            (1000.0, "THB"),
+            r#","implementation":{"transactions":[
+                {"id":1,"value":{"amount":800,"currency":"THB"}},
+                {"id":2,"amount":{"amount":500,"currency":"THB"}},
+                {"id":3,"value":{"amount":9999,"currency":"USD"}}]}"#,
+        ),
+        r#"{"ocid":"no-contract","awards":[{"id":"A"}]}"#.to_owned(),
+    ]);
+    let outcome = run("contract_amendment", &frames, "");
+    assert_eq!(flagged(&outcome), ["amended", "grown", "overpaid"]);
+    assert_eq!(
+        assessable(&outcome),
+        [
+            "amended",
+            "grown",
+            "grown-a-little",
+            "other-currency",
+            "overpaid"
+        ]
+    );
+    let rows = rows(&outcome);
+    assert!((rows["grown"].value.unwrap() - 0.3).abs() < 1e-9);
+    assert_eq!(rows["amended"].value, Some(0.0));
+    assert_eq!(
+        rows["grown"].evidence.as_deref(),
+        Some("contract C-grown: value 1300 THB is 30% above its award's 1000 THB")
+    );
+    assert_eq!(
+        rows["overpaid"].evidence.as_deref(),
+        Some("contract C-overpaid: payments of 1300 THB are 30% above its value 1000 THB")
+    );
+    assert_eq!(
+        rows["amended"].evidence.as_deref(),
+        Some("contract C-amended: 1 amendment(s)")
+    );
+    let strict = run(
+        "contract_amendment",
+        &frames,
+        "threshold = 0.1\namendments = 0",
+    );
+    assert_eq!(flagged(&strict), ["grown", "grown-a-little", "overpaid"]);
+}
+
+#[test]
+fn every_indicator_has_its_catalogue_page_and_its_settings_documented() {
+    let pages: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/indicators"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md") && name != "README.md")
+        .collect();
+    assert_eq!(pages.len(), REGISTRY.len(), "{pages:?}");
+    for indicator in REGISTRY {
+        let metadata = indicator.metadata();
+        assert!(
+            pages.contains(&format!("{}.md", metadata.slug)),
+            "{}",
+            metadata.slug
+        );
+        assert!(metadata.page.starts_with(&format!("# {}", metadata.slug)));
+        for heading in [
+            "## Method",
+            "## Settings",
+            "## OCDS fields",
+            "## Not assessable",
+        ] {
+            assert!(
+                metadata.page.contains(heading),
+                "{}: {heading}",
+                metadata.slug
+            );
+        }
+        let defaults = indicator.default_settings();
+        for (key, _) in &defaults {
+            assert!(
+                metadata.settings.iter().any(|(k, _)| k == key),
+                "{}: {key} undocumented",
+                metadata.slug
+            );
+            assert!(
+                metadata.page.contains(&format!("`{key}`")),
+                "{}: {key}",
+                metadata.slug
+            );
+        }
+        assert_eq!(metadata.settings.len(), defaults.len(), "{}", metadata.slug);
+    }
+}
