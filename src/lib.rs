@@ -8,3 +8,4 @@ pub mod ingest;
 pub mod output;
 pub mod run;
 pub mod score;
+pub mod synthetic;

@@ -222,7 +222,10 @@ pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
         concat_str(flag_names, "; ", true)
     };
     let risk_score = when(weighted_assessable.clone().gt(lit(0.0)))
-        .then(lit(100.0) * weighted_flags / weighted_assessable)
+        .then(
+            (lit(100.0) * weighted_flags / weighted_assessable)
+                .round(2, RoundMode::HalfAwayFromZero),
+        )
         .otherwise(lit(NULL).cast(DataType::Float64));
     let contracts = contracts
         .with_columns([
@@ -243,6 +246,7 @@ pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
                 .cast(DataType::Float64)
                 * lit(100.0)
                 / col("risk_score").count().cast(DataType::Float64))
+            .round(2, RoundMode::HalfAwayFromZero)
             .alias("percentile"),
         )
         .select(output_order(runs))
@@ -259,7 +263,11 @@ pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
 }
 
 fn output_order(runs: &[IndicatorRun]) -> Vec<Expr> {
-    let mut columns: Vec<Expr> = PROCESS_COLUMNS[..13].iter().map(|c| col(*c)).collect();
+    // The process columns but the last (`number_of_tenderers`, placed after the awards').
+    let mut columns: Vec<Expr> = PROCESS_COLUMNS[..PROCESS_COLUMNS.len() - 1]
+        .iter()
+        .map(|c| col(*c))
+        .collect();
     columns.extend(
         [
             "award_date",

@@ -71,6 +71,35 @@ fn score_on_the_bundled_example_writes_every_output() {
 
     let contracts = csv_rows(&out.path().join("contracts.csv"));
     assert_eq!(contracts.len(), 48);
+    let columns: Vec<&String> = contracts[0].keys().collect();
+    for column in [
+        "ocid",
+        "title",
+        "buyer_name",
+        "procuring_entity_name",
+        "suppliers",
+        "procurement_method",
+        "procurement_method_details",
+        "main_procurement_category",
+        "tender_amount",
+        "award_amount",
+        "contract_amount",
+        "tender_currency",
+        "tender_start",
+        "tender_end",
+        "award_date",
+        "number_of_tenderers",
+        "risk_score",
+        "percentile",
+        "flags",
+        "assessable_count",
+        "single_bid",
+        "short_tender_period",
+        "repeat_winner",
+        "contract_amendment",
+    ] {
+        assert!(columns.iter().any(|c| *c == column), "{column} missing");
+    }
     let ocids: BTreeSet<_> = contracts.iter().map(|row| row["ocid"].clone()).collect();
     assert_eq!(ocids.len(), 48);
     // Thai text intact.
