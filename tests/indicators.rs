@@ -405,9 +405,11 @@ fn every_indicator_has_its_catalogue_page_and_its_settings_documented() {
         assert!(metadata.page.starts_with(&format!("# {}", metadata.slug)));
         for heading in [
             "## Method",
+            "## Example",
             "## Settings",
             "## OCDS fields",
             "## Not assessable",
+            "## References",
         ] {
             assert!(
                 metadata.page.contains(heading),
