@@ -20,6 +20,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::indicators::{Indicator, REGISTRY};
+use crate::scope::Scope;
 
 /// A settings error: names the file, the key and what is wrong.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +65,8 @@ impl Default for ScoreSettings {
 pub struct Config {
     /// Scoring.
     pub score: ScoreSettings,
+    /// Which processes the indicators assess, and which allow bid-price comparisons.
+    pub scope: Scope,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
@@ -169,7 +172,7 @@ impl Config {
                 (active.indicator.metadata().slug.to_owned(), value)
             })
             .collect();
-        serde_json::json!({ "score": self.score, "indicators": indicators })
+        serde_json::json!({ "score": self.score, "scope": self.scope, "indicators": indicators })
     }
 }
 
@@ -196,6 +199,20 @@ pub fn default_toml() -> String {
         "default_weight = {:?}",
         ScoreSettings::default().default_weight
     );
+    out.push_str(
+        "\n# Which contracting processes the indicators assess. An excluded process keeps its\n\
+         # row in the outputs, with no score.\n[scope]\n",
+    );
+    let scope = toml::Value::try_from(Scope::default())
+        .ok()
+        .and_then(|value| value.as_table().cloned())
+        .unwrap_or_default();
+    for (key, doc) in Scope::DOCS {
+        let _ = writeln!(out, "# {doc}");
+        if let Some(value) = scope.get(key) {
+            let _ = writeln!(out, "{key} = {value}");
+        }
+    }
     for indicator in REGISTRY {
         write_section(&mut out, *indicator);
     }
@@ -243,6 +260,7 @@ mod tests {
     fn the_default_file_parses_to_the_defaults() {
         let parsed = Config::parse(&default_toml()).unwrap();
         assert_eq!(parsed.score, ScoreSettings::default());
+        assert_eq!(parsed.scope, Scope::default());
         assert_eq!(parsed.active().len(), REGISTRY.len());
     }
 

@@ -7,5 +7,6 @@ pub mod indicators;
 pub mod ingest;
 pub mod output;
 pub mod run;
+pub mod scope;
 pub mod score;
 pub mod synthetic;

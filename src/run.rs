@@ -69,13 +69,15 @@ pub fn run_with(
     let started = Instant::now();
     let (ingested, frames) = load_with(inputs, started_reading, report)?;
     let active = config.active();
+    // The indicators see the processes in scope only; the outputs keep every process.
+    let assessed = config.scope.apply(&frames)?;
     let indicators = active
         .par_iter()
         .map(|active| {
             let metadata = active.indicator.metadata();
             let outcome = active
                 .indicator
-                .run(&frames, &active.settings)
+                .run(&assessed, &active.settings)
                 .map_err(|error| error.context(format!("indicator {}", metadata.slug)))?;
             tracing::debug!(indicator = metadata.slug, "computed");
             Ok(IndicatorRun {

@@ -113,28 +113,27 @@ fn score_on_the_bundled_example_writes_every_output() {
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0]["line"], "22");
     assert!(rejected[0]["reason"].starts_with("not JSON"));
-    // Each flag has its evidence; every indicator raised some on the example.
+    // Each flag has its evidence; the four core indicators raised some on the example.
     let flags = csv_rows(&out.path().join("flags.csv"));
     let indicators: BTreeSet<_> = flags.iter().map(|row| row["indicator"].clone()).collect();
-    assert_eq!(
-        indicators,
-        [
-            "contract_amendment",
-            "repeat_winner",
-            "short_tender_period",
-            "single_bid"
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
-    );
+    for indicator in [
+        "contract_amendment",
+        "repeat_winner",
+        "short_tender_period",
+        "single_bid",
+    ] {
+        assert!(indicators.contains(indicator), "{indicator}");
+    }
     assert!(flags.iter().all(|row| !row["evidence"].is_empty()));
 
     let summary: serde_json::Value =
         serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
     assert_eq!(summary["counts"]["processes"], 48);
     assert_eq!(summary["counts"]["rejected"], 1);
-    assert_eq!(summary["indicators"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        summary["indicators"].as_array().unwrap().len(),
+        redflags::indicators::REGISTRY.len()
+    );
 }
 
 #[test]
@@ -337,4 +336,46 @@ fn every_real_publisher_scores_with_one_row_per_ocid() {
         counts["input"]["total"].as_u64().unwrap()
     );
     assert_eq!(processes, 118);
+}
+
+#[test]
+fn cancelled_and_excluded_procedures_keep_their_row_but_are_not_assessed() {
+    let input = "{\"ocid\":\"cancelled\",\"tender\":{\"status\":\"cancelled\",\"procurementMethod\":\"open\",\"numberOfTenderers\":1}}\n\
+                 {\"ocid\":\"excluded\",\"tender\":{\"procurementMethodDetails\":\"Sorteo\",\"procurementMethod\":\"open\",\"numberOfTenderers\":1}}\n\
+                 {\"ocid\":\"kept\",\"tender\":{\"procurementMethod\":\"open\",\"numberOfTenderers\":1}}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("settings.toml");
+    std::fs::write(
+        &config,
+        "[scope]\nexcluded_procurement_method_details = [\"Sorteo\"]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let score = || {
+        redflags()
+            .args(["score", "-", "--config"])
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .write_stdin(input)
+            .assert()
+            .success();
+        csv_rows(&out.join("contracts.csv"))
+    };
+    let contracts = score();
+    let by_ocid: std::collections::BTreeMap<_, _> = contracts
+        .iter()
+        .map(|row| (row["ocid"].as_str(), row))
+        .collect();
+    assert_eq!(by_ocid.len(), 3);
+    for ocid in ["cancelled", "excluded"] {
+        assert_eq!(by_ocid[ocid]["risk_score"], "", "{ocid}");
+        assert_eq!(by_ocid[ocid]["single_bid"], "", "{ocid}");
+    }
+    assert_eq!(by_ocid["kept"]["single_bid"], "1");
+    assert_eq!(by_ocid["kept"]["risk_score"], "100");
+
+    // Cancelled tenders can be assessed when the settings say so.
+    std::fs::write(&config, "[scope]\nexclude_cancelled_tenders = false\n").unwrap();
+    assert!(score().iter().all(|row| row["single_bid"] == "1"));
 }

@@ -433,3 +433,107 @@ fn every_indicator_has_its_catalogue_page_and_its_settings_documented() {
         assert_eq!(metadata.settings.len(), defaults.len(), "{}", metadata.slug);
     }
 }
+
+fn bids(ocid: &str, extra: &str, bids: &[(&str, f64, &str, &[&str])]) -> String {
+    let details: Vec<String> = bids
+        .iter()
+        .enumerate()
+        .map(|(i, (status, amount, currency, tenderers))| {
+            let tenderers: Vec<String> = tenderers
+                .iter()
+                .map(|id| format!(r#"{{"id":"{id}"}}"#))
+                .collect();
+            format!(
+                r#"{{"id":"{i}","status":"{status}","value":{{"amount":{amount},"currency":"{currency}"}},"tenderers":[{}]}}"#,
+                tenderers.join(",")
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"ocid":"{ocid}","bids":{{"details":[{}]}}{extra}}}"#,
+        details.join(",")
+    )
+}
+
+#[test]
+fn identical_bid_prices_compare_within_each_currency() {
+    let frames = frames(&[
+        // The same price in THB from two tenderers, beside bids in USD: flagged.
+        bids(
+            "mixed",
+            "",
+            &[
+                ("valid", 100.0, "USD", &["A"]),
+                ("valid", 5000.0, "THB", &["B"]),
+                ("disqualified", 5000.0, "THB", &["C"]),
+            ],
+        ),
+        // One consortium's two bids at the same price: not two tenderers.
+        bids(
+            "consortium",
+            "",
+            &[
+                ("valid", 7.0, "THB", &["A", "B"]),
+                ("pending", 7.0, "THB", &["B", "A"]),
+            ],
+        ),
+        // A withdrawn bid is not submitted.
+        bids(
+            "withdrawn",
+            "",
+            &[
+                ("valid", 7.0, "THB", &["A"]),
+                ("withdrawn", 7.0, "THB", &["B"]),
+            ],
+        ),
+    ]);
+    let outcome = run("identical_bid_prices", &frames, "");
+    assert_eq!(flagged(&outcome), ["mixed"]);
+    assert_eq!(assessable(&outcome), ["consortium", "mixed"]);
+    assert_eq!(
+        rows(&outcome)["mixed"].evidence.as_deref(),
+        Some("bids of the same price, 5000 THB, from different tenderers: B, C")
+    );
+}
+
+#[test]
+fn lowest_bid_disqualified_needs_one_currency_and_a_valid_price() {
+    let award = r#","awards":[{"id":"1","status":"active"}]"#;
+    let frames = frames(&[
+        bids(
+            "flagged",
+            award,
+            &[
+                ("disqualified", 1.0, "THB", &["A"]),
+                ("valid", 2.0, "THB", &["B"]),
+            ],
+        ),
+        bids(
+            "two-currencies",
+            award,
+            &[
+                ("disqualified", 1.0, "USD", &["A"]),
+                ("valid", 2.0, "THB", &["B"]),
+            ],
+        ),
+        bids(
+            "no-award",
+            "",
+            &[
+                ("disqualified", 1.0, "THB", &["A"]),
+                ("valid", 2.0, "THB", &["B"]),
+            ],
+        ),
+        bids(
+            "valid-lowest",
+            award,
+            &[
+                ("valid", 1.0, "THB", &["A"]),
+                ("disqualified", 2.0, "THB", &["B"]),
+            ],
+        ),
+    ]);
+    let outcome = run("lowest_bid_disqualified", &frames, "");
+    assert_eq!(flagged(&outcome), ["flagged"]);
+    assert_eq!(assessable(&outcome), ["flagged", "valid-lowest"]);
+}

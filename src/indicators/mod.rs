@@ -11,7 +11,11 @@ use serde::de::DeserializeOwned;
 
 use crate::frames::Frames;
 
+pub mod all_except_winner_disqualified;
 pub mod contract_amendment;
+pub mod identical_bid_prices;
+pub mod late_bid_won;
+pub mod lowest_bid_disqualified;
 pub mod repeat_winner;
 pub mod short_tender_period;
 pub mod single_bid;
@@ -121,6 +125,11 @@ pub struct Metadata {
     pub page: &'static str,
 }
 
+/// The settings of an indicator that has none of its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoSettings {}
+
 /// An indicator, as its file defines it.
 pub trait Definition: Send + Sync {
     /// Its settings, with their defaults; unknown keys must be rejected
@@ -178,6 +187,10 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &short_tender_period::ShortTenderPeriod,
     &repeat_winner::RepeatWinner,
     &contract_amendment::ContractAmendment,
+    &identical_bid_prices::IdenticalBidPrices,
+    &late_bid_won::LateBidWon,
+    &all_except_winner_disqualified::AllExceptWinnerDisqualified,
+    &lowest_bid_disqualified::LowestBidDisqualified,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.
@@ -256,4 +269,109 @@ pub fn percent(share: Expr) -> Expr {
 /// A timestamp column as an ISO date (`2024-03-31`), for evidence sentences.
 pub fn iso_date(timestamp: Expr) -> Expr {
     timestamp.dt().strftime("%Y-%m-%d")
+}
+
+/// Whether a bid (a row of the bids table) was submitted: its status is `pending`, `valid` or
+/// `disqualified` (not `invited` or `withdrawn`).
+pub fn submitted() -> Expr {
+    code_in(
+        "status",
+        &[
+            "pending".to_owned(),
+            "valid".to_owned(),
+            "disqualified".to_owned(),
+        ],
+    )
+}
+
+/// Whether a code column equals one code, compared without regard to case.
+pub fn code_is(column: &str, code: &str) -> Expr {
+    col(column)
+        .str()
+        .to_lowercase()
+        .eq(lit(code.to_lowercase()))
+        .fill_null(lit(false))
+}
+
+/// The processes whose bid prices may be compared (see [`crate::scope`]), as a one-column
+/// (`ocid`) frame; every process when the frames did not go through a scope.
+pub fn price_comparable(frames: &Frames) -> LazyFrame {
+    let processes = frames.processes.clone().lazy();
+    if frames
+        .processes
+        .get_column_names()
+        .iter()
+        .any(|name| name.as_str() == crate::scope::PRICE_COMPARISON)
+    {
+        processes
+            .filter(col(crate::scope::PRICE_COMPARISON))
+            .select([col(OCID)])
+    } else {
+        processes.select([col(OCID)])
+    }
+}
+
+/// One row per bid: `ocid`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
+/// `currency`, `date`, and `tenderers`, the sorted distinct tenderer ids joined with `|`
+/// (null when the bid names none with an id).
+pub fn bids_by_bid(frames: &Frames) -> LazyFrame {
+    frames
+        .bids
+        .clone()
+        .lazy()
+        .group_by_stable([col(OCID), col("bid_index")])
+        .agg([
+            col("bid_id").first(),
+            col("status").first().str().to_lowercase(),
+            col("amount").first(),
+            col("currency").first(),
+            col("date").first(),
+            col("tenderer_id")
+                .drop_nulls()
+                .unique()
+                .sort(SortOptions::default())
+                .str()
+                .join("|", true)
+                .alias("tenderers"),
+        ])
+        .with_column(
+            when(col("tenderers").eq(lit("")))
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(col("tenderers"))
+                .alias("tenderers"),
+        )
+}
+
+/// One row per flagged organization for an outcome: each `(role, id)` with the number of
+/// processes it was flagged in as the value, and the evidence naming up to five of them.
+pub fn organizations_from(rows: LazyFrame, role: &str, what: &str) -> PolarsResult<DataFrame> {
+    rows.select([col(ORGANIZATION_ID), col(OCID)])
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .sort([ORGANIZATION_ID, OCID], SortMultipleOptions::default())
+        .group_by_stable([col(ORGANIZATION_ID)])
+        .agg([
+            col(OCID).count().cast(DataType::Float64).alias(VALUE),
+            col(OCID)
+                .head(Some(5))
+                .str()
+                .join(", ", true)
+                .alias("examples"),
+        ])
+        .select([
+            lit(role).alias(ROLE),
+            col(ORGANIZATION_ID),
+            col(VALUE),
+            concat_str(
+                [
+                    lit(format!("{what} in ")),
+                    col(VALUE).cast(DataType::Int64).cast(DataType::String),
+                    lit(" process(es), e.g. "),
+                    col("examples"),
+                ],
+                "",
+                false,
+            )
+            .alias(EVIDENCE),
+        ])
+        .collect()
 }

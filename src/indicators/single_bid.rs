@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, Outcome, Phase, code_in, process_rows};
+use super::{Definition, Metadata, Outcome, Phase, code_in, process_rows, submitted};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -45,9 +45,6 @@ static METADATA: Metadata = Metadata {
     page: include_str!("../../indicators/single_bid.md"),
 };
 
-/// The statuses of bids that were submitted.
-const SUBMITTED: [&str; 3] = ["pending", "valid", "disqualified"];
-
 impl Definition for SingleBid {
     type Settings = Settings;
 
@@ -56,12 +53,11 @@ impl Definition for SingleBid {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let submitted: Vec<String> = SUBMITTED.iter().map(|s| s.to_string()).collect();
         let bidders = frames
             .bids
             .clone()
             .lazy()
-            .filter(code_in("status", &submitted).and(col("tenderer_id").is_not_null()))
+            .filter(submitted().and(col("tenderer_id").is_not_null()))
             .group_by([col("ocid")])
             .agg([col("tenderer_id").n_unique().alias("bidders")]);
         let declared = col("number_of_tenderers");

@@ -1,0 +1,121 @@
+//! `identical_bid_prices` (OCP R028): different tenderers submitted bids with the same price.
+
+use polars::prelude::*;
+
+use super::{
+    Definition, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase, bids_by_bid, money,
+    organizations_from, price_comparable, process_rows, submitted,
+};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct IdenticalBidPrices;
+
+static METADATA: Metadata = Metadata {
+    slug: "identical_bid_prices",
+    code: Some("R028"),
+    title: "Identical bid prices",
+    phase: Phase::Tender,
+    levels: &["process", "tenderer"],
+    fields: &[
+        "bids.details.status",
+        "bids.details.value.amount",
+        "bids.details.value.currency",
+        "bids.details.tenderers.id",
+        "tender.procurementMethodDetails",
+    ],
+    settings: &[],
+    page: include_str!("../../indicators/identical_bid_prices.md"),
+};
+
+impl Definition for IdenticalBidPrices {
+    type Settings = NoSettings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+        // Submitted bids with a price and at least one identified tenderer, where prices may
+        // be compared.
+        let bids = bids_by_bid(frames)
+            .filter(
+                submitted()
+                    .and(col("amount").is_not_null())
+                    .and(col("tenderers").is_not_null()),
+            )
+            .join(
+                price_comparable(frames),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .with_column(
+                col("tenderers")
+                    .n_unique()
+                    .over([col(OCID), col("amount"), col("currency")])?
+                    .alias("sharing"),
+            )
+            .cache();
+        let identical = bids.clone().filter(col("sharing").gt(lit(1)));
+        let per_process = bids
+            .clone()
+            .group_by_stable([col(OCID)])
+            .agg([
+                col("sharing").max().alias("sharing"),
+                col("bid_index").count().alias("bids"),
+            ])
+            .filter(col("bids").gt(lit(1)))
+            .join(
+                identical
+                    .clone()
+                    .sort(["amount"], SortMultipleOptions::default())
+                    .group_by_stable([col(OCID)])
+                    .agg([
+                        col("amount").first(),
+                        col("currency").first(),
+                        col("tenderers").unique_stable().str().join(", ", true),
+                    ]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Left),
+            );
+        let evidence = concat_str(
+            [
+                lit("bids of the same price, "),
+                money(col("amount"), col("currency")),
+                lit(", from different tenderers: "),
+                col("tenderers"),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            per_process,
+            col("sharing").gt(lit(1)),
+            when(col("sharing").gt(lit(1)))
+                .then(lit(1.0))
+                .otherwise(lit(0.0)),
+            evidence,
+        )?;
+        let tenderers = identical
+            .select([col(OCID), col("bid_index")])
+            .join(
+                frames.bids.clone().lazy(),
+                [col(OCID), col("bid_index")],
+                [col(OCID), col("bid_index")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col("tenderer_id").is_not_null())
+            .select([col(OCID), col("tenderer_id").alias(ORGANIZATION_ID)]);
+        let organizations = organizations_from(
+            tenderers,
+            "tenderer",
+            "bid the same price as another tenderer",
+        )?;
+        Ok(Outcome {
+            processes,
+            organizations,
+        })
+    }
+}

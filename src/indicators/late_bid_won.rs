@@ -1,0 +1,133 @@
+//! `late_bid_won` (OCP R030): the winning bid was received after the submission deadline.
+
+use polars::prelude::*;
+
+use super::{
+    Definition, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase, code_is, iso_date,
+    organizations_from, process_rows,
+};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct LateBidWon;
+
+static METADATA: Metadata = Metadata {
+    slug: "late_bid_won",
+    code: Some("R030"),
+    title: "Late bid won",
+    phase: Phase::Award,
+    levels: &["process", "tenderer"],
+    fields: &[
+        "tender.tenderPeriod.endDate",
+        "bids.details.status",
+        "bids.details.date",
+        "bids.details.tenderers.id",
+        "awards.status",
+        "awards.suppliers.id",
+    ],
+    settings: &[],
+    page: include_str!("../../indicators/late_bid_won.md"),
+};
+
+impl Definition for LateBidWon {
+    type Settings = NoSettings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+        let winners = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(code_is("status", "active").and(col("supplier_id").is_not_null()))
+            .select([col(OCID), col("supplier_id").alias("tenderer")])
+            .unique_stable(None, UniqueKeepStrategy::First);
+        let deadlines = frames
+            .processes
+            .clone()
+            .lazy()
+            .filter(col("tender_end").is_not_null())
+            .select([col(OCID), col("tender_end")]);
+        // Valid bids with a date, one row per tenderer, in processes with a deadline.
+        let bids = frames
+            .bids
+            .clone()
+            .lazy()
+            .filter(
+                code_is("status", "valid")
+                    .and(col("date").is_not_null())
+                    .and(col("tenderer_id").is_not_null()),
+            )
+            .select([col(OCID), col("tenderer_id").alias("tenderer"), col("date")])
+            .join(
+                deadlines,
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            );
+        // Assessable: a valid dated bid, a deadline and an active award with a supplier.
+        let late_winners = bids
+            .clone()
+            .filter(col("date").gt(col("tender_end")))
+            .join(
+                winners.clone(),
+                [col(OCID), col("tenderer")],
+                [col(OCID), col("tenderer")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .sort([OCID, "tenderer", "date"], SortMultipleOptions::default())
+            .cache();
+        let flagged = late_winners.clone().group_by_stable([col(OCID)]).agg([
+            col("tenderer").first(),
+            col("date").first(),
+            col("tender_end").first(),
+        ]);
+        let assessable = bids
+            .select([col(OCID)])
+            .unique_stable(None, UniqueKeepStrategy::First)
+            .join(
+                winners
+                    .select([col(OCID)])
+                    .unique_stable(None, UniqueKeepStrategy::First),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .join(
+                flagged,
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Left),
+            );
+        let evidence = concat_str(
+            [
+                lit("the winner "),
+                col("tenderer"),
+                lit("'s valid bid is dated "),
+                iso_date(col("date")),
+                lit(", after the tender period ended on "),
+                iso_date(col("tender_end")),
+            ],
+            "",
+            false,
+        );
+        let flag = col("tenderer").is_not_null();
+        let processes = process_rows(
+            assessable,
+            flag.clone(),
+            when(flag).then(lit(1.0)).otherwise(lit(0.0)),
+            evidence,
+        )?;
+        let organizations = organizations_from(
+            late_winners.select([col(OCID), col("tenderer").alias(ORGANIZATION_ID)]),
+            "tenderer",
+            "won with a bid dated after the deadline",
+        )?;
+        Ok(Outcome {
+            processes,
+            organizations,
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! `lowest_bid_disqualified` (OCP R036): the lowest submitted bid was disqualified.
+
+use polars::prelude::*;
+
+use super::{
+    Definition, Metadata, NoSettings, OCID, Outcome, Phase, bids_by_bid, code_is, money,
+    price_comparable, process_rows, submitted,
+};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct LowestBidDisqualified;
+
+static METADATA: Metadata = Metadata {
+    slug: "lowest_bid_disqualified",
+    code: Some("R036"),
+    title: "Lowest bid disqualified",
+    phase: Phase::Award,
+    levels: &["process"],
+    fields: &[
+        "bids.details.status",
+        "bids.details.value.amount",
+        "bids.details.value.currency",
+        "awards.status",
+        "tender.procurementMethodDetails",
+    ],
+    settings: &[],
+    page: include_str!("../../indicators/lowest_bid_disqualified.md"),
+};
+
+impl Definition for LowestBidDisqualified {
+    type Settings = NoSettings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+        let with_active_award = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(code_is("status", "active"))
+            .select([col(OCID)])
+            .unique_stable(None, UniqueKeepStrategy::First);
+        let bids = bids_by_bid(frames)
+            .filter(submitted().and(col("amount").is_not_null()))
+            .join(
+                price_comparable(frames),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .join(
+                with_active_award,
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Semi),
+            );
+        // Per process, in one currency only, with a valid bid that has a price: the first
+        // bid (in the publisher's order) at the lowest price.
+        let per_process = bids
+            .sort(
+                [OCID, "amount", "bid_index"],
+                SortMultipleOptions::default(),
+            )
+            .group_by_stable([col(OCID)])
+            .agg([
+                col("currency").n_unique().alias("currencies"),
+                col("status").eq(lit("valid")).any(true).alias("has_valid"),
+                col("status").first().alias("lowest_status"),
+                col("amount").first().alias("lowest"),
+                col("currency").first().alias("currency"),
+                col("bid_id").first().alias("bid_id"),
+                col("amount")
+                    .filter(col("status").eq(lit("valid")))
+                    .first()
+                    .alias("lowest_valid"),
+            ])
+            .filter(col("currencies").eq(lit(1)).and(col("has_valid")));
+        let evidence = concat_str(
+            [
+                lit("the lowest submitted bid, "),
+                money(col("lowest"), col("currency")),
+                lit(" (bid "),
+                col("bid_id").fill_null(lit("without id")),
+                lit("), was disqualified; the lowest valid bid was "),
+                money(col("lowest_valid"), col("currency")),
+            ],
+            "",
+            false,
+        );
+        let flag = col("lowest_status").eq(lit("disqualified"));
+        let processes = process_rows(
+            per_process,
+            flag.clone(),
+            when(flag).then(lit(1.0)).otherwise(lit(0.0)),
+            evidence,
+        )?;
+        Outcome::processes_only(processes)
+    }
+}

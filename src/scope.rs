@@ -1,0 +1,136 @@
+//! Which contracting processes the indicators look at, and which allow price comparisons.
+//!
+//! Between the frames and the indicators: a cancelled tender, or a procedure whose
+//! `procurementMethodDetails` the settings exclude, is assessed by no indicator (it still has
+//! its row in the outputs, with no score). Procedures whose prices are set by the buyer are
+//! marked so that the indicators that compare bid prices leave them out.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::frames::Frames;
+
+/// The column, added to the processes table the indicators see, that says whether bid prices
+/// may be compared.
+pub const PRICE_COMPARISON: &str = "price_comparison";
+
+/// The settings of the `[scope]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scope {
+    /// Cancelled tenders (`tender.status` = `cancelled`) are assessed by no indicator.
+    pub exclude_cancelled_tenders: bool,
+    /// Procedures with one of these `procurementMethodDetails` are assessed by no indicator.
+    pub excluded_procurement_method_details: Vec<String>,
+    /// Procedures with one of these `procurementMethodDetails` set their prices in advance:
+    /// indicators that compare bid prices leave them out.
+    pub no_price_comparison_procurement_methods: Vec<String>,
+    /// When set, only procedures with one of these `procurementMethodDetails` have their bid
+    /// prices compared.
+    pub price_comparison_procurement_methods: Vec<String>,
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope {
+            exclude_cancelled_tenders: true,
+            excluded_procurement_method_details: Vec::new(),
+            no_price_comparison_procurement_methods: Vec::new(),
+            price_comparison_procurement_methods: Vec::new(),
+        }
+    }
+}
+
+/// Whether the `procurement_method_details` column is one of `values` (exact match).
+fn details_in(values: &[String]) -> Expr {
+    col("procurement_method_details")
+        .is_in(
+            lit(Series::new("".into(), values.to_vec())).implode(false),
+            false,
+        )
+        .fill_null(lit(false))
+}
+
+impl Scope {
+    /// The settings' documentation, for `redflags init`.
+    pub const DOCS: [(&'static str, &'static str); 4] = [
+        (
+            "exclude_cancelled_tenders",
+            "cancelled tenders are assessed by no indicator",
+        ),
+        (
+            "excluded_procurement_method_details",
+            "procedures with these procurementMethodDetails are assessed by no indicator",
+        ),
+        (
+            "no_price_comparison_procurement_methods",
+            "procurementMethodDetails whose prices the buyer sets: no bid-price comparisons",
+        ),
+        (
+            "price_comparison_procurement_methods",
+            "if set, only these procurementMethodDetails have their bid prices compared",
+        ),
+    ];
+
+    /// Whether a process is left to the indicators.
+    fn kept(&self) -> Expr {
+        let mut kept = lit(true);
+        if self.exclude_cancelled_tenders {
+            let cancelled = col("tender_status")
+                .str()
+                .to_lowercase()
+                .eq(lit("cancelled"))
+                .fill_null(lit(false));
+            kept = kept.and(cancelled.not());
+        }
+        if !self.excluded_procurement_method_details.is_empty() {
+            kept = kept.and(details_in(&self.excluded_procurement_method_details).not());
+        }
+        kept
+    }
+
+    /// Whether bid prices may be compared in a process.
+    fn price_comparison(&self) -> Expr {
+        let mut allowed = lit(true);
+        if !self.no_price_comparison_procurement_methods.is_empty() {
+            allowed = allowed.and(details_in(&self.no_price_comparison_procurement_methods).not());
+        }
+        if !self.price_comparison_procurement_methods.is_empty() {
+            allowed = allowed.and(details_in(&self.price_comparison_procurement_methods));
+        }
+        allowed
+    }
+
+    /// The frames the indicators see: the excluded processes removed from every table, and
+    /// the processes table with its [`PRICE_COMPARISON`] column.
+    pub fn apply(&self, frames: &Frames) -> PolarsResult<Frames> {
+        let processes = frames
+            .processes
+            .clone()
+            .lazy()
+            .filter(self.kept())
+            .with_column(self.price_comparison().alias(PRICE_COMPARISON))
+            .collect()?;
+        let kept = processes.select(["ocid"])?.lazy();
+        let restrict = |table: &DataFrame| -> PolarsResult<DataFrame> {
+            table
+                .clone()
+                .lazy()
+                .join(
+                    kept.clone(),
+                    [col("ocid")],
+                    [col("ocid")],
+                    JoinArgs::new(JoinType::Semi),
+                )
+                .collect()
+        };
+        Ok(Frames {
+            parties: restrict(&frames.parties)?,
+            bids: restrict(&frames.bids)?,
+            awards: restrict(&frames.awards)?,
+            contracts: restrict(&frames.contracts)?,
+            items: restrict(&frames.items)?,
+            processes,
+        })
+    }
+}
