@@ -9,4 +9,5 @@ pub mod output;
 pub mod run;
 pub mod scope;
 pub mod score;
+pub mod stats;
 pub mod synthetic;

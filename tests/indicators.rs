@@ -430,7 +430,13 @@ fn every_indicator_has_its_catalogue_page_and_its_settings_documented() {
                 metadata.slug
             );
         }
-        assert_eq!(metadata.settings.len(), defaults.len(), "{}", metadata.slug);
+        for (key, _) in metadata.settings {
+            assert!(
+                metadata.page.contains(&format!("`{key}`")),
+                "{}: {key}",
+                metadata.slug
+            );
+        }
     }
 }
 
@@ -536,4 +542,66 @@ fn lowest_bid_disqualified_needs_one_currency_and_a_valid_price() {
     let outcome = run("lowest_bid_disqualified", &frames, "");
     assert_eq!(flagged(&outcome), ["flagged"]);
     assert_eq!(assessable(&outcome), ["flagged", "valid-lowest"]);
+}
+
+/// A process won by W at 100 (valid bids of W and L, L at 100 × (1 + difference)).
+fn priced(ocid: &str, difference: f64, awards: &str) -> String {
+    bids(
+        ocid,
+        &format!(r#","awards":{awards}"#),
+        &[
+            ("valid", 100.0, "THB", &["W"]),
+            ("valid", 100.0 * (1.0 + difference), "THB", &["L"]),
+        ],
+    )
+}
+
+#[test]
+fn second_bid_differences_are_flagged_beyond_the_fences() {
+    let active = r#"[{"id":"1","status":"active","suppliers":[{"id":"W"}]}]"#;
+    let mut releases: Vec<String> = [0.0, 0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.60]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| priced(&format!("p{i}"), *d, active))
+        .collect();
+    // Not measured: the winner's bid is not the lowest; two active awards; a pending award.
+    releases.push(priced("not-lowest", -0.5, active));
+    releases.push(priced(
+        "two-awards",
+        0.0,
+        r#"[{"id":"1","status":"active","suppliers":[{"id":"W"}]},{"id":"2","status":"active","suppliers":[{"id":"L"}]}]"#,
+    ));
+    releases.push(priced(
+        "pending",
+        0.0,
+        r#"[{"id":"1","status":"active","suppliers":[{"id":"W"}]},{"id":"2","status":"pending"}]"#,
+    ));
+    let frames = frames(&releases);
+    // Quartiles (statrs, type 8): Q1 = 0.104167, Q3 = 0.145833; fences 0.041667 and 0.208333.
+    let close = run("price_close_to_winning_bid", &frames, "");
+    assert_eq!(flagged(&close), ["p0"]);
+    assert_eq!(assessable(&close).len(), 8);
+    let evidence = rows(&close)["p0"].evidence.clone().unwrap();
+    assert!(
+        evidence.contains("lower fence 4.17% (Q1 10.42%, Q3 14.58%)"),
+        "{evidence}"
+    );
+    let discounted = run("heavily_discounted_bid", &frames, "");
+    assert_eq!(flagged(&discounted), ["p7"]);
+    assert!((rows(&discounted)["p7"].value.unwrap() - 0.6).abs() < 1e-9);
+    // Both flag the winner; the close price flags the second bidder too.
+    let tenderers = |outcome: &Outcome| -> Vec<String> {
+        let ids = outcome
+            .organizations
+            .column("organization_id")
+            .unwrap()
+            .str()
+            .unwrap();
+        ids.iter().map(|id| id.unwrap().to_owned()).collect()
+    };
+    assert_eq!(tenderers(&close), ["L", "W"]);
+    assert_eq!(tenderers(&discounted), ["W"]);
+    // A threshold replaces the fence.
+    let set = run("price_close_to_winning_bid", &frames, "threshold = 0.11");
+    assert_eq!(flagged(&set), ["p0", "p1", "p2"]);
 }

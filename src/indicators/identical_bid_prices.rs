@@ -3,8 +3,8 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase, bids_by_bid, money,
-    organizations_from, price_comparable, process_rows, submitted,
+    Definition, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase, comparable_bids,
+    money, organizations_from, process_rows, submitted,
 };
 use crate::frames::Frames;
 
@@ -38,18 +38,10 @@ impl Definition for IdenticalBidPrices {
     fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
         // Submitted bids with a price and at least one identified tenderer, where prices may
         // be compared.
-        let bids = bids_by_bid(frames)
-            .filter(
-                submitted()
-                    .and(col("amount").is_not_null())
-                    .and(col("tenderers").is_not_null()),
-            )
-            .join(
-                price_comparable(frames),
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Semi),
-            )
+        let priced = submitted()
+            .and(col("amount").is_not_null())
+            .and(col("tenderers").is_not_null());
+        let bids = comparable_bids(frames, priced)
             .with_column(
                 col("tenderers")
                     .n_unique()
@@ -69,7 +61,10 @@ impl Definition for IdenticalBidPrices {
             .join(
                 identical
                     .clone()
-                    .sort(["amount"], SortMultipleOptions::default())
+                    .sort(
+                        [OCID, "amount", "currency", "bid_index"],
+                        SortMultipleOptions::default(),
+                    )
                     .group_by_stable([col(OCID)])
                     .agg([
                         col("amount").first(),

@@ -3,8 +3,8 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Metadata, NoSettings, OCID, Outcome, Phase, bids_by_bid, code_is, money,
-    price_comparable, process_rows, submitted,
+    Definition, Metadata, NoSettings, OCID, Outcome, Phase, code_is, comparable_bids, money,
+    process_rows, submitted,
 };
 use crate::frames::Frames;
 
@@ -43,20 +43,12 @@ impl Definition for LowestBidDisqualified {
             .filter(code_is("status", "active"))
             .select([col(OCID)])
             .unique_stable(None, UniqueKeepStrategy::First);
-        let bids = bids_by_bid(frames)
-            .filter(submitted().and(col("amount").is_not_null()))
-            .join(
-                price_comparable(frames),
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Semi),
-            )
-            .join(
-                with_active_award,
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Semi),
-            );
+        let bids = comparable_bids(frames, submitted().and(col("amount").is_not_null())).join(
+            with_active_award,
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Semi),
+        );
         // Per process, in one currency only, with a valid bid that has a price: the first
         // bid (in the publisher's order) at the lowest price.
         let per_process = bids

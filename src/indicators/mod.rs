@@ -13,10 +13,13 @@ use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
 pub mod contract_amendment;
+pub mod heavily_discounted_bid;
 pub mod identical_bid_prices;
 pub mod late_bid_won;
 pub mod lowest_bid_disqualified;
+pub mod price_close_to_winning_bid;
 pub mod repeat_winner;
+mod second_bid;
 pub mod short_tender_period;
 pub mod single_bid;
 
@@ -187,10 +190,12 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &short_tender_period::ShortTenderPeriod,
     &repeat_winner::RepeatWinner,
     &contract_amendment::ContractAmendment,
+    &price_close_to_winning_bid::PriceCloseToWinningBid,
     &identical_bid_prices::IdenticalBidPrices,
     &late_bid_won::LateBidWon,
     &all_except_winner_disqualified::AllExceptWinnerDisqualified,
     &lowest_bid_disqualified::LowestBidDisqualified,
+    &heavily_discounted_bid::HeavilyDiscountedBid,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.
@@ -293,9 +298,20 @@ pub fn code_is(column: &str, code: &str) -> Expr {
         .fill_null(lit(false))
 }
 
-/// The processes whose bid prices may be compared (see [`crate::scope`]), as a one-column
-/// (`ocid`) frame; every process when the frames did not go through a scope.
-pub fn price_comparable(frames: &Frames) -> LazyFrame {
+/// The bids (one row per bid, see [`bids_by_bid`]) that meet `predicate`, in the processes
+/// whose bid prices may be compared (see [`crate::scope`]).
+pub fn comparable_bids(frames: &Frames, predicate: Expr) -> LazyFrame {
+    bids_by_bid(frames).filter(predicate).join(
+        price_comparable(frames),
+        [col(OCID)],
+        [col(OCID)],
+        JoinArgs::new(JoinType::Semi),
+    )
+}
+
+/// The processes whose bid prices may be compared, as a one-column (`ocid`) frame; every
+/// process when the frames did not go through a scope.
+fn price_comparable(frames: &Frames) -> LazyFrame {
     let processes = frames.processes.clone().lazy();
     if frames
         .processes
@@ -312,8 +328,8 @@ pub fn price_comparable(frames: &Frames) -> LazyFrame {
 }
 
 /// One row per bid: `ocid`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
-/// `currency`, `date`, and `tenderers`, the sorted distinct tenderer ids joined with `|`
-/// (null when the bid names none with an id).
+/// `currency`, `date`, `tenderers`, the sorted distinct tenderer ids joined with `|` (null
+/// when the bid names none with an id), and `tenderer_count`, how many there are.
 pub fn bids_by_bid(frames: &Frames) -> LazyFrame {
     frames
         .bids
@@ -333,6 +349,10 @@ pub fn bids_by_bid(frames: &Frames) -> LazyFrame {
                 .str()
                 .join("|", true)
                 .alias("tenderers"),
+            col("tenderer_id")
+                .drop_nulls()
+                .n_unique()
+                .alias("tenderer_count"),
         ])
         .with_column(
             when(col("tenderers").eq(lit("")))

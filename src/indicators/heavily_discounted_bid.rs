@@ -1,0 +1,37 @@
+//! `heavily_discounted_bid` (OCP R058): the winning bid is unusually far below the
+//! second-lowest valid bid.
+
+use polars::prelude::*;
+
+use super::second_bid::{FIELDS, Settings, Side, outcome};
+use super::{Definition, Metadata, Outcome, Phase};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct HeavilyDiscountedBid;
+
+static METADATA: Metadata = Metadata {
+    slug: "heavily_discounted_bid",
+    code: Some("R058"),
+    title: "Heavily discounted bid",
+    phase: Phase::Award,
+    levels: &["process", "tenderer"],
+    fields: FIELDS,
+    settings: &[(
+        "threshold",
+        "flag differences at or above this (e.g. 0.5), instead of the upper fence",
+    )],
+    page: include_str!("../../indicators/heavily_discounted_bid.md"),
+};
+
+impl Definition for HeavilyDiscountedBid {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        outcome(frames, Side::High, settings.threshold)
+    }
+}

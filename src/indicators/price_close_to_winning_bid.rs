@@ -1,0 +1,37 @@
+//! `price_close_to_winning_bid` (OCP R024): the second-lowest valid bid is unusually close to
+//! the winning bid.
+
+use polars::prelude::*;
+
+use super::second_bid::{FIELDS, Settings, Side, outcome};
+use super::{Definition, Metadata, Outcome, Phase};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct PriceCloseToWinningBid;
+
+static METADATA: Metadata = Metadata {
+    slug: "price_close_to_winning_bid",
+    code: Some("R024"),
+    title: "Price close to winning bid",
+    phase: Phase::Award,
+    levels: &["process", "tenderer"],
+    fields: FIELDS,
+    settings: &[(
+        "threshold",
+        "flag differences at or below this (e.g. 0.05), instead of the lower fence",
+    )],
+    page: include_str!("../../indicators/price_close_to_winning_bid.md"),
+};
+
+impl Definition for PriceCloseToWinningBid {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        outcome(frames, Side::Low, settings.threshold)
+    }
+}

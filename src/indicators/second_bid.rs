@@ -1,0 +1,238 @@
+//! The difference between the winning bid and the second-lowest valid bid, per process: the
+//! measure behind `price_close_to_winning_bid` (R024) and `heavily_discounted_bid` (R058).
+
+use polars::prelude::*;
+
+use super::{
+    OCID, ORGANIZATION_ID, Outcome, code_in, code_is, comparable_bids, money, organizations_from,
+    percent, process_rows,
+};
+use crate::frames::Frames;
+use crate::stats::{Fences, round4};
+
+/// One row per process with a measurable difference: `ocid`, `ratio`
+/// (`(second − winner) / winner`), `winner`, `second` (tenderer ids), `winner_amount`,
+/// `second_amount`, `currency`.
+///
+/// A process is measured when all its awards are final (none `pending` or `invalid`), exactly
+/// one is `active` and it has exactly one supplier, the winner has a valid bid and another
+/// tenderer too (valid bids of one identified tenderer, with an amount, in the winner's
+/// currency), where bid prices may be compared, and the winner's bid is the lowest (else the
+/// award criteria were not price only).
+pub fn differences(frames: &Frames) -> PolarsResult<DataFrame> {
+    let unsettled = ["pending".to_owned(), "invalid".to_owned()];
+    let winners = frames
+        .awards
+        .clone()
+        .lazy()
+        .group_by_stable([col(OCID)])
+        .agg([
+            code_in("status", &unsettled).any(true).alias("unsettled"),
+            col("award_index")
+                .filter(code_is("status", "active"))
+                .n_unique()
+                .alias("active"),
+            col("suppliers_count")
+                .filter(code_is("status", "active"))
+                .first()
+                .alias("suppliers"),
+            col("supplier_id")
+                .filter(code_is("status", "active"))
+                .first()
+                .alias("winner"),
+        ])
+        .filter(
+            col("unsettled")
+                .not()
+                .and(col("active").eq(lit(1)))
+                .and(col("suppliers").eq(lit(1)))
+                .and(col("winner").is_not_null()),
+        )
+        .select([col(OCID), col("winner")]);
+    // Valid bids with a price, from one tenderer each (a consortium's bid is not compared).
+    let valid = col("status")
+        .eq(lit("valid"))
+        .and(col("amount").is_not_null())
+        .and(col("currency").is_not_null())
+        .and(col("tenderer_count").eq(lit(1)));
+    let bids = comparable_bids(frames, valid)
+        .join(
+            winners,
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(col("tenderers").eq(col("winner")).alias("won"));
+    let winning = bids
+        .clone()
+        .filter(col("won"))
+        .sort(
+            [OCID, "amount", "currency", "bid_index"],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable([col(OCID)])
+        .agg([
+            col("winner").first(),
+            col("amount").first().alias("winner_amount"),
+            col("currency").first(),
+        ]);
+    let second = bids
+        .filter(col("won").not())
+        .join(
+            winning.clone().select([col(OCID), col("currency")]),
+            [col(OCID), col("currency")],
+            [col(OCID), col("currency")],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .sort(
+            [OCID, "amount", "tenderers"],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable([col(OCID)])
+        .agg([
+            col("tenderers").first().alias("second"),
+            col("amount").first().alias("second_amount"),
+        ]);
+    winning
+        .join(
+            second,
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("second_amount")
+                .gt_eq(col("winner_amount"))
+                .and(col("winner_amount").gt(lit(0.0))),
+        )
+        .with_column(
+            ((col("second_amount") - col("winner_amount")) / col("winner_amount")).alias("ratio"),
+        )
+        .sort([OCID], SortMultipleOptions::default())
+        .collect()
+}
+
+/// The fences of the differences; `None` when there is no difference to measure.
+pub fn fences(differences: &DataFrame) -> PolarsResult<Option<Fences>> {
+    let ratios: Vec<f64> = differences
+        .column("ratio")?
+        .f64()?
+        .iter()
+        .flatten()
+        .collect();
+    Ok(Fences::of(&ratios))
+}
+
+/// The evidence sentence: the two bids, the difference and the fence it crossed.
+pub fn evidence(side: &str, fence: f64, fences: Option<Fences>) -> Expr {
+    let quartiles = match fences {
+        Some(fences) => format!(
+            " (Q1 {:.2}%, Q3 {:.2}%)",
+            round4(fences.q1) * 100.0,
+            round4(fences.q3) * 100.0
+        ),
+        None => " (set in the settings)".to_owned(),
+    };
+    concat_str(
+        [
+            lit("the second-lowest valid bid, "),
+            money(col("second_amount"), col("currency")),
+            lit(" from "),
+            col("second"),
+            lit(", is "),
+            percent(col("ratio")),
+            lit(" above the winning bid, "),
+            money(col("winner_amount"), col("currency")),
+            lit(" from "),
+            col("winner"),
+            lit(format!(
+                "; {side} fence {:.2}%{quartiles}",
+                round4(fence) * 100.0
+            )),
+        ],
+        "",
+        false,
+    )
+}
+
+/// The settings of both indicators.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Flag differences beyond this decimal instead of beyond the fence.
+    pub threshold: Option<f64>,
+}
+
+/// The OCDS fields both indicators read.
+pub const FIELDS: &[&str] = &[
+    "awards.status",
+    "awards.suppliers.id",
+    "bids.details.status",
+    "bids.details.value",
+    "bids.details.tenderers.id",
+    "tender.procurementMethodDetails",
+];
+
+/// Which end of the distribution of differences an indicator looks at.
+#[derive(Debug, Clone, Copy)]
+pub enum Side {
+    /// Differences at or below the lower fence: prices close together (R024). The winner and
+    /// the second-lowest bidder are flagged as tenderers.
+    Low,
+    /// Differences at or above the upper fence: a heavily discounted winning bid (R058). The
+    /// winner is flagged as a tenderer.
+    High,
+}
+
+/// The outcome of an indicator on one side of the differences, with its `threshold` setting
+/// (which replaces the fence when set).
+pub fn outcome(frames: &Frames, side: Side, threshold: Option<f64>) -> PolarsResult<Outcome> {
+    let measured = differences(frames)?;
+    let fences = fences(&measured)?;
+    let fence = threshold.or(fences.map(|f| match side {
+        Side::Low => f.lower,
+        Side::High => f.upper,
+    }));
+    let Some(fence) = fence else {
+        // Nothing measured: no process is assessable.
+        return Outcome::processes_only(process_rows(
+            measured.lazy(),
+            lit(false),
+            col("ratio"),
+            lit(""),
+        )?);
+    };
+    let (flagged, wording) = match side {
+        Side::Low => (col("ratio").lt_eq(lit(fence)), "at or below the lower"),
+        Side::High => (col("ratio").gt_eq(lit(fence)), "at or above the upper"),
+    };
+    let quartiles = fences.filter(|_| threshold.is_none());
+    let processes = process_rows(
+        measured.clone().lazy(),
+        flagged.clone(),
+        col("ratio"),
+        evidence(wording, fence, quartiles),
+    )?;
+    let flagged_rows = measured.lazy().filter(flagged);
+    let winners = flagged_rows
+        .clone()
+        .select([col(OCID), col("winner").alias(ORGANIZATION_ID)]);
+    let organizations = match side {
+        Side::Low => organizations_from(
+            concat(
+                [
+                    winners,
+                    flagged_rows.select([col(OCID), col("second").alias(ORGANIZATION_ID)]),
+                ],
+                UnionArgs::default(),
+            )?,
+            "tenderer",
+            "won or came second with a price close to the other's",
+        )?,
+        Side::High => organizations_from(winners, "tenderer", "won with a heavily discounted bid")?,
+    };
+    Ok(Outcome {
+        processes,
+        organizations,
+    })
+}

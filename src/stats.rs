@@ -1,0 +1,63 @@
+//! Quartiles and fences shared by the indicators that look for outliers.
+//!
+//! Quartiles are statrs's order statistics (`Data::lower_quartile`, `upper_quartile`), the
+//! same estimator Cardinal uses, so that fences agree with Cardinal's.
+
+use statrs::statistics::{Data, OrderStatistics};
+
+/// The quartiles of a set of values and Tukey's fences.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fences {
+    /// The first quartile.
+    pub q1: f64,
+    /// The third quartile.
+    pub q3: f64,
+    /// `q1 − 1.5 × (q3 − q1)`.
+    pub lower: f64,
+    /// `q3 + 1.5 × (q3 − q1)`.
+    pub upper: f64,
+}
+
+impl Fences {
+    /// The fences of `values`; none for an empty set or one with a value that is not finite.
+    pub fn of(values: &[f64]) -> Option<Fences> {
+        if values.is_empty() || values.iter().any(|value| !value.is_finite()) {
+            return None;
+        }
+        let mut data = Data::new(values.to_vec());
+        let q1 = data.lower_quartile();
+        let q3 = data.upper_quartile();
+        let range = q3 - q1;
+        Some(Fences {
+            q1,
+            q3,
+            lower: range.mul_add(-1.5, q1),
+            upper: range.mul_add(1.5, q3),
+        })
+    }
+}
+
+/// A number rounded to four decimals, as fences are reported.
+pub fn round4(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quartiles_of_a_known_set() {
+        // statrs's estimator is Hyndman and Fan's type 8: h = (n + 1/3)·p + 1/3, so for 1..=8
+        // the quartiles are at h = 2.4167 and 6.5833.
+        let values: Vec<f64> = (1..=8).rev().map(f64::from).collect();
+        let fences = Fences::of(&values).unwrap();
+        assert_eq!(round4(fences.q1), 2.4167);
+        assert_eq!(round4(fences.q3), 6.5833);
+        let (q1, q3) = (29.0 / 12.0, 79.0 / 12.0);
+        assert!((fences.lower - (q1 - 1.5 * (q3 - q1))).abs() < 1e-12);
+        assert!((fences.upper - (q3 + 1.5 * (q3 - q1))).abs() < 1e-12);
+        assert!(Fences::of(&[]).is_none());
+        assert!(Fences::of(&[1.0, f64::NAN]).is_none());
+    }
+}
