@@ -198,6 +198,7 @@ fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
 }
 
 fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let clock = std::time::Instant::now();
     let config = load_config(args.config.as_deref())?;
     let bar = progress_bar(quiet);
     let run = run::run_with(
@@ -224,6 +225,10 @@ fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     )?;
     staging.json("summary.json", &run.summary(&config))?;
     staging.commit()?;
+    tracing::debug!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "outputs written"
+    );
     let scored = run.scored.contracts.height();
     if !quiet {
         println!(

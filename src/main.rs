@@ -1,5 +1,10 @@
 //! The `redflags` command.
 
+// Polars allocates many small buffers from many threads; mimalloc is much faster at that than
+// the system allocator and returns memory more readily.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     redflags::cli::main()
 }

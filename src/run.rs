@@ -48,7 +48,12 @@ pub fn load_with(
         rejected = ingested.rejected.len(),
         "ingested"
     );
+    let clock = Instant::now();
     let frames = Frames::build(&ingested.releases)?;
+    tracing::debug!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "frames built"
+    );
     // The frames hold what the indicators need; the releases are no longer needed.
     ingested.releases = Vec::new();
     Ok((ingested, frames))
@@ -79,7 +84,11 @@ pub fn run_with(
                 .indicator
                 .run(&assessed, &active.settings)
                 .map_err(|error| error.context(format!("indicator {}", metadata.slug)))?;
-            tracing::debug!(indicator = metadata.slug, "computed");
+            tracing::debug!(
+                indicator = metadata.slug,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "computed"
+            );
             Ok(IndicatorRun {
                 slug: metadata.slug,
                 code: metadata.code,
@@ -89,6 +98,7 @@ pub fn run_with(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let scored = score::score(&frames, &indicators)?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "scored");
     Ok(Run {
         inputs: inputs.to_vec(),
         sources: ingested.sources,

@@ -241,6 +241,7 @@ pub fn ingest_with(
         ..Accumulator::default()
     };
     started(sources.len());
+    let clock = std::time::Instant::now();
     for (index, source) in sources.iter().enumerate() {
         tracing::debug!(source = %accumulator.names[index], "reading");
         accumulator.read(index, source, report);
@@ -258,6 +259,10 @@ pub fn ingest_with(
     } = accumulator;
     counts.sources = sources.len() as u64;
     counts.processes = by_ocid.len() as u64;
+    tracing::debug!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "read and parsed"
+    );
     let mut groups: Vec<(String, Vec<Release>)> = by_ocid.into_iter().collect();
     groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let releases = groups
@@ -270,6 +275,7 @@ pub fn ingest_with(
             }
         })
         .collect();
+    tracing::debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "merged");
     Ok(Ingested {
         releases,
         rejected,
