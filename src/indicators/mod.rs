@@ -331,35 +331,75 @@ fn price_comparable(frames: &Frames) -> LazyFrame {
 /// `currency`, `date`, `tenderers`, the sorted distinct tenderer ids joined with `|` (null
 /// when the bid names none with an id), and `tenderer_count`, how many there are.
 pub fn bids_by_bid(frames: &Frames) -> LazyFrame {
-    frames
-        .bids
+    // Plain aggregations only (first, min, n_unique): list work per group is slow, and most
+    // bids have one tenderer. Bids with several tenderers get their joined ids separately.
+    let bids = frames.bids.clone().lazy();
+    let identified = bids
         .clone()
-        .lazy()
-        .group_by_stable([col(OCID), col("bid_index")])
+        .filter(col("tenderer_id").is_not_null())
+        .select([col(OCID), col("bid_index"), col("tenderer_id")])
+        .unique(None, UniqueKeepStrategy::First);
+    let counts = identified
+        .clone()
+        .group_by([col(OCID), col("bid_index")])
         .agg([
-            col("bid_id").first(),
-            col("status").first().str().to_lowercase(),
-            col("amount").first(),
-            col("currency").first(),
-            col("date").first(),
-            col("tenderer_id")
-                .drop_nulls()
-                .unique()
-                .sort(SortOptions::default())
-                .str()
-                .join("|", true)
-                .alias("tenderers"),
-            col("tenderer_id")
-                .drop_nulls()
-                .n_unique()
-                .alias("tenderer_count"),
-        ])
-        .with_column(
-            when(col("tenderers").eq(lit("")))
-                .then(lit(NULL).cast(DataType::String))
-                .otherwise(col("tenderers"))
-                .alias("tenderers"),
+            col("tenderer_id").count().alias("tenderer_count"),
+            col("tenderer_id").min().alias("tenderers"),
+        ]);
+    let several = identified
+        .join(
+            counts
+                .clone()
+                .filter(col("tenderer_count").gt(lit(1)))
+                .select([col(OCID), col("bid_index")]),
+            [col(OCID), col("bid_index")],
+            [col(OCID), col("bid_index")],
+            JoinArgs::new(JoinType::Semi),
         )
+        .sort(
+            [OCID, "bid_index", "tenderer_id"],
+            SortMultipleOptions::default(),
+        )
+        .group_by([col(OCID), col("bid_index")])
+        .agg([col("tenderer_id").str().join("|", true).alias("joined")]);
+    bids.unique_stable(Some(cols([OCID, "bid_index"])), UniqueKeepStrategy::First)
+        .select([
+            col(OCID),
+            col("bid_index"),
+            col("bid_id"),
+            col("status").str().to_lowercase(),
+            col("amount"),
+            col("currency"),
+            col("date"),
+        ])
+        .join(
+            counts,
+            [col(OCID), col("bid_index")],
+            [col(OCID), col("bid_index")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            several,
+            [col(OCID), col("bid_index")],
+            [col(OCID), col("bid_index")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("joined").fill_null(col("tenderers")).alias("tenderers"),
+            col("tenderer_count").fill_null(lit(0u32)),
+        ])
+        .select([
+            col(OCID),
+            col("bid_index"),
+            col("bid_id"),
+            col("status"),
+            col("amount"),
+            col("currency"),
+            col("date"),
+            col("tenderers"),
+            col("tenderer_count"),
+        ])
+        .sort([OCID, "bid_index"], SortMultipleOptions::default())
 }
 
 /// One row per flagged organization for an outcome: each `(role, id)` with the number of
