@@ -41,12 +41,21 @@ impl Definition for IdenticalBidPrices {
         let priced = submitted()
             .and(col("amount").is_not_null())
             .and(col("tenderers").is_not_null());
-        let bids = comparable_bids(frames, priced)
-            .with_column(
-                col("tenderers")
-                    .n_unique()
-                    .over([col(OCID), col("amount"), col("currency")])?
-                    .alias("sharing"),
+        let bids = comparable_bids(frames, priced);
+        // How many different tenderers bid each price, by a plain group-by and a join.
+        let sharing = bids
+            .clone()
+            .group_by([col(OCID), col("amount"), col("currency")])
+            .agg([col("tenderers").n_unique().alias("sharing")]);
+        let bids = bids
+            .join(
+                sharing,
+                [col(OCID), col("amount"), col("currency")],
+                [col(OCID), col("amount"), col("currency")],
+                JoinArgs {
+                    nulls_equal: true,
+                    ..JoinArgs::new(JoinType::Left)
+                },
             )
             .cache();
         let identical = bids.clone().filter(col("sharing").gt(lit(1)));

@@ -20,31 +20,32 @@ use crate::stats::{Fences, round4};
 /// currency), where bid prices may be compared, and the winner's bid is the lowest (else the
 /// award criteria were not price only).
 pub fn differences(frames: &Frames) -> PolarsResult<DataFrame> {
-    let unsettled = ["pending".to_owned(), "invalid".to_owned()];
-    let winners = frames
-        .awards
+    // Plain aggregations over pre-filtered awards (a filter inside an aggregation is slow).
+    let awards = frames.awards.clone().lazy();
+    let unsettled = awards
         .clone()
-        .lazy()
-        .group_by_stable([col(OCID)])
+        .filter(code_in(
+            "status",
+            &["pending".to_owned(), "invalid".to_owned()],
+        ))
+        .select([col(OCID)]);
+    let winners = awards
+        .filter(code_is("status", "active"))
+        .group_by([col(OCID)])
         .agg([
-            code_in("status", &unsettled).any(true).alias("unsettled"),
-            col("award_index")
-                .filter(code_is("status", "active"))
-                .n_unique()
-                .alias("active"),
-            col("suppliers_count")
-                .filter(code_is("status", "active"))
-                .first()
-                .alias("suppliers"),
-            col("supplier_id")
-                .filter(code_is("status", "active"))
-                .first()
-                .alias("winner"),
+            col("award_index").n_unique().alias("active"),
+            col("suppliers_count").first().alias("suppliers"),
+            col("supplier_id").first().alias("winner"),
         ])
+        .join(
+            unsettled,
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Anti),
+        )
         .filter(
-            col("unsettled")
-                .not()
-                .and(col("active").eq(lit(1)))
+            col("active")
+                .eq(lit(1))
                 .and(col("suppliers").eq(lit(1)))
                 .and(col("winner").is_not_null()),
         )
