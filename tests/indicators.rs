@@ -605,3 +605,86 @@ fn second_bid_differences_are_flagged_beyond_the_fences() {
     let set = run("price_close_to_winning_bid", &frames, "threshold = 0.11");
     assert_eq!(flagged(&set), ["p0", "p1", "p2"]);
 }
+
+#[test]
+fn excessive_disqualified_bids_per_buyer_and_tenderer() {
+    // Each buyer: two processes of two bids; (disqualified in the first, in the second).
+    let buyers = [
+        ("B1", 0, 0),
+        ("B2", 1, 0),
+        ("B3", 0, 1),
+        ("B4", 1, 0),
+        ("B5", 2, 2),
+    ];
+    let mut releases = Vec::new();
+    for (buyer, first, second) in buyers {
+        for (n, disqualified) in [(1, first), (2, second)] {
+            let statuses: Vec<&str> = (0..2)
+                .map(|i| {
+                    if i < disqualified {
+                        "disqualified"
+                    } else {
+                        "valid"
+                    }
+                })
+                .collect();
+            releases.push(bids(
+                &format!("{buyer}-{n}"),
+                &format!(r#","buyer":{{"id":"{buyer}"}}"#),
+                &[
+                    (statuses[0], 1.0, "THB", &["T-loser"]),
+                    (statuses[1], 2.0, "THB", &["T-other"]),
+                ],
+            ));
+        }
+    }
+    // A buyer with one process is not assessed, however bad its ratio.
+    releases.push(bids(
+        "B6-1",
+        r#","buyer":{"id":"B6"}"#,
+        &[("disqualified", 1.0, "THB", &["X"])],
+    ));
+    let frames = frames(&releases);
+    let outcome = run("excessive_disqualified_bids", &frames, "");
+    // Ratios 0, .25, .25, .25, 1: Q1 = 0.1667, Q3 = 0.5, upper fence 1.0.
+    let organizations = &outcome.organizations;
+    let get = |name: &str| -> Vec<String> {
+        organizations
+            .column(name)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(get("role"), ["buyer"]);
+    assert_eq!(get("organization_id"), ["B5"]);
+    assert!(get("evidence")[0].starts_with("4 of 4 submitted bids disqualified (100%)"));
+    assert!(outcome.processes.height() == 0);
+    // With a threshold of 0.5: buyer B5 (4 of 4) and tenderer T-loser (5 of its 10 bids
+    // disqualified); T-other (2 of 10) and X (one bid, below the minimum of 2) are not.
+    let set = run("excessive_disqualified_bids", &frames, "threshold = 0.5");
+    let flagged: Vec<(String, String)> = (0..set.organizations.height())
+        .map(|i| {
+            let value = |name: &str| {
+                let column = set
+                    .organizations
+                    .column(name)
+                    .unwrap()
+                    .str()
+                    .unwrap()
+                    .clone();
+                column.get(i).unwrap().to_owned()
+            };
+            (value("role"), value("organization_id"))
+        })
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            ("buyer".to_owned(), "B5".to_owned()),
+            ("tenderer".to_owned(), "T-loser".to_owned())
+        ]
+    );
+}

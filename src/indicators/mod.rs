@@ -13,6 +13,7 @@ use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
 pub mod contract_amendment;
+pub mod excessive_disqualified_bids;
 pub mod heavily_discounted_bid;
 pub mod identical_bid_prices;
 pub mod late_bid_won;
@@ -195,6 +196,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &late_bid_won::LateBidWon,
     &all_except_winner_disqualified::AllExceptWinnerDisqualified,
     &lowest_bid_disqualified::LowestBidDisqualified,
+    &excessive_disqualified_bids::ExcessiveDisqualifiedBids,
     &heavily_discounted_bid::HeavilyDiscountedBid,
 ];
 

@@ -1,0 +1,222 @@
+//! `excessive_disqualified_bids` (OCP R038): a buyer, procuring entity or tenderer whose share
+//! of disqualified bids is a high outlier.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    bids_by_bid, code_is, empty_organizations, process_rows, submitted,
+};
+use crate::frames::Frames;
+use crate::stats::{Fences, round4};
+
+/// The indicator.
+pub struct ExcessiveDisqualifiedBids;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// A ratio at or above this is flagged, in place of the upper fence.
+    pub threshold: Option<f64>,
+    /// Tenderers with fewer submitted bids are not assessed.
+    pub minimum_submitted_bids: u32,
+    /// Buyers and procuring entities with fewer processes with submitted bids are not
+    /// assessed.
+    pub minimum_contracting_processes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: None,
+            minimum_submitted_bids: 2,
+            minimum_contracting_processes: 2,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "excessive_disqualified_bids",
+    code: Some("R038"),
+    title: "Excessive disqualified bids",
+    phase: Phase::Award,
+    levels: &["buyer", "procuring_entity", "tenderer"],
+    fields: &[
+        "buyer.id",
+        "tender.procuringEntity.id",
+        "bids.details.status",
+        "bids.details.tenderers.id",
+    ],
+    settings: &[
+        (
+            "threshold",
+            "flag ratios at or above this (e.g. 0.5), instead of the upper fence",
+        ),
+        (
+            "minimum_submitted_bids",
+            "fewest submitted bids for a tenderer to be assessed",
+        ),
+        (
+            "minimum_contracting_processes",
+            "fewest processes with bids for a buyer or procuring entity to be assessed",
+        ),
+    ],
+    page: include_str!("../../indicators/excessive_disqualified_bids.md"),
+};
+
+/// The flagged organizations of one role, from a table of `organization_id`, `disqualified`,
+/// `submitted` and `size` (processes or bids, compared with `minimum`).
+fn flag(
+    table: LazyFrame,
+    role: &str,
+    unit: &str,
+    minimum: u32,
+    threshold: Option<f64>,
+) -> PolarsResult<DataFrame> {
+    let assessed = table
+        .filter(col("size").gt_eq(lit(minimum)))
+        .with_column(
+            (col("disqualified").cast(DataType::Float64)
+                / col("submitted").cast(DataType::Float64))
+            .alias(VALUE),
+        )
+        .sort([ORGANIZATION_ID], SortMultipleOptions::default())
+        .collect()?;
+    let ratios: Vec<f64> = assessed.column(VALUE)?.f64()?.iter().flatten().collect();
+    let fences = Fences::of(&ratios);
+    let Some(fence) = threshold.or(fences.map(|f| f.upper)) else {
+        return empty_organizations();
+    };
+    let quartiles = match fences.filter(|_| threshold.is_none()) {
+        Some(f) => format!(
+            " (Q1 {:.2}%, Q3 {:.2}%)",
+            round4(f.q1) * 100.0,
+            round4(f.q3) * 100.0
+        ),
+        None => " (set in the settings)".to_owned(),
+    };
+    assessed
+        .lazy()
+        .filter(col(VALUE).gt_eq(lit(fence)))
+        .select([
+            lit(role).alias(ROLE),
+            col(ORGANIZATION_ID),
+            col(VALUE),
+            concat_str(
+                [
+                    col("disqualified").cast(DataType::String),
+                    lit(" of "),
+                    col("submitted").cast(DataType::String),
+                    lit(" submitted bids disqualified ("),
+                    super::percent(col(VALUE)),
+                    lit(format!(
+                        ") {unit}; at or above the upper fence {:.2}%{quartiles}",
+                        round4(fence) * 100.0
+                    )),
+                ],
+                "",
+                false,
+            )
+            .alias(EVIDENCE),
+        ])
+        .collect()
+}
+
+impl Definition for ExcessiveDisqualifiedBids {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        let disqualified = code_is("status", "disqualified").cast(DataType::UInt32);
+        // Per process: submitted and disqualified bids, with its buyer and procuring entity.
+        let per_process = bids_by_bid(frames)
+            .filter(submitted())
+            .group_by([col(OCID)])
+            .agg([
+                col("bid_index").count().alias("submitted"),
+                disqualified.clone().sum().alias("disqualified"),
+            ])
+            .join(
+                frames.processes.clone().lazy().select([
+                    col(OCID),
+                    col("buyer_id"),
+                    col("procuring_entity_id"),
+                ]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .cache();
+        let by = |id: &str| {
+            per_process
+                .clone()
+                .filter(col(id).is_not_null())
+                .group_by([col(id).alias(ORGANIZATION_ID)])
+                .agg([
+                    col("disqualified").sum(),
+                    col("submitted").sum(),
+                    col(OCID).count().alias("size"),
+                ])
+        };
+        // Per tenderer: each submitted bid counts once for each of its tenderers.
+        let tenderers = frames
+            .bids
+            .clone()
+            .lazy()
+            .filter(submitted().and(col("tenderer_id").is_not_null()))
+            .group_by([col("tenderer_id").alias(ORGANIZATION_ID)])
+            .agg([
+                disqualified.sum().alias("disqualified"),
+                col(OCID).count().alias("submitted"),
+            ])
+            .with_column(col("submitted").alias("size"));
+        let processes_unit = "across its processes";
+        let organizations = concat(
+            [
+                flag(
+                    by("buyer_id"),
+                    "buyer",
+                    processes_unit,
+                    settings.minimum_contracting_processes,
+                    settings.threshold,
+                )?
+                .lazy(),
+                flag(
+                    by("procuring_entity_id"),
+                    "procuring_entity",
+                    processes_unit,
+                    settings.minimum_contracting_processes,
+                    settings.threshold,
+                )?
+                .lazy(),
+                flag(
+                    tenderers,
+                    "tenderer",
+                    "of its bids",
+                    settings.minimum_submitted_bids,
+                    settings.threshold,
+                )?
+                .lazy(),
+            ],
+            UnionArgs::default(),
+        )?
+        .select([col(ROLE), col(ORGANIZATION_ID), col(VALUE), col(EVIDENCE)])
+        .collect()?;
+        // An organization-level indicator: no process is assessed on its own.
+        let processes = process_rows(
+            frames.processes.clone().lazy().select([col(OCID)]).limit(0),
+            lit(false),
+            lit(NULL).cast(DataType::Float64),
+            lit(""),
+        )?;
+        Ok(Outcome {
+            processes,
+            organizations,
+        })
+    }
+}
