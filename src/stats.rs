@@ -37,6 +37,15 @@ impl Fences {
     }
 }
 
+/// The `percentile`-th percentile (0–100) of `values` by statrs's order statistics; none for an
+/// empty set.
+pub fn percentile(values: &[f64], percentile: usize) -> Option<f64> {
+    if values.is_empty() || values.iter().any(|value| !value.is_finite()) {
+        return None;
+    }
+    Some(Data::new(values.to_vec()).percentile(percentile.min(100)))
+}
+
 /// A number rounded to four decimals, as fences are reported.
 pub fn round4(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0

@@ -688,3 +688,65 @@ fn excessive_disqualified_bids_per_buyer_and_tenderer() {
         ]
     );
 }
+
+#[test]
+fn excessive_unsuccessful_bids_among_top_tenderers() {
+    // A bids in all eight processes and never wins; B wins its four; C wins three of four;
+    // D wins its one.
+    let winner = |ocid: &str, supplier: &str, bidders: &[&str]| {
+        let list: Vec<(&str, f64, &str, &[&str])> = bidders
+            .iter()
+            .map(|b| ("valid", 1.0, "THB", std::slice::from_ref(b)))
+            .collect();
+        bids(
+            ocid,
+            &format!(
+                r#","awards":[{{"id":"1","status":"active","suppliers":[{{"id":"{supplier}"}}]}}]"#
+            ),
+            &list,
+        )
+    };
+    let mut releases = Vec::new();
+    for i in 1..=4 {
+        releases.push(winner(&format!("p{i}"), "B", &["A", "B"]));
+    }
+    for i in 5..=7 {
+        releases.push(winner(&format!("p{i}"), "C", &["A", "C"]));
+    }
+    releases.push(winner("p8", "D", &["A", "C", "D"]));
+    let frames = frames(&releases);
+    let ids = |outcome: &Outcome| -> Vec<String> {
+        let column = outcome.organizations.column("organization_id").unwrap();
+        column
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap().to_owned())
+            .collect()
+    };
+    // Processes per tenderer 8, 4, 4, 1: the 75th percentile is 6.33, so only A is a top
+    // tenderer. Ratios 0, 1, .75, 1: the lower fence is −0.72, so A (0) is not an outlier.
+    assert!(ids(&run("excessive_unsuccessful_bids", &frames, "")).is_empty());
+    let set = run("excessive_unsuccessful_bids", &frames, "threshold = 0.1");
+    assert_eq!(ids(&set), ["A"]);
+    let evidence = set
+        .organizations
+        .column("evidence")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        evidence.get(0),
+        Some(
+            "won 0 of the 8 processes it bid in (0%); top tenderers bid in at least 6.3333 processes; lower fence 10.00%"
+        )
+    );
+    // At the 100th percentile only A (8 processes) is a top tenderer, whatever the threshold.
+    let strict = run(
+        "excessive_unsuccessful_bids",
+        &frames,
+        "threshold = 1.0\npercentile = 100",
+    );
+    assert_eq!(ids(&strict), ["A"]);
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
-    bids_by_bid, code_is, empty_organizations, process_rows, submitted,
+    bids_by_bid, code_is, empty_organizations, no_process_rows, submitted,
 };
 use crate::frames::Frames;
 use crate::stats::{Fences, round4};
@@ -208,12 +208,7 @@ impl Definition for ExcessiveDisqualifiedBids {
         .select([col(ROLE), col(ORGANIZATION_ID), col(VALUE), col(EVIDENCE)])
         .collect()?;
         // An organization-level indicator: no process is assessed on its own.
-        let processes = process_rows(
-            frames.processes.clone().lazy().select([col(OCID)]).limit(0),
-            lit(false),
-            lit(NULL).cast(DataType::Float64),
-            lit(""),
-        )?;
+        let processes = no_process_rows(frames)?;
         Ok(Outcome {
             processes,
             organizations,

@@ -14,13 +14,14 @@ use crate::frames::Frames;
 pub mod all_except_winner_disqualified;
 pub mod contract_amendment;
 pub mod excessive_disqualified_bids;
+pub mod excessive_unsuccessful_bids;
 pub mod heavily_discounted_bid;
 pub mod identical_bid_prices;
 pub mod late_bid_won;
 pub mod lowest_bid_disqualified;
 pub mod price_close_to_winning_bid;
 pub mod repeat_winner;
-mod second_bid;
+pub(crate) mod second_bid;
 pub mod short_tender_period;
 pub mod single_bid;
 
@@ -192,6 +193,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &repeat_winner::RepeatWinner,
     &contract_amendment::ContractAmendment,
     &price_close_to_winning_bid::PriceCloseToWinningBid,
+    &excessive_unsuccessful_bids::ExcessiveUnsuccessfulBids,
     &identical_bid_prices::IdenticalBidPrices,
     &late_bid_won::LateBidWon,
     &all_except_winner_disqualified::AllExceptWinnerDisqualified,
@@ -436,4 +438,15 @@ pub fn organizations_from(rows: LazyFrame, role: &str, what: &str) -> PolarsResu
             .alias(EVIDENCE),
         ])
         .collect()
+}
+
+/// The process table of an indicator that reports on organizations only: no process is
+/// assessed on its own.
+pub fn no_process_rows(frames: &Frames) -> PolarsResult<DataFrame> {
+    process_rows(
+        frames.processes.clone().lazy().select([col(OCID)]).limit(0),
+        lit(false),
+        lit(NULL).cast(DataType::Float64),
+        lit(""),
+    )
 }

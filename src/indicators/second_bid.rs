@@ -10,16 +10,9 @@ use super::{
 use crate::frames::Frames;
 use crate::stats::{Fences, round4};
 
-/// One row per process with a measurable difference: `ocid`, `ratio`
-/// (`(second − winner) / winner`), `winner`, `second` (tenderer ids), `winner_amount`,
-/// `second_amount`, `currency`.
-///
-/// A process is measured when all its awards are final (none `pending` or `invalid`), exactly
-/// one is `active` and it has exactly one supplier, the winner has a valid bid and another
-/// tenderer too (valid bids of one identified tenderer, with an amount, in the winner's
-/// currency), where bid prices may be compared, and the winner's bid is the lowest (else the
-/// award criteria were not price only).
-pub fn differences(frames: &Frames) -> PolarsResult<DataFrame> {
+/// The processes whose outcome is one winner: all awards final (none `pending` or
+/// `invalid`), exactly one `active` award, with exactly one supplier. Columns `ocid`, `winner`.
+pub fn winners(frames: &Frames) -> LazyFrame {
     // Plain aggregations over pre-filtered awards (a filter inside an aggregation is slow).
     let awards = frames.awards.clone().lazy();
     let unsettled = awards
@@ -29,7 +22,7 @@ pub fn differences(frames: &Frames) -> PolarsResult<DataFrame> {
             &["pending".to_owned(), "invalid".to_owned()],
         ))
         .select([col(OCID)]);
-    let winners = awards
+    awards
         .filter(code_is("status", "active"))
         .group_by([col(OCID)])
         .agg([
@@ -49,7 +42,20 @@ pub fn differences(frames: &Frames) -> PolarsResult<DataFrame> {
                 .and(col("suppliers").eq(lit(1)))
                 .and(col("winner").is_not_null()),
         )
-        .select([col(OCID), col("winner")]);
+        .select([col(OCID), col("winner")])
+}
+
+/// One row per process with a measurable difference: `ocid`, `ratio`
+/// (`(second − winner) / winner`), `winner`, `second` (tenderer ids), `winner_amount`,
+/// `second_amount`, `currency`.
+///
+/// A process is measured when all its awards are final (none `pending` or `invalid`), exactly
+/// one is `active` and it has exactly one supplier, the winner has a valid bid and another
+/// tenderer too (valid bids of one identified tenderer, with an amount, in the winner's
+/// currency), where bid prices may be compared, and the winner's bid is the lowest (else the
+/// award criteria were not price only).
+pub fn differences(frames: &Frames) -> PolarsResult<DataFrame> {
+    let winners = winners(frames);
     // Valid bids with a price, from one tenderer each (a consortium's bid is not compared).
     let valid = col("status")
         .eq(lit("valid"))

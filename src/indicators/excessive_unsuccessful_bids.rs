@@ -1,0 +1,153 @@
+//! `excessive_unsuccessful_bids` (OCP R025): a tenderer that bids often but rarely wins.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::second_bid::winners;
+use super::{
+    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    bids_by_bid, empty_organizations, no_process_rows, percent,
+};
+use crate::frames::Frames;
+use crate::stats::{Fences, percentile, round4};
+
+/// The indicator.
+pub struct ExcessiveUnsuccessfulBids;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Top tenderers have at least this percentile (0–100) of the numbers of processes bid.
+    pub percentile: usize,
+    /// A win ratio at or below this is flagged, in place of the lower fence.
+    pub threshold: Option<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            percentile: 75,
+            threshold: None,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "excessive_unsuccessful_bids",
+    code: Some("R025"),
+    title: "Excessive unsuccessful bids",
+    phase: Phase::Award,
+    levels: &["tenderer"],
+    fields: &[
+        "awards.status",
+        "awards.suppliers.id",
+        "bids.details.status",
+        "bids.details.tenderers.id",
+    ],
+    settings: &[
+        (
+            "percentile",
+            "top tenderers bid in at least this percentile (0-100) of processes per tenderer",
+        ),
+        (
+            "threshold",
+            "flag win ratios at or below this (e.g. 0.05), instead of the lower fence",
+        ),
+    ],
+    page: include_str!("../../indicators/excessive_unsuccessful_bids.md"),
+};
+
+impl Definition for ExcessiveUnsuccessfulBids {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        // Each tenderer with a valid bid of its own, once per process with one winner.
+        let tenderers = bids_by_bid(frames)
+            .filter(
+                col("status")
+                    .eq(lit("valid"))
+                    .and(col("tenderer_count").eq(lit(1))),
+            )
+            .select([col(OCID), col("tenderers").alias(ORGANIZATION_ID)])
+            .unique(None, UniqueKeepStrategy::First)
+            .join(
+                winners(frames),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .group_by([col(ORGANIZATION_ID)])
+            .agg([
+                col(OCID).count().alias("bids"),
+                col(ORGANIZATION_ID)
+                    .eq(col("winner"))
+                    .cast(DataType::UInt32)
+                    .sum()
+                    .alias("wins"),
+            ])
+            .with_column(
+                (col("wins").cast(DataType::Float64) / col("bids").cast(DataType::Float64))
+                    .alias(VALUE),
+            )
+            .sort([ORGANIZATION_ID], SortMultipleOptions::default())
+            .collect()?;
+        let counts: Vec<f64> = tenderers
+            .column("bids")?
+            .u32()?
+            .iter()
+            .flatten()
+            .map(f64::from)
+            .collect();
+        let ratios: Vec<f64> = tenderers.column(VALUE)?.f64()?.iter().flatten().collect();
+        let fences = Fences::of(&ratios);
+        let top = percentile(&counts, settings.percentile);
+        let (Some(top), Some(fence)) = (top, settings.threshold.or(fences.map(|f| f.lower))) else {
+            return Outcome::processes_only(no_process_rows(frames)?);
+        };
+        let organizations = if tenderers.height() == 0 {
+            empty_organizations()?
+        } else {
+            tenderers
+                .lazy()
+                .filter(
+                    col("bids")
+                        .cast(DataType::Float64)
+                        .gt_eq(lit(top))
+                        .and(col(VALUE).lt_eq(lit(fence))),
+                )
+                .select([
+                    lit("tenderer").alias(ROLE),
+                    col(ORGANIZATION_ID),
+                    col(VALUE),
+                    concat_str(
+                        [
+                            lit("won "),
+                            col("wins").cast(DataType::String),
+                            lit(" of the "),
+                            col("bids").cast(DataType::String),
+                            lit(" processes it bid in ("),
+                            percent(col(VALUE)),
+                            lit(format!(
+                                "); top tenderers bid in at least {} processes; lower fence {:.2}%",
+                                round4(top),
+                                round4(fence) * 100.0
+                            )),
+                        ],
+                        "",
+                        false,
+                    )
+                    .alias(EVIDENCE),
+                ])
+                .collect()?
+        };
+        Ok(Outcome {
+            processes: no_process_rows(frames)?,
+            organizations,
+        })
+    }
+}
