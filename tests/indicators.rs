@@ -750,3 +750,84 @@ fn excessive_unsuccessful_bids_among_top_tenderers() {
     );
     assert_eq!(ids(&strict), ["A"]);
 }
+
+#[test]
+fn heterogeneous_supplier_counts_first_level_categories() {
+    let award = |ocid: &str, suppliers: &[&str], codes: &[String]| {
+        let items: Vec<String> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| {
+                format!(r#"{{"id":"{i}","classification":{{"scheme":"UNSPSC","id":"{code}"}}}}"#)
+            })
+            .collect();
+        let suppliers: Vec<String> = suppliers
+            .iter()
+            .map(|s| format!(r#"{{"id":"{s}"}}"#))
+            .collect();
+        format!(
+            r#"{{"ocid":"{ocid}","awards":[{{"id":"1","status":"active","suppliers":[{}],"items":[{}]}}]}}"#,
+            suppliers.join(","),
+            items.join(",")
+        )
+    };
+    // Categories are the first two digits: 43211500 and 43211600 are one category.
+    let codes = |categories: std::ops::Range<u32>| -> Vec<String> {
+        categories.map(|c| format!("{}211500", 10 + c)).collect()
+    };
+    let mut releases = Vec::new();
+    for (supplier, variety) in [("S1", 1), ("S2", 1), ("S3", 2), ("S4", 2), ("S5", 12)] {
+        releases.push(award(
+            &format!("{supplier}-a"),
+            &[supplier],
+            &codes(0..variety),
+        ));
+        releases.push(award(
+            &format!("{supplier}-b"),
+            &[supplier],
+            &["10211600".to_owned()],
+        ));
+    }
+    // Awarded in one process only: below the minimum. A joint award: not counted.
+    releases.push(award("S6-a", &["S6"], &codes(0..40)));
+    releases.push(award("joint", &["S1", "S2"], &codes(0..40)));
+    let frames = frames(&releases);
+    let outcome = run(
+        "heterogeneous_supplier",
+        &frames,
+        "minimum_contracting_processes = 2",
+    );
+    // Varieties 1, 1, 2, 2, 12: Q1 = 1, Q3 = 5.33, upper fence 11.83, rounded up to 12.
+    let organizations = &outcome.organizations;
+    let ids: Vec<&str> = organizations
+        .column("organization_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(Option::unwrap)
+        .collect();
+    assert_eq!(ids, ["S5"]);
+    let values: Vec<f64> = organizations
+        .column("value")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(values, [12.0]);
+    // With the default minimum of 20 processes, nobody is assessed.
+    assert_eq!(
+        run("heterogeneous_supplier", &frames, "")
+            .organizations
+            .height(),
+        0
+    );
+    let wide = run(
+        "heterogeneous_supplier",
+        &frames,
+        "minimum_contracting_processes = 1\nthreshold = 40",
+    );
+    assert_eq!(wide.organizations.height(), 1);
+}

@@ -16,6 +16,7 @@ pub mod contract_amendment;
 pub mod excessive_disqualified_bids;
 pub mod excessive_unsuccessful_bids;
 pub mod heavily_discounted_bid;
+pub mod heterogeneous_supplier;
 pub mod identical_bid_prices;
 pub mod late_bid_won;
 pub mod lowest_bid_disqualified;
@@ -199,6 +200,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &all_except_winner_disqualified::AllExceptWinnerDisqualified,
     &lowest_bid_disqualified::LowestBidDisqualified,
     &excessive_disqualified_bids::ExcessiveDisqualifiedBids,
+    &heterogeneous_supplier::HeterogeneousSupplier,
     &heavily_discounted_bid::HeavilyDiscountedBid,
 ];
 

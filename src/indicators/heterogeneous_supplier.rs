@@ -1,0 +1,170 @@
+//! `heterogeneous_supplier` (OCP R048): a supplier of an unusually wide variety of items.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE, code_is,
+    empty_organizations, no_process_rows,
+};
+use crate::frames::Frames;
+use crate::stats::{Fences, round4};
+
+/// The indicator.
+pub struct HeterogeneousSupplier;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The leading characters of a classification code that make its first level.
+    pub digits: usize,
+    /// A variety at or above this is flagged, in place of the upper fence.
+    pub threshold: Option<u32>,
+    /// Suppliers awarded in fewer processes are not assessed.
+    pub minimum_contracting_processes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            digits: 2,
+            threshold: None,
+            minimum_contracting_processes: 20,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "heterogeneous_supplier",
+    code: Some("R048"),
+    title: "Heterogeneous supplier",
+    phase: Phase::Award,
+    levels: &["tenderer"],
+    fields: &[
+        "awards.status",
+        "awards.suppliers.id",
+        "awards.items.classification.id",
+    ],
+    settings: &[
+        (
+            "digits",
+            "leading characters of a classification code that make its first level",
+        ),
+        (
+            "threshold",
+            "flag varieties at or above this (e.g. 10), instead of the upper fence",
+        ),
+        (
+            "minimum_contracting_processes",
+            "fewest processes a supplier must be awarded in to be assessed",
+        ),
+    ],
+    page: include_str!("../../indicators/heterogeneous_supplier.md"),
+};
+
+impl Definition for HeterogeneousSupplier {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        // Active awards to one supplier (several suppliers need not supply every item).
+        let awards = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(
+                code_is("status", "active")
+                    .and(col("suppliers_count").eq(lit(1)))
+                    .and(col("supplier_id").is_not_null()),
+            )
+            .select([col(OCID), col("award_index"), col("supplier_id")])
+            .cache();
+        let processes = awards
+            .clone()
+            .group_by([col("supplier_id")])
+            .agg([col(OCID).n_unique().alias("processes")]);
+        let digits = settings.digits.max(1) as u64;
+        let varieties = frames
+            .items
+            .clone()
+            .lazy()
+            .filter(
+                col("section")
+                    .eq(lit("award"))
+                    .and(col("classification_id").is_not_null()),
+            )
+            .select([
+                col(OCID),
+                col("parent_index").alias("award_index"),
+                col("classification_id")
+                    .str()
+                    .head(lit(digits))
+                    .alias("prefix"),
+            ])
+            .join(
+                awards,
+                [col(OCID), col("award_index")],
+                [col(OCID), col("award_index")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .group_by([col("supplier_id")])
+            .agg([col("prefix").n_unique().alias("variety")])
+            .join(
+                processes,
+                [col("supplier_id")],
+                [col("supplier_id")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col("processes").gt_eq(lit(settings.minimum_contracting_processes)))
+            .sort(["supplier_id"], SortMultipleOptions::default())
+            .collect()?;
+        let values: Vec<f64> = varieties
+            .column("variety")?
+            .u32()?
+            .iter()
+            .flatten()
+            .map(f64::from)
+            .collect();
+        // The fence is rounded up: a variety is a whole number of categories.
+        let fences = Fences::of(&values);
+        let fence = match settings.threshold {
+            Some(threshold) => Some(f64::from(threshold)),
+            None => fences.map(|f| f.upper.ceil()),
+        };
+        let organizations = match fence {
+            None => empty_organizations()?,
+            Some(fence) => varieties
+                .lazy()
+                .filter(col("variety").cast(DataType::Float64).gt_eq(lit(fence)))
+                .select([
+                    lit("tenderer").alias(ROLE),
+                    col("supplier_id").alias(ORGANIZATION_ID),
+                    col("variety").cast(DataType::Float64).alias(VALUE),
+                    concat_str(
+                        [
+                            lit("awarded items in "),
+                            col("variety").cast(DataType::String),
+                            lit(format!(
+                                " first-level categories (first {digits} characters of the \
+                                 classification) across "
+                            )),
+                            col("processes").cast(DataType::String),
+                            lit(format!(" processes; upper fence {}", round4(fence))),
+                        ],
+                        "",
+                        false,
+                    )
+                    .alias(EVIDENCE),
+                ])
+                .collect()?,
+        };
+        Ok(Outcome {
+            processes: no_process_rows(frames)?,
+            organizations,
+        })
+    }
+}
