@@ -46,6 +46,27 @@ pub fn percentile(values: &[f64], percentile: usize) -> Option<f64> {
     Some(Data::new(values.to_vec()).percentile(percentile.min(100)))
 }
 
+/// The statistics a flag was decided by, named as Cardinal's `Meta` names them: `q1` and `q3`
+/// when the fence was computed (not set by a threshold), then the fence (`lower_fence` or
+/// `upper_fence`); each name after `prefix` (`Buyer_`, ... where several groups are fenced).
+pub fn meta(
+    prefix: &str,
+    fences: Option<Fences>,
+    computed: bool,
+    fence_name: &str,
+    fence: Option<f64>,
+) -> Vec<(String, f64)> {
+    let mut meta = Vec::new();
+    if let Some(fences) = fences.filter(|_| computed) {
+        meta.push((format!("{prefix}q1"), fences.q1));
+        meta.push((format!("{prefix}q3"), fences.q3));
+    }
+    if let Some(fence) = fence {
+        meta.push((format!("{prefix}{fence_name}"), fence));
+    }
+    meta
+}
+
 /// A number rounded to four decimals, as fences are reported.
 pub fn round4(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0

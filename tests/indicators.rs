@@ -586,6 +586,9 @@ fn second_bid_differences_are_flagged_beyond_the_fences() {
         evidence.contains("lower fence 4.17% (Q1 10.42%, Q3 14.58%)"),
         "{evidence}"
     );
+    let names: Vec<&str> = close.meta.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["q1", "q3", "lower_fence"]);
+    assert!((close.meta[2].1 - (1.25 / 12.0 - 1.5 * (0.5 / 12.0))).abs() < 1e-9);
     let discounted = run("heavily_discounted_bid", &frames, "");
     assert_eq!(flagged(&discounted), ["p7"]);
     assert!((rows(&discounted)["p7"].value.unwrap() - 0.6).abs() < 1e-9);

@@ -36,6 +36,7 @@ fn outcome(rows: &[(&str, bool)], organizations: Option<DataFrame>) -> Outcome {
     Outcome {
         processes,
         organizations: organizations.unwrap_or_else(|| empty_organizations().unwrap()),
+        meta: Vec::new(),
     }
 }
 

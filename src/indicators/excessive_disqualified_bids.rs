@@ -69,6 +69,8 @@ static METADATA: Metadata = Metadata {
 /// The flagged organizations of one role, from a table of `organization_id`, `disqualified`,
 /// `submitted` and `size` (processes or bids, compared with `minimum`).
 fn flag(
+    meta: &mut Vec<(String, f64)>,
+    group: &str,
     table: LazyFrame,
     role: &str,
     unit: &str,
@@ -86,7 +88,15 @@ fn flag(
         .collect()?;
     let ratios: Vec<f64> = assessed.column(VALUE)?.f64()?.iter().flatten().collect();
     let fences = Fences::of(&ratios);
-    let Some(fence) = threshold.or(fences.map(|f| f.upper)) else {
+    let fence = threshold.or(fences.map(|f| f.upper));
+    meta.extend(crate::stats::meta(
+        &format!("{group}_"),
+        fences,
+        threshold.is_none(),
+        "upper_fence",
+        fence,
+    ));
+    let Some(fence) = fence else {
         return empty_organizations();
     };
     let quartiles = match fences.filter(|_| threshold.is_none()) {
@@ -176,9 +186,12 @@ impl Definition for ExcessiveDisqualifiedBids {
             ])
             .with_column(col("submitted").alias("size"));
         let processes_unit = "across its processes";
+        let mut meta = Vec::new();
         let organizations = concat(
             [
                 flag(
+                    &mut meta,
+                    "Buyer",
                     by("buyer_id"),
                     "buyer",
                     processes_unit,
@@ -187,6 +200,8 @@ impl Definition for ExcessiveDisqualifiedBids {
                 )?
                 .lazy(),
                 flag(
+                    &mut meta,
+                    "ProcuringEntity",
                     by("procuring_entity_id"),
                     "procuring_entity",
                     processes_unit,
@@ -195,6 +210,8 @@ impl Definition for ExcessiveDisqualifiedBids {
                 )?
                 .lazy(),
                 flag(
+                    &mut meta,
+                    "Tenderer",
                     tenderers,
                     "tenderer",
                     "of its bids",
@@ -212,6 +229,7 @@ impl Definition for ExcessiveDisqualifiedBids {
         Ok(Outcome {
             processes,
             organizations,
+            meta,
         })
     }
 }

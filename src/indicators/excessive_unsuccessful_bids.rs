@@ -106,7 +106,18 @@ impl Definition for ExcessiveUnsuccessfulBids {
         let ratios: Vec<f64> = tenderers.column(VALUE)?.f64()?.iter().flatten().collect();
         let fences = Fences::of(&ratios);
         let top = percentile(&counts, settings.percentile);
-        let (Some(top), Some(fence)) = (top, settings.threshold.or(fences.map(|f| f.lower))) else {
+        let fence = settings.threshold.or(fences.map(|f| f.lower));
+        let mut meta = crate::stats::meta(
+            "",
+            fences,
+            settings.threshold.is_none(),
+            "lower_fence",
+            fence,
+        );
+        if let Some(top) = top {
+            meta.push(("upper_fence".to_owned(), top));
+        }
+        let (Some(top), Some(fence)) = (top, fence) else {
             return Outcome::processes_only(no_process_rows(frames)?);
         };
         let organizations = if tenderers.height() == 0 {
@@ -148,6 +159,7 @@ impl Definition for ExcessiveUnsuccessfulBids {
         Ok(Outcome {
             processes: no_process_rows(frames)?,
             organizations,
+            meta,
         })
     }
 }

@@ -165,6 +165,13 @@ impl Definition for HeterogeneousSupplier {
         Ok(Outcome {
             processes: no_process_rows(frames)?,
             organizations,
+            meta: crate::stats::meta(
+                "",
+                fences,
+                settings.threshold.is_none(),
+                "upper_fence",
+                fence,
+            ),
         })
     }
 }

@@ -120,6 +120,7 @@ impl Definition for IdenticalBidPrices {
         Ok(Outcome {
             processes,
             organizations,
+            meta: Vec::new(),
         })
     }
 }

@@ -128,6 +128,7 @@ impl Definition for LateBidWon {
         Ok(Outcome {
             processes,
             organizations,
+            meta: Vec::new(),
         })
     }
 }

@@ -71,6 +71,9 @@ pub struct Outcome {
     pub processes: DataFrame,
     /// Per flagged organization.
     pub organizations: DataFrame,
+    /// The statistics the flags were decided by (quartiles, fences), by name, in the order
+    /// computed: `q1`, `q3`, `lower_fence`; `Buyer_upper_fence`, ... for several groups.
+    pub meta: Vec<(String, f64)>,
 }
 
 /// Column: the contracting process.
@@ -92,6 +95,7 @@ impl Outcome {
         Ok(Outcome {
             processes,
             organizations: empty_organizations()?,
+            meta: Vec::new(),
         })
     }
 }

@@ -271,6 +271,7 @@ impl Definition for RepeatWinner {
         Ok(Outcome {
             processes,
             organizations,
+            meta: Vec::new(),
         })
     }
 }

@@ -238,8 +238,13 @@ pub fn outcome(frames: &Frames, side: Side, threshold: Option<f64>) -> PolarsRes
         )?,
         Side::High => organizations_from(winners, "tenderer", "won with a heavily discounted bid")?,
     };
+    let fence_name = match side {
+        Side::Low => "lower_fence",
+        Side::High => "upper_fence",
+    };
     Ok(Outcome {
         processes,
         organizations,
+        meta: crate::stats::meta("", fences, threshold.is_none(), fence_name, Some(fence)),
     })
 }
