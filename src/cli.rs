@@ -61,6 +61,25 @@ enum Command {
         /// Replace the file if it exists.
         #[arg(long)]
         force: bool,
+        /// Convert this Cardinal settings file (INI) instead of writing the defaults.
+        #[arg(long, value_name = "SETTINGS_INI")]
+        from_cardinal: Option<PathBuf>,
+    },
+    /// Compute Cardinal's indicators and print Cardinal's JSON (OCID, Buyer, ProcuringEntity,
+    /// Tenderer and Meta groups) from Cardinal's settings file.
+    Cardinal {
+        /// OCDS files or folders (`-` for standard input), as for `score`.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// Cardinal's settings file (INI): a section per indicator to run.
+        #[arg(short, long, value_name = "SETTINGS_INI")]
+        settings: Option<PathBuf>,
+        /// Leave out the `Meta` key (quartiles and fences).
+        #[arg(long)]
+        no_meta: bool,
+        /// Print the number of results per group to standard error.
+        #[arg(short, long)]
+        count: bool,
     },
 }
 
@@ -139,7 +158,17 @@ pub fn main() -> ExitCode {
         Command::Frames(args) => frames(args, quiet),
         Command::Indicators { json } => list(json),
         Command::Explain { indicator } => explain(&indicator),
-        Command::Init { file, force } => init(file.as_deref(), force),
+        Command::Init {
+            file,
+            force,
+            from_cardinal,
+        } => init(file.as_deref(), force, from_cardinal.as_deref()),
+        Command::Cardinal {
+            inputs,
+            settings,
+            no_meta,
+            count,
+        } => cardinal(&inputs, settings.as_deref(), no_meta, count),
     };
     match result {
         Ok(code) => code,
@@ -340,8 +369,62 @@ fn explain(name: &str) -> Result<ExitCode, Failure> {
     }
 }
 
-fn init(file: Option<&Path>, force: bool) -> Result<ExitCode, Failure> {
-    let text = crate::config::default_toml();
+/// Reads Cardinal's settings file as our settings (every Cardinal indicator when none).
+fn cardinal_config(path: Option<&Path>) -> Result<Config, Failure> {
+    let text = match path {
+        Some(path) => std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?,
+        None => REGISTRY
+            .iter()
+            .filter_map(|indicator| indicator.metadata().code)
+            .map(|code| format!("[{code}]\n"))
+            .collect(),
+    };
+    Ok(
+        crate::cardinal::config_from_ini(&text).map_err(|message| ConfigError::Invalid {
+            path: path.map_or_else(|| "(defaults)".to_owned(), |p| p.display().to_string()),
+            message,
+        })?,
+    )
+}
+
+fn cardinal(
+    inputs: &[String],
+    settings: Option<&Path>,
+    no_meta: bool,
+    count: bool,
+) -> Result<ExitCode, Failure> {
+    let config = cardinal_config(settings)?;
+    let run = run::run(inputs, &config)?;
+    let results = crate::cardinal::results(&run, no_meta)?;
+    if count {
+        for (group, n) in crate::cardinal::counts(&results) {
+            eprintln!("{group}: {n}");
+        }
+    }
+    let text = serde_json::to_string(&results).map_err(anyhow::Error::from)?;
+    println!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(
+    file: Option<&Path>,
+    force: bool,
+    from_cardinal: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    let text = match from_cardinal {
+        Some(path) => {
+            let config = cardinal_config(Some(path))?;
+            format!(
+                "# Converted from Cardinal's settings {}.\n{}",
+                path.display(),
+                toml::to_string(&config).map_err(anyhow::Error::from)?
+            )
+        }
+        None => crate::config::default_toml(),
+    };
     match file {
         None => print!("{text}"),
         Some(path) => {

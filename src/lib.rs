@@ -1,5 +1,6 @@
 //! redflags: corruption-risk red flags and risk scores for OCDS procurement data.
 
+pub mod cardinal;
 pub mod cli;
 pub mod config;
 pub mod frames;

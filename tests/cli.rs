@@ -379,3 +379,50 @@ fn cancelled_and_excluded_procedures_keep_their_row_but_are_not_assessed() {
     std::fs::write(&config, "[scope]\nexclude_cancelled_tenders = false\n").unwrap();
     assert!(score().iter().all(|row| row["single_bid"] == "1"));
 }
+
+#[test]
+fn init_converts_cardinal_settings_and_cardinal_prints_meta() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("settings.ini");
+    std::fs::write(
+        &ini,
+        "no_price_comparison_procurement_methods = NPC\n[R024]\n[R003]\nthreshold = 10\n",
+    )
+    .unwrap();
+    let converted = dir.path().join("redflags.toml");
+    redflags()
+        .args(["init", "--from-cardinal"])
+        .arg(&ini)
+        .arg(&converted)
+        .assert()
+        .success();
+    let config = redflags::config::Config::load(&converted).unwrap();
+    let active: Vec<&str> = config
+        .active()
+        .iter()
+        .map(|a| a.indicator.metadata().slug)
+        .collect();
+    assert_eq!(
+        active,
+        ["short_tender_period", "price_close_to_winning_bid"]
+    );
+    assert_eq!(
+        config.scope.no_price_comparison_procurement_methods,
+        ["NPC"]
+    );
+    // On the example, R024's quartiles and fence appear under Meta, rounded to 4 decimals.
+    let output = redflags()
+        .args(["cardinal", "--count", "--settings"])
+        .arg(&ini)
+        .arg(example())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let meta = &results["Meta"]["R024"];
+    for key in ["q1", "q3", "lower_fence"] {
+        let value = meta[key].as_f64().unwrap();
+        assert_eq!((value * 10_000.0).round() / 10_000.0, value, "{key}");
+    }
+    assert!(String::from_utf8_lossy(&output.stderr).contains("OCID: "));
+}

@@ -1,0 +1,277 @@
+//! Cardinal's formats: its INI settings in, its JSON results out.
+//!
+//! Cardinal (the Open Contracting Partnership's red-flags tool) reads an INI file in which a
+//! section per indicator code (`[R024]`) enables it, with the indicator's settings inside, and
+//! global settings at the top and in `[exclusions]`. It writes one JSON object with the groups
+//! `OCID`, `Buyer`, `ProcuringEntity` and `Tenderer` (identifier → code → value), and `Meta`
+//! (code → the quartiles and fences, rounded to four decimals).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::config::Config;
+use crate::indicators::{self, FLAGGED, OCID, ORGANIZATION_ID, REGISTRY, ROLE, VALUE};
+use crate::run::Run;
+use crate::stats::round4;
+
+/// Settings that Cardinal writes as pipe-separated lists.
+const LISTS: [&str; 4] = [
+    "procurement_methods",
+    "procurement_method_details",
+    "no_price_comparison_procurement_methods",
+    "price_comparison_procurement_methods",
+];
+
+/// Codes whose Cardinal value is always 1.0 (ours measures something: days, tenderers).
+const VALUE_IS_ONE: [&str; 5] = ["R003", "R018", "R028", "R030", "R036"];
+
+/// A value from the INI file as TOML: a pipe-separated list where Cardinal uses one, else an
+/// integer, a decimal or text.
+fn value(key: &str, text: &str) -> toml::Value {
+    let text = text.trim();
+    if LISTS.contains(&key) {
+        return toml::Value::Array(
+            text.split('|')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| toml::Value::String(item.to_owned()))
+                .collect(),
+        );
+    }
+    if let Ok(integer) = text.parse::<i64>() {
+        return toml::Value::Integer(integer);
+    }
+    if let Ok(decimal) = text.parse::<f64>() {
+        return toml::Value::Float(decimal);
+    }
+    toml::Value::String(text.to_owned())
+}
+
+/// Converts Cardinal's INI settings into ours: the indicators with a section are enabled (with
+/// their settings), every other indicator is disabled, and the global settings become
+/// `[scope]`. The error names what cannot be converted.
+pub fn config_from_ini(text: &str) -> Result<Config, String> {
+    let ini = ini::Ini::load_from_str(text).map_err(|error| error.to_string())?;
+    let mut indicators: BTreeMap<String, toml::Table> = REGISTRY
+        .iter()
+        .map(|indicator| {
+            let mut table = toml::Table::new();
+            table.insert("enabled".to_owned(), toml::Value::Boolean(false));
+            (indicator.metadata().slug.to_owned(), table)
+        })
+        .collect();
+    let mut scope = toml::Table::new();
+    for (section, properties) in &ini {
+        match section {
+            None => {
+                for (key, text) in properties.iter() {
+                    match key {
+                        "no_price_comparison_procurement_methods"
+                        | "price_comparison_procurement_methods" => {
+                            scope.insert(key.to_owned(), value(key, text));
+                        }
+                        // Prices are compared within each currency: a main currency is not
+                        // needed.
+                        "currency" => {}
+                        other => return Err(format!("unknown global setting `{other}`")),
+                    }
+                }
+            }
+            Some("exclusions") => {
+                for (key, text) in properties.iter() {
+                    if key != "procurement_method_details" {
+                        return Err(format!("unknown setting `{key}` in [exclusions]"));
+                    }
+                    scope.insert(
+                        "excluded_procurement_method_details".to_owned(),
+                        value(key, text),
+                    );
+                }
+            }
+            Some(name) => {
+                // `[R003]`, or a nested table such as `[R003.procurement_method_details]`.
+                let (code, nested) = match name.split_once('.') {
+                    Some((code, nested)) => (code, Some(nested)),
+                    None => (name, None),
+                };
+                let Some(indicator) = indicators::find(code) else {
+                    return Err(format!("unknown section [{name}]"));
+                };
+                let table = indicators
+                    .entry(indicator.metadata().slug.to_owned())
+                    .or_default();
+                table.insert("enabled".to_owned(), toml::Value::Boolean(true));
+                let mut settings = toml::Table::new();
+                for (key, text) in properties.iter() {
+                    let converted = match nested {
+                        // Nested tables hold numbers (thresholds per procedure).
+                        Some(_) => text
+                            .trim()
+                            .parse::<i64>()
+                            .map(toml::Value::Integer)
+                            .unwrap_or_else(|_| value("", text)),
+                        None => value(key, text),
+                    };
+                    settings.insert(key.to_owned(), converted);
+                }
+                match nested {
+                    Some(nested) => {
+                        table.insert(nested.to_owned(), toml::Value::Table(settings));
+                    }
+                    None => table.extend(settings),
+                }
+            }
+        }
+    }
+    let mut config = Config {
+        indicators,
+        ..Config::default()
+    };
+    config.scope = toml::Value::Table(scope)
+        .try_into()
+        .map_err(|error: toml::de::Error| error.to_string())?;
+    config.check()?;
+    Ok(config)
+}
+
+/// The name of an organization role as Cardinal's group.
+fn group(role: &str) -> Option<&'static str> {
+    match role {
+        "buyer" => Some("Buyer"),
+        "procuring_entity" => Some("ProcuringEntity"),
+        "tenderer" => Some("Tenderer"),
+        _ => None,
+    }
+}
+
+/// A number as Cardinal writes it: always a decimal.
+fn decimal(value: f64) -> Value {
+    json!(value)
+}
+
+/// The run's results in Cardinal's JSON: only the indicators Cardinal has, each result under
+/// its group and identifier; `Meta` unless `no_meta`.
+pub fn results(run: &Run, no_meta: bool) -> anyhow::Result<Value> {
+    let mut groups: BTreeMap<&str, BTreeMap<String, BTreeMap<String, Value>>> = BTreeMap::new();
+    let mut meta: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for indicator in &run.indicators {
+        let Some(code) = indicator.code else {
+            continue;
+        };
+        let processes = &indicator.outcome.processes;
+        let ocids = processes.column(OCID)?.str()?;
+        let flagged = processes.column(FLAGGED)?.bool()?;
+        let values = processes.column(VALUE)?.f64()?;
+        for ((ocid, flag), value) in ocids.iter().zip(flagged.iter()).zip(values.iter()) {
+            if let (Some(ocid), Some(true)) = (ocid, flag) {
+                let value = if VALUE_IS_ONE.contains(&code) {
+                    1.0
+                } else {
+                    value.unwrap_or(1.0)
+                };
+                groups
+                    .entry("OCID")
+                    .or_default()
+                    .entry(ocid.to_owned())
+                    .or_default()
+                    .insert(code.to_owned(), decimal(value));
+            }
+        }
+        let organizations = &indicator.outcome.organizations;
+        let roles = organizations.column(ROLE)?.str()?;
+        let ids = organizations.column(ORGANIZATION_ID)?.str()?;
+        let values = organizations.column(VALUE)?.f64()?;
+        for ((role, id), value) in roles.iter().zip(ids.iter()).zip(values.iter()) {
+            if let (Some(group), Some(id)) = (role.and_then(group), id) {
+                // Cardinal reports the flag itself for R028 and R030 tenderers.
+                let value = if VALUE_IS_ONE.contains(&code) {
+                    1.0
+                } else {
+                    value.unwrap_or(1.0)
+                };
+                groups
+                    .entry(group)
+                    .or_default()
+                    .entry(id.to_owned())
+                    .or_default()
+                    .insert(code.to_owned(), decimal(value));
+            }
+        }
+        if !indicator.outcome.meta.is_empty() {
+            let entry = meta.entry(code.to_owned()).or_default();
+            for (name, value) in &indicator.outcome.meta {
+                entry.insert(name.clone(), decimal(round4(*value)));
+            }
+        }
+    }
+    let mut out = Map::new();
+    for (name, results) in groups {
+        out.insert(name.to_owned(), serde_json::to_value(results)?);
+    }
+    if !no_meta {
+        out.insert("Meta".to_owned(), serde_json::to_value(meta)?);
+    }
+    Ok(Value::Object(out))
+}
+
+/// The number of results per group, as Cardinal's `--count` prints them.
+pub fn counts(results: &Value) -> Vec<(String, usize)> {
+    results
+        .as_object()
+        .map(|groups| {
+            groups
+                .iter()
+                .filter(|(name, _)| name.as_str() != "Meta")
+                .map(|(name, ids)| (name.clone(), ids.as_object().map_or(0, Map::len)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cardinal_settings_become_ours() {
+        let config = config_from_ini(
+            "currency = USD\n\
+             no_price_comparison_procurement_methods = NPC|Sorteo de Obras\n\
+             [exclusions]\n\
+             procurement_method_details = EXC\n\
+             [R003]\n\
+             threshold = 10\n\
+             procurement_methods = open|selective\n\
+             [R003.procurement_method_details]\n\
+             x = 5\n\
+             [R024]\n\
+             threshold = 0.05\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.scope.no_price_comparison_procurement_methods,
+            ["NPC", "Sorteo de Obras"]
+        );
+        assert_eq!(config.scope.excluded_procurement_method_details, ["EXC"]);
+        let active: Vec<&str> = config
+            .active()
+            .iter()
+            .map(|active| active.indicator.metadata().slug)
+            .collect();
+        assert_eq!(
+            active,
+            ["short_tender_period", "price_close_to_winning_bid"]
+        );
+        let r003 = &config.active()[0].settings;
+        assert_eq!(r003["threshold"].as_integer(), Some(10));
+        assert_eq!(
+            r003["procurement_method_details"]["x"].as_integer(),
+            Some(5)
+        );
+        let error = config_from_ini("[R999]\n").unwrap_err();
+        assert!(error.contains("R999"), "{error}");
+        let error = config_from_ini("[R003]\nthresold = 3\n").unwrap_err();
+        assert!(error.contains("thresold"), "{error}");
+    }
+}
