@@ -157,6 +157,7 @@ const PROCESS_COLUMNS: [&str; 15] = [
 
 /// Scores every process and gathers the flags and organization-level results.
 pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
+    let organizations = organizations_table(frames, runs)?;
     let mut contracts = frames
         .processes
         .clone()
@@ -249,6 +250,12 @@ pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
             .round(2, RoundMode::HalfAwayFromZero)
             .alias("percentile"),
         )
+        .join(
+            organization_flags(frames, &organizations)?,
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Left),
+        )
         .select(output_order(runs))
         .sort(
             [OCID],
@@ -258,7 +265,7 @@ pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
     Ok(Scored {
         contracts,
         flags: flags_table(runs)?,
-        organizations: organizations_table(frames, runs)?,
+        organizations,
     })
 }
 
@@ -282,6 +289,7 @@ fn output_order(runs: &[IndicatorRun]) -> Vec<Expr> {
             "percentile",
             "flag_count",
             "flags",
+            "organization_flags",
             "assessable_count",
         ]
         .map(col),
@@ -334,6 +342,81 @@ fn flags_table(runs: &[IndicatorRun]) -> PolarsResult<DataFrame> {
             col(EVIDENCE),
         ])
         .collect()
+}
+
+/// Per process, the organization-level flags of its buyer, its procuring entity and its
+/// winners (suppliers of its awarded awards, flagged as suppliers or as tenderers):
+/// `indicator: role name (id)`, joined with `; `, in registry order.
+fn organization_flags(frames: &Frames, organizations: &DataFrame) -> PolarsResult<LazyFrame> {
+    let link = |frame: &DataFrame, id: &str, role: &str| {
+        frame.clone().lazy().select([
+            col(OCID),
+            col(id).alias(ORGANIZATION_ID),
+            lit(role).alias("link"),
+        ])
+    };
+    let winners = frames.awards.clone().lazy().filter(awarded()).select([
+        col(OCID),
+        col("supplier_id").alias(ORGANIZATION_ID),
+        lit("winner").alias("link"),
+    ]);
+    let links = concat(
+        [
+            link(&frames.processes, "buyer_id", "buyer"),
+            link(&frames.processes, "procuring_entity_id", "procuring_entity"),
+            winners,
+        ],
+        UnionArgs::default(),
+    )?
+    .filter(col(ORGANIZATION_ID).is_not_null())
+    .unique(None, UniqueKeepStrategy::First);
+    let flagged = organizations
+        .clone()
+        .lazy()
+        .with_row_index("order", None)
+        .with_column(
+            when(
+                col(ROLE)
+                    .eq(lit("supplier"))
+                    .or(col(ROLE).eq(lit("tenderer"))),
+            )
+            .then(lit("winner"))
+            .otherwise(col(ROLE))
+            .alias("link"),
+        );
+    Ok(links
+        .join(
+            flagged,
+            [col(ORGANIZATION_ID), col("link")],
+            [col(ORGANIZATION_ID), col("link")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort([OCID, "order"], SortMultipleOptions::default())
+        .with_column(
+            concat_str(
+                [
+                    col("indicator"),
+                    lit(": "),
+                    when(col(ROLE).eq(lit("procuring_entity")))
+                        .then(lit("procuring entity"))
+                        .otherwise(col(ROLE)),
+                    lit(" "),
+                    col("organization_name").fill_null(col(ORGANIZATION_ID)),
+                    lit(" ("),
+                    col(ORGANIZATION_ID),
+                    lit(")"),
+                ],
+                "",
+                false,
+            )
+            .alias("text"),
+        )
+        .group_by_stable([col(OCID)])
+        .agg([col("text")
+            .unique_stable()
+            .str()
+            .join("; ", true)
+            .alias("organization_flags")]))
 }
 
 /// Every organization's best-known name: the first name seen for its id, in process order.

@@ -37,6 +37,39 @@ impl Fences {
     }
 }
 
+impl Fences {
+    /// Whether `value` (an expression) is a low outlier: at or below `fence`, and, when the
+    /// fence was computed (`computed`), strictly below Q1, so that a set with no spread
+    /// (Q1 = Q3) does not make every value an outlier.
+    pub fn low(
+        value: polars::prelude::Expr,
+        fence: f64,
+        fences: Option<Fences>,
+    ) -> polars::prelude::Expr {
+        use polars::prelude::lit;
+        let at_fence = value.clone().lt_eq(lit(fence));
+        match fences {
+            Some(fences) => at_fence.and(value.lt(lit(fences.q1))),
+            None => at_fence,
+        }
+    }
+
+    /// Whether `value` is a high outlier: at or above `fence`, and strictly above Q3 when the
+    /// fence was computed (see [`Fences::low`]).
+    pub fn high(
+        value: polars::prelude::Expr,
+        fence: f64,
+        fences: Option<Fences>,
+    ) -> polars::prelude::Expr {
+        use polars::prelude::lit;
+        let at_fence = value.clone().gt_eq(lit(fence));
+        match fences {
+            Some(fences) => at_fence.and(value.gt(lit(fences.q3))),
+            None => at_fence,
+        }
+    }
+}
+
 /// The `percentile`-th percentile (0–100) of `values` by statrs's order statistics; none for an
 /// empty set.
 pub fn percentile(values: &[f64], percentile: usize) -> Option<f64> {

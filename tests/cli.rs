@@ -426,3 +426,31 @@ fn init_converts_cardinal_settings_and_cardinal_prints_meta() {
     }
     assert!(String::from_utf8_lossy(&output.stderr).contains("OCID: "));
 }
+
+#[test]
+fn processes_name_the_organization_flags_of_their_buyer_and_winner() {
+    let out = tempfile::tempdir().unwrap();
+    redflags()
+        .args(["score", example().to_str().unwrap(), "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let contracts = csv_rows(&out.path().join("contracts.csv"));
+    let organizations = csv_rows(&out.path().join("organizations.csv"));
+    // Every flagged buyer's processes say so, by name and id.
+    for flagged in organizations.iter().filter(|row| row["role"] == "buyer") {
+        let text = format!(
+            "{}: buyer {} ({})",
+            flagged["indicator"], flagged["organization_name"], flagged["organization_id"]
+        );
+        let processes: Vec<_> = contracts
+            .iter()
+            .filter(|row| row["buyer_id"] == flagged["organization_id"])
+            .collect();
+        assert!(!processes.is_empty());
+        for row in processes {
+            assert!(row["organization_flags"].contains(&text), "{}", row["ocid"]);
+        }
+    }
+    assert!(organizations.iter().any(|row| row["role"] == "buyer"));
+}

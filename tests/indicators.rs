@@ -834,3 +834,29 @@ fn heterogeneous_supplier_counts_first_level_categories() {
     );
     assert_eq!(wide.organizations.height(), 1);
 }
+
+#[test]
+fn a_set_without_spread_makes_no_outliers() {
+    // Every buyer and tenderer has a ratio of 0 disqualified: Q1 = Q3 = the fence = 0.
+    let releases: Vec<String> = (0..6)
+        .map(|i| {
+            bids(
+                &format!("p{i}"),
+                &format!(r#","buyer":{{"id":"B{}"}}"#, i % 3),
+                &[
+                    ("valid", 1.0, "THB", &["T1"]),
+                    ("valid", 2.0, "THB", &["T2"]),
+                ],
+            )
+        })
+        .collect();
+    let frames = frames(&releases);
+    let outcome = run("excessive_disqualified_bids", &frames, "");
+    assert_eq!(outcome.organizations.height(), 0);
+    let fences: Vec<(&str, f64)> = outcome
+        .meta
+        .iter()
+        .map(|(name, value)| (name.as_str(), *value))
+        .collect();
+    assert!(fences.contains(&("Buyer_upper_fence", 0.0)), "{fences:?}");
+}

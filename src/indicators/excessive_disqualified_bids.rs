@@ -109,7 +109,11 @@ fn flag(
     };
     assessed
         .lazy()
-        .filter(col(VALUE).gt_eq(lit(fence)))
+        .filter(Fences::high(
+            col(VALUE),
+            fence,
+            fences.filter(|_| threshold.is_none()),
+        ))
         .select([
             lit(role).alias(ROLE),
             col(ORGANIZATION_ID),

@@ -129,7 +129,11 @@ impl Definition for ExcessiveUnsuccessfulBids {
                     col("bids")
                         .cast(DataType::Float64)
                         .gt_eq(lit(top))
-                        .and(col(VALUE).lt_eq(lit(fence))),
+                        .and(Fences::low(
+                            col(VALUE),
+                            fence,
+                            fences.filter(|_| settings.threshold.is_none()),
+                        )),
                 )
                 .select([
                     lit("tenderer").alias(ROLE),

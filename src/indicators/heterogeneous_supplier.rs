@@ -139,7 +139,11 @@ impl Definition for HeterogeneousSupplier {
             None => empty_organizations()?,
             Some(fence) => varieties
                 .lazy()
-                .filter(col("variety").cast(DataType::Float64).gt_eq(lit(fence)))
+                .filter(Fences::high(
+                    col("variety").cast(DataType::Float64),
+                    fence,
+                    fences.filter(|_| settings.threshold.is_none()),
+                ))
                 .select([
                     lit("tenderer").alias(ROLE),
                     col("supplier_id").alias(ORGANIZATION_ID),

@@ -209,11 +209,17 @@ pub fn outcome(frames: &Frames, side: Side, threshold: Option<f64>) -> PolarsRes
             lit(""),
         )?);
     };
-    let (flagged, wording) = match side {
-        Side::Low => (col("ratio").lt_eq(lit(fence)), "at or below the lower"),
-        Side::High => (col("ratio").gt_eq(lit(fence)), "at or above the upper"),
-    };
     let quartiles = fences.filter(|_| threshold.is_none());
+    let (flagged, wording) = match side {
+        Side::Low => (
+            Fences::low(col("ratio"), fence, quartiles),
+            "at or below the lower",
+        ),
+        Side::High => (
+            Fences::high(col("ratio"), fence, quartiles),
+            "at or above the upper",
+        ),
+    };
     let processes = process_rows(
         measured.clone().lazy(),
         flagged.clone(),
