@@ -234,6 +234,12 @@ fn write_section(out: &mut String, indicator: &dyn Indicator) {
         ScoreSettings::default().default_weight
     );
     let defaults = indicator.default_settings();
+    // Settings with no default value (optional overrides) are shown commented out.
+    for (key, doc) in metadata.settings {
+        if !defaults.contains_key(*key) {
+            let _ = writeln!(out, "# {doc} (unset by default)\n# {key} = ");
+        }
+    }
     // Plain keys first: a nested table's header would capture any key written after it.
     let (plain, nested): (Vec<_>, Vec<_>) = defaults.iter().partition(|(_, v)| !v.is_table());
     for (key, value) in plain.into_iter().chain(nested) {
@@ -262,6 +268,16 @@ mod tests {
         assert_eq!(parsed.score, ScoreSettings::default());
         assert_eq!(parsed.scope, Scope::default());
         assert_eq!(parsed.active().len(), REGISTRY.len());
+    }
+
+    #[test]
+    fn optional_settings_are_shown_commented_out() {
+        let text = default_toml();
+        let section = text
+            .split("[indicators.price_close_to_winning_bid]")
+            .nth(1)
+            .unwrap();
+        assert!(section.contains("\n# threshold = \n"), "{section}");
     }
 
     #[test]
