@@ -3,7 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, OCID, Outcome, Phase, code_in, code_is, process_rows};
+use super::{
+    Definition, Metadata, OCID, Outcome, Phase, active_awards_if_final, code_is, process_rows,
+};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -50,85 +52,67 @@ impl Definition for AllExceptWinnerDisqualified {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        // Awards: at least one active, none pending or invalid; the active awards' suppliers.
-        let unsettled = ["pending".to_owned(), "invalid".to_owned()];
-        let awards = frames
-            .awards
-            .clone()
-            .lazy()
-            .group_by_stable([col(OCID)])
-            .agg([
-                code_is("status", "active").any(true).alias("active"),
-                code_in("status", &unsettled).any(true).alias("unsettled"),
-                col("supplier_id")
-                    .filter(code_is("status", "active"))
-                    .drop_nulls()
-                    .unique()
-                    .sort(SortOptions::default())
-                    .str()
-                    .join("|", true)
-                    .alias("suppliers"),
-            ])
-            .filter(col("active").and(col("unsettled").not()));
-        let tenderers = frames
+        // Plain aggregations over pre-filtered tables (filters inside aggregations are slow).
+        // The active awards' suppliers: exactly one distinct id is needed.
+        let suppliers = active_awards_if_final(frames).group_by([col(OCID)]).agg([
+            col("supplier_id")
+                .drop_nulls()
+                .n_unique()
+                .alias("supplier_count"),
+            col("supplier_id").min().alias("supplier"),
+        ]);
+        let bids = frames
             .bids
             .clone()
             .lazy()
             .filter(col("tenderer_id").is_not_null())
-            .select([
-                col(OCID),
-                col("status").str().to_lowercase(),
-                col("tenderer_id").alias("tenderers"),
-            ]);
-        let per_process = tenderers
+            .select([col(OCID), col("status"), col("tenderer_id")]);
+        let valid = bids
             .clone()
-            .group_by_stable([col(OCID)])
-            .agg([col("tenderers")
-                .filter(col("status").eq(lit("valid")))
-                .unique()
-                .sort(SortOptions::default())
-                .alias("valid")])
-            .with_column(col("valid").list().len().alias("valid_count"))
-            .filter(col("valid_count").gt(lit(0)))
-            .with_column(col("valid").list().join(lit("|"), true).alias("valid"))
+            .filter(code_is("status", "valid"))
+            .group_by([col(OCID)])
+            .agg([
+                col("tenderer_id").n_unique().alias("valid_count"),
+                col("tenderer_id").min().alias("valid"),
+            ]);
+        let per_process = valid
             .join(
-                awards,
+                suppliers,
                 [col(OCID)],
                 [col(OCID)],
                 JoinArgs::new(JoinType::Inner),
             )
+            .cache();
+        let others = bids
+            .filter(code_is("status", "disqualified"))
             .join(
-                tenderers
-                    .filter(col("status").eq(lit("disqualified")))
-                    .select([col(OCID), col("tenderers").alias("disqualified")])
-                    .unique_stable(None, UniqueKeepStrategy::First),
+                per_process.clone().select([col(OCID), col("valid")]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col("tenderer_id").neq(col("valid")))
+            .select([col(OCID), col("tenderer_id")])
+            .unique(None, UniqueKeepStrategy::First)
+            .sort([OCID, "tenderer_id"], SortMultipleOptions::default())
+            .group_by([col(OCID)])
+            .agg([
+                col("tenderer_id").count().alias("others"),
+                col("tenderer_id").str().join(", ", true).alias("names"),
+            ]);
+        let per_process = per_process
+            .join(
+                others,
                 [col(OCID)],
                 [col(OCID)],
                 JoinArgs::new(JoinType::Left),
             )
-            .group_by_stable([col(OCID)])
-            .agg([
-                col("valid").first(),
-                col("valid_count").first(),
-                col("suppliers").first(),
-                col("disqualified")
-                    .filter(col("disqualified").neq(col("valid")))
-                    .drop_nulls()
-                    .n_unique()
-                    .alias("others"),
-                col("disqualified")
-                    .filter(col("disqualified").neq(col("valid")))
-                    .drop_nulls()
-                    .unique()
-                    .sort(SortOptions::default())
-                    .str()
-                    .join(", ", true)
-                    .alias("names"),
-            ]);
+            .with_column(col("others").fill_null(lit(0u32)));
         // One tenderer with valid bids, the supplier of every active award.
         let single_winner = col("valid_count")
             .eq(lit(1))
-            .and(col("valid").eq(col("suppliers")));
+            .and(col("supplier_count").eq(lit(1)))
+            .and(col("valid").eq(col("supplier")));
         let evidence = concat_str(
             [
                 lit("only "),

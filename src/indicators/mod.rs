@@ -456,3 +456,22 @@ pub fn no_process_rows(frames: &Frames) -> PolarsResult<DataFrame> {
         lit(""),
     )
 }
+
+/// The active awards of the processes whose awards are all final (none `pending` or
+/// `invalid`): Cardinal's condition for judging a process's outcome.
+pub fn active_awards_if_final(frames: &Frames) -> LazyFrame {
+    let awards = frames.awards.clone().lazy();
+    let unsettled = awards
+        .clone()
+        .filter(code_in(
+            "status",
+            &["pending".to_owned(), "invalid".to_owned()],
+        ))
+        .select([col(OCID)]);
+    awards.filter(code_is("status", "active")).join(
+        unsettled,
+        [col(OCID)],
+        [col(OCID)],
+        JoinArgs::new(JoinType::Anti),
+    )
+}

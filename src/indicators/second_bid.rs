@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use super::{
-    OCID, ORGANIZATION_ID, Outcome, code_in, code_is, comparable_bids, money, organizations_from,
-    percent, process_rows,
+    OCID, ORGANIZATION_ID, Outcome, active_awards_if_final, comparable_bids, money,
+    organizations_from, percent, process_rows,
 };
 use crate::frames::Frames;
 use crate::stats::{Fences, round4};
@@ -14,28 +14,13 @@ use crate::stats::{Fences, round4};
 /// `invalid`), exactly one `active` award, with exactly one supplier. Columns `ocid`, `winner`.
 pub fn winners(frames: &Frames) -> LazyFrame {
     // Plain aggregations over pre-filtered awards (a filter inside an aggregation is slow).
-    let awards = frames.awards.clone().lazy();
-    let unsettled = awards
-        .clone()
-        .filter(code_in(
-            "status",
-            &["pending".to_owned(), "invalid".to_owned()],
-        ))
-        .select([col(OCID)]);
-    awards
-        .filter(code_is("status", "active"))
+    active_awards_if_final(frames)
         .group_by([col(OCID)])
         .agg([
             col("award_index").n_unique().alias("active"),
             col("suppliers_count").first().alias("suppliers"),
             col("supplier_id").first().alias("winner"),
         ])
-        .join(
-            unsettled,
-            [col(OCID)],
-            [col(OCID)],
-            JoinArgs::new(JoinType::Anti),
-        )
         .filter(
             col("active")
                 .eq(lit(1))
