@@ -1,8 +1,9 @@
 //! Synthetic OCDS data at any size, for benchmarks and load tests.
 //!
 //! The releases are compiled releases, one per line, shaped like a national e-procurement
-//! export: buyers and suppliers drawn from pools, competitive and direct methods, bids, an
-//! award, a contract, sometimes amendments and payments. The same `processes` and `seed` give
+//! export: buyers and suppliers drawn from pools, competitive and direct methods, bids (some
+//! disqualified, some at the winner's exact price), an award, a contract, sometimes amendments
+//! and payments. The same `processes` and `seed` give
 //! the same bytes.
 
 use std::io::{self, Write};
@@ -50,15 +51,28 @@ pub fn write(out: &mut impl Write, processes: u64, seed: u64) -> io::Result<()> 
         };
         let winner = random.below(suppliers);
         let mut bids = Vec::new();
+        let mut winning_price = 0.0;
         for bid in 0..tenderers {
             let tenderer = if bid == 0 {
                 winner
             } else {
                 random.below(suppliers)
             };
-            let price = estimate as f64 * (0.85 + random.below(30) as f64 / 100.0);
+            let mut price = estimate as f64 * (0.85 + random.below(30) as f64 / 100.0);
+            if bid == 0 {
+                winning_price = price;
+            } else if random.below(40) == 0 {
+                // Now and then a losing bid copies the winner's price exactly.
+                price = winning_price;
+            }
+            // Now and then a losing bid is disqualified.
+            let status = if bid > 0 && random.below(8) == 0 {
+                "disqualified"
+            } else {
+                "valid"
+            };
             bids.push(format!(
-                r#"{{"id":"{bid}","status":"valid","tenderers":[{{"id":"S-{tenderer}","name":"Supplier {tenderer}"}}],"value":{{"amount":{price:.2},"currency":"THB"}}}}"#
+                r#"{{"id":"{bid}","status":"{status}","tenderers":[{{"id":"S-{tenderer}","name":"Supplier {tenderer}"}}],"value":{{"amount":{price:.2},"currency":"THB"}}}}"#
             ));
         }
         let award_day = start + period + 1 + random.below(30);
