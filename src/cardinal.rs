@@ -10,8 +10,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use polars::prelude::*;
+
 use crate::config::Config;
-use crate::indicators::{self, FLAGGED, OCID, ORGANIZATION_ID, REGISTRY, ROLE, VALUE};
+use crate::frames::Frames;
+use crate::indicators::{
+    self, FLAGGED, OCID, ORGANIZATION_ID, PROCESSES, REGISTRY, ROLE, VALUE, code_is, submitted,
+};
 use crate::run::Run;
 use crate::stats::round4;
 
@@ -148,6 +153,101 @@ fn group(role: &str) -> Option<&'static str> {
 /// A number as Cardinal writes it: always a decimal.
 fn decimal(value: f64) -> Value {
     json!(value)
+}
+
+/// Cardinal's `Maps`: from processes to organizations. `ocid_tenderer` (the tenderers with
+/// submitted bids), `ocid_buyer_r038` and `ocid_procuringentity_r038` (for processes with a
+/// disqualified bid), and `ocid_tenderer_rNNN` (the flagged tenderers of each flagged
+/// process) for the tenderer-level indicators that ran. `frames` are the frames the
+/// indicators saw (after the scope).
+pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
+    let mut maps = Map::new();
+    let bids = frames
+        .bids
+        .clone()
+        .lazy()
+        .filter(submitted().and(col("tenderer_id").is_not_null()))
+        .cache();
+    let tenderers = bids
+        .clone()
+        .select([col(OCID), col("tenderer_id")])
+        .unique(None, UniqueKeepStrategy::First)
+        .sort([OCID, "tenderer_id"], SortMultipleOptions::default())
+        .collect()?;
+    let mut ocid_tenderer: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let ocids = tenderers.column(OCID)?.str()?;
+    let ids = tenderers.column("tenderer_id")?.str()?;
+    for (ocid, id) in ocids.iter().zip(ids.iter()) {
+        if let (Some(ocid), Some(id)) = (ocid, id) {
+            ocid_tenderer
+                .entry(ocid.to_owned())
+                .or_default()
+                .push(id.to_owned());
+        }
+    }
+    maps.insert(
+        "ocid_tenderer".to_owned(),
+        serde_json::to_value(ocid_tenderer)?,
+    );
+    if run.indicators.iter().any(|i| i.code == Some("R038")) {
+        let disqualified = frames
+            .processes
+            .clone()
+            .lazy()
+            .join(
+                bids.filter(code_is("status", "disqualified"))
+                    .select([col(OCID)]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .select([col(OCID), col("buyer_id"), col("procuring_entity_id")])
+            .collect()?;
+        for (key, column) in [
+            ("ocid_buyer_r038", "buyer_id"),
+            ("ocid_procuringentity_r038", "procuring_entity_id"),
+        ] {
+            let ocids = disqualified.column(OCID)?.str()?;
+            let ids = disqualified.column(column)?.str()?;
+            let map: BTreeMap<&str, &str> = ocids
+                .iter()
+                .zip(ids.iter())
+                .filter_map(|(ocid, id)| Some((ocid?, id?)))
+                .collect();
+            maps.insert(key.to_owned(), serde_json::to_value(map)?);
+        }
+    }
+    for indicator in &run.indicators {
+        let (Some(code), organizations) = (indicator.code, &indicator.outcome.organizations) else {
+            continue;
+        };
+        if !organizations
+            .get_column_names()
+            .iter()
+            .any(|name| name.as_str() == PROCESSES)
+        {
+            continue;
+        }
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let roles = organizations.column(ROLE)?.str()?;
+        let ids = organizations.column(ORGANIZATION_ID)?.str()?;
+        let processes = organizations.column(PROCESSES)?.str()?;
+        for ((role, id), processes) in roles.iter().zip(ids.iter()).zip(processes.iter()) {
+            if let (Some("tenderer"), Some(id), Some(processes)) = (role, id, processes) {
+                for ocid in processes.split('|') {
+                    map.entry(ocid.to_owned()).or_default().push(id.to_owned());
+                }
+            }
+        }
+        for tenderers in map.values_mut() {
+            tenderers.sort();
+        }
+        maps.insert(
+            format!("ocid_tenderer_{}", code.to_lowercase()),
+            serde_json::to_value(map)?,
+        );
+    }
+    Ok(Value::Object(maps))
 }
 
 /// The run's results in Cardinal's JSON: only the indicators Cardinal has, each result under

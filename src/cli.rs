@@ -80,6 +80,10 @@ enum Command {
         /// Print the number of results per group to standard error.
         #[arg(short, long)]
         count: bool,
+        /// Add the `Maps` key: from processes to their tenderers, buyers and procuring
+        /// entities, and to the tenderers each indicator flagged.
+        #[arg(long)]
+        map: bool,
     },
 }
 
@@ -168,7 +172,8 @@ pub fn main() -> ExitCode {
             settings,
             no_meta,
             count,
-        } => cardinal(&inputs, settings.as_deref(), no_meta, count),
+            map,
+        } => cardinal(&inputs, settings.as_deref(), no_meta, count, map),
     };
     match result {
         Ok(code) => code,
@@ -395,10 +400,21 @@ fn cardinal(
     settings: Option<&Path>,
     no_meta: bool,
     count: bool,
+    map: bool,
 ) -> Result<ExitCode, Failure> {
     let config = cardinal_config(settings)?;
     let run = run::run(inputs, &config)?;
-    let results = crate::cardinal::results(&run, no_meta)?;
+    let mut results = crate::cardinal::results(&run, no_meta)?;
+    if map {
+        let frames = config
+            .scope
+            .apply(&run.frames)
+            .map_err(anyhow::Error::from)?;
+        let maps = crate::cardinal::maps(&run, &frames)?;
+        if let Some(results) = results.as_object_mut() {
+            results.insert("Maps".to_owned(), maps);
+        }
+    }
     if count {
         for (group, n) in crate::cardinal::counts(&results) {
             eprintln!("{group}: {n}");

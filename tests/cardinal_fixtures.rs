@@ -194,3 +194,32 @@ fn the_cardinal_command_reproduces_every_fixture() {
     }
     assert_eq!(checked, 9);
 }
+
+#[test]
+fn maps_link_processes_to_their_flagged_tenderers() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("settings.ini");
+    std::fs::write(&settings, ini("R028")).unwrap();
+    let output = assert_cmd::Command::cargo_bin("redflags")
+        .unwrap()
+        .args(["cardinal", "--no-meta", "--map", "--settings"])
+        .arg(&settings)
+        .arg(common::cardinal().join("R028.jsonl"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let maps = &results["Maps"];
+    assert_eq!(
+        maps["ocid_tenderer_r028"],
+        serde_json::json!({"F": ["D", "V"]})
+    );
+    // Every process with identified tenderers of submitted bids, cancelled and excluded
+    // processes aside.
+    assert_eq!(maps["ocid_tenderer"]["F"], serde_json::json!(["D", "V"]));
+    assert_eq!(
+        maps["ocid_tenderer"]["shuffled tenderers"],
+        serde_json::json!(["A", "Z"])
+    );
+    assert!(maps["ocid_tenderer"].get("cancelled tender").is_none());
+}

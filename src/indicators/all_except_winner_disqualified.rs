@@ -127,7 +127,7 @@ impl Definition for AllExceptWinnerDisqualified {
         );
         let processes = process_rows(
             per_process,
-            single_winner.and(col("others").gt_eq(lit(settings.threshold))),
+            single_winner.and(col("others").gt_eq(lit(settings.threshold.max(1)))),
             col("others"),
             evidence,
         )?;

@@ -88,6 +88,9 @@ pub const EVIDENCE: &str = "evidence";
 pub const ROLE: &str = "role";
 /// Column: the organization's id.
 pub const ORGANIZATION_ID: &str = "organization_id";
+/// Column (optional, in organization results): the processes it was flagged in, joined with
+/// `|`.
+pub const PROCESSES: &str = "processes";
 
 impl Outcome {
     /// An outcome with no organization-level results.
@@ -413,7 +416,8 @@ pub fn bids_by_bid(frames: &Frames) -> LazyFrame {
 }
 
 /// One row per flagged organization for an outcome: each `(role, id)` with the number of
-/// processes it was flagged in as the value, and the evidence naming up to five of them.
+/// processes it was flagged in as the value, the evidence naming up to five of them, and
+/// [`PROCESSES`], all of them (sorted, joined with `|`).
 pub fn organizations_from(rows: LazyFrame, role: &str, what: &str) -> PolarsResult<DataFrame> {
     rows.select([col(ORGANIZATION_ID), col(OCID)])
         .unique_stable(None, UniqueKeepStrategy::First)
@@ -426,11 +430,13 @@ pub fn organizations_from(rows: LazyFrame, role: &str, what: &str) -> PolarsResu
                 .str()
                 .join(", ", true)
                 .alias("examples"),
+            col(OCID).str().join("|", true).alias(PROCESSES),
         ])
         .select([
             lit(role).alias(ROLE),
             col(ORGANIZATION_ID),
             col(VALUE),
+            col(PROCESSES),
             concat_str(
                 [
                     lit(format!("{what} in ")),
