@@ -860,3 +860,95 @@ fn a_set_without_spread_makes_no_outliers() {
         .collect();
     assert!(fences.contains(&("Buyer_upper_fence", 0.0)), "{fences:?}");
 }
+
+#[test]
+fn no_tender_period_in_competitive_processes() {
+    let frames = frames(&[
+        tender("open-without", r#"{"procurementMethod":"open"}"#),
+        period(
+            "open-with",
+            "2024-01-01",
+            "2024-01-20",
+            r#","procurementMethod":"open""#,
+        ),
+        tender("direct-without", r#"{"procurementMethod":"direct"}"#),
+        tender("no-method", r#"{"title":"x"}"#),
+    ]);
+    let outcome = run("no_tender_period", &frames, "");
+    assert_eq!(flagged(&outcome), ["open-without"]);
+    assert_eq!(assessable(&outcome), ["open-with", "open-without"]);
+}
+
+#[test]
+fn near_estimate_compares_the_awarded_value_with_the_estimate() {
+    let release = |ocid: &str, estimate: f64, awards: &[(f64, &str)]| {
+        let awards: Vec<String> = awards
+            .iter()
+            .enumerate()
+            .map(|(i, (amount, currency))| {
+                format!(r#"{{"id":"{i}","status":"active","value":{{"amount":{amount},"currency":"{currency}"}}}}"#)
+            })
+            .collect();
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"value":{{"amount":{estimate},"currency":"THB"}}}},"awards":[{}]}}"#,
+            awards.join(",")
+        )
+    };
+    let frames = frames(&[
+        release("mirror", 1_000_000.0, &[(998_000.0, "THB")]),
+        release(
+            "above",
+            1_000_000.0,
+            &[(600_000.0, "THB"), (500_000.0, "THB")],
+        ),
+        release("below", 1_000_000.0, &[(900_000.0, "THB")]),
+        release("just-outside", 1_000_000.0, &[(994_000.0, "THB")]),
+        release("currency", 1_000_000.0, &[(999_000.0, "USD")]),
+        release("no-estimate", 0.0, &[(10.0, "THB")]),
+    ]);
+    let outcome = run("near_estimate", &frames, "");
+    assert_eq!(flagged(&outcome), ["above", "mirror"]);
+    assert_eq!(
+        assessable(&outcome),
+        ["above", "below", "just-outside", "mirror"]
+    );
+    assert_eq!(
+        rows(&outcome)["mirror"].evidence.as_deref(),
+        Some("awarded 998000 THB, 100% of the estimate of 1000000 THB")
+    );
+    let wider = run("near_estimate", &frames, "below = 0.01");
+    assert_eq!(flagged(&wider), ["above", "just-outside", "mirror"]);
+}
+
+#[test]
+fn contracts_signed_out_of_order() {
+    let release = |ocid: &str, tender_end: &str, award: &str, signed: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"tenderPeriod":{{"startDate":"2024-01-01","endDate":"{tender_end}"}}}},
+                "awards":[{{"id":"A","date":"{award}"}}],
+                "contracts":[{{"id":"C","awardID":"A","dateSigned":"{signed}"}}]}}"#
+        )
+    };
+    let frames = frames(&[
+        release("in-order", "2024-02-01", "2024-02-10", "2024-02-15"),
+        release("before-award", "2024-02-01", "2024-02-10", "2024-02-05"),
+        release("before-end", "2024-02-01", "2024-01-20", "2024-01-25"),
+        // The same day is not early, whatever the hours.
+        release(
+            "same-day",
+            "2024-02-01T17:00:00Z",
+            "2024-02-10T12:00:00Z",
+            "2024-02-10T08:00:00Z",
+        ),
+    ]);
+    let award = run("contract_signed_before_award", &frames, "");
+    assert_eq!(flagged(&award), ["before-award"]);
+    assert_eq!(rows(&award)["before-award"].value, Some(5.0));
+    assert_eq!(
+        rows(&award)["before-award"].evidence.as_deref(),
+        Some("contract C signed on 2024-02-05, 5 day(s) before its award's date 2024-02-10")
+    );
+    let end = run("contract_before_tender_end", &frames, "");
+    assert_eq!(flagged(&end), ["before-end"]);
+    assert_eq!(assessable(&end).len(), 4);
+}

@@ -13,6 +13,7 @@ use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
 pub mod contract_amendment;
+pub mod contract_dates;
 pub mod excessive_disqualified_bids;
 pub mod excessive_unsuccessful_bids;
 pub mod heavily_discounted_bid;
@@ -20,6 +21,8 @@ pub mod heterogeneous_supplier;
 pub mod identical_bid_prices;
 pub mod late_bid_won;
 pub mod lowest_bid_disqualified;
+pub mod near_estimate;
+pub mod no_tender_period;
 pub mod price_close_to_winning_bid;
 pub mod repeat_winner;
 pub(crate) mod second_bid;
@@ -143,6 +146,23 @@ pub struct Metadata {
 #[serde(default, deny_unknown_fields)]
 pub struct NoSettings {}
 
+/// The settings of an indicator that applies to competitive procedures only.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompetitiveMethods {
+    /// The procurement methods the indicator applies to (compared without regard to case;
+    /// empty: any method).
+    pub procurement_methods: Vec<String>,
+}
+
+impl Default for CompetitiveMethods {
+    fn default() -> Self {
+        CompetitiveMethods {
+            procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
+        }
+    }
+}
+
 /// An indicator, as its file defines it.
 pub trait Definition: Send + Sync {
     /// Its settings, with their defaults; unknown keys must be rejected
@@ -198,7 +218,11 @@ impl<D: Definition> Indicator for D {
 pub static REGISTRY: &[&dyn Indicator] = &[
     &single_bid::SingleBid,
     &short_tender_period::ShortTenderPeriod,
+    &no_tender_period::NoTenderPeriod,
     &repeat_winner::RepeatWinner,
+    &near_estimate::NearEstimate,
+    &contract_dates::ContractSignedBeforeAward,
+    &contract_dates::ContractBeforeTenderEnd,
     &contract_amendment::ContractAmendment,
     &price_close_to_winning_bid::PriceCloseToWinningBid,
     &excessive_unsuccessful_bids::ExcessiveUnsuccessfulBids,

@@ -1,29 +1,17 @@
 //! `single_bid` (OCP R018): a competitive process that received exactly one tender.
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, Outcome, Phase, code_in, process_rows, submitted};
+use super::{
+    CompetitiveMethods, Definition, Metadata, Outcome, Phase, code_in, process_rows, submitted,
+};
 use crate::frames::Frames;
 
 /// The indicator.
 pub struct SingleBid;
 
 /// Its settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Settings {
-    /// The procurement methods in which one tenderer is a red flag (empty: any method).
-    pub procurement_methods: Vec<String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
-        }
-    }
-}
+pub type Settings = CompetitiveMethods;
 
 static METADATA: Metadata = Metadata {
     slug: "single_bid",

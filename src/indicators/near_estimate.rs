@@ -1,0 +1,110 @@
+//! `near_estimate` (OCP R031): the awarded price mirrors, or exceeds, the estimated price.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Definition, Metadata, OCID, Outcome, Phase, money, percent, process_rows};
+use crate::frames::Frames;
+use crate::score::awarded;
+
+/// The indicator.
+pub struct NearEstimate;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// How far below the estimate (0.005 = 0.5%) an awarded price still counts as mirroring it.
+    pub below: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { below: 0.005 }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "near_estimate",
+    code: Some("R031"),
+    title: "Winning price close to or above the estimate",
+    phase: Phase::Award,
+    levels: &["process"],
+    fields: &[
+        "tender.value.amount",
+        "tender.value.currency",
+        "awards.status",
+        "awards.value.amount",
+        "awards.value.currency",
+    ],
+    settings: &[(
+        "below",
+        "how far below the estimate (0.005 = 0.5%) an awarded price still mirrors it",
+    )],
+    page: include_str!("../../indicators/near_estimate.md"),
+};
+
+impl Definition for NearEstimate {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        if !(0.0..1.0).contains(&settings.below) {
+            polars_bail!(ComputeError: "near_estimate: below must be at least 0 and under 1");
+        }
+        let estimates = frames
+            .processes
+            .clone()
+            .lazy()
+            .filter(col("tender_amount").gt(lit(0.0)))
+            .select([col(OCID), col("tender_amount"), col("tender_currency")]);
+        // The awarded value: the sum of the awarded awards (each award once) in the estimate's
+        // currency; awards in another currency make the process not assessable.
+        let awarded_value = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(awarded().and(col("amount").is_not_null()))
+            .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+            .join(
+                estimates,
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .group_by([col(OCID)])
+            .agg([
+                col("amount").sum().alias("awarded"),
+                col("tender_amount").first(),
+                col("tender_currency").first(),
+                col("currency")
+                    .eq_missing(col("tender_currency"))
+                    .all(true)
+                    .alias("same_currency"),
+            ])
+            .filter(col("same_currency"))
+            .with_column((col("awarded") / col("tender_amount")).alias("ratio"));
+        let evidence = concat_str(
+            [
+                lit("awarded "),
+                money(col("awarded"), col("tender_currency")),
+                lit(", "),
+                percent(col("ratio")),
+                lit(" of the estimate of "),
+                money(col("tender_amount"), col("tender_currency")),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            awarded_value,
+            col("ratio").gt_eq(lit(1.0 - settings.below)),
+            col("ratio"),
+            evidence,
+        )?;
+        Outcome::processes_only(processes)
+    }
+}

@@ -1,0 +1,58 @@
+//! `no_tender_period`: a competitive process with no tender period at all.
+
+use polars::prelude::*;
+
+use super::{CompetitiveMethods, Definition, Metadata, Outcome, Phase, code_in, process_rows};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct NoTenderPeriod;
+
+/// Its settings.
+pub type Settings = CompetitiveMethods;
+
+static METADATA: Metadata = Metadata {
+    slug: "no_tender_period",
+    code: None,
+    title: "No tender period in a competitive process",
+    phase: Phase::Tender,
+    levels: &["process"],
+    fields: &["tender.procurementMethod", "tender.tenderPeriod"],
+    settings: &[(
+        "procurement_methods",
+        "procurement methods that must publish a call for tenders",
+    )],
+    page: include_str!("../../indicators/no_tender_period.md"),
+};
+
+impl Definition for NoTenderPeriod {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        // Only processes whose method is known and competitive: with an empty list, every
+        // process with a method.
+        let competitive = code_in("procurement_method", &settings.procurement_methods)
+            .and(col("procurement_method").is_not_null());
+        let assessable = frames.processes.clone().lazy().filter(competitive);
+        let missing = col("has_tender_period").not();
+        let processes = process_rows(
+            assessable,
+            missing.clone(),
+            missing.cast(DataType::Float64),
+            concat_str(
+                [
+                    lit("no tender period is published for a procedure with method '"),
+                    col("procurement_method"),
+                    lit("'"),
+                ],
+                "",
+                false,
+            ),
+        )?;
+        Outcome::processes_only(processes)
+    }
+}
