@@ -952,3 +952,68 @@ fn contracts_signed_out_of_order() {
     assert_eq!(flagged(&end), ["before-end"]);
     assert_eq!(assessable(&end).len(), 4);
 }
+
+#[test]
+fn decision_period_flags_short_and_long_decisions() {
+    let release = |ocid: &str, method: &str, days: i64| {
+        let end = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let award = end + chrono::Days::new(days as u64);
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"{method}","tenderPeriod":{{"startDate":"2023-12-01","endDate":"{end}"}}}},
+                "awards":[{{"id":"1","status":"active","date":"{award}"}},{{"id":"2","status":"cancelled","date":"2023-12-25"}}]}}"#
+        )
+    };
+    let mut releases: Vec<String> = [2, 10, 12, 14, 16, 18, 20, 22, 100]
+        .iter()
+        .map(|days| release(&format!("open-{days}"), "open", *days))
+        .collect();
+    releases.push(release("direct-200", "direct", 200));
+    let frames = frames(&releases);
+    // Open: Q1 = 11.33, Q3 = 20.67, upper fence 34.67; direct has too few processes.
+    let outcome = run("decision_period", &frames, "minimum_processes = 5");
+    assert_eq!(flagged(&outcome), ["open-100", "open-2"]);
+    assert_eq!(assessable(&outcome).len(), 10);
+    let rows = rows(&outcome);
+    assert_eq!(
+        rows["open-2"].evidence.as_deref(),
+        Some(
+            "2 day(s) from the end of the tender period (2024-01-01) to the award (2024-01-03), under the minimum of 5 days"
+        )
+    );
+    assert!(
+        rows["open-100"]
+            .evidence
+            .as_deref()
+            .unwrap()
+            .ends_with("above the upper fence of 34.7 days for method 'open'")
+    );
+    // With the default minimum of 20 processes, only the short decision is flagged.
+    assert_eq!(flagged(&run("decision_period", &frames, "")), ["open-2"]);
+}
+
+#[test]
+fn long_contract_against_its_category() {
+    let release = |ocid: &str, category: &str, days: u64| {
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let end = start + chrono::Days::new(days);
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"mainProcurementCategory":"{category}"}},
+                "contracts":[{{"id":"C","period":{{"startDate":"{start}","endDate":"{end}"}}}}]}}"#
+        )
+    };
+    let mut releases: Vec<String> = [90, 100, 110, 120, 130, 140, 150, 160, 1460]
+        .iter()
+        .map(|days| release(&format!("works-{days}"), "works", *days))
+        .collect();
+    releases.push(release("goods-2000", "goods", 2000));
+    let frames = frames(&releases);
+    let outcome = run("long_contract", &frames, "minimum_contracts = 5");
+    // Works: Q1 = 106.7, Q3 = 153.3, upper fence 223.3; goods has too few contracts.
+    assert_eq!(flagged(&outcome), ["works-1460"]);
+    assert_eq!(assessable(&outcome).len(), 9);
+    assert!(rows(&outcome)["works-1460"]
+        .evidence
+        .as_deref()
+        .unwrap()
+        .contains("runs 1460 days (2024-01-01 to 2027-12-31), above the upper fence of 223.3 days for category 'works'"));
+}

@@ -14,12 +14,14 @@ use crate::frames::Frames;
 pub mod all_except_winner_disqualified;
 pub mod contract_amendment;
 pub mod contract_dates;
+pub mod decision_period;
 pub mod excessive_disqualified_bids;
 pub mod excessive_unsuccessful_bids;
 pub mod heavily_discounted_bid;
 pub mod heterogeneous_supplier;
 pub mod identical_bid_prices;
 pub mod late_bid_won;
+pub mod long_contract;
 pub mod lowest_bid_disqualified;
 pub mod near_estimate;
 pub mod no_tender_period;
@@ -220,9 +222,11 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &short_tender_period::ShortTenderPeriod,
     &no_tender_period::NoTenderPeriod,
     &repeat_winner::RepeatWinner,
+    &decision_period::DecisionPeriod,
     &near_estimate::NearEstimate,
     &contract_dates::ContractSignedBeforeAward,
     &contract_dates::ContractBeforeTenderEnd,
+    &long_contract::LongContract,
     &contract_amendment::ContractAmendment,
     &price_close_to_winning_bid::PriceCloseToWinningBid,
     &excessive_unsuccessful_bids::ExcessiveUnsuccessfulBids,
@@ -504,4 +508,60 @@ pub fn active_awards_if_final(frames: &Frames) -> LazyFrame {
         [col(OCID)],
         JoinArgs::new(JoinType::Anti),
     )
+}
+
+/// The upper fence of `value` within each group of `group` (statrs quartiles), for the rows of
+/// `frame`: a frame of `group` and `upper_fence`, one row per group with at least `minimum`
+/// values. A null group is a group of its own.
+pub fn upper_fences_by(
+    frame: &DataFrame,
+    group: &str,
+    value: &str,
+    minimum: usize,
+) -> PolarsResult<DataFrame> {
+    let groups = frame.column(group)?.str()?;
+    let values = frame.column(value)?.cast(&DataType::Float64)?;
+    let values = values.f64()?;
+    let mut by_group: std::collections::BTreeMap<Option<&str>, Vec<f64>> = Default::default();
+    for (key, value) in groups.iter().zip(values.iter()) {
+        if let Some(value) = value {
+            by_group.entry(key).or_default().push(value);
+        }
+    }
+    let (keys, fences): (Vec<Option<&str>>, Vec<Option<f64>>) = by_group
+        .into_iter()
+        .filter(|(_, values)| values.len() >= minimum)
+        .map(|(key, values)| (key, crate::stats::Fences::of(&values).map(|f| f.upper)))
+        .unzip();
+    df!(group => keys, "upper_fence" => fences)
+}
+
+/// Whole days from `start` to `end` (timestamps), rounded down: a period a second short of 15
+/// days has 14.
+pub fn whole_days(end: Expr, start: Expr) -> Expr {
+    (end - start)
+        .dt()
+        .total_milliseconds(false)
+        .floor_div(lit(86_400_000i64))
+}
+
+/// `frame` with the `upper_fence` of `value` within its `group` (see [`upper_fences_by`]),
+/// joined on the group (a null group matching the null group); rows of groups with too few
+/// values get a null fence.
+pub fn with_group_fences(
+    frame: DataFrame,
+    group: &str,
+    value: &str,
+    minimum: usize,
+) -> PolarsResult<LazyFrame> {
+    let fences = upper_fences_by(&frame, group, value, minimum)?;
+    Ok(frame.lazy().join(
+        fences.lazy(),
+        [col(group)],
+        [col(group)],
+        JoinArgs {
+            nulls_equal: true,
+            ..JoinArgs::new(JoinType::Left)
+        },
+    ))
 }

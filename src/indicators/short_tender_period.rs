@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, Outcome, Phase, code_in, iso_date, process_rows};
+use super::{Definition, Metadata, Outcome, Phase, code_in, iso_date, process_rows, whole_days};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -62,8 +62,6 @@ static METADATA: Metadata = Metadata {
     page: include_str!("../../indicators/short_tender_period.md"),
 };
 
-const DAY_MS: i64 = 86_400_000;
-
 impl Definition for ShortTenderPeriod {
     type Settings = Settings;
 
@@ -81,11 +79,7 @@ impl Definition for ShortTenderPeriod {
                     .otherwise(otherwise)
             },
         );
-        let milliseconds = (col("tender_end") - col("tender_start"))
-            .dt()
-            .total_milliseconds(false);
-        // Whole days, rounded down (a period a second short of 15 days has 14).
-        let days = milliseconds.floor_div(lit(DAY_MS));
+        let days = whole_days(col("tender_end"), col("tender_start"));
         let assessable = frames
             .processes
             .clone()

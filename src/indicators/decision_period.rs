@@ -1,0 +1,136 @@
+//! `decision_period`: the time from the tender period's end to the award is very short or
+//! very long.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, Metadata, OCID, Outcome, Phase, iso_date, process_rows, whole_days,
+    with_group_fences,
+};
+use crate::frames::Frames;
+use crate::score::awarded;
+
+/// The indicator.
+pub struct DecisionPeriod;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// A decision in fewer days than this is very short.
+    pub minimum_days: i64,
+    /// The fewest processes of a procurement method for its upper fence to be computed.
+    pub minimum_processes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            minimum_days: 5,
+            minimum_processes: 20,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "decision_period",
+    code: None,
+    title: "Very short or very long decision period",
+    phase: Phase::Award,
+    levels: &["process"],
+    fields: &[
+        "tender.tenderPeriod.endDate",
+        "tender.procurementMethod",
+        "awards.status",
+        "awards.date",
+    ],
+    settings: &[
+        (
+            "minimum_days",
+            "a decision in fewer days than this is very short",
+        ),
+        (
+            "minimum_processes",
+            "fewest processes of a procurement method for its upper fence to be computed",
+        ),
+    ],
+    page: include_str!("../../indicators/decision_period.md"),
+};
+
+impl Definition for DecisionPeriod {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        let first_award = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(awarded().and(col("date").is_not_null()))
+            .group_by([col(OCID)])
+            .agg([col("date").min().alias("award_date")]);
+        let measured = frames
+            .processes
+            .clone()
+            .lazy()
+            .filter(col("tender_end").is_not_null())
+            .select([col(OCID), col("procurement_method"), col("tender_end")])
+            .join(
+                first_award,
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .with_column(whole_days(col("award_date"), col("tender_end")).alias("days"))
+            // An award before the tender closed is another flag's business.
+            .filter(col("days").gt_eq(lit(0)))
+            .collect()?;
+        let with_fences = with_group_fences(
+            measured,
+            "procurement_method",
+            "days",
+            settings.minimum_processes,
+        )?;
+        let short = col("days").lt(lit(settings.minimum_days));
+        let long = col("days")
+            .cast(DataType::Float64)
+            .gt(col("upper_fence"))
+            .fill_null(lit(false));
+        let evidence = concat_str(
+            [
+                col("days").cast(DataType::String),
+                lit(" day(s) from the end of the tender period ("),
+                iso_date(col("tender_end")),
+                lit(") to the award ("),
+                iso_date(col("award_date")),
+                lit("), "),
+                when(short.clone())
+                    .then(lit(format!(
+                        "under the minimum of {} days",
+                        settings.minimum_days
+                    )))
+                    .otherwise(concat_str(
+                        [
+                            lit("above the upper fence of "),
+                            col("upper_fence")
+                                .round(1, RoundMode::HalfAwayFromZero)
+                                .cast(DataType::String),
+                            lit(" days for method '"),
+                            col("procurement_method").fill_null(lit("(none)")),
+                            lit("'"),
+                        ],
+                        "",
+                        false,
+                    )),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(with_fences, short.or(long), col("days"), evidence)?;
+        Outcome::processes_only(processes)
+    }
+}

@@ -1,0 +1,129 @@
+//! `long_contract`: a contract period far longer than others of its category.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, Metadata, OCID, Outcome, Phase, iso_date, process_rows, whole_days,
+    with_group_fences,
+};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct LongContract;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The fewest contracts of a main category for its upper fence to be computed.
+    pub minimum_contracts: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            minimum_contracts: 20,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "long_contract",
+    code: None,
+    title: "Contract period far above its category's",
+    phase: Phase::Contract,
+    levels: &["process"],
+    fields: &[
+        "contracts.period.startDate",
+        "contracts.period.endDate",
+        "tender.mainProcurementCategory",
+    ],
+    settings: &[(
+        "minimum_contracts",
+        "fewest contracts of a main category for its upper fence to be computed",
+    )],
+    page: include_str!("../../indicators/long_contract.md"),
+};
+
+impl Definition for LongContract {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        let contracts = frames
+            .contracts
+            .clone()
+            .lazy()
+            .filter(
+                col("period_start")
+                    .is_not_null()
+                    .and(col("period_end").is_not_null()),
+            )
+            .join(
+                frames
+                    .processes
+                    .clone()
+                    .lazy()
+                    .select([col(OCID), col("main_procurement_category")]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_column(whole_days(col("period_end"), col("period_start")).alias("days"))
+            .filter(col("days").gt_eq(lit(0)))
+            .collect()?;
+        // Per process: its longest contract, judged against its category's fence.
+        let per_process = with_group_fences(
+            contracts,
+            "main_procurement_category",
+            "days",
+            settings.minimum_contracts,
+        )?
+        .filter(col("upper_fence").is_not_null())
+        .sort(
+            [OCID, "days", "contract_index"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .group_by_stable([col(OCID)])
+        .agg([
+            col("days").first(),
+            col("contract_id").first(),
+            col("period_start").first(),
+            col("period_end").first(),
+            col("upper_fence").first(),
+            col("main_procurement_category").first(),
+        ]);
+        let evidence = concat_str(
+            [
+                lit("contract "),
+                col("contract_id").fill_null(lit("(no id)")),
+                lit(" runs "),
+                col("days").cast(DataType::String),
+                lit(" days ("),
+                iso_date(col("period_start")),
+                lit(" to "),
+                iso_date(col("period_end")),
+                lit("), above the upper fence of "),
+                col("upper_fence")
+                    .round(1, RoundMode::HalfAwayFromZero)
+                    .cast(DataType::String),
+                lit(" days for category '"),
+                col("main_procurement_category").fill_null(lit("(none)")),
+                lit("'"),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            per_process,
+            col("days").cast(DataType::Float64).gt(col("upper_fence")),
+            col("days"),
+            evidence,
+        )?;
+        Outcome::processes_only(processes)
+    }
+}
