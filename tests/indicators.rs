@@ -1017,3 +1017,69 @@ fn long_contract_against_its_category() {
         .unwrap()
         .contains("runs 1460 days (2024-01-01 to 2027-12-31), above the upper fence of 223.3 days for category 'works'"));
 }
+
+#[test]
+fn buyer_concentration_by_herfindahl_index() {
+    let award = |ocid: &str, buyer: &str, amount: f64, suppliers: &[&str]| {
+        let suppliers: Vec<String> = suppliers
+            .iter()
+            .map(|s| format!(r#"{{"id":"{s}"}}"#))
+            .collect();
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"tender":{{"mainProcurementCategory":"works"}},
+                "awards":[{{"id":"1","status":"active","value":{{"amount":{amount},"currency":"THB"}},"suppliers":[{}]}}]}}"#,
+            suppliers.join(",")
+        )
+    };
+    let mut releases = Vec::new();
+    // Buyer B: X gets 800 over 8 awards, Y 200 over 4: HHI 80² + 20² = 6,800.
+    for i in 0..8 {
+        releases.push(award(&format!("b-x{i}"), "B", 100.0, &["X"]));
+    }
+    for i in 0..4 {
+        releases.push(award(&format!("b-y{i}"), "B", 50.0, &["Y"]));
+    }
+    // Buyer C: ten suppliers with equal shares: HHI 1,000. One joint award splits its value.
+    for i in 0..9 {
+        releases.push(award(&format!("c{i}"), "C", 100.0, &[&format!("S{i}")]));
+    }
+    releases.push(award("c-joint", "C", 200.0, &["S9", "S0"]));
+    // Buyer D: one supplier, but only three awards.
+    for i in 0..3 {
+        releases.push(award(&format!("d{i}"), "D", 100.0, &["Z"]));
+    }
+    let frames = frames(&releases);
+    let outcome = run("buyer_concentration", &frames, "");
+    let organizations = &outcome.organizations;
+    let ids: Vec<&str> = organizations
+        .column("organization_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(Option::unwrap)
+        .collect();
+    assert_eq!(ids, ["B"]);
+    let value = organizations.column("value").unwrap().f64().unwrap().get(0);
+    assert_eq!(value, Some(6800.0));
+    let evidence = organizations
+        .column("evidence")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        evidence,
+        "Herfindahl-Hirschman index 6800 in category 'works' (THB): 2 supplier(s) over 12 awards; the largest, X, holds 80% of the value"
+    );
+    // C: S0 holds 200 of 1,100 (its award and half the joint one), the nine others 100 each:
+    // HHI ≈ 1,074. With a threshold of 1,000 and a minimum of 3 awards, B, C and D are flagged.
+    let lower = run(
+        "buyer_concentration",
+        &frames,
+        "threshold = 1000.0\nminimum_awards = 3",
+    );
+    assert_eq!(lower.organizations.height(), 3);
+}

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
+pub mod buyer_concentration;
 pub mod contract_amendment;
 pub mod contract_dates;
 pub mod decision_period;
@@ -222,6 +223,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &short_tender_period::ShortTenderPeriod,
     &no_tender_period::NoTenderPeriod,
     &repeat_winner::RepeatWinner,
+    &buyer_concentration::BuyerConcentration,
     &decision_period::DecisionPeriod,
     &near_estimate::NearEstimate,
     &contract_dates::ContractSignedBeforeAward,

@@ -1,0 +1,188 @@
+//! `buyer_concentration`: a buyer's spending in a category concentrated on few suppliers.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    no_process_rows, percent,
+};
+use crate::frames::Frames;
+use crate::score::awarded;
+
+/// The indicator.
+pub struct BuyerConcentration;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// A Herfindahl–Hirschman index (0–10,000) at or above this is flagged.
+    pub threshold: f64,
+    /// The fewest awards in a buyer's category for it to be assessed.
+    pub minimum_awards: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: 2500.0,
+            minimum_awards: 10,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "buyer_concentration",
+    code: None,
+    title: "Buyer's spending concentrated on few suppliers",
+    phase: Phase::Award,
+    levels: &["buyer"],
+    fields: &[
+        "buyer.id",
+        "tender.mainProcurementCategory",
+        "awards.status",
+        "awards.value",
+        "awards.suppliers.id",
+    ],
+    settings: &[
+        (
+            "threshold",
+            "Herfindahl-Hirschman index (0-10,000) at or above which a buyer's category is flagged",
+        ),
+        (
+            "minimum_awards",
+            "fewest awards in a buyer's category for it to be assessed",
+        ),
+    ],
+    page: include_str!("../../indicators/buyer_concentration.md"),
+};
+
+impl Definition for BuyerConcentration {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        let market = [col("buyer_id"), col("category"), col("currency")];
+        // Each awarded award's value, shared equally among its suppliers.
+        let shares = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(
+                awarded()
+                    .and(col("amount").gt(lit(0.0)))
+                    .and(col("supplier_id").is_not_null()),
+            )
+            .unique(
+                Some(cols([OCID, "award_index", "supplier_id"])),
+                UniqueKeepStrategy::First,
+            )
+            .join(
+                frames.processes.clone().lazy().select([
+                    col(OCID),
+                    col("buyer_id"),
+                    col("main_procurement_category")
+                        .fill_null(lit("(none)"))
+                        .alias("category"),
+                ]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col("buyer_id").is_not_null())
+            .with_columns([
+                (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
+                concat_str(
+                    [col(OCID), col("award_index").cast(DataType::String)],
+                    "#",
+                    false,
+                )
+                .alias("award"),
+            ]);
+        let by_supplier = shares
+            .clone()
+            .group_by([
+                col("buyer_id"),
+                col("category"),
+                col("currency"),
+                col("supplier_id"),
+            ])
+            .agg([col("part").sum().alias("supplier_value")]);
+        let markets = shares.group_by(market.clone()).agg([
+            col("part").sum().alias("total"),
+            col("award").n_unique().alias("awards"),
+        ]);
+        let organizations = by_supplier
+            .join(
+                markets,
+                market.clone(),
+                market.clone(),
+                JoinArgs::new(JoinType::Inner),
+            )
+            .with_column((col("supplier_value") / col("total")).alias("share"))
+            .sort(
+                ["buyer_id", "category", "currency", "share", "supplier_id"],
+                SortMultipleOptions::default()
+                    .with_order_descending_multi([false, false, false, true, false]),
+            )
+            .group_by_stable(market)
+            .agg([
+                (col("share") * lit(100.0)).pow(2).sum().alias("hhi"),
+                col("awards").first(),
+                col("supplier_id").n_unique().alias("suppliers"),
+                col("supplier_id").first().alias("top"),
+                col("share").first().alias("top_share"),
+            ])
+            .filter(
+                col("awards")
+                    .gt_eq(lit(settings.minimum_awards))
+                    .and(col("hhi").gt_eq(lit(settings.threshold))),
+            )
+            .sort(
+                ["buyer_id", "category", "currency"],
+                SortMultipleOptions::default(),
+            )
+            .select([
+                lit("buyer").alias(ROLE),
+                col("buyer_id").alias(ORGANIZATION_ID),
+                col("hhi")
+                    .round(0, RoundMode::HalfAwayFromZero)
+                    .alias(VALUE),
+                concat_str(
+                    [
+                        lit("Herfindahl-Hirschman index "),
+                        col("hhi")
+                            .round(0, RoundMode::HalfAwayFromZero)
+                            .cast(DataType::Int64)
+                            .cast(DataType::String),
+                        lit(" in category '"),
+                        col("category"),
+                        lit("' ("),
+                        col("currency").fill_null(lit("no currency")),
+                        lit("): "),
+                        col("suppliers").cast(DataType::String),
+                        lit(" supplier(s) over "),
+                        col("awards").cast(DataType::String),
+                        lit(" awards; the largest, "),
+                        col("top"),
+                        lit(", holds "),
+                        percent(col("top_share")),
+                        lit(" of the value"),
+                    ],
+                    "",
+                    false,
+                )
+                .alias(EVIDENCE),
+            ])
+            .collect()?;
+        Ok(Outcome {
+            processes: no_process_rows(frames)?,
+            organizations,
+            meta: Vec::new(),
+        })
+    }
+}
