@@ -53,6 +53,17 @@ fn rows(outcome: &Outcome) -> BTreeMap<String, Row> {
         .collect()
 }
 
+/// The ids of the flagged organizations, in the outcome's order.
+fn organization_ids(outcome: &Outcome) -> Vec<String> {
+    let column = outcome.organizations.column("organization_id").unwrap();
+    column
+        .str()
+        .unwrap()
+        .iter()
+        .map(|id| id.unwrap().to_owned())
+        .collect()
+}
+
 fn flagged(outcome: &Outcome) -> Vec<String> {
     rows(outcome)
         .into_iter()
@@ -802,14 +813,7 @@ fn heterogeneous_supplier_counts_first_level_categories() {
     );
     // Varieties 1, 1, 2, 2, 12: Q1 = 1, Q3 = 5.33, upper fence 11.83, rounded up to 12.
     let organizations = &outcome.organizations;
-    let ids: Vec<&str> = organizations
-        .column("organization_id")
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(Option::unwrap)
-        .collect();
+    let ids = organization_ids(&outcome);
     assert_eq!(ids, ["S5"]);
     let values: Vec<f64> = organizations
         .column("value")
@@ -1051,14 +1055,7 @@ fn buyer_concentration_by_herfindahl_index() {
     let frames = frames(&releases);
     let outcome = run("buyer_concentration", &frames, "");
     let organizations = &outcome.organizations;
-    let ids: Vec<&str> = organizations
-        .column("organization_id")
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(Option::unwrap)
-        .collect();
+    let ids = organization_ids(&outcome);
     assert_eq!(ids, ["B"]);
     let value = organizations.column("value").unwrap().f64().unwrap().get(0);
     assert_eq!(value, Some(6800.0));
