@@ -1080,3 +1080,64 @@ fn buyer_concentration_by_herfindahl_index() {
     );
     assert_eq!(lower.organizations.height(), 3);
 }
+
+#[test]
+fn benford_flags_a_manipulated_buyer_and_not_a_conforming_one() {
+    let award = |ocid: String, buyer: &str, amount: f64| {
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"awards":[{{"id":"1","status":"active","value":{{"amount":{amount:.2},"currency":"THB"}}}}]}}"#
+        )
+    };
+    let mut releases = Vec::new();
+    // Log-uniform amounts follow Benford's law.
+    for i in 0..450 {
+        let amount = 10f64.powf(3.0 + (i as f64 + 0.5) / 450.0 * 3.0);
+        releases.push(award(format!("good-{i}"), "GOOD", amount));
+    }
+    // Amounts kept just under 500,000: nearly all start with 4.
+    for i in 0..300 {
+        releases.push(award(
+            format!("bad-{i}"),
+            "BAD",
+            400_000.0 + 333.0 * i as f64,
+        ));
+    }
+    // Too few amounts to judge.
+    for i in 0..50 {
+        releases.push(award(format!("small-{i}"), "SMALL", 450_000.0 + i as f64));
+    }
+    let frames = frames(&releases);
+    let outcome = run("benford", &frames, "");
+    assert_eq!(organization_ids(&outcome), ["BAD"]);
+    let evidence = outcome
+        .organizations
+        .column("evidence")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_owned();
+    assert!(
+        evidence.starts_with("first digits of 300 award amounts depart from Benford's law"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.ends_with("digits 1-9: 0% 0% 0% 100% 0% 0% 0% 0% 0%"),
+        "{evidence}"
+    );
+    // The conforming buyer passes the test itself.
+    let mut counts = [0u64; 9];
+    for i in 0..450 {
+        let amount = 10f64.powf(3.0 + (i as f64 + 0.5) / 450.0 * 3.0);
+        let first = format!("{amount:e}")
+            .chars()
+            .next()
+            .unwrap()
+            .to_digit(10)
+            .unwrap();
+        counts[first as usize - 1] += 1;
+    }
+    let (_, p, deviation) = redflags::indicators::benford::test(&counts);
+    assert!(p > 0.5 && deviation < 0.01, "p {p}, MAD {deviation}");
+}

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
+pub mod benford;
 pub mod buyer_concentration;
 pub mod contract_amendment;
 pub mod contract_dates;
@@ -224,6 +225,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &no_tender_period::NoTenderPeriod,
     &repeat_winner::RepeatWinner,
     &buyer_concentration::BuyerConcentration,
+    &benford::Benford,
     &decision_period::DecisionPeriod,
     &near_estimate::NearEstimate,
     &contract_dates::ContractSignedBeforeAward,

@@ -1,0 +1,177 @@
+//! `benford`: a buyer's award amounts whose first digits depart from Benford's law.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+use super::{
+    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    empty_organizations, no_process_rows,
+};
+use crate::frames::Frames;
+use crate::score::awarded;
+
+/// The indicator.
+pub struct Benford;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The fewest award amounts for a buyer to be assessed.
+    pub minimum_awards: u32,
+    /// A chi-squared p-value below this rejects Benford's law.
+    pub significance: f64,
+    /// The mean absolute deviation of the digit shares above which the departure is large
+    /// enough to matter (Nigrini's nonconformity level for first digits is 0.015).
+    pub minimum_deviation: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            minimum_awards: 100,
+            significance: 0.001,
+            minimum_deviation: 0.015,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "benford",
+    code: None,
+    title: "Award amounts departing from Benford's law",
+    phase: Phase::Award,
+    levels: &["buyer"],
+    fields: &["buyer.id", "awards.status", "awards.value.amount"],
+    settings: &[
+        (
+            "minimum_awards",
+            "fewest award amounts for a buyer to be assessed",
+        ),
+        (
+            "significance",
+            "chi-squared p-value below which Benford's law is rejected",
+        ),
+        (
+            "minimum_deviation",
+            "mean absolute deviation of digit shares above which the departure matters",
+        ),
+    ],
+    page: include_str!("../../indicators/benford.md"),
+};
+
+/// Benford's share of first digit `d`: log10(1 + 1/d).
+fn expected(digit: usize) -> f64 {
+    (1.0 + 1.0 / digit as f64).log10()
+}
+
+/// The chi-squared statistic, its p-value (8 degrees of freedom) and the mean absolute
+/// deviation of the shares, for the counts of first digits 1 to 9.
+pub fn test(counts: &[u64; 9]) -> (f64, f64, f64) {
+    let total: u64 = counts.iter().sum();
+    let n = total as f64;
+    let mut chi2 = 0.0;
+    let mut deviation = 0.0;
+    for (index, &count) in counts.iter().enumerate() {
+        let share = expected(index + 1);
+        let expected_count = n * share;
+        chi2 += (count as f64 - expected_count).powi(2) / expected_count;
+        deviation += (count as f64 / n - share).abs();
+    }
+    let p = ChiSquared::new(8.0).map_or(f64::NAN, |distribution| 1.0 - distribution.cdf(chi2));
+    (chi2, p, deviation / 9.0)
+}
+
+impl Definition for Benford {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        // The first significant digit of each awarded award's amount (each award once).
+        let digits = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(awarded().and(col("amount").gt_eq(lit(1.0))))
+            .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+            .join(
+                frames
+                    .processes
+                    .clone()
+                    .lazy()
+                    .select([col(OCID), col("buyer_id")]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col("buyer_id").is_not_null())
+            .with_column(
+                (col("amount") / lit(10.0).pow(col("amount").log(lit(10.0)).floor()))
+                    .floor()
+                    .cast(DataType::Int64)
+                    // Rounding at a power of ten can give 10: that is a 1.
+                    .clip(lit(1i64), lit(9i64))
+                    .alias("digit"),
+            )
+            .group_by([col("buyer_id"), col("digit")])
+            .agg([col(OCID).count().alias("count")])
+            .sort(["buyer_id", "digit"], SortMultipleOptions::default())
+            .collect()?;
+        let buyers = digits.column("buyer_id")?.str()?;
+        let digit = digits.column("digit")?.i64()?;
+        let count = digits.column("count")?.u32()?;
+        let mut by_buyer: BTreeMap<&str, [u64; 9]> = BTreeMap::new();
+        for ((buyer, digit), count) in buyers.iter().zip(digit.iter()).zip(count.iter()) {
+            if let (Some(buyer), Some(digit @ 1..=9), Some(count)) = (buyer, digit, count) {
+                by_buyer.entry(buyer).or_default()[digit as usize - 1] += u64::from(count);
+            }
+        }
+        let mut rows: (Vec<String>, Vec<f64>, Vec<String>) = Default::default();
+        for (buyer, counts) in by_buyer {
+            let total: u64 = counts.iter().sum();
+            if total < u64::from(settings.minimum_awards) {
+                continue;
+            }
+            let (chi2, p, deviation) = test(&counts);
+            if p < settings.significance && deviation > settings.minimum_deviation {
+                let shares: Vec<String> = counts
+                    .iter()
+                    .map(|c| format!("{:.0}%", 100.0 * *c as f64 / total as f64))
+                    .collect();
+                rows.0.push(buyer.to_owned());
+                rows.1.push(deviation);
+                rows.2.push(format!(
+                    "first digits of {total} award amounts depart from Benford's law \
+                     (chi-squared {chi2:.1}, p = {p:.2e}, mean absolute deviation {deviation:.4}); \
+                     digits 1-9: {}",
+                    shares.join(" ")
+                ));
+            }
+        }
+        let organizations = if rows.0.is_empty() {
+            empty_organizations()?
+        } else {
+            let height = rows.0.len();
+            DataFrame::new(
+                height,
+                vec![
+                    Column::new(ROLE.into(), vec!["buyer"; height]),
+                    Column::new(ORGANIZATION_ID.into(), rows.0),
+                    Column::new(VALUE.into(), rows.1),
+                    Column::new(EVIDENCE.into(), rows.2),
+                ],
+            )?
+        };
+        Ok(Outcome {
+            processes: no_process_rows(frames)?,
+            organizations,
+            meta: Vec::new(),
+        })
+    }
+}
