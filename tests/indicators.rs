@@ -53,6 +53,12 @@ fn rows(outcome: &Outcome) -> BTreeMap<String, Row> {
         .collect()
 }
 
+/// The evidence of the first flagged organization.
+fn first_organization_evidence(outcome: &Outcome) -> String {
+    let column = outcome.organizations.column("evidence").unwrap();
+    column.str().unwrap().get(0).unwrap().to_owned()
+}
+
 /// The ids of the flagged organizations, in the outcome's order.
 fn organization_ids(outcome: &Outcome) -> Vec<String> {
     let column = outcome.organizations.column("organization_id").unwrap();
@@ -743,18 +749,10 @@ fn excessive_unsuccessful_bids_among_top_tenderers() {
     assert!(ids(&run("excessive_unsuccessful_bids", &frames, "")).is_empty());
     let set = run("excessive_unsuccessful_bids", &frames, "threshold = 0.1");
     assert_eq!(ids(&set), ["A"]);
-    let evidence = set
-        .organizations
-        .column("evidence")
-        .unwrap()
-        .str()
-        .unwrap()
-        .clone();
+    let evidence = first_organization_evidence(&set);
     assert_eq!(
-        evidence.get(0),
-        Some(
-            "won 0 of the 8 processes it bid in (0%); top tenderers bid in at least 6.3333 processes; lower fence 10.00%"
-        )
+        evidence,
+        "won 0 of the 8 processes it bid in (0%); top tenderers bid in at least 6.3333 processes; lower fence 10.00%"
     );
     // At the 100th percentile only A (8 processes) is a top tenderer, whatever the threshold.
     let strict = run(
@@ -1109,15 +1107,7 @@ fn benford_flags_a_manipulated_buyer_and_not_a_conforming_one() {
     let frames = frames(&releases);
     let outcome = run("benford", &frames, "");
     assert_eq!(organization_ids(&outcome), ["BAD"]);
-    let evidence = outcome
-        .organizations
-        .column("evidence")
-        .unwrap()
-        .str()
-        .unwrap()
-        .get(0)
-        .unwrap()
-        .to_owned();
+    let evidence = first_organization_evidence(&outcome);
     assert!(
         evidence.starts_with("first digits of 300 award amounts depart from Benford's law"),
         "{evidence}"
