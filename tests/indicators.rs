@@ -1131,3 +1131,37 @@ fn benford_flags_a_manipulated_buyer_and_not_a_conforming_one() {
     let (_, p, deviation) = redflags::indicators::benford::test(&counts);
     assert!(p > 0.5 && deviation < 0.01, "p {p}, MAD {deviation}");
 }
+
+#[test]
+fn repeat_direct_awards_within_the_window() {
+    let award = |ocid: &str, method: &str, buyer: &str, supplier: &str, date: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"tender":{{"procurementMethod":"{method}"}},
+                "awards":[{{"id":"1","status":"active","date":"{date}","suppliers":[{{"id":"{supplier}"}}]}}]}}"#
+        )
+    };
+    let frames = frames(&[
+        // B → S: three direct or limited awards within a year.
+        award("d1", "direct", "B", "S", "2024-01-10"),
+        award("d2", "limited", "B", "S", "2024-05-10"),
+        award("d3", "direct", "B", "S", "2024-12-01"),
+        // An open tender won by S does not count, and is not assessed.
+        award("o1", "open", "B", "S", "2024-06-01"),
+        // C → T: three direct awards, but spread over three years.
+        award("t1", "direct", "C", "T", "2021-01-01"),
+        award("t2", "direct", "C", "T", "2022-06-01"),
+        award("t3", "direct", "C", "T", "2024-01-01"),
+    ]);
+    let outcome = run("repeat_direct_awards", &frames, "");
+    assert_eq!(flagged(&outcome), ["d1", "d2", "d3"]);
+    assert_eq!(assessable(&outcome), ["d1", "d2", "d3", "t1", "t2", "t3"]);
+    assert_eq!(
+        rows(&outcome)["d1"].evidence.as_deref(),
+        Some(
+            "supplier S received 3 non-competitive awards from buyer B in the 365 days to 2024-12-01"
+        )
+    );
+    assert_eq!(organization_ids(&outcome), ["B", "S"]);
+    let longer = run("repeat_direct_awards", &frames, "window_days = 1200");
+    assert_eq!(flagged(&longer).len(), 6);
+}

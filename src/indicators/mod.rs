@@ -28,6 +28,7 @@ pub mod lowest_bid_disqualified;
 pub mod near_estimate;
 pub mod no_tender_period;
 pub mod price_close_to_winning_bid;
+pub mod repeat_direct_awards;
 pub mod repeat_winner;
 pub(crate) mod second_bid;
 pub mod short_tender_period;
@@ -224,6 +225,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &short_tender_period::ShortTenderPeriod,
     &no_tender_period::NoTenderPeriod,
     &repeat_winner::RepeatWinner,
+    &repeat_direct_awards::RepeatDirectAwards,
     &buyer_concentration::BuyerConcentration,
     &benford::Benford,
     &decision_period::DecisionPeriod,
@@ -568,4 +570,39 @@ pub fn with_group_fences(
             ..JoinArgs::new(JoinType::Left)
         },
     ))
+}
+
+/// A rolling window over dates: the `days` days up to and including each row's date.
+pub fn days_window(days: i64) -> RollingOptionsDynamicWindow {
+    RollingOptionsDynamicWindow {
+        window_size: Duration::parse(&format!("{days}d")),
+        min_periods: 1,
+        closed_window: ClosedWindow::Both,
+        fn_params: None,
+    }
+}
+
+/// The organization rows of flagged (buyer, supplier) pairs: one row for the buyer and one
+/// for the supplier of each pair, with `value` as the value and the pair's evidence.
+pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<DataFrame> {
+    let organization = |role: &str, id: &str| {
+        pairs.clone().select([
+            lit(role).alias(ROLE),
+            col(id).alias(ORGANIZATION_ID),
+            col(value).cast(DataType::Float64).alias(VALUE),
+            col(EVIDENCE),
+        ])
+    };
+    concat(
+        [
+            organization("buyer", "buyer_id"),
+            organization("supplier", "supplier_id"),
+        ],
+        UnionArgs::default(),
+    )?
+    .sort(
+        [ROLE, ORGANIZATION_ID, EVIDENCE],
+        SortMultipleOptions::default(),
+    )
+    .collect()
 }

@@ -11,7 +11,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Metadata, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE, iso_date,
+    Definition, EVIDENCE, Metadata, Outcome, Phase, days_window, iso_date, pair_organizations,
     percent, process_rows,
 };
 use crate::frames::Frames;
@@ -85,12 +85,7 @@ impl Definition for RepeatWinner {
             polars_bail!(ComputeError:
                 "repeat_winner: window_days must be at least 1 and minimum_share between 0 and 1");
         }
-        let window = RollingOptionsDynamicWindow {
-            window_size: Duration::parse(&format!("{}d", settings.window_days)),
-            min_periods: 1,
-            closed_window: ClosedWindow::Both,
-            fn_params: None,
-        };
+        let window = days_window(settings.window_days);
         let rolling_sum = |expr: Expr, by: &[&str]| -> PolarsResult<Expr> {
             expr.rolling_sum_by(col("date"), window.clone())
                 .over(by.iter().map(|name| col(*name)).collect::<Vec<_>>())
@@ -248,26 +243,7 @@ impl Definition for RepeatWinner {
             col("share"),
             col(EVIDENCE),
         )?;
-        let organization = |role: &str, id: &str| {
-            pairs.clone().select([
-                lit(role).alias(ROLE),
-                col(id).alias(ORGANIZATION_ID),
-                col("share").alias(VALUE),
-                col(EVIDENCE),
-            ])
-        };
-        let organizations = concat(
-            [
-                organization("buyer", "buyer_id"),
-                organization("supplier", "supplier_id"),
-            ],
-            UnionArgs::default(),
-        )?
-        .sort(
-            [ROLE, ORGANIZATION_ID, EVIDENCE],
-            SortMultipleOptions::default(),
-        )
-        .collect()?;
+        let organizations = pair_organizations(pairs, "share")?;
         Ok(Outcome {
             processes,
             organizations,
