@@ -1165,3 +1165,37 @@ fn repeat_direct_awards_within_the_window() {
     let longer = run("repeat_direct_awards", &frames, "window_days = 1200");
     assert_eq!(flagged(&longer).len(), 6);
 }
+
+#[test]
+fn non_open_procedure_per_process_and_per_buyer() {
+    let release = |ocid: String, buyer: &str, method: &str, details: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"tender":{{"procurementMethod":"{method}","procurementMethodDetails":"{details}","value":{{"amount":100,"currency":"THB"}}}}}}"#
+        )
+    };
+    let mut releases = Vec::new();
+    // Eight buyers of ten processes each; non-competitive: 1, 1, 1, 1, 2, 2, 2 and 9 of ten.
+    for (b, direct) in [1, 1, 1, 1, 2, 2, 2, 9].iter().enumerate() {
+        for i in 0..10 {
+            let method = if i < *direct { "direct" } else { "open" };
+            releases.push(release(format!("b{b}-{i}"), &format!("B{b}"), method, "x"));
+        }
+    }
+    releases.push(release("special".to_owned(), "Z", "open", "Sorteo"));
+    let frames = frames(&releases);
+    let outcome = run("non_open_procedure", &frames, "");
+    assert_eq!(flagged(&outcome).len(), 1 + 1 + 1 + 1 + 2 + 2 + 2 + 9);
+    // Shares .1 ×4, .2 ×3, .9: Q1 = .1, Q3 = .2, upper fence .35.
+    assert_eq!(organization_ids(&outcome), ["B7"]);
+    assert!(
+        first_organization_evidence(&outcome)
+            .starts_with("90% of the tendered value (THB) over 10 processes")
+    );
+    let configured = run(
+        "non_open_procedure",
+        &frames,
+        "procurement_method_details = [\"Sorteo\"]",
+    );
+    assert!(flagged(&configured).contains(&"special".to_owned()));
+    assert!(!flagged(&outcome).contains(&"special".to_owned()));
+}

@@ -27,6 +27,7 @@ pub mod long_contract;
 pub mod lowest_bid_disqualified;
 pub mod near_estimate;
 pub mod no_tender_period;
+pub mod non_open_procedure;
 pub mod price_close_to_winning_bid;
 pub mod repeat_direct_awards;
 pub mod repeat_winner;
@@ -224,6 +225,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &single_bid::SingleBid,
     &short_tender_period::ShortTenderPeriod,
     &no_tender_period::NoTenderPeriod,
+    &non_open_procedure::NonOpenProcedure,
     &repeat_winner::RepeatWinner,
     &repeat_direct_awards::RepeatDirectAwards,
     &buyer_concentration::BuyerConcentration,

@@ -1,0 +1,179 @@
+//! `non_open_procedure`: a process run without competition, and buyers that do so far more
+//! than their peers.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE, code_in,
+    empty_organizations, percent, process_rows,
+};
+use crate::frames::Frames;
+use crate::stats::{Fences, round4};
+
+/// The indicator.
+pub struct NonOpenProcedure;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The procurement methods that are not competitive.
+    pub procurement_methods: Vec<String>,
+    /// `procurementMethodDetails` values that are not competitive either, whatever the method.
+    pub procurement_method_details: Vec<String>,
+    /// The fewest processes with a tender value for a buyer's share to be assessed.
+    pub minimum_processes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            procurement_methods: vec!["direct".to_owned(), "limited".to_owned()],
+            procurement_method_details: Vec::new(),
+            minimum_processes: 10,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "non_open_procedure",
+    code: None,
+    title: "Non-competitive procedure",
+    phase: Phase::Tender,
+    levels: &["process", "buyer"],
+    fields: &[
+        "tender.procurementMethod",
+        "tender.procurementMethodDetails",
+        "tender.value",
+        "buyer.id",
+    ],
+    settings: &[
+        (
+            "procurement_methods",
+            "procurement methods that are not competitive",
+        ),
+        (
+            "procurement_method_details",
+            "procurementMethodDetails values that are not competitive either",
+        ),
+        (
+            "minimum_processes",
+            "fewest processes with a tender value for a buyer's share to be assessed",
+        ),
+    ],
+    page: include_str!("../../indicators/non_open_procedure.md"),
+};
+
+impl Definition for NonOpenProcedure {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        let details = &settings.procurement_method_details;
+        let by_details = if details.is_empty() {
+            lit(false)
+        } else {
+            col("procurement_method_details")
+                .is_in(
+                    lit(Series::new("".into(), details.clone())).implode(false),
+                    false,
+                )
+                .fill_null(lit(false))
+        };
+        let non_open = code_in("procurement_method", &settings.procurement_methods)
+            .and(col("procurement_method").is_not_null())
+            .or(by_details);
+        let assessable = frames
+            .processes
+            .clone()
+            .lazy()
+            .filter(
+                col("procurement_method")
+                    .is_not_null()
+                    .or(col("procurement_method_details").is_not_null()),
+            )
+            .with_column(non_open.alias("non_open"))
+            .cache();
+        let processes = process_rows(
+            assessable.clone(),
+            col("non_open"),
+            col("non_open").cast(DataType::Float64),
+            concat_str(
+                [
+                    lit("a non-competitive procedure: method '"),
+                    col("procurement_method").fill_null(lit("(none)")),
+                    lit("', details '"),
+                    col("procurement_method_details").fill_null(lit("(none)")),
+                    lit("'"),
+                ],
+                "",
+                false,
+            ),
+        )?;
+        // Per buyer and currency: the share of the tendered value spent without competition.
+        let buyers = assessable
+            .filter(
+                col("buyer_id")
+                    .is_not_null()
+                    .and(col("tender_amount").gt(lit(0.0))),
+            )
+            .group_by([col("buyer_id"), col("tender_currency")])
+            .agg([
+                col(OCID).count().alias("processes"),
+                col("tender_amount").sum().alias("total"),
+                col("tender_amount")
+                    .filter(col("non_open"))
+                    .sum()
+                    .alias("non_open_value"),
+            ])
+            .filter(col("processes").gt_eq(lit(settings.minimum_processes)))
+            .with_column((col("non_open_value") / col("total")).alias(VALUE))
+            .sort(
+                ["buyer_id", "tender_currency"],
+                SortMultipleOptions::default(),
+            )
+            .collect()?;
+        let shares: Vec<f64> = buyers.column(VALUE)?.f64()?.iter().flatten().collect();
+        let fences = Fences::of(&shares);
+        let organizations = match fences {
+            None => empty_organizations()?,
+            Some(fences) => buyers
+                .lazy()
+                .filter(Fences::high(col(VALUE), fences.upper, Some(fences)))
+                .select([
+                    lit("buyer").alias(ROLE),
+                    col("buyer_id").alias(ORGANIZATION_ID),
+                    col(VALUE),
+                    concat_str(
+                        [
+                            percent(col(VALUE)),
+                            lit(" of the tendered value ("),
+                            col("tender_currency").fill_null(lit("no currency")),
+                            lit(") over "),
+                            col("processes").cast(DataType::String),
+                            lit(format!(
+                                " processes went to non-competitive procedures; upper fence {:.2}% \
+                                 (Q1 {:.2}%, Q3 {:.2}%)",
+                                round4(fences.upper) * 100.0,
+                                round4(fences.q1) * 100.0,
+                                round4(fences.q3) * 100.0
+                            )),
+                        ],
+                        "",
+                        false,
+                    )
+                    .alias(EVIDENCE),
+                ])
+                .collect()?,
+        };
+        Ok(Outcome {
+            processes,
+            organizations,
+            meta: crate::stats::meta("", fences, true, "upper_fence", fences.map(|f| f.upper)),
+        })
+    }
+}
