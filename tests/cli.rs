@@ -373,7 +373,9 @@ fn cancelled_and_excluded_procedures_keep_their_row_but_are_not_assessed() {
         assert_eq!(by_ocid[ocid]["single_bid"], "", "{ocid}");
     }
     assert_eq!(by_ocid["kept"]["single_bid"], "1");
-    assert_eq!(by_ocid["kept"]["risk_score"], "100");
+    // single_bid and no_tender_period raised, non_open_procedure assessed: 2 of 3.
+    assert_eq!(by_ocid["kept"]["flags"], "single_bid; no_tender_period");
+    assert_eq!(by_ocid["kept"]["risk_score"], "66.67");
 
     // Cancelled tenders can be assessed when the settings say so.
     std::fs::write(&config, "[scope]\nexclude_cancelled_tenders = false\n").unwrap();
