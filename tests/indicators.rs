@@ -1199,3 +1199,55 @@ fn non_open_procedure_per_process_and_per_buyer() {
     assert!(flagged(&configured).contains(&"special".to_owned()));
     assert!(!flagged(&outcome).contains(&"special".to_owned()));
 }
+
+#[test]
+fn exact_percentage_apart_in_integer_hundredths() {
+    let won = r#","awards":[{"id":"1","status":"active","suppliers":[{"id":"W"}]}]"#;
+    let frames = frames(&[
+        bids(
+            "ten-above",
+            won,
+            &[
+                ("valid", 1_000_000.0, "THB", &["W"]),
+                ("valid", 1_100_000.0, "THB", &["L"]),
+            ],
+        ),
+        // 0.1 + 0.2 style floating point: 107.10 is exactly 5% above 102.00.
+        bids(
+            "five-above",
+            won,
+            &[
+                ("valid", 102.0, "THB", &["W"]),
+                ("disqualified", 107.1, "THB", &["L"]),
+            ],
+        ),
+        bids(
+            "not-exact",
+            won,
+            &[
+                ("valid", 1_000_000.0, "THB", &["W"]),
+                ("valid", 1_093_417.5, "THB", &["L"]),
+            ],
+        ),
+        bids(
+            "other-currency",
+            won,
+            &[
+                ("valid", 100.0, "THB", &["W"]),
+                ("valid", 110.0, "USD", &["L"]),
+            ],
+        ),
+    ]);
+    let outcome = run("exact_percentage_apart", &frames, "");
+    assert_eq!(flagged(&outcome), ["five-above", "ten-above"]);
+    assert_eq!(
+        assessable(&outcome),
+        ["five-above", "not-exact", "ten-above"]
+    );
+    let rows = rows(&outcome);
+    assert_eq!(rows["five-above"].value, Some(5.0));
+    assert_eq!(
+        rows["ten-above"].evidence.as_deref(),
+        Some("the bid of 1100000 THB from L is exactly 10% above the winning bid of 1000000 THB")
+    );
+}

@@ -17,6 +17,7 @@ pub mod buyer_concentration;
 pub mod contract_amendment;
 pub mod contract_dates;
 pub mod decision_period;
+pub mod exact_percentage_apart;
 pub mod excessive_disqualified_bids;
 pub mod excessive_unsuccessful_bids;
 pub mod heavily_discounted_bid;
@@ -239,6 +240,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &price_close_to_winning_bid::PriceCloseToWinningBid,
     &excessive_unsuccessful_bids::ExcessiveUnsuccessfulBids,
     &identical_bid_prices::IdenticalBidPrices,
+    &exact_percentage_apart::ExactPercentageApart,
     &late_bid_won::LateBidWon,
     &all_except_winner_disqualified::AllExceptWinnerDisqualified,
     &lowest_bid_disqualified::LowestBidDisqualified,

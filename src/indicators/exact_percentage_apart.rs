@@ -1,0 +1,135 @@
+//! `exact_percentage_apart`: a losing bid is an exact whole percentage away from the winning
+//! bid.
+
+use polars::prelude::*;
+
+use super::second_bid::winners;
+use super::{
+    Definition, Metadata, NoSettings, OCID, Outcome, Phase, comparable_bids, money, process_rows,
+    submitted,
+};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct ExactPercentageApart;
+
+static METADATA: Metadata = Metadata {
+    slug: "exact_percentage_apart",
+    code: None,
+    title: "Losing bid an exact percentage from the winning bid",
+    phase: Phase::Tender,
+    levels: &["process"],
+    fields: &[
+        "awards.status",
+        "awards.suppliers.id",
+        "bids.details.status",
+        "bids.details.value",
+        "bids.details.tenderers.id",
+    ],
+    settings: &[],
+    page: include_str!("../../indicators/exact_percentage_apart.md"),
+};
+
+impl Definition for ExactPercentageApart {
+    type Settings = NoSettings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+        // Amounts in integer minor units (hundredths), so that 110.00 is exactly 10% above
+        // 100.00 whatever the floating point.
+        let cents = (col("amount") * lit(100.0))
+            .round(0, RoundMode::HalfAwayFromZero)
+            .cast(DataType::Int64);
+        let bids = comparable_bids(
+            frames,
+            submitted()
+                .and(col("amount").gt(lit(0.0)))
+                .and(col("tenderer_count").eq(lit(1))),
+        )
+        .join(
+            winners(frames),
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(cents.alias("cents"))
+        .cache();
+        let winning = bids
+            .clone()
+            .filter(col("tenderers").eq(col("winner")))
+            .select([
+                col(OCID),
+                col("currency"),
+                col("cents").alias("winning_cents"),
+                col("amount").alias("winning_amount"),
+            ]);
+        let pairs = bids
+            .filter(col("tenderers").neq(col("winner")))
+            .select([
+                col(OCID),
+                col("currency"),
+                col("tenderers").alias("loser"),
+                col("cents"),
+                col("amount"),
+                col("bid_index"),
+            ])
+            .join(
+                winning,
+                [col(OCID), col("currency")],
+                [col(OCID), col("currency")],
+                JoinArgs {
+                    nulls_equal: true,
+                    ..JoinArgs::new(JoinType::Inner)
+                },
+            )
+            .with_column((col("cents") - col("winning_cents")).alias("difference"))
+            .with_column(
+                (col("difference").abs() * lit(100i64) % col("winning_cents"))
+                    .eq(lit(0i64))
+                    .and(col("difference").neq(lit(0i64)))
+                    .alias("exact"),
+            )
+            .with_column((col("difference") * lit(100i64) / col("winning_cents")).alias("percent"));
+        let evidence = concat_str(
+            [
+                lit("the bid of "),
+                money(col("amount"), col("currency")),
+                lit(" from "),
+                col("loser"),
+                lit(" is exactly "),
+                col("percent").abs().cast(DataType::String),
+                when(col("difference").gt(lit(0i64)))
+                    .then(lit("% above"))
+                    .otherwise(lit("% below")),
+                lit(" the winning bid of "),
+                money(col("winning_amount"), col("currency")),
+            ],
+            "",
+            false,
+        );
+        let per_process = pairs
+            .sort(
+                [OCID, "exact", "bid_index"],
+                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+            )
+            .with_column(evidence.alias("sentence"))
+            .group_by_stable([col(OCID)])
+            .agg([
+                col("exact").first(),
+                col("percent").first(),
+                col("sentence").first(),
+            ]);
+        let processes = process_rows(
+            per_process,
+            col("exact"),
+            when(col("exact"))
+                .then(col("percent").abs())
+                .otherwise(lit(NULL).cast(DataType::Int64)),
+            col("sentence"),
+        )?;
+        Outcome::processes_only(processes)
+    }
+}
