@@ -1251,3 +1251,37 @@ fn exact_percentage_apart_in_integer_hundredths() {
         Some("the bid of 1100000 THB from L is exactly 10% above the winning bid of 1000000 THB")
     );
 }
+
+#[test]
+fn new_supplier_large_award_against_the_buyers_fence() {
+    let award = |ocid: &str, supplier: &str, date: &str, amount: f64| {
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"B"}},"awards":[{{"id":"1","status":"active","date":"{date}",
+                "value":{{"amount":{amount},"currency":"THB"}},"suppliers":[{{"id":"{supplier}"}}]}}]}}"#
+        )
+    };
+    let mut releases: Vec<String> = (0..10)
+        .map(|i| {
+            award(
+                &format!("usual-{i}"),
+                "E",
+                &format!("2023-0{}-01", 1 + i % 9),
+                100_000.0 + 20_000.0 * i as f64,
+            )
+        })
+        .collect();
+    // A newcomer's first award is huge; the established supplier's later large award is not
+    // a first award.
+    releases.push(award("newcomer", "N", "2024-06-01", 4_000_000.0));
+    releases.push(award("established-large", "E", "2024-07-01", 5_000_000.0));
+    let frames = frames(&releases);
+    let outcome = run("new_supplier_large_award", &frames, "");
+    assert_eq!(flagged(&outcome), ["newcomer"]);
+    // Assessable: the processes holding a supplier's first award (E's first, and N's).
+    assert_eq!(assessable(&outcome), ["newcomer", "usual-0"]);
+    assert!(rows(&outcome)["newcomer"]
+        .evidence
+        .as_deref()
+        .unwrap()
+        .starts_with("first award in the data to supplier N (2024-06-01): 4000000 THB, above the buyer's upper fence of"));
+}

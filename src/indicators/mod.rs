@@ -27,6 +27,7 @@ pub mod late_bid_won;
 pub mod long_contract;
 pub mod lowest_bid_disqualified;
 pub mod near_estimate;
+pub mod new_supplier_large_award;
 pub mod no_tender_period;
 pub mod non_open_procedure;
 pub mod price_close_to_winning_bid;
@@ -229,6 +230,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &non_open_procedure::NonOpenProcedure,
     &repeat_winner::RepeatWinner,
     &repeat_direct_awards::RepeatDirectAwards,
+    &new_supplier_large_award::NewSupplierLargeAward,
     &buyer_concentration::BuyerConcentration,
     &benford::Benford,
     &decision_period::DecisionPeriod,

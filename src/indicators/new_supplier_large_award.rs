@@ -1,0 +1,157 @@
+//! `new_supplier_large_award`: a supplier's first award in the data is unusually large for its
+//! buyer.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, Metadata, OCID, Outcome, Phase, iso_date, money, process_rows, with_group_fences,
+};
+use crate::frames::Frames;
+use crate::score::awarded;
+
+/// The indicator.
+pub struct NewSupplierLargeAward;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The fewest awards of a buyer (in one currency) for its upper fence to be computed.
+    pub minimum_awards: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { minimum_awards: 10 }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "new_supplier_large_award",
+    code: None,
+    title: "New supplier wins an unusually large award",
+    phase: Phase::Award,
+    levels: &["process"],
+    fields: &[
+        "buyer.id",
+        "awards.status",
+        "awards.date",
+        "awards.value",
+        "awards.suppliers.id",
+    ],
+    settings: &[(
+        "minimum_awards",
+        "fewest awards of a buyer, in one currency, for its upper fence to be computed",
+    )],
+    page: include_str!("../../indicators/new_supplier_large_award.md"),
+};
+
+impl Definition for NewSupplierLargeAward {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        // Awarded awards with a date, an amount, suppliers and a buyer; each award once per
+        // buyer and currency for the fence.
+        let awards = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(
+                awarded()
+                    .and(col("date").is_not_null())
+                    .and(col("amount").gt(lit(0.0))),
+            )
+            .join(
+                frames
+                    .processes
+                    .clone()
+                    .lazy()
+                    .select([col(OCID), col("buyer_id")]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col("buyer_id").is_not_null())
+            .with_column(
+                concat_str(
+                    [col("buyer_id"), col("currency").fill_null(lit("(none)"))],
+                    " ",
+                    false,
+                )
+                .alias("market"),
+            )
+            .cache();
+        let per_award = awards
+            .clone()
+            .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+            .select([col("market"), col("amount")])
+            .collect()?;
+        let fences = with_group_fences(per_award, "market", "amount", settings.minimum_awards)?
+            .filter(col("upper_fence").is_not_null())
+            .select([col("market"), col("upper_fence")])
+            .unique(None, UniqueKeepStrategy::First);
+        // Each supplier's first award in the data (earliest date, then ocid).
+        let first = awards
+            .filter(col("supplier_id").is_not_null())
+            .sort(
+                ["supplier_id", "date", OCID, "award_index"],
+                SortMultipleOptions::default(),
+            )
+            .group_by_stable([col("supplier_id")])
+            .agg([
+                col(OCID).first(),
+                col("date").first(),
+                col("amount").first(),
+                col("currency").first(),
+                col("market").first(),
+                col("supplier_name").first(),
+            ])
+            .join(
+                fences,
+                [col("market")],
+                [col("market")],
+                JoinArgs::new(JoinType::Inner),
+            );
+        // Per process: its largest first award, judged against its buyer's fence.
+        let per_process = first
+            .sort(
+                [OCID, "amount", "supplier_id"],
+                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+            )
+            .group_by_stable([col(OCID)])
+            .agg([
+                col("supplier_id").first(),
+                col("supplier_name").first(),
+                col("date").first(),
+                col("amount").first(),
+                col("currency").first(),
+                col("upper_fence").first(),
+            ]);
+        let evidence = concat_str(
+            [
+                lit("first award in the data to supplier "),
+                col("supplier_name").fill_null(col("supplier_id")),
+                lit(" ("),
+                iso_date(col("date")),
+                lit("): "),
+                money(col("amount"), col("currency")),
+                lit(", above the buyer's upper fence of "),
+                money(col("upper_fence"), col("currency")),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            per_process,
+            col("amount").gt(col("upper_fence")),
+            col("amount") / col("upper_fence"),
+            evidence,
+        )?;
+        Outcome::processes_only(processes)
+    }
+}
