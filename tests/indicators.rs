@@ -1285,3 +1285,42 @@ fn new_supplier_large_award_against_the_buyers_fence() {
         .unwrap()
         .starts_with("first award in the data to supplier N (2024-06-01): 4000000 THB, above the buyer's upper fence of"));
 }
+
+#[test]
+fn threshold_bunching_by_binomial_test() {
+    let award = |ocid: String, buyer: &str, amount: f64| {
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"awards":[{{"id":"1","status":"active","value":{{"amount":{amount},"currency":"THB"}}}}]}}"#
+        )
+    };
+    let mut releases = Vec::new();
+    for (buyer, below, above) in [("BUNCHED", 30, 3), ("FLAT", 15, 14), ("SMALL", 5, 0)] {
+        for i in 0..below {
+            releases.push(award(
+                format!("{buyer}-b{i}"),
+                buyer,
+                455_000.0 + 1_000.0 * i as f64,
+            ));
+        }
+        for i in 0..above {
+            releases.push(award(
+                format!("{buyer}-a{i}"),
+                buyer,
+                500_000.0 + 1_000.0 * i as f64,
+            ));
+        }
+        // Far from the threshold: not counted.
+        releases.push(award(format!("{buyer}-far"), buyer, 90_000.0));
+    }
+    let frames = frames(&releases);
+    let outcome = run("threshold_bunching", &frames, "");
+    assert_eq!(organization_ids(&outcome), ["BUNCHED"]);
+    let p = redflags::indicators::threshold_bunching::p_value(30, 3);
+    assert!((p - 6.3e-7).abs() < 1e-7, "{p}");
+    assert!(first_organization_evidence(&outcome).starts_with(
+        "30 awards in the 10% just under the threshold of 500000 against 3 just over it"
+    ));
+    assert!(redflags::indicators::threshold_bunching::p_value(15, 14) > 0.4);
+    let elsewhere = run("threshold_bunching", &frames, "thresholds = [100000.0]");
+    assert_eq!(elsewhere.organizations.height(), 0);
+}

@@ -36,6 +36,7 @@ pub mod repeat_winner;
 pub(crate) mod second_bid;
 pub mod short_tender_period;
 pub mod single_bid;
+pub mod threshold_bunching;
 
 /// The phase of the procurement cycle an indicator looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -232,6 +233,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &repeat_direct_awards::RepeatDirectAwards,
     &new_supplier_large_award::NewSupplierLargeAward,
     &buyer_concentration::BuyerConcentration,
+    &threshold_bunching::ThresholdBunching,
     &benford::Benford,
     &decision_period::DecisionPeriod,
     &near_estimate::NearEstimate,

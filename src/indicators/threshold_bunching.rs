@@ -1,0 +1,189 @@
+//! `threshold_bunching`: a buyer whose awards bunch just under a legal threshold.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{Binomial, DiscreteCDF};
+
+use super::{
+    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    empty_organizations, no_process_rows,
+};
+use crate::frames::Frames;
+use crate::score::awarded;
+
+/// The indicator.
+pub struct ThresholdBunching;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The thresholds (amounts in the awards' currency) below which a simpler procedure is
+    /// allowed.
+    pub thresholds: Vec<f64>,
+    /// The width of the bands compared, as a share of the threshold (0.1: 90–100% against
+    /// 100–110%).
+    pub band: f64,
+    /// The fewest awards in the two bands for a buyer to be tested.
+    pub minimum_awards: u64,
+    /// A binomial-test p-value below this flags the buyer.
+    pub significance: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            thresholds: vec![500_000.0],
+            band: 0.1,
+            minimum_awards: 20,
+            significance: 0.01,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "threshold_bunching",
+    code: None,
+    title: "Awards bunched just under a threshold",
+    phase: Phase::Award,
+    levels: &["buyer"],
+    fields: &["buyer.id", "awards.status", "awards.value.amount"],
+    settings: &[
+        (
+            "thresholds",
+            "amounts below which a simpler procedure is allowed (e.g. [500000.0])",
+        ),
+        (
+            "band",
+            "width of the bands compared, as a share of the threshold (0.1: 90-100% vs 100-110%)",
+        ),
+        (
+            "minimum_awards",
+            "fewest awards in the two bands for a buyer to be tested",
+        ),
+        (
+            "significance",
+            "binomial-test p-value below which a buyer is flagged",
+        ),
+    ],
+    page: include_str!("../../indicators/threshold_bunching.md"),
+};
+
+/// The one-sided binomial p-value of seeing at least `below` of `below + above` awards under
+/// the threshold when either side is equally likely.
+pub fn p_value(below: u64, above: u64) -> f64 {
+    let n = below + above;
+    if below == 0 {
+        return 1.0;
+    }
+    Binomial::new(0.5, n).map_or(f64::NAN, |binomial| 1.0 - binomial.cdf(below - 1))
+}
+
+impl Definition for ThresholdBunching {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        if !(settings.band > 0.0 && settings.band < 1.0) {
+            polars_bail!(ComputeError: "threshold_bunching: band must be between 0 and 1");
+        }
+        let amounts = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(awarded().and(col("amount").gt(lit(0.0))))
+            .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+            .join(
+                frames
+                    .processes
+                    .clone()
+                    .lazy()
+                    .select([col(OCID), col("buyer_id")]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col("buyer_id").is_not_null())
+            .cache();
+        let mut results: BTreeMap<(String, u64), (u64, u64, f64)> = BTreeMap::new();
+        for &threshold in &settings.thresholds {
+            let low = threshold * (1.0 - settings.band);
+            let high = threshold * (1.0 + settings.band);
+            let counts = amounts
+                .clone()
+                .filter(
+                    col("amount")
+                        .gt_eq(lit(low))
+                        .and(col("amount").lt(lit(high))),
+                )
+                .group_by([col("buyer_id")])
+                .agg([
+                    col("amount")
+                        .lt(lit(threshold))
+                        .cast(DataType::UInt32)
+                        .sum()
+                        .alias("below"),
+                    col("amount")
+                        .gt_eq(lit(threshold))
+                        .cast(DataType::UInt32)
+                        .sum()
+                        .alias("above"),
+                ])
+                .sort(["buyer_id"], SortMultipleOptions::default())
+                .collect()?;
+            let buyers = counts.column("buyer_id")?.str()?;
+            let below = counts.column("below")?.u32()?;
+            let above = counts.column("above")?.u32()?;
+            for ((buyer, below), above) in buyers.iter().zip(below.iter()).zip(above.iter()) {
+                let (Some(buyer), Some(below), Some(above)) = (buyer, below, above) else {
+                    continue;
+                };
+                let (below, above) = (u64::from(below), u64::from(above));
+                if below + above < settings.minimum_awards {
+                    continue;
+                }
+                let p = p_value(below, above);
+                if p < settings.significance {
+                    results.insert((buyer.to_owned(), threshold.to_bits()), (below, above, p));
+                }
+            }
+        }
+        let organizations = if results.is_empty() {
+            empty_organizations()?
+        } else {
+            let height = results.len();
+            let mut ids = Vec::with_capacity(height);
+            let mut values = Vec::with_capacity(height);
+            let mut evidence = Vec::with_capacity(height);
+            for ((buyer, threshold), (below, above, p)) in results {
+                let threshold = f64::from_bits(threshold);
+                ids.push(buyer);
+                values.push(below as f64 / (below + above) as f64);
+                evidence.push(format!(
+                    "{below} awards in the {:.0}% just under the threshold of {threshold} against \
+                     {above} just over it (binomial p = {p:.2e})",
+                    settings.band * 100.0
+                ));
+            }
+            DataFrame::new(
+                height,
+                vec![
+                    Column::new(ROLE.into(), vec!["buyer"; height]),
+                    Column::new(ORGANIZATION_ID.into(), ids),
+                    Column::new(VALUE.into(), values),
+                    Column::new(EVIDENCE.into(), evidence),
+                ],
+            )?
+        };
+        Ok(Outcome {
+            processes: no_process_rows(frames)?,
+            organizations,
+            meta: Vec::new(),
+        })
+    }
+}
