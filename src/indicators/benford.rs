@@ -8,10 +8,9 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::{
     Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
-    empty_organizations, no_process_rows,
+    buyer_awards, empty_organizations, no_process_rows,
 };
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct Benford;
@@ -94,23 +93,7 @@ impl Definition for Benford {
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         // The first significant digit of each awarded award's amount (each award once).
-        let digits = frames
-            .awards
-            .clone()
-            .lazy()
-            .filter(awarded().and(col("amount").gt_eq(lit(1.0))))
-            .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
-            .join(
-                frames
-                    .processes
-                    .clone()
-                    .lazy()
-                    .select([col(OCID), col("buyer_id")]),
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .filter(col("buyer_id").is_not_null())
+        let digits = buyer_awards(frames, col("amount").gt_eq(lit(1.0)), true)
             .with_column(
                 (col("amount") / lit(10.0).pow(col("amount").log(lit(10.0)).floor()))
                     .floor()

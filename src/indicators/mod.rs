@@ -614,3 +614,31 @@ pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<DataFra
     )
     .collect()
 }
+
+/// The awarded awards (status `active` or none) that meet `predicate`, with their process's
+/// `buyer_id` (processes without one left out): one row per award and supplier, or one row
+/// per award when `once`.
+pub fn buyer_awards(frames: &Frames, predicate: Expr, once: bool) -> LazyFrame {
+    let awards = frames
+        .awards
+        .clone()
+        .lazy()
+        .filter(crate::score::awarded().and(predicate));
+    let awards = if once {
+        awards.unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+    } else {
+        awards
+    };
+    awards
+        .join(
+            frames
+                .processes
+                .clone()
+                .lazy()
+                .select([col(OCID), col("buyer_id")]),
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("buyer_id").is_not_null())
+}

@@ -5,10 +5,10 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, iso_date, money, process_rows, with_group_fences,
+    Definition, Metadata, OCID, Outcome, Phase, buyer_awards, iso_date, money, process_rows,
+    with_group_fences,
 };
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct NewSupplierLargeAward;
@@ -57,35 +57,20 @@ impl Definition for NewSupplierLargeAward {
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         // Awarded awards with a date, an amount, suppliers and a buyer; each award once per
         // buyer and currency for the fence.
-        let awards = frames
-            .awards
-            .clone()
-            .lazy()
-            .filter(
-                awarded()
-                    .and(col("date").is_not_null())
-                    .and(col("amount").gt(lit(0.0))),
+        let awards = buyer_awards(
+            frames,
+            col("date").is_not_null().and(col("amount").gt(lit(0.0))),
+            false,
+        )
+        .with_column(
+            concat_str(
+                [col("buyer_id"), col("currency").fill_null(lit("(none)"))],
+                " ",
+                false,
             )
-            .join(
-                frames
-                    .processes
-                    .clone()
-                    .lazy()
-                    .select([col(OCID), col("buyer_id")]),
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .filter(col("buyer_id").is_not_null())
-            .with_column(
-                concat_str(
-                    [col("buyer_id"), col("currency").fill_null(lit("(none)"))],
-                    " ",
-                    false,
-                )
-                .alias("market"),
-            )
-            .cache();
+            .alias("market"),
+        )
+        .cache();
         let per_award = awards
             .clone()
             .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)

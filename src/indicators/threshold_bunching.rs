@@ -7,11 +7,10 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Metadata, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE, buyer_awards,
     empty_organizations, no_process_rows,
 };
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct ThresholdBunching;
@@ -92,24 +91,7 @@ impl Definition for ThresholdBunching {
         if !(settings.band > 0.0 && settings.band < 1.0) {
             polars_bail!(ComputeError: "threshold_bunching: band must be between 0 and 1");
         }
-        let amounts = frames
-            .awards
-            .clone()
-            .lazy()
-            .filter(awarded().and(col("amount").gt(lit(0.0))))
-            .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
-            .join(
-                frames
-                    .processes
-                    .clone()
-                    .lazy()
-                    .select([col(OCID), col("buyer_id")]),
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .filter(col("buyer_id").is_not_null())
-            .cache();
+        let amounts = buyer_awards(frames, col("amount").gt(lit(0.0)), true).cache();
         let mut results: BTreeMap<(String, u64), (u64, u64, f64)> = BTreeMap::new();
         for &threshold in &settings.thresholds {
             let low = threshold * (1.0 - settings.band);
