@@ -1324,3 +1324,31 @@ fn threshold_bunching_by_binomial_test() {
     let elsewhere = run("threshold_bunching", &frames, "thresholds = [100000.0]");
     assert_eq!(elsewhere.organizations.height(), 0);
 }
+
+#[test]
+fn recurring_bidder_set_meets_again() {
+    let process = |ocid: &str, tenderers: &[&str]| {
+        let list: Vec<(&str, f64, &str, &[&str])> = tenderers
+            .iter()
+            .map(|t| ("valid", 1.0, "THB", std::slice::from_ref(t)))
+            .collect();
+        bids(ocid, "", &list)
+    };
+    let frames = frames(&[
+        process("r1", &["A", "B", "C"]),
+        process("r2", &["C", "A", "B"]),
+        process("r3", &["B", "C", "A", "B"]),
+        process("other", &["A", "B", "D"]),
+        process("alone", &["A"]),
+    ]);
+    let outcome = run("recurring_bidder_set", &frames, "");
+    assert_eq!(flagged(&outcome), ["r1", "r2", "r3"]);
+    assert_eq!(assessable(&outcome), ["other", "r1", "r2", "r3"]);
+    assert_eq!(
+        rows(&outcome)["r2"].evidence.as_deref(),
+        Some("tenderers A, B, C bid together in 3 processes: r1, r2, r3")
+    );
+    assert_eq!(organization_ids(&outcome), ["A", "B", "C"]);
+    let stricter = run("recurring_bidder_set", &frames, "minimum_processes = 4");
+    assert!(flagged(&stricter).is_empty());
+}

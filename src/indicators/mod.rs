@@ -31,6 +31,7 @@ pub mod new_supplier_large_award;
 pub mod no_tender_period;
 pub mod non_open_procedure;
 pub mod price_close_to_winning_bid;
+pub mod recurring_bidder_set;
 pub mod repeat_direct_awards;
 pub mod repeat_winner;
 pub(crate) mod second_bid;
@@ -245,6 +246,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &excessive_unsuccessful_bids::ExcessiveUnsuccessfulBids,
     &identical_bid_prices::IdenticalBidPrices,
     &exact_percentage_apart::ExactPercentageApart,
+    &recurring_bidder_set::RecurringBidderSet,
     &late_bid_won::LateBidWon,
     &all_except_winner_disqualified::AllExceptWinnerDisqualified,
     &lowest_bid_disqualified::LowestBidDisqualified,
