@@ -1352,3 +1352,58 @@ fn recurring_bidder_set_meets_again() {
     let stricter = run("recurring_bidder_set", &frames, "minimum_processes = 4");
     assert!(flagged(&stricter).is_empty());
 }
+
+#[test]
+fn split_purchase_adds_up_awards_under_the_threshold() {
+    let award = |ocid: &str, method: &str, supplier: &str, date: &str, amount: f64| {
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"B"}},"tender":{{"procurementMethod":"{method}","mainProcurementCategory":"goods"}},
+                "awards":[{{"id":"1","status":"active","date":"{date}","value":{{"amount":{amount},"currency":"THB"}},"suppliers":[{{"id":"{supplier}"}}]}}]}}"#
+        )
+    };
+    let frames = frames(&[
+        // 300,000 + 250,000 + 200,000 within 30 days: a split.
+        award("s1", "direct", "S", "2024-03-03", 300_000.0),
+        award("s2", "direct", "S", "2024-03-10", 250_000.0),
+        award("s3", "limited", "S", "2024-03-20", 200_000.0),
+        // The same supplier months later, alone: not part of it.
+        award("s4", "direct", "S", "2024-09-01", 300_000.0),
+        // Another supplier: two small awards that stay under the threshold together.
+        award("t1", "direct", "T", "2024-03-03", 100_000.0),
+        award("t2", "direct", "T", "2024-03-05", 100_000.0),
+        // An open tender is not part of any split.
+        award("o1", "open", "S", "2024-03-04", 300_000.0),
+    ]);
+    let outcome = run("split_purchase", &frames, "");
+    assert_eq!(flagged(&outcome), ["s1", "s2", "s3"]);
+    assert_eq!(assessable(&outcome), ["s1", "s2", "s3", "s4", "t1", "t2"]);
+    assert_eq!(
+        rows(&outcome)["s1"].evidence.as_deref(),
+        Some(
+            "3 non-competitive awards from buyer B to supplier S within 30 days to 2024-03-20, each under the threshold of 500000 THB, add up to 750000 THB"
+        )
+    );
+    assert_eq!(organization_ids(&outcome), ["B", "S"]);
+    // A higher threshold for goods: no split.
+    let goods = run(
+        "split_purchase",
+        &frames,
+        "thresholds_by_category = { goods = 1000000.0 }",
+    );
+    assert!(flagged(&goods).is_empty());
+}
+
+#[test]
+fn the_thai_preset_is_valid_settings() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/thailand-thresholds.toml"
+    );
+    let config = redflags::config::Config::load(std::path::Path::new(path)).unwrap();
+    let split = config
+        .active()
+        .into_iter()
+        .find(|a| a.indicator.metadata().slug == "split_purchase")
+        .unwrap();
+    assert_eq!(split.settings["threshold"].as_float(), Some(500_000.0));
+}

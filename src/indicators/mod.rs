@@ -37,6 +37,7 @@ pub mod repeat_winner;
 pub(crate) mod second_bid;
 pub mod short_tender_period;
 pub mod single_bid;
+pub mod split_purchase;
 pub mod threshold_bunching;
 
 /// The phase of the procurement cycle an indicator looks at.
@@ -234,6 +235,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &repeat_direct_awards::RepeatDirectAwards,
     &new_supplier_large_award::NewSupplierLargeAward,
     &buyer_concentration::BuyerConcentration,
+    &split_purchase::SplitPurchase,
     &threshold_bunching::ThresholdBunching,
     &benford::Benford,
     &decision_period::DecisionPeriod,

@@ -1,0 +1,242 @@
+//! `split_purchase`: purchases split into non-competitive awards under a threshold that
+//! together exceed it.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, Metadata, OCID, Outcome, Phase, code_in, days_window, iso_date, money,
+    pair_organizations, process_rows,
+};
+use crate::frames::Frames;
+use crate::score::awarded;
+
+/// The indicator.
+pub struct SplitPurchase;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The procurement methods allowed under the threshold.
+    pub procurement_methods: Vec<String>,
+    /// The threshold (in the awards' currency) above which competition is required.
+    pub threshold: f64,
+    /// Thresholds for particular main procurement categories, in place of `threshold`.
+    pub thresholds_by_category: BTreeMap<String, f64>,
+    /// The window of award dates within which awards are added up, in days.
+    pub window_days: i64,
+    /// The fewest awards that make a split.
+    pub minimum_awards: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            procurement_methods: vec!["direct".to_owned(), "limited".to_owned()],
+            threshold: 500_000.0,
+            thresholds_by_category: BTreeMap::new(),
+            window_days: 30,
+            minimum_awards: 2,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "split_purchase",
+    code: None,
+    title: "Purchase split under a threshold",
+    phase: Phase::Award,
+    levels: &["process", "buyer", "supplier"],
+    fields: &[
+        "buyer.id",
+        "tender.procurementMethod",
+        "tender.mainProcurementCategory",
+        "awards.status",
+        "awards.date",
+        "awards.value",
+        "awards.suppliers.id",
+    ],
+    settings: &[
+        (
+            "procurement_methods",
+            "procurement methods allowed under the threshold",
+        ),
+        (
+            "threshold",
+            "amount (in the awards' currency) above which competition is required",
+        ),
+        (
+            "thresholds_by_category",
+            "a table of thresholds for particular main procurement categories",
+        ),
+        (
+            "window_days",
+            "window of award dates within which awards are added up, in days",
+        ),
+        ("minimum_awards", "fewest awards that make a split"),
+    ],
+    page: include_str!("../../indicators/split_purchase.md"),
+};
+
+impl Definition for SplitPurchase {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        if settings.window_days < 1 || settings.threshold <= 0.0 {
+            polars_bail!(ComputeError:
+                "split_purchase: window_days must be at least 1 and threshold above 0");
+        }
+        let threshold = settings.thresholds_by_category.iter().fold(
+            lit(settings.threshold),
+            |otherwise, (category, amount)| {
+                when(col("main_procurement_category").eq(lit(category.as_str())))
+                    .then(lit(*amount))
+                    .otherwise(otherwise)
+            },
+        );
+        let processes = frames
+            .processes
+            .clone()
+            .lazy()
+            .filter(
+                code_in("procurement_method", &settings.procurement_methods)
+                    .and(col("buyer_id").is_not_null()),
+            )
+            .select([
+                col(OCID),
+                col("buyer_id"),
+                col("buyer_name"),
+                col("main_procurement_category"),
+            ]);
+        // Non-competitive awards under their threshold, one row per award (one supplier).
+        let awards = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(
+                awarded()
+                    .and(col("date").is_not_null())
+                    .and(col("amount").gt(lit(0.0)))
+                    .and(col("supplier_id").is_not_null())
+                    .and(col("suppliers_count").eq(lit(1))),
+            )
+            .join(
+                processes,
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .with_column(threshold.alias("threshold"))
+            .filter(col("amount").lt(col("threshold")))
+            .sort(
+                ["date", OCID, "award_index"],
+                SortMultipleOptions::default(),
+            )
+            .with_columns([lit(1i64).alias("one"), col("currency").fill_null(lit(""))])
+            .cache();
+        let pair = [
+            col("buyer_id"),
+            col("supplier_id"),
+            col("currency"),
+            col("threshold"),
+        ];
+        let window = days_window(settings.window_days);
+        // Windows (ending at each award) whose awards add up above the threshold.
+        let anchors = awards
+            .clone()
+            .with_columns([
+                col("amount")
+                    .rolling_sum_by(col("date"), window.clone())
+                    .over(pair.clone())?
+                    .alias("total"),
+                col("one")
+                    .rolling_sum_by(col("date"), window)
+                    .over(pair.clone())?
+                    .alias("count"),
+            ])
+            .filter(
+                col("total")
+                    .gt(col("threshold"))
+                    .and(col("count").gt_eq(lit(settings.minimum_awards))),
+            )
+            .select([
+                col("buyer_id"),
+                col("supplier_id"),
+                col("currency"),
+                col("threshold"),
+                col("date").alias("anchor"),
+                col("total"),
+                col("count"),
+            ]);
+        // Every award inside a qualifying window is part of the split.
+        let members = awards
+            .clone()
+            .join(anchors, pair.clone(), pair, JoinArgs::new(JoinType::Inner))
+            .filter(col("date").lt_eq(col("anchor")).and(col("date").gt_eq(
+                col("anchor") - lit(Duration::parse(&format!("{}d", settings.window_days))),
+            )))
+            .with_column(
+                concat_str(
+                    [
+                        col("count").cast(DataType::String),
+                        lit(" non-competitive awards from buyer "),
+                        col("buyer_name").fill_null(col("buyer_id")),
+                        lit(" to supplier "),
+                        col("supplier_name").fill_null(col("supplier_id")),
+                        lit(format!(" within {} days to ", settings.window_days)),
+                        iso_date(col("anchor")),
+                        lit(", each under the threshold of "),
+                        money(col("threshold"), col("currency")),
+                        lit(", add up to "),
+                        money(col("total"), col("currency")),
+                    ],
+                    "",
+                    false,
+                )
+                .alias(super::EVIDENCE),
+            )
+            .sort(
+                [OCID, "total", "anchor"],
+                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+            )
+            .cache();
+        let per_process = awards
+            .select([col(OCID)])
+            .unique(None, UniqueKeepStrategy::First)
+            .join(
+                members
+                    .clone()
+                    .group_by_stable([col(OCID)])
+                    .agg([col("total").first(), col(super::EVIDENCE).first()]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Left),
+            );
+        let processes = process_rows(
+            per_process,
+            col("total").is_not_null(),
+            col("total"),
+            col(super::EVIDENCE),
+        )?;
+        let pairs = members
+            .sort(
+                ["buyer_id", "supplier_id", "total"],
+                SortMultipleOptions::default().with_order_descending_multi([false, false, true]),
+            )
+            .group_by_stable([col("buyer_id"), col("supplier_id")])
+            .agg([col("total").first(), col(super::EVIDENCE).first()]);
+        let organizations = pair_organizations(pairs, "total")?;
+        Ok(Outcome {
+            processes,
+            organizations,
+            meta: Vec::new(),
+        })
+    }
+}
