@@ -1407,3 +1407,38 @@ fn the_thai_preset_is_valid_settings() {
         .unwrap();
     assert_eq!(split.settings["threshold"].as_float(), Some(500_000.0));
 }
+
+#[test]
+fn contract_period_extended_across_releases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("releases.jsonl");
+    let release = |ocid: &str, date: &str, end: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","id":"{ocid}-{date}","date":"{date}","contracts":[{{"id":"C","period":{{"startDate":"2024-01-01","endDate":"{end}"}}}}]}}"#
+        )
+    };
+    let lines = [
+        // Published with 100 days, then moved out by 50 days (50%); the later release first.
+        release("extended", "2024-05-01", "2024-05-30"),
+        release("extended", "2024-01-01", "2024-04-10"),
+        // Moved by 10 of 100 days: under the threshold.
+        release("nudged", "2024-01-01", "2024-04-10"),
+        release("nudged", "2024-05-01", "2024-04-20"),
+        // One release: no history.
+        release("single", "2024-01-01", "2024-04-10"),
+    ];
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let (_, frames) = redflags::run::load(&[path.display().to_string()]).unwrap();
+    let outcome = run("contract_period_extended", &frames, "");
+    assert_eq!(flagged(&outcome), ["extended"]);
+    assert_eq!(assessable(&outcome), ["extended", "nudged", "single"]);
+    let rows = rows(&outcome);
+    assert!((rows["extended"].value.unwrap() - 0.5).abs() < 1e-9);
+    assert_eq!(rows["single"].value, Some(0.0));
+    assert_eq!(
+        rows["extended"].evidence.as_deref(),
+        Some(
+            "contract C starting 2024-01-01 was to end 2024-04-10 and now ends 2024-05-30: 50% longer"
+        )
+    );
+}

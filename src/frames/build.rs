@@ -244,6 +244,11 @@ impl Rows {
                 .push(period.and_then(|p| timestamp(&p.start_date)));
             rows.period_end
                 .push(period.and_then(|p| timestamp(&p.end_date)));
+            // A contract that no later release changed has its own end as the first.
+            rows.first_period_end.push(
+                timestamp(&contract.first_period_end)
+                    .or_else(|| period.and_then(|p| timestamp(&p.end_date))),
+            );
             rows.amount.push(contract_amount);
             rows.currency.push(contract_currency.clone());
             rows.amendments

@@ -144,6 +144,9 @@ table!(
         period_start: Timestamps,
         /// `contracts[].period.endDate`.
         period_end: Timestamps,
+        /// The first end date the releases gave the period (equal to `period_end` unless a
+        /// later release moved it).
+        first_period_end: Timestamps,
         /// `contracts[].value.amount`.
         amount: Vec<Option<f64>>,
         /// `contracts[].value.currency`.

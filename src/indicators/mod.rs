@@ -16,6 +16,7 @@ pub mod benford;
 pub mod buyer_concentration;
 pub mod contract_amendment;
 pub mod contract_dates;
+pub mod contract_period_extended;
 pub mod decision_period;
 pub mod exact_percentage_apart;
 pub mod excessive_disqualified_bids;
@@ -244,6 +245,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &contract_dates::ContractBeforeTenderEnd,
     &long_contract::LongContract,
     &contract_amendment::ContractAmendment,
+    &contract_period_extended::ContractPeriodExtended,
     &price_close_to_winning_bid::PriceCloseToWinningBid,
     &excessive_unsuccessful_bids::ExcessiveUnsuccessfulBids,
     &identical_bid_prices::IdenticalBidPrices,

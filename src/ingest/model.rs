@@ -12,6 +12,14 @@ use super::merge::{Identified, Merge};
 
 /// Implements [`Merge`] for a struct by merging each named field.
 macro_rules! merge_fields {
+    // An inherent method merging the fields, for a type whose `Merge` does more.
+    (fn $method:ident for $type:ident { $($field:ident),* $(,)? }) => {
+        impl $type {
+            fn $method(&mut self, newer: Self) {
+                $(self.$field.merge(newer.$field);)*
+            }
+        }
+    };
     ($type:ty { $($field:ident),* $(,)? }) => {
         impl Merge for $type {
             fn merge(&mut self, newer: Self) {
@@ -463,9 +471,36 @@ pub struct Contract {
     /// Implementation: payments and other transactions.
     #[serde(deserialize_with = "lenient::object")]
     pub implementation: Field<Implementation>,
+    /// The first end date the releases gave the contract's period, kept by the merge so that
+    /// a later extension stays visible (not an OCDS field).
+    #[serde(skip)]
+    pub first_period_end: Field<String>,
 }
 
-merge_fields!(Contract {
+impl Merge for Contract {
+    fn merge(&mut self, newer: Self) {
+        let before = period_end(self);
+        let newer_first = newer.first_period_end.clone();
+        self.merge_fields(newer);
+        if !self.first_period_end.is_set() {
+            self.first_period_end = before
+                .or(newer_first.get().cloned())
+                .or_else(|| period_end(self))
+                .into();
+        }
+    }
+}
+
+/// A contract's period end date, if set.
+fn period_end(contract: &Contract) -> Option<String> {
+    contract
+        .period
+        .get()
+        .and_then(|period| period.end_date.str())
+        .map(str::to_owned)
+}
+
+merge_fields!(fn merge_fields for Contract {
     id,
     award_id,
     title,

@@ -1,0 +1,107 @@
+//! `contract_period_extended`: a contract's end date moved out by much of its length.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Definition, Metadata, OCID, Outcome, Phase, iso_date, percent, process_rows};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct ContractPeriodExtended;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// An extension above this share of the first period's length (0.2 = 20%) is flagged.
+    pub threshold: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { threshold: 0.2 }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "contract_period_extended",
+    code: None,
+    title: "Contract period extended",
+    phase: Phase::Implementation,
+    levels: &["process"],
+    fields: &["contracts.period.startDate", "contracts.period.endDate"],
+    settings: &[(
+        "threshold",
+        "extension above this share of the first period's length (0.2 = 20%) is flagged",
+    )],
+    page: include_str!("../../indicators/contract_period_extended.md"),
+};
+
+impl Definition for ContractPeriodExtended {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        let length = |end: &str| {
+            (col(end) - col("period_start"))
+                .dt()
+                .total_milliseconds(false)
+                .cast(DataType::Float64)
+        };
+        // Contracts whose first period (start to the first end date published) is known.
+        let per_process = frames
+            .contracts
+            .clone()
+            .lazy()
+            .filter(
+                col("period_start")
+                    .is_not_null()
+                    .and(col("period_end").is_not_null())
+                    .and(col("first_period_end").is_not_null())
+                    .and(col("first_period_end").gt(col("period_start"))),
+            )
+            .with_column(
+                ((length("period_end") - length("first_period_end")) / length("first_period_end"))
+                    .alias("extension"),
+            )
+            .sort(
+                [OCID, "extension", "contract_index"],
+                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+            )
+            .group_by_stable([col(OCID)])
+            .agg([
+                col("extension").first(),
+                col("contract_id").first(),
+                col("period_start").first(),
+                col("first_period_end").first(),
+                col("period_end").first(),
+            ]);
+        let evidence = concat_str(
+            [
+                lit("contract "),
+                col("contract_id").fill_null(lit("(no id)")),
+                lit(" starting "),
+                iso_date(col("period_start")),
+                lit(" was to end "),
+                iso_date(col("first_period_end")),
+                lit(" and now ends "),
+                iso_date(col("period_end")),
+                lit(": "),
+                percent(col("extension")),
+                lit(" longer"),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            per_process,
+            col("extension").gt(lit(settings.threshold)),
+            col("extension"),
+            evidence,
+        )?;
+        Outcome::processes_only(processes)
+    }
+}
