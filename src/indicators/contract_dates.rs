@@ -3,7 +3,10 @@
 
 use polars::prelude::*;
 
-use super::{Definition, Metadata, NoSettings, OCID, Outcome, Phase, iso_date, process_rows};
+use super::{
+    Definition, Metadata, NoSettings, OCID, Outcome, Phase, iso_date, largest_contract,
+    process_rows,
+};
 use crate::frames::Frames;
 
 /// Which earlier event a contract's signature is compared with.
@@ -62,24 +65,13 @@ fn outcome(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
         ),
     };
     let day = |column: &str| col(column).dt().date();
-    let per_process = with_dates
-        .with_column(
-            (day("earlier") - day("date_signed"))
-                .dt()
-                .total_days(false)
-                .alias("days_early"),
-        )
-        .sort(
-            [OCID, "days_early", "contract_index"],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-        )
-        .group_by_stable([col(OCID)])
-        .agg([
-            col("days_early").first(),
-            col("contract_id").first(),
-            col("date_signed").first(),
-            col("earlier").first(),
-        ]);
+    let per_process = with_dates.with_column(
+        (day("earlier") - day("date_signed"))
+            .dt()
+            .total_days(false)
+            .alias("days_early"),
+    );
+    let per_process = largest_contract(per_process, "days_early", &["date_signed", "earlier"]);
     let evidence = concat_str(
         [
             lit("contract "),

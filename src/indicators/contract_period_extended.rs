@@ -3,7 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, OCID, Outcome, Phase, iso_date, percent, process_rows};
+use super::{
+    Definition, Metadata, Outcome, Phase, iso_date, largest_contract, percent, process_rows,
+};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -52,7 +54,7 @@ impl Definition for ContractPeriodExtended {
                 .cast(DataType::Float64)
         };
         // Contracts whose first period (start to the first end date published) is known.
-        let per_process = frames
+        let contracts = frames
             .contracts
             .clone()
             .lazy()
@@ -66,19 +68,12 @@ impl Definition for ContractPeriodExtended {
             .with_column(
                 ((length("period_end") - length("first_period_end")) / length("first_period_end"))
                     .alias("extension"),
-            )
-            .sort(
-                [OCID, "extension", "contract_index"],
-                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-            )
-            .group_by_stable([col(OCID)])
-            .agg([
-                col("extension").first(),
-                col("contract_id").first(),
-                col("period_start").first(),
-                col("first_period_end").first(),
-                col("period_end").first(),
-            ]);
+            );
+        let per_process = largest_contract(
+            contracts,
+            "extension",
+            &["period_start", "first_period_end", "period_end"],
+        );
         let evidence = concat_str(
             [
                 lit("contract "),

@@ -4,8 +4,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, iso_date, process_rows, whole_days,
-    with_group_fences,
+    Definition, Metadata, OCID, Outcome, Phase, iso_date, largest_contract, process_rows,
+    whole_days, with_group_fences,
 };
 use crate::frames::Frames;
 
@@ -83,20 +83,17 @@ impl Definition for LongContract {
             "days",
             settings.minimum_contracts,
         )?
-        .filter(col("upper_fence").is_not_null())
-        .sort(
-            [OCID, "days", "contract_index"],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-        )
-        .group_by_stable([col(OCID)])
-        .agg([
-            col("days").first(),
-            col("contract_id").first(),
-            col("period_start").first(),
-            col("period_end").first(),
-            col("upper_fence").first(),
-            col("main_procurement_category").first(),
-        ]);
+        .filter(col("upper_fence").is_not_null());
+        let per_process = largest_contract(
+            per_process,
+            "days",
+            &[
+                "period_start",
+                "period_end",
+                "upper_fence",
+                "main_procurement_category",
+            ],
+        );
         let evidence = concat_str(
             [
                 lit("contract "),

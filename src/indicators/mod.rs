@@ -648,3 +648,17 @@ pub fn buyer_awards(frames: &Frames, predicate: Expr, once: bool) -> LazyFrame {
         )
         .filter(col("buyer_id").is_not_null())
 }
+
+/// Per process, the contract with the largest `measure` (the first in the publisher's order
+/// among equals), with `columns` (besides `measure` and `contract_id`) taken from it.
+pub fn largest_contract(frame: LazyFrame, measure: &str, columns: &[&str]) -> LazyFrame {
+    let mut taken = vec![col(measure).first(), col("contract_id").first()];
+    taken.extend(columns.iter().map(|name| col(*name).first()));
+    frame
+        .sort(
+            [OCID, measure, "contract_index"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .group_by_stable([col(OCID)])
+        .agg(taken)
+}
