@@ -1442,3 +1442,39 @@ fn contract_period_extended_across_releases() {
         )
     );
 }
+
+#[test]
+fn bid_rotation_at_one_buyer() {
+    let process = |ocid: &str, buyer: &str, winner: &str, tenderers: &[&str]| {
+        let list: Vec<(&str, f64, &str, &[&str])> = tenderers
+            .iter()
+            .map(|t| ("valid", 1.0, "THB", std::slice::from_ref(t)))
+            .collect();
+        bids(
+            ocid,
+            &format!(
+                r#","buyer":{{"id":"{buyer}"}},"awards":[{{"id":"1","status":"active","suppliers":[{{"id":"{winner}"}}]}}]"#
+            ),
+            &list,
+        )
+    };
+    let ring = ["A", "B", "C"];
+    let frames = frames(&[
+        process("r1", "B1", "A", &ring),
+        process("r2", "B1", "B", &ring),
+        process("r3", "B1", "C", &ring),
+        // The same group at another buyer, once: not part of the rotation at B1.
+        process("elsewhere", "B2", "A", &ring),
+        // Always the same winner: a recurring set, but no rotation.
+        process("s1", "B3", "X", &["X", "Y"]),
+        process("s2", "B3", "X", &["X", "Y"]),
+        process("s3", "B3", "X", &["X", "Y"]),
+    ]);
+    let outcome = run("bid_rotation", &frames, "");
+    assert_eq!(flagged(&outcome), ["r1", "r2", "r3"]);
+    assert_eq!(
+        rows(&outcome)["r1"].evidence.as_deref(),
+        Some("tenderers A, B, C met in 3 processes of buyer B1 and took turns winning (A, B, C)")
+    );
+    assert_eq!(organization_ids(&outcome), ["A", "B", "C"]);
+}

@@ -13,6 +13,7 @@ use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
 pub mod benford;
+pub mod bid_rotation;
 pub mod buyer_concentration;
 pub mod contract_amendment;
 pub mod contract_dates;
@@ -251,6 +252,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &identical_bid_prices::IdenticalBidPrices,
     &exact_percentage_apart::ExactPercentageApart,
     &recurring_bidder_set::RecurringBidderSet,
+    &bid_rotation::BidRotation,
     &late_bid_won::LateBidWon,
     &all_except_winner_disqualified::AllExceptWinnerDisqualified,
     &lowest_bid_disqualified::LowestBidDisqualified,
@@ -661,4 +663,47 @@ pub fn largest_contract(frame: LazyFrame, measure: &str, columns: &[&str]) -> La
         )
         .group_by_stable([col(OCID)])
         .agg(taken)
+}
+
+/// The distinct tenderers of each process's submitted bids (`ocid`, `tenderer_id`, sorted),
+/// and each process's set of them (`ocid`, `size`, `set`: the sorted ids joined with `, `) when
+/// it has at least `minimum` tenderers.
+pub fn tenderer_sets(frames: &Frames, minimum: u32) -> (LazyFrame, LazyFrame) {
+    let tenderers = frames
+        .bids
+        .clone()
+        .lazy()
+        .filter(submitted().and(col("tenderer_id").is_not_null()))
+        .select([col(OCID), col("tenderer_id")])
+        .unique(None, UniqueKeepStrategy::First)
+        .sort([OCID, "tenderer_id"], SortMultipleOptions::default())
+        .cache();
+    let sets = tenderers
+        .clone()
+        .group_by_stable([col(OCID)])
+        .agg([
+            col("tenderer_id").count().alias("size"),
+            col("tenderer_id").str().join(", ", true).alias("set"),
+        ])
+        .filter(col("size").gt_eq(lit(minimum)));
+    (tenderers, sets)
+}
+
+/// The tenderer rows of the flagged processes (`per_process` filtered by `flagged`), as
+/// organization results of `what`.
+pub fn flagged_tenderers(
+    tenderers: LazyFrame,
+    per_process: LazyFrame,
+    flagged: Expr,
+    what: &str,
+) -> PolarsResult<DataFrame> {
+    let rows = tenderers
+        .join(
+            per_process.filter(flagged).select([col(OCID)]),
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .select([col(OCID), col("tenderer_id").alias(ORGANIZATION_ID)]);
+    organizations_from(rows, "tenderer", what)
 }

@@ -4,8 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, organizations_from, process_rows,
-    submitted,
+    Definition, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows, tenderer_sets,
 };
 use crate::frames::Frames;
 
@@ -56,25 +55,8 @@ impl Definition for RecurringBidderSet {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let tenderers = frames
-            .bids
-            .clone()
-            .lazy()
-            .filter(submitted().and(col("tenderer_id").is_not_null()))
-            .select([col(OCID), col("tenderer_id")])
-            .unique(None, UniqueKeepStrategy::First)
-            .sort([OCID, "tenderer_id"], SortMultipleOptions::default())
-            .cache();
-        // Each process's set of tenderers, as sorted ids joined.
-        let sets = tenderers
-            .clone()
-            .group_by_stable([col(OCID)])
-            .agg([
-                col("tenderer_id").count().alias("size"),
-                col("tenderer_id").str().join(", ", true).alias("set"),
-            ])
-            .filter(col("size").gt_eq(lit(settings.minimum_tenderers)))
-            .cache();
+        let (tenderers, sets) = tenderer_sets(frames, settings.minimum_tenderers);
+        let sets = sets.cache();
         let recurring = sets.clone().group_by([col("set")]).agg([
             col(OCID).count().alias("meetings"),
             col(OCID)
@@ -113,16 +95,12 @@ impl Definition for RecurringBidderSet {
             col("meetings"),
             evidence,
         )?;
-        let rows = tenderers
-            .join(
-                per_process.filter(flagged).select([col(OCID)]),
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Semi),
-            )
-            .select([col(OCID), col("tenderer_id").alias(ORGANIZATION_ID)]);
-        let organizations =
-            organizations_from(rows, "tenderer", "bid within a recurring set of tenderers")?;
+        let organizations = flagged_tenderers(
+            tenderers,
+            per_process,
+            flagged,
+            "bid within a recurring set of tenderers",
+        )?;
         Ok(Outcome {
             processes,
             organizations,

@@ -1,0 +1,147 @@
+//! `bid_rotation`: within a buyer, the same bidders meet repeatedly and take turns winning.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Definition, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows, tenderer_sets,
+};
+use crate::frames::Frames;
+use crate::score::awarded;
+
+/// The indicator.
+pub struct BidRotation;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The fewest processes of one buyer in which the same set of tenderers must meet.
+    pub minimum_processes: u32,
+    /// The fewest different winners among them (the turns).
+    pub minimum_winners: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            minimum_processes: 3,
+            minimum_winners: 2,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "bid_rotation",
+    code: None,
+    title: "Bidders taking turns to win",
+    phase: Phase::Award,
+    levels: &["process", "tenderer"],
+    fields: &[
+        "buyer.id",
+        "bids.details.status",
+        "bids.details.tenderers.id",
+        "awards.status",
+        "awards.suppliers.id",
+    ],
+    settings: &[
+        (
+            "minimum_processes",
+            "fewest processes of one buyer in which the same set of tenderers must meet",
+        ),
+        ("minimum_winners", "fewest different winners among them"),
+    ],
+    page: include_str!("../../indicators/bid_rotation.md"),
+};
+
+impl Definition for BidRotation {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        // One winner per process: the smallest supplier id of its awarded awards.
+        let winners = frames
+            .awards
+            .clone()
+            .lazy()
+            .filter(awarded().and(col("supplier_id").is_not_null()))
+            .group_by([col(OCID)])
+            .agg([col("supplier_id").min().alias("winner")]);
+        let (tenderers, sets) = tenderer_sets(frames, 2);
+        let sets = sets
+            .join(
+                frames
+                    .processes
+                    .clone()
+                    .lazy()
+                    .filter(col("buyer_id").is_not_null())
+                    .select([col(OCID), col("buyer_id")]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .join(
+                winners,
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .cache();
+        let groups = sets.clone().group_by([col("buyer_id"), col("set")]).agg([
+            col(OCID).count().alias("meetings"),
+            col("winner").n_unique().alias("winners"),
+            col("winner")
+                .unique()
+                .sort(SortOptions::default())
+                .str()
+                .join(", ", true)
+                .alias("who"),
+        ]);
+        let per_process = sets
+            .join(
+                groups,
+                [col("buyer_id"), col("set")],
+                [col("buyer_id"), col("set")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .cache();
+        let flagged = col("meetings")
+            .gt_eq(lit(settings.minimum_processes))
+            .and(col("winners").gt_eq(lit(settings.minimum_winners)));
+        let evidence = concat_str(
+            [
+                lit("tenderers "),
+                col("set"),
+                lit(" met in "),
+                col("meetings").cast(DataType::String),
+                lit(" processes of buyer "),
+                col("buyer_id"),
+                lit(" and took turns winning ("),
+                col("who"),
+                lit(")"),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            per_process.clone(),
+            flagged.clone(),
+            col("winners"),
+            evidence,
+        )?;
+        let organizations = flagged_tenderers(
+            tenderers,
+            per_process,
+            flagged,
+            "took turns winning with the same bidders",
+        )?;
+        Ok(Outcome {
+            processes,
+            organizations,
+            meta: Vec::new(),
+        })
+    }
+}
