@@ -279,7 +279,14 @@ fn indicators_and_explain() {
         .stdout(predicate::str::contains("single_bid").and(predicate::str::contains("R018")));
     let output = redflags().args(["indicators", "--json"]).output().unwrap();
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(list[1]["defaults"]["threshold"], 15);
+    let short = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|indicator| indicator["slug"] == "short_tender_period")
+        .unwrap();
+    assert_eq!(short["defaults"]["threshold"], 15);
+    assert_eq!(short["phase"], "tender");
     redflags()
         .args(["explain", "r003"])
         .assert()

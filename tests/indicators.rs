@@ -1478,3 +1478,27 @@ fn bid_rotation_at_one_buyer() {
     );
     assert_eq!(organization_ids(&outcome), ["A", "B", "C"]);
 }
+
+#[test]
+fn tender_above_budget_in_the_same_currency() {
+    let release = |ocid: &str, budget: f64, budget_currency: &str, estimate: f64| {
+        format!(
+            r#"{{"ocid":"{ocid}","planning":{{"budget":{{"amount":{{"amount":{budget},"currency":"{budget_currency}"}}}}}},
+                "tender":{{"value":{{"amount":{estimate},"currency":"THB"}}}}}}"#
+        )
+    };
+    let frames = frames(&[
+        release("above", 2_000_000.0, "THB", 2_400_000.0),
+        release("within", 2_000_000.0, "THB", 1_900_000.0),
+        release("equal", 2_000_000.0, "THB", 2_000_000.0),
+        release("currency", 2_000.0, "USD", 2_400_000.0),
+    ]);
+    let outcome = run("tender_above_budget", &frames, "");
+    assert_eq!(flagged(&outcome), ["above"]);
+    assert_eq!(assessable(&outcome), ["above", "equal", "within"]);
+    assert_eq!(
+        rows(&outcome)["above"].evidence.as_deref(),
+        Some("the tender's estimate of 2400000 THB is 120% of the planned budget of 2000000 THB")
+    );
+    assert!(flagged(&run("tender_above_budget", &frames, "tolerance = 0.25")).is_empty());
+}

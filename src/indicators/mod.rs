@@ -40,6 +40,7 @@ pub(crate) mod second_bid;
 pub mod short_tender_period;
 pub mod single_bid;
 pub mod split_purchase;
+pub mod tender_above_budget;
 pub mod threshold_bunching;
 
 /// The phase of the procurement cycle an indicator looks at.
@@ -229,6 +230,7 @@ impl<D: Definition> Indicator for D {
 
 /// Every indicator, in catalogue order.
 pub static REGISTRY: &[&dyn Indicator] = &[
+    &tender_above_budget::TenderAboveBudget,
     &single_bid::SingleBid,
     &short_tender_period::ShortTenderPeriod,
     &no_tender_period::NoTenderPeriod,

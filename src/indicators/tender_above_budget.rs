@@ -1,0 +1,87 @@
+//! `tender_above_budget`: the tender's estimated value exceeds the planned budget.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Definition, Metadata, Outcome, Phase, money, percent, process_rows};
+use crate::frames::Frames;
+
+/// The indicator.
+pub struct TenderAboveBudget;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// How far above the budget (0.1 = 10%) the estimate may go before it is flagged.
+    pub tolerance: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { tolerance: 0.0 }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "tender_above_budget",
+    code: None,
+    title: "Tender estimate above the planned budget",
+    phase: Phase::Planning,
+    levels: &["process"],
+    fields: &[
+        "planning.budget.amount.amount",
+        "planning.budget.amount.currency",
+        "tender.value.amount",
+        "tender.value.currency",
+    ],
+    settings: &[(
+        "tolerance",
+        "how far above the budget (0.1 = 10%) the estimate may go before it is flagged",
+    )],
+    page: include_str!("../../indicators/tender_above_budget.md"),
+};
+
+impl Definition for TenderAboveBudget {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        if settings.tolerance.is_nan() || settings.tolerance < 0.0 {
+            polars_bail!(ComputeError: "tender_above_budget: tolerance must be 0 or more");
+        }
+        let assessable = frames
+            .processes
+            .clone()
+            .lazy()
+            .filter(
+                col("budget_amount")
+                    .gt(lit(0.0))
+                    .and(col("tender_amount").is_not_null())
+                    .and(col("tender_currency").eq_missing(col("budget_currency"))),
+            )
+            .with_column((col("tender_amount") / col("budget_amount")).alias("ratio"));
+        let evidence = concat_str(
+            [
+                lit("the tender's estimate of "),
+                money(col("tender_amount"), col("tender_currency")),
+                lit(" is "),
+                percent(col("ratio")),
+                lit(" of the planned budget of "),
+                money(col("budget_amount"), col("budget_currency")),
+            ],
+            "",
+            false,
+        );
+        let processes = process_rows(
+            assessable,
+            col("ratio").gt(lit(1.0 + settings.tolerance)),
+            col("ratio"),
+            evidence,
+        )?;
+        Outcome::processes_only(processes)
+    }
+}
