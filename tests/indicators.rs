@@ -1502,3 +1502,24 @@ fn tender_above_budget_in_the_same_currency() {
     );
     assert!(flagged(&run("tender_above_budget", &frames, "tolerance = 0.25")).is_empty());
 }
+
+#[test]
+fn the_catalogue_covers_the_whole_procurement_cycle() {
+    assert!(REGISTRY.len() >= 30, "{}", REGISTRY.len());
+    let phases: std::collections::BTreeSet<&str> = REGISTRY
+        .iter()
+        .map(|indicator| indicator.metadata().phase.name())
+        .collect();
+    assert_eq!(
+        phases,
+        ["award", "contract", "implementation", "planning", "tender"]
+            .into_iter()
+            .collect()
+    );
+    // Slugs are unique, and codes too where there are any.
+    let slugs: std::collections::BTreeSet<_> = REGISTRY.iter().map(|i| i.metadata().slug).collect();
+    assert_eq!(slugs.len(), REGISTRY.len());
+    let codes: Vec<_> = REGISTRY.iter().filter_map(|i| i.metadata().code).collect();
+    let unique: std::collections::BTreeSet<_> = codes.iter().collect();
+    assert_eq!(unique.len(), codes.len());
+}
