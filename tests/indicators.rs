@@ -1170,7 +1170,8 @@ fn repeat_direct_awards_within_the_window() {
 fn non_open_procedure_per_process_and_per_buyer() {
     let release = |ocid: String, buyer: &str, method: &str, details: &str| {
         format!(
-            r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"tender":{{"procurementMethod":"{method}","procurementMethodDetails":"{details}","value":{{"amount":100,"currency":"THB"}}}}}}"#
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"tender":{{"procurementMethod":"{method}","procurementMethodDetails":"{details}"}},
+                "awards":[{{"id":"1","status":"active","value":{{"amount":100,"currency":"THB"}}}}]}}"#
         )
     };
     let mut releases = Vec::new();
@@ -1189,7 +1190,7 @@ fn non_open_procedure_per_process_and_per_buyer() {
     assert_eq!(organization_ids(&outcome), ["B7"]);
     assert!(
         first_organization_evidence(&outcome)
-            .starts_with("90% of the tendered value (THB) over 10 processes")
+            .starts_with("90% of the awarded value (THB) over 10 processes")
     );
     let configured = run(
         "non_open_procedure",

@@ -5,8 +5,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE, code_in,
-    empty_organizations, percent, process_rows,
+    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    buyer_awards, code_in, empty_organizations, percent, process_rows,
 };
 use crate::frames::Frames;
 use crate::stats::{Fences, round4};
@@ -22,7 +22,7 @@ pub struct Settings {
     pub procurement_methods: Vec<String>,
     /// `procurementMethodDetails` values that are not competitive either, whatever the method.
     pub procurement_method_details: Vec<String>,
-    /// The fewest processes with a tender value for a buyer's share to be assessed.
+    /// The fewest awarded processes for a buyer's share to be assessed.
     pub minimum_processes: u32,
 }
 
@@ -45,7 +45,8 @@ static METADATA: Metadata = Metadata {
     fields: &[
         "tender.procurementMethod",
         "tender.procurementMethodDetails",
-        "tender.value",
+        "awards.status",
+        "awards.value",
         "buyer.id",
     ],
     settings: &[
@@ -59,7 +60,7 @@ static METADATA: Metadata = Metadata {
         ),
         (
             "minimum_processes",
-            "fewest processes with a tender value for a buyer's share to be assessed",
+            "fewest awarded processes for a buyer's share to be assessed",
         ),
     ],
     page: include_str!("../../indicators/non_open_procedure.md"),
@@ -114,19 +115,21 @@ impl Definition for NonOpenProcedure {
                 false,
             ),
         )?;
-        // Per buyer and currency: the share of the tendered value spent without competition.
-        let buyers = assessable
-            .filter(
-                col("buyer_id")
-                    .is_not_null()
-                    .and(col("tender_amount").gt(lit(0.0))),
+        // Per buyer and currency: the share of the awarded value (its spend) that went through
+        // non-competitive procedures; each awarded award counted once.
+        let buyers = buyer_awards(frames, col("amount").gt(lit(0.0)), true)
+            .join(
+                assessable.select([col(OCID), col("non_open")]),
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
             )
+            .with_column(col("currency").alias("tender_currency"))
             .group_by([col("buyer_id"), col("tender_currency")])
             .agg([
-                col(OCID).count().alias("processes"),
-                col("tender_amount").sum().alias("total"),
-                col("tender_amount")
-                    .filter(col("non_open"))
+                col(OCID).n_unique().alias("processes"),
+                col("amount").sum().alias("total"),
+                (col("amount") * col("non_open").cast(DataType::Float64))
                     .sum()
                     .alias("non_open_value"),
             ])
@@ -151,7 +154,7 @@ impl Definition for NonOpenProcedure {
                     concat_str(
                         [
                             percent(col(VALUE)),
-                            lit(" of the tendered value ("),
+                            lit(" of the awarded value ("),
                             col("tender_currency").fill_null(lit("no currency")),
                             lit(") over "),
                             col("processes").cast(DataType::String),
