@@ -31,6 +31,9 @@ const LISTS: [&str; 4] = [
 /// Codes whose Cardinal value is always 1.0 (ours measures something: days, tenderers).
 const VALUE_IS_ONE: [&str; 5] = ["R003", "R018", "R028", "R030", "R036"];
 
+/// Codes whose flagged tenderers Cardinal marks with 0.0 (ours counts their processes).
+const TENDERER_VALUE_IS_ZERO: [&str; 1] = ["R035"];
+
 /// A value from the INI file as TOML: a pipe-separated list where Cardinal uses one, else an
 /// integer, a decimal or text.
 fn value(key: &str, text: &str) -> toml::Value {
@@ -284,9 +287,12 @@ pub fn results(run: &Run, no_meta: bool) -> anyhow::Result<Value> {
         let values = organizations.column(VALUE)?.f64()?;
         for ((role, id), value) in roles.iter().zip(ids.iter()).zip(values.iter()) {
             if let (Some(group), Some(id)) = (role.and_then(group), id) {
-                // Cardinal reports the flag itself for R028 and R030 tenderers.
+                // Cardinal reports the flag itself for R028 and R030 tenderers, and marks R035's
+                // winners with zero.
                 let value = if VALUE_IS_ONE.contains(&code) {
                     1.0
+                } else if TENDERER_VALUE_IS_ZERO.contains(&code) && group == "Tenderer" {
+                    0.0
                 } else {
                     value.unwrap_or(1.0)
                 };

@@ -520,6 +520,50 @@ fn identical_bid_prices_compare_within_each_currency() {
 }
 
 #[test]
+fn all_except_winner_disqualified_flags_the_process_and_its_winner() {
+    let won_by_v = r#","awards":[{"id":"1","status":"active","suppliers":[{"id":"V"}]}]"#;
+    let frames = frames(&[
+        bids(
+            "two-out",
+            won_by_v,
+            &[
+                ("disqualified", 1.0, "THB", &["D"]),
+                ("disqualified", 2.0, "THB", &["E"]),
+                ("valid", 3.0, "THB", &["V"]),
+            ],
+        ),
+        bids(
+            "one-out",
+            won_by_v,
+            &[
+                ("disqualified", 1.0, "THB", &["D"]),
+                ("valid", 3.0, "THB", &["V"]),
+            ],
+        ),
+        // Two tenderers stayed valid: a competition, not a flag.
+        bids(
+            "two-valid",
+            won_by_v,
+            &[
+                ("disqualified", 1.0, "THB", &["D"]),
+                ("valid", 3.0, "THB", &["V"]),
+                ("valid", 4.0, "THB", &["W"]),
+            ],
+        ),
+    ]);
+    let outcome = run("all_except_winner_disqualified", &frames, "");
+    assert_eq!(flagged(&outcome), ["one-out", "two-out"]);
+    assert_eq!(rows(&outcome)["two-out"].value, Some(2.0));
+    assert_eq!(organization_ids(&outcome), ["V"]);
+    assert_eq!(
+        first_organization_evidence(&outcome),
+        "won after every other tenderer was disqualified in 2 process(es), e.g. one-out, two-out"
+    );
+    let outcome = run("all_except_winner_disqualified", &frames, "threshold = 2");
+    assert_eq!(flagged(&outcome), ["two-out"]);
+}
+
+#[test]
 fn lowest_bid_disqualified_needs_one_currency_and_a_valid_price() {
     let award = r#","awards":[{"id":"1","status":"active"}]"#;
     let frames = frames(&[

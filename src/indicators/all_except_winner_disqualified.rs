@@ -4,7 +4,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, active_awards_if_final, code_is, process_rows,
+    Definition, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, active_awards_if_final, code_is,
+    organizations_from, process_rows,
 };
 use crate::frames::Frames;
 
@@ -30,7 +31,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R035"),
     title: "All except winning bid disqualified",
     phase: Phase::Award,
-    levels: &["process"],
+    levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",
         "bids.details.tenderers.id",
@@ -125,12 +126,22 @@ impl Definition for AllExceptWinnerDisqualified {
             "",
             false,
         );
-        let processes = process_rows(
-            per_process,
-            single_winner.and(col("others").gt_eq(lit(settings.threshold.max(1)))),
-            col("others"),
-            evidence,
+        let flagged = single_winner.and(col("others").gt_eq(lit(settings.threshold.max(1))));
+        // The winner of each flagged process is flagged as a tenderer.
+        let winners = per_process
+            .clone()
+            .filter(flagged.clone())
+            .select([col(OCID), col("valid").alias(ORGANIZATION_ID)]);
+        let organizations = organizations_from(
+            winners,
+            "tenderer",
+            "won after every other tenderer was disqualified",
         )?;
-        Outcome::processes_only(processes)
+        let processes = process_rows(per_process, flagged, col("others"), evidence)?;
+        Ok(Outcome {
+            processes,
+            organizations,
+            meta: Vec::new(),
+        })
     }
 }
