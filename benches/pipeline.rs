@@ -43,16 +43,11 @@ fn pipeline(c: &mut Criterion) {
                         .active()
                         .iter()
                         .map(|active| {
-                            let metadata = active.indicator.metadata();
-                            IndicatorRun {
-                                slug: metadata.slug,
-                                code: metadata.code,
-                                weight: active.weight,
-                                outcome: active.indicator.run(frames, &active.settings).unwrap(),
-                            }
+                            let outcome = active.indicator.run(frames, &active.settings).unwrap();
+                            IndicatorRun::new(active, outcome)
                         })
                         .collect();
-                    score(frames, &runs).unwrap()
+                    score(frames, frames, &runs, &config).unwrap()
                 })
             },
         );

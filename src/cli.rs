@@ -1,4 +1,5 @@
-//! The command line: `score`, `frames`, `indicators`, `explain`, `init`.
+//! The command line: `score`, `validate`, `frames`, `indicators`, `explain`, `init`,
+//! `cardinal`.
 //!
 //! Exit codes: 0 done; 1 the run failed (or, with `--strict`, some input was rejected);
 //! 2 a usage or settings error (a wrong option, a missing input path, a bad settings file).
@@ -40,6 +41,20 @@ enum Command {
     /// Score every contracting process and write contracts, flags, organizations, rejected
     /// and summary files.
     Score(ScoreArgs),
+    /// Check each indicator on the data itself: its odds ratio with single bidding among
+    /// competitive processes (95% confidence interval, Fisher's exact p-value), and the
+    /// correlations between indicators.
+    Validate {
+        /// OCDS files or folders (`-` for standard input), as for `score`.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// A settings file (TOML), as for `score`.
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Also write validation.csv and correlations.csv into this folder.
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Write the normalized tables (processes, parties, bids, awards, contracts, items) as
     /// Parquet.
     Frames(FramesArgs),
@@ -159,6 +174,11 @@ pub fn main() -> ExitCode {
     let quiet = cli.quiet;
     let result = match cli.command {
         Command::Score(args) => score(args, quiet),
+        Command::Validate {
+            inputs,
+            config,
+            out,
+        } => validate(&inputs, config.as_deref(), out.as_deref(), quiet),
         Command::Frames(args) => frames(args, quiet),
         Command::Indicators { json } => list(json),
         Command::Explain { indicator } => explain(&indicator),
@@ -231,13 +251,12 @@ fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
     })
 }
 
-fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
-    let clock = std::time::Instant::now();
-    let config = load_config(args.config.as_deref())?;
+/// Runs the pipeline with a progress bar.
+fn run_inputs(inputs: &[String], config: &Config, quiet: bool) -> Result<run::Run, Failure> {
     let bar = progress_bar(quiet);
     let run = run::run_with(
-        &args.input.inputs,
-        &config,
+        inputs,
+        config,
         &mut |sources| bar.set_length(sources as u64),
         &mut |progress| {
             bar.set_position(progress.sources_done as u64);
@@ -248,11 +267,35 @@ fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
         },
     )?;
     bar.finish_and_clear();
+    Ok(run)
+}
+
+/// Stages validation.csv and correlations.csv, when the run has a validity check.
+fn stage_validation(staging: &mut Staging, run: &run::Run) -> anyhow::Result<()> {
+    if let Some(validation) = &run.scored.validation {
+        staging.csv(
+            "validation.csv",
+            &validation.terms_frame(&run.scored.terms, &run.scored.weights)?,
+        )?;
+        staging.csv("correlations.csv", &validation.correlations_frame()?)?;
+    }
+    Ok(())
+}
+
+fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let clock = std::time::Instant::now();
+    let config = load_config(args.config.as_deref())?;
+    let run = run_inputs(&args.input.inputs, &config, quiet)?;
     let mut staging = Staging::new(&args.input.out)?;
     staging.csv("contracts.csv", &run.scored.contracts)?;
     staging.parquet("contracts.parquet", &run.scored.contracts)?;
     staging.csv("flags.csv", &run.scored.flags)?;
     staging.csv("organizations.csv", &run.scored.organizations)?;
+    staging.csv("buyers.csv", &run.profiles.buyers)?;
+    staging.parquet("buyers.parquet", &run.profiles.buyers)?;
+    staging.csv("suppliers.csv", &run.profiles.suppliers)?;
+    staging.parquet("suppliers.parquet", &run.profiles.suppliers)?;
+    stage_validation(&mut staging, &run)?;
     staging.csv(
         "rejected.csv",
         &ingest::rejections_frame(&run.rejected).map_err(anyhow::Error::from)?,
@@ -274,6 +317,28 @@ fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
         );
     }
     Ok(strict_exit(args.input.strict, run.rejected.len()))
+}
+
+fn validate(
+    inputs: &[String],
+    config: Option<&Path>,
+    out: Option<&Path>,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let run = run_inputs(inputs, &config, quiet)?;
+    let Some(validation) = &run.scored.validation else {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "the validity check needs the single_bid indicator, which the settings disable"
+        )));
+    };
+    print!("{}", crate::validate::report(validation, &run.scored));
+    if let Some(out) = out {
+        let mut staging = Staging::new(out)?;
+        stage_validation(&mut staging, &run)?;
+        staging.commit()?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn strict_exit(strict: bool, rejected: usize) -> ExitCode {

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::indicators::{Indicator, REGISTRY};
+use crate::indicators::{Group, Indicator, REGISTRY};
 use crate::scope::Scope;
 
 /// A settings error: names the file, the key and what is wrong.
@@ -43,18 +43,83 @@ pub enum ConfigError {
     },
 }
 
+/// Where the indicators' weights come from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Weights {
+    /// The weights in the settings (`weight`, `organization_weight`, group weights).
+    #[default]
+    Configured,
+    /// Weights derived from the validity check on the data itself: an indicator that does not
+    /// predict single bidding gets 0, the others their log odds ratio (normalized to a mean of
+    /// 1), times their group's weight.
+    Validated,
+}
+
 /// Scoring settings.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScoreSettings {
     /// The weight of an indicator whose section sets none.
     pub default_weight: f64,
+    /// An indicator's organization-level flags weigh this share of its weight when they reach
+    /// a process, unless its section sets `organization_weight` (indirect evidence counts less).
+    pub organization_factor: f64,
+    /// `configured` or `validated`.
+    pub weights: Weights,
+    /// Each group's weight; it multiplies the weights of the indicators in the group.
+    pub groups: BTreeMap<Group, f64>,
 }
 
 impl Default for ScoreSettings {
     fn default() -> Self {
         ScoreSettings {
             default_weight: 1.0,
+            organization_factor: 0.5,
+            weights: Weights::Configured,
+            groups: Group::ALL.into_iter().map(|group| (group, 1.0)).collect(),
+        }
+    }
+}
+
+impl ScoreSettings {
+    /// A group's weight (1 when the settings leave it out).
+    pub fn group_weight(&self, group: Group) -> f64 {
+        self.groups.get(&group).copied().unwrap_or(1.0)
+    }
+}
+
+/// The validity check of the indicators against single bidding.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidationSettings {
+    /// The largest p-value (Fisher's exact test) at which an indicator counts as predicting
+    /// single bidding.
+    pub significance: f64,
+}
+
+impl Default for ValidationSettings {
+    fn default() -> Self {
+        ValidationSettings { significance: 0.05 }
+    }
+}
+
+/// The buyer and supplier profiles.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfileSettings {
+    /// The fewest contracting processes a buyer needs to be profiled in `buyers.csv`.
+    pub minimum_buyer_processes: u32,
+    /// The fewest contracting processes won that a supplier needs to be profiled in
+    /// `suppliers.csv`.
+    pub minimum_supplier_processes: u32,
+}
+
+impl Default for ProfileSettings {
+    fn default() -> Self {
+        ProfileSettings {
+            minimum_buyer_processes: 1,
+            minimum_supplier_processes: 1,
         }
     }
 }
@@ -67,19 +132,27 @@ pub struct Config {
     pub score: ScoreSettings,
     /// Which processes the indicators assess, and which allow bid-price comparisons.
     pub scope: Scope,
+    /// The validity check.
+    pub validation: ValidationSettings,
+    /// The buyer and supplier profiles.
+    pub profiles: ProfileSettings,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
 
 /// The keys every indicator section has, besides the indicator's own settings.
-const COMMON_KEYS: [&str; 2] = ["enabled", "weight"];
+const COMMON_KEYS: [&str; 4] = ["enabled", "weight", "organization_weight", "group"];
 
 /// One indicator as a run uses it.
 pub struct Active {
     /// The indicator.
     pub indicator: &'static dyn Indicator,
-    /// Its weight in the score.
+    /// Its weight in the score (before its group's weight).
     pub weight: f64,
+    /// The weight of its organization-level flags when they reach a process.
+    pub organization_weight: f64,
+    /// The group it counts in.
+    pub group: Group,
     /// Its own settings (defaults filled in).
     pub settings: toml::Table,
 }
@@ -110,6 +183,22 @@ impl Config {
         if !(self.score.default_weight.is_finite() && self.score.default_weight >= 0.0) {
             return Err("score.default_weight must be a number ≥ 0".to_owned());
         }
+        let factor = self.score.organization_factor;
+        if !(factor.is_finite() && factor >= 0.0) {
+            return Err("score.organization_factor must be a number ≥ 0".to_owned());
+        }
+        for (group, weight) in &self.score.groups {
+            if !(weight.is_finite() && *weight >= 0.0) {
+                return Err(format!(
+                    "score.groups.{} must be a number ≥ 0",
+                    group.name()
+                ));
+            }
+        }
+        let significance = self.validation.significance;
+        if !(significance > 0.0 && significance < 1.0) {
+            return Err("validation.significance must be between 0 and 1".to_owned());
+        }
         for (slug, table) in &self.indicators {
             let Some(indicator) = REGISTRY.iter().find(|i| i.metadata().slug == slug) else {
                 return Err(format!(
@@ -121,11 +210,21 @@ impl Config {
             {
                 return Err(format!("indicators.{slug}.enabled must be true or false"));
             }
-            if let Some(weight) = table.get("weight") {
-                let number = weight.as_float().or(weight.as_integer().map(|w| w as f64));
-                if !number.is_some_and(|w| w.is_finite() && w >= 0.0) {
-                    return Err(format!("indicators.{slug}.weight must be a number ≥ 0"));
+            for key in ["weight", "organization_weight"] {
+                if let Some(weight) = table.get(key)
+                    && !number(weight).is_some_and(|w| w.is_finite() && w >= 0.0)
+                {
+                    return Err(format!("indicators.{slug}.{key} must be a number ≥ 0"));
                 }
+            }
+            if let Some(group) = table.get("group")
+                && group.as_str().and_then(Group::named).is_none()
+            {
+                let names: Vec<&str> = Group::ALL.iter().map(|g| g.name()).collect();
+                return Err(format!(
+                    "indicators.{slug}.group must be one of {}",
+                    names.join(", ")
+                ));
             }
             indicator
                 .check_settings(&own_settings(table))
@@ -147,13 +246,24 @@ impl Config {
                 }
                 let weight = table
                     .get("weight")
-                    .and_then(|w| w.as_float().or(w.as_integer().map(|w| w as f64)))
+                    .and_then(number)
                     .unwrap_or(self.score.default_weight);
+                let organization_weight = table
+                    .get("organization_weight")
+                    .and_then(number)
+                    .unwrap_or(weight * self.score.organization_factor);
+                let group = table
+                    .get("group")
+                    .and_then(toml::Value::as_str)
+                    .and_then(Group::named)
+                    .unwrap_or(indicator.metadata().group);
                 let mut settings = indicator.default_settings();
                 settings.extend(own_settings(&table));
                 Some(Active {
                     indicator,
                     weight,
+                    organization_weight,
+                    group,
                     settings,
                 })
             })
@@ -168,12 +278,28 @@ impl Config {
             .map(|active| {
                 let mut table = active.settings.clone();
                 table.insert("weight".into(), toml::Value::Float(active.weight));
+                table.insert(
+                    "organization_weight".into(),
+                    toml::Value::Float(active.organization_weight),
+                );
+                table.insert("group".into(), active.group.name().into());
                 let value = serde_json::to_value(&table).unwrap_or_default();
                 (active.indicator.metadata().slug.to_owned(), value)
             })
             .collect();
-        serde_json::json!({ "score": self.score, "scope": self.scope, "indicators": indicators })
+        serde_json::json!({
+            "score": self.score,
+            "scope": self.scope,
+            "validation": self.validation,
+            "profiles": self.profiles,
+            "indicators": indicators,
+        })
     }
+}
+
+/// A TOML number as f64 (integers included).
+fn number(value: &toml::Value) -> Option<f64> {
+    value.as_float().or(value.as_integer().map(|n| n as f64))
 }
 
 fn own_settings(table: &toml::Table) -> toml::Table {
@@ -187,17 +313,49 @@ fn own_settings(table: &toml::Table) -> toml::Table {
 /// A commented settings file holding every default, as `redflags init` writes it.
 pub fn default_toml() -> String {
     let mut out = String::new();
-    out.push_str(
+    let score = ScoreSettings::default();
+    let _ = write!(
+        out,
         "# redflags settings. Every key is shown with its default; delete what you do not change.\n\
          # An unknown key is an error, so a typo never goes unnoticed.\n\n\
          [score]\n\
-         # Weight of an indicator whose section sets none. The risk score is the weighted share\n\
-         # of raised flags among the indicators that could assess the process, times 100.\n",
+         # The risk score of a contracting process is the weighted share of raised flags among\n\
+         # the indicators that could assess it, times 100. An indicator's weight is its\n\
+         # `weight` (or `organization_weight` for its organization-level flags) times its\n\
+         # group's weight.\n\
+         # Weight of an indicator whose section sets none.\n\
+         default_weight = {:?}\n\
+         # An indicator's organization-level flags (the process's buyer, procuring entity or\n\
+         # winner is flagged) weigh this share of its weight, unless its section sets\n\
+         # `organization_weight`: indirect evidence counts less than the process's own flags.\n\
+         organization_factor = {:?}\n\
+         # \"configured\": the weights below. \"validated\": derived from the data by the validity\n\
+         # check (see [validation]): an indicator that does not predict single bidding gets 0,\n\
+         # the others their log odds ratio, normalized to a mean of 1; single_bid keeps its own.\n\
+         weights = \"configured\"\n\n\
+         # Each group's weight; it multiplies the weights of the indicators in the group.\n\
+         [score.groups]\n",
+        score.default_weight, score.organization_factor
     );
-    let _ = writeln!(
+    for group in Group::ALL {
+        let _ = writeln!(out, "{} = {:?}", group.name(), score.group_weight(group));
+    }
+    let _ = write!(
         out,
-        "default_weight = {:?}",
-        ScoreSettings::default().default_weight
+        "\n# The validity check (`redflags validate`, and `validation` in summary.json): each\n\
+         # indicator's odds ratio with single bidding among competitive processes.\n\
+         [validation]\n\
+         # The largest p-value (Fisher's exact test) at which an indicator predicts single bidding.\n\
+         significance = {:?}\n\n\
+         # The buyer and supplier profiles (buyers.csv, suppliers.csv).\n\
+         [profiles]\n\
+         # The fewest contracting processes a buyer needs to be profiled.\n\
+         minimum_buyer_processes = {}\n\
+         # The fewest contracting processes won that a supplier needs to be profiled.\n\
+         minimum_supplier_processes = {}\n",
+        ValidationSettings::default().significance,
+        ProfileSettings::default().minimum_buyer_processes,
+        ProfileSettings::default().minimum_supplier_processes,
     );
     out.push_str(
         "\n# Which contracting processes the indicators assess. An excluded process keeps its\n\
@@ -227,12 +385,23 @@ fn write_section(out: &mut String, indicator: &dyn Indicator) {
         "\n# {}{code}. `redflags explain {}` describes it.\n[indicators.{}]\n\
          # Set to false to leave this indicator out of the run and the score.\nenabled = true\n\
          # Weight in the risk score (0 keeps the flag but leaves it out of the score).\n\
-         weight = {:?}\n",
+         weight = {:?}\n\
+         # Group (competition, transparency, price, timing, contract); its weight multiplies this one.\n\
+         group = \"{}\"\n",
         metadata.title,
         metadata.slug,
         metadata.slug,
-        ScoreSettings::default().default_weight
+        ScoreSettings::default().default_weight,
+        metadata.group.name(),
     );
+    if metadata.levels.iter().any(|level| *level != "process") {
+        out.push_str(
+            "# Weight of its organization-level flags when they reach a process (the process's\n\
+             # buyer, procuring entity or winner is flagged); by default `weight` times\n\
+             # score.organization_factor.\n\
+             # organization_weight = \n",
+        );
+    }
     let defaults = indicator.default_settings();
     // Settings with no default value (optional overrides) are shown commented out.
     for (key, doc) in metadata.settings {

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::frames::Frames;
 use crate::indicators::REGISTRY;
 use crate::ingest::{self, IngestCounts, Rejection};
+use crate::profiles::{self, Profiles};
 use crate::score::{self, IndicatorRun, Scored};
 
 /// Everything one scoring run produced.
@@ -27,6 +28,8 @@ pub struct Run {
     pub indicators: Vec<IndicatorRun>,
     /// The scored tables.
     pub scored: Scored,
+    /// The buyer and supplier profiles.
+    pub profiles: Profiles,
     /// How long the run took.
     pub duration: Duration,
 }
@@ -89,16 +92,16 @@ pub fn run_with(
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "computed"
             );
-            Ok(IndicatorRun {
-                slug: metadata.slug,
-                code: metadata.code,
-                weight: active.weight,
-                outcome,
-            })
+            Ok(IndicatorRun::new(active, outcome))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let scored = score::score(&frames, &indicators)?;
+    let scored = score::score(&frames, &assessed, &indicators, config)?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "scored");
+    let profiles = profiles::profiles(&frames, &scored, &config.profiles)?;
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "profiled"
+    );
     Ok(Run {
         inputs: inputs.to_vec(),
         sources: ingested.sources,
@@ -107,11 +110,22 @@ pub fn run_with(
         frames,
         indicators,
         scored,
+        profiles,
         duration: started.elapsed(),
     })
 }
 
 impl Run {
+    /// The weight a term (by column) had in the score, group weight included.
+    fn weight_of(&self, column: &str) -> Option<f64> {
+        self.scored
+            .terms
+            .iter()
+            .zip(&self.scored.weights)
+            .find(|(term, _)| term.column == column)
+            .map(|(_, weight)| *weight)
+    }
+
     /// The run's summary, as `summary.json` holds it. Everything but `run.duration_seconds`
     /// depends only on the input and the settings.
     pub fn summary(&self, config: &Config) -> serde_json::Value {
@@ -145,7 +159,10 @@ impl Run {
                     "indicator": run.slug,
                     "code": run.code,
                     "title": metadata.map(|m| m.title),
-                    "weight": run.weight,
+                    "group": run.group.name(),
+                    "weight": self.weight_of(run.slug),
+                    "organization_weight": self
+                        .weight_of(&format!("{}{}", run.slug, score::ORGANIZATION_SUFFIX)),
                     "assessable": run.assessable(),
                     "flagged": run.flagged(),
                     "organizations_flagged": run.outcome.organizations.height(),
@@ -171,6 +188,21 @@ impl Run {
                 "flags": self.scored.flags.height(),
             },
             "indicators": indicators,
+            "weights": {
+                "source": self.scored.weights_source,
+                "terms": self
+                    .scored
+                    .terms
+                    .iter()
+                    .zip(&self.scored.weights)
+                    .map(|(term, weight)| (term.column.clone(), json!(weight)))
+                    .collect::<serde_json::Map<_, _>>(),
+            },
+            "validation": self.scored.validation,
+            "profiles": {
+                "buyers": self.profiles.buyers.height(),
+                "suppliers": self.profiles.suppliers.height(),
+            },
             "settings": config.effective(),
             "run": {
                 "duration_seconds": (self.duration.as_secs_f64() * 1000.0).round() / 1000.0,

@@ -1,20 +1,28 @@
 //! Combining indicator outcomes into one risk score per contracting process.
 //!
-//! For a process `p` and the enabled indicators `i` with weights `wᵢ`:
+//! The score is made of *terms*: one per enabled indicator (its flag on the process), and one
+//! more per indicator that flags organizations (the process's buyer, procuring entity or a
+//! winning supplier is flagged; column `SLUG_org`). For a process `p` and terms `t` with
+//! weights `wₜ` (the indicator's `weight` or `organization_weight`, times its group's weight):
 //!
 //! ```text
-//! risk_score(p) = 100 × Σ wᵢ·flaggedᵢ(p) / Σ wᵢ·assessableᵢ(p)
+//! risk_score(p) = 100 × Σ wₜ·flaggedₜ(p) / Σ wₜ·assessableₜ(p)
 //! ```
 //!
-//! where `assessableᵢ(p)` is 1 when indicator `i` could assess `p` and `flaggedᵢ(p)` is 1 when
-//! it raised its flag. A process that no indicator (of positive weight) could assess has no
-//! score (empty), never a score of 0: thin data is not clean data. `percentile` is the share
-//! of scored processes whose score is at most this one's, in percent.
+//! where `assessableₜ(p)` is 1 when term `t` could assess `p` and `flaggedₜ(p)` is 1 when it is
+//! raised. A process that no term (of positive weight) could assess has no score (empty), never
+//! a score of 0: thin data is not clean data; `data_completeness` is the share of terms that
+//! could assess it. An organization term is not raised on a process that its indicator already
+//! flags at process level (the same evidence is not counted twice). `percentile` is the share
+//! of scored processes whose score is at most this one's, in percent; `value_at_risk` is the
+//! process's value (contract, else award, else tender) × score / 100, in its currency.
 
 use polars::prelude::*;
 
+use crate::config::{Config, Weights};
 use crate::frames::Frames;
-use crate::indicators::{EVIDENCE, FLAGGED, OCID, ORGANIZATION_ID, Outcome, ROLE, VALUE};
+use crate::indicators::{EVIDENCE, FLAGGED, Group, OCID, ORGANIZATION_ID, Outcome, ROLE, VALUE};
+use crate::validate::{self, Validation};
 
 /// One indicator's outcome in a run.
 #[derive(Debug, Clone)]
@@ -23,13 +31,38 @@ pub struct IndicatorRun {
     pub slug: &'static str,
     /// Its OCP code, if any.
     pub code: Option<&'static str>,
-    /// Its weight in the score.
+    /// The levels it reports at (`process`, `buyer`, ...).
+    pub levels: &'static [&'static str],
+    /// The group it counts in.
+    pub group: Group,
+    /// Its weight in the score (before its group's weight).
     pub weight: f64,
+    /// The weight of its organization-level flags when they reach a process.
+    pub organization_weight: f64,
     /// What it found.
     pub outcome: Outcome,
 }
 
 impl IndicatorRun {
+    /// The run of an enabled indicator, as the settings configure it.
+    pub fn new(active: &crate::config::Active, outcome: Outcome) -> IndicatorRun {
+        let metadata = active.indicator.metadata();
+        IndicatorRun {
+            slug: metadata.slug,
+            code: metadata.code,
+            levels: metadata.levels,
+            group: active.group,
+            weight: active.weight,
+            organization_weight: active.organization_weight,
+            outcome,
+        }
+    }
+
+    /// Whether it flags organizations (buyers, procuring entities, suppliers, tenderers).
+    pub fn has_organization_level(&self) -> bool {
+        self.levels.iter().any(|level| *level != "process")
+    }
+
     /// How many processes it could assess.
     pub fn assessable(&self) -> usize {
         self.outcome.processes.height()
@@ -46,15 +79,60 @@ impl IndicatorRun {
     }
 }
 
+/// One term of the score: an indicator's process-level flag, or its organization-level flags
+/// reaching the process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// Its column in `contracts` (`single_bid`, `repeat_winner_org`).
+    pub column: String,
+    /// The indicator.
+    pub indicator: &'static str,
+    /// Whether it is the organization-level term.
+    pub organization: bool,
+    /// The group it counts in.
+    pub group: Group,
+    /// Its configured weight (before the group's weight).
+    pub weight: f64,
+}
+
+impl Term {
+    /// Its name in flag lists: the indicator's slug, with ` (organization)` for the
+    /// organization term.
+    pub fn label(&self) -> String {
+        if self.organization {
+            format!("{} (organization)", self.indicator)
+        } else {
+            self.indicator.to_owned()
+        }
+    }
+
+    /// `process` or `organization`.
+    pub fn level(&self) -> &'static str {
+        if self.organization {
+            "organization"
+        } else {
+            "process"
+        }
+    }
+}
+
 /// The scored tables the outputs write.
 #[derive(Debug, Clone)]
 pub struct Scored {
-    /// One row per contracting process, with its score and one column per indicator.
+    /// One row per contracting process, with its score and one column per term.
     pub contracts: DataFrame,
-    /// One row per raised flag.
+    /// One row per raised flag (process level, and organization level reaching a process).
     pub flags: DataFrame,
     /// One row per organization-level result.
     pub organizations: DataFrame,
+    /// The terms of the score, in the order of their columns.
+    pub terms: Vec<Term>,
+    /// Each term's weight in the score (group weight included), in the order of `terms`.
+    pub weights: Vec<f64>,
+    /// Where the weights came from.
+    pub weights_source: Weights,
+    /// The validity check of each term against single bidding (none without `single_bid`).
+    pub validation: Option<Validation>,
 }
 
 /// Awards that count as awarded: status `active`, or no status at all (many publishers
@@ -155,43 +233,117 @@ const PROCESS_COLUMNS: [&str; 15] = [
     "number_of_tenderers",
 ];
 
-/// Scores every process and gathers the flags and organization-level results.
-pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
+/// The suffix of an organization term's column.
+pub const ORGANIZATION_SUFFIX: &str = "_org";
+
+/// Scores every process and gathers the flags and organization-level results. `frames` are
+/// all the processes, `assessed` those in scope (the indicators ran on them).
+pub fn score(
+    frames: &Frames,
+    assessed: &Frames,
+    runs: &[IndicatorRun],
+    config: &Config,
+) -> anyhow::Result<Scored> {
     let organizations = organizations_table(frames, runs)?;
-    let mut contracts = frames
+    let links = organization_links(frames, &organizations)?;
+    let (table, terms) = term_table(frames, assessed, runs, &links)?;
+    let validation = validate::validate(&table, &terms, config.validation.significance)?;
+    let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
+    let base = match config.score.weights {
+        Weights::Configured => configured,
+        Weights::Validated => {
+            let Some(validation) = &validation else {
+                anyhow::bail!(
+                    "score.weights = \"validated\" needs the single_bid indicator: the weights are \
+                     derived from each indicator's association with single bidding"
+                );
+            };
+            validation.weights(&terms)
+        }
+    };
+    let weights: Vec<f64> = terms
+        .iter()
+        .zip(base)
+        .map(|(term, weight)| weight * config.score.group_weight(term.group))
+        .collect();
+    let contracts = finish(table, &terms, &weights, &links)?;
+    let flags = flags_table(runs, &links, &contracts)?;
+    Ok(Scored {
+        contracts,
+        flags,
+        organizations,
+        terms,
+        weights,
+        weights_source: config.score.weights,
+        validation,
+    })
+}
+
+/// Per process: its description, award and contract values, and one column per term (1 raised,
+/// 0 assessed and clear, empty not assessable).
+fn term_table(
+    frames: &Frames,
+    assessed: &Frames,
+    runs: &[IndicatorRun],
+    links: &LazyFrame,
+) -> PolarsResult<(DataFrame, Vec<Term>)> {
+    let in_scope = assessed
         .processes
         .clone()
         .lazy()
-        .select(PROCESS_COLUMNS.map(col))
-        .join(
-            award_summary(frames),
+        .select([col(OCID), lit(true).alias("in_scope")]);
+    let winners = frames
+        .awards
+        .clone()
+        .lazy()
+        .filter(awarded().and(col("supplier_id").is_not_null()))
+        .select([col(OCID)])
+        .unique(None, UniqueKeepStrategy::First)
+        .with_column(lit(true).alias("has_winner"));
+    let left = |frame: LazyFrame, other: LazyFrame| {
+        frame.join(
+            other,
             [col(OCID)],
             [col(OCID)],
             JoinArgs::new(JoinType::Left),
         )
-        .join(
-            contract_summary(frames),
-            [col(OCID)],
-            [col(OCID)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            // A sum over no amounts is 0 in Polars; no amount at all is unknown, not 0.
-            when(col("awards_with_amount").fill_null(lit(0)).gt(lit(0)))
-                .then(col("award_amount"))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias("award_amount"),
-            when(col("contracts_with_amount").fill_null(lit(0)).gt(lit(0)))
-                .then(col("contract_amount"))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias("contract_amount"),
-        ]);
-
-    let mut weighted_flags = lit(0.0);
-    let mut weighted_assessable = lit(0.0);
-    let mut flag_count = lit(0u32);
-    let mut assessable_count = lit(0u32);
-    let mut flag_names = Vec::new();
+    };
+    let mut table = left(
+        left(
+            left(
+                left(
+                    frames
+                        .processes
+                        .clone()
+                        .lazy()
+                        .select(PROCESS_COLUMNS.map(col)),
+                    award_summary(frames),
+                ),
+                contract_summary(frames),
+            ),
+            in_scope,
+        ),
+        winners,
+    )
+    .with_columns([
+        // A sum over no amounts is 0 in Polars; no amount at all is unknown, not 0.
+        when(col("awards_with_amount").fill_null(lit(0)).gt(lit(0)))
+            .then(col("award_amount"))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias("award_amount"),
+        when(col("contracts_with_amount").fill_null(lit(0)).gt(lit(0)))
+            .then(col("contract_amount"))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias("contract_amount"),
+        col("in_scope").fill_null(lit(false)),
+        col("has_winner").fill_null(lit(false)),
+    ]);
+    let hits = links
+        .clone()
+        .select([col(OCID), col("indicator")])
+        .unique(None, UniqueKeepStrategy::First);
+    let mut terms = Vec::new();
+    let mut organization_terms = Vec::new();
     for run in runs {
         let flags = run
             .outcome
@@ -199,21 +351,100 @@ pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
             .clone()
             .lazy()
             .select([col(OCID), col(FLAGGED).cast(DataType::Int8).alias(run.slug)]);
-        contracts = contracts.join(
-            flags,
-            [col(OCID)],
-            [col(OCID)],
-            JoinArgs::new(JoinType::Left),
+        table = left(table, flags);
+        terms.push(Term {
+            column: run.slug.to_owned(),
+            indicator: run.slug,
+            organization: false,
+            group: run.group,
+            weight: run.weight,
+        });
+        if run.has_organization_level() {
+            organization_terms.push(run);
+        }
+    }
+    for run in organization_terms {
+        let column = format!("{}{ORGANIZATION_SUFFIX}", run.slug);
+        // Assessable: the process is in scope and has an organization of a role the indicator
+        // looks at.
+        let mut linked = lit(false);
+        for level in run.levels {
+            linked = linked.or(match *level {
+                "buyer" => col("buyer_id").is_not_null(),
+                "procuring_entity" => col("procuring_entity_id").is_not_null(),
+                "supplier" | "tenderer" => col("has_winner"),
+                _ => lit(false),
+            });
+        }
+        let hit = hits
+            .clone()
+            .filter(col("indicator").eq(lit(run.slug)))
+            .select([col(OCID), lit(true).alias("hit")]);
+        table = left(table, hit).with_column(
+            when(col("in_scope").and(linked))
+                .then(
+                    col("hit")
+                        .fill_null(lit(false))
+                        .and(col(run.slug).fill_null(lit(0)).neq(lit(1)))
+                        .cast(DataType::Int8),
+                )
+                .otherwise(lit(NULL).cast(DataType::Int8))
+                .alias(column.as_str()),
         );
-        let flagged = col(run.slug).fill_null(lit(0)).cast(DataType::Float64);
-        let assessable = col(run.slug).is_not_null().cast(DataType::Float64);
-        weighted_flags = weighted_flags + flagged.clone() * lit(run.weight);
-        weighted_assessable = weighted_assessable + assessable.clone() * lit(run.weight);
-        flag_count = flag_count + flagged.cast(DataType::UInt32);
-        assessable_count = assessable_count + assessable.cast(DataType::UInt32);
+        table = table.drop(cols(["hit"]));
+        terms.push(Term {
+            column,
+            indicator: run.slug,
+            organization: true,
+            group: run.group,
+            weight: run.organization_weight,
+        });
+    }
+    Ok((table.collect()?, terms))
+}
+
+/// `100 × numerator / denominator`, rounded to 2 places; empty when the denominator is 0.
+fn share(numerator: Expr, denominator: Expr) -> Expr {
+    when(denominator.clone().gt(lit(0.0)))
+        .then((lit(100.0) * numerator / denominator).round(2, RoundMode::HalfAwayFromZero))
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// The scores, values at risk, ranks and flag lists from the term columns and their weights.
+fn finish(
+    table: DataFrame,
+    terms: &[Term],
+    weights: &[f64],
+    links: &LazyFrame,
+) -> PolarsResult<DataFrame> {
+    let flagged = |term: &Term| {
+        col(term.column.as_str())
+            .fill_null(lit(0))
+            .cast(DataType::Float64)
+    };
+    let assessable = |term: &Term| {
+        col(term.column.as_str())
+            .is_not_null()
+            .cast(DataType::Float64)
+    };
+    let weighted = |terms: &mut dyn Iterator<Item = (&Term, &f64)>| {
+        let mut raised = lit(0.0);
+        let mut possible = lit(0.0);
+        for (term, weight) in terms {
+            raised = raised + flagged(term) * lit(*weight);
+            possible = possible + assessable(term) * lit(*weight);
+        }
+        share(raised, possible)
+    };
+    let mut flag_count = lit(0u32);
+    let mut assessable_count = lit(0u32);
+    let mut flag_names = Vec::new();
+    for term in terms {
+        flag_count = flag_count + flagged(term).cast(DataType::UInt32);
+        assessable_count = assessable_count + assessable(term).cast(DataType::UInt32);
         flag_names.push(
-            when(col(run.slug).eq(lit(1)))
-                .then(lit(run.slug))
+            when(col(term.column.as_str()).eq(lit(1)))
+                .then(lit(term.label()))
                 .otherwise(lit(NULL).cast(DataType::String)),
         );
     }
@@ -222,20 +453,62 @@ pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
     } else {
         concat_str(flag_names, "; ", true)
     };
-    let risk_score = when(weighted_assessable.clone().gt(lit(0.0)))
-        .then(
-            (lit(100.0) * weighted_flags / weighted_assessable)
-                .round(2, RoundMode::HalfAwayFromZero),
-        )
-        .otherwise(lit(NULL).cast(DataType::Float64));
-    let contracts = contracts
-        .with_columns([
-            risk_score.alias("risk_score"),
-            flag_count.alias("flag_count"),
-            flag_list.alias("flags"),
-            assessable_count.alias("assessable_count"),
+    let mut columns = vec![
+        weighted(&mut terms.iter().zip(weights)).alias("risk_score"),
+        flag_count.alias("flag_count"),
+        flag_list.alias("flags"),
+        assessable_count.alias("assessable_count"),
+        share(assessable_count_expr(terms), lit(terms.len() as f64)).alias("data_completeness"),
+        // The process's value: its contracts', else its awards', else the tender's estimate.
+        coalesce(&[
+            col("contract_amount"),
+            col("award_amount"),
+            col("tender_amount"),
         ])
-        .with_column(
+        .alias("value_amount"),
+        when(col("contract_amount").is_not_null())
+            .then(col("contract_currency"))
+            .when(col("award_amount").is_not_null())
+            .then(col("award_currency"))
+            .otherwise(col("tender_currency"))
+            .alias("value_currency"),
+        when(col("contract_amount").is_not_null())
+            .then(lit("contract"))
+            .when(col("award_amount").is_not_null())
+            .then(lit("award"))
+            .when(col("tender_amount").is_not_null())
+            .then(lit("tender"))
+            .otherwise(lit(NULL).cast(DataType::String))
+            .alias("value_source"),
+    ];
+    for group in Group::ALL {
+        if terms.iter().any(|term| term.group == group) {
+            columns.push(
+                weighted(
+                    &mut terms
+                        .iter()
+                        .zip(weights)
+                        .filter(|(term, _)| term.group == group),
+                )
+                .alias(format!("score_{}", group.name())),
+            );
+        }
+    }
+    let descending = |columns: &[&str], descending: &[bool]| {
+        SortMultipleOptions::default()
+            .with_order_descending_multi(descending.to_vec())
+            .with_nulls_last_multi(vec![true; columns.len()])
+            .with_maintain_order(true)
+    };
+    let row_number = || col(OCID).cum_count(false);
+    let row_number_by_currency = row_number().over([col("value_currency")])?;
+    table
+        .lazy()
+        .with_columns(columns)
+        .with_columns([
+            (col("value_amount") * col("risk_score") / lit(100.0))
+                .round(2, RoundMode::HalfAwayFromZero)
+                .alias("value_at_risk"),
             (col("risk_score")
                 .rank(
                     RankOptions {
@@ -249,27 +522,60 @@ pub fn score(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<Scored> {
                 / col("risk_score").count().cast(DataType::Float64))
             .round(2, RoundMode::HalfAwayFromZero)
             .alias("percentile"),
+        ])
+        // Ranks: ties broken by value at risk, then by ocid, so they never depend on the order
+        // the processes were read in.
+        .sort(
+            ["risk_score", "value_at_risk", OCID],
+            descending(&["risk_score", "value_at_risk", OCID], &[true, true, false]),
+        )
+        .with_column(
+            when(col("risk_score").is_not_null())
+                .then(row_number())
+                .otherwise(lit(NULL).cast(DataType::UInt32))
+                .alias("rank_score"),
+        )
+        // By value at risk: within each currency (amounts in different currencies are never
+        // compared).
+        .sort(
+            ["value_currency", "value_at_risk", "risk_score", OCID],
+            descending(
+                &["value_currency", "value_at_risk", "risk_score", OCID],
+                &[false, true, true, false],
+            ),
+        )
+        .with_column(
+            when(col("value_at_risk").is_not_null())
+                .then(row_number_by_currency)
+                .otherwise(lit(NULL).cast(DataType::UInt32))
+                .alias("rank_value_at_risk"),
         )
         .join(
-            organization_flags(frames, &organizations)?,
+            organization_flags(links),
             [col(OCID)],
             [col(OCID)],
             JoinArgs::new(JoinType::Left),
         )
-        .select(output_order(runs))
+        .select(output_order(terms))
         .sort(
             [OCID],
             SortMultipleOptions::default().with_maintain_order(true),
         )
-        .collect()?;
-    Ok(Scored {
-        contracts,
-        flags: flags_table(runs)?,
-        organizations,
-    })
+        .collect()
 }
 
-fn output_order(runs: &[IndicatorRun]) -> Vec<Expr> {
+fn assessable_count_expr(terms: &[Term]) -> Expr {
+    let mut count = lit(0.0);
+    for term in terms {
+        count = count
+            + col(term.column.as_str())
+                .is_not_null()
+                .cast(DataType::Float64);
+    }
+    count
+}
+
+fn output_order(terms: &[Term]) -> Vec<Expr> {
     // The process columns but the last (`number_of_tenderers`, placed after the awards').
     let mut columns: Vec<Expr> = PROCESS_COLUMNS[..PROCESS_COLUMNS.len() - 1]
         .iter()
@@ -287,6 +593,13 @@ fn output_order(runs: &[IndicatorRun]) -> Vec<Expr> {
             "number_of_tenderers",
             "risk_score",
             "percentile",
+            "rank_score",
+            "data_completeness",
+            "value_amount",
+            "value_currency",
+            "value_source",
+            "value_at_risk",
+            "rank_value_at_risk",
             "flag_count",
             "flags",
             "organization_flags",
@@ -294,12 +607,24 @@ fn output_order(runs: &[IndicatorRun]) -> Vec<Expr> {
         ]
         .map(col),
     );
-    columns.extend(runs.iter().map(|run| col(run.slug)));
+    for group in Group::ALL {
+        if terms.iter().any(|term| term.group == group) {
+            columns.push(col(format!("score_{}", group.name())));
+        }
+    }
+    columns.extend(terms.iter().map(|term| col(term.column.as_str())));
     columns
 }
 
-/// One row per raised flag, sorted by process and then by registry order.
-fn flags_table(runs: &[IndicatorRun]) -> PolarsResult<DataFrame> {
+/// One row per raised flag, sorted by process, then registry order, process level first:
+/// the indicators' process flags, and the organization flags that reach each process (the
+/// organization term is raised).
+fn flags_table(
+    runs: &[IndicatorRun],
+    links: &LazyFrame,
+    contracts: &DataFrame,
+) -> PolarsResult<DataFrame> {
+    let columns = [OCID, "indicator", "code", "level", VALUE, EVIDENCE];
     let mut parts = Vec::new();
     for (position, run) in runs.iter().enumerate() {
         parts.push(
@@ -311,43 +636,99 @@ fn flags_table(runs: &[IndicatorRun]) -> PolarsResult<DataFrame> {
                 .select([
                     col(OCID),
                     lit(position as u32).alias("position"),
+                    lit(0u32).alias("sublevel"),
                     lit(run.slug).alias("indicator"),
                     lit(run.code.unwrap_or("")).alias("code"),
+                    lit("process").alias("level"),
+                    lit("").alias(ORGANIZATION_ID),
                     col(VALUE).cast(DataType::Float64),
                     col(EVIDENCE).cast(DataType::String),
                 ]),
         );
+        if run.has_organization_level() {
+            let column = format!("{}{ORGANIZATION_SUFFIX}", run.slug);
+            let raised = contracts
+                .clone()
+                .lazy()
+                .filter(col(column.as_str()).eq(lit(1)))
+                .select([col(OCID)]);
+            parts.push(
+                links
+                    .clone()
+                    .filter(col("indicator").eq(lit(run.slug)))
+                    .join(
+                        raised,
+                        [col(OCID)],
+                        [col(OCID)],
+                        JoinArgs::new(JoinType::Semi),
+                    )
+                    .select([
+                        col(OCID),
+                        lit(position as u32).alias("position"),
+                        lit(1u32).alias("sublevel"),
+                        col("indicator"),
+                        col("code"),
+                        col(ROLE).alias("level"),
+                        col(ORGANIZATION_ID),
+                        col(VALUE),
+                        concat_str(
+                            [
+                                role_name(),
+                                lit(" "),
+                                col("organization_name").fill_null(col(ORGANIZATION_ID)),
+                                lit(" ("),
+                                col(ORGANIZATION_ID),
+                                lit("): "),
+                                col(EVIDENCE).fill_null(lit("")),
+                            ],
+                            "",
+                            false,
+                        )
+                        .alias(EVIDENCE),
+                    ]),
+            );
+        }
     }
     if parts.is_empty() {
-        return DataFrame::new(
-            0,
-            ["ocid", "indicator", "code", "evidence"]
-                .iter()
-                .map(|name| Column::new_empty((*name).into(), &DataType::String))
-                .chain([Column::new_empty(VALUE.into(), &DataType::Float64)])
-                .collect(),
-        )?
-        .select([OCID, "indicator", "code", VALUE, EVIDENCE]);
+        return empty_table(&columns);
     }
     concat(parts, UnionArgs::default())?
         .sort(
-            [OCID, "position"],
+            [OCID, "position", "sublevel", "level", ORGANIZATION_ID],
             SortMultipleOptions::default().with_maintain_order(true),
         )
-        .select([
-            col(OCID),
-            col("indicator"),
-            col("code"),
-            col(VALUE),
-            col(EVIDENCE),
-        ])
+        .select(columns.map(col))
         .collect()
 }
 
-/// Per process, the organization-level flags of its buyer, its procuring entity and its
-/// winners (suppliers of its awarded awards, flagged as suppliers or as tenderers):
-/// `indicator: role name (id)`, joined with `; `, in registry order.
-fn organization_flags(frames: &Frames, organizations: &DataFrame) -> PolarsResult<LazyFrame> {
+/// An empty table of text columns, but `value` (a number).
+fn empty_table(columns: &[&str]) -> PolarsResult<DataFrame> {
+    let empty = columns
+        .iter()
+        .map(|name| {
+            let dtype = if *name == VALUE {
+                DataType::Float64
+            } else {
+                DataType::String
+            };
+            Column::new_empty((*name).into(), &dtype)
+        })
+        .collect();
+    DataFrame::new(0, empty)
+}
+
+/// The role as written in sentences.
+fn role_name() -> Expr {
+    when(col(ROLE).eq(lit("procuring_entity")))
+        .then(lit("procuring entity"))
+        .otherwise(col(ROLE))
+}
+
+/// Every flagged organization linked to each process it is the buyer, procuring entity or a
+/// winner (supplier of an awarded award, flagged as supplier or tenderer) of: `ocid`,
+/// `position` (registry order), `indicator`, `code`, `role`, `organization_id`,
+/// `organization_name`, `value`, `evidence`.
+fn organization_links(frames: &Frames, organizations: &DataFrame) -> PolarsResult<LazyFrame> {
     let link = |frame: &DataFrame, id: &str, role: &str| {
         frame.clone().lazy().select([
             col(OCID),
@@ -373,7 +754,7 @@ fn organization_flags(frames: &Frames, organizations: &DataFrame) -> PolarsResul
     let flagged = organizations
         .clone()
         .lazy()
-        .with_row_index("order", None)
+        .with_row_index("position", None)
         .with_column(
             when(
                 col(ROLE)
@@ -391,15 +772,25 @@ fn organization_flags(frames: &Frames, organizations: &DataFrame) -> PolarsResul
             [col(ORGANIZATION_ID), col("link")],
             JoinArgs::new(JoinType::Inner),
         )
-        .sort([OCID, "order"], SortMultipleOptions::default())
+        .drop(cols(["link"]))
+        .sort(
+            [OCID, "position"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .cache())
+}
+
+/// Per process, the organization-level flags of its buyer, its procuring entity and its
+/// winners: `indicator: role name (id)`, joined with `; `, in registry order.
+fn organization_flags(links: &LazyFrame) -> LazyFrame {
+    links
+        .clone()
         .with_column(
             concat_str(
                 [
                     col("indicator"),
                     lit(": "),
-                    when(col(ROLE).eq(lit("procuring_entity")))
-                        .then(lit("procuring entity"))
-                        .otherwise(col(ROLE)),
+                    role_name(),
                     lit(" "),
                     col("organization_name").fill_null(col(ORGANIZATION_ID)),
                     lit(" ("),
@@ -416,7 +807,7 @@ fn organization_flags(frames: &Frames, organizations: &DataFrame) -> PolarsResul
             .unique_stable()
             .str()
             .join("; ", true)
-            .alias("organization_flags")]))
+            .alias("organization_flags")])
 }
 
 /// Every organization's best-known name: the first name seen for its id, in process order.
@@ -478,18 +869,7 @@ fn organizations_table(frames: &Frames, runs: &[IndicatorRun]) -> PolarsResult<D
         EVIDENCE,
     ];
     if parts.is_empty() {
-        let empty = columns
-            .iter()
-            .map(|name| {
-                let dtype = if *name == VALUE {
-                    DataType::Float64
-                } else {
-                    DataType::String
-                };
-                Column::new_empty((*name).into(), &dtype)
-            })
-            .collect();
-        return DataFrame::new(0, empty);
+        return empty_table(&columns);
     }
     concat(parts, UnionArgs::default())?
         .join(

@@ -138,41 +138,62 @@ fn score_on_the_bundled_example_writes_every_output() {
 
 #[test]
 fn outputs_are_byte_identical_whatever_the_threads() {
-    let one = tempfile::tempdir().unwrap();
-    let two = tempfile::tempdir().unwrap();
-    for (dir, threads) in [(&one, "1"), (&two, "2")] {
-        redflags()
-            .args([
-                "--threads",
-                threads,
-                "score",
-                example().to_str().unwrap(),
-                "--out",
-            ])
-            .arg(dir.path())
-            .assert()
-            .success();
+    for input in [example(), common::real_data()] {
+        let one = tempfile::tempdir().unwrap();
+        let two = tempfile::tempdir().unwrap();
+        for (dir, threads) in [(&one, "1"), (&two, "2")] {
+            redflags()
+                .args([
+                    "--threads",
+                    threads,
+                    "score",
+                    input.to_str().unwrap(),
+                    "--out",
+                ])
+                .arg(dir.path())
+                .assert()
+                .success();
+        }
+        let mut files: Vec<String> = std::fs::read_dir(one.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "buyers.csv",
+                "buyers.parquet",
+                "contracts.csv",
+                "contracts.parquet",
+                "correlations.csv",
+                "flags.csv",
+                "organizations.csv",
+                "rejected.csv",
+                "summary.json",
+                "suppliers.csv",
+                "suppliers.parquet",
+                "validation.csv",
+            ]
+        );
+        for file in files.iter().filter(|file| *file != "summary.json") {
+            let a = std::fs::read(one.path().join(file)).unwrap();
+            let b = std::fs::read(two.path().join(file)).unwrap();
+            assert!(
+                a == b,
+                "{file} differs between 1 and 2 threads on {input:?}"
+            );
+        }
+        // summary.json differs only in the run's duration.
+        let summary = |dir: &Path| {
+            let mut value: serde_json::Value =
+                serde_json::from_str(&read(&dir.join("summary.json"))).unwrap();
+            value["run"] = serde_json::Value::Null;
+            value["inputs"] = serde_json::Value::Null;
+            value
+        };
+        assert_eq!(summary(one.path()), summary(two.path()));
     }
-    for file in [
-        "contracts.csv",
-        "contracts.parquet",
-        "flags.csv",
-        "organizations.csv",
-        "rejected.csv",
-    ] {
-        let a = std::fs::read(one.path().join(file)).unwrap();
-        let b = std::fs::read(two.path().join(file)).unwrap();
-        assert!(a == b, "{file} differs between 1 and 2 threads");
-    }
-    // summary.json differs only in the run's duration.
-    let summary = |dir: &Path| {
-        let mut value: serde_json::Value =
-            serde_json::from_str(&read(&dir.join("summary.json"))).unwrap();
-        value["run"] = serde_json::Value::Null;
-        value["inputs"] = serde_json::Value::Null;
-        value
-    };
-    assert_eq!(summary(one.path()), summary(two.path()));
 }
 
 #[test]

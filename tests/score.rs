@@ -1,11 +1,13 @@
 //! The risk score: weighted share of raised flags among assessable indicators.
 
 use polars::prelude::*;
+use redflags::config::Config;
 use redflags::frames::Frames;
+use redflags::indicators::Group;
 use redflags::indicators::{Outcome, empty_organizations};
 use redflags::ingest::merge::compile_single;
 use redflags::ingest::model::Release;
-use redflags::score::{IndicatorRun, score};
+use redflags::score::{IndicatorRun, Scored};
 
 fn frames(ocids: &[&str]) -> Frames {
     let releases: Vec<Release> = ocids
@@ -44,9 +46,17 @@ fn run(slug: &'static str, weight: f64, outcome: Outcome) -> IndicatorRun {
     IndicatorRun {
         slug,
         code: None,
+        levels: &["process"],
+        group: Group::Competition,
         weight,
+        organization_weight: weight,
         outcome,
     }
+}
+
+/// Scores every process in scope with the default settings.
+fn score(frames: &Frames, runs: &[IndicatorRun]) -> Scored {
+    redflags::score::score(frames, frames, runs, &Config::default()).unwrap()
 }
 
 fn column_f64(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
@@ -64,7 +74,7 @@ fn score_is_the_weighted_share_of_flags_among_assessable_indicators() {
         ),
         run("second", 3.0, outcome(&[("p1", true), ("p2", true)], None)),
     ];
-    let scored = score(&frames, &runs).unwrap();
+    let scored = score(&frames, &runs);
     let contracts = &scored.contracts;
     // p1: (1+3)/(1+3); p2: 3/(1+3); p3: 1/1; p4: nothing assessable → no score.
     assert_eq!(
@@ -132,7 +142,7 @@ fn a_weight_of_zero_keeps_the_flag_out_of_the_score() {
         run("kept", 1.0, outcome(&[("p1", false)], None)),
         run("ignored", 0.0, outcome(&[("p1", true)], None)),
     ];
-    let scored = score(&frames, &runs).unwrap();
+    let scored = score(&frames, &runs);
     assert_eq!(column_f64(&scored.contracts, "risk_score"), [Some(0.0)]);
     assert_eq!(scored.flags.height(), 1);
 }
@@ -140,7 +150,7 @@ fn a_weight_of_zero_keeps_the_flag_out_of_the_score() {
 #[test]
 fn award_values_count_awarded_awards_in_one_currency() {
     let frames = frames(&["p1"]);
-    let scored = score(&frames, &[]).unwrap();
+    let scored = score(&frames, &[]);
     // The cancelled award is left out; the USD award is not added to the THB one.
     assert_eq!(column_f64(&scored.contracts, "award_amount"), [Some(100.0)]);
     let suppliers: Vec<_> = scored
@@ -170,7 +180,7 @@ fn organization_results_carry_names() {
         1.0,
         outcome(&[("p1", true)], Some(organizations)),
     )];
-    let scored = score(&frames, &runs).unwrap();
+    let scored = score(&frames, &runs);
     let names: Vec<_> = scored
         .organizations
         .column("organization_name")

@@ -4,8 +4,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, active_awards_if_final, code_is,
-    organizations_from, process_rows,
+    Definition, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, active_awards_if_final,
+    code_is, organizations_from, process_rows,
 };
 use crate::frames::Frames;
 
@@ -31,6 +31,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R035"),
     title: "All except winning bid disqualified",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
     buyer_awards, empty_organizations, no_process_rows,
 };
 use crate::frames::Frames;
@@ -43,6 +43,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Award amounts departing from Benford's law",
     phase: Phase::Award,
+    group: Group::Price,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     settings: &[

@@ -4,7 +4,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows, tenderer_sets,
+    Definition, Group, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows,
+    tenderer_sets,
 };
 use crate::frames::Frames;
 use crate::score::awarded;
@@ -36,6 +37,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Bidders taking turns to win",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["process", "tenderer"],
     fields: &[
         "buyer.id",

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
     no_process_rows, percent,
 };
 use crate::frames::Frames;
@@ -37,6 +37,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Buyer's spending concentrated on few suppliers",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["buyer"],
     fields: &[
         "buyer.id",

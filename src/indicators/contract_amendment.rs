@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, Outcome, Phase, money, percent, process_rows};
+use super::{Definition, Group, Metadata, Outcome, Phase, money, percent, process_rows};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -35,6 +35,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Contract amended, or grown beyond its award",
     phase: Phase::Implementation,
+    group: Group::Contract,
     levels: &["process"],
     fields: &[
         "contracts.amendments",

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Metadata, NoSettings, OCID, Outcome, Phase, iso_date, largest_contract,
+    Definition, Group, Metadata, NoSettings, OCID, Outcome, Phase, iso_date, largest_contract,
     process_rows,
 };
 use crate::frames::Frames;
@@ -103,6 +103,7 @@ static BEFORE_AWARD: Metadata = Metadata {
     code: None,
     title: "Contract signed before its award",
     phase: Phase::Contract,
+    group: Group::Timing,
     levels: &["process"],
     fields: &[
         "contracts.dateSigned",
@@ -134,6 +135,7 @@ static BEFORE_TENDER_END: Metadata = Metadata {
     code: None,
     title: "Contract signed before the tender period ended",
     phase: Phase::Contract,
+    group: Group::Timing,
     levels: &["process"],
     fields: &["contracts.dateSigned", "tender.tenderPeriod.endDate"],
     settings: &[],

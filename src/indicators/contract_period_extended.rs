@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, Outcome, Phase, iso_date, largest_contract, percent, process_rows,
+    Definition, Group, Metadata, Outcome, Phase, iso_date, largest_contract, percent, process_rows,
 };
 use crate::frames::Frames;
 
@@ -30,6 +30,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Contract period extended",
     phase: Phase::Implementation,
+    group: Group::Contract,
     levels: &["process"],
     fields: &["contracts.period.startDate", "contracts.period.endDate"],
     settings: &[(

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, iso_date, process_rows, whole_days,
+    Definition, Group, Metadata, OCID, Outcome, Phase, iso_date, process_rows, whole_days,
     with_group_fences,
 };
 use crate::frames::Frames;
@@ -38,6 +38,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Very short or very long decision period",
     phase: Phase::Award,
+    group: Group::Timing,
     levels: &["process"],
     fields: &[
         "tender.tenderPeriod.endDate",

@@ -5,8 +5,8 @@ use polars::prelude::*;
 
 use super::second_bid::winners;
 use super::{
-    Definition, Metadata, NoSettings, OCID, Outcome, Phase, comparable_bids, money, process_rows,
-    submitted,
+    Definition, Group, Metadata, NoSettings, OCID, Outcome, Phase, comparable_bids, money,
+    process_rows, submitted,
 };
 use crate::frames::Frames;
 
@@ -18,6 +18,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Losing bid an exact percentage from the winning bid",
     phase: Phase::Tender,
+    group: Group::Price,
     levels: &["process"],
     fields: &[
         "awards.status",

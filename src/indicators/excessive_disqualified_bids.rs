@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
     bids_by_bid, code_is, empty_organizations, no_process_rows, submitted,
 };
 use crate::frames::Frames;
@@ -42,6 +42,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R038"),
     title: "Excessive disqualified bids",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["buyer", "procuring_entity", "tenderer"],
     fields: &[
         "buyer.id",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::second_bid::winners;
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
     bids_by_bid, empty_organizations, no_process_rows, percent,
 };
 use crate::frames::Frames;
@@ -38,6 +38,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R025"),
     title: "Excessive unsuccessful bids",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

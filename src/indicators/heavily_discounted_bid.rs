@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::second_bid::{FIELDS, Settings, Side, outcome};
-use super::{Definition, Metadata, Outcome, Phase};
+use super::{Definition, Group, Metadata, Outcome, Phase};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -15,6 +15,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R058"),
     title: "Heavily discounted bid",
     phase: Phase::Award,
+    group: Group::Price,
     levels: &["process", "tenderer"],
     fields: FIELDS,
     settings: &[(

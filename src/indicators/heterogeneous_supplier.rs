@@ -4,8 +4,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE, code_is,
-    empty_organizations, no_process_rows,
+    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    code_is, empty_organizations, no_process_rows,
 };
 use crate::frames::Frames;
 use crate::stats::{Fences, round4};
@@ -40,6 +40,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R048"),
     title: "Heterogeneous supplier",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

@@ -3,8 +3,8 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase, comparable_bids,
-    money, organizations_from, process_rows, submitted,
+    Definition, Group, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase,
+    comparable_bids, money, organizations_from, process_rows, submitted,
 };
 use crate::frames::Frames;
 
@@ -16,6 +16,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R028"),
     title: "Identical bid prices",
     phase: Phase::Tender,
+    group: Group::Price,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

@@ -3,8 +3,8 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase, code_is, iso_date,
-    organizations_from, process_rows,
+    Definition, Group, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase, code_is,
+    iso_date, organizations_from, process_rows,
 };
 use crate::frames::Frames;
 
@@ -16,6 +16,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R030"),
     title: "Late bid won",
     phase: Phase::Award,
+    group: Group::Timing,
     levels: &["process", "tenderer"],
     fields: &[
         "tender.tenderPeriod.endDate",

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, iso_date, largest_contract, process_rows,
+    Definition, Group, Metadata, OCID, Outcome, Phase, iso_date, largest_contract, process_rows,
     whole_days, with_group_fences,
 };
 use crate::frames::Frames;
@@ -33,6 +33,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Contract period far above its category's",
     phase: Phase::Contract,
+    group: Group::Contract,
     levels: &["process"],
     fields: &[
         "contracts.period.startDate",

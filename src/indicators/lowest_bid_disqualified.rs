@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Metadata, NoSettings, OCID, Outcome, Phase, code_is, comparable_bids, money,
+    Definition, Group, Metadata, NoSettings, OCID, Outcome, Phase, code_is, comparable_bids, money,
     process_rows, submitted,
 };
 use crate::frames::Frames;
@@ -16,6 +16,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R036"),
     title: "Lowest bid disqualified",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["process"],
     fields: &[
         "bids.details.status",

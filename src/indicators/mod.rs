@@ -6,8 +6,8 @@
 //! through the registry.
 
 use polars::prelude::*;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::frames::Frames;
 
@@ -69,6 +69,50 @@ impl Phase {
             Phase::Contract => "contract",
             Phase::Implementation => "implementation",
         }
+    }
+}
+
+/// The part of the risk score an indicator counts in; each group has a weight (`[score.groups]`)
+/// and its own sub-score in the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// Restricted or manipulated competition: single bids, non-open methods, winners.
+    Competition,
+    /// Missing publicity: no call for tenders.
+    Transparency,
+    /// Prices and amounts: estimates, bid prices, their distribution.
+    Price,
+    /// Dates and durations: periods, decisions, dates out of order.
+    Timing,
+    /// The contract and its execution: amendments, extensions, duration.
+    Contract,
+}
+
+impl Group {
+    /// Every group, in the order outputs list them.
+    pub const ALL: [Group; 5] = [
+        Group::Competition,
+        Group::Transparency,
+        Group::Price,
+        Group::Timing,
+        Group::Contract,
+    ];
+
+    /// The group's name as written in settings and outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Competition => "competition",
+            Group::Transparency => "transparency",
+            Group::Price => "price",
+            Group::Timing => "timing",
+            Group::Contract => "contract",
+        }
+    }
+
+    /// The group of this name.
+    pub fn named(name: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|group| group.name() == name)
     }
 }
 
@@ -144,6 +188,8 @@ pub struct Metadata {
     pub title: &'static str,
     /// The procurement phase.
     pub phase: Phase,
+    /// The scoring group it counts in by default.
+    pub group: Group,
     /// The levels it reports at (`process`, `buyer`, `procuring_entity`, `supplier`,
     /// `tenderer`).
     pub levels: &'static [&'static str],

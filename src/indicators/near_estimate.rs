@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, OCID, Outcome, Phase, money, percent, process_rows};
+use super::{Definition, Group, Metadata, OCID, Outcome, Phase, money, percent, process_rows};
 use crate::frames::Frames;
 use crate::score::awarded;
 
@@ -29,6 +29,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R031"),
     title: "Winning price close to or above the estimate",
     phase: Phase::Award,
+    group: Group::Price,
     levels: &["process"],
     fields: &[
         "tender.value.amount",

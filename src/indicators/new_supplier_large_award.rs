@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, buyer_awards, iso_date, money, process_rows,
+    Definition, Group, Metadata, OCID, Outcome, Phase, buyer_awards, iso_date, money, process_rows,
     with_group_fences,
 };
 use crate::frames::Frames;
@@ -32,6 +32,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "New supplier wins an unusually large award",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["process"],
     fields: &[
         "buyer.id",

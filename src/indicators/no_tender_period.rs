@@ -2,7 +2,9 @@
 
 use polars::prelude::*;
 
-use super::{CompetitiveMethods, Definition, Metadata, Outcome, Phase, code_in, process_rows};
+use super::{
+    CompetitiveMethods, Definition, Group, Metadata, Outcome, Phase, code_in, process_rows,
+};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -16,6 +18,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "No tender period in a competitive process",
     phase: Phase::Tender,
+    group: Group::Transparency,
     levels: &["process"],
     fields: &["tender.procurementMethod", "tender.tenderPeriod"],
     settings: &[(

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
     buyer_awards, code_in, empty_organizations, percent, process_rows,
 };
 use crate::frames::Frames;
@@ -41,6 +41,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Non-competitive procedure",
     phase: Phase::Tender,
+    group: Group::Competition,
     levels: &["process", "buyer"],
     fields: &[
         "tender.procurementMethod",

@@ -4,7 +4,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows, tenderer_sets,
+    Definition, Group, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows,
+    tenderer_sets,
 };
 use crate::frames::Frames;
 
@@ -35,6 +36,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "The same set of tenderers meets repeatedly",
     phase: Phase::Tender,
+    group: Group::Competition,
     levels: &["process", "tenderer"],
     fields: &["bids.details.status", "bids.details.tenderers.id"],
     settings: &[

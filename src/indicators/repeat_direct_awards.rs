@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Metadata, OCID, Outcome, Phase, code_in, days_window, iso_date,
+    Definition, EVIDENCE, Group, Metadata, OCID, Outcome, Phase, code_in, days_window, iso_date,
     pair_organizations, process_rows,
 };
 use crate::frames::Frames;
@@ -40,6 +40,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Repeated non-competitive awards to one supplier",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

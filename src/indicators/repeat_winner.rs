@@ -11,8 +11,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Metadata, Outcome, Phase, days_window, iso_date, pair_organizations,
-    percent, process_rows,
+    Definition, EVIDENCE, Group, Metadata, Outcome, Phase, days_window, iso_date,
+    pair_organizations, percent, process_rows,
 };
 use crate::frames::Frames;
 use crate::score::awarded;
@@ -47,6 +47,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "One supplier wins much of a buyer's business",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

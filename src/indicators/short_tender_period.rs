@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, Outcome, Phase, code_in, iso_date, process_rows, whole_days};
+use super::{
+    Definition, Group, Metadata, Outcome, Phase, code_in, iso_date, process_rows, whole_days,
+};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -38,6 +40,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R003"),
     title: "Short tender period",
     phase: Phase::Tender,
+    group: Group::Timing,
     levels: &["process"],
     fields: &[
         "tender.tenderPeriod.startDate",

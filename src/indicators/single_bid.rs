@@ -3,7 +3,8 @@
 use polars::prelude::*;
 
 use super::{
-    CompetitiveMethods, Definition, Metadata, Outcome, Phase, code_in, process_rows, submitted,
+    CompetitiveMethods, Definition, Group, Metadata, Outcome, Phase, code_in, process_rows,
+    submitted,
 };
 use crate::frames::Frames;
 
@@ -18,6 +19,7 @@ static METADATA: Metadata = Metadata {
     code: Some("R018"),
     title: "Single bid received in a competitive process",
     phase: Phase::Tender,
+    group: Group::Competition,
     levels: &["process"],
     fields: &[
         "tender.procurementMethod",

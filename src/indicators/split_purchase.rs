@@ -7,7 +7,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Metadata, OCID, Outcome, Phase, code_in, days_window, iso_date, money,
+    Definition, Group, Metadata, OCID, Outcome, Phase, code_in, days_window, iso_date, money,
     pair_organizations, process_rows,
 };
 use crate::frames::Frames;
@@ -49,6 +49,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Purchase split under a threshold",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

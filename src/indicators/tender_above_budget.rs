@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Metadata, Outcome, Phase, money, percent, process_rows};
+use super::{Definition, Group, Metadata, Outcome, Phase, money, percent, process_rows};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -28,6 +28,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Tender estimate above the planned budget",
     phase: Phase::Planning,
+    group: Group::Price,
     levels: &["process"],
     fields: &[
         "planning.budget.amount.amount",

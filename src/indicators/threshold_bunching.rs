@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::{
-    Definition, EVIDENCE, Metadata, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE, buyer_awards,
-    empty_organizations, no_process_rows,
+    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    buyer_awards, empty_organizations, no_process_rows,
 };
 use crate::frames::Frames;
 
@@ -47,6 +47,7 @@ static METADATA: Metadata = Metadata {
     code: None,
     title: "Awards bunched just under a threshold",
     phase: Phase::Award,
+    group: Group::Competition,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     settings: &[

@@ -1,0 +1,279 @@
+//! Buyer and supplier profiles: each organization's processes, their value and scores, how
+//! often each indicator is raised on them, its organization-level flags and its top reasons.
+//!
+//! A buyer's processes are those it is the buyer of; a supplier's, those in which it supplies
+//! an awarded award. Values are summed per currency, never across currencies: `value` and
+//! `value_at_risk` are in `currency`, the currency of most of the organization's processes, and
+//! `values_by_currency` lists every currency's total.
+
+use std::fmt::Write as _;
+
+use polars::prelude::*;
+
+use crate::config::ProfileSettings;
+use crate::frames::Frames;
+use crate::indicators::{EVIDENCE, OCID, ORGANIZATION_ID, ROLE, money};
+use crate::score::{Scored, Term, awarded};
+
+/// The two profile tables.
+#[derive(Debug, Clone)]
+pub struct Profiles {
+    /// One row per buyer.
+    pub buyers: DataFrame,
+    /// One row per supplier.
+    pub suppliers: DataFrame,
+}
+
+/// Builds the profiles of a scored run.
+pub fn profiles(
+    frames: &Frames,
+    scored: &Scored,
+    settings: &ProfileSettings,
+) -> PolarsResult<Profiles> {
+    let buyers = frames.processes.clone().lazy().select([
+        col(OCID),
+        col("buyer_id").alias(ORGANIZATION_ID),
+        col("buyer_name").alias("name"),
+    ]);
+    let suppliers = frames.awards.clone().lazy().filter(awarded()).select([
+        col(OCID),
+        col("supplier_id").alias(ORGANIZATION_ID),
+        col("supplier_name").alias("name"),
+    ]);
+    Ok(Profiles {
+        buyers: profile(
+            buyers,
+            "buyer",
+            &["buyer"],
+            scored,
+            settings.minimum_buyer_processes,
+        )?,
+        suppliers: profile(
+            suppliers,
+            "supplier",
+            &["supplier", "tenderer"],
+            scored,
+            settings.minimum_supplier_processes,
+        )?,
+    })
+}
+
+/// The count column of a term while profiling.
+fn count_column(term: &Term) -> String {
+    format!("{}__count", term.column)
+}
+
+fn profile(
+    links: LazyFrame,
+    role: &str,
+    roles: &[&str],
+    scored: &Scored,
+    minimum: u32,
+) -> PolarsResult<DataFrame> {
+    let links = links.filter(col(ORGANIZATION_ID).is_not_null());
+    let names = links
+        .clone()
+        .filter(col("name").is_not_null())
+        .unique_stable_generic(Some(vec![col(ORGANIZATION_ID)]), UniqueKeepStrategy::First)
+        .select([col(ORGANIZATION_ID), col("name")]);
+    let mut columns = vec![
+        col(OCID),
+        col("risk_score"),
+        col("value_amount"),
+        col("value_currency"),
+        col("value_at_risk"),
+        col("flag_count"),
+    ];
+    columns.extend(scored.terms.iter().map(|term| col(term.column.as_str())));
+    let processes = links
+        .select([col(OCID), col(ORGANIZATION_ID)])
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .join(
+            scored.contracts.clone().lazy().select(columns),
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .cache();
+    let mut aggregates = vec![
+        col(OCID).count().alias("processes"),
+        col("risk_score").count().alias("scored_processes"),
+        col("flag_count")
+            .gt(lit(0))
+            .cast(DataType::UInt32)
+            .sum()
+            .alias("flagged_processes"),
+        col("risk_score")
+            .mean()
+            .round(2, RoundMode::HalfAwayFromZero)
+            .alias("mean_score"),
+        col("risk_score").max().alias("max_score"),
+    ];
+    for term in &scored.terms {
+        aggregates.push(
+            col(term.column.as_str())
+                .eq(lit(1))
+                .cast(DataType::UInt32)
+                .sum()
+                .alias(count_column(term)),
+        );
+    }
+    // Per currency: processes, value and value at risk.
+    let currencies = processes
+        .clone()
+        .filter(col("value_currency").is_not_null())
+        .group_by([col(ORGANIZATION_ID), col("value_currency")])
+        .agg([
+            len().alias("currency_processes"),
+            col("value_amount").sum().alias("value"),
+            col("value_at_risk").sum().alias("value_at_risk"),
+        ])
+        .with_columns([
+            col("value").round(2, RoundMode::HalfAwayFromZero),
+            col("value_at_risk").round(2, RoundMode::HalfAwayFromZero),
+        ])
+        .cache();
+    let main_currency = currencies
+        .clone()
+        .sort(
+            [ORGANIZATION_ID, "currency_processes", "value_currency"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .unique_stable_generic(Some(vec![col(ORGANIZATION_ID)]), UniqueKeepStrategy::First)
+        .select([
+            col(ORGANIZATION_ID),
+            col("value_currency").alias("currency"),
+            col("value"),
+            col("value_at_risk"),
+        ]);
+    let by_currency = currencies
+        .sort(
+            [ORGANIZATION_ID, "value_currency"],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable([col(ORGANIZATION_ID)])
+        .agg([money(col("value"), col("value_currency"))
+            .str()
+            .join("; ", true)
+            .alias("values_by_currency")]);
+    let flags = scored
+        .organizations
+        .clone()
+        .lazy()
+        .filter(col(ROLE).is_in(
+            lit(Series::new("roles".into(), roles)).implode(false),
+            false,
+        ))
+        .group_by_stable([col(ORGANIZATION_ID)])
+        .agg([concat_str(
+            [
+                col("indicator"),
+                lit(": "),
+                col(EVIDENCE).fill_null(lit("")),
+            ],
+            "",
+            false,
+        )
+        .str()
+        .join("; ", true)
+        .alias("organization_flags")]);
+    let left = |frame: LazyFrame, other: LazyFrame| {
+        frame.join(
+            other,
+            [col(ORGANIZATION_ID)],
+            [col(ORGANIZATION_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
+    };
+    let mut table = left(
+        left(
+            left(
+                left(
+                    processes
+                        .group_by([col(ORGANIZATION_ID)])
+                        .agg(aggregates)
+                        .filter(col("processes").gt_eq(lit(minimum))),
+                    names,
+                ),
+                main_currency,
+            ),
+            by_currency,
+        ),
+        flags,
+    )
+    .sort(
+        ["mean_score", "processes", ORGANIZATION_ID],
+        SortMultipleOptions::default()
+            .with_order_descending_multi([true, true, false])
+            .with_nulls_last(true)
+            .with_maintain_order(true),
+    )
+    .collect()?;
+    let reasons = top_reasons(&table, &scored.terms)?;
+    let height = table.height();
+    table.with_column(Column::new("top_reasons".into(), reasons))?;
+    let mut order: Vec<Expr> = vec![
+        col(ORGANIZATION_ID).alias(format!("{role}_id")),
+        col("name").alias(format!("{role}_name")),
+        col("processes"),
+        col("scored_processes"),
+        col("flagged_processes"),
+        col("mean_score"),
+        col("max_score"),
+        col("currency"),
+        col("value"),
+        col("value_at_risk"),
+        col("values_by_currency"),
+        col("organization_flags"),
+        col("top_reasons"),
+    ];
+    for term in &scored.terms {
+        order.push(
+            (lit(100.0) * col(count_column(term)).cast(DataType::Float64)
+                / col("processes").cast(DataType::Float64))
+            .round(2, RoundMode::HalfAwayFromZero)
+            .alias(format!("share_{}", term.column)),
+        );
+    }
+    let table = table.lazy().select(order).collect()?;
+    debug_assert_eq!(table.height(), height);
+    Ok(table)
+}
+
+/// Per organization, the three terms raised on most of its processes (ties in term order):
+/// `single_bid: 12 of 40 processes (30%)`.
+fn top_reasons(table: &DataFrame, terms: &[Term]) -> PolarsResult<Vec<String>> {
+    let processes = table.column("processes")?.cast(&DataType::UInt32)?;
+    let processes = processes.u32()?;
+    let counts: Vec<Column> = terms
+        .iter()
+        .map(|term| table.column(&count_column(term))?.cast(&DataType::UInt32))
+        .collect::<PolarsResult<_>>()?;
+    let counts: Vec<&UInt32Chunked> = counts
+        .iter()
+        .map(|column| column.u32())
+        .collect::<PolarsResult<_>>()?;
+    let mut reasons = Vec::with_capacity(table.height());
+    for row in 0..table.height() {
+        let total = processes.get(row).unwrap_or(0);
+        let mut raised: Vec<(u32, usize)> = counts
+            .iter()
+            .enumerate()
+            .filter_map(|(position, count)| {
+                count.get(row).filter(|n| *n > 0).map(|n| (n, position))
+            })
+            .collect();
+        raised.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut text = String::new();
+        for (n, position) in raised.into_iter().take(3) {
+            if !text.is_empty() {
+                text.push_str("; ");
+            }
+            let name = terms[position].label();
+            let percent = (f64::from(n) * 100.0 / f64::from(total.max(1))).round();
+            let _ = write!(text, "{name}: {n} of {total} processes ({percent}%)");
+        }
+        reasons.push(text);
+    }
+    Ok(reasons)
+}
