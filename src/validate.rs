@@ -438,7 +438,7 @@ pub fn report(validation: &Validation, scored: &Scored) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<34} {:>10} {:>8} {:>11} {:>10} {:>21} {:>9} {:>8} {:>7}",
+        "{:<46} {:>10} {:>8} {:>11} {:>10} {:>21} {:>9} {:>8} {:>7}",
         "indicator",
         "assessable",
         "flagged",
@@ -467,7 +467,7 @@ pub fn report(validation: &Validation, scored: &Scored) -> String {
             .map_or_else(|| check.term.clone(), Term::label);
         let _ = writeln!(
             out,
-            "{:<34} {:>10} {:>8} {:>11} {:>10} {:>21} {:>9} {:>8} {:>7}",
+            "{:<46} {:>10} {:>8} {:>11} {:>10} {:>21} {:>9} {:>8} {:>7}",
             label,
             check.assessable,
             check.flagged,

@@ -484,3 +484,125 @@ fn processes_name_the_organization_flags_of_their_buyer_and_winner() {
     }
     assert!(organizations.iter().any(|row| row["role"] == "buyer"));
 }
+
+#[test]
+fn profiles_and_the_validity_check_run_on_all_the_real_data() {
+    let out = tempfile::tempdir().unwrap();
+    redflags()
+        .args(["score", common::real_data().to_str().unwrap(), "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let contracts = csv_rows(&out.path().join("contracts.csv"));
+    let buyers = csv_rows(&out.path().join("buyers.csv"));
+    // Every process with a buyer is in exactly one buyer's profile.
+    let with_buyer = contracts
+        .iter()
+        .filter(|row| !row["buyer_id"].is_empty())
+        .count();
+    let profiled: usize = buyers
+        .iter()
+        .map(|row| row["processes"].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(profiled, with_buyer);
+    assert!(buyers.len() > 10, "{} buyers", buyers.len());
+    // Sorted by mean score, highest first (unscored last).
+    let means: Vec<f64> = buyers
+        .iter()
+        .filter_map(|row| row["mean_score"].parse().ok())
+        .collect();
+    assert!(means.windows(2).all(|pair| pair[0] >= pair[1]), "{means:?}");
+    let suppliers = csv_rows(&out.path().join("suppliers.csv"));
+    assert!(!suppliers.is_empty());
+    assert!(suppliers[0].contains_key("share_single_bid"));
+    assert!(suppliers[0].contains_key("top_reasons"));
+    // Every scored process has a completeness, and a value at risk when it has a value.
+    for row in &contracts {
+        if !row["risk_score"].is_empty() {
+            assert!(!row["data_completeness"].is_empty());
+            assert!(!row["rank_score"].is_empty());
+            if !row["value_amount"].is_empty() {
+                assert!(!row["value_at_risk"].is_empty(), "{row:?}");
+            }
+        }
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    assert_eq!(summary["weights"]["source"], "configured");
+    assert_eq!(summary["validation"]["outcome"], "single_bid");
+    assert_eq!(summary["profiles"]["buyers"], buyers.len());
+
+    // The validate command: the same check, printed and written.
+    let checked = tempfile::tempdir().unwrap();
+    let output = redflags()
+        .args(["validate", common::real_data().to_str().unwrap(), "--out"])
+        .arg(checked.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("Validity check"), "{text}");
+    assert!(text.contains("short_tender_period"), "{text}");
+    let validation = csv_rows(&checked.path().join("validation.csv"));
+    assert_eq!(
+        validation.len(),
+        summary["validation"]["terms"].as_array().unwrap().len()
+    );
+    let short = validation
+        .iter()
+        .find(|row| row["term"] == "short_tender_period")
+        .unwrap();
+    let cells: u64 = [
+        "flagged_single_bid",
+        "flagged_competed",
+        "clear_single_bid",
+        "clear_competed",
+    ]
+    .iter()
+    .map(|key| short[*key].parse::<u64>().unwrap())
+    .sum();
+    assert_eq!(cells, short["competitive"].parse::<u64>().unwrap());
+    assert!(checked.path().join("correlations.csv").exists());
+}
+
+#[test]
+fn validated_weights_are_recorded_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("validated.toml");
+    std::fs::write(&config, "[score]\nweights = \"validated\"\n").unwrap();
+    redflags()
+        .args(["score", example().to_str().unwrap(), "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("out/summary.json"))).unwrap();
+    assert_eq!(summary["weights"]["source"], "validated");
+    assert_eq!(summary["settings"]["score"]["weights"], "validated");
+    // Indicators that do not predict single bidding weigh nothing.
+    for check in summary["validation"]["terms"].as_array().unwrap() {
+        let weight = &summary["weights"]["terms"][check["term"].as_str().unwrap()];
+        if check["predicts"] == false {
+            assert_eq!(weight, 0.0, "{check}");
+        } else {
+            assert!(weight.as_f64().unwrap() > 0.0, "{check}");
+        }
+    }
+    assert_eq!(summary["weights"]["terms"]["single_bid"], 1.0);
+    // Without single_bid, validated weights cannot be derived: a clear error.
+    std::fs::write(
+        &config,
+        "[score]\nweights = \"validated\"\n[indicators.single_bid]\nenabled = false\n",
+    )
+    .unwrap();
+    redflags()
+        .args(["score", example().to_str().unwrap(), "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("out2"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("single_bid"));
+}

@@ -1,6 +1,8 @@
 //! Frames built from compiled releases: one row per process, bid × tenderer, award ×
 //! supplier, contract and classified item, with lenient values normalized.
 
+mod common;
+
 use polars::prelude::*;
 use redflags::frames::Frames;
 use redflags::ingest::merge::{compile, compile_single};
@@ -13,16 +15,7 @@ fn release(json: &str) -> Release {
     release
 }
 
-fn strings(frame: &DataFrame, name: &str) -> Vec<Option<String>> {
-    frame
-        .column(name)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|v| v.map(str::to_owned))
-        .collect()
-}
+use common::strings;
 
 fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
     frame.column(name).unwrap().f64().unwrap().iter().collect()

@@ -1,5 +1,7 @@
 //! The risk score: weighted share of raised flags among assessable indicators.
 
+mod common;
+
 use polars::prelude::*;
 use redflags::config::Config;
 use redflags::frames::Frames;
@@ -86,21 +88,9 @@ fn score_is_the_weighted_share_of_flags_among_assessable_indicators() {
         column_f64(contracts, "percentile"),
         [Some(100.0), Some(33.33), Some(100.0), None]
     );
-    let flags: Vec<_> = contracts
-        .column("flags")
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .collect();
     assert_eq!(
-        flags,
-        [
-            Some("first; second"),
-            Some("second"),
-            Some("first"),
-            Some("")
-        ]
+        column_str(contracts, "flags"),
+        ["first; second", "second", "first", ""].map(|flag| Some(flag.to_owned()))
     );
     let assessable: Vec<_> = contracts
         .column("assessable_count")
@@ -190,4 +180,222 @@ fn organization_results_carry_names() {
         .iter()
         .collect();
     assert_eq!(names, [Some("บริษัท ส")]);
+}
+
+fn column_i8(frame: &DataFrame, name: &str) -> Vec<Option<i8>> {
+    frame.column(name).unwrap().i8().unwrap().iter().collect()
+}
+
+use common::strings as column_str;
+
+fn column_u32(frame: &DataFrame, name: &str) -> Vec<Option<u32>> {
+    let column = frame.column(name).unwrap().cast(&DataType::UInt32).unwrap();
+    column.u32().unwrap().iter().collect()
+}
+
+/// An indicator that flags process p1 and, at organization level, the supplier S that wins
+/// every process.
+fn supplier_flagging_run() -> IndicatorRun {
+    let organizations = df!(
+        "role" => ["supplier"],
+        "organization_id" => ["S"],
+        "value" => [0.8],
+        "evidence" => ["won 80%"],
+    )
+    .unwrap();
+    let mut run = run(
+        "winner",
+        1.0,
+        outcome(&[("p1", true), ("p2", false)], Some(organizations)),
+    );
+    run.levels = &["process", "supplier"];
+    // As `score.organization_factor = 0.5` sets it by default.
+    run.organization_weight = 0.5;
+    run
+}
+
+#[test]
+fn organization_flags_reach_the_processes_of_the_flagged_winner() {
+    let frames = frames(&["p1", "p2", "p3"]);
+    let scored = score(&frames, &[supplier_flagging_run()]);
+    let contracts = &scored.contracts;
+    // p1 is flagged by the indicator itself: its organization term is assessed but not raised
+    // (the same evidence is not counted twice); p2 and p3 are won by the flagged supplier.
+    assert_eq!(column_i8(contracts, "winner"), [Some(1), Some(0), None]);
+    assert_eq!(
+        column_i8(contracts, "winner_org"),
+        [Some(0), Some(1), Some(1)]
+    );
+    // The organization term weighs half the indicator's weight: p1 = 1 / 1.5, p2 = 0.5 / 1.5, p3 = 0.5 / 0.5.
+    assert_eq!(
+        column_f64(contracts, "risk_score"),
+        [Some(66.67), Some(33.33), Some(100.0)]
+    );
+    // p3: one of the two terms could assess it.
+    assert_eq!(
+        column_f64(contracts, "data_completeness"),
+        [Some(100.0), Some(100.0), Some(50.0)]
+    );
+    assert_eq!(
+        column_str(contracts, "flags"),
+        [
+            Some("winner".to_owned()),
+            Some("winner (organization)".to_owned()),
+            Some("winner (organization)".to_owned())
+        ]
+    );
+    // flags.csv names the organization and its evidence.
+    let flags = &scored.flags;
+    assert_eq!(
+        column_str(flags, "level"),
+        [
+            Some("process".to_owned()),
+            Some("supplier".to_owned()),
+            Some("supplier".to_owned())
+        ]
+    );
+    assert_eq!(
+        column_str(flags, "evidence")[1].as_deref(),
+        Some("supplier บริษัท ส (S): won 80%")
+    );
+    // A process outside the scope gets no term at all.
+    let assessed = Frames {
+        processes: frames
+            .processes
+            .clone()
+            .lazy()
+            .filter(col("ocid").neq(lit("p3")))
+            .collect()
+            .unwrap(),
+        ..frames.clone()
+    };
+    let scored = redflags::score::score(
+        &frames,
+        &assessed,
+        &[supplier_flagging_run()],
+        &Config::default(),
+    )
+    .unwrap();
+    assert_eq!(column_f64(&scored.contracts, "risk_score")[2], None);
+    assert_eq!(
+        column_f64(&scored.contracts, "data_completeness")[2],
+        Some(0.0)
+    );
+}
+
+#[test]
+fn value_at_risk_and_ranks_break_ties_by_ocid() {
+    let frames = frames(&["p1", "p2", "p3", "p4"]);
+    let runs = [run(
+        "first",
+        1.0,
+        outcome(&[("p1", false), ("p2", true), ("p3", true)], None),
+    )];
+    let scored = score(&frames, &runs);
+    let contracts = &scored.contracts;
+    // The awards' value (100 THB, no contract): value at risk = 100 × score / 100.
+    assert_eq!(
+        column_str(contracts, "value_source"),
+        vec![Some("award".to_owned()); 4]
+    );
+    assert_eq!(
+        column_f64(contracts, "value_at_risk"),
+        [Some(0.0), Some(100.0), Some(100.0), None]
+    );
+    // p2 and p3 tie on score and value: the ocid decides; p4 has no score, no rank.
+    assert_eq!(
+        column_u32(contracts, "rank_score"),
+        [Some(3), Some(1), Some(2), None]
+    );
+    assert_eq!(
+        column_u32(contracts, "rank_value_at_risk"),
+        [Some(3), Some(1), Some(2), None]
+    );
+}
+
+#[test]
+fn group_weights_multiply_the_indicator_weights() {
+    let frames = frames(&["p1"]);
+    let mut price = run("price_flag", 1.0, outcome(&[("p1", true)], None));
+    price.group = Group::Price;
+    let runs = [
+        price,
+        run("competition_flag", 1.0, outcome(&[("p1", false)], None)),
+    ];
+    let config = Config::parse("[score.groups]\nprice = 3.0\n").unwrap();
+    let scored = redflags::score::score(&frames, &frames, &runs, &config).unwrap();
+    // 3 / (3 + 1).
+    assert_eq!(column_f64(&scored.contracts, "risk_score"), [Some(75.0)]);
+    assert_eq!(column_f64(&scored.contracts, "score_price"), [Some(100.0)]);
+    assert_eq!(
+        column_f64(&scored.contracts, "score_competition"),
+        [Some(0.0)]
+    );
+    assert_eq!(scored.weights, [3.0, 1.0]);
+    let error = Config::parse("[score.groups]\nprise = 1.0\n").unwrap_err();
+    assert!(error.contains("prise"), "{error}");
+    let error = Config::parse("[indicators.single_bid]\ngroup = \"speed\"\n").unwrap_err();
+    assert!(error.contains("competition, transparency, price, timing, contract"));
+}
+
+#[test]
+fn validated_weights_keep_the_indicators_that_predict_single_bidding() {
+    // 400 competitive processes: one in four has a single bid. `predictor` is raised on most
+    // single-bid processes and few others; `noise` is raised on every third process.
+    let ocids: Vec<String> = (0..400).map(|i| format!("p{i:03}")).collect();
+    let names: Vec<&str> = ocids.iter().map(String::as_str).collect();
+    let frames = frames(&names);
+    let single = |i: usize| i.is_multiple_of(4);
+    let rows = |flag: &dyn Fn(usize) -> bool| -> Vec<(&str, bool)> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, ocid)| (*ocid, flag(i)))
+            .collect()
+    };
+    let runs = [
+        run("single_bid", 1.0, outcome(&rows(&single), None)),
+        run(
+            "predictor",
+            1.0,
+            outcome(
+                &rows(&|i| if single(i) { i % 8 != 4 } else { i % 10 == 1 }),
+                None,
+            ),
+        ),
+        run("noise", 1.0, outcome(&rows(&|i| i % 3 == 0), None)),
+    ];
+    let config = Config::parse("[score]\nweights = \"validated\"\n").unwrap();
+    let scored = redflags::score::score(&frames, &frames, &runs, &config).unwrap();
+    let validation = scored.validation.as_ref().unwrap();
+    assert_eq!(validation.competitive, 400);
+    assert_eq!(validation.single_bid, 100);
+    let predictor = &validation.terms[0];
+    assert_eq!(predictor.term, "predictor");
+    // 50 of 100 single-bid processes raised, 40 of 300 others: OR = (50·260)/(40·50) = 6.5.
+    assert_eq!(
+        (
+            predictor.flagged_single_bid,
+            predictor.flagged_competed,
+            predictor.clear_single_bid,
+            predictor.clear_competed
+        ),
+        (50, 40, 50, 260)
+    );
+    assert_eq!(predictor.odds_ratio, Some(6.5));
+    assert!(predictor.predicts && predictor.p_value.unwrap() < 1e-10);
+    let noise = &validation.terms[1];
+    assert!(!noise.predicts, "{noise:?}");
+    // single_bid keeps its weight; the only predictor is normalized to 1; noise gets 0.
+    assert_eq!(scored.weights, [1.0, 1.0, 0.0]);
+    // Correlations: phi = (400·50 − 100·90) / √(100·300·90·310).
+    let pair = validation
+        .correlations
+        .iter()
+        .find(|pair| pair.a == "single_bid" && pair.b == "predictor")
+        .unwrap();
+    assert_eq!((pair.processes, pair.phi), (400, 0.3802));
+    // Without single_bid there is nothing to validate against.
+    let error = redflags::score::score(&frames, &frames, &runs[1..], &config).unwrap_err();
+    assert!(error.to_string().contains("single_bid"), "{error}");
 }

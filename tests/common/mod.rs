@@ -25,3 +25,15 @@ pub fn real_data() -> PathBuf {
 pub fn cardinal() -> PathBuf {
     shared().join("data/cardinal")
 }
+
+/// A text column's values.
+pub fn strings(frame: &polars::prelude::DataFrame, name: &str) -> Vec<Option<String>> {
+    frame
+        .column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|value| value.map(str::to_owned))
+        .collect()
+}
