@@ -1,4 +1,5 @@
-//! Throughput of each stage of the pipeline on synthetic data (see `redflags::synthetic`).
+//! Throughput of each stage of the pipeline on synthetic data (`redflags::synthetic`, the
+//! generator behind `redflags generate`).
 //!
 //! `cargo bench` reports the time per run for 10,000 and 100,000 contracting processes;
 //! divide to get processes per second.

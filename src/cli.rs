@@ -100,6 +100,26 @@ enum Command {
         #[arg(long)]
         map: bool,
     },
+    /// Write synthetic OCDS data (compiled releases, one per line) with planted corruption
+    /// schemes, and optionally the truth: which schemes each process carries.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// How many contracting processes to write.
+    #[arg(short, long, value_name = "N", default_value_t = 10_000)]
+    processes: u64,
+    /// The seed: the same number of processes and seed give the same bytes.
+    #[arg(short, long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// The data file (`-` or none: standard output); gzip-compressed when it ends in `.gz`.
+    #[arg(short, long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Also write the planted schemes here, one line per process that carries one, as
+    /// `{"ocid": ..., "schemes": [...]}` (gzip-compressed when it ends in `.gz`).
+    #[arg(long, value_name = "FILE")]
+    truth: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +214,7 @@ pub fn main() -> ExitCode {
             count,
             map,
         } => cardinal(&inputs, settings.as_deref(), no_meta, count, map),
+        Command::Generate(args) => generate(&args, quiet),
     };
     match result {
         Ok(code) => code,
@@ -519,6 +540,157 @@ fn init(
                 .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
             eprintln!("wrote {}", path.display());
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An output file of `generate`, gzip-compressed when its name ends in `.gz`. A regular file
+/// (or a new one) is written whole or not at all: in a temporary folder beside it, moved into
+/// place at the end. Anything else (a device such as `/dev/null`, a pipe, a symbolic link) is
+/// written in place.
+struct OutputFile {
+    path: PathBuf,
+    /// The temporary folder, for a regular file.
+    staging: Option<tempfile::TempDir>,
+    writer: OutputWriter,
+}
+
+enum OutputWriter {
+    Plain(std::io::BufWriter<std::fs::File>),
+    Gzip(Box<flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>>),
+}
+
+impl std::io::Write for OutputWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            OutputWriter::Plain(writer) => writer.write(bytes),
+            OutputWriter::Gzip(writer) => writer.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            OutputWriter::Plain(writer) => writer.flush(),
+            OutputWriter::Gzip(writer) => writer.flush(),
+        }
+    }
+}
+
+impl OutputFile {
+    fn create(path: &Path) -> anyhow::Result<Self> {
+        let cannot =
+            |error: std::io::Error| anyhow::anyhow!("cannot write {}: {error}", path.display());
+        let regular = match std::fs::symlink_metadata(path) {
+            Ok(metadata) => metadata.is_file(),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => true,
+            Err(error) => return Err(cannot(error)),
+        };
+        let staging = if regular {
+            let folder = match path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => Path::new("."),
+            };
+            let staging = tempfile::Builder::new()
+                .prefix(".redflags-")
+                .tempdir_in(folder)
+                .map_err(cannot)?;
+            Some(staging)
+        } else {
+            None
+        };
+        let target = staging
+            .as_ref()
+            .map_or_else(|| path.to_owned(), |staging| staging.path().join("part"));
+        let file = std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(target).map_err(cannot)?,
+        );
+        let writer = if path.extension().is_some_and(|extension| extension == "gz") {
+            OutputWriter::Gzip(Box::new(flate2::write::GzEncoder::new(
+                file,
+                flate2::Compression::fast(),
+            )))
+        } else {
+            OutputWriter::Plain(file)
+        };
+        Ok(OutputFile {
+            path: path.to_owned(),
+            staging,
+            writer,
+        })
+    }
+
+    fn commit(self) -> anyhow::Result<()> {
+        let cannot = |error: std::io::Error| {
+            anyhow::anyhow!("cannot write {}: {error}", self.path.display())
+        };
+        let mut file = match self.writer {
+            OutputWriter::Plain(file) => file,
+            OutputWriter::Gzip(gzip) => gzip.finish().map_err(cannot)?,
+        };
+        std::io::Write::flush(&mut file).map_err(cannot)?;
+        drop(file);
+        if let Some(staging) = &self.staging {
+            std::fs::rename(staging.path().join("part"), &self.path).map_err(cannot)?;
+        }
+        Ok(())
+    }
+}
+
+fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    use std::io::Write;
+    let mut truth = args.truth.as_deref().map(OutputFile::create).transpose()?;
+    let mut sink = std::io::sink();
+    let truth_writer: &mut dyn Write = match truth.as_mut() {
+        Some(file) => &mut file.writer,
+        None => &mut sink,
+    };
+    let planted = match args.out.as_deref().filter(|path| *path != Path::new("-")) {
+        Some(path) => {
+            let mut out = OutputFile::create(path)?;
+            let planted = crate::synthetic::write_with_truth(
+                &mut out.writer,
+                truth_writer,
+                args.processes,
+                args.seed,
+            )
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+            out.commit()?;
+            planted
+        }
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            let written = crate::synthetic::write_with_truth(
+                &mut out,
+                truth_writer,
+                args.processes,
+                args.seed,
+            )
+            .and_then(|planted| out.flush().map(|()| planted));
+            match written {
+                Ok(planted) => planted,
+                // A reader that stopped early (`| head`) is not a failure.
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Err(error) => return Err(Failure::Run(error.into())),
+            }
+        }
+    };
+    if let Some(truth) = truth {
+        truth.commit()?;
+    }
+    if !quiet {
+        let schemes = crate::synthetic::SCHEMES
+            .iter()
+            .zip(planted.counts)
+            .map(|(scheme, count)| format!("{} {count}", scheme.slug))
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!(
+            "{} contracting processes written, {} with planted schemes ({schemes})",
+            planted.processes, planted.with_schemes
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

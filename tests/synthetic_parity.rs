@@ -47,12 +47,11 @@ impl Reference {
         let ocid = release["ocid"].as_str().unwrap().to_owned();
         let tender = &release["tender"];
         let method = tender["procurementMethod"].as_str().unwrap();
+        // Direct and limited purchases have no tender period.
         let period = &tender["tenderPeriod"];
-        let days = days_between(
-            period["startDate"].as_str().unwrap(),
-            period["endDate"].as_str().unwrap(),
-        );
-        if days < 15 {
+        if let (Some(start), Some(end)) = (period["startDate"].as_str(), period["endDate"].as_str())
+            && days_between(start, end) < 15
+        {
             self.r003.insert(ocid.clone());
         }
         if (method == "open" || method == "selective") && tender["numberOfTenderers"] == 1 {
