@@ -41,6 +41,21 @@ enum Command {
     /// Score every contracting process and write contracts, flags, organizations, rejected
     /// and summary files.
     Score(ScoreArgs),
+    /// Write the batch report: one self-contained HTML file (and, with --xlsx, an Excel
+    /// workbook), in English or Thai.
+    Report {
+        /// OCDS files or folders (`-` for standard input), as for `score`.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// A settings file (TOML), as for `score`.
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The HTML file to write.
+        #[arg(short, long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
     /// Check each indicator on the data itself: its odds ratio with single bidding among
     /// competitive processes (95% confidence interval, Fisher's exact p-value), and the
     /// correlations between indicators.
@@ -143,6 +158,42 @@ struct ScoreArgs {
     /// A settings file (TOML; `redflags init` writes one with every default).
     #[arg(short, long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Also write the HTML report to this file.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    #[command(flatten)]
+    report_options: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// Also write the Excel workbook to this file.
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
+    /// The report's language.
+    #[arg(long, value_enum, default_value = "en")]
+    lang: crate::report::Lang,
+    /// How years are written (default: the Buddhist Era for Thai, the Common Era otherwise).
+    #[arg(long, value_enum)]
+    calendar: Option<crate::report::Calendar>,
+    /// How many processes and organizations the report's rankings list.
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    top: usize,
+}
+
+impl ReportArgs {
+    /// Writes the report files asked for: the HTML to `html` if given, the workbook if asked.
+    fn write(&self, run: &run::Run, config: &Config, html: Option<&Path>) -> anyhow::Result<()> {
+        let options = crate::report::Options::new(self.lang, self.calendar, self.top);
+        if let Some(path) = html {
+            let page = crate::report::html(run, config, &options)?;
+            crate::output::write_atomically(path, page.as_bytes())?;
+        }
+        if let Some(path) = &self.xlsx {
+            crate::report::xlsx(run, config, &options, path)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +245,12 @@ pub fn main() -> ExitCode {
     let quiet = cli.quiet;
     let result = match cli.command {
         Command::Score(args) => score(args, quiet),
+        Command::Report {
+            inputs,
+            config,
+            out,
+            report,
+        } => report_command(&inputs, config.as_deref(), &out, &report, quiet),
         Command::Validate {
             inputs,
             config,
@@ -323,6 +380,8 @@ fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     )?;
     staging.json("summary.json", &run.summary(&config))?;
     staging.commit()?;
+    args.report_options
+        .write(&run, &config, args.report.as_deref())?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         "outputs written"
@@ -338,6 +397,26 @@ fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
         );
     }
     Ok(strict_exit(args.input.strict, run.rejected.len()))
+}
+
+fn report_command(
+    inputs: &[String],
+    config: Option<&Path>,
+    out: &Path,
+    report: &ReportArgs,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let run = run_inputs(inputs, &config, quiet)?;
+    report.write(&run, &config, Some(out))?;
+    if !quiet {
+        println!(
+            "report of {} contracting processes in {}",
+            run.scored.contracts.height(),
+            out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn validate(

@@ -63,7 +63,8 @@ pub struct ScoreSettings {
     /// The weight of an indicator whose section sets none.
     pub default_weight: f64,
     /// An indicator's organization-level flags weigh this share of its weight when they reach
-    /// a process, unless its section sets `organization_weight` (indirect evidence counts less).
+    /// a process, unless its section sets `organization_weight` (indirect evidence counts less;
+    /// on generated data with planted schemes, 0.25 ranks them best: see tests/generator.rs).
     pub organization_factor: f64,
     /// `configured` or `validated`.
     pub weights: Weights,
@@ -75,7 +76,7 @@ impl Default for ScoreSettings {
     fn default() -> Self {
         ScoreSettings {
             default_weight: 1.0,
-            organization_factor: 0.5,
+            organization_factor: 0.25,
             weights: Weights::Configured,
             groups: Group::ALL.into_iter().map(|group| (group, 1.0)).collect(),
         }
@@ -251,7 +252,11 @@ impl Config {
                 let organization_weight = table
                     .get("organization_weight")
                     .and_then(number)
-                    .unwrap_or(weight * self.score.organization_factor);
+                    .unwrap_or(if indicator.metadata().lists_tenderers {
+                        0.0
+                    } else {
+                        weight * self.score.organization_factor
+                    });
                 let group = table
                     .get("group")
                     .and_then(toml::Value::as_str)
@@ -398,7 +403,8 @@ fn write_section(out: &mut String, indicator: &dyn Indicator) {
         out.push_str(
             "# Weight of its organization-level flags when they reach a process (the process's\n\
              # buyer, procuring entity or winner is flagged); by default `weight` times\n\
-             # score.organization_factor.\n\
+             # score.organization_factor, or 0 when its organization rows only list the\n\
+             # tenderers of the processes it flags.\n\
              # organization_weight = \n",
         );
     }

@@ -8,6 +8,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod output;
 pub mod profiles;
+pub mod report;
 pub mod run;
 pub mod scope;
 pub mod score;

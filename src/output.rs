@@ -91,6 +91,30 @@ impl Staging {
     }
 }
 
+/// Writes one file whole or not at all: into a temporary file beside it, then renamed over it,
+/// so an interrupted run leaves the previous file intact.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(directory)
+        .with_context(|| format!("cannot create the folder {}", directory.display()))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".redflags-");
+    // Readable like any file the user writes (a temporary file would be private).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut file = builder
+        .tempfile_in(directory)
+        .with_context(|| format!("cannot write in {}", directory.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("cannot move {} into place", path.display()))?;
+    Ok(())
+}
+
 /// The UTF-8 byte-order mark, for Excel.
 const BOM: &[u8] = b"\xef\xbb\xbf";
 

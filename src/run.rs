@@ -117,7 +117,7 @@ pub fn run_with(
 
 impl Run {
     /// The weight a term (by column) had in the score, group weight included.
-    fn weight_of(&self, column: &str) -> Option<f64> {
+    pub fn weight_of(&self, column: &str) -> Option<f64> {
         self.scored
             .terms
             .iter()

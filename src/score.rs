@@ -58,6 +58,14 @@ impl IndicatorRun {
         }
     }
 
+    /// Its catalogue entry (none for an indicator outside the registry, as in tests).
+    pub fn metadata(&self) -> Option<&'static crate::indicators::Metadata> {
+        crate::indicators::REGISTRY
+            .iter()
+            .map(|indicator| indicator.metadata())
+            .find(|metadata| metadata.slug == self.slug)
+    }
+
     /// Whether it flags organizations (buyers, procuring entities, suppliers, tenderers).
     pub fn has_organization_level(&self) -> bool {
         self.levels.iter().any(|level| *level != "process")

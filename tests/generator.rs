@@ -433,4 +433,54 @@ fn the_indicators_find_the_planted_schemes() {
             scheme.slug
         );
     }
+    ranking_puts_the_planted_processes_first(&rows, &truth);
+}
+
+/// Processes carrying planted schemes rank above clean ones: the share of planted processes
+/// among the top 5% by `rank_score` (the precision at 5%) against their share of all
+/// processes, and the mean score of each group. Measured on 20,000 processes, seed 2024, with
+/// the default settings: precision at 5% 0.909 (909 of the top 1,000 carry a planted scheme,
+/// against 27.5% of all processes); mean score 11.03 planted, 6.52 clean (clean direct
+/// purchases keep their `non_open_procedure` flag). Organization flags at half the weight
+/// instead of a quarter gave 0.766; without them, 0.926.
+fn ranking_puts_the_planted_processes_first(
+    rows: &[BTreeMap<String, String>],
+    truth: &BTreeMap<String, BTreeSet<String>>,
+) {
+    let scored: Vec<(u32, bool, f64)> = rows
+        .iter()
+        .filter(|row| !row["rank_score"].is_empty())
+        .map(|row| {
+            (
+                row["rank_score"].parse().unwrap(),
+                truth.contains_key(&row["ocid"]),
+                row["risk_score"].parse().unwrap(),
+            )
+        })
+        .collect();
+    let cut = (scored.len() as f64 * 0.05).round() as u32;
+    let top: Vec<bool> = scored
+        .iter()
+        .filter(|(rank, _, _)| *rank <= cut)
+        .map(|(_, planted, _)| *planted)
+        .collect();
+    assert_eq!(top.len() as u32, cut);
+    let precision = top.iter().filter(|planted| **planted).count() as f64 / f64::from(cut);
+    let base =
+        scored.iter().filter(|(_, planted, _)| *planted).count() as f64 / scored.len() as f64;
+    let mean = |planted: bool| {
+        let scores: Vec<f64> = scored
+            .iter()
+            .filter(|(_, p, _)| *p == planted)
+            .map(|(_, _, score)| *score)
+            .collect();
+        scores.iter().sum::<f64>() / scores.len() as f64
+    };
+    eprintln!(
+        "precision at the top 5% ({cut} processes): {precision:.4}; planted share of all: {base:.4}; mean score planted {:.2}, clean {:.2}",
+        mean(true),
+        mean(false)
+    );
+    assert!(precision >= 0.85, "precision at 5%: {precision}");
+    assert!(mean(true) > 1.5 * mean(false));
 }

@@ -209,7 +209,7 @@ fn supplier_flagging_run() -> IndicatorRun {
         outcome(&[("p1", true), ("p2", false)], Some(organizations)),
     );
     run.levels = &["process", "supplier"];
-    // As `score.organization_factor = 0.5` sets it by default.
+    // Half the indicator's weight (set, as `organization_weight` can be).
     run.organization_weight = 0.5;
     run
 }

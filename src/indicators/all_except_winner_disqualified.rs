@@ -32,6 +32,7 @@ static METADATA: Metadata = Metadata {
     title: "All except winning bid disqualified",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

@@ -44,6 +44,7 @@ static METADATA: Metadata = Metadata {
     title: "Award amounts departing from Benford's law",
     phase: Phase::Award,
     group: Group::Price,
+    lists_tenderers: false,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     settings: &[

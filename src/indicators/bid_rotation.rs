@@ -38,6 +38,7 @@ static METADATA: Metadata = Metadata {
     title: "Bidders taking turns to win",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &[
         "buyer.id",

@@ -38,6 +38,7 @@ static METADATA: Metadata = Metadata {
     title: "Buyer's spending concentrated on few suppliers",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["buyer"],
     fields: &[
         "buyer.id",

@@ -36,6 +36,7 @@ static METADATA: Metadata = Metadata {
     title: "Contract amended, or grown beyond its award",
     phase: Phase::Implementation,
     group: Group::Contract,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "contracts.amendments",

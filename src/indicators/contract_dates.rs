@@ -104,6 +104,7 @@ static BEFORE_AWARD: Metadata = Metadata {
     title: "Contract signed before its award",
     phase: Phase::Contract,
     group: Group::Timing,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "contracts.dateSigned",
@@ -136,6 +137,7 @@ static BEFORE_TENDER_END: Metadata = Metadata {
     title: "Contract signed before the tender period ended",
     phase: Phase::Contract,
     group: Group::Timing,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &["contracts.dateSigned", "tender.tenderPeriod.endDate"],
     settings: &[],

@@ -31,6 +31,7 @@ static METADATA: Metadata = Metadata {
     title: "Contract period extended",
     phase: Phase::Implementation,
     group: Group::Contract,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &["contracts.period.startDate", "contracts.period.endDate"],
     settings: &[(

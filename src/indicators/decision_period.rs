@@ -39,6 +39,7 @@ static METADATA: Metadata = Metadata {
     title: "Very short or very long decision period",
     phase: Phase::Award,
     group: Group::Timing,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "tender.tenderPeriod.endDate",

@@ -19,6 +19,7 @@ static METADATA: Metadata = Metadata {
     title: "Losing bid an exact percentage from the winning bid",
     phase: Phase::Tender,
     group: Group::Price,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "awards.status",

@@ -43,6 +43,7 @@ static METADATA: Metadata = Metadata {
     title: "Excessive disqualified bids",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["buyer", "procuring_entity", "tenderer"],
     fields: &[
         "buyer.id",

@@ -39,6 +39,7 @@ static METADATA: Metadata = Metadata {
     title: "Excessive unsuccessful bids",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

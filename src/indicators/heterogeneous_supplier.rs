@@ -41,6 +41,7 @@ static METADATA: Metadata = Metadata {
     title: "Heterogeneous supplier",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

@@ -17,6 +17,7 @@ static METADATA: Metadata = Metadata {
     title: "Identical bid prices",
     phase: Phase::Tender,
     group: Group::Price,
+    lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

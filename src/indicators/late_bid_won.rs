@@ -17,6 +17,7 @@ static METADATA: Metadata = Metadata {
     title: "Late bid won",
     phase: Phase::Award,
     group: Group::Timing,
+    lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &[
         "tender.tenderPeriod.endDate",

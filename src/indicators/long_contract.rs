@@ -34,6 +34,7 @@ static METADATA: Metadata = Metadata {
     title: "Contract period far above its category's",
     phase: Phase::Contract,
     group: Group::Contract,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "contracts.period.startDate",

@@ -17,6 +17,7 @@ static METADATA: Metadata = Metadata {
     title: "Lowest bid disqualified",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "bids.details.status",

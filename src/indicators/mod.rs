@@ -190,6 +190,10 @@ pub struct Metadata {
     pub phase: Phase,
     /// The scoring group it counts in by default.
     pub group: Group,
+    /// Its organization rows are the tenderers of the processes it flags, not a judgment on
+    /// the organizations: they are listed (organizations.csv, the evidence) but weigh nothing
+    /// in the scores of those tenderers' other processes unless `organization_weight` is set.
+    pub lists_tenderers: bool,
     /// The levels it reports at (`process`, `buyer`, `procuring_entity`, `supplier`,
     /// `tenderer`).
     pub levels: &'static [&'static str],

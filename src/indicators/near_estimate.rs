@@ -30,6 +30,7 @@ static METADATA: Metadata = Metadata {
     title: "Winning price close to or above the estimate",
     phase: Phase::Award,
     group: Group::Price,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "tender.value.amount",

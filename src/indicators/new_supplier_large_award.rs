@@ -33,6 +33,7 @@ static METADATA: Metadata = Metadata {
     title: "New supplier wins an unusually large award",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "buyer.id",

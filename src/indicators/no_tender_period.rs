@@ -19,6 +19,7 @@ static METADATA: Metadata = Metadata {
     title: "No tender period in a competitive process",
     phase: Phase::Tender,
     group: Group::Transparency,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &["tender.procurementMethod", "tender.tenderPeriod"],
     settings: &[(

@@ -42,6 +42,7 @@ static METADATA: Metadata = Metadata {
     title: "Non-competitive procedure",
     phase: Phase::Tender,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["process", "buyer"],
     fields: &[
         "tender.procurementMethod",

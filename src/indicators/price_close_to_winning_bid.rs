@@ -16,6 +16,7 @@ static METADATA: Metadata = Metadata {
     title: "Price close to winning bid",
     phase: Phase::Award,
     group: Group::Price,
+    lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: FIELDS,
     settings: &[(

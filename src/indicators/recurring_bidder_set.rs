@@ -37,6 +37,7 @@ static METADATA: Metadata = Metadata {
     title: "The same set of tenderers meets repeatedly",
     phase: Phase::Tender,
     group: Group::Competition,
+    lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &["bids.details.status", "bids.details.tenderers.id"],
     settings: &[

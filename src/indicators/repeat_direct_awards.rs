@@ -41,6 +41,7 @@ static METADATA: Metadata = Metadata {
     title: "Repeated non-competitive awards to one supplier",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

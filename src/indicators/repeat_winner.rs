@@ -48,6 +48,7 @@ static METADATA: Metadata = Metadata {
     title: "One supplier wins much of a buyer's business",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

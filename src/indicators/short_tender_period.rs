@@ -41,6 +41,7 @@ static METADATA: Metadata = Metadata {
     title: "Short tender period",
     phase: Phase::Tender,
     group: Group::Timing,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "tender.tenderPeriod.startDate",

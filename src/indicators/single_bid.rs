@@ -20,6 +20,7 @@ static METADATA: Metadata = Metadata {
     title: "Single bid received in a competitive process",
     phase: Phase::Tender,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "tender.procurementMethod",

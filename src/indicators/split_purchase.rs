@@ -50,6 +50,7 @@ static METADATA: Metadata = Metadata {
     title: "Purchase split under a threshold",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

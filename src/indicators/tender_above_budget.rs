@@ -29,6 +29,7 @@ static METADATA: Metadata = Metadata {
     title: "Tender estimate above the planned budget",
     phase: Phase::Planning,
     group: Group::Price,
+    lists_tenderers: false,
     levels: &["process"],
     fields: &[
         "planning.budget.amount.amount",

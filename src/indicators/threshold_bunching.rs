@@ -48,6 +48,7 @@ static METADATA: Metadata = Metadata {
     title: "Awards bunched just under a threshold",
     phase: Phase::Award,
     group: Group::Competition,
+    lists_tenderers: false,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     settings: &[

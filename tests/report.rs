@@ -1,0 +1,438 @@
+//! The batch report, through the real binary: the HTML in both languages, its safety with
+//! hostile names, that it needs nothing outside itself, and the Excel workbook's sheets and
+//! cell types.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use assert_cmd::Command;
+
+mod common;
+
+/// A cell of the workbook, by the type Excel reads it as.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Number(f64),
+    /// A number with a date format.
+    Date(f64),
+    Text(String),
+    Boolean(bool),
+    /// A cell holding a formula.
+    Formula(String),
+}
+
+/// A minimal reader of the workbooks redflags writes: sheet names, and each sheet's cells by
+/// (row, column), from 0.
+struct Workbook {
+    sheets: Vec<(String, Cells)>,
+}
+
+/// A sheet's cells by (row, column).
+type Cells = BTreeMap<(u32, u32), Cell>;
+
+/// The text between `<tag ...>` and `</tag>` of each element, with the opening tag.
+fn elements<'a>(xml: &'a str, tag: &str) -> Vec<(&'a str, &'a str)> {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        let after = &rest[start..];
+        let head_end = after.find('>').unwrap();
+        let head = &after[..head_end];
+        if !head[open.len()..].starts_with([' ', '/', '>']) && head.len() > open.len() {
+            rest = &after[open.len()..];
+            continue;
+        }
+        if head.ends_with('/') {
+            found.push((head, ""));
+            rest = &after[head_end + 1..];
+        } else {
+            let end = after.find(&close).unwrap();
+            found.push((head, &after[head_end + 1..end]));
+            rest = &after[end + close.len()..];
+        }
+    }
+    found
+}
+
+fn attribute<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    let marker = format!(" {name}=\"");
+    let start = head.find(&marker)? + marker.len();
+    Some(&head[start..start + head[start..].find('"')?])
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+impl Workbook {
+    fn open(path: &Path) -> Workbook {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            if let Ok(mut file) = archive.by_name(name) {
+                file.read_to_string(&mut text).unwrap();
+            }
+            text
+        };
+        let workbook = read("xl/workbook.xml");
+        let shared: Vec<String> = elements(&read("xl/sharedStrings.xml"), "si")
+            .into_iter()
+            .map(|(_, inner)| {
+                elements(inner, "t")
+                    .into_iter()
+                    .map(|(_, text)| unescape(text))
+                    .collect()
+            })
+            .collect();
+        // The cell formats (by index) that are dates: a number format with y, m and d.
+        let styles = read("xl/styles.xml");
+        let date_formats: Vec<String> = elements(&styles, "numFmt")
+            .into_iter()
+            .filter(|(head, _)| {
+                attribute(head, "formatCode").is_some_and(|code| code.contains("yy"))
+            })
+            .filter_map(|(head, _)| attribute(head, "numFmtId").map(str::to_owned))
+            .collect();
+        let cell_formats: Vec<bool> = elements(&styles, "cellXfs")
+            .first()
+            .map(|(_, inner)| {
+                elements(inner, "xf")
+                    .into_iter()
+                    .map(|(head, _)| {
+                        attribute(head, "numFmtId")
+                            .is_some_and(|id| date_formats.iter().any(|date| date == id))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let sheets = elements(&workbook, "sheet")
+            .into_iter()
+            .enumerate()
+            .map(|(index, (head, _))| {
+                let name = unescape(attribute(head, "name").unwrap());
+                let xml = read(&format!("xl/worksheets/sheet{}.xml", index + 1));
+                let mut cells = BTreeMap::new();
+                for (head, inner) in elements(&xml, "c") {
+                    let reference = attribute(head, "r").unwrap();
+                    let letters: String = reference
+                        .chars()
+                        .take_while(char::is_ascii_uppercase)
+                        .collect();
+                    let column = letters
+                        .bytes()
+                        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
+                        - 1;
+                    let row: u32 = reference[letters.len()..].parse::<u32>().unwrap() - 1;
+                    let value = elements(inner, "v").first().map(|(_, v)| unescape(v));
+                    let cell = if let Some((_, formula)) = elements(inner, "f").first() {
+                        Cell::Formula(unescape(formula))
+                    } else {
+                        match attribute(head, "t") {
+                            Some("s") => {
+                                Cell::Text(shared[value.unwrap().parse::<usize>().unwrap()].clone())
+                            }
+                            Some("inlineStr") => Cell::Text(
+                                elements(inner, "t")
+                                    .into_iter()
+                                    .map(|(_, t)| unescape(t))
+                                    .collect(),
+                            ),
+                            Some("str") => Cell::Text(value.unwrap_or_default()),
+                            Some("b") => Cell::Boolean(value.as_deref() == Some("1")),
+                            _ => {
+                                let number: f64 = value.unwrap().parse().unwrap();
+                                let style: usize =
+                                    attribute(head, "s").map_or(0, |s| s.parse().unwrap());
+                                if cell_formats.get(style).copied().unwrap_or(false) {
+                                    Cell::Date(number)
+                                } else {
+                                    Cell::Number(number)
+                                }
+                            }
+                        }
+                    };
+                    cells.insert((row, column), cell);
+                }
+                (name, cells)
+            })
+            .collect();
+        Workbook { sheets }
+    }
+
+    fn names(&self) -> Vec<&str> {
+        self.sheets.iter().map(|(name, _)| name.as_str()).collect()
+    }
+
+    fn sheet(&self, name: &str) -> &Cells {
+        &self.sheets.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    /// The cell of `column` (by its header) in `row` (1 = the first row after the header).
+    fn cell(&self, sheet: &str, column: &str, row: u32) -> Option<Cell> {
+        let cells = self.sheet(sheet);
+        let index = cells
+            .iter()
+            .find(|((r, _), cell)| *r == 0 && **cell == Cell::Text(column.to_owned()))
+            .map(|((_, c), _)| *c)
+            .unwrap_or_else(|| panic!("no column {column}"));
+        cells.get(&(row, index)).cloned()
+    }
+
+    fn rows(&self, sheet: &str) -> u32 {
+        self.sheet(sheet)
+            .keys()
+            .map(|(row, _)| row + 1)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+fn redflags() -> Command {
+    Command::cargo_bin("redflags").unwrap()
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
+}
+
+/// Writes the report of `input` and returns the HTML.
+fn report(input: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = dir.join("report.html");
+    redflags()
+        .arg("report")
+        .arg(input)
+        .arg("--out")
+        .arg(&out)
+        .args(args)
+        .assert()
+        .success();
+    std::fs::read_to_string(out).unwrap()
+}
+
+/// Every value of an attribute (`href="..."`) in the page.
+fn attributes(html: &str, name: &str) -> Vec<String> {
+    let marker = format!(" {name}=\"");
+    html.match_indices(&marker)
+        .map(|(at, _)| {
+            let rest = &html[at + marker.len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+/// The report is one file: no script, no stylesheet, font or image from elsewhere, and every
+/// link points at an anchor of the page itself.
+fn assert_self_contained(html: &str) {
+    for forbidden in [
+        "<script", "<link", "<img", "<iframe", "@import", "url(", " src=",
+    ] {
+        assert!(
+            !html.to_lowercase().contains(forbidden),
+            "the report holds {forbidden}"
+        );
+    }
+    let ids: BTreeSet<String> = attributes(html, "id").into_iter().collect();
+    let links = attributes(html, "href");
+    assert!(!links.is_empty());
+    for link in links {
+        let anchor = link
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("a link out of the page: {link}"));
+        assert!(ids.contains(anchor), "a link to a missing anchor: {link}");
+    }
+}
+
+#[test]
+fn the_report_has_every_section_in_english_and_in_thai() {
+    let dir = tempfile::tempdir().unwrap();
+    let english = report(&example(), dir.path(), &[]);
+    assert!(english.starts_with("<!DOCTYPE html>"));
+    assert!(english.contains(r#"<html lang="en">"#));
+    for section in [
+        "overview",
+        "charts",
+        "top-score",
+        "top-value",
+        "details",
+        "organizations",
+        "methodology",
+    ] {
+        assert!(english.contains(&format!(r#"id="{section}""#)), "{section}");
+    }
+    // Five charts, each with bars.
+    assert_eq!(english.matches("<svg ").count(), 5);
+    assert!(english.matches(r#"<rect class="bar""#).count() > 20);
+    // The rankings list processes with links to their details, with evidence.
+    assert!(english.contains(r##"<a href="#p1">ocds-example-bkk-"##));
+    assert!(english.contains("tender period of"));
+    // Data is shown as it is: Thai names in an English report.
+    assert!(english.contains("สำนักงานเขตบางรักตัวอย่าง"));
+    // Every indicator's catalogue page, and dates in the Common Era.
+    assert!(english.contains(r#"id="i-single_bid""#));
+    assert!(english.contains("2024-"));
+    assert_self_contained(&english);
+
+    let thai = report(&example(), dir.path(), &["--lang", "th"]);
+    assert!(thai.contains(r#"<html lang="th">"#));
+    for heading in [
+        "ภาพรวม",
+        "แผนภูมิ",
+        "ระเบียบวิธี",
+        "วิธีอ่านคะแนน",
+        "หน่วยงานผู้ซื้อที่มีความเสี่ยงสูงสุด",
+    ] {
+        assert!(thai.contains(heading), "{heading}");
+    }
+    // Thai titles of the indicators, and the Buddhist Era (2024 + 543).
+    assert!(thai.contains("มีผู้ยื่นข้อเสนอรายเดียวในการจัดหาแบบแข่งขัน"));
+    assert!(thai.contains("2567"));
+    assert!(thai.contains("วันที่แสดงเป็นพุทธศักราช"));
+    // No English heading is left in the Thai report.
+    for heading in ["Overview", "Charts", "Methodology", "How to read a score"] {
+        assert!(!thai.contains(&format!(">{heading}<")), "{heading}");
+    }
+    assert_self_contained(&thai);
+    // The Common Era on request.
+    let gregorian = report(
+        &example(),
+        dir.path(),
+        &["--lang", "th", "--calendar", "gregorian"],
+    );
+    assert!(!gregorian.contains("2567"));
+}
+
+#[test]
+fn the_report_covers_all_the_real_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(&common::real_data(), dir.path(), &["--lang", "th"]);
+    assert_self_contained(&html);
+    // The real samples have unreadable inputs: listed by reason.
+    assert!(!html.contains("อ่านข้อมูลนำเข้าได้ทั้งหมด"));
+    assert!(html.contains("rejected.csv"));
+    // Each of the five charts is drawn, or says it has no data.
+    let drawn = html.matches("<svg ").count();
+    let empty = html
+        .matches("<p class=\"note\">ไม่มีข้อมูลสำหรับส่วนนี้</p>")
+        .count();
+    assert!(drawn >= 3, "{drawn} charts drawn");
+    assert_eq!(drawn + empty, 5);
+}
+
+/// One contracting process whose names and titles are attacks.
+const HOSTILE: &str = r#"{"ocid":"ocds-hostile-1","date":"2024-05-01T00:00:00Z","buyer":{"id":"B<1>","name":"<script>alert(1)</script>"},"tender":{"id":"t","title":"</style><b onmouseover=alert(2)>x</b>","procurementMethod":"open","numberOfTenderers":1,"tenderPeriod":{"startDate":"2024-04-01T00:00:00Z","endDate":"2024-04-03T00:00:00Z"},"value":{"amount":100,"currency":"THB"}},"awards":[{"id":"a","status":"active","date":"2024-05-01T00:00:00Z","value":{"amount":100,"currency":"THB"},"suppliers":[{"id":"S\"><svg onload=alert(3)>","name":"=HYPERLINK(\"http://evil.example\",\"click\")"}]}]}"#;
+
+#[test]
+fn hostile_names_are_shown_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("hostile.jsonl");
+    std::fs::write(&input, format!("{HOSTILE}\n")).unwrap();
+    let xlsx = dir.path().join("hostile.xlsx");
+    let html = report(&input, dir.path(), &["--xlsx", xlsx.to_str().unwrap()]);
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    assert!(!html.contains("<b onmouseover"));
+    assert!(!html.contains("<svg onload"));
+    assert!(!html.contains("</style><b"));
+    assert_self_contained(&html);
+    // In the workbook, the formula-like name is a text cell, not a formula.
+    let workbook = Workbook::open(&xlsx);
+    assert_eq!(
+        workbook.cell("contracts", "suppliers", 1),
+        Some(Cell::Text(
+            r#"=HYPERLINK("http://evil.example","click")"#.to_owned()
+        ))
+    );
+    for (name, cells) in &workbook.sheets {
+        assert!(
+            !cells.values().any(|cell| matches!(cell, Cell::Formula(_))),
+            "a formula in {name}"
+        );
+    }
+}
+
+#[test]
+fn the_workbook_has_every_sheet_with_typed_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("report.xlsx");
+    let out = dir.path().join("out");
+    // Through `score --xlsx --report`: the workbook and the page beside the usual outputs.
+    redflags()
+        .arg("score")
+        .arg(example())
+        .arg("--out")
+        .arg(&out)
+        .arg("--xlsx")
+        .arg(&xlsx)
+        .arg("--report")
+        .arg(dir.path().join("score.html"))
+        .assert()
+        .success();
+    assert!(out.join("contracts.csv").exists());
+    let html = std::fs::read_to_string(dir.path().join("score.html")).unwrap();
+    assert_self_contained(&html);
+    let workbook = Workbook::open(&xlsx);
+    assert_eq!(
+        workbook.names(),
+        [
+            "contracts",
+            "flags",
+            "buyers",
+            "suppliers",
+            "indicators",
+            "settings"
+        ]
+    );
+    // A header and one row per process.
+    assert_eq!(workbook.rows("contracts"), 49);
+    assert!(matches!(
+        workbook.cell("contracts", "risk_score", 1),
+        Some(Cell::Number(_))
+    ));
+    assert_eq!(
+        workbook.cell("contracts", "tender_amount", 1),
+        Some(Cell::Number(380_000.0))
+    );
+    // 2024-01-10 09:00 UTC as an Excel date: days since 1899-12-30.
+    let Some(Cell::Date(serial)) = workbook.cell("contracts", "tender_start", 1) else {
+        panic!("{:?}", workbook.cell("contracts", "tender_start", 1));
+    };
+    assert_eq!(serial.floor(), 45_301.0);
+    assert_eq!(
+        workbook.cell("contracts", "ocid", 1),
+        Some(Cell::Text("ocds-example-bkk-0001".to_owned()))
+    );
+    assert_eq!(
+        workbook.cell("contracts", "buyer_name", 1),
+        Some(Cell::Text("สำนักงานเขตบางรักตัวอย่าง".to_owned()))
+    );
+    assert_eq!(
+        workbook.rows("indicators"),
+        1 + redflags::indicators::REGISTRY.len() as u32
+    );
+    assert!(workbook.rows("flags") > 100);
+    assert!(workbook.rows("settings") > 100);
+    // Thai sheet names with --lang th.
+    let thai = dir.path().join("thai.xlsx");
+    redflags()
+        .arg("report")
+        .arg(example())
+        .arg("--out")
+        .arg(dir.path().join("thai.html"))
+        .args(["--lang", "th", "--xlsx"])
+        .arg(&thai)
+        .assert()
+        .success();
+    assert_eq!(Workbook::open(&thai).names()[0], "กระบวนการ");
+}
