@@ -2,6 +2,7 @@
 
 pub mod cardinal;
 pub mod cli;
+pub mod codelists;
 pub mod config;
 pub mod frames;
 pub mod indicators;
