@@ -10,6 +10,7 @@ pub mod document;
 pub mod lenient;
 pub mod merge;
 pub mod model;
+pub mod prepare;
 pub mod raw;
 pub mod source;
 pub mod upgrade;
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use model::Release;
+use prepare::{Corrected, Prepare};
 use source::{Source, Unit};
 
 /// Units are parsed in parallel batches of about this many bytes.
@@ -101,6 +103,8 @@ pub struct Ingested {
     pub counts: IngestCounts,
     /// The names of the sources read, in reading order.
     pub sources: Vec<String>,
+    /// The values the `[prepare]` corrections changed, by kind.
+    pub corrected: prepare::Corrected,
 }
 
 /// An error that stops the ingest before it starts.
@@ -269,6 +273,16 @@ pub fn ingest_with(
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(Progress),
 ) -> Result<Ingested, IngestError> {
+    ingest_prepared(inputs, &Prepare::none(), started, report)
+}
+
+/// [`ingest_with`], correcting each compiled release by the `[prepare]` settings.
+pub fn ingest_prepared(
+    inputs: &[String],
+    prepare: &Prepare,
+    started: &mut dyn FnMut(usize),
+    report: &mut dyn FnMut(Progress),
+) -> Result<Ingested, IngestError> {
     let mut by_ocid: HashMap<String, Vec<Release>> = HashMap::new();
     let clock = std::time::Instant::now();
     let read = read_entries(inputs, started, report, &mut |_, _, release: Release| {
@@ -283,7 +297,7 @@ pub fn ingest_with(
     );
     let mut groups: Vec<(String, Vec<Release>)> = by_ocid.into_iter().collect();
     groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let releases = groups
+    let mut releases: Vec<Release> = groups
         .into_par_iter()
         .map(|(_, mut releases)| {
             if releases.len() == 1 {
@@ -294,10 +308,27 @@ pub fn ingest_with(
         })
         .collect();
     tracing::debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "merged");
+    let mut corrected = Corrected::default();
+    if prepare.is_active() {
+        corrected = releases
+            .par_iter_mut()
+            .map(|release| {
+                let mut counts = Corrected::default();
+                prepare.correct_release(release, &mut counts);
+                counts
+            })
+            .reduce(Corrected::default, Corrected::absorb);
+        tracing::debug!(
+            elapsed_ms = clock.elapsed().as_millis() as u64,
+            corrected = corrected.total,
+            "corrected"
+        );
+    }
     Ok(Ingested {
         releases,
         rejected,
         counts,
         sources: names,
+        corrected,
     })
 }
