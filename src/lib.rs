@@ -9,6 +9,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod output;
 pub mod profiles;
+pub mod quality;
 pub mod run;
 pub mod scope;
 pub mod score;

@@ -8,6 +8,8 @@ use predicates::prelude::*;
 
 mod common;
 
+use common::csv_rows;
+
 fn redflags() -> Command {
     let mut command = Command::cargo_bin("redflags").unwrap();
     command.env_remove("REDFLAGS_LOG");
@@ -20,26 +22,6 @@ fn example() -> PathBuf {
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// The rows of a CSV file written by redflags (byte-order mark first), as header → value maps.
-fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
-    let text = read(path);
-    let text = text
-        .strip_prefix('\u{feff}')
-        .expect("a byte-order mark for Excel");
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|record| {
-            headers
-                .iter()
-                .zip(record.unwrap().iter())
-                .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

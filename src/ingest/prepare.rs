@@ -89,6 +89,10 @@ pub struct Prepare {
     pub defaults: Defaults,
     /// Local codes → OCDS codes.
     pub map: CodeMaps,
+    /// Whether the scoring keeps each correction it makes (in [`Corrected::kept`]), for
+    /// `check` to list them; not a setting.
+    #[serde(skip)]
+    pub keep_corrections: bool,
 }
 
 impl Default for Prepare {
@@ -100,6 +104,7 @@ impl Default for Prepare {
             party_roles: false,
             defaults: Defaults::default(),
             map: CodeMaps::default(),
+            keep_corrections: false,
         }
     }
 }
@@ -160,6 +165,9 @@ pub struct Corrected {
     pub total: u64,
     /// By kind of correction.
     pub by_kind: BTreeMap<String, u64>,
+    /// Each correction with its process's ocid, when the settings ask to keep them.
+    #[serde(skip)]
+    pub kept: Vec<(String, Correction)>,
 }
 
 impl Corrected {
@@ -169,12 +177,23 @@ impl Corrected {
         *self.by_kind.entry(kind.to_owned()).or_default() += 1;
     }
 
+    /// The counts as text: `buddhist_era 12, placeholder_amount 3`.
+    pub fn describe(&self) -> String {
+        let kinds: Vec<String> = self
+            .by_kind
+            .iter()
+            .map(|(kind, count)| format!("{kind} {count}"))
+            .collect();
+        kinds.join(", ")
+    }
+
     /// Adds another count to this one.
     pub fn absorb(mut self, other: Corrected) -> Corrected {
         self.total += other.total;
         for (kind, count) in other.by_kind {
             *self.by_kind.entry(kind).or_default() += count;
         }
+        self.kept.extend(other.kept);
         self
     }
 }
@@ -420,7 +439,13 @@ impl Prepare {
             return;
         };
         let before = counts.total;
-        self.correct(&mut object, &mut |correction| counts.add(correction.kind));
+        let ocid = release.ocid.str().unwrap_or_default();
+        self.correct(&mut object, &mut |correction| {
+            counts.add(correction.kind);
+            if self.keep_corrections {
+                counts.kept.push((ocid.to_owned(), correction));
+            }
+        });
         if counts.total == before {
             return;
         }

@@ -66,7 +66,12 @@ impl Entry for RawRelease {
 
 /// An element's `id` as text (a number and its text are the same id), if it has one.
 pub fn id_text(element: &Value) -> Option<String> {
-    match element.get("id")? {
+    text_id(element.get("id"))
+}
+
+/// An `id` value as text, if it is non-empty text or a number.
+pub fn text_id(id: Option<&Value>) -> Option<String> {
+    match id? {
         Value::String(text) => Some(text.trim().to_owned()).filter(|text| !text.is_empty()),
         Value::Number(number) => Some(number.to_string()),
         _ => None,

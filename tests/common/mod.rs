@@ -37,3 +37,23 @@ pub fn strings(frame: &polars::prelude::DataFrame, name: &str) -> Vec<Option<Str
         .map(|value| value.map(str::to_owned))
         .collect()
 }
+
+/// The rows of a CSV file written by redflags (byte-order mark first), as header → value maps.
+pub fn csv_rows(path: &std::path::Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark for Excel");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|record| {
+            headers
+                .iter()
+                .zip(record.unwrap().iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
