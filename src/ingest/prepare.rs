@@ -64,8 +64,8 @@ pub struct CodeMaps {
     pub tender_status: BTreeMap<String, String>,
     /// `contracts.status`.
     pub contract_status: BTreeMap<String, String>,
-    /// `tender.procurementMethod`, from the local method in `procurementMethodDetails` (or in
-    /// `procurementMethod` itself).
+    /// `tender.procurementMethod`, when it is missing or not an OCDS method: from the local
+    /// method in `procurementMethodDetails` (or in `procurementMethod` itself).
     pub procurement_method: BTreeMap<String, String>,
     /// Every `currency`.
     pub currency: BTreeMap<String, String>,
@@ -138,8 +138,8 @@ party_roles = false
 #   "e-bidding" = "open"
 #   "วิธีเฉพาะเจาะจง" = "direct"
 # Keys are compared without regard to case. The tables: bid_status, award_status,
-# tender_status, contract_status, procurement_method (from procurementMethodDetails, or a
-# local procurementMethod), currency.
+# tender_status, contract_status, procurement_method (where procurementMethod is missing or
+# not an OCDS method: from procurementMethodDetails, or the local procurementMethod), currency.
 [prepare.map]
 "#;
 
@@ -641,20 +641,23 @@ impl Corrector<'_> {
         self.record(Some(key), kind, before, Some(code.into()));
     }
 
-    /// `procurementMethod` from the map of local methods, read in `procurementMethodDetails`
-    /// first, then in `procurementMethod` itself.
+    /// `procurementMethod`, when it is missing or not an OCDS method, from the map of local
+    /// methods, read in `procurementMethodDetails` first, then in `procurementMethod` itself.
+    /// A method the publisher gives as an OCDS code is left as it is.
     fn procurement_method(&mut self, tender: &mut Map<String, Value>) {
         let map = &self.prepare.map.procurement_method;
-        if map.is_empty() {
+        let method = code_text(tender.get("procurementMethod"));
+        if map.is_empty()
+            || method
+                .as_deref()
+                .is_some_and(|m| codelists::METHOD.contains(m))
+        {
             return;
         }
-        let method = code_text(tender.get("procurementMethod"));
         let mapped = code_text(tender.get("procurementMethodDetails"))
             .and_then(|details| lookup(map, &details))
             .or_else(|| method.as_deref().and_then(|method| lookup(map, method)));
-        if let Some(mapped) = mapped
-            && method.as_deref() != Some(mapped)
-        {
+        if let Some(mapped) = mapped {
             let before = tender.insert("procurementMethod".to_owned(), mapped.into());
             let kind = "map_procurement_method";
             self.record(Some("procurementMethod"), kind, before, Some(mapped.into()));
@@ -836,7 +839,7 @@ mod tests {
         let (value, log) = corrected(
             &prepare,
             r#"{"ocid":"a","buyer":{"id":"B","name":"Office"},
-                "tender":{"procurementMethod":"limited","procurementMethodDetails":"e-bidding ",
+                "tender":{"procurementMethod":"Licitación","procurementMethodDetails":"e-bidding ",
                           "value":{"amount":0,"currency":"THB"},
                           "items":[{"classification":{"id":"72"}}]},
                 "bids":{"details":[{"status":" ผ่าน ","value":{"amount":"500"}},{"id":"2"}]},
