@@ -178,6 +178,7 @@ fn check_names_the_real_problems_of_every_publisher() {
                 ),
                 ("placeholder_amount", "awards/value/amount", "0"),
                 ("wrong_type", "planning/budget/value", ""),
+                ("end_before_start", "contracts/period/endDate", "2014-12-15"),
             ],
         ),
         (
@@ -544,6 +545,8 @@ fn prepared_releases_score_as_the_corrected_data() {
         .unwrap()
         .remove("status");
     processes[3]["tender"]["documents"] = json!([{"id": "d1", "url": "https://example.org/d1"}]);
+    // Only the buyer is among the parties, and without its role.
+    processes[0]["parties"] = json!([{"id": "TH-B1", "name": "สำนักงานเขตตัวอย่าง 1"}]);
     let input = write(dir.path(), "thai.jsonl", &lines(&processes));
     let config = write(
         dir.path(),
@@ -577,6 +580,25 @@ fn prepared_releases_score_as_the_corrected_data() {
     assert_eq!(releases[1]["awards"][0]["id"], "77", "ids as text");
     assert_eq!(releases[2]["bids"]["details"][1]["status"], "disqualified");
     assert_eq!(releases[3]["awards"][0]["status"], "active");
+    let parties: Vec<(String, Value)> = releases[0]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|party| {
+            (
+                party["id"].as_str().unwrap().to_owned(),
+                party["roles"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parties,
+        [
+            ("TH-B1".to_owned(), json!(["buyer", "procuringEntity"])),
+            ("TH-S1".to_owned(), json!(["tenderer", "supplier"])),
+            ("TH-T1".to_owned(), json!(["tenderer"])),
+        ]
+    );
     // Every field is kept, not only those the scoring reads.
     assert_eq!(
         releases[3]["tender"]["documents"][0]["url"],

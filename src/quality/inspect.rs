@@ -526,7 +526,7 @@ fn period(object: &Map<String, Value>, report: &mut Reporter, place: &Place) {
         && end < start
     {
         let problem = format!(
-            "the period ends before it starts ({})",
+            "the period ends before it starts (on {})",
             object.get("startDate").map(cell).unwrap_or_default()
         );
         report.report(
