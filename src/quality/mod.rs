@@ -14,8 +14,10 @@
 pub mod check;
 pub mod coverage;
 pub mod inspect;
+pub mod peers;
 pub mod prepare;
 pub mod report;
+pub mod values;
 
 use std::collections::BTreeSet;
 
