@@ -125,7 +125,7 @@ pub enum IngestError {
 }
 
 /// Where each accepted release goes: its source (by index), its unit's line, the release.
-type Sink<'a, R> = dyn FnMut(usize, Option<u64>, R) + 'a;
+pub type Sink<'a, R> = dyn FnMut(usize, Option<u64>, R) + 'a;
 
 /// Accumulates parsed units.
 struct Accumulator<'a, R> {
