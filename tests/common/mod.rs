@@ -1,7 +1,8 @@
 //! Shared test helpers.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// The shared data folder: `REDFLAGS_SHARED` if set, else `../shared` next to the checkout.
 pub fn shared() -> PathBuf {
@@ -39,7 +40,7 @@ pub fn strings(frame: &polars::prelude::DataFrame, name: &str) -> Vec<Option<Str
 }
 
 /// The rows of a CSV file written by redflags (byte-order mark first), as header → value maps.
-pub fn csv_rows(path: &std::path::Path) -> Vec<std::collections::BTreeMap<String, String>> {
+pub fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = text
         .strip_prefix('\u{feff}')
