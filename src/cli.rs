@@ -1,5 +1,5 @@
 //! The command line: `score`, `validate`, `frames`, `indicators`, `explain`, `init`,
-//! `cardinal`.
+//! `cardinal`, `check`, `coverage`, `prepare`.
 //!
 //! Exit codes: 0 done; 1 the run failed (or, with `--strict`, some input was rejected);
 //! 2 a usage or settings error (a wrong option, a missing input path, a bad settings file).
@@ -69,6 +69,41 @@ enum Command {
         /// Also write validation.csv and correlations.csv into this folder.
         #[arg(short, long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Check the data before trusting its flags: coverage and unusable values of the fields
+    /// the indicators read, what each indicator can assess, codes outside OCDS codelists,
+    /// Buddhist Era years, unit errors, duplicates, OCDS 1.0 shapes, and the values the
+    /// settings' [prepare] section corrects.
+    Check {
+        /// OCDS files or folders (`-` for standard input), as for `score`.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// A settings file (TOML), as for `score`: its [prepare] corrections are listed.
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Also write quality.csv (every finding) and quality.json (the summary) here.
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Print, as JSON, how many non-empty values every path of the data holds (e.g.
+    /// `awards/suppliers/id`), to explore a new publisher.
+    Coverage {
+        /// OCDS files or folders (`-` for standard input), as for `score`.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+    },
+    /// Write the compiled releases corrected by the settings' [prepare] section, one JSON
+    /// object per line, every field kept.
+    Prepare {
+        /// OCDS files or folders (`-` for standard input), as for `score`.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// A settings file (TOML) with a [prepare] section.
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The file to write (`-` for standard output).
+        #[arg(short, long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// Write the normalized tables (processes, parties, bids, awards, contracts, items) as
     /// Parquet.
@@ -256,6 +291,17 @@ pub fn main() -> ExitCode {
             config,
             out,
         } => validate(&inputs, config.as_deref(), out.as_deref(), quiet),
+        Command::Check {
+            inputs,
+            config,
+            out,
+        } => check(&inputs, config.as_deref(), out.as_deref()),
+        Command::Coverage { inputs } => coverage(&inputs),
+        Command::Prepare {
+            inputs,
+            config,
+            out,
+        } => prepare(&inputs, config.as_deref(), &out, quiet),
         Command::Frames(args) => frames(args, quiet),
         Command::Indicators { json } => list(json),
         Command::Explain { indicator } => explain(&indicator),
@@ -439,6 +485,106 @@ fn validate(
         staging.commit()?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(
+    inputs: &[String],
+    config: Option<&Path>,
+    out: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    use crate::quality::{check, findings_frame, report};
+    let config = load_config(config)?;
+    // The check reads its inputs twice (as published, then as scored): standard input is
+    // kept in a file for the second reading.
+    let spool = if inputs.iter().any(|input| input == "-") {
+        let mut file = tempfile::NamedTempFile::new().map_err(anyhow::Error::from)?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(anyhow::Error::from)?;
+        Some(file)
+    } else {
+        None
+    };
+    let inputs: Vec<String> = inputs
+        .iter()
+        .map(|input| match (&spool, input.as_str()) {
+            (Some(file), "-") => file.path().display().to_string(),
+            _ => input.clone(),
+        })
+        .collect();
+    let checked = check::check(&inputs, &config)?;
+    write_out(&report::text(&checked))?;
+    if let Some(out) = out {
+        let mut staging = Staging::new(out)?;
+        let findings = findings_frame(&checked.findings, &checked.sources);
+        staging.csv("quality.csv", &findings.map_err(anyhow::Error::from)?)?;
+        staging.json("quality.json", &report::summary(&checked))?;
+        staging.commit()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn coverage(inputs: &[String]) -> Result<ExitCode, Failure> {
+    let found = crate::quality::coverage::coverage(inputs).map_err(anyhow::Error::from)?;
+    let text = serde_json::to_string_pretty(&found.counts).map_err(anyhow::Error::from)?;
+    write_out(&format!("{text}\n"))?;
+    if !found.rejected.is_empty() {
+        eprintln!(
+            "{} inputs rejected (`redflags score` lists them in rejected.csv)",
+            found.rejected.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prepare(
+    inputs: &[String],
+    config: Option<&Path>,
+    out: &Path,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let prepared = if out == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut writer = std::io::BufWriter::new(stdout.lock());
+        crate::quality::prepare::prepare(inputs, &config.prepare, &mut writer)?
+    } else {
+        // Written beside the target and moved into place when complete.
+        let folder = out.parent().filter(|p| !p.as_os_str().is_empty());
+        let mut file = tempfile::NamedTempFile::new_in(folder.unwrap_or(Path::new(".")))
+            .map_err(|error| anyhow::anyhow!("cannot write beside {}: {error}", out.display()))?;
+        let mut writer = std::io::BufWriter::new(file.as_file_mut());
+        let prepared = crate::quality::prepare::prepare(inputs, &config.prepare, &mut writer)?;
+        drop(writer);
+        file.persist(out)
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", out.display()))?;
+        prepared
+    };
+    if !quiet {
+        let corrected = &prepared.corrected;
+        eprintln!(
+            "{} compiled releases written to {}; {} values corrected{}; {} inputs rejected",
+            prepared.written,
+            out.display(),
+            corrected.total,
+            if corrected.total == 0 {
+                String::new()
+            } else {
+                format!(" ({})", corrected.describe())
+            },
+            prepared.rejected.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output; a reader that stops reading (`| head`) is no error.
+fn write_out(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Run(error.into()))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn strict_exit(strict: bool, rejected: usize) -> ExitCode {

@@ -20,6 +20,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::indicators::{Group, Indicator, REGISTRY};
+use crate::ingest::prepare::{self, Prepare};
 use crate::scope::Scope;
 
 /// A settings error: names the file, the key and what is wrong.
@@ -137,6 +138,8 @@ pub struct Config {
     pub validation: ValidationSettings,
     /// The buyer and supplier profiles.
     pub profiles: ProfileSettings,
+    /// The corrections applied to the data before the indicators run.
+    pub prepare: Prepare,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
@@ -200,6 +203,7 @@ impl Config {
         if !(significance > 0.0 && significance < 1.0) {
             return Err("validation.significance must be between 0 and 1".to_owned());
         }
+        self.prepare.check()?;
         for (slug, table) in &self.indicators {
             let Some(indicator) = REGISTRY.iter().find(|i| i.metadata().slug == slug) else {
                 return Err(format!(
@@ -297,6 +301,7 @@ impl Config {
             "scope": self.scope,
             "validation": self.validation,
             "profiles": self.profiles,
+            "prepare": self.prepare,
             "indicators": indicators,
         })
     }
@@ -376,6 +381,7 @@ pub fn default_toml() -> String {
             let _ = writeln!(out, "{key} = {value}");
         }
     }
+    out.push_str(prepare::DEFAULT_TOML);
     for indicator in REGISTRY {
         write_section(&mut out, *indicator);
     }
@@ -442,6 +448,7 @@ mod tests {
         let parsed = Config::parse(&default_toml()).unwrap();
         assert_eq!(parsed.score, ScoreSettings::default());
         assert_eq!(parsed.scope, Scope::default());
+        assert_eq!(parsed.prepare, Prepare::default());
         assert_eq!(parsed.active().len(), REGISTRY.len());
     }
 

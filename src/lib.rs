@@ -2,12 +2,14 @@
 
 pub mod cardinal;
 pub mod cli;
+pub mod codelists;
 pub mod config;
 pub mod frames;
 pub mod indicators;
 pub mod ingest;
 pub mod output;
 pub mod profiles;
+pub mod quality;
 pub mod report;
 pub mod run;
 pub mod scope;

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::config::Config;
 use crate::frames::Frames;
 use crate::indicators::REGISTRY;
+use crate::ingest::prepare::{Corrected, Prepare};
 use crate::ingest::{self, IngestCounts, Rejection};
 use crate::profiles::{self, Profiles};
 use crate::score::{self, IndicatorRun, Scored};
@@ -22,6 +23,8 @@ pub struct Run {
     pub counts: IngestCounts,
     /// What could not be used, and why.
     pub rejected: Vec<Rejection>,
+    /// The values the `[prepare]` corrections changed, by kind.
+    pub corrected: Corrected,
     /// The normalized tables.
     pub frames: Frames,
     /// Each enabled indicator's outcome, in registry order.
@@ -45,7 +48,17 @@ pub fn load_with(
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(ingest::Progress),
 ) -> anyhow::Result<(ingest::Ingested, Frames)> {
-    let mut ingested = ingest::ingest_with(inputs, started, report)?;
+    load_prepared(inputs, &Prepare::none(), started, report)
+}
+
+/// [`load_with`], correcting the data by the `[prepare]` settings before building the frames.
+pub fn load_prepared(
+    inputs: &[String],
+    prepare: &Prepare,
+    started: &mut dyn FnMut(usize),
+    report: &mut dyn FnMut(ingest::Progress),
+) -> anyhow::Result<(ingest::Ingested, Frames)> {
+    let mut ingested = ingest::ingest_prepared(inputs, prepare, started, report)?;
     tracing::info!(
         processes = ingested.counts.processes,
         rejected = ingested.rejected.len(),
@@ -75,7 +88,7 @@ pub fn run_with(
     report: &mut dyn FnMut(ingest::Progress),
 ) -> anyhow::Result<Run> {
     let started = Instant::now();
-    let (ingested, frames) = load_with(inputs, started_reading, report)?;
+    let (ingested, frames) = load_prepared(inputs, &config.prepare, started_reading, report)?;
     let active = config.active();
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.apply(&frames)?;
@@ -107,6 +120,7 @@ pub fn run_with(
         sources: ingested.sources,
         counts: ingested.counts,
         rejected: ingested.rejected,
+        corrected: ingested.corrected,
         frames,
         indicators,
         scored,
@@ -187,6 +201,7 @@ impl Run {
                 "with_flags": flagged,
                 "flags": self.scored.flags.height(),
             },
+            "corrections": self.corrected,
             "indicators": indicators,
             "weights": {
                 "source": self.scored.weights_source,

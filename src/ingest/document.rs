@@ -4,6 +4,9 @@
 //! or an array of any of these. Each release or record found is an *entry*: it is either
 //! accepted (it yields releases with a string `ocid`) or rejected with a reason. A unit that is
 //! not JSON, or not an object or array, is rejected whole.
+//!
+//! The releases are read as any [`Entry`]: the typed model for scoring, or the raw JSON object
+//! for the data-quality diagnostics, which must see the values as published.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -15,6 +18,53 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use super::lenient::{self, Field};
 use super::model::Release;
 use super::upgrade::upgrade;
+
+/// How an accepted release was found in its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// A release standing on its own, alone or in a release package (possibly a compiled
+    /// release).
+    #[default]
+    Release,
+    /// A record's `compiledRelease`.
+    RecordCompiled,
+    /// A release embedded in a record that has no compiled release.
+    RecordEmbedded,
+}
+
+/// A release as the classification reads it.
+pub trait Entry: serde::de::DeserializeOwned + Default {
+    /// The `ocid`, when it is a non-empty string.
+    fn ocid(&self) -> Option<&str>;
+    /// Sets the `ocid` (a record's, for releases that have none).
+    fn set_ocid(&mut self, ocid: String);
+    /// Whether a release inside a record holds data, rather than only linking to a release.
+    fn carries_data(&self) -> bool;
+    /// Called on each accepted release, with where it is in its unit and how it was found.
+    fn accept(&mut self, location: Option<&str>, origin: Origin);
+}
+
+impl Entry for Release {
+    fn ocid(&self) -> Option<&str> {
+        self.ocid.str()
+    }
+    fn set_ocid(&mut self, ocid: String) {
+        self.ocid = Field::Set(ocid);
+    }
+    fn carries_data(&self) -> bool {
+        self.ocid.is_set()
+            || self.tender.is_set()
+            || self.awards.is_set()
+            || self.contracts.is_set()
+            || self.buyer.is_set()
+            || self.parties.is_set()
+            || self.planning.is_set()
+    }
+    /// The OCDS 1.0 shapes are upgraded.
+    fn accept(&mut self, _: Option<&str>, _: Origin) {
+        upgrade(self);
+    }
+}
 
 /// Why an entry or a unit could not be used, and where in the unit it is.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,16 +80,27 @@ pub struct Problem {
 }
 
 /// What one unit yielded.
-#[derive(Debug, Default)]
-pub struct Parsed {
-    /// The accepted releases, upgraded to OCDS 1.1, in document order.
-    pub releases: Vec<Release>,
+#[derive(Debug)]
+pub struct Parsed<R = Release> {
+    /// The accepted releases (for the typed model, upgraded to OCDS 1.1), in document order.
+    pub releases: Vec<R>,
     /// The entries (releases and records) found in the unit.
     pub entries: u64,
     /// The entries that were accepted.
     pub accepted: u64,
     /// What was rejected: entries, or the whole unit (then `entries` is 0).
     pub problems: Vec<Problem>,
+}
+
+impl<R> Default for Parsed<R> {
+    fn default() -> Self {
+        Parsed {
+            releases: Vec::new(),
+            entries: 0,
+            accepted: 0,
+            problems: Vec::new(),
+        }
+    }
 }
 
 /// A JSON value where an object is expected: the object, or what it was instead.
@@ -93,31 +154,53 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
 }
 
 /// An object of any OCDS shape: its package arrays, its record parts, and its release fields.
-#[derive(Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct Node {
-    releases: Option<Vec<Element<Release>>>,
-    records: Option<Vec<Element<Record>>>,
-    compiled_release: Option<Element<Release>>,
+#[derive(Deserialize)]
+#[serde(default, rename_all = "camelCase", bound = "R: Entry")]
+struct Node<R> {
+    releases: Option<Vec<Element<R>>>,
+    records: Option<Vec<Element<Record<R>>>>,
+    compiled_release: Option<Element<R>>,
     versioned_release: Option<IgnoredAny>,
     #[serde(flatten)]
-    release: Release,
+    release: R,
+}
+
+impl<R: Default> Default for Node<R> {
+    fn default() -> Self {
+        Node {
+            releases: None,
+            records: None,
+            compiled_release: None,
+            versioned_release: None,
+            release: R::default(),
+        }
+    }
 }
 
 /// A record, inside a record package.
-#[derive(Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct Record {
+#[derive(Deserialize)]
+#[serde(default, rename_all = "camelCase", bound = "R: Entry")]
+struct Record<R> {
     #[serde(deserialize_with = "lenient::string")]
     ocid: Field<String>,
-    releases: Option<Vec<Element<Release>>>,
-    compiled_release: Option<Element<Release>>,
+    releases: Option<Vec<Element<R>>>,
+    compiled_release: Option<Element<R>>,
 }
 
-impl From<Node> for Record {
-    fn from(node: Node) -> Self {
+impl<R> Default for Record<R> {
+    fn default() -> Self {
         Record {
-            ocid: node.release.ocid,
+            ocid: Field::Absent,
+            releases: None,
+            compiled_release: None,
+        }
+    }
+}
+
+impl<R: Entry> From<Node<R>> for Record<R> {
+    fn from(node: Node<R>) -> Self {
+        Record {
+            ocid: node.release.ocid().map(str::to_owned).into(),
             releases: node.releases,
             compiled_release: node.compiled_release,
         }
@@ -125,12 +208,12 @@ impl From<Node> for Record {
 }
 
 /// Collects what a unit yields.
-struct Collector {
+struct Collector<R> {
     line: Option<u64>,
-    parsed: Parsed,
+    parsed: Parsed<R>,
 }
 
-impl Collector {
+impl<R: Entry> Collector<R> {
     fn reject(&mut self, location: Option<String>, ocid: Option<String>, reason: String) {
         self.parsed.problems.push(Problem {
             line: self.line,
@@ -141,11 +224,11 @@ impl Collector {
     }
 
     /// A release standing as an entry of its own.
-    fn release(&mut self, location: Option<String>, mut release: Release) {
+    fn release(&mut self, location: Option<String>, mut release: R) {
         self.parsed.entries += 1;
-        if release.ocid.is_set() {
+        if release.ocid().is_some() {
             self.parsed.accepted += 1;
-            upgrade(&mut release);
+            release.accept(location.as_deref(), Origin::Release);
             self.parsed.releases.push(release);
         } else {
             self.reject(
@@ -157,50 +240,52 @@ impl Collector {
     }
 
     /// A record: its compiled release, or else its embedded releases merged.
-    fn record(&mut self, location: Option<String>, record: Record) {
+    fn record(&mut self, location: Option<String>, record: Record<R>) {
         self.parsed.entries += 1;
         let ocid = record.ocid.str().map(str::to_owned);
         let mut found = Vec::new();
-        if let Some(Element::Object(compiled)) = record.compiled_release {
+        let origin = if let Some(Element::Object(compiled)) = record.compiled_release {
             found.push(compiled);
+            Origin::RecordCompiled
         } else {
             // Linked releases (a `url`, a `date`, a `tag`) carry no data; embedded ones do.
             found.extend(record.releases.into_iter().flatten().filter_map(
                 |element| match element {
-                    Element::Object(release) if carries_data(&release) => Some(release),
+                    Element::Object(release) if release.carries_data() => Some(release),
                     _ => None,
                 },
             ));
-        }
+            Origin::RecordEmbedded
+        };
         if found.is_empty() {
             let reason = "the record has no `compiledRelease` and no embedded releases to merge";
             self.reject(location, ocid, reason.to_owned());
             return;
         }
         for release in &mut found {
-            if !release.ocid.is_set()
+            if release.ocid().is_none()
                 && let Some(ocid) = &ocid
             {
-                release.ocid = Field::Set(ocid.clone());
+                release.set_ocid(ocid.clone());
             }
         }
-        if found.iter().any(|release| !release.ocid.is_set()) {
+        if found.iter().any(|release| release.ocid().is_none()) {
             let reason = "the record and its releases have no string `ocid`";
             self.reject(location, None, reason.to_owned());
             return;
         }
         self.parsed.accepted += 1;
         for mut release in found {
-            upgrade(&mut release);
+            release.accept(location.as_deref(), origin);
             self.parsed.releases.push(release);
         }
     }
 
     /// An object: a package, a record, or a release.
-    fn node(&mut self, location: Option<String>, node: Node) {
+    fn node(&mut self, location: Option<String>, node: Node<R>) {
         let is_record = node.compiled_release.is_some()
             || node.versioned_release.is_some()
-            || (node.release.ocid.is_set() && node.releases.is_some() && node.records.is_none());
+            || (node.release.ocid().is_some() && node.releases.is_some() && node.records.is_none());
         if is_record {
             return self.record(location, node.into());
         }
@@ -230,17 +315,6 @@ impl Collector {
     }
 }
 
-/// Whether a release inside a record holds data, rather than only linking to a release.
-fn carries_data(release: &Release) -> bool {
-    release.ocid.is_set()
-        || release.tender.is_set()
-        || release.awards.is_set()
-        || release.contracts.is_set()
-        || release.buyer.is_set()
-        || release.parties.is_set()
-        || release.planning.is_set()
-}
-
 /// Keys whose presence means the unit may be more than a plain release.
 const CONTAINER_KEYS: [&[u8]; 4] = [
     b"\"releases\"",
@@ -259,8 +333,14 @@ fn kind_of(first: u8) -> &'static str {
     }
 }
 
-/// Parses one unit. `line` is its line number for line-delimited JSON.
+/// Parses one unit into typed releases. `line` is its line number for line-delimited JSON.
 pub fn parse(bytes: &[u8], line: Option<u64>) -> Parsed {
+    parse_as(bytes, line)
+}
+
+/// Parses one unit into releases of any representation. `line` is its line number for
+/// line-delimited JSON.
+pub fn parse_as<R: Entry>(bytes: &[u8], line: Option<u64>) -> Parsed<R> {
     let mut collector = Collector {
         line,
         parsed: Parsed::default(),
@@ -272,14 +352,13 @@ pub fn parse(bytes: &[u8], line: Option<u64>) -> Parsed {
                 .iter()
                 .any(|key| memchr::memmem::find(bytes, key).is_some())
             {
-                serde_json::from_slice::<Node>(bytes).map(|node| collector.node(None, node))
+                serde_json::from_slice::<Node<R>>(bytes).map(|node| collector.node(None, node))
             } else {
                 // The common case, a release or compiled release alone: no buffering.
-                serde_json::from_slice::<Release>(bytes)
-                    .map(|release| collector.release(None, release))
+                serde_json::from_slice::<R>(bytes).map(|release| collector.release(None, release))
             }
         }
-        Some(b'[') => serde_json::from_slice::<Vec<Element<Node>>>(bytes).map(|elements| {
+        Some(b'[') => serde_json::from_slice::<Vec<Element<Node<R>>>>(bytes).map(|elements| {
             for (index, element) in elements.into_iter().enumerate() {
                 let location = Some(format!("[{index}]"));
                 match element {

@@ -58,6 +58,16 @@ impl<T> Field<T> {
     }
 }
 
+/// A field writes as its value, or `null` when it has none.
+impl<T: serde::Serialize> serde::Serialize for Field<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::Set(value) => value.serialize(serializer),
+            Field::Absent | Field::Null => serializer.serialize_none(),
+        }
+    }
+}
+
 impl<T> From<Option<T>> for Field<T> {
     fn from(value: Option<T>) -> Self {
         value.map_or(Field::Absent, Field::Set)

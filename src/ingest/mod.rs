@@ -10,6 +10,8 @@ pub mod document;
 pub mod lenient;
 pub mod merge;
 pub mod model;
+pub mod prepare;
+pub mod raw;
 pub mod source;
 pub mod upgrade;
 
@@ -19,6 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use model::Release;
+use prepare::{Corrected, Prepare};
 use source::{Source, Unit};
 
 /// Units are parsed in parallel batches of about this many bytes.
@@ -100,6 +103,8 @@ pub struct Ingested {
     pub counts: IngestCounts,
     /// The names of the sources read, in reading order.
     pub sources: Vec<String>,
+    /// The values the `[prepare]` corrections changed, by kind.
+    pub corrected: prepare::Corrected,
 }
 
 /// An error that stops the ingest before it starts.
@@ -119,16 +124,18 @@ pub enum IngestError {
     NoInput,
 }
 
+/// Where each accepted release goes: its source (by index), its unit's line, the release.
+pub type Sink<'a, R> = dyn FnMut(usize, Option<u64>, R) + 'a;
+
 /// Accumulates parsed units.
-#[derive(Default)]
-struct Accumulator {
+struct Accumulator<'a, R> {
     names: Vec<String>,
-    by_ocid: HashMap<String, Vec<Release>>,
+    sink: &'a mut Sink<'a, R>,
     rejected: Vec<Rejection>,
     counts: IngestCounts,
 }
 
-impl Accumulator {
+impl<R: document::Entry + Send> Accumulator<'_, R> {
     fn reject_unit(&mut self, source: usize, line: Option<u64>, reason: String) {
         self.counts.units_rejected += 1;
         self.rejected.push(Rejection {
@@ -142,9 +149,9 @@ impl Accumulator {
 
     /// Parses a batch of units in parallel and takes in the results in input order.
     fn flush(&mut self, batch: &mut Vec<Unit>) {
-        let parsed: Vec<_> = batch
+        let parsed: Vec<document::Parsed<R>> = batch
             .par_iter()
-            .map(|unit| document::parse(&unit.bytes, unit.line))
+            .map(|unit| document::parse_as(&unit.bytes, unit.line))
             .collect();
         for (unit, parsed) in batch.drain(..).zip(parsed) {
             self.counts.units += 1;
@@ -165,8 +172,7 @@ impl Accumulator {
                 });
             }
             for release in parsed.releases {
-                let ocid = release.ocid.str().unwrap_or_default().to_owned();
-                self.by_ocid.entry(ocid).or_default().push(release);
+                (self.sink)(unit.source, unit.line, release);
             }
         }
     }
@@ -220,6 +226,41 @@ pub struct Progress<'a> {
     pub units: u64,
 }
 
+/// Reads every input and hands each accepted release, as any [`document::Entry`], to `sink`
+/// with its source (an index into the names returned) and its unit's line. Returns the
+/// sources' names, the rejections and the accounting (all but `processes`, which is the
+/// caller's to count).
+pub fn read_entries<R: document::Entry + Send>(
+    inputs: &[String],
+    started: &mut dyn FnMut(usize),
+    report: &mut dyn FnMut(Progress),
+    sink: &mut Sink<'_, R>,
+) -> Result<(Vec<String>, Vec<Rejection>, IngestCounts), IngestError> {
+    if inputs.is_empty() {
+        return Err(IngestError::NoInput);
+    }
+    let sources = source::expand(inputs)?;
+    let mut accumulator = Accumulator {
+        names: sources.iter().map(Source::name).collect(),
+        sink,
+        rejected: Vec::new(),
+        counts: IngestCounts::default(),
+    };
+    started(sources.len());
+    for (index, source) in sources.iter().enumerate() {
+        tracing::debug!(source = %accumulator.names[index], "reading");
+        accumulator.read(index, source, report);
+        report(Progress {
+            source: &accumulator.names[index],
+            sources_done: index + 1,
+            units: accumulator.counts.units,
+        });
+    }
+    let mut counts = accumulator.counts;
+    counts.sources = sources.len() as u64;
+    Ok((accumulator.names, accumulator.rejected, counts))
+}
+
 /// Reads every input (files, directories, `-` for standard input) and returns one compiled
 /// release per contracting process, with everything that could not be used.
 pub fn ingest(inputs: &[String]) -> Result<Ingested, IngestError> {
@@ -232,32 +273,23 @@ pub fn ingest_with(
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(Progress),
 ) -> Result<Ingested, IngestError> {
-    if inputs.is_empty() {
-        return Err(IngestError::NoInput);
-    }
-    let sources = source::expand(inputs)?;
-    let mut accumulator = Accumulator {
-        names: sources.iter().map(Source::name).collect(),
-        ..Accumulator::default()
-    };
-    started(sources.len());
+    ingest_prepared(inputs, &Prepare::none(), started, report)
+}
+
+/// [`ingest_with`], correcting each compiled release by the `[prepare]` settings.
+pub fn ingest_prepared(
+    inputs: &[String],
+    prepare: &Prepare,
+    started: &mut dyn FnMut(usize),
+    report: &mut dyn FnMut(Progress),
+) -> Result<Ingested, IngestError> {
+    let mut by_ocid: HashMap<String, Vec<Release>> = HashMap::new();
     let clock = std::time::Instant::now();
-    for (index, source) in sources.iter().enumerate() {
-        tracing::debug!(source = %accumulator.names[index], "reading");
-        accumulator.read(index, source, report);
-        report(Progress {
-            source: &accumulator.names[index],
-            sources_done: index + 1,
-            units: accumulator.counts.units,
-        });
-    }
-    let Accumulator {
-        names,
-        by_ocid,
-        rejected,
-        mut counts,
-    } = accumulator;
-    counts.sources = sources.len() as u64;
+    let read = read_entries(inputs, started, report, &mut |_, _, release: Release| {
+        let ocid = release.ocid.str().unwrap_or_default().to_owned();
+        by_ocid.entry(ocid).or_default().push(release);
+    })?;
+    let (names, rejected, mut counts) = read;
     counts.processes = by_ocid.len() as u64;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
@@ -265,7 +297,7 @@ pub fn ingest_with(
     );
     let mut groups: Vec<(String, Vec<Release>)> = by_ocid.into_iter().collect();
     groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let releases = groups
+    let mut releases: Vec<Release> = groups
         .into_par_iter()
         .map(|(_, mut releases)| {
             if releases.len() == 1 {
@@ -276,10 +308,27 @@ pub fn ingest_with(
         })
         .collect();
     tracing::debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "merged");
+    let mut corrected = Corrected::default();
+    if prepare.is_active() {
+        corrected = releases
+            .par_iter_mut()
+            .map(|release| {
+                let mut counts = Corrected::default();
+                prepare.correct_release(release, &mut counts);
+                counts
+            })
+            .reduce(Corrected::default, Corrected::absorb);
+        tracing::debug!(
+            elapsed_ms = clock.elapsed().as_millis() as u64,
+            corrected = corrected.total,
+            "corrected"
+        );
+    }
     Ok(Ingested {
         releases,
         rejected,
         counts,
         sources: names,
+        corrected,
     })
 }

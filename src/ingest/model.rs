@@ -3,9 +3,10 @@
 //! Parsing straight into these structs (instead of a generic JSON tree) keeps memory to what
 //! the indicators need and lets serde skip everything else at scanning speed. Every field is
 //! lenient (see [`super::lenient`]) and records whether it was absent, `null` or set, which the
-//! merge rules need.
+//! merge rules need. A release writes back as OCDS JSON (absent fields as `null`), for the
+//! corrections of [`super::prepare`].
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::lenient::{self, Field};
 use super::merge::{Identified, Merge};
@@ -41,7 +42,7 @@ macro_rules! identified_by_id {
 }
 
 /// A release (or a compiled release): one contracting process's data at one point in time.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Release {
     /// The contracting process's identifier (a JSON string, as the standard requires).
@@ -90,8 +91,61 @@ merge_fields!(Release {
     contracts
 });
 
+impl Release {
+    /// Whether any of the release's dates meets `test` (the release's date, periods,
+    /// amendments, bids, awards, contracts, transactions).
+    pub fn any_date(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        let mut check = |field: &Field<String>| field.str().is_some_and(&mut *test);
+        let periods = |period: &Field<Period>, check: &mut dyn FnMut(&Field<String>) -> bool| {
+            period.get().is_some_and(|period| {
+                check(&period.start_date)
+                    || check(&period.end_date)
+                    || check(&period.max_extent_date)
+            })
+        };
+        let amendments = |list: &Field<Vec<Amendment>>,
+                          check: &mut dyn FnMut(&Field<String>) -> bool| {
+            list.items().iter().any(|amendment| check(&amendment.date))
+        };
+        if check(&self.date) {
+            return true;
+        }
+        if let Some(tender) = self.tender.get()
+            && (periods(&tender.tender_period, &mut check)
+                || amendments(&tender.amendments, &mut check))
+        {
+            return true;
+        }
+        if let Some(bids) = self.bids.get()
+            && bids.details.items().iter().any(|bid| check(&bid.date))
+        {
+            return true;
+        }
+        let awards = self.awards.items().iter();
+        if awards
+            .into_iter()
+            .any(|award| check(&award.date) || amendments(&award.amendments, &mut check))
+        {
+            return true;
+        }
+        self.contracts.items().iter().any(|contract| {
+            check(&contract.date_signed)
+                || check(&contract.first_period_end)
+                || periods(&contract.period, &mut check)
+                || amendments(&contract.amendments, &mut check)
+                || contract.implementation.get().is_some_and(|implementation| {
+                    implementation
+                        .transactions
+                        .items()
+                        .iter()
+                        .any(|transaction| check(&transaction.date))
+                })
+        })
+    }
+}
+
 /// A reference to an organization (buyer, procuring entity, tenderer, supplier).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct OrganizationReference {
     /// The organization's id in the `parties` section.
@@ -112,7 +166,7 @@ merge_fields!(OrganizationReference {
 });
 
 /// An organization identifier from a registry.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Identifier {
     /// The register (e.g. `UA-EDR`).
@@ -133,7 +187,7 @@ merge_fields!(Identifier {
 });
 
 /// An organization in the `parties` section.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Party {
     /// The id other sections reference.
@@ -158,7 +212,7 @@ merge_fields!(Party {
 });
 
 /// A monetary value.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Amount {
     /// The amount.
@@ -172,7 +226,7 @@ pub struct Amount {
 merge_fields!(Amount { amount, currency });
 
 /// A period of time.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Period {
     /// The start date.
@@ -197,7 +251,7 @@ merge_fields!(Period {
 });
 
 /// Planning information.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Planning {
     /// The budget.
@@ -208,7 +262,7 @@ pub struct Planning {
 merge_fields!(Planning { budget });
 
 /// A budget.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Budget {
     /// The budgeted amount.
@@ -219,7 +273,7 @@ pub struct Budget {
 merge_fields!(Budget { amount });
 
 /// The tender: the call for bids and its terms.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Tender {
     /// The tender's id.
@@ -288,7 +342,7 @@ merge_fields!(Tender {
 });
 
 /// An item to procure.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Item {
     /// The item's id.
@@ -302,7 +356,7 @@ pub struct Item {
 merge_fields!(Item { id, classification });
 
 /// A classification code.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Classification {
     /// The scheme (`CPV`, `UNSPSC`, ...).
@@ -316,7 +370,7 @@ pub struct Classification {
 merge_fields!(Classification { scheme, id });
 
 /// An amendment.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Amendment {
     /// The amendment's id.
@@ -341,7 +395,7 @@ merge_fields!(Amendment {
 });
 
 /// The bids section (OCDS bid extension).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Bids {
     /// The bids.
@@ -361,7 +415,7 @@ fn deserialize_bids<'de, D: serde::Deserializer<'de>>(
 }
 
 /// A bid.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Bid {
     /// The bid's id.
@@ -390,7 +444,7 @@ merge_fields!(Bid {
 });
 
 /// An award.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Award {
     /// The award's id.
@@ -435,7 +489,7 @@ merge_fields!(Award {
 });
 
 /// A contract.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Contract {
     /// The contract's id.
@@ -515,7 +569,7 @@ merge_fields!(fn merge_fields for Contract {
 });
 
 /// A contract's implementation.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Implementation {
     /// Payments and other transactions.
@@ -526,7 +580,7 @@ pub struct Implementation {
 merge_fields!(Implementation { transactions });
 
 /// A payment or other transaction.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Transaction {
     /// The transaction's id.
