@@ -17,9 +17,10 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 cargo build --quiet
+redflags="${CARGO_TARGET_DIR:-target}/debug/redflags"
 for lang in en th; do
     page="$out/report-$lang.html"
-    ./target/debug/redflags -q report "$shared/data/real" --out "$page" --lang "$lang"
+    "$redflags" -q report "$shared/data/real" --out "$page" --lang "$lang"
     log="$out/chromium-$lang.log"
     flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --enable-logging=stderr
         --user-data-dir="$out/profile-$lang")
