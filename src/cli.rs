@@ -394,38 +394,11 @@ fn run_inputs(inputs: &[String], config: &Config, quiet: bool) -> Result<run::Ru
     Ok(run)
 }
 
-/// Stages validation.csv and correlations.csv, when the run has a validity check.
-fn stage_validation(staging: &mut Staging, run: &run::Run) -> anyhow::Result<()> {
-    if let Some(validation) = &run.scored.validation {
-        staging.csv(
-            "validation.csv",
-            &validation.terms_frame(&run.scored.terms, &run.scored.weights)?,
-        )?;
-        staging.csv("correlations.csv", &validation.correlations_frame()?)?;
-    }
-    Ok(())
-}
-
 fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     let clock = std::time::Instant::now();
     let config = load_config(args.config.as_deref())?;
     let run = run_inputs(&args.input.inputs, &config, quiet)?;
-    let mut staging = Staging::new(&args.input.out)?;
-    staging.csv("contracts.csv", &run.scored.contracts)?;
-    staging.parquet("contracts.parquet", &run.scored.contracts)?;
-    staging.csv("flags.csv", &run.scored.flags)?;
-    staging.csv("organizations.csv", &run.scored.organizations)?;
-    staging.csv("buyers.csv", &run.profiles.buyers)?;
-    staging.parquet("buyers.parquet", &run.profiles.buyers)?;
-    staging.csv("suppliers.csv", &run.profiles.suppliers)?;
-    staging.parquet("suppliers.parquet", &run.profiles.suppliers)?;
-    stage_validation(&mut staging, &run)?;
-    staging.csv(
-        "rejected.csv",
-        &ingest::rejections_frame(&run.rejected).map_err(anyhow::Error::from)?,
-    )?;
-    staging.json("summary.json", &run.summary(&config))?;
-    staging.commit()?;
+    run.write(&config, &args.input.out)?;
     args.report_options
         .write(&run, &config, args.report.as_deref())?;
     tracing::debug!(
@@ -481,7 +454,7 @@ fn validate(
     print!("{}", crate::validate::report(validation, &run.scored));
     if let Some(out) = out {
         let mut staging = Staging::new(out)?;
-        stage_validation(&mut staging, &run)?;
+        run.stage_validation(&mut staging)?;
         staging.commit()?;
     }
     Ok(ExitCode::SUCCESS)

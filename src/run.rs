@@ -10,6 +10,7 @@ use crate::frames::Frames;
 use crate::indicators::REGISTRY;
 use crate::ingest::prepare::{Corrected, Prepare};
 use crate::ingest::{self, IngestCounts, Rejection};
+use crate::output::Staging;
 use crate::profiles::{self, Profiles};
 use crate::score::{self, IndicatorRun, Scored};
 
@@ -130,6 +131,37 @@ pub fn run_with(
 }
 
 impl Run {
+    /// Writes the outputs of `score` into `directory`, all together or none: contracts,
+    /// flags, organizations, profiles, the validity check, rejections and the summary.
+    pub fn write(&self, config: &Config, directory: &std::path::Path) -> anyhow::Result<()> {
+        let mut staging = Staging::new(directory)?;
+        staging.csv("contracts.csv", &self.scored.contracts)?;
+        staging.parquet("contracts.parquet", &self.scored.contracts)?;
+        staging.csv("flags.csv", &self.scored.flags)?;
+        staging.csv("organizations.csv", &self.scored.organizations)?;
+        staging.csv("buyers.csv", &self.profiles.buyers)?;
+        staging.parquet("buyers.parquet", &self.profiles.buyers)?;
+        staging.csv("suppliers.csv", &self.profiles.suppliers)?;
+        staging.parquet("suppliers.parquet", &self.profiles.suppliers)?;
+        self.stage_validation(&mut staging)?;
+        staging.csv("rejected.csv", &ingest::rejections_frame(&self.rejected)?)?;
+        staging.json("summary.json", &self.summary(config))?;
+        staging.commit()?;
+        Ok(())
+    }
+
+    /// Stages validation.csv and correlations.csv, when the run has a validity check.
+    pub fn stage_validation(&self, staging: &mut Staging) -> anyhow::Result<()> {
+        if let Some(validation) = &self.scored.validation {
+            staging.csv(
+                "validation.csv",
+                &validation.terms_frame(&self.scored.terms, &self.scored.weights)?,
+            )?;
+            staging.csv("correlations.csv", &validation.correlations_frame()?)?;
+        }
+        Ok(())
+    }
+
     /// The weight a term (by column) had in the score, group weight included.
     pub fn weight_of(&self, column: &str) -> Option<f64> {
         self.scored
