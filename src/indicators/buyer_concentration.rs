@@ -5,10 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
-    no_process_rows, percent,
+    awards_of_buyers, no_process_rows, percent,
 };
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct BuyerConcentration;
@@ -70,41 +69,32 @@ impl Definition for BuyerConcentration {
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let market = [col("buyer_id"), col("category"), col("currency")];
         // Each awarded award's value, shared equally among its suppliers.
-        let shares = frames
-            .awards
-            .clone()
-            .lazy()
-            .filter(
-                awarded()
-                    .and(col("amount").gt(lit(0.0)))
-                    .and(col("supplier_id").is_not_null()),
+        let shares = awards_of_buyers(
+            frames,
+            col("amount")
+                .gt(lit(0.0))
+                .and(col("supplier_id").is_not_null()),
+            frames.processes.clone().lazy().select([
+                col(OCID),
+                col("buyer_id"),
+                col("main_procurement_category")
+                    .fill_null(lit("(none)"))
+                    .alias("category"),
+            ]),
+        )
+        .unique(
+            Some(cols([OCID, "award_index", "supplier_id"])),
+            UniqueKeepStrategy::First,
+        )
+        .with_columns([
+            (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
+            concat_str(
+                [col(OCID), col("award_index").cast(DataType::String)],
+                "#",
+                false,
             )
-            .unique(
-                Some(cols([OCID, "award_index", "supplier_id"])),
-                UniqueKeepStrategy::First,
-            )
-            .join(
-                frames.processes.clone().lazy().select([
-                    col(OCID),
-                    col("buyer_id"),
-                    col("main_procurement_category")
-                        .fill_null(lit("(none)"))
-                        .alias("category"),
-                ]),
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .filter(col("buyer_id").is_not_null())
-            .with_columns([
-                (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
-                concat_str(
-                    [col(OCID), col("award_index").cast(DataType::String)],
-                    "#",
-                    false,
-                )
-                .alias("award"),
-            ]);
+            .alias("award"),
+        ]);
         let by_supplier = shares
             .clone()
             .group_by([

@@ -675,32 +675,41 @@ pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<DataFra
     .collect()
 }
 
-/// The awarded awards (status `active` or none) that meet `predicate`, with their process's
-/// `buyer_id` (processes without one left out): one row per award and supplier, or one row
-/// per award when `once`.
-pub fn buyer_awards(frames: &Frames, predicate: Expr, once: bool) -> LazyFrame {
-    let awards = frames
+/// The awarded awards (status `active` or none) that meet `predicate`, joined to `processes`
+/// (`ocid` and the process columns wanted, `buyer_id` among them); processes without a buyer
+/// are left out. One row per award and supplier.
+pub fn awards_of_buyers(frames: &Frames, predicate: Expr, processes: LazyFrame) -> LazyFrame {
+    frames
         .awards
         .clone()
         .lazy()
-        .filter(crate::score::awarded().and(predicate));
-    let awards = if once {
-        awards.unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
-    } else {
-        awards
-    };
-    awards
+        .filter(crate::score::awarded().and(predicate))
         .join(
-            frames
-                .processes
-                .clone()
-                .lazy()
-                .select([col(OCID), col("buyer_id")]),
+            processes.filter(col("buyer_id").is_not_null()),
             [col(OCID)],
             [col(OCID)],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(col("buyer_id").is_not_null())
+}
+
+/// The awarded awards (status `active` or none) that meet `predicate`, with their process's
+/// `buyer_id` (processes without one left out): one row per award and supplier, or one row
+/// per award when `once`.
+pub fn buyer_awards(frames: &Frames, predicate: Expr, once: bool) -> LazyFrame {
+    let awards = awards_of_buyers(
+        frames,
+        predicate,
+        frames
+            .processes
+            .clone()
+            .lazy()
+            .select([col(OCID), col("buyer_id")]),
+    );
+    if once {
+        awards.unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+    } else {
+        awards
+    }
 }
 
 /// Per process, the contract with the largest `measure` (the first in the publisher's order

@@ -4,11 +4,10 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Group, Metadata, OCID, Outcome, Phase, code_in, days_window, iso_date,
-    pair_organizations, process_rows,
+    Definition, EVIDENCE, Group, Metadata, OCID, Outcome, Phase, awards_of_buyers, code_in,
+    days_window, iso_date, pair_organizations, process_rows,
 };
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct RepeatDirectAwards;
@@ -84,42 +83,31 @@ impl Definition for RepeatDirectAwards {
             .processes
             .clone()
             .lazy()
-            .filter(
-                code_in("procurement_method", &settings.procurement_methods)
-                    .and(col("buyer_id").is_not_null()),
-            )
+            .filter(code_in("procurement_method", &settings.procurement_methods))
             .select([col(OCID), col("buyer_id"), col("buyer_name")]);
-        let awards = frames
-            .awards
-            .clone()
-            .lazy()
-            .filter(
-                awarded()
-                    .and(col("date").is_not_null())
-                    .and(col("supplier_id").is_not_null()),
-            )
-            .join(
-                direct,
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .unique(
-                Some(cols([OCID, "award_index", "supplier_id"])),
-                UniqueKeepStrategy::First,
-            )
-            .sort(
-                ["date", OCID, "award_index"],
-                SortMultipleOptions::default(),
-            )
-            .with_column(lit(1i64).alias("one"))
-            .with_column(
-                col("one")
-                    .rolling_sum_by(col("date"), window)
-                    .over([col("buyer_id"), col("supplier_id")])?
-                    .alias("in_window"),
-            )
-            .cache();
+        let awards = awards_of_buyers(
+            frames,
+            col("date")
+                .is_not_null()
+                .and(col("supplier_id").is_not_null()),
+            direct,
+        )
+        .unique(
+            Some(cols([OCID, "award_index", "supplier_id"])),
+            UniqueKeepStrategy::First,
+        )
+        .sort(
+            ["date", OCID, "award_index"],
+            SortMultipleOptions::default(),
+        )
+        .with_column(lit(1i64).alias("one"))
+        .with_column(
+            col("one")
+                .rolling_sum_by(col("date"), window)
+                .over([col("buyer_id"), col("supplier_id")])?
+                .alias("in_window"),
+        )
+        .cache();
         // Each flagged pair, described by its busiest window.
         let pairs = awards
             .clone()

@@ -11,11 +11,10 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Group, Metadata, Outcome, Phase, days_window, iso_date,
+    Definition, EVIDENCE, Group, Metadata, Outcome, Phase, awards_of_buyers, days_window, iso_date,
     pair_organizations, percent, process_rows,
 };
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct RepeatWinner;
@@ -93,48 +92,39 @@ impl Definition for RepeatWinner {
                 .over(by.iter().map(|name| col(*name)).collect::<Vec<_>>())
         };
         // Awarded awards with a date, a supplier and a buyer: one row per award and supplier.
-        let buyers = frames
-            .processes
-            .clone()
-            .lazy()
-            .select([col("ocid"), col("buyer_id"), col("buyer_name")])
-            .filter(col("buyer_id").is_not_null());
-        let rows = frames
-            .awards
-            .clone()
-            .lazy()
-            .filter(
-                awarded()
-                    .and(col("date").is_not_null())
-                    .and(col("supplier_id").is_not_null()),
-            )
-            .join(
-                buyers,
-                [col("ocid")],
-                [col("ocid")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .select([
-                col("ocid"),
-                col("award_index"),
-                col("buyer_id"),
-                col("buyer_name"),
-                col("supplier_id"),
-                col("supplier_name"),
-                col("date"),
-                col("amount").fill_null(lit(0.0)),
-                col("currency"),
-                lit(1i64).alias("one"),
-            ])
-            .unique_stable(
-                Some(cols(["ocid", "award_index", "supplier_id"])),
-                UniqueKeepStrategy::First,
-            )
-            .sort(
-                ["date", "ocid", "award_index"],
-                SortMultipleOptions::default(),
-            )
-            .cache();
+        let buyers = frames.processes.clone().lazy().select([
+            col("ocid"),
+            col("buyer_id"),
+            col("buyer_name"),
+        ]);
+        let rows = awards_of_buyers(
+            frames,
+            col("date")
+                .is_not_null()
+                .and(col("supplier_id").is_not_null()),
+            buyers,
+        )
+        .select([
+            col("ocid"),
+            col("award_index"),
+            col("buyer_id"),
+            col("buyer_name"),
+            col("supplier_id"),
+            col("supplier_name"),
+            col("date"),
+            col("amount").fill_null(lit(0.0)),
+            col("currency"),
+            lit(1i64).alias("one"),
+        ])
+        .unique_stable(
+            Some(cols(["ocid", "award_index", "supplier_id"])),
+            UniqueKeepStrategy::First,
+        )
+        .sort(
+            ["date", "ocid", "award_index"],
+            SortMultipleOptions::default(),
+        )
+        .cache();
         // The buyer's awards in the window ending at each award.
         let buyer_windows = rows
             .clone()

@@ -7,11 +7,10 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, code_in, days_window, iso_date, money,
-    pair_organizations, process_rows,
+    Definition, Group, Metadata, OCID, Outcome, Phase, awards_of_buyers, code_in, days_window,
+    iso_date, money, pair_organizations, process_rows,
 };
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct SplitPurchase;
@@ -107,10 +106,7 @@ impl Definition for SplitPurchase {
             .processes
             .clone()
             .lazy()
-            .filter(
-                code_in("procurement_method", &settings.procurement_methods)
-                    .and(col("buyer_id").is_not_null()),
-            )
+            .filter(code_in("procurement_method", &settings.procurement_methods))
             .select([
                 col(OCID),
                 col("buyer_id"),
@@ -118,31 +114,23 @@ impl Definition for SplitPurchase {
                 col("main_procurement_category"),
             ]);
         // Non-competitive awards under their threshold, one row per award (one supplier).
-        let awards = frames
-            .awards
-            .clone()
-            .lazy()
-            .filter(
-                awarded()
-                    .and(col("date").is_not_null())
-                    .and(col("amount").gt(lit(0.0)))
-                    .and(col("supplier_id").is_not_null())
-                    .and(col("suppliers_count").eq(lit(1))),
-            )
-            .join(
-                processes,
-                [col(OCID)],
-                [col(OCID)],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .with_column(threshold.alias("threshold"))
-            .filter(col("amount").lt(col("threshold")))
-            .sort(
-                ["date", OCID, "award_index"],
-                SortMultipleOptions::default(),
-            )
-            .with_columns([lit(1i64).alias("one"), col("currency").fill_null(lit(""))])
-            .cache();
+        let awards = awards_of_buyers(
+            frames,
+            col("date")
+                .is_not_null()
+                .and(col("amount").gt(lit(0.0)))
+                .and(col("supplier_id").is_not_null())
+                .and(col("suppliers_count").eq(lit(1))),
+            processes,
+        )
+        .with_column(threshold.alias("threshold"))
+        .filter(col("amount").lt(col("threshold")))
+        .sort(
+            ["date", OCID, "award_index"],
+            SortMultipleOptions::default(),
+        )
+        .with_columns([lit(1i64).alias("one"), col("currency").fill_null(lit(""))])
+        .cache();
         let pair = [
             col("buyer_id"),
             col("supplier_id"),
