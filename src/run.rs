@@ -153,23 +153,10 @@ impl Run {
     /// Stages validation.csv and correlations.csv, when the run has a validity check.
     pub fn stage_validation(&self, staging: &mut Staging) -> anyhow::Result<()> {
         if let Some(validation) = &self.scored.validation {
-            staging.csv(
-                "validation.csv",
-                &validation.terms_frame(&self.scored.terms, &self.scored.weights)?,
-            )?;
+            staging.csv("validation.csv", &validation.terms_frame(&self.scored)?)?;
             staging.csv("correlations.csv", &validation.correlations_frame()?)?;
         }
         Ok(())
-    }
-
-    /// The weight a term (by column) had in the score, group weight included.
-    pub fn weight_of(&self, column: &str) -> Option<f64> {
-        self.scored
-            .terms
-            .iter()
-            .zip(&self.scored.weights)
-            .find(|(term, _)| term.column == column)
-            .map(|(_, weight)| *weight)
     }
 
     /// The run's summary, as `summary.json` holds it. Everything but `run.duration_seconds`
@@ -206,8 +193,9 @@ impl Run {
                     "code": run.code,
                     "title": metadata.map(|m| m.title),
                     "group": run.group.name(),
-                    "weight": self.weight_of(run.slug),
+                    "weight": self.scored.weight_of(run.slug),
                     "organization_weight": self
+                        .scored
                         .weight_of(&format!("{}{}", run.slug, score::ORGANIZATION_SUFFIX)),
                     "assessable": run.assessable(),
                     "flagged": run.flagged(),

@@ -103,6 +103,17 @@ pub struct Term {
     pub weight: f64,
 }
 
+impl Scored {
+    /// The weight a term (by column) had in the score, group weight included.
+    pub fn weight_of(&self, column: &str) -> Option<f64> {
+        self.terms
+            .iter()
+            .zip(&self.weights)
+            .find(|(term, _)| term.column == column)
+            .map(|(_, weight)| *weight)
+    }
+}
+
 impl Term {
     /// Its name in flag lists: the indicator's slug, with ` (organization)` for the
     /// organization term.
@@ -466,7 +477,6 @@ fn finish(
         flag_count.alias("flag_count"),
         flag_list.alias("flags"),
         assessable_count.alias("assessable_count"),
-        share(assessable_count_expr(terms), lit(terms.len() as f64)).alias("data_completeness"),
         // The process's value: its contracts', else its awards', else the tender's estimate.
         coalesce(&[
             col("contract_amount"),
@@ -514,6 +524,11 @@ fn finish(
         .lazy()
         .with_columns(columns)
         .with_columns([
+            share(
+                col("assessable_count").cast(DataType::Float64),
+                lit(terms.len() as f64),
+            )
+            .alias("data_completeness"),
             (col("value_amount") * col("risk_score") / lit(100.0))
                 .round(2, RoundMode::HalfAwayFromZero)
                 .alias("value_at_risk"),
@@ -570,17 +585,6 @@ fn finish(
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()
-}
-
-fn assessable_count_expr(terms: &[Term]) -> Expr {
-    let mut count = lit(0.0);
-    for term in terms {
-        count = count
-            + col(term.column.as_str())
-                .is_not_null()
-                .cast(DataType::Float64);
-    }
-    count
 }
 
 fn output_order(terms: &[Term]) -> Vec<Expr> {

@@ -363,14 +363,7 @@ impl Validation {
     }
 
     /// One row per term check, with the weight each term has in the score.
-    pub fn terms_frame(&self, terms: &[Term], weights: &[f64]) -> PolarsResult<DataFrame> {
-        let weight = |name: &str| {
-            terms
-                .iter()
-                .zip(weights)
-                .find(|(term, _)| term.column == name)
-                .map(|(_, weight)| *weight)
-        };
+    pub fn terms_frame(&self, scored: &Scored) -> PolarsResult<DataFrame> {
         let rows = &self.terms;
         let text = |f: fn(&TermCheck) -> &str| rows.iter().map(f).collect::<Vec<_>>();
         let number = |f: fn(&TermCheck) -> u64| rows.iter().map(f).collect::<Vec<_>>();
@@ -392,7 +385,7 @@ impl Validation {
             "ci_high" => decimal(|r| r.ci_high),
             "p_value" => decimal(|r| r.p_value),
             "predicts" => rows.iter().map(|r| r.predicts).collect::<Vec<_>>(),
-            "weight" => rows.iter().map(|r| weight(&r.term)).collect::<Vec<_>>(),
+            "weight" => rows.iter().map(|r| scored.weight_of(&r.term)).collect::<Vec<_>>(),
         )
     }
 
@@ -450,12 +443,7 @@ pub fn report(validation: &Validation, scored: &Scored) -> String {
         "weight"
     );
     for check in &validation.terms {
-        let weight = scored
-            .terms
-            .iter()
-            .zip(&scored.weights)
-            .find(|(term, _)| term.column == check.term)
-            .map(|(_, weight)| *weight);
+        let weight = scored.weight_of(&check.term);
         let interval = match (check.ci_low, check.ci_high) {
             (Some(low), Some(high)) => format!("{} – {}", cell(Some(low)), cell(Some(high))),
             _ => "–".to_owned(),

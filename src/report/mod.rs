@@ -332,7 +332,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
 
     let overview = overview(run, &processes, &messages);
     let indicators = indicator_rows(run, &messages)?;
-    let charts = charts(run, &processes, &indicators, &main_currency, &messages)?;
+    let charts = charts(run, &processes, &main_currency, &messages)?;
     let buyers = organization_rows(&run.profiles.buyers, "buyer", "b", options.top)?;
     let suppliers = organization_rows(&run.profiles.suppliers, "supplier", "s", options.top)?;
 
@@ -477,7 +477,7 @@ fn indicator_rows(run: &Run, messages: &Messages) -> anyhow::Result<Vec<Indicato
         let Some(metadata) = indicator.metadata() else {
             continue;
         };
-        let weight = run.weight_of(indicator.slug).unwrap_or(0.0);
+        let weight = run.scored.weight_of(indicator.slug).unwrap_or(0.0);
         let assessable = indicator.assessable() as f64;
         let flagged = indicator.flagged() as f64;
         let mut page = String::new();
@@ -512,7 +512,6 @@ fn indicator_rows(run: &Run, messages: &Messages) -> anyhow::Result<Vec<Indicato
 fn charts(
     run: &Run,
     processes: &Processes,
-    indicators: &[IndicatorRow],
     main_currency: &str,
     messages: &Messages,
 ) -> anyhow::Result<BTreeMap<&'static str, Chart>> {
@@ -536,12 +535,13 @@ fn charts(
         .collect();
     out.insert("scores", charts::vertical(&bands, 0));
     // Flags per indicator, most first.
-    let mut flags: Vec<(String, f64)> = indicators
+    let mut flags: Vec<(String, f64)> = run
+        .indicators
         .iter()
-        .map(|row| {
+        .map(|run| {
             (
-                row.title.clone(),
-                row.flagged.replace(',', "").parse().unwrap_or(0.0),
+                messages.indicator(run.slug).to_owned(),
+                run.flagged() as f64,
             )
         })
         .filter(|(_, count)| *count > 0.0)

@@ -83,7 +83,7 @@ fn indicators_frame(run: &Run, messages: &Messages) -> PolarsResult<DataFrame> {
         title.push(messages.indicator(metadata.slug).to_owned());
         phase.push(messages.phase(metadata.phase.name()).to_owned());
         group.push(messages.group(indicator.group.name()).to_owned());
-        weight.push(run.weight_of(indicator.slug));
+        weight.push(run.scored.weight_of(indicator.slug));
         assessable.push(indicator.assessable() as u64);
         flagged.push(indicator.flagged() as u64);
         organizations.push(indicator.outcome.organizations.height() as u64);
