@@ -222,7 +222,7 @@ impl ReportArgs {
         let options = crate::report::Options::new(self.lang, self.calendar, self.top);
         if let Some(path) = html {
             let page = crate::report::html(run, config, &options)?;
-            crate::output::write_atomically(path, page.as_bytes())?;
+            crate::output::write_file(path, page.as_bytes())?;
         }
         if let Some(path) = &self.xlsx {
             crate::report::xlsx(run, config, &options, path)?;
@@ -521,14 +521,9 @@ fn prepare(
         crate::quality::prepare::prepare(inputs, &config.prepare, &mut writer)?
     } else {
         // Written beside the target and moved into place when complete.
-        let folder = out.parent().filter(|p| !p.as_os_str().is_empty());
-        let mut file = tempfile::NamedTempFile::new_in(folder.unwrap_or(Path::new(".")))
-            .map_err(|error| anyhow::anyhow!("cannot write beside {}: {error}", out.display()))?;
-        let mut writer = std::io::BufWriter::new(file.as_file_mut());
-        let prepared = crate::quality::prepare::prepare(inputs, &config.prepare, &mut writer)?;
-        drop(writer);
-        file.persist(out)
-            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", out.display()))?;
+        let mut file = crate::output::OutputFile::create(out)?;
+        let prepared = crate::quality::prepare::prepare(inputs, &config.prepare, &mut file.writer)?;
+        file.commit()?;
         prepared
     };
     if !quiet {
@@ -742,102 +737,13 @@ fn init(
     Ok(ExitCode::SUCCESS)
 }
 
-/// An output file of `generate`, gzip-compressed when its name ends in `.gz`. A regular file
-/// (or a new one) is written whole or not at all: in a temporary folder beside it, moved into
-/// place at the end. Anything else (a device such as `/dev/null`, a pipe, a symbolic link) is
-/// written in place.
-struct OutputFile {
-    path: PathBuf,
-    /// The temporary folder, for a regular file.
-    staging: Option<tempfile::TempDir>,
-    writer: OutputWriter,
-}
-
-enum OutputWriter {
-    Plain(std::io::BufWriter<std::fs::File>),
-    Gzip(Box<flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>>),
-}
-
-impl std::io::Write for OutputWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        match self {
-            OutputWriter::Plain(writer) => writer.write(bytes),
-            OutputWriter::Gzip(writer) => writer.write(bytes),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            OutputWriter::Plain(writer) => writer.flush(),
-            OutputWriter::Gzip(writer) => writer.flush(),
-        }
-    }
-}
-
-impl OutputFile {
-    fn create(path: &Path) -> anyhow::Result<Self> {
-        let cannot =
-            |error: std::io::Error| anyhow::anyhow!("cannot write {}: {error}", path.display());
-        let regular = match std::fs::symlink_metadata(path) {
-            Ok(metadata) => metadata.is_file(),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => true,
-            Err(error) => return Err(cannot(error)),
-        };
-        let staging = if regular {
-            let folder = match path.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => parent,
-                _ => Path::new("."),
-            };
-            let staging = tempfile::Builder::new()
-                .prefix(".redflags-")
-                .tempdir_in(folder)
-                .map_err(cannot)?;
-            Some(staging)
-        } else {
-            None
-        };
-        let target = staging
-            .as_ref()
-            .map_or_else(|| path.to_owned(), |staging| staging.path().join("part"));
-        let file = std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::fs::File::create(target).map_err(cannot)?,
-        );
-        let writer = if path.extension().is_some_and(|extension| extension == "gz") {
-            OutputWriter::Gzip(Box::new(flate2::write::GzEncoder::new(
-                file,
-                flate2::Compression::fast(),
-            )))
-        } else {
-            OutputWriter::Plain(file)
-        };
-        Ok(OutputFile {
-            path: path.to_owned(),
-            staging,
-            writer,
-        })
-    }
-
-    fn commit(self) -> anyhow::Result<()> {
-        let cannot = |error: std::io::Error| {
-            anyhow::anyhow!("cannot write {}: {error}", self.path.display())
-        };
-        let mut file = match self.writer {
-            OutputWriter::Plain(file) => file,
-            OutputWriter::Gzip(gzip) => gzip.finish().map_err(cannot)?,
-        };
-        std::io::Write::flush(&mut file).map_err(cannot)?;
-        drop(file);
-        if let Some(staging) = &self.staging {
-            std::fs::rename(staging.path().join("part"), &self.path).map_err(cannot)?;
-        }
-        Ok(())
-    }
-}
-
 fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
     use std::io::Write;
-    let mut truth = args.truth.as_deref().map(OutputFile::create).transpose()?;
+    let mut truth = args
+        .truth
+        .as_deref()
+        .map(crate::output::OutputFile::create)
+        .transpose()?;
     let mut sink = std::io::sink();
     let truth_writer: &mut dyn Write = match truth.as_mut() {
         Some(file) => &mut file.writer,
@@ -845,7 +751,7 @@ fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
     };
     let planted = match args.out.as_deref().filter(|path| *path != Path::new("-")) {
         Some(path) => {
-            let mut out = OutputFile::create(path)?;
+            let mut out = crate::output::OutputFile::create(path)?;
             let planted = crate::synthetic::write_with_truth(
                 &mut out.writer,
                 truth_writer,

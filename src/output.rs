@@ -91,28 +91,113 @@ impl Staging {
     }
 }
 
-/// Writes one file whole or not at all: into a temporary file beside it, then renamed over it,
-/// so an interrupted run leaves the previous file intact.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(directory)
-        .with_context(|| format!("cannot create the folder {}", directory.display()))?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".redflags-");
-    // Readable like any file the user writes (a temporary file would be private).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut file = builder
-        .tempfile_in(directory)
-        .with_context(|| format!("cannot write in {}", directory.display()))?;
-    file.write_all(bytes)
+/// One output file, gzip-compressed when its name ends in `.gz`. A regular file (or a new one,
+/// its folder created if needed) is written whole or not at all: in a temporary folder beside
+/// it, moved into place at the end. Anything else (a device such as `/dev/null`, a pipe, a
+/// symbolic link) is written in place.
+pub struct OutputFile {
+    path: PathBuf,
+    /// The temporary folder, for a regular file.
+    staging: Option<tempfile::TempDir>,
+    /// Where to write.
+    pub writer: OutputWriter,
+}
+
+/// The writer of an [`OutputFile`].
+pub enum OutputWriter {
+    /// As is.
+    Plain(std::io::BufWriter<std::fs::File>),
+    /// Gzip-compressed.
+    Gzip(Box<flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>>),
+}
+
+impl Write for OutputWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            OutputWriter::Plain(writer) => writer.write(bytes),
+            OutputWriter::Gzip(writer) => writer.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            OutputWriter::Plain(writer) => writer.flush(),
+            OutputWriter::Gzip(writer) => writer.flush(),
+        }
+    }
+}
+
+impl OutputFile {
+    /// Opens the file for writing.
+    pub fn create(path: &Path) -> anyhow::Result<Self> {
+        let cannot =
+            |error: std::io::Error| anyhow::anyhow!("cannot write {}: {error}", path.display());
+        let regular = match std::fs::symlink_metadata(path) {
+            Ok(metadata) => metadata.is_file(),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => true,
+            Err(error) => return Err(cannot(error)),
+        };
+        let staging = if regular {
+            let folder = match path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => Path::new("."),
+            };
+            fs::create_dir_all(folder).map_err(cannot)?;
+            let staging = tempfile::Builder::new()
+                .prefix(".redflags-")
+                .tempdir_in(folder)
+                .map_err(cannot)?;
+            Some(staging)
+        } else {
+            None
+        };
+        let target = staging
+            .as_ref()
+            .map_or_else(|| path.to_owned(), |staging| staging.path().join("part"));
+        let file = std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(target).map_err(cannot)?,
+        );
+        let writer = if path.extension().is_some_and(|extension| extension == "gz") {
+            OutputWriter::Gzip(Box::new(flate2::write::GzEncoder::new(
+                file,
+                flate2::Compression::fast(),
+            )))
+        } else {
+            OutputWriter::Plain(file)
+        };
+        Ok(OutputFile {
+            path: path.to_owned(),
+            staging,
+            writer,
+        })
+    }
+
+    /// Finishes the file and moves it into place.
+    pub fn commit(self) -> anyhow::Result<()> {
+        let cannot = |error: std::io::Error| {
+            anyhow::anyhow!("cannot write {}: {error}", self.path.display())
+        };
+        let mut file = match self.writer {
+            OutputWriter::Plain(file) => file,
+            OutputWriter::Gzip(gzip) => gzip.finish().map_err(cannot)?,
+        };
+        std::io::Write::flush(&mut file).map_err(cannot)?;
+        drop(file);
+        if let Some(staging) = &self.staging {
+            std::fs::rename(staging.path().join("part"), &self.path).map_err(cannot)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes one file whole or not at all (see [`OutputFile`]).
+pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut file = OutputFile::create(path)?;
+    file.writer
+        .write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    file.persist(path)
-        .with_context(|| format!("cannot move {} into place", path.display()))?;
-    Ok(())
+    file.commit()
 }
 
 /// The UTF-8 byte-order mark, for Excel.

@@ -59,7 +59,7 @@ pub fn workbook(
     let bytes = workbook
         .save_to_buffer()
         .with_context(|| format!("cannot write {}", path.display()))?;
-    crate::output::write_atomically(path, &bytes)
+    crate::output::write_file(path, &bytes)
 }
 
 /// One row per indicator: its catalogue entry and what it found.
