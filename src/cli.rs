@@ -91,6 +91,9 @@ enum Command {
         /// OCDS files or folders (`-` for standard input), as for `score`.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
+        /// A settings file (TOML), as for `score`: its [limits] apply.
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Write the compiled releases corrected by the settings' [prepare] section, one JSON
     /// object per line, every field kept.
@@ -235,6 +238,9 @@ impl ReportArgs {
 struct FramesArgs {
     #[command(flatten)]
     input: InputArgs,
+    /// A settings file (TOML), as for `score`: its [prepare] corrections and [limits] apply.
+    #[arg(short, long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// A failure, with the exit code it maps to.
@@ -296,7 +302,7 @@ pub fn main() -> ExitCode {
             config,
             out,
         } => check(&inputs, config.as_deref(), out.as_deref()),
-        Command::Coverage { inputs } => coverage(&inputs),
+        Command::Coverage { inputs, config } => coverage(&inputs, config.as_deref()),
         Command::Prepare {
             inputs,
             config,
@@ -495,8 +501,10 @@ fn check(
     Ok(ExitCode::SUCCESS)
 }
 
-fn coverage(inputs: &[String]) -> Result<ExitCode, Failure> {
-    let found = crate::quality::coverage::coverage(inputs).map_err(anyhow::Error::from)?;
+fn coverage(inputs: &[String], config: Option<&Path>) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let found =
+        crate::quality::coverage::coverage(inputs, &config.limits).map_err(anyhow::Error::from)?;
     let text = serde_json::to_string_pretty(&found.counts).map_err(anyhow::Error::from)?;
     write_out(&format!("{text}\n"))?;
     if !found.rejected.is_empty() {
@@ -518,11 +526,11 @@ fn prepare(
     let prepared = if out == Path::new("-") {
         let stdout = std::io::stdout();
         let mut writer = std::io::BufWriter::new(stdout.lock());
-        crate::quality::prepare::prepare(inputs, &config.prepare, &mut writer)?
+        crate::quality::prepare::prepare(inputs, &config, &mut writer)?
     } else {
         // Written beside the target and moved into place when complete.
         let mut file = crate::output::OutputFile::create(out)?;
-        let prepared = crate::quality::prepare::prepare(inputs, &config.prepare, &mut file.writer)?;
+        let prepared = crate::quality::prepare::prepare(inputs, &config, &mut file.writer)?;
         file.commit()?;
         prepared
     };
@@ -565,9 +573,12 @@ fn strict_exit(strict: bool, rejected: usize) -> ExitCode {
 }
 
 fn frames(args: FramesArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let config = load_config(args.config.as_deref())?;
     let bar = progress_bar(quiet);
-    let (ingested, frames) = run::load_with(
+    let (ingested, frames) = run::load_prepared(
         &args.input.inputs,
+        &config.prepare,
+        &config.limits,
         &mut |sources| bar.set_length(sources as u64),
         &mut |progress| bar.set_position(progress.sources_done as u64),
     )?;

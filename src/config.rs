@@ -20,6 +20,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::indicators::{Group, Indicator, REGISTRY};
+use crate::ingest::Limits;
 use crate::ingest::prepare::{self, Prepare};
 use crate::scope::Scope;
 
@@ -140,6 +141,8 @@ pub struct Config {
     pub profiles: ProfileSettings,
     /// The corrections applied to the data before the indicators run.
     pub prepare: Prepare,
+    /// Bounds on what one unit of input may cost.
+    pub limits: Limits,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
@@ -204,6 +207,7 @@ impl Config {
             return Err("validation.significance must be between 0 and 1".to_owned());
         }
         self.prepare.check()?;
+        self.limits.check()?;
         for (slug, table) in &self.indicators {
             let Some(indicator) = REGISTRY.iter().find(|i| i.metadata().slug == slug) else {
                 return Err(format!(
@@ -302,6 +306,7 @@ impl Config {
             "validation": self.validation,
             "profiles": self.profiles,
             "prepare": self.prepare,
+            "limits": self.limits,
             "indicators": indicators,
         })
     }
@@ -382,6 +387,7 @@ pub fn default_toml() -> String {
         }
     }
     out.push_str(prepare::DEFAULT_TOML);
+    out.push_str(&Limits::default_toml());
     for indicator in REGISTRY {
         write_section(&mut out, *indicator);
     }

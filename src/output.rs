@@ -17,7 +17,18 @@ use polars::prelude::*;
 /// Rows formatted at a time when writing CSV.
 const CHUNK_ROWS: usize = 65_536;
 
+/// The file, in an output folder, that lists the files the last run wrote there.
+pub const MANIFEST: &str = "manifest.json";
+/// The prefix of a staging folder's name; its process id follows.
+const STAGING_PREFIX: &str = ".redflags-staging-";
+
 /// A set of output files written all together, or not at all.
+///
+/// The files are written into a hidden staging folder inside the output folder and moved into
+/// place only when all of them are complete, then [`MANIFEST`] lists them. A later run into the
+/// same folder replaces the files of the run before (those its manifest lists, and only those):
+/// the folder never mixes two runs' files, and files that no run wrote are never touched. The
+/// staging folder of a run that was killed is removed by the next run.
 pub struct Staging {
     directory: PathBuf,
     staging: tempfile::TempDir,
@@ -29,8 +40,9 @@ impl Staging {
     pub fn new(directory: &Path) -> anyhow::Result<Staging> {
         fs::create_dir_all(directory)
             .with_context(|| format!("cannot create the output folder {}", directory.display()))?;
+        remove_abandoned_staging(directory);
         let staging = tempfile::Builder::new()
-            .prefix(".redflags-staging-")
+            .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
             .tempdir_in(directory)
             .with_context(|| format!("cannot write in {}", directory.display()))?;
         Ok(Staging {
@@ -78,16 +90,94 @@ impl Staging {
         Ok(())
     }
 
-    /// Moves every file into the output folder, replacing older ones; returns their paths.
-    pub fn commit(self) -> anyhow::Result<Vec<PathBuf>> {
+    /// Moves every file into the output folder, replacing older ones, writes the manifest and
+    /// removes the files of the previous run that this one did not replace; returns the paths
+    /// written. Nothing is moved if any target is in the way (a folder of the same name).
+    pub fn commit(mut self) -> anyhow::Result<Vec<PathBuf>> {
+        let previous = read_manifest(&self.directory);
+        let mut manifest = Vec::new();
+        for name in &self.files {
+            let size = fs::metadata(self.staging.path().join(name))?.len();
+            manifest.push(serde_json::json!({"file": name, "bytes": size}));
+        }
+        let listing = serde_json::json!({
+            "written_by": format!("redflags {}", env!("CARGO_PKG_VERSION")),
+            "files": manifest,
+        });
+        let mut out = self.create(MANIFEST)?;
+        serde_json::to_writer_pretty(&mut out, &listing)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        drop(out);
+        for name in &self.files {
+            let target = self.directory.join(name);
+            if target.is_dir() {
+                anyhow::bail!(
+                    "cannot write {}: a folder of that name is in the way; nothing was replaced",
+                    target.display()
+                );
+            }
+        }
         let mut written = Vec::new();
+        // The manifest last: until it is in place, the previous one still lists its files.
         for name in &self.files {
             let target = self.directory.join(name);
             fs::rename(self.staging.path().join(name), &target)
                 .with_context(|| format!("cannot move {name} into place"))?;
             written.push(target);
         }
+        for name in previous {
+            if !self.files.contains(&name) {
+                let _ = fs::remove_file(self.directory.join(&name));
+            }
+        }
         Ok(written)
+    }
+}
+
+/// The files the manifest of an output folder lists (plain names inside the folder only).
+fn read_manifest(directory: &Path) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(directory.join(MANIFEST)) else {
+        return Vec::new();
+    };
+    let Ok(listing) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    listing["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry["file"].as_str())
+        .filter(|name| {
+            let path = Path::new(name);
+            path.components().count() == 1 && path.file_name().is_some() && !name.starts_with('.')
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Removes the staging folders of runs whose process no longer exists (killed before they
+/// finished). Where a process's existence cannot be told, nothing is removed.
+fn remove_abandoned_staging(directory: &Path) {
+    let Ok(entries) = fs::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(STAGING_PREFIX)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let proc = Path::new("/proc");
+        if pid != std::process::id()
+            && proc.join("self").exists()
+            && !proc.join(pid.to_string()).exists()
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::frames::Frames;
 use crate::indicators::REGISTRY;
 use crate::ingest::prepare::{Corrected, Prepare};
-use crate::ingest::{self, IngestCounts, Rejection};
+use crate::ingest::{self, IngestCounts, Limits, Rejection};
 use crate::output::Staging;
 use crate::profiles::{self, Profiles};
 use crate::score::{self, IndicatorRun, Scored};
@@ -49,17 +49,25 @@ pub fn load_with(
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(ingest::Progress),
 ) -> anyhow::Result<(ingest::Ingested, Frames)> {
-    load_prepared(inputs, &Prepare::none(), started, report)
+    load_prepared(
+        inputs,
+        &Prepare::none(),
+        &Limits::default(),
+        started,
+        report,
+    )
 }
 
-/// [`load_with`], correcting the data by the `[prepare]` settings before building the frames.
+/// [`load_with`], within the bounds of `limits`, correcting the data by the `[prepare]`
+/// settings before building the frames.
 pub fn load_prepared(
     inputs: &[String],
     prepare: &Prepare,
+    limits: &Limits,
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(ingest::Progress),
 ) -> anyhow::Result<(ingest::Ingested, Frames)> {
-    let mut ingested = ingest::ingest_prepared(inputs, prepare, started, report)?;
+    let mut ingested = ingest::ingest_prepared(inputs, prepare, limits, started, report)?;
     tracing::info!(
         processes = ingested.counts.processes,
         rejected = ingested.rejected.len(),
@@ -89,7 +97,13 @@ pub fn run_with(
     report: &mut dyn FnMut(ingest::Progress),
 ) -> anyhow::Result<Run> {
     let started = Instant::now();
-    let (ingested, frames) = load_prepared(inputs, &config.prepare, started_reading, report)?;
+    let (ingested, frames) = load_prepared(
+        inputs,
+        &config.prepare,
+        &config.limits,
+        started_reading,
+        report,
+    )?;
     let active = config.active();
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.apply(&frames)?;

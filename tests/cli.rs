@@ -150,6 +150,7 @@ fn outputs_are_byte_identical_whatever_the_threads() {
                 "contracts.parquet",
                 "correlations.csv",
                 "flags.csv",
+                "manifest.json",
                 "organizations.csv",
                 "rejected.csv",
                 "summary.json",

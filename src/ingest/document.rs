@@ -92,6 +92,21 @@ pub struct Parsed<R = Release> {
     pub problems: Vec<Problem>,
 }
 
+impl<R> Parsed<R> {
+    /// A unit rejected whole, unread or unreadable.
+    pub fn refused(line: Option<u64>, reason: String) -> Parsed<R> {
+        Parsed {
+            problems: vec![Problem {
+                line,
+                location: None,
+                ocid: None,
+                reason,
+            }],
+            ..Parsed::default()
+        }
+    }
+}
+
 impl<R> Default for Parsed<R> {
     fn default() -> Self {
         Parsed {
@@ -375,24 +390,21 @@ pub fn parse_as<R: Entry>(bytes: &[u8], line: Option<u64>) -> Parsed<R> {
     if let Err(error) = outcome {
         // Nothing from a unit that is not valid JSON is kept: it is rejected whole.
         let in_document = line.is_none();
-        let reason = if error.is_syntax() || error.is_eof() {
+        let reason = if error.to_string().starts_with("recursion limit exceeded") {
+            let at = line.unwrap_or(error.line() as u64);
+            let max = super::limits::PARSER_DEPTH;
+            super::limits::depth_reason(max, at, error.column() as u64)
+        } else if error.is_syntax() || error.is_eof() {
             format!("not JSON: {error}")
         } else {
             format!("unreadable: {error}")
         };
-        return Parsed {
-            problems: vec![Problem {
-                line: if in_document {
-                    Some(error.line() as u64)
-                } else {
-                    line
-                },
-                location: None,
-                ocid: None,
-                reason,
-            }],
-            ..Parsed::default()
+        let line = if in_document {
+            Some(error.line() as u64)
+        } else {
+            line
         };
+        return Parsed::refused(line, reason);
     }
     collector.parsed
 }

@@ -12,6 +12,8 @@ use std::marker::PhantomData;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::limits::array_bound_error;
+
 /// A field as a release states it: absent, explicitly `null`, or set.
 ///
 /// The OCDS merge rules treat the three differently: an absent field keeps the earlier value,
@@ -332,7 +334,12 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        let mut seen = 0;
         while let Some(element) = seq.next_element_seed(ObjectSeed::<T>(PhantomData))? {
+            seen += 1;
+            if let Some(error) = array_bound_error(seen) {
+                return Err(error);
+            }
             if let Field::Set(element) = element {
                 list.push(element);
             }
@@ -367,7 +374,12 @@ impl<'de> Visitor<'de> for CodesVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut codes = Vec::new();
+        let mut seen = 0;
         while let Some(code) = seq.next_element_seed(TextSeed)? {
+            seen += 1;
+            if let Some(error) = array_bound_error(seen) {
+                return Err(error);
+            }
             if let Field::Set(code) = code {
                 codes.push(code);
             }

@@ -8,6 +8,7 @@
 
 pub mod document;
 pub mod lenient;
+pub mod limits;
 pub mod merge;
 pub mod model;
 pub mod prepare;
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use limits::Limits;
 use model::Release;
 use prepare::{Corrected, Prepare};
 use source::{Source, Unit};
@@ -130,6 +132,7 @@ pub type Sink<'a, R> = dyn FnMut(usize, Option<u64>, R) + 'a;
 /// Accumulates parsed units.
 struct Accumulator<'a, R> {
     names: Vec<String>,
+    limits: Limits,
     sink: &'a mut Sink<'a, R>,
     rejected: Vec<Rejection>,
     counts: IngestCounts,
@@ -149,9 +152,10 @@ impl<R: document::Entry + Send> Accumulator<'_, R> {
 
     /// Parses a batch of units in parallel and takes in the results in input order.
     fn flush(&mut self, batch: &mut Vec<Unit>) {
+        let limits = self.limits;
         let parsed: Vec<document::Parsed<R>> = batch
             .par_iter()
-            .map(|unit| document::parse_as(&unit.bytes, unit.line))
+            .map(|unit| parse_unit(unit, &limits))
             .collect();
         for (unit, parsed) in batch.drain(..).zip(parsed) {
             self.counts.units += 1;
@@ -178,7 +182,7 @@ impl<R: document::Entry + Send> Accumulator<'_, R> {
     }
 
     fn read(&mut self, index: usize, source: &Source, report: &mut dyn FnMut(Progress)) {
-        let reader = match source.open() {
+        let reader = match source.open(&self.limits) {
             Ok(reader) => reader,
             Err(error) => {
                 self.counts.units += 1;
@@ -187,7 +191,8 @@ impl<R: document::Entry + Send> Accumulator<'_, R> {
         };
         let mut batch = Vec::new();
         let mut batch_bytes = 0;
-        let reading = source::read(index, reader, |unit| {
+        let limits = self.limits;
+        let reading = source::read(index, reader, &limits, |unit| {
             batch_bytes += unit.bytes.len();
             batch.push(unit);
             if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_UNITS {
@@ -215,6 +220,23 @@ impl<R: document::Entry + Send> Accumulator<'_, R> {
     }
 }
 
+/// Parses one unit within the bounds of `limits`.
+fn parse_unit<R: document::Entry>(unit: &Unit, limits: &Limits) -> document::Parsed<R> {
+    let refusal = unit.refused.clone().or_else(|| {
+        if !limits.checks_depth() {
+            return None;
+        }
+        let (line, column) = limits::too_deep(&unit.bytes, limits.max_depth)?;
+        let line = unit.line.unwrap_or(line);
+        Some(limits::depth_reason(limits.max_depth, line, column))
+    });
+    if let Some(reason) = refusal {
+        return document::Parsed::refused(unit.line, reason);
+    }
+    limits::set_array_bound(limits.max_array_elements);
+    document::parse_as(&unit.bytes, unit.line)
+}
+
 /// How far an ingest has got, for a progress bar.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress<'a> {
@@ -232,6 +254,7 @@ pub struct Progress<'a> {
 /// caller's to count).
 pub fn read_entries<R: document::Entry + Send>(
     inputs: &[String],
+    limits: &Limits,
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(Progress),
     sink: &mut Sink<'_, R>,
@@ -242,6 +265,7 @@ pub fn read_entries<R: document::Entry + Send>(
     let sources = source::expand(inputs)?;
     let mut accumulator = Accumulator {
         names: sources.iter().map(Source::name).collect(),
+        limits: *limits,
         sink,
         rejected: Vec::new(),
         counts: IngestCounts::default(),
@@ -273,22 +297,36 @@ pub fn ingest_with(
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(Progress),
 ) -> Result<Ingested, IngestError> {
-    ingest_prepared(inputs, &Prepare::none(), started, report)
+    ingest_prepared(
+        inputs,
+        &Prepare::none(),
+        &Limits::default(),
+        started,
+        report,
+    )
 }
 
-/// [`ingest_with`], correcting each compiled release by the `[prepare]` settings.
+/// [`ingest_with`], within the bounds of `limits`, correcting each compiled release by the
+/// `[prepare]` settings.
 pub fn ingest_prepared(
     inputs: &[String],
     prepare: &Prepare,
+    limits: &Limits,
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(Progress),
 ) -> Result<Ingested, IngestError> {
     let mut by_ocid: HashMap<String, Vec<Release>> = HashMap::new();
     let clock = std::time::Instant::now();
-    let read = read_entries(inputs, started, report, &mut |_, _, release: Release| {
-        let ocid = release.ocid.str().unwrap_or_default().to_owned();
-        by_ocid.entry(ocid).or_default().push(release);
-    })?;
+    let read = read_entries(
+        inputs,
+        limits,
+        started,
+        report,
+        &mut |_, _, release: Release| {
+            let ocid = release.ocid.str().unwrap_or_default().to_owned();
+            by_ocid.entry(ocid).or_default().push(release);
+        },
+    )?;
     let (names, rejected, mut counts) = read;
     counts.processes = by_ocid.len() as u64;
     tracing::debug!(

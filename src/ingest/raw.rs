@@ -24,7 +24,7 @@ pub struct RawRelease {
 impl<'de> Deserialize<'de> for RawRelease {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(RawRelease {
-            object: Map::deserialize(deserializer)?,
+            object: super::limits::bounded_object(deserializer)?,
             ..RawRelease::default()
         })
     }

@@ -6,12 +6,13 @@
 //! document, one unit for the whole source.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
 
 use super::IngestError;
+use super::limits::{Bounded, Counted, Limits};
 
 /// The extensions a directory's files must have to be read.
 const EXTENSIONS: [&str; 4] = [".json", ".jsonl", ".json.gz", ".jsonl.gz"];
@@ -34,25 +35,30 @@ impl Source {
         }
     }
 
-    /// Opens the source, decompressing it when it is gzip.
-    pub fn open(&self) -> io::Result<Box<dyn BufRead + Send>> {
+    /// Opens the source, decompressing it when it is gzip (within the gzip bounds of
+    /// `limits`).
+    pub fn open(&self, limits: &Limits) -> io::Result<Box<dyn BufRead + Send>> {
         let reader: Box<dyn BufRead + Send> = match self {
             Source::Stdin => Box::new(BufReader::with_capacity(1 << 20, io::stdin())),
             Source::File(path) => Box::new(BufReader::with_capacity(1 << 20, File::open(path)?)),
         };
-        gunzip_if_compressed(reader)
+        gunzip_if_compressed(reader, limits)
     }
 }
 
-/// Wraps a reader in a gzip decoder when its first bytes are gzip's magic number.
+/// Wraps a reader in a gzip decoder when its first bytes are gzip's magic number; the
+/// decompressed stream fails once it outgrows the compressed one by more than the bound.
 fn gunzip_if_compressed(
     mut reader: Box<dyn BufRead + Send>,
+    limits: &Limits,
 ) -> io::Result<Box<dyn BufRead + Send>> {
     let head = reader.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) {
+        let compressed = std::sync::Arc::default();
+        let decoder = MultiGzDecoder::new(Counted::new(reader, std::sync::Arc::clone(&compressed)));
         Ok(Box::new(BufReader::with_capacity(
             1 << 20,
-            MultiGzDecoder::new(reader),
+            Bounded::new(decoder, compressed, limits),
         )))
     } else {
         Ok(reader)
@@ -106,6 +112,8 @@ pub struct Unit {
     pub line: Option<u64>,
     /// Its bytes.
     pub bytes: Vec<u8>,
+    /// Why it was not read, when it is past a bound (its bytes are then empty).
+    pub refused: Option<String>,
 }
 
 /// What reading one source found besides its units.
@@ -140,20 +148,84 @@ fn is_line_delimited(line: &[u8]) -> bool {
     }
 }
 
-/// Reads one source, calling `emit` with each unit in order.
-pub fn read(source: usize, mut reader: impl BufRead, mut emit: impl FnMut(Unit)) -> Reading {
+/// What reading one line found.
+enum Line {
+    /// The end of the source: nothing was read.
+    End,
+    /// A line, kept.
+    Kept,
+    /// A line longer than allowed, read to its end but not kept; its length in bytes.
+    TooLong(u64),
+}
+
+/// Reads one line, its newline included, into `line`, keeping at most `max` bytes: a longer
+/// line is read to its end without being kept.
+fn read_line(reader: &mut impl BufRead, max: u64, line: &mut Vec<u8>) -> io::Result<Line> {
+    let mut length = 0u64;
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        let (take, ends) = match memchr::memchr(b'\n', buffer) {
+            Some(newline) => (newline + 1, true),
+            None => (buffer.len(), false),
+        };
+        if take == 0 && length == 0 {
+            return Ok(Line::End);
+        }
+        length += take as u64;
+        if length <= max {
+            line.extend_from_slice(&buffer[..take]);
+        } else if !line.is_empty() {
+            *line = Vec::new();
+        }
+        reader.consume(take);
+        if ends || take == 0 {
+            return Ok(if length <= max {
+                Line::Kept
+            } else {
+                Line::TooLong(length)
+            });
+        }
+    }
+}
+
+/// The reason a line too long to read is rejected.
+fn too_long(length: u64, limits: &Limits) -> String {
+    format!(
+        "a line of {length} bytes, longer than {} (the bound [limits] max_line_bytes); not read",
+        limits.max_line_bytes
+    )
+}
+
+/// Reads one source, calling `emit` with each unit in order. A line or document past the
+/// bounds of `limits` is emitted as a refused unit, unread.
+pub fn read(
+    source: usize,
+    mut reader: impl BufRead,
+    limits: &Limits,
+    mut emit: impl FnMut(Unit),
+) -> Reading {
     let mut reading = Reading::default();
     let mut number = 0u64;
     let mut head = Vec::new();
+    let refuse = |line: Option<u64>, reason: String| Unit {
+        source,
+        line,
+        bytes: Vec::new(),
+        refused: Some(reason),
+    };
     // Find the first line with content, keeping what precedes it for line numbers.
     loop {
         let mut line = Vec::new();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => {
+        match read_line(&mut reader, limits.max_line_bytes, &mut line) {
+            Ok(Line::End) => {
                 reading.empty = true;
                 return reading;
             }
-            Ok(_) => {
+            Ok(Line::Kept) => {
                 number += 1;
                 if number == 1 {
                     strip_bom(&mut line);
@@ -164,38 +236,59 @@ pub fn read(source: usize, mut reader: impl BufRead, mut emit: impl FnMut(Unit))
                     break;
                 }
             }
+            Ok(Line::TooLong(length)) => {
+                // Too long to tell what it is: the source is read as line-delimited JSON.
+                number += 1;
+                reading.blank_lines = number - 1;
+                emit(refuse(Some(number), too_long(length, limits)));
+                head.clear();
+                break;
+            }
             Err(error) => {
                 reading.error = Some((number + 1, error));
                 return reading;
             }
         }
     }
-    let content_line = number;
-    let start_of_line = head.len() - last_line_len(&head);
-    if !is_line_delimited(&head[start_of_line..]) {
-        let mut bytes = head;
-        if let Err(error) = reader.read_to_end(&mut bytes) {
-            reading.error = Some((content_line, error));
+    if !head.is_empty() {
+        let content_line = number;
+        let start_of_line = head.len() - last_line_len(&head);
+        if !is_line_delimited(&head[start_of_line..]) {
+            let max = limits.max_document_bytes;
+            let mut bytes = head;
+            let room = (max + 1).saturating_sub(bytes.len() as u64);
+            if let Err(error) = (&mut reader).take(room).read_to_end(&mut bytes) {
+                reading.error = Some((content_line, error));
+                return reading;
+            }
+            if bytes.len() as u64 > max {
+                let reason = format!(
+                    "a document larger than {max} bytes (the bound [limits] max_document_bytes); not read"
+                );
+                emit(refuse(None, reason));
+            } else {
+                emit(Unit {
+                    source,
+                    line: None,
+                    bytes,
+                    refused: None,
+                });
+            }
             return reading;
         }
+        reading.blank_lines = content_line - 1;
         emit(Unit {
             source,
-            line: None,
-            bytes,
+            line: Some(content_line),
+            bytes: head.split_off(start_of_line),
+            refused: None,
         });
-        return reading;
     }
-    reading.blank_lines = content_line - 1;
-    emit(Unit {
-        source,
-        line: Some(content_line),
-        bytes: head.split_off(start_of_line),
-    });
     loop {
         let mut line = Vec::new();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => return reading,
-            Ok(_) => {
+        match read_line(&mut reader, limits.max_line_bytes, &mut line) {
+            Ok(Line::End) => return reading,
+            Ok(Line::Kept) => {
                 number += 1;
                 if is_blank(&line) {
                     reading.blank_lines += 1;
@@ -204,8 +297,13 @@ pub fn read(source: usize, mut reader: impl BufRead, mut emit: impl FnMut(Unit))
                         source,
                         line: Some(number),
                         bytes: line,
+                        refused: None,
                     });
                 }
+            }
+            Ok(Line::TooLong(length)) => {
+                number += 1;
+                emit(refuse(Some(number), too_long(length, limits)));
             }
             Err(error) => {
                 reading.error = Some((number + 1, error));
@@ -230,7 +328,7 @@ mod tests {
 
     fn units(text: &str) -> (Vec<(Option<u64>, String)>, Reading) {
         let mut found = Vec::new();
-        let reading = read(0, text.as_bytes(), |unit| {
+        let reading = read(0, text.as_bytes(), &Limits::default(), |unit| {
             found.push((unit.line, String::from_utf8(unit.bytes).unwrap()))
         });
         (found, reading)

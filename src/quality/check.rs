@@ -111,6 +111,7 @@ pub fn check(inputs: &[String], config: &Config) -> anyhow::Result<Checked> {
     let mut years: BTreeMap<i32, u64> = BTreeMap::new();
     let (sources, _, _) = ingest::read_entries(
         inputs,
+        &config.limits,
         &mut |_| {},
         &mut |_| {},
         &mut |source, line, release: RawRelease| {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::ingest::raw::RawRelease;
-use crate::ingest::{self, IngestError, Rejection};
+use crate::ingest::{self, IngestError, Limits, Rejection};
 
 use super::{is_empty, walk};
 
@@ -21,12 +21,14 @@ pub struct Coverage {
 }
 
 /// Counts the non-empty values of every path in the inputs' releases.
-pub fn coverage(inputs: &[String]) -> Result<Coverage, IngestError> {
+/// Reads within the bounds of `limits`.
+pub fn coverage(inputs: &[String], limits: &Limits) -> Result<Coverage, IngestError> {
     let mut found = Coverage::default();
     let counts = &mut found.counts;
     let mut releases = 0;
     let (_, rejected, _) = ingest::read_entries(
         inputs,
+        limits,
         &mut |_| {},
         &mut |_| {},
         &mut |_, _, release: RawRelease| {
@@ -67,7 +69,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let found = coverage(&[path.display().to_string()]).unwrap();
+        let found = coverage(&[path.display().to_string()], &Limits::default()).unwrap();
         let counts: Vec<(&str, u64)> = found.counts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         assert_eq!(
             counts,

@@ -11,8 +11,9 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::ingest::document::Entry;
-use crate::ingest::prepare::{Corrected, Prepare};
+use crate::ingest::prepare::Corrected;
 use crate::ingest::raw::{self, RawRelease};
 use crate::ingest::{self, Rejection};
 
@@ -33,12 +34,14 @@ pub struct Prepared {
 /// Writes the inputs' compiled releases, corrected, in `ocid` order, one per line.
 pub fn prepare(
     inputs: &[String],
-    settings: &Prepare,
+    config: &Config,
     out: &mut dyn Write,
 ) -> anyhow::Result<Prepared> {
     let mut by_ocid: HashMap<String, Vec<RawRelease>> = HashMap::new();
+    let settings = &config.prepare;
     let (_, rejected, _) = ingest::read_entries(
         inputs,
+        &config.limits,
         &mut |_| {},
         &mut |_| {},
         &mut |_, _, release: RawRelease| {
