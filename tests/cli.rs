@@ -3,18 +3,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 mod common;
 
-use common::csv_rows;
-
-fn redflags() -> Command {
-    let mut command = Command::cargo_bin("redflags").unwrap();
-    command.env_remove("REDFLAGS_LOG");
-    command
-}
+use common::{csv_rows, redflags};
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")

@@ -4,20 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
 mod common;
 
-use common::csv_rows;
+use common::{csv_rows, redflags};
 
 type Row = BTreeMap<String, String>;
-
-fn redflags() -> Command {
-    let mut command = Command::cargo_bin("redflags").unwrap();
-    command.env_remove("REDFLAGS_LOG");
-    command
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);

@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use assert_cmd::Command;
-
 mod common;
+use common::redflags;
 
 /// A cell of the workbook, by the type Excel reads it as.
 #[derive(Debug, Clone, PartialEq)]
@@ -194,10 +193,6 @@ impl Workbook {
             .max()
             .unwrap_or(0)
     }
-}
-
-fn redflags() -> Command {
-    Command::cargo_bin("redflags").unwrap()
 }
 
 fn example() -> PathBuf {

@@ -4,6 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The redflags binary, without the logging a developer's environment may set.
+pub fn redflags() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("redflags").unwrap();
+    command.env_remove("REDFLAGS_LOG");
+    command
+}
+
 /// The shared data folder: `REDFLAGS_SHARED` if set, else `../shared` next to the checkout.
 pub fn shared() -> PathBuf {
     std::env::var_os("REDFLAGS_SHARED")
