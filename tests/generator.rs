@@ -6,17 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
-use assert_cmd::Command;
+use polars::prelude::{ParquetReader, SerReader};
+use redflags::synthetic::detection::Detection;
 use redflags::synthetic::{OCID_PREFIX, SCHEMES};
 use serde_json::Value;
 
 mod common;
-
-fn redflags() -> Command {
-    let mut command = Command::cargo_bin("redflags").unwrap();
-    command.env_remove("REDFLAGS_LOG");
-    command
-}
+use common::redflags;
 
 /// Runs `redflags generate` into `data` and `truth` in `dir`.
 fn generate(dir: &Path, processes: u64, seed: u64, data: &str, truth: &str) {
@@ -395,45 +391,22 @@ fn the_indicators_find_the_planted_schemes() {
         .arg(&out)
         .assert()
         .success();
-    let rows = common::csv_rows(&out.join("contracts.csv"));
-    assert_eq!(rows.len() as u64, PROCESSES);
-    let none = BTreeSet::new();
-    for scheme in SCHEMES {
-        let (mut planted, mut found, mut others, mut false_positives) = (0, 0, 0, 0);
-        for row in &rows {
-            let flagged = row[scheme.slug] == "1";
-            if truth
-                .get(&row["ocid"])
-                .unwrap_or(&none)
-                .contains(scheme.slug)
-            {
-                planted += 1;
-                found += u32::from(flagged);
-            } else {
-                others += 1;
-                false_positives += u32::from(flagged);
-            }
-        }
-        let recall = f64::from(found) / f64::from(planted);
-        let false_positive_rate = f64::from(false_positives) / f64::from(others);
-        eprintln!(
-            "{:<24} planted {planted:>4}, recall {recall:.4}, false positives {false_positives:>3} of {others} ({false_positive_rate:.4})",
-            scheme.slug
-        );
-        assert!(planted > 100, "{}: {planted}", scheme.slug);
-        assert!(recall >= 0.98, "{}: recall {recall}", scheme.slug);
+    let file = std::fs::File::open(out.join("contracts.parquet")).unwrap();
+    let contracts = ParquetReader::new(file).finish().unwrap();
+    assert_eq!(contracts.height() as u64, PROCESSES);
+    let detection = Detection::measure(&contracts, &truth).unwrap();
+    eprintln!("{detection}");
+    for scheme in &detection.schemes {
+        assert!(scheme.planted > 100, "{}: {}", scheme.slug, scheme.planted);
+        assert!(scheme.recall() >= 0.98, "{scheme:?}");
         let ceiling = if scheme.slug == "contract_amendment" {
             0.01
         } else {
             0.002
         };
-        assert!(
-            false_positive_rate <= ceiling,
-            "{}: false positives {false_positive_rate}",
-            scheme.slug
-        );
+        assert!(scheme.false_positive_rate() <= ceiling, "{scheme:?}");
     }
-    ranking_puts_the_planted_processes_first(&rows, &truth);
+    ranking_puts_the_planted_processes_first(&detection);
 }
 
 /// Processes carrying planted schemes rank above clean ones: the share of planted processes
@@ -443,44 +416,15 @@ fn the_indicators_find_the_planted_schemes() {
 /// against 27.5% of all processes); mean score 11.03 planted, 6.52 clean (clean direct
 /// purchases keep their `non_open_procedure` flag). Organization flags at half the weight
 /// instead of a quarter gave 0.766; without them, 0.926.
-fn ranking_puts_the_planted_processes_first(
-    rows: &[BTreeMap<String, String>],
-    truth: &BTreeMap<String, BTreeSet<String>>,
-) {
-    let scored: Vec<(u32, bool, f64)> = rows
-        .iter()
-        .filter(|row| !row["rank_score"].is_empty())
-        .map(|row| {
-            (
-                row["rank_score"].parse().unwrap(),
-                truth.contains_key(&row["ocid"]),
-                row["risk_score"].parse().unwrap(),
-            )
-        })
-        .collect();
-    let cut = (scored.len() as f64 * 0.05).round() as u32;
-    let top: Vec<bool> = scored
-        .iter()
-        .filter(|(rank, _, _)| *rank <= cut)
-        .map(|(_, planted, _)| *planted)
-        .collect();
-    assert_eq!(top.len() as u32, cut);
-    let precision = top.iter().filter(|planted| **planted).count() as f64 / f64::from(cut);
-    let base =
-        scored.iter().filter(|(_, planted, _)| *planted).count() as f64 / scored.len() as f64;
-    let mean = |planted: bool| {
-        let scores: Vec<f64> = scored
-            .iter()
-            .filter(|(_, p, _)| *p == planted)
-            .map(|(_, _, score)| *score)
-            .collect();
-        scores.iter().sum::<f64>() / scores.len() as f64
-    };
-    eprintln!(
-        "precision at the top 5% ({cut} processes): {precision:.4}; planted share of all: {base:.4}; mean score planted {:.2}, clean {:.2}",
-        mean(true),
-        mean(false)
+fn ranking_puts_the_planted_processes_first(detection: &Detection) {
+    assert_eq!(
+        detection.top,
+        (detection.ranked as f64 * 0.05).round() as u64
     );
-    assert!(precision >= 0.85, "precision at 5%: {precision}");
-    assert!(mean(true) > 1.5 * mean(false));
+    assert!(
+        detection.precision_at_top() >= 0.85,
+        "precision at 5%: {}",
+        detection.precision_at_top()
+    );
+    assert!(detection.mean_planted > 1.5 * detection.mean_clean);
 }

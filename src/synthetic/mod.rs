@@ -66,6 +66,7 @@
 
 use std::io::{self, Write};
 
+pub mod detection;
 mod json;
 mod random;
 mod vocabulary;
