@@ -95,11 +95,11 @@ impl Staging {
     /// written. Nothing is moved if any target is in the way (a folder of the same name).
     pub fn commit(mut self) -> anyhow::Result<Vec<PathBuf>> {
         let previous = read_manifest(&self.directory);
-        let mut manifest = Vec::new();
-        for name in &self.files {
-            let size = fs::metadata(self.staging.path().join(name))?.len();
-            manifest.push(serde_json::json!({"file": name, "bytes": size}));
-        }
+        let manifest: Vec<serde_json::Value> = self
+            .files
+            .iter()
+            .map(|name| serde_json::json!({ "file": name }))
+            .collect();
         let listing = serde_json::json!({
             "written_by": format!("redflags {}", env!("CARGO_PKG_VERSION")),
             "files": manifest,

@@ -48,15 +48,12 @@ impl IntoColumn for Timestamps {
 
 impl IntoColumn for Vec<Vec<String>> {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
-        let lists: Vec<Series> = self
-            .into_iter()
-            .map(|values| Series::new(PlSmallStr::EMPTY, values))
-            .collect();
-        let mut column = Column::new(name.into(), lists);
-        if column.is_empty() {
-            column = column.cast(&DataType::List(Box::new(DataType::String)))?;
+        let values = self.iter().map(Vec::len).sum();
+        let mut builder = ListStringChunkedBuilder::new(name.into(), self.len(), values);
+        for list in &self {
+            builder.append_values_iter(list.iter().map(String::as_str));
         }
-        Ok(column)
+        Ok(Column::from(builder.finish().into_series()))
     }
 }
 
