@@ -53,7 +53,7 @@ impl<T: Merge + Default> Merge for Field<T> {
     }
 }
 
-impl<T: Merge + Identified> Merge for Vec<T> {
+impl<T: Merge + Identified + Default> Merge for Vec<T> {
     fn merge(&mut self, newer: Self) {
         let all_identified = |list: &[T]| list.iter().all(|item| item.identifier().is_some());
         if !all_identified(self) || !all_identified(&newer) {
@@ -66,7 +66,13 @@ impl<T: Merge + Identified> Merge for Vec<T> {
                 .position(|old| old.identifier() == item.identifier());
             match position {
                 Some(index) => self[index].merge(item),
-                None => self.push(item),
+                None => {
+                    // Merged into an empty element, as a new field is: its own nulls are
+                    // dropped and the duplicate ids inside it collapse.
+                    let mut fresh = T::default();
+                    fresh.merge(item);
+                    self.push(fresh);
+                }
             }
         }
     }
