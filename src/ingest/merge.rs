@@ -58,9 +58,14 @@ impl<T: Merge + Default> Merge for Field<T> {
 impl<T: Merge + Identified + Default> Merge for Vec<T> {
     fn merge(&mut self, newer: Self) {
         let all_identified = |list: &[T]| list.iter().all(|item| item.identifier().is_some());
-        if !all_identified(self) || !all_identified(&newer) {
+        if !all_identified(&newer) {
             *self = newer;
             return;
+        }
+        if !all_identified(self) {
+            // Replaced whole, by merging into an empty array as a new field is: duplicate ids
+            // in the newer array collapse.
+            self.clear();
         }
         for item in newer {
             let position = self
