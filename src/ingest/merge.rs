@@ -4,7 +4,9 @@
 //! it; objects merge field by field; arrays of objects that all have an `id` merge element by
 //! element on `id`; any other array (strings, or objects without ids) is replaced whole;
 //! `ocid`, `id`, `date` and `tag` are omitted and set by the compiler. Releases are applied in
-//! `date` order.
+//! chronological order of their `date`.
+
+use crate::frames::dates::parse_timestamp;
 
 use super::lenient::Field;
 use super::model::Release;
@@ -53,12 +55,17 @@ impl<T: Merge + Default> Merge for Field<T> {
     }
 }
 
-impl<T: Merge + Identified> Merge for Vec<T> {
+impl<T: Merge + Identified + Default> Merge for Vec<T> {
     fn merge(&mut self, newer: Self) {
         let all_identified = |list: &[T]| list.iter().all(|item| item.identifier().is_some());
-        if !all_identified(self) || !all_identified(&newer) {
+        if !all_identified(&newer) {
             *self = newer;
             return;
+        }
+        if !all_identified(self) {
+            // Replaced whole, by merging into an empty array as a new field is: duplicate ids
+            // in the newer array collapse.
+            self.clear();
         }
         for item in newer {
             let position = self
@@ -66,7 +73,13 @@ impl<T: Merge + Identified> Merge for Vec<T> {
                 .position(|old| old.identifier() == item.identifier());
             match position {
                 Some(index) => self[index].merge(item),
-                None => self.push(item),
+                None => {
+                    // Merged into an empty element, as a new field is: its own nulls are
+                    // dropped and the duplicate ids inside it collapse.
+                    let mut fresh = T::default();
+                    fresh.merge(item);
+                    self.push(fresh);
+                }
             }
         }
     }
@@ -86,12 +99,23 @@ pub fn compile_single(release: Release) -> Release {
     compiled
 }
 
+/// Where a release's `date` puts it in the merge: undated releases first, then dates that do
+/// not parse (by their text), then the others by the instant they stand for, whatever time
+/// zone they are written in (`2024-04-04T02:30:00+07:00` is before `2024-04-03T21:00:00Z`).
+pub fn date_order(date: Option<&str>) -> (Option<i64>, Option<String>) {
+    match date.map(|text| (parse_timestamp(text), text)) {
+        None => (None, None),
+        Some((Some(instant), _)) => (Some(instant), None),
+        Some((None, text)) => (None, Some(text.to_owned())),
+    }
+}
+
 /// Merges the releases of one contracting process into a compiled release.
 ///
-/// `releases` must be non-empty and in input order; they are applied in `date` order (a stable
-/// sort, so releases with the same or no date keep their input order; undated releases first).
+/// `releases` must be non-empty and in input order; they are applied in [`date_order`] (a
+/// stable sort, so releases with the same or no date keep their input order).
 pub fn compile(mut releases: Vec<Release>) -> Release {
-    releases.sort_by(|a, b| a.date.str().cmp(&b.date.str()));
+    releases.sort_by_cached_key(|release| date_order(release.date.str()));
     let mut compiled = Release::default();
     for release in releases {
         compiled.ocid = release.ocid.clone();

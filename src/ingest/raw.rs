@@ -142,11 +142,11 @@ fn date_of(release: &RawRelease) -> Option<String> {
 }
 
 /// Merges the releases of one contracting process (non-empty, in input order) into a compiled
-/// release, applied in `date` order (undated first, ties in input order). `ocid`, `id`,
+/// release, applied in [`super::merge::date_order`] (ties in input order). `ocid`, `id`,
 /// `date` and `tag` come first: the process's, the last release's, the latest date, and
 /// `["compiled"]`.
 pub fn compile(mut releases: Vec<RawRelease>) -> Map<String, Value> {
-    releases.sort_by_cached_key(date_of);
+    releases.sort_by_cached_key(|release| super::merge::date_order(date_of(release).as_deref()));
     let mut head = Map::new();
     let mut body = Map::new();
     for release in releases {
