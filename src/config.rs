@@ -147,6 +147,10 @@ pub struct Config {
     pub indicators: BTreeMap<String, toml::Table>,
 }
 
+/// The largest weight a setting may give (weights are relative: larger ones only risk
+/// overflowing the score's sums).
+pub const MAX_WEIGHT: f64 = 1e6;
+
 /// The keys every indicator section has, besides the indicator's own settings.
 const COMMON_KEYS: [&str; 4] = ["enabled", "weight", "organization_weight", "group"];
 
@@ -187,20 +191,17 @@ impl Config {
 
     /// Checks indicator names, weights and each indicator's own settings.
     pub fn check(&self) -> Result<(), String> {
-        if !(self.score.default_weight.is_finite() && self.score.default_weight >= 0.0) {
-            return Err("score.default_weight must be a number ≥ 0".to_owned());
-        }
-        let factor = self.score.organization_factor;
-        if !(factor.is_finite() && factor >= 0.0) {
-            return Err("score.organization_factor must be a number ≥ 0".to_owned());
-        }
-        for (group, weight) in &self.score.groups {
-            if !(weight.is_finite() && *weight >= 0.0) {
-                return Err(format!(
-                    "score.groups.{} must be a number ≥ 0",
-                    group.name()
-                ));
+        let in_range = |key: &str, value: f64| {
+            if (0.0..=MAX_WEIGHT).contains(&value) {
+                Ok(())
+            } else {
+                Err(format!("{key} must be a number from 0 to {MAX_WEIGHT}"))
             }
+        };
+        in_range("score.default_weight", self.score.default_weight)?;
+        in_range("score.organization_factor", self.score.organization_factor)?;
+        for (group, weight) in &self.score.groups {
+            in_range(&format!("score.groups.{}", group.name()), *weight)?;
         }
         let significance = self.validation.significance;
         if !(significance > 0.0 && significance < 1.0) {
@@ -220,10 +221,11 @@ impl Config {
                 return Err(format!("indicators.{slug}.enabled must be true or false"));
             }
             for key in ["weight", "organization_weight"] {
-                if let Some(weight) = table.get(key)
-                    && !number(weight).is_some_and(|w| w.is_finite() && w >= 0.0)
-                {
-                    return Err(format!("indicators.{slug}.{key} must be a number ≥ 0"));
+                if let Some(weight) = table.get(key) {
+                    in_range(
+                        &format!("indicators.{slug}.{key}"),
+                        number(weight).unwrap_or(f64::NAN),
+                    )?;
                 }
             }
             if let Some(group) = table.get("group")
@@ -466,6 +468,23 @@ mod tests {
             .nth(1)
             .unwrap();
         assert!(section.contains("\n# threshold = \n"), "{section}");
+    }
+
+    #[test]
+    fn weights_are_bounded_so_that_scores_cannot_overflow() {
+        for text in [
+            "[score]\ndefault_weight = 1e300\n",
+            "[score.groups]\nprice = -1\n",
+            "[indicators.single_bid]\nweight = 2e6\n",
+            "[indicators.single_bid]\norganization_weight = nan\n",
+        ] {
+            let error = Config::parse(text).unwrap_err();
+            assert!(
+                error.contains("must be a number from 0 to 1000000"),
+                "{error}"
+            );
+        }
+        assert!(Config::parse("[indicators.single_bid]\nweight = 1e6\n").is_ok());
     }
 
     #[test]

@@ -768,8 +768,8 @@ fn unassessed() -> impl Strategy<Value = Cell> {
     prop_oneof![Just(Cell::Unassessable), Just(Cell::Unknown)]
 }
 
-/// A weight of 0 or more, usually small, up to a million (the settings accept any finite
-/// weight, but sums of weights near `f64::MAX` overflow).
+/// A weight of 0 or more, usually small, up to a million (`config::MAX_WEIGHT`, the largest
+/// the settings accept).
 fn weight() -> impl Strategy<Value = f64> {
     prop_oneof![
         2 => Just(0.0),
