@@ -360,6 +360,16 @@ pub fn parse_as<R: Entry>(bytes: &[u8], line: Option<u64>) -> Parsed<R> {
         line,
         parsed: Parsed::default(),
     };
+    // Checked whole first (fast), so that the parser need not check each string: invalid
+    // UTF-8 anywhere is not JSON, as the parser would say.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let (at, column) = super::limits::position(bytes, error.valid_up_to());
+            let reason = format!("not JSON: invalid UTF-8 at line {at} column {column}");
+            return Parsed::refused(line.or(Some(at)), reason);
+        }
+    };
     let first = bytes.trim_ascii_start().first().copied();
     let outcome = match first {
         Some(b'{') => {
@@ -367,13 +377,13 @@ pub fn parse_as<R: Entry>(bytes: &[u8], line: Option<u64>) -> Parsed<R> {
                 .iter()
                 .any(|key| memchr::memmem::find(bytes, key).is_some())
             {
-                serde_json::from_slice::<Node<R>>(bytes).map(|node| collector.node(None, node))
+                serde_json::from_str::<Node<R>>(text).map(|node| collector.node(None, node))
             } else {
                 // The common case, a release or compiled release alone: no buffering.
-                serde_json::from_slice::<R>(bytes).map(|release| collector.release(None, release))
+                serde_json::from_str::<R>(text).map(|release| collector.release(None, release))
             }
         }
-        Some(b'[') => serde_json::from_slice::<Vec<Element<Node<R>>>>(bytes).map(|elements| {
+        Some(b'[') => serde_json::from_str::<Vec<Element<Node<R>>>>(text).map(|elements| {
             for (index, element) in elements.into_iter().enumerate() {
                 let location = Some(format!("[{index}]"));
                 match element {
@@ -382,7 +392,7 @@ pub fn parse_as<R: Entry>(bytes: &[u8], line: Option<u64>) -> Parsed<R> {
                 }
             }
         }),
-        _ => serde_json::from_slice::<IgnoredAny>(bytes).map(|_| {
+        _ => serde_json::from_str::<IgnoredAny>(text).map(|_| {
             let kind = kind_of(first.unwrap_or(b'n'));
             collector.reject(None, None, format!("not an object but {kind}"));
         }),

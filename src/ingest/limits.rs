@@ -150,10 +150,7 @@ pub fn too_deep(bytes: &[u8], max: usize) -> Option<(u64, u64)> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
-                    let before = &bytes[..index];
-                    let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
-                    let start = memchr::memrchr(b'\n', before).map_or(0, |n| n + 1);
-                    return Some((line, (index - start) as u64 + 1));
+                    return Some(position(bytes, index));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
@@ -161,6 +158,14 @@ pub fn too_deep(bytes: &[u8], max: usize) -> Option<(u64, u64)> {
         }
     }
     None
+}
+
+/// The line and column (both from 1) of the byte at `index`.
+pub fn position(bytes: &[u8], index: usize) -> (u64, u64) {
+    let before = &bytes[..index.min(bytes.len())];
+    let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
+    let start = memchr::memrchr(b'\n', before).map_or(0, |n| n + 1);
+    (line, (before.len() - start) as u64 + 1)
 }
 
 /// The reason given for a unit nested too deeply.
