@@ -49,7 +49,8 @@ fn a_gigabyte_line_is_refused_in_bounded_memory() {
     let contracts = csv_rows(&out.join("contracts.csv"));
     assert_eq!(contracts.len(), 1);
     assert_eq!(contracts[0]["ocid"], "ocds-h-2");
-    // At most the line bound (256 MiB) is ever buffered, never the gigabyte.
+    // At most the line bound (256 MiB) is ever buffered, never the gigabyte (measured: 284 MiB
+    // in all).
     let peak = children_peak_memory();
-    assert!(peak < 768 << 20, "peak memory {} MiB", peak >> 20);
+    assert!(peak < 512 << 20, "peak memory {} MiB", peak >> 20);
 }

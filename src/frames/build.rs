@@ -9,30 +9,30 @@ use crate::ingest::model::{Amount, Item, OrganizationReference, Release};
 
 /// The rows of every table, filled one compiled release at a time.
 #[derive(Debug, Default)]
-pub struct Rows {
+pub struct Rows<'a> {
     /// Contracting processes.
-    pub processes: ProcessRows,
+    pub processes: ProcessRows<'a>,
     /// Parties.
-    pub parties: PartyRows,
+    pub parties: PartyRows<'a>,
     /// Bids × tenderers.
-    pub bids: BidRows,
+    pub bids: BidRows<'a>,
     /// Awards × suppliers.
-    pub awards: AwardRows,
+    pub awards: AwardRows<'a>,
     /// Contracts.
-    pub contracts: ContractRows,
+    pub contracts: ContractRows<'a>,
     /// Classified items.
-    pub items: ItemRows,
+    pub items: ItemRows<'a>,
 }
 
-fn text(field: &Field<String>) -> Option<String> {
-    field.get().cloned()
+fn text(field: &Field<String>) -> Option<&str> {
+    field.str()
 }
 
 fn timestamp(field: &Field<String>) -> Option<i64> {
     field.str().and_then(parse_timestamp)
 }
 
-fn amount(value: &Field<Amount>) -> (Option<f64>, Option<String>) {
+fn amount(value: &Field<Amount>) -> (Option<f64>, Option<&str>) {
     value.get().map_or((None, None), |value| {
         (value.amount.get().copied(), text(&value.currency))
     })
@@ -54,28 +54,28 @@ impl<'a> Names<'a> {
     }
 
     /// The reference's id and name (its own name, else the party's).
-    fn resolve(&self, reference: &OrganizationReference) -> (Option<String>, Option<String>) {
+    fn resolve(&self, reference: &'a OrganizationReference) -> (Option<&'a str>, Option<&'a str>) {
         let id = reference.id.str();
         let name = reference
             .name
             .str()
             .or_else(|| id.and_then(|id| self.0.get(id).copied()));
-        (id.map(str::to_owned), name.map(str::to_owned))
+        (id, name)
     }
 
     fn resolve_field(
         &self,
-        field: &Field<OrganizationReference>,
-    ) -> (Option<String>, Option<String>) {
+        field: &'a Field<OrganizationReference>,
+    ) -> (Option<&'a str>, Option<&'a str>) {
         field
             .get()
             .map_or((None, None), |reference| self.resolve(reference))
     }
 }
 
-impl Rows {
+impl<'a> Rows<'a> {
     /// Adds one compiled release's rows.
-    pub fn push(&mut self, release: &Release) {
+    pub fn push(&mut self, release: &'a Release) {
         let Some(ocid) = release.ocid.str() else {
             return;
         };
@@ -87,13 +87,13 @@ impl Rows {
         self.push_contracts(ocid, release);
     }
 
-    fn push_process(&mut self, ocid: &str, release: &Release, names: &Names) {
+    fn push_process(&mut self, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
         let rows = &mut self.processes;
         let tender = release.tender.get();
         let tender_text = |pick: fn(&crate::ingest::model::Tender) -> &Field<String>| {
             tender.and_then(|tender| text(pick(tender)))
         };
-        rows.ocid.push(ocid.to_owned());
+        rows.ocid.push(ocid);
         rows.date.push(timestamp(&release.date));
         rows.title.push(tender_text(|t| &t.title));
         let (buyer_id, buyer_name) = names.resolve_field(&release.buyer);
@@ -145,13 +145,13 @@ impl Rows {
         }
     }
 
-    fn push_parties(&mut self, ocid: &str, release: &Release) {
+    fn push_parties(&mut self, ocid: &'a str, release: &'a Release) {
         let rows = &mut self.parties;
         for party in release.parties.items() {
-            rows.ocid.push(ocid.to_owned());
+            rows.ocid.push(ocid);
             rows.party_id.push(text(&party.id));
             rows.name.push(text(&party.name));
-            rows.roles.push(party.roles.items().to_vec());
+            rows.roles.push(party.roles.items());
             let identifier = party.identifier.get();
             rows.identifier_scheme
                 .push(identifier.and_then(|i| text(&i.scheme)));
@@ -160,7 +160,7 @@ impl Rows {
         }
     }
 
-    fn push_bids(&mut self, ocid: &str, release: &Release, names: &Names) {
+    fn push_bids(&mut self, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
         let rows = &mut self.bids;
         let Some(bids) = release.bids.get() else {
             return;
@@ -177,20 +177,20 @@ impl Rows {
                     .collect()
             };
             for (tenderer_id, tenderer_name) in tenderers {
-                rows.ocid.push(ocid.to_owned());
+                rows.ocid.push(ocid);
                 rows.bid_index.push(index as u32);
                 rows.bid_id.push(text(&bid.id));
                 rows.tenderer_id.push(tenderer_id);
                 rows.tenderer_name.push(tenderer_name);
                 rows.status.push(text(&bid.status));
                 rows.amount.push(bid_amount);
-                rows.currency.push(bid_currency.clone());
+                rows.currency.push(bid_currency);
                 rows.date.push(timestamp(&bid.date));
             }
         }
     }
 
-    fn push_awards(&mut self, ocid: &str, release: &Release, names: &Names) {
+    fn push_awards(&mut self, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
         for (index, award) in release.awards.items().iter().enumerate() {
             let rows = &mut self.awards;
             let (award_amount, award_currency) = amount(&award.value);
@@ -207,13 +207,13 @@ impl Rows {
                 suppliers
             };
             for (supplier_id, supplier_name) in suppliers {
-                rows.ocid.push(ocid.to_owned());
+                rows.ocid.push(ocid);
                 rows.award_index.push(index as u32);
                 rows.award_id.push(text(&award.id));
                 rows.status.push(text(&award.status));
                 rows.date.push(timestamp(&award.date));
                 rows.amount.push(award_amount);
-                rows.currency.push(award_currency.clone());
+                rows.currency.push(award_currency);
                 rows.supplier_id.push(supplier_id);
                 rows.supplier_name.push(supplier_name);
                 rows.suppliers_count.push(suppliers_count);
@@ -229,11 +229,11 @@ impl Rows {
         }
     }
 
-    fn push_contracts(&mut self, ocid: &str, release: &Release) {
+    fn push_contracts(&mut self, ocid: &'a str, release: &'a Release) {
         for (index, contract) in release.contracts.items().iter().enumerate() {
             let rows = &mut self.contracts;
             let (contract_amount, contract_currency) = amount(&contract.value);
-            rows.ocid.push(ocid.to_owned());
+            rows.ocid.push(ocid);
             rows.contract_index.push(index as u32);
             rows.contract_id.push(text(&contract.id));
             rows.award_id.push(text(&contract.award_id));
@@ -250,7 +250,7 @@ impl Rows {
                     .or_else(|| period.and_then(|p| timestamp(&p.end_date))),
             );
             rows.amount.push(contract_amount);
-            rows.currency.push(contract_currency.clone());
+            rows.currency.push(contract_currency);
             rows.amendments
                 .push(contract.amendments.items().len() as u32);
             let transactions = contract
@@ -290,23 +290,23 @@ impl Rows {
     }
 }
 
-impl ItemRows {
+impl<'a> ItemRows<'a> {
     fn push_all(
         &mut self,
-        ocid: &str,
-        section: &str,
+        ocid: &'a str,
+        section: &'static str,
         parent_index: Option<u32>,
-        parent_id: Option<String>,
-        items: &[Item],
+        parent_id: Option<&'a str>,
+        items: &'a [Item],
     ) {
         for item in items {
             let Some(classification) = item.classification.get() else {
                 continue;
             };
-            self.ocid.push(ocid.to_owned());
-            self.section.push(section.to_owned());
+            self.ocid.push(ocid);
+            self.section.push(section);
             self.parent_index.push(parent_index);
-            self.parent_id.push(parent_id.clone());
+            self.parent_id.push(parent_id);
             self.item_id.push(text(&item.id));
             self.scheme.push(text(&classification.scheme));
             self.classification_id.push(text(&classification.id));

@@ -30,8 +30,8 @@ macro_rules! plain_column {
 }
 
 plain_column!(
-    String,
-    Option<String>,
+    &str,
+    Option<&str>,
     Option<f64>,
     Option<i64>,
     u32,
@@ -46,9 +46,9 @@ impl IntoColumn for Timestamps {
     }
 }
 
-impl IntoColumn for Vec<Vec<String>> {
+impl IntoColumn for Vec<&[String]> {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
-        let values = self.iter().map(Vec::len).sum();
+        let values = self.iter().map(|list| list.len()).sum();
         let mut builder = ListStringChunkedBuilder::new(name.into(), self.len(), values);
         for list in &self {
             builder.append_values_iter(list.iter().map(String::as_str));
@@ -63,11 +63,11 @@ macro_rules! table {
     ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident : $type:ty),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Default)]
-        pub struct $name {
+        pub struct $name<'a> {
             $($(#[$field_meta])* pub $field: $type,)*
         }
 
-        impl $name {
+        impl $name<'_> {
             /// The column names, in order.
             pub const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
 

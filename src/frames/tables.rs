@@ -8,35 +8,35 @@ table!(
     /// One row per contracting process.
     ProcessRows {
         /// The contracting process's identifier.
-        ocid: Vec<String>,
+        ocid: Vec<&'a str>,
         /// The (latest) release date.
         date: Timestamps,
         /// `tender.title`.
-        title: Vec<Option<String>>,
+        title: Vec<Option<&'a str>>,
         /// `buyer.id`.
-        buyer_id: Vec<Option<String>>,
+        buyer_id: Vec<Option<&'a str>>,
         /// The buyer's name (from `buyer.name`, else its entry in `parties`).
-        buyer_name: Vec<Option<String>>,
+        buyer_name: Vec<Option<&'a str>>,
         /// `tender.procuringEntity.id`.
-        procuring_entity_id: Vec<Option<String>>,
+        procuring_entity_id: Vec<Option<&'a str>>,
         /// The procuring entity's name.
-        procuring_entity_name: Vec<Option<String>>,
+        procuring_entity_name: Vec<Option<&'a str>>,
         /// `tender.id`.
-        tender_id: Vec<Option<String>>,
+        tender_id: Vec<Option<&'a str>>,
         /// `tender.status`.
-        tender_status: Vec<Option<String>>,
+        tender_status: Vec<Option<&'a str>>,
         /// `tender.procurementMethod`.
-        procurement_method: Vec<Option<String>>,
+        procurement_method: Vec<Option<&'a str>>,
         /// `tender.procurementMethodDetails`.
-        procurement_method_details: Vec<Option<String>>,
+        procurement_method_details: Vec<Option<&'a str>>,
         /// `tender.mainProcurementCategory`.
-        main_procurement_category: Vec<Option<String>>,
+        main_procurement_category: Vec<Option<&'a str>>,
         /// `tender.awardCriteria`.
-        award_criteria: Vec<Option<String>>,
+        award_criteria: Vec<Option<&'a str>>,
         /// `tender.value.amount`.
         tender_amount: Vec<Option<f64>>,
         /// `tender.value.currency`.
-        tender_currency: Vec<Option<String>>,
+        tender_currency: Vec<Option<&'a str>>,
         /// `tender.tenderPeriod.startDate`.
         tender_start: Timestamps,
         /// `tender.tenderPeriod.endDate`.
@@ -52,7 +52,7 @@ table!(
         /// `planning.budget.amount.amount`.
         budget_amount: Vec<Option<f64>>,
         /// `planning.budget.amount.currency`.
-        budget_currency: Vec<Option<String>>,
+        budget_currency: Vec<Option<&'a str>>,
     }
 );
 
@@ -60,17 +60,17 @@ table!(
     /// One row per party.
     PartyRows {
         /// The contracting process.
-        ocid: Vec<String>,
+        ocid: Vec<&'a str>,
         /// `parties[].id`.
-        party_id: Vec<Option<String>>,
+        party_id: Vec<Option<&'a str>>,
         /// `parties[].name`.
-        name: Vec<Option<String>>,
+        name: Vec<Option<&'a str>>,
         /// `parties[].roles`.
-        roles: Vec<Vec<String>>,
+        roles: Vec<&'a [String]>,
         /// `parties[].identifier.scheme`.
-        identifier_scheme: Vec<Option<String>>,
+        identifier_scheme: Vec<Option<&'a str>>,
         /// `parties[].identifier.id`.
-        identifier_id: Vec<Option<String>>,
+        identifier_id: Vec<Option<&'a str>>,
     }
 );
 
@@ -78,21 +78,21 @@ table!(
     /// One row per bid and tenderer (a bid without tenderers has one row, tenderer null).
     BidRows {
         /// The contracting process.
-        ocid: Vec<String>,
+        ocid: Vec<&'a str>,
         /// The bid's position in `bids.details`.
         bid_index: Vec<u32>,
         /// `bids.details[].id`.
-        bid_id: Vec<Option<String>>,
+        bid_id: Vec<Option<&'a str>>,
         /// The tenderer's organization id.
-        tenderer_id: Vec<Option<String>>,
+        tenderer_id: Vec<Option<&'a str>>,
         /// The tenderer's name.
-        tenderer_name: Vec<Option<String>>,
+        tenderer_name: Vec<Option<&'a str>>,
         /// `bids.details[].status`.
-        status: Vec<Option<String>>,
+        status: Vec<Option<&'a str>>,
         /// `bids.details[].value.amount`.
         amount: Vec<Option<f64>>,
         /// `bids.details[].value.currency`.
-        currency: Vec<Option<String>>,
+        currency: Vec<Option<&'a str>>,
         /// `bids.details[].date`.
         date: Timestamps,
     }
@@ -103,23 +103,23 @@ table!(
     /// The amount is the award's, repeated for each of its suppliers.
     AwardRows {
         /// The contracting process.
-        ocid: Vec<String>,
+        ocid: Vec<&'a str>,
         /// The award's position in `awards`.
         award_index: Vec<u32>,
         /// `awards[].id`.
-        award_id: Vec<Option<String>>,
+        award_id: Vec<Option<&'a str>>,
         /// `awards[].status`.
-        status: Vec<Option<String>>,
+        status: Vec<Option<&'a str>>,
         /// `awards[].date`.
         date: Timestamps,
         /// `awards[].value.amount`.
         amount: Vec<Option<f64>>,
         /// `awards[].value.currency`.
-        currency: Vec<Option<String>>,
+        currency: Vec<Option<&'a str>>,
         /// The supplier's organization id.
-        supplier_id: Vec<Option<String>>,
+        supplier_id: Vec<Option<&'a str>>,
         /// The supplier's name.
-        supplier_name: Vec<Option<String>>,
+        supplier_name: Vec<Option<&'a str>>,
         /// How many suppliers (with an id) the award has.
         suppliers_count: Vec<u32>,
     }
@@ -129,15 +129,15 @@ table!(
     /// One row per contract.
     ContractRows {
         /// The contracting process.
-        ocid: Vec<String>,
+        ocid: Vec<&'a str>,
         /// The contract's position in `contracts`.
         contract_index: Vec<u32>,
         /// `contracts[].id`.
-        contract_id: Vec<Option<String>>,
+        contract_id: Vec<Option<&'a str>>,
         /// `contracts[].awardID`.
-        award_id: Vec<Option<String>>,
+        award_id: Vec<Option<&'a str>>,
         /// `contracts[].status`.
-        status: Vec<Option<String>>,
+        status: Vec<Option<&'a str>>,
         /// `contracts[].dateSigned`.
         date_signed: Timestamps,
         /// `contracts[].period.startDate`.
@@ -150,7 +150,7 @@ table!(
         /// `contracts[].value.amount`.
         amount: Vec<Option<f64>>,
         /// `contracts[].value.currency`.
-        currency: Vec<Option<String>>,
+        currency: Vec<Option<&'a str>>,
         /// How many amendments the contract has.
         amendments: Vec<u32>,
         /// The sum of the transactions in the contract's currency (null when there are none).
@@ -166,18 +166,18 @@ table!(
     /// One row per classified item of the tender, an award or a contract.
     ItemRows {
         /// The contracting process.
-        ocid: Vec<String>,
+        ocid: Vec<&'a str>,
         /// `tender`, `award` or `contract`.
-        section: Vec<String>,
+        section: Vec<&'a str>,
         /// The award's or contract's position (null for the tender).
         parent_index: Vec<Option<u32>>,
         /// The award's or contract's id.
-        parent_id: Vec<Option<String>>,
+        parent_id: Vec<Option<&'a str>>,
         /// `items[].id`.
-        item_id: Vec<Option<String>>,
+        item_id: Vec<Option<&'a str>>,
         /// `items[].classification.scheme`.
-        scheme: Vec<Option<String>>,
+        scheme: Vec<Option<&'a str>>,
         /// `items[].classification.id`.
-        classification_id: Vec<Option<String>>,
+        classification_id: Vec<Option<&'a str>>,
     }
 );

@@ -159,9 +159,12 @@ enum Line {
 }
 
 /// Reads one line, its newline included, into `line`, keeping at most `max` bytes: a longer
-/// line is read to its end without being kept.
+/// line is read to its end without being kept. A line longer than one buffer is kept in pieces
+/// and joined once at its end, so that memory never holds more than the line twice (and a line
+/// past the bound, never more than the bound).
 fn read_line(reader: &mut impl BufRead, max: u64, line: &mut Vec<u8>) -> io::Result<Line> {
     let mut length = 0u64;
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
     loop {
         let buffer = match reader.fill_buf() {
             Ok(buffer) => buffer,
@@ -176,18 +179,29 @@ fn read_line(reader: &mut impl BufRead, max: u64, line: &mut Vec<u8>) -> io::Res
             return Ok(Line::End);
         }
         length += take as u64;
-        if length <= max {
+        if length > max {
+            line.clear();
+            pieces = Vec::new();
+        } else if line.is_empty() {
             line.extend_from_slice(&buffer[..take]);
-        } else if !line.is_empty() {
-            *line = Vec::new();
+        } else {
+            pieces.push(buffer[..take].to_vec());
         }
         reader.consume(take);
         if ends || take == 0 {
-            return Ok(if length <= max {
-                Line::Kept
-            } else {
-                Line::TooLong(length)
-            });
+            if length > max {
+                *line = Vec::new();
+                return Ok(Line::TooLong(length));
+            }
+            if !pieces.is_empty() {
+                let mut whole = Vec::with_capacity(length as usize);
+                whole.append(line);
+                for piece in pieces {
+                    whole.extend_from_slice(&piece);
+                }
+                *line = whole;
+            }
+            return Ok(Line::Kept);
         }
     }
 }
