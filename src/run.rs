@@ -38,6 +38,15 @@ pub struct Run {
     pub duration: Duration,
 }
 
+/// The process's peak resident memory so far, in MiB, where the system tells it (Linux), for
+/// the debug log.
+pub fn peak_memory_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
 /// Reads the inputs and builds the frames, with the ingest accounting.
 pub fn load(inputs: &[String]) -> anyhow::Result<(ingest::Ingested, Frames)> {
     load_with(inputs, &mut |_| {}, &mut |_| {})
@@ -77,6 +86,7 @@ pub fn load_prepared(
     let frames = Frames::build(&ingested.releases)?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
+        peak_mib = peak_memory_mib(),
         "frames built"
     );
     // The frames hold what the indicators need; the releases are no longer needed.
@@ -111,12 +121,14 @@ pub fn run_with(
         .par_iter()
         .map(|active| {
             let metadata = active.indicator.metadata();
+            let clock = Instant::now();
             let outcome = active
                 .indicator
                 .run(&assessed, &active.settings)
                 .map_err(|error| error.context(format!("indicator {}", metadata.slug)))?;
             tracing::debug!(
                 indicator = metadata.slug,
+                took_ms = clock.elapsed().as_millis() as u64,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "computed"
             );
@@ -124,10 +136,15 @@ pub fn run_with(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let scored = score::score(&frames, &assessed, &indicators, config)?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "scored");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        peak_mib = peak_memory_mib(),
+        "scored"
+    );
     let profiles = profiles::profiles(&frames, &scored, &config.profiles)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
+        peak_mib = peak_memory_mib(),
         "profiled"
     );
     Ok(Run {

@@ -345,7 +345,11 @@ pub fn ingest_prepared(
             }
         })
         .collect();
-    tracing::debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "merged");
+    tracing::debug!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        peak_mib = crate::run::peak_memory_mib(),
+        "merged"
+    );
     let mut corrected = Corrected::default();
     if prepare.is_active() {
         corrected = releases
