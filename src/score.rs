@@ -327,7 +327,7 @@ fn term_table(
             JoinArgs::new(JoinType::Left),
         )
     };
-    let mut table = left(
+    let table = left(
         left(
             left(
                 left(
@@ -357,20 +357,18 @@ fn term_table(
         col("in_scope").fill_null(lit(false)),
         col("has_winner").fill_null(lit(false)),
     ]);
-    let hits = links
-        .clone()
-        .select([col(OCID), col("indicator")])
-        .unique(None, UniqueKeepStrategy::First);
+    // The terms are columns placed by each process's row (the processes are unique by ocid),
+    // not joins: one join per term would copy the growing table once per term.
+    let mut table = table.collect()?;
+    let ocids = table.column(OCID)?.str()?.clone();
+    let rows = RowIndex::new(&ocids);
     let mut terms = Vec::new();
     let mut organization_terms = Vec::new();
     for run in runs {
-        let flags = run
-            .outcome
-            .processes
-            .clone()
-            .lazy()
-            .select([col(OCID), col(FLAGGED).cast(DataType::Int8).alias(run.slug)]);
-        table = left(table, flags);
+        let outcome = &run.outcome.processes;
+        let flags = outcome.column(FLAGGED)?.cast(&DataType::Int8)?;
+        let column = rows.place(run.slug, outcome.column(OCID)?.str()?, flags.i8()?.iter())?;
+        table.with_column(column)?;
         terms.push(Term {
             column: run.slug.to_owned(),
             indicator: run.slug,
@@ -382,6 +380,14 @@ fn term_table(
             organization_terms.push(run);
         }
     }
+    let hits = links
+        .clone()
+        .select([col(OCID), col("indicator")])
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let hit_ocids = hits.column(OCID)?.str()?;
+    let hit_indicators = hits.column("indicator")?.str()?;
+    let mut organization_columns = Vec::new();
     for run in organization_terms {
         let column = format!("{}{ORGANIZATION_SUFFIX}", run.slug);
         // Assessable: the process is in scope and has an organization of a role the indicator
@@ -395,22 +401,23 @@ fn term_table(
                 _ => lit(false),
             });
         }
-        let hit = hits
-            .clone()
-            .filter(col("indicator").eq(lit(run.slug)))
-            .select([col(OCID), lit(true).alias("hit")]);
-        table = left(table, hit).with_column(
+        let hit = format!("{column}_hit");
+        let raised = hit_indicators
+            .iter()
+            .map(|indicator| (indicator == Some(run.slug)).then_some(1i8));
+        let placed = rows.place(&hit, hit_ocids, raised)?;
+        table.with_column(placed)?;
+        organization_columns.push(
             when(col("in_scope").and(linked))
                 .then(
-                    col("hit")
-                        .fill_null(lit(false))
+                    col(hit.as_str())
+                        .is_not_null()
                         .and(col(run.slug).fill_null(lit(0)).neq(lit(1)))
                         .cast(DataType::Int8),
                 )
                 .otherwise(lit(NULL).cast(DataType::Int8))
                 .alias(column.as_str()),
         );
-        table = table.drop(cols(["hit"]));
         terms.push(Term {
             column,
             indicator: run.slug,
@@ -419,7 +426,56 @@ fn term_table(
             weight: run.organization_weight,
         });
     }
-    Ok((table.collect()?, terms))
+    let hit_columns: Vec<String> = terms
+        .iter()
+        .filter(|term| term.organization)
+        .map(|term| format!("{}_hit", term.column))
+        .collect();
+    let table = table
+        .lazy()
+        .with_columns(organization_columns)
+        .drop(cols(hit_columns))
+        .collect()?;
+    Ok((table, terms))
+}
+
+/// Each process's row in a table with one row per ocid, to place per-process values by.
+struct RowIndex<'a> {
+    rows: std::collections::HashMap<&'a str, usize>,
+    height: usize,
+}
+
+impl<'a> RowIndex<'a> {
+    fn new(ocids: &'a StringChunked) -> RowIndex<'a> {
+        let rows = ocids
+            .iter()
+            .enumerate()
+            .filter_map(|(row, ocid)| Some((ocid?, row)))
+            .collect();
+        RowIndex {
+            rows,
+            height: ocids.len(),
+        }
+    }
+
+    /// A column of `values` placed at the rows of their `ocids` (null elsewhere, and for
+    /// ocids not in the table).
+    fn place(
+        &self,
+        name: &str,
+        ocids: &StringChunked,
+        values: impl Iterator<Item = Option<i8>>,
+    ) -> PolarsResult<Column> {
+        let mut placed: Vec<Option<i8>> = vec![None; self.height];
+        for (ocid, value) in ocids.iter().zip(values) {
+            if let (Some(ocid), Some(value)) = (ocid, value)
+                && let Some(&row) = self.rows.get(ocid)
+            {
+                placed[row] = Some(value);
+            }
+        }
+        Ok(Column::new(name.into(), placed))
+    }
 }
 
 /// `100 × numerator / denominator`, rounded to 2 places; empty when the denominator is 0.
