@@ -264,7 +264,10 @@ pub fn score(
     config: &Config,
 ) -> anyhow::Result<Scored> {
     let organizations = organizations_table(frames, runs)?;
-    let links = organization_links(frames, &organizations)?;
+    // Computed once: the terms, the flags and the organization columns all read it.
+    let links = organization_links(frames, &organizations)?
+        .collect()?
+        .lazy();
     let (table, terms) = term_table(frames, assessed, runs, &links)?;
     let validation = validate::validate(&table, &terms, config.validation.significance)?;
     let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
@@ -576,7 +579,7 @@ fn finish(
     };
     let row_number = || col(OCID).cum_count(false);
     let row_number_by_currency = row_number().over([col("value_currency")])?;
-    table
+    let mut scored = table
         .lazy()
         .with_columns(columns)
         .with_columns([
@@ -602,6 +605,20 @@ fn finish(
             .round(2, RoundMode::HalfAwayFromZero)
             .alias("percentile"),
         ])
+        .join(
+            organization_flags(links),
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .collect()?;
+    // The ranks are computed on the few columns they need, in their own order, and placed back
+    // by row: sorting the whole table would move every column twice.
+    const ROW: &str = "row";
+    let ranks = scored
+        .select([OCID, "risk_score", "value_at_risk", "value_currency"])?
+        .lazy()
+        .with_row_index(ROW, None)
         // Ranks: ties broken by value at risk, then by ocid, so they never depend on the order
         // the processes were read in.
         .sort(
@@ -629,18 +646,21 @@ fn finish(
                 .otherwise(lit(NULL).cast(DataType::UInt32))
                 .alias("rank_value_at_risk"),
         )
-        .join(
-            organization_flags(links),
-            [col(OCID)],
-            [col(OCID)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .select(output_order(terms))
-        .sort(
+        .sort([ROW], SortMultipleOptions::default())
+        .select([col("rank_score"), col("rank_value_at_risk")])
+        .collect()?;
+    scored.hstack_mut(ranks.columns())?;
+    // In ocid order (the processes' order, unless a join moved them).
+    let ocids = scored.column(OCID)?.str()?;
+    let in_order = ocids.iter().zip(ocids.iter().skip(1)).all(|(a, b)| a <= b);
+    let mut scored = scored.lazy().select(output_order(terms));
+    if !in_order {
+        scored = scored.sort(
             [OCID],
             SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()
+        );
+    }
+    scored.collect()
 }
 
 fn output_order(terms: &[Term]) -> Vec<Expr> {
