@@ -117,6 +117,7 @@ pub fn run_with(
     let active = config.active();
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.apply(&frames)?;
+    assessed.derive();
     let indicators = active
         .par_iter()
         .map(|active| {

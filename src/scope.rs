@@ -131,6 +131,7 @@ impl Scope {
             contracts: restrict(&frames.contracts)?,
             items: restrict(&frames.items)?,
             processes,
+            derived: crate::frames::Derived::default(),
         })
     }
 }

@@ -41,6 +41,26 @@ pub struct Frames {
     pub contracts: DataFrame,
     /// One row per classified item.
     pub items: DataFrame,
+    /// Tables derived from these, computed once on first use (see [`Derived`]).
+    pub derived: Derived,
+}
+
+/// Tables derived from the frames that several indicators read, computed by the first that
+/// needs them. They belong to the tables they were derived from: frames with other tables
+/// start with `Derived::default()`.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    /// One row per bid (see [`crate::indicators::bids_by_bid`]); `None` inside when it could
+    /// not be computed (the indicators then compute it themselves and report the error).
+    pub bids_by_bid: std::sync::OnceLock<Option<DataFrame>>,
+}
+
+impl Frames {
+    /// Computes the derived tables now, before the indicators that share them run in
+    /// parallel (each would otherwise compute them on first use).
+    pub fn derive(&self) {
+        let _ = crate::indicators::bids_by_bid(self);
+    }
 }
 
 impl Frames {
@@ -91,6 +111,7 @@ impl Frames {
             awards: rows.awards.into_frame()?,
             contracts: rows.contracts.into_frame()?,
             items: rows.items.into_frame()?,
+            derived: Derived::default(),
         })
     }
 

@@ -445,7 +445,30 @@ fn price_comparable(frames: &Frames) -> LazyFrame {
 /// One row per bid: `ocid`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
 /// `currency`, `date`, `tenderers`, the sorted distinct tenderer ids joined with `|` (null
 /// when the bid names none with an id), and `tenderer_count`, how many there are.
+///
+/// Several indicators read it: it is computed once per frames (see
+/// [`crate::frames::Derived`]).
 pub fn bids_by_bid(frames: &Frames) -> LazyFrame {
+    let cell = &frames.derived.bids_by_bid;
+    if let Some(computed) = cell.get() {
+        return match computed {
+            Some(table) => table.clone().lazy(),
+            None => bids_by_bid_plan(frames),
+        };
+    }
+    // Never waits for another thread's computation: a thread waiting for Polars may be handed
+    // another indicator, and waiting on itself would never end. Two indicators starting at
+    // once may both compute it; the first result is kept.
+    match bids_by_bid_plan(frames).collect() {
+        Ok(table) => {
+            let _ = cell.set(Some(table.clone()));
+            table.lazy()
+        }
+        Err(_) => bids_by_bid_plan(frames),
+    }
+}
+
+fn bids_by_bid_plan(frames: &Frames) -> LazyFrame {
     // Plain aggregations only (first, min, n_unique): list work per group is slow, and most
     // bids have one tenderer. Bids with several tenderers get their joined ids separately.
     let bids = frames.bids.clone().lazy();
