@@ -32,6 +32,8 @@ static METADATA: Metadata = Metadata {
     title: "All except winning bid disqualified",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.60,
+    family: "disqualification",
     lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &[

@@ -44,6 +44,8 @@ static METADATA: Metadata = Metadata {
     title: "Award amounts departing from Benford's law",
     phase: Phase::Award,
     group: Group::Price,
+    weight: 0.05,
+    family: "amount_pattern",
     lists_tenderers: false,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],

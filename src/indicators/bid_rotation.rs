@@ -38,6 +38,8 @@ static METADATA: Metadata = Metadata {
     title: "Bidders taking turns to win",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.30,
+    family: "bidder_ring",
     lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &[

@@ -37,6 +37,8 @@ static METADATA: Metadata = Metadata {
     title: "Buyer's spending concentrated on few suppliers",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.10,
+    family: "favoured_supplier",
     lists_tenderers: false,
     levels: &["buyer"],
     fields: &[

@@ -36,6 +36,8 @@ static METADATA: Metadata = Metadata {
     title: "Contract amended, or grown beyond its award",
     phase: Phase::Implementation,
     group: Group::Contract,
+    weight: 0.50,
+    family: "contract_change",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

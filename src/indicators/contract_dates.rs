@@ -104,6 +104,8 @@ static BEFORE_AWARD: Metadata = Metadata {
     title: "Contract signed before its award",
     phase: Phase::Contract,
     group: Group::Timing,
+    weight: 0.40,
+    family: "contract_dates",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[
@@ -137,6 +139,8 @@ static BEFORE_TENDER_END: Metadata = Metadata {
     title: "Contract signed before the tender period ended",
     phase: Phase::Contract,
     group: Group::Timing,
+    weight: 0.40,
+    family: "contract_dates",
     lists_tenderers: false,
     levels: &["process"],
     fields: &["contracts.dateSigned", "tender.tenderPeriod.endDate"],

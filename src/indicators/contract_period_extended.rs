@@ -31,6 +31,8 @@ static METADATA: Metadata = Metadata {
     title: "Contract period extended",
     phase: Phase::Implementation,
     group: Group::Contract,
+    weight: 0.15,
+    family: "contract_change",
     lists_tenderers: false,
     levels: &["process"],
     fields: &["contracts.period.startDate", "contracts.period.endDate"],

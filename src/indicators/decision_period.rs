@@ -39,6 +39,8 @@ static METADATA: Metadata = Metadata {
     title: "Very short or very long decision period",
     phase: Phase::Award,
     group: Group::Timing,
+    weight: 0.15,
+    family: "decision",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

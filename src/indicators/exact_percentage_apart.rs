@@ -19,6 +19,8 @@ static METADATA: Metadata = Metadata {
     title: "Losing bid an exact percentage from the winning bid",
     phase: Phase::Tender,
     group: Group::Price,
+    weight: 0.40,
+    family: "cover_bidding",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

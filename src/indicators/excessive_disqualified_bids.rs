@@ -43,6 +43,8 @@ static METADATA: Metadata = Metadata {
     title: "Excessive disqualified bids",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.10,
+    family: "disqualification",
     lists_tenderers: false,
     levels: &["buyer", "procuring_entity", "tenderer"],
     fields: &[

@@ -39,6 +39,8 @@ static METADATA: Metadata = Metadata {
     title: "Excessive unsuccessful bids",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.10,
+    family: "supplier_profile",
     lists_tenderers: false,
     levels: &["tenderer"],
     fields: &[

@@ -16,6 +16,8 @@ static METADATA: Metadata = Metadata {
     title: "Heavily discounted bid",
     phase: Phase::Award,
     group: Group::Price,
+    weight: 0.15,
+    family: "bid_gap",
     lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: FIELDS,

@@ -41,6 +41,8 @@ static METADATA: Metadata = Metadata {
     title: "Heterogeneous supplier",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.05,
+    family: "supplier_profile",
     lists_tenderers: false,
     levels: &["tenderer"],
     fields: &[

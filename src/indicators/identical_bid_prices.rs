@@ -17,6 +17,8 @@ static METADATA: Metadata = Metadata {
     title: "Identical bid prices",
     phase: Phase::Tender,
     group: Group::Price,
+    weight: 0.60,
+    family: "cover_bidding",
     lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &[

@@ -17,6 +17,8 @@ static METADATA: Metadata = Metadata {
     title: "Late bid won",
     phase: Phase::Award,
     group: Group::Timing,
+    weight: 0.60,
+    family: "late_bid",
     lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &[

@@ -34,6 +34,8 @@ static METADATA: Metadata = Metadata {
     title: "Contract period far above its category's",
     phase: Phase::Contract,
     group: Group::Contract,
+    weight: 0.05,
+    family: "contract_length",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

@@ -17,6 +17,8 @@ static METADATA: Metadata = Metadata {
     title: "Lowest bid disqualified",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.50,
+    family: "disqualification",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

@@ -190,6 +190,12 @@ pub struct Metadata {
     pub phase: Phase,
     /// The scoring group it counts in by default.
     pub group: Group,
+    /// Its default strength in the score (0–1): how strongly one raised flag, on its own,
+    /// points to a process worth investigating (the catalogue page says why).
+    pub weight: f64,
+    /// Its default family: indicators that restate one fact share a family, and a process's
+    /// flags in one family count once, by the strongest.
+    pub family: &'static str,
     /// Its organization rows are the tenderers of the processes it flags, not a judgment on
     /// the organizations: they are listed (organizations.csv, the evidence) but weigh nothing
     /// in the scores of those tenderers' other processes unless `organization_weight` is set.

@@ -30,6 +30,8 @@ static METADATA: Metadata = Metadata {
     title: "Winning price close to or above the estimate",
     phase: Phase::Award,
     group: Group::Price,
+    weight: 0.15,
+    family: "estimate",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

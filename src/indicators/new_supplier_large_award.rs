@@ -33,6 +33,8 @@ static METADATA: Metadata = Metadata {
     title: "New supplier wins an unusually large award",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.15,
+    family: "supplier_profile",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

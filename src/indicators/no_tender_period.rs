@@ -19,6 +19,8 @@ static METADATA: Metadata = Metadata {
     title: "No tender period in a competitive process",
     phase: Phase::Tender,
     group: Group::Transparency,
+    weight: 0.10,
+    family: "tender_period",
     lists_tenderers: false,
     levels: &["process"],
     fields: &["tender.procurementMethod", "tender.tenderPeriod"],

@@ -42,6 +42,8 @@ static METADATA: Metadata = Metadata {
     title: "Non-competitive procedure",
     phase: Phase::Tender,
     group: Group::Competition,
+    weight: 0.05,
+    family: "method",
     lists_tenderers: false,
     levels: &["process", "buyer"],
     fields: &[

@@ -37,6 +37,8 @@ static METADATA: Metadata = Metadata {
     title: "The same set of tenderers meets repeatedly",
     phase: Phase::Tender,
     group: Group::Competition,
+    weight: 0.10,
+    family: "bidder_ring",
     lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: &["bids.details.status", "bids.details.tenderers.id"],

@@ -40,6 +40,8 @@ static METADATA: Metadata = Metadata {
     title: "Repeated non-competitive awards to one supplier",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.10,
+    family: "favoured_supplier",
     lists_tenderers: false,
     levels: &["process", "buyer", "supplier"],
     fields: &[

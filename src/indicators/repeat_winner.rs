@@ -47,6 +47,8 @@ static METADATA: Metadata = Metadata {
     title: "One supplier wins much of a buyer's business",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.25,
+    family: "favoured_supplier",
     lists_tenderers: false,
     levels: &["process", "buyer", "supplier"],
     fields: &[

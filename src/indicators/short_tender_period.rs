@@ -41,6 +41,8 @@ static METADATA: Metadata = Metadata {
     title: "Short tender period",
     phase: Phase::Tender,
     group: Group::Timing,
+    weight: 0.15,
+    family: "tender_period",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

@@ -20,6 +20,8 @@ static METADATA: Metadata = Metadata {
     title: "Single bid received in a competitive process",
     phase: Phase::Tender,
     group: Group::Competition,
+    weight: 0.30,
+    family: "single_bid",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

@@ -49,6 +49,8 @@ static METADATA: Metadata = Metadata {
     title: "Purchase split under a threshold",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.25,
+    family: "threshold_avoidance",
     lists_tenderers: false,
     levels: &["process", "buyer", "supplier"],
     fields: &[

@@ -29,6 +29,8 @@ static METADATA: Metadata = Metadata {
     title: "Tender estimate above the planned budget",
     phase: Phase::Planning,
     group: Group::Price,
+    weight: 0.10,
+    family: "estimate",
     lists_tenderers: false,
     levels: &["process"],
     fields: &[

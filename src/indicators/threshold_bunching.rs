@@ -48,6 +48,8 @@ static METADATA: Metadata = Metadata {
     title: "Awards bunched just under a threshold",
     phase: Phase::Award,
     group: Group::Competition,
+    weight: 0.10,
+    family: "threshold_avoidance",
     lists_tenderers: false,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
