@@ -56,6 +56,26 @@ fn value(key: &str, text: &str) -> toml::Value {
     toml::Value::String(text.to_owned())
 }
 
+/// Settings whose default in Cardinal differs from ours, set when its section enables the
+/// indicator and does not set them: (code, key, Cardinal's value). Cardinal's R003 assesses
+/// every procurement method; ours assesses competitive ones by default.
+const CARDINAL_DEFAULTS: [CardinalDefault; 1] = [("R003", "procurement_methods", || {
+    toml::Value::Array(Vec::new())
+})];
+
+/// An indicator's code in Cardinal, a setting's key, and Cardinal's default value.
+type CardinalDefault = (&'static str, &'static str, fn() -> toml::Value);
+
+/// The settings that give an indicator Cardinal's defaults where they differ from ours (empty
+/// for most).
+pub fn cardinal_defaults(code: &str) -> toml::Table {
+    CARDINAL_DEFAULTS
+        .iter()
+        .filter(|(cardinal, _, _)| cardinal.eq_ignore_ascii_case(code))
+        .map(|(_, key, default)| ((*key).to_owned(), default()))
+        .collect()
+}
+
 /// Converts Cardinal's INI settings into ours: the indicators with a section are enabled (with
 /// their settings), every other indicator is disabled, and the global settings become
 /// `[scope]`. The error names what cannot be converted.
@@ -110,6 +130,9 @@ pub fn config_from_ini(text: &str) -> Result<Config, String> {
                     .entry(indicator.metadata().slug.to_owned())
                     .or_default();
                 table.insert("enabled".to_owned(), toml::Value::Boolean(true));
+                for (key, default) in cardinal_defaults(code) {
+                    table.entry(key).or_insert(default);
+                }
                 let mut settings = toml::Table::new();
                 for (key, text) in properties.iter() {
                     let converted = match nested {

@@ -2,16 +2,18 @@
 //!
 //! ```toml
 //! [score]
-//! default_weight = 1.0
+//! organization_factor = 0.25
 //!
 //! [indicators.short_tender_period]
 //! enabled = true
-//! weight = 1.0
+//! weight = 0.15
+//! family = "tender_period"
 //! threshold = 15
 //! ```
 //!
-//! Each `[indicators.SLUG]` table holds the two keys every indicator has (`enabled`,
-//! `weight`) and the indicator's own settings, which the indicator checks itself.
+//! Each `[indicators.SLUG]` table holds the keys every indicator has (`enabled`, `weight`,
+//! `organization_weight`, `group`, `family`) and the indicator's own settings, which the
+//! indicator checks itself.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -49,12 +51,13 @@ pub enum ConfigError {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Weights {
-    /// The weights in the settings (`weight`, `organization_weight`, group weights).
+    /// The strengths in the settings (`weight`, `organization_weight`).
     #[default]
     Configured,
-    /// Weights derived from the validity check on the data itself: an indicator that does not
-    /// predict single bidding gets 0, the others their log odds ratio (normalized to a mean of
-    /// 1), times their group's weight.
+    /// Strengths derived from the validity check on the data itself: an indicator that does
+    /// not predict single bidding gets 0, the others `1 − 1/OR` at the lower end of the
+    /// confidence interval of their odds ratio (the share of the flagged processes' excess
+    /// odds of a single bid that goes with the flag).
     Validated,
 }
 
@@ -62,33 +65,20 @@ pub enum Weights {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScoreSettings {
-    /// The weight of an indicator whose section sets none.
-    pub default_weight: f64,
-    /// An indicator's organization-level flags weigh this share of its weight when they reach
-    /// a process, unless its section sets `organization_weight` (indirect evidence counts less;
-    /// on generated data with planted schemes, 0.25 ranks them best: see tests/generator.rs).
+    /// An indicator's organization-level flags have this share of its strength when they
+    /// reach a process, unless its section sets `organization_weight` (indirect evidence
+    /// counts less).
     pub organization_factor: f64,
     /// `configured` or `validated`.
     pub weights: Weights,
-    /// Each group's weight; it multiplies the weights of the indicators in the group.
-    pub groups: BTreeMap<Group, f64>,
 }
 
 impl Default for ScoreSettings {
     fn default() -> Self {
         ScoreSettings {
-            default_weight: 1.0,
             organization_factor: 0.25,
             weights: Weights::Configured,
-            groups: Group::ALL.into_iter().map(|group| (group, 1.0)).collect(),
         }
-    }
-}
-
-impl ScoreSettings {
-    /// A group's weight (1 when the settings leave it out).
-    pub fn group_weight(&self, group: Group) -> f64 {
-        self.groups.get(&group).copied().unwrap_or(1.0)
     }
 }
 
@@ -147,23 +137,42 @@ pub struct Config {
     pub indicators: BTreeMap<String, toml::Table>,
 }
 
-/// The largest weight a setting may give (weights are relative: larger ones only risk
-/// overflowing the score's sums).
-pub const MAX_WEIGHT: f64 = 1e6;
-
 /// The keys every indicator section has, besides the indicator's own settings.
-const COMMON_KEYS: [&str; 4] = ["enabled", "weight", "organization_weight", "group"];
+const COMMON_KEYS: [&str; 5] = [
+    "enabled",
+    "weight",
+    "organization_weight",
+    "group",
+    "family",
+];
+
+/// Settings of earlier versions whose meaning the strength-based score replaced, and what to
+/// do instead.
+const RETIRED: [(&str, &str); 2] = [
+    (
+        "default_weight",
+        "score.default_weight was removed: every indicator has its own default strength \
+         (0-1, `redflags indicators` lists them); set `weight` in its [indicators.SLUG] section",
+    ),
+    (
+        "groups",
+        "[score.groups] was removed: group weights no longer multiply strengths (a strength is \
+         at most 1); set each indicator's `weight` (0-1) instead",
+    ),
+];
 
 /// One indicator as a run uses it.
 pub struct Active {
     /// The indicator.
     pub indicator: &'static dyn Indicator,
-    /// Its weight in the score (before its group's weight).
+    /// Its strength in the score (0–1).
     pub weight: f64,
-    /// The weight of its organization-level flags when they reach a process.
+    /// The strength of its organization-level flags when they reach a process (0–1).
     pub organization_weight: f64,
-    /// The group it counts in.
+    /// The group it counts in (its sub-score).
     pub group: Group,
+    /// Its family: a process's raised flags in one family count once, by the strongest.
+    pub family: String,
     /// Its own settings (defaults filled in).
     pub settings: toml::Table,
 }
@@ -184,6 +193,12 @@ impl Config {
 
     /// Parses and checks settings from TOML text; the error says what is wrong.
     pub fn parse(text: &str) -> Result<Config, String> {
+        if let Ok(raw) = text.parse::<toml::Table>()
+            && let Some(score) = raw.get("score").and_then(toml::Value::as_table)
+            && let Some((_, message)) = RETIRED.iter().find(|(key, _)| score.contains_key(*key))
+        {
+            return Err((*message).to_owned());
+        }
         let config: Config = toml::from_str(text).map_err(|error| error.to_string())?;
         config.check()?;
         Ok(config)
@@ -192,17 +207,15 @@ impl Config {
     /// Checks indicator names, weights and each indicator's own settings.
     pub fn check(&self) -> Result<(), String> {
         let in_range = |key: &str, value: f64| {
-            if (0.0..=MAX_WEIGHT).contains(&value) {
+            if (0.0..=1.0).contains(&value) {
                 Ok(())
             } else {
-                Err(format!("{key} must be a number from 0 to {MAX_WEIGHT}"))
+                Err(format!(
+                    "{key} must be a number from 0 to 1 (a strength: 1 alone gives a score of 100)"
+                ))
             }
         };
-        in_range("score.default_weight", self.score.default_weight)?;
         in_range("score.organization_factor", self.score.organization_factor)?;
-        for (group, weight) in &self.score.groups {
-            in_range(&format!("score.groups.{}", group.name()), *weight)?;
-        }
         let significance = self.validation.significance;
         if !(significance > 0.0 && significance < 1.0) {
             return Err("validation.significance must be between 0 and 1".to_owned());
@@ -237,6 +250,18 @@ impl Config {
                     names.join(", ")
                 ));
             }
+            if let Some(family) = table.get("family")
+                && !family.as_str().is_some_and(|name| {
+                    !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                })
+            {
+                return Err(format!(
+                    "indicators.{slug}.family must be a name of lower-case letters, digits and _"
+                ));
+            }
             indicator
                 .check_settings(&own_settings(table))
                 .map_err(|message| format!("in [indicators.{slug}]: {message}"))?;
@@ -258,7 +283,7 @@ impl Config {
                 let weight = table
                     .get("weight")
                     .and_then(number)
-                    .unwrap_or(self.score.default_weight);
+                    .unwrap_or(indicator.metadata().weight);
                 let organization_weight = table
                     .get("organization_weight")
                     .and_then(number)
@@ -272,6 +297,11 @@ impl Config {
                     .and_then(toml::Value::as_str)
                     .and_then(Group::named)
                     .unwrap_or(indicator.metadata().group);
+                let family = table
+                    .get("family")
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or(indicator.metadata().family)
+                    .to_owned();
                 let mut settings = indicator.default_settings();
                 settings.extend(own_settings(&table));
                 Some(Active {
@@ -279,6 +309,7 @@ impl Config {
                     weight,
                     organization_weight,
                     group,
+                    family,
                     settings,
                 })
             })
@@ -298,6 +329,7 @@ impl Config {
                     toml::Value::Float(active.organization_weight),
                 );
                 table.insert("group".into(), active.group.name().into());
+                table.insert("family".into(), active.family.as_str().into());
                 let value = serde_json::to_value(&table).unwrap_or_default();
                 (active.indicator.metadata().slug.to_owned(), value)
             })
@@ -336,27 +368,21 @@ pub fn default_toml() -> String {
         "# redflags settings. Every key is shown with its default; delete what you do not change.\n\
          # An unknown key is an error, so a typo never goes unnoticed.\n\n\
          [score]\n\
-         # The risk score of a contracting process is the weighted share of raised flags among\n\
-         # the indicators that could assess it, times 100. An indicator's weight is its\n\
-         # `weight` (or `organization_weight` for its organization-level flags) times its\n\
-         # group's weight.\n\
-         # Weight of an indicator whose section sets none.\n\
-         default_weight = {:?}\n\
+         # Every raised flag has a strength from 0 to 1 (each indicator's `weight`). Flags of one\n\
+         # family restate one fact and count once, by the strongest; the families combine as\n\
+         # risk_score = 100 x (1 - product of (1 - strength)), so one strong flag is never\n\
+         # diluted by checks that passed, and weak flags add up slowly.\n\
          # An indicator's organization-level flags (the process's buyer, procuring entity or\n\
-         # winner is flagged) weigh this share of its weight, unless its section sets\n\
-         # `organization_weight`: indirect evidence counts less than the process's own flags.\n\
+         # winner is flagged) have this share of its strength, unless its section sets\n\
+         # `organization_weight`; they reach a process as one term, by the strongest.\n\
          organization_factor = {:?}\n\
-         # \"configured\": the weights below. \"validated\": derived from the data by the validity\n\
-         # check (see [validation]): an indicator that does not predict single bidding gets 0,\n\
-         # the others their log odds ratio, normalized to a mean of 1; single_bid keeps its own.\n\
-         weights = \"configured\"\n\n\
-         # Each group's weight; it multiplies the weights of the indicators in the group.\n\
-         [score.groups]\n",
-        score.default_weight, score.organization_factor
+         # \"configured\": the strengths below. \"validated\": derived from the data by the\n\
+         # validity check (see [validation]): an indicator that does not predict single bidding\n\
+         # gets 0, the others 1 - 1/OR at the lower end of their odds ratio's interval;\n\
+         # single_bid keeps its own.\n\
+         weights = \"configured\"\n",
+        score.organization_factor
     );
-    for group in Group::ALL {
-        let _ = writeln!(out, "{} = {:?}", group.name(), score.group_weight(group));
-    }
     let _ = write!(
         out,
         "\n# The validity check (`redflags validate`, and `validation` in summary.json): each\n\
@@ -403,19 +429,23 @@ fn write_section(out: &mut String, indicator: &dyn Indicator) {
         out,
         "\n# {}{code}. `redflags explain {}` describes it.\n[indicators.{}]\n\
          # Set to false to leave this indicator out of the run and the score.\nenabled = true\n\
-         # Weight in the risk score (0 keeps the flag but leaves it out of the score).\n\
+         # Strength in the risk score, 0-1 (0 keeps the flag but leaves it out of the score;\n\
+         # the catalogue page says why this default).\n\
          weight = {:?}\n\
-         # Group (competition, transparency, price, timing, contract); its weight multiplies this one.\n\
+         # Family: raised flags of one family count once in a process's score, by the strongest.\n\
+         family = \"{}\"\n\
+         # Group (competition, transparency, price, timing, contract): its sub-score.\n\
          group = \"{}\"\n",
         metadata.title,
         metadata.slug,
         metadata.slug,
-        ScoreSettings::default().default_weight,
+        metadata.weight,
+        metadata.family,
         metadata.group.name(),
     );
     if metadata.levels.iter().any(|level| *level != "process") {
         out.push_str(
-            "# Weight of its organization-level flags when they reach a process (the process's\n\
+            "# Strength of its organization-level flags when they reach a process (the process's\n\
              # buyer, procuring entity or winner is flagged); by default `weight` times\n\
              # score.organization_factor, or 0 when its organization rows only list the\n\
              # tenderers of the processes it flags.\n\
@@ -473,24 +503,39 @@ mod tests {
     #[test]
     fn weights_are_bounded_so_that_scores_cannot_overflow() {
         for text in [
-            "[score]\ndefault_weight = 1e300\n",
-            "[score.groups]\nprice = -1\n",
-            "[indicators.single_bid]\nweight = 2e6\n",
+            "[score]\norganization_factor = 1e300\n",
+            "[indicators.single_bid]\nweight = 1.5\n",
+            "[indicators.single_bid]\nweight = -0.1\n",
             "[indicators.single_bid]\norganization_weight = nan\n",
         ] {
             let error = Config::parse(text).unwrap_err();
-            assert!(
-                error.contains("must be a number from 0 to 1000000"),
-                "{error}"
-            );
+            assert!(error.contains("must be a number from 0 to 1"), "{error}");
         }
-        assert!(Config::parse("[indicators.single_bid]\nweight = 1e6\n").is_ok());
+        assert!(Config::parse("[indicators.single_bid]\nweight = 1\n").is_ok());
+    }
+
+    #[test]
+    fn retired_score_settings_say_what_replaced_them() {
+        let error = Config::parse("[score]\ndefault_weight = 1.0\n").unwrap_err();
+        assert!(error.contains("own default strength"), "{error}");
+        let error = Config::parse("[score.groups]\nprice = 2.0\n").unwrap_err();
+        assert!(error.contains("[score.groups] was removed"), "{error}");
+        let error = Config::parse("[indicators.single_bid]\nfamily = \"Bad Name\"\n").unwrap_err();
+        assert!(error.contains("family"), "{error}");
+        let config =
+            Config::parse("[indicators.near_estimate]\nfamily = \"single_bid\"\n").unwrap();
+        let active = config.active();
+        let near = active
+            .iter()
+            .find(|a| a.indicator.metadata().slug == "near_estimate")
+            .unwrap();
+        assert_eq!(near.family, "single_bid");
     }
 
     #[test]
     fn unknown_keys_are_named() {
-        let error = Config::parse("[score]\ndefault_wieght = 2\n").unwrap_err();
-        assert!(error.contains("default_wieght"), "{error}");
+        let error = Config::parse("[score]\norganisation_factor = 0.2\n").unwrap_err();
+        assert!(error.contains("organisation_factor"), "{error}");
         let error = Config::parse("[indicators.no_such_flag]\nweight = 1\n").unwrap_err();
         assert!(error.contains("no_such_flag"), "{error}");
         let error = Config::parse("[scroe]\n").unwrap_err();

@@ -225,10 +225,9 @@ impl Run {
                     "code": run.code,
                     "title": metadata.map(|m| m.title),
                     "group": run.group.name(),
+                    "family": run.family,
                     "weight": self.scored.weight_of(run.slug),
-                    "organization_weight": self
-                        .scored
-                        .weight_of(&format!("{}{}", run.slug, score::ORGANIZATION_SUFFIX)),
+                    "organization_weight": run.organization_weight,
                     "assessable": run.assessable(),
                     "flagged": run.flagged(),
                     "organizations_flagged": run.outcome.organizations.height(),

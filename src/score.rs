@@ -1,21 +1,26 @@
 //! Combining indicator outcomes into one risk score per contracting process.
 //!
 //! The score is made of *terms*: one per enabled indicator (its flag on the process), and one
-//! more per indicator that flags organizations (the process's buyer, procuring entity or a
-//! winning supplier is flagged; column `SLUG_org`). For a process `p` and terms `t` with
-//! weights `wₜ` (the indicator's `weight` or `organization_weight`, times its group's weight):
+//! *organization* term (the process's buyer, procuring entity or a winning supplier is flagged
+//! by an indicator that looks across processes). Every term has a *strength* between 0 and 1
+//! (the indicator's `weight`; for the organization term, the strongest `organization_weight`
+//! among the indicators that flag the process's organizations) and a *family*: terms that
+//! restate one fact share a family. For a process `p`, each family `f` counts once, by the
+//! strongest of its raised terms, `s_f(p)` (0 when none is raised), and
 //!
 //! ```text
-//! risk_score(p) = 100 × Σ wₜ·flaggedₜ(p) / Σ wₜ·assessableₜ(p)
+//! risk_score(p) = 100 × (1 − Π_f (1 − s_f(p)))
 //! ```
 //!
-//! where `assessableₜ(p)` is 1 when term `t` could assess `p` and `flaggedₜ(p)` is 1 when it is
-//! raised. A process that no term (of positive weight) could assess has no score (empty), never
-//! a score of 0: thin data is not clean data; `data_completeness` is the share of terms that
-//! could assess it. An organization term is not raised on a process that its indicator already
-//! flags at process level (the same evidence is not counted twice). `percentile` is the share
-//! of scored processes whose score is at most this one's, in percent; `value_at_risk` is the
-//! process's value (contract, else award, else tender) × score / 100, in its currency.
+//! the chance that at least one of independent pieces of evidence is real, if each strength is
+//! read as that chance. A flag's contribution never shrinks because other checks could be run
+//! and passed; weak flags add up slowly (five flags of 0.05 give 22.6, one of 0.6 gives 60).
+//! A process that no term of positive strength could assess has no score (empty), never a
+//! score of 0: thin data is not clean data; `data_completeness` is the share of terms that
+//! could assess it. An organization flag is not counted on a process that the same indicator
+//! already flags at process level (the same evidence is not counted twice). `percentile` is the
+//! share of scored processes whose score is at most this one's, in percent; `value_at_risk` is
+//! the process's value (contract, else award, else tender) × score / 100, in its currency.
 
 use polars::prelude::*;
 
@@ -35,9 +40,11 @@ pub struct IndicatorRun {
     pub levels: &'static [&'static str],
     /// The group it counts in.
     pub group: Group,
-    /// Its weight in the score (before its group's weight).
+    /// Its family: raised flags of one family count once, by the strongest.
+    pub family: String,
+    /// Its strength in the score (0–1).
     pub weight: f64,
-    /// The weight of its organization-level flags when they reach a process.
+    /// The strength of its organization-level flags when they reach a process (0–1).
     pub organization_weight: f64,
     /// What it found.
     pub outcome: Outcome,
@@ -52,6 +59,7 @@ impl IndicatorRun {
             code: metadata.code,
             levels: metadata.levels,
             group: active.group,
+            family: active.family.clone(),
             weight: active.weight,
             organization_weight: active.organization_weight,
             outcome,
@@ -87,24 +95,30 @@ impl IndicatorRun {
     }
 }
 
-/// One term of the score: an indicator's process-level flag, or its organization-level flags
-/// reaching the process.
+/// One term of the score: an indicator's process-level flag, or the organization term (the
+/// organization-level flags of every indicator reaching the process).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
-    /// Its column in `contracts` (`single_bid`, `repeat_winner_org`).
+    /// Its column in `contracts` (`single_bid`, `organization`).
     pub column: String,
-    /// The indicator.
+    /// The indicator (`organization` for the organization term).
     pub indicator: &'static str,
-    /// Whether it is the organization-level term.
+    /// Whether it is the organization term.
     pub organization: bool,
-    /// The group it counts in.
-    pub group: Group,
-    /// Its configured weight (before the group's weight).
+    /// The group it counts in (none for the organization term, which spans them).
+    pub group: Option<Group>,
+    /// Its family.
+    pub family: String,
+    /// Its configured strength (for the organization term: the strongest
+    /// `organization_weight`).
     pub weight: f64,
 }
 
+/// The column, name and family of the organization term.
+pub const ORGANIZATION_TERM: &str = "organization";
+
 impl Scored {
-    /// The weight a term (by column) had in the score, group weight included.
+    /// The strength a term (by column) had in the score.
     pub fn weight_of(&self, column: &str) -> Option<f64> {
         self.terms
             .iter()
@@ -115,14 +129,9 @@ impl Scored {
 }
 
 impl Term {
-    /// Its name in flag lists: the indicator's slug, with ` (organization)` for the
-    /// organization term.
+    /// Its name in flag lists: the indicator's slug, or `organization`.
     pub fn label(&self) -> String {
-        if self.organization {
-            format!("{} (organization)", self.indicator)
-        } else {
-            self.indicator.to_owned()
-        }
+        self.indicator.to_owned()
     }
 
     /// `process` or `organization`.
@@ -140,13 +149,14 @@ impl Term {
 pub struct Scored {
     /// One row per contracting process, with its score and one column per term.
     pub contracts: DataFrame,
-    /// One row per raised flag (process level, and organization level reaching a process).
+    /// One row per raised process-level flag, with its strength, family and whether it is the
+    /// one its family counts by.
     pub flags: DataFrame,
     /// One row per organization-level result.
     pub organizations: DataFrame,
     /// The terms of the score, in the order of their columns.
     pub terms: Vec<Term>,
-    /// Each term's weight in the score (group weight included), in the order of `terms`.
+    /// Each term's strength in the score, in the order of `terms`.
     pub weights: Vec<f64>,
     /// Where the weights came from.
     pub weights_source: Weights,
@@ -252,9 +262,6 @@ const PROCESS_COLUMNS: [&str; 15] = [
     "number_of_tenderers",
 ];
 
-/// The suffix of an organization term's column.
-pub const ORGANIZATION_SUFFIX: &str = "_org";
-
 /// Scores every process and gathers the flags and organization-level results. `frames` are
 /// all the processes, `assessed` those in scope (the indicators ran on them).
 pub fn score(
@@ -271,7 +278,7 @@ pub fn score(
     let (table, terms) = term_table(frames, assessed, runs, &links)?;
     let validation = validate::validate(&table, &terms, config.validation.significance)?;
     let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
-    let base = match config.score.weights {
+    let weights = match config.score.weights {
         Weights::Configured => configured,
         Weights::Validated => {
             let Some(validation) = &validation else {
@@ -283,13 +290,8 @@ pub fn score(
             validation.weights(&terms)
         }
     };
-    let weights: Vec<f64> = terms
-        .iter()
-        .zip(base)
-        .map(|(term, weight)| weight * config.score.group_weight(term.group))
-        .collect();
     let contracts = finish(table, &terms, &weights, &links)?;
-    let flags = flags_table(runs, &links, &contracts)?;
+    let flags = flags_table(runs, &weights[..runs.len()])?;
     Ok(Scored {
         contracts,
         flags,
@@ -366,7 +368,7 @@ fn term_table(
     let ocids = table.column(OCID)?.str()?.clone();
     let rows = RowIndex::new(&ocids);
     let mut terms = Vec::new();
-    let mut organization_terms = Vec::new();
+    let mut raised_flags = Vec::new();
     for run in runs {
         let outcome = &run.outcome.processes;
         let flags = outcome.column(FLAGGED)?.cast(&DataType::Int8)?;
@@ -376,69 +378,108 @@ fn term_table(
             column: run.slug.to_owned(),
             indicator: run.slug,
             organization: false,
-            group: run.group,
+            group: Some(run.group),
+            family: run.family.clone(),
             weight: run.weight,
         });
-        if run.has_organization_level() {
-            organization_terms.push(run);
-        }
+        raised_flags.push(
+            outcome
+                .clone()
+                .lazy()
+                .filter(col(FLAGGED))
+                .select([col(OCID), lit(run.slug).alias("indicator")]),
+        );
     }
-    let hits = links
+    // The organization term: the strongest organization flag reaching the process, from an
+    // indicator that does not already flag the process itself.
+    let organization_runs: Vec<&IndicatorRun> = runs
+        .iter()
+        .filter(|run| run.has_organization_level())
+        .collect();
+    if organization_runs.is_empty() {
+        return Ok((table, terms));
+    }
+    let strengths = DataFrame::new(
+        organization_runs.len(),
+        vec![
+            Column::new(
+                "indicator".into(),
+                organization_runs
+                    .iter()
+                    .map(|run| run.slug)
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "strength".into(),
+                organization_runs
+                    .iter()
+                    .map(|run| run.organization_weight)
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    let raised = concat(raised_flags, UnionArgs::default())?;
+    let reaching = links
         .clone()
         .select([col(OCID), col("indicator")])
-        .unique_stable(None, UniqueKeepStrategy::First)
-        .collect()?;
-    let hit_ocids = hits.column(OCID)?.str()?;
-    let hit_indicators = hits.column("indicator")?.str()?;
-    let mut organization_columns = Vec::new();
-    for run in organization_terms {
-        let column = format!("{}{ORGANIZATION_SUFFIX}", run.slug);
-        // Assessable: the process is in scope and has an organization of a role the indicator
-        // looks at.
-        let mut linked = lit(false);
-        for level in run.levels {
-            linked = linked.or(match *level {
-                "buyer" => col("buyer_id").is_not_null(),
-                "procuring_entity" => col("procuring_entity_id").is_not_null(),
-                "supplier" | "tenderer" => col("has_winner"),
-                _ => lit(false),
-            });
-        }
-        let hit = format!("{column}_hit");
-        let raised = hit_indicators
-            .iter()
-            .map(|indicator| (indicator == Some(run.slug)).then_some(1i8));
-        let placed = rows.place(&hit, hit_ocids, raised)?;
-        table.with_column(placed)?;
-        organization_columns.push(
-            when(col("in_scope").and(linked))
+        .unique(None, UniqueKeepStrategy::First)
+        .join(
+            strengths.lazy(),
+            [col("indicator")],
+            [col("indicator")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("strength").gt(lit(0.0)))
+        .join(
+            raised,
+            [col(OCID), col("indicator")],
+            [col(OCID), col("indicator")],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .group_by([col(OCID)])
+        .agg([col("strength").max().alias(ORGANIZATION_STRENGTH)]);
+    // Assessable: the process is in scope and has a buyer, a procuring entity or a winner.
+    let linked = col("buyer_id")
+        .is_not_null()
+        .or(col("procuring_entity_id").is_not_null())
+        .or(col("has_winner"));
+    let table = table
+        .lazy()
+        .join(
+            reaching,
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs {
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Left)
+            },
+        )
+        .with_columns([
+            when(col("in_scope").and(linked.clone()))
                 .then(
-                    col(hit.as_str())
+                    col(ORGANIZATION_STRENGTH)
                         .is_not_null()
-                        .and(col(run.slug).fill_null(lit(0)).neq(lit(1)))
                         .cast(DataType::Int8),
                 )
                 .otherwise(lit(NULL).cast(DataType::Int8))
-                .alias(column.as_str()),
-        );
-        terms.push(Term {
-            column,
-            indicator: run.slug,
-            organization: true,
-            group: run.group,
-            weight: run.organization_weight,
-        });
-    }
-    let hit_columns: Vec<String> = terms
-        .iter()
-        .filter(|term| term.organization)
-        .map(|term| format!("{}_hit", term.column))
-        .collect();
-    let table = table
-        .lazy()
-        .with_columns(organization_columns)
-        .drop(cols(hit_columns))
+                .alias(ORGANIZATION_TERM),
+            when(col("in_scope").and(linked))
+                .then(col(ORGANIZATION_STRENGTH))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias(ORGANIZATION_STRENGTH),
+        ])
         .collect()?;
+    terms.push(Term {
+        column: ORGANIZATION_TERM.to_owned(),
+        indicator: ORGANIZATION_TERM,
+        organization: true,
+        group: None,
+        family: ORGANIZATION_TERM.to_owned(),
+        weight: organization_runs
+            .iter()
+            .map(|run| run.organization_weight)
+            .fold(0.0, f64::max),
+    });
     Ok((table, terms))
 }
 
@@ -488,7 +529,48 @@ fn share(numerator: Expr, denominator: Expr) -> Expr {
         .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
-/// The scores, values at risk, ranks and flag lists from the term columns and their weights.
+/// The column of the organization term's strength on each process (empty when no
+/// organization flag reaches it).
+const ORGANIZATION_STRENGTH: &str = "organization_strength";
+
+/// The noisy-OR of the terms' strengths, each family counted once by its strongest raised
+/// term: `100 × (1 − Π_f (1 − s_f))`, rounded to 2 places; empty when no term of positive
+/// strength could assess the process.
+fn combined(
+    terms: &[(&Term, &f64)],
+    flagged: &dyn Fn(&Term) -> Expr,
+    assessable: &dyn Fn(&Term) -> Expr,
+) -> PolarsResult<Expr> {
+    let mut families: Vec<(&str, Vec<Expr>)> = Vec::new();
+    let mut possible = lit(0.0);
+    for (term, weight) in terms {
+        let strength = if term.organization {
+            col(ORGANIZATION_STRENGTH).fill_null(lit(0.0)) * lit((**weight > 0.0) as u8 as f64)
+        } else {
+            lit(**weight)
+        };
+        let raised = flagged(term) * strength;
+        match families.iter_mut().find(|(name, _)| *name == term.family) {
+            Some((_, members)) => members.push(raised),
+            None => families.push((term.family.as_str(), vec![raised])),
+        }
+        possible = possible + assessable(term) * lit((**weight > 0.0) as u8 as f64);
+    }
+    let mut clear = lit(1.0);
+    for (_, members) in families {
+        let strongest = if members.len() == 1 {
+            members.into_iter().next().unwrap_or(lit(0.0))
+        } else {
+            polars::lazy::dsl::max_horizontal(members)?
+        };
+        clear = clear * (lit(1.0) - strongest.clip(lit(0.0), lit(1.0)));
+    }
+    Ok(when(possible.gt(lit(0.0)))
+        .then((lit(100.0) * (lit(1.0) - clear)).round(2, RoundMode::HalfAwayFromZero))
+        .otherwise(lit(NULL).cast(DataType::Float64)))
+}
+
+/// The scores, values at risk, ranks and flag lists from the term columns and their strengths.
 fn finish(
     table: DataFrame,
     terms: &[Term],
@@ -505,14 +587,9 @@ fn finish(
             .is_not_null()
             .cast(DataType::Float64)
     };
-    let weighted = |terms: &mut dyn Iterator<Item = (&Term, &f64)>| {
-        let mut raised = lit(0.0);
-        let mut possible = lit(0.0);
-        for (term, weight) in terms {
-            raised = raised + flagged(term) * lit(*weight);
-            possible = possible + assessable(term) * lit(*weight);
-        }
-        share(raised, possible)
+    let weighted = |terms: &mut dyn Iterator<Item = (&Term, &f64)>| -> PolarsResult<Expr> {
+        let terms: Vec<(&Term, &f64)> = terms.collect();
+        combined(&terms, &flagged, &assessable)
     };
     let mut flag_count = lit(0u32);
     let mut assessable_count = lit(0u32);
@@ -532,7 +609,7 @@ fn finish(
         concat_str(flag_names, "; ", true)
     };
     let mut columns = vec![
-        weighted(&mut terms.iter().zip(weights)).alias("risk_score"),
+        weighted(&mut terms.iter().zip(weights))?.alias("risk_score"),
         flag_count.alias("flag_count"),
         flag_list.alias("flags"),
         assessable_count.alias("assessable_count"),
@@ -559,14 +636,14 @@ fn finish(
             .alias("value_source"),
     ];
     for group in Group::ALL {
-        if terms.iter().any(|term| term.group == group) {
+        if terms.iter().any(|term| term.group == Some(group)) {
             columns.push(
                 weighted(
                     &mut terms
                         .iter()
                         .zip(weights)
-                        .filter(|(term, _)| term.group == group),
-                )
+                        .filter(|(term, _)| term.group == Some(group)),
+                )?
                 .alias(format!("score_{}", group.name())),
             );
         }
@@ -696,7 +773,7 @@ fn output_order(terms: &[Term]) -> Vec<Expr> {
         .map(col),
     );
     for group in Group::ALL {
-        if terms.iter().any(|term| term.group == group) {
+        if terms.iter().any(|term| term.group == Some(group)) {
             columns.push(col(format!("score_{}", group.name())));
         }
     }
@@ -704,18 +781,27 @@ fn output_order(terms: &[Term]) -> Vec<Expr> {
     columns
 }
 
-/// One row per raised flag, sorted by process, then registry order, process level first:
-/// the indicators' process flags, and the organization flags that reach each process (the
-/// organization term is raised).
-fn flags_table(
-    runs: &[IndicatorRun],
-    links: &LazyFrame,
-    contracts: &DataFrame,
-) -> PolarsResult<DataFrame> {
-    let columns = [OCID, "indicator", "code", "level", VALUE, EVIDENCE];
-    let mut parts = Vec::new();
-    for (position, run) in runs.iter().enumerate() {
-        parts.push(
+/// One row per raised process-level flag, sorted by process, then registry order: its
+/// strength (`weight`), its `family`, and `counted`: whether it is the flag its family counts
+/// by on that process (the strongest; the first in registry order among equals).
+/// Organization-level results are one row per organization in `organizations`, not here.
+fn flags_table(runs: &[IndicatorRun], weights: &[f64]) -> PolarsResult<DataFrame> {
+    let columns = [
+        OCID,
+        "indicator",
+        "code",
+        "level",
+        VALUE,
+        "weight",
+        "family",
+        "counted",
+        EVIDENCE,
+    ];
+    let parts: Vec<LazyFrame> = runs
+        .iter()
+        .zip(weights)
+        .enumerate()
+        .map(|(position, (run, weight))| {
             run.outcome
                 .processes
                 .clone()
@@ -724,80 +810,49 @@ fn flags_table(
                 .select([
                     col(OCID),
                     lit(position as u32).alias("position"),
-                    lit(0u32).alias("sublevel"),
                     lit(run.slug).alias("indicator"),
                     lit(run.code.unwrap_or("")).alias("code"),
                     lit("process").alias("level"),
-                    lit("").alias(ORGANIZATION_ID),
                     col(VALUE).cast(DataType::Float64),
+                    lit(*weight).alias("weight"),
+                    lit(run.family.as_str()).alias("family"),
                     col(EVIDENCE).cast(DataType::String),
-                ]),
-        );
-        if run.has_organization_level() {
-            let column = format!("{}{ORGANIZATION_SUFFIX}", run.slug);
-            let raised = contracts
-                .clone()
-                .lazy()
-                .filter(col(column.as_str()).eq(lit(1)))
-                .select([col(OCID)]);
-            parts.push(
-                links
-                    .clone()
-                    .filter(col("indicator").eq(lit(run.slug)))
-                    .join(
-                        raised,
-                        [col(OCID)],
-                        [col(OCID)],
-                        JoinArgs::new(JoinType::Semi),
-                    )
-                    .select([
-                        col(OCID),
-                        lit(position as u32).alias("position"),
-                        lit(1u32).alias("sublevel"),
-                        col("indicator"),
-                        col("code"),
-                        col(ROLE).alias("level"),
-                        col(ORGANIZATION_ID),
-                        col(VALUE),
-                        concat_str(
-                            [
-                                role_name(),
-                                lit(" "),
-                                col("organization_name").fill_null(col(ORGANIZATION_ID)),
-                                lit(" ("),
-                                col(ORGANIZATION_ID),
-                                lit("): "),
-                                col(EVIDENCE).fill_null(lit("")),
-                            ],
-                            "",
-                            false,
-                        )
-                        .alias(EVIDENCE),
-                    ]),
-            );
-        }
-    }
+                ])
+        })
+        .collect();
     if parts.is_empty() {
         return empty_table(&columns);
     }
     concat(parts, UnionArgs::default())?
         .sort(
-            [OCID, "position", "sublevel", "level", ORGANIZATION_ID],
+            [OCID, "family", "weight", "position"],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, true, false])
+                .with_maintain_order(true),
+        )
+        .with_column(
+            as_struct(vec![col(OCID), col("family")])
+                .is_first_distinct()
+                .and(col("weight").gt(lit(0.0)))
+                .alias("counted"),
+        )
+        .sort(
+            [OCID, "position"],
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .select(columns.map(col))
         .collect()
 }
 
-/// An empty table of text columns, but `value` (a number).
+/// An empty table of text columns, but `value` and `weight` (numbers) and `counted`.
 fn empty_table(columns: &[&str]) -> PolarsResult<DataFrame> {
     let empty = columns
         .iter()
         .map(|name| {
-            let dtype = if *name == VALUE {
-                DataType::Float64
-            } else {
-                DataType::String
+            let dtype = match *name {
+                VALUE | "weight" => DataType::Float64,
+                "counted" => DataType::Boolean,
+                _ => DataType::String,
             };
             Column::new_empty((*name).into(), &dtype)
         })

@@ -13,9 +13,9 @@
 //!   table with the same margins that is at most as likely as the one observed).
 //!
 //! A term *predicts* single bidding when its p-value is below the significance level and its
-//! whole confidence interval is above 1 (the exact test and the interval agree). With `weights = "validated"`, a predicting term's weight is its log odds
-//! ratio, normalized so that the predicting terms' weights average 1; the others get 0, and
-//! `single_bid` (the outcome itself) keeps its configured weight.
+//! whole confidence interval is above 1 (the exact test and the interval agree). With `weights = "validated"`, a predicting term's strength
+//! is `1 − 1/OR` at the lower end of the interval; the others get 0, and `single_bid` (the
+//! outcome itself) keeps its configured strength.
 //!
 //! The correlation between two terms is the phi coefficient (Pearson's correlation of two 0/1
 //! variables) over the processes both could assess.
@@ -220,7 +220,11 @@ fn check(term: &Term, bits: &Bits, single: &Bits, significance: f64) -> TermChec
         term: term.column.clone(),
         indicator: term.indicator.to_owned(),
         level: term.level().to_owned(),
-        group: term.group.name().to_owned(),
+        group: term
+            .group
+            .map(|group| group.name())
+            .unwrap_or("")
+            .to_owned(),
         assessable: count(&bits.assessable),
         flagged: count(&bits.flagged),
         competitive,
@@ -335,29 +339,28 @@ fn phi(first: &Bits, second: &Bits) -> Option<(u64, f64)> {
 }
 
 impl Validation {
-    /// The weights the check gives to `terms` (before group weights): `single_bid` keeps its
-    /// configured weight, a term that predicts single bidding gets its log odds ratio (scaled so
-    /// that these average 1), any other 0.
+    /// The strengths the check gives to `terms`: `single_bid` keeps its configured strength;
+    /// a process term that predicts single bidding gets `1 − 1/OR` at the lower end of its
+    /// odds ratio's interval (the share of the flagged processes' odds of a single bid in
+    /// excess of the others', taken cautiously); the organization term keeps its configured
+    /// strength when it predicts; any other term gets 0.
     pub fn weights(&self, terms: &[Term]) -> Vec<f64> {
-        let logs: Vec<f64> = self
-            .terms
-            .iter()
-            .filter(|check| check.predicts)
-            .filter_map(|check| check.odds_ratio.map(f64::ln))
-            .collect();
-        let mean = logs.iter().sum::<f64>() / logs.len().max(1) as f64;
         terms
             .iter()
             .map(|term| {
                 if !term.organization && term.indicator == OUTCOME {
                     return term.weight;
                 }
-                self.terms
+                let check = self
+                    .terms
                     .iter()
                     .find(|check| check.term == term.column)
-                    .filter(|check| check.predicts && mean > 0.0)
-                    .and_then(|check| check.odds_ratio)
-                    .map_or(0.0, |ratio| round4(ratio.ln() / mean))
+                    .filter(|check| check.predicts);
+                match check.and_then(|check| check.ci_low) {
+                    Some(_) if term.organization => term.weight,
+                    Some(low) if low > 1.0 => round4(1.0 - 1.0 / low),
+                    _ => 0.0,
+                }
             })
             .collect()
     }

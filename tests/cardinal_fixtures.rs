@@ -15,8 +15,9 @@ mod common;
 
 /// The settings a fixture's name encodes, as our TOML settings.
 fn settings(name: &str) -> toml::Table {
-    let mut parts = name.split('-').skip(1);
-    let mut table = toml::Table::new();
+    let mut parts = name.split('-');
+    // Cardinal's defaults, where ours differ, then the file's own setting.
+    let mut table = redflags::cardinal::cardinal_defaults(parts.next().unwrap());
     if let Some(key) = parts.next() {
         let rest: Vec<&str> = parts.collect();
         let value = match key {

@@ -224,7 +224,8 @@ fn settings_change_the_flags_and_init_documents_every_default() {
     redflags().arg("init").arg(&config).assert().success();
     let text = read(&config);
     for key in [
-        "default_weight",
+        "organization_factor",
+        "family",
         "single_bid",
         "window_days",
         "threshold",
@@ -377,9 +378,9 @@ fn cancelled_and_excluded_procedures_keep_their_row_but_are_not_assessed() {
         assert_eq!(by_ocid[ocid]["single_bid"], "", "{ocid}");
     }
     assert_eq!(by_ocid["kept"]["single_bid"], "1");
-    // single_bid and no_tender_period raised, non_open_procedure assessed: 2 of 3.
+    // single_bid (0.3) and no_tender_period (0.1) raised: 100 × (1 − 0.7 × 0.9).
     assert_eq!(by_ocid["kept"]["flags"], "single_bid; no_tender_period");
-    assert_eq!(by_ocid["kept"]["risk_score"], "66.67");
+    assert_eq!(by_ocid["kept"]["risk_score"], "37");
 
     // Cancelled tenders can be assessed when the settings say so.
     std::fs::write(&config, "[scope]\nexclude_cancelled_tenders = false\n").unwrap();
@@ -566,7 +567,7 @@ fn validated_weights_are_recorded_in_the_summary() {
             assert!(weight.as_f64().unwrap() > 0.0, "{check}");
         }
     }
-    assert_eq!(summary["weights"]["terms"]["single_bid"], 1.0);
+    assert_eq!(summary["weights"]["terms"]["single_bid"], 0.3);
     // Without single_bid, validated weights cannot be derived: a clear error.
     std::fs::write(
         &config,

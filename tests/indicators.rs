@@ -177,7 +177,8 @@ fn short_tender_period_counts_whole_days() {
         period("unreadable", "soon", "2024-01-01", ""),
         tender("no-period", r#"{"title":"x"}"#),
     ]);
-    let outcome = run("short_tender_period", &frames, "");
+    // Every method (these tenders publish none).
+    let outcome = run("short_tender_period", &frames, "procurement_methods = []");
     assert_eq!(flagged(&outcome), ["a-second-short", "dates-only"]);
     assert_eq!(
         assessable(&outcome),
@@ -225,9 +226,13 @@ fn short_tender_period_thresholds_by_method_and_details() {
     let outcome = run(
         "short_tender_period",
         &frames,
-        "threshold = 8\nprocurement_method_details = { x = 5, y = 10 }",
+        "threshold = 8\nprocurement_method_details = { x = 5, y = 10 }\nprocurement_methods = []",
     );
     assert_eq!(flagged(&outcome), ["x-4", "y-9"]);
+    // By default only competitive methods: a limited purchase's quotation period, or one of
+    // no known method, is not assessed.
+    let defaults = run("short_tender_period", &frames, "");
+    assert!(assessable(&defaults).is_empty());
     let limited = run(
         "short_tender_period",
         &frames,
@@ -369,7 +374,10 @@ fn contract_amendment_flags_amendments_growth_and_overpayment() {
         ),
         r#"{"ocid":"no-contract","awards":[{"id":"A"}]}"#.to_owned(),
     ]);
-    let outcome = run("contract_amendment", &frames, "");
+    // By default an amendment alone does not flag: growth and overpayment do.
+    let defaults = run("contract_amendment", &frames, "");
+    assert_eq!(flagged(&defaults), ["grown", "overpaid"]);
+    let outcome = run("contract_amendment", &frames, "amendments = 1");
     assert_eq!(flagged(&outcome), ["amended", "grown", "overpaid"]);
     assert_eq!(
         assessable(&outcome),
@@ -936,7 +944,7 @@ fn near_estimate_compares_the_awarded_value_with_the_estimate() {
             })
             .collect();
         format!(
-            r#"{{"ocid":"{ocid}","tender":{{"value":{{"amount":{estimate},"currency":"THB"}}}},"awards":[{}]}}"#,
+            r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"open","value":{{"amount":{estimate},"currency":"THB"}}}},"awards":[{}]}}"#,
             awards.join(",")
         )
     };
@@ -964,6 +972,13 @@ fn near_estimate_compares_the_awarded_value_with_the_estimate() {
     );
     let wider = run("near_estimate", &frames, "below = 0.01");
     assert_eq!(flagged(&wider), ["above", "just-outside", "mirror"]);
+    // A direct purchase at its estimate is not assessed by default.
+    let direct = self::frames(&[
+        release("mirror", 1_000_000.0, &[(998_000.0, "THB")]).replace("\"open\"", "\"direct\"")
+    ]);
+    assert!(assessable(&run("near_estimate", &direct, "")).is_empty());
+    let every = run("near_estimate", &direct, "procurement_methods = []");
+    assert_eq!(flagged(&every), ["mirror"]);
 }
 
 #[test]

@@ -768,13 +768,12 @@ fn unassessed() -> impl Strategy<Value = Cell> {
     prop_oneof![Just(Cell::Unassessable), Just(Cell::Unknown)]
 }
 
-/// A weight of 0 or more, usually small, up to a million (`config::MAX_WEIGHT`, the largest
-/// the settings accept).
+/// A strength from 0 to 1 (what the settings accept), 0 and 1 included often.
 fn weight() -> impl Strategy<Value = f64> {
     prop_oneof![
         2 => Just(0.0),
-        8 => 0.0..=10.0f64,
-        1 => 0.0..=1e6f64,
+        8 => 0.0..=1.0f64,
+        1 => Just(1.0),
     ]
 }
 
@@ -785,6 +784,8 @@ struct Indicator {
     weight: f64,
     organization_weight: f64,
     group: Group,
+    /// Its family (its own, named after it, when none).
+    family: Option<&'static str>,
     buyers: Vec<&'static str>,
     rows: Vec<(usize, Cell)>,
 }
@@ -806,11 +807,13 @@ fn indicator(
         Just(Vec::new()).boxed()
     };
     let cells = prop::collection::vec(cell(), processes);
-    (weight.clone(), weight, group(), buyers, cells).prop_map(
-        |(weight, organization_weight, group, buyers, cells)| Indicator {
+    let family = prop_oneof![Just(None), Just(Some("shared")), Just(Some("other"))];
+    (weight.clone(), weight, group(), family, buyers, cells).prop_map(
+        |(weight, organization_weight, group, family, buyers, cells)| Indicator {
             weight,
             organization_weight,
             group,
+            family,
             buyers,
             rows: cells.into_iter().enumerate().collect(),
         },
@@ -871,6 +874,7 @@ impl Indicator {
                 &["process", "buyer"]
             },
             group: self.group,
+            family: self.family.unwrap_or(slug).to_owned(),
             weight: self.weight,
             organization_weight: self.organization_weight,
             outcome: Outcome {
@@ -921,13 +925,6 @@ fn indicators(organizations: bool) -> impl Strategy<Value = (usize, Vec<Indicato
     })
 }
 
-/// Settings with these group weights.
-fn config(groups: &[f64]) -> Config {
-    let mut config = Config::default();
-    config.score.groups = Group::ALL.into_iter().zip(groups.iter().copied()).collect();
-    config
-}
-
 /// An indicator's cells on a pair of processes: whether it could assess them, whether it
 /// flags the first, whether it flags the second besides, and how it says it could not assess
 /// each.
@@ -967,6 +964,7 @@ fn paired(weight: f64, pairs: &[Vec<PairCells>]) -> Vec<Indicator> {
             weight,
             organization_weight: weight,
             group: Group::Competition,
+            family: None,
             buyers: Vec::new(),
             rows: Vec::new(),
         };
@@ -1018,13 +1016,10 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// Every score is between 0 and 100, and a process has one exactly when a term of positive
-    /// weight could assess it, whatever the outcomes, weights and group weights.
+    /// strength could assess it, whatever the outcomes, strengths and families.
     #[test]
-    fn scores_are_between_0_and_100(
-        (processes, indicators) in indicators(true),
-        groups in prop::collection::vec(weight(), Group::ALL.len()),
-    ) {
-        let scored = score(processes, &indicators, &config(&groups));
+    fn scores_are_between_0_and_100((processes, indicators) in indicators(true)) {
+        let scored = score(processes, &indicators, &Config::default());
         let contracts = &scored.contracts;
         let mut scores = vec![("risk_score".to_owned(), None)];
         scores.extend(Group::ALL.map(|group| (format!("score_{}", group.name()), Some(group))));
@@ -1037,7 +1032,7 @@ proptest! {
                     .terms
                     .iter()
                     .zip(&scored.weights)
-                    .filter(|(term, _)| group.is_none_or(|group| term.group == group))
+                    .filter(|(term, _)| group.is_none_or(|group| term.group == Some(group)))
                     .filter(|(term, _)| {
                         let column = contracts.column(&term.column).unwrap();
                         !column.get(process).unwrap().is_null()
@@ -1053,26 +1048,28 @@ proptest! {
         }
     }
 
-    /// With process-level flags only, the score is 100 × the weighted flags over the weighted
-    /// assessable indicators, to 2 places.
+    /// With process-level flags only, the score is 100 × (1 − Π over families of (1 − the
+    /// strongest raised strength in the family)), to 2 places: a reference written from the
+    /// README's formula.
     #[test]
-    fn scores_are_the_weighted_share_of_flags(
+    fn scores_are_the_noisy_or_of_each_familys_strongest_flag(
         (processes, indicators) in indicators(false),
     ) {
         let scored = score(processes, &indicators, &Config::default());
         let scores = floats(&scored.contracts, "risk_score");
         for (process, score) in scores.into_iter().enumerate() {
-            let (mut raised, mut possible) = (0.0, 0.0);
-            for indicator in &indicators {
+            let mut strongest: std::collections::BTreeMap<&str, f64> = Default::default();
+            let mut possible = false;
+            for (indicator, slug) in indicators.iter().zip(SLUGS) {
                 let cell = indicator.rows[process].1;
-                if cell.assessable() {
-                    possible += indicator.weight;
-                }
+                possible |= cell.assessable() && indicator.weight > 0.0;
                 if cell == Cell::Flagged {
-                    raised += indicator.weight;
+                    let family = strongest.entry(indicator.family.unwrap_or(slug)).or_default();
+                    *family = family.max(indicator.weight);
                 }
             }
-            let expected = (possible > 0.0).then(|| 100.0 * raised / possible);
+            let clear: f64 = strongest.values().map(|s| 1.0 - s).product();
+            let expected = possible.then_some(100.0 * (1.0 - clear));
             match (score, expected) {
                 (Some(score), Some(expected)) => prop_assert!(
                     (score - expected).abs() <= 0.005 + 1e-9,
@@ -1083,11 +1080,34 @@ proptest! {
         }
     }
 
+    /// Adding a check that passes (assessed, not raised) never lowers a score: evidence is
+    /// not diluted.
+    #[test]
+    fn checks_that_pass_never_lower_a_score(
+        (processes, mut indicators, mut extra) in with_another(),
+    ) {
+        indicators.truncate(SLUGS.len() - 1);
+        let config = Config::default();
+        let before = floats(&score(processes, &indicators, &config).contracts, "risk_score");
+        for (_, cell) in extra.rows.iter_mut() {
+            if *cell == Cell::Flagged {
+                *cell = Cell::Clear;
+            }
+        }
+        indicators.push(extra);
+        let after = floats(&score(processes, &indicators, &config).contracts, "risk_score");
+        for (process, (before, after)) in before.iter().zip(&after).enumerate() {
+            if let Some(before) = before {
+                prop_assert_eq!(Some(*before), *after, "p{}", process);
+            }
+        }
+    }
+
     /// With equal weights, of two processes that the same indicators could assess, the one
     /// flagged by more of them (a superset) never scores lower, and scores higher when it has
     /// more flags.
     #[test]
-    fn more_flags_never_score_lower(weight in 0.1..=10.0f64, pairs in pairs()) {
+    fn more_flags_never_score_lower(weight in 0.1..=0.9f64, pairs in pairs()) {
         let scored = score(2 * pairs.len(), &paired(weight, &pairs), &Config::default());
         let scores = floats(&scored.contracts, "risk_score");
         let flags = counts(&scored.contracts, "flag_count");

@@ -1,4 +1,4 @@
-//! The risk score: weighted share of raised flags among assessable indicators.
+//! The risk score: a noisy-OR of the strengths of raised flags, each family counted once.
 
 mod common;
 
@@ -50,6 +50,7 @@ fn run(slug: &'static str, weight: f64, outcome: Outcome) -> IndicatorRun {
         code: None,
         levels: &["process"],
         group: Group::Competition,
+        family: slug.to_owned(),
         weight,
         organization_weight: weight,
         outcome,
@@ -66,27 +67,27 @@ fn column_f64(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
 }
 
 #[test]
-fn score_is_the_weighted_share_of_flags_among_assessable_indicators() {
+fn score_combines_strengths_and_checks_that_passed_never_dilute_it() {
     let frames = frames(&["p1", "p2", "p3", "p4"]);
-    let runs = [
+    let mut runs = vec![
         run(
             "first",
-            1.0,
+            0.5,
             outcome(&[("p1", true), ("p2", false), ("p3", true)], None),
         ),
-        run("second", 3.0, outcome(&[("p1", true), ("p2", true)], None)),
+        run("second", 0.3, outcome(&[("p1", true), ("p2", true)], None)),
     ];
     let scored = score(&frames, &runs);
     let contracts = &scored.contracts;
-    // p1: (1+3)/(1+3); p2: 3/(1+3); p3: 1/1; p4: nothing assessable → no score.
+    // p1: 100 × (1 − 0.5 × 0.7) = 65; p2: 30; p3: 50; p4: nothing assessable → no score.
     assert_eq!(
         column_f64(contracts, "risk_score"),
-        [Some(100.0), Some(75.0), Some(100.0), None]
+        [Some(65.0), Some(30.0), Some(50.0), None]
     );
     // Percentile among scored processes: share with a score at most this one's, to 2 places.
     assert_eq!(
         column_f64(contracts, "percentile"),
-        [Some(100.0), Some(33.33), Some(100.0), None]
+        [Some(100.0), Some(33.33), Some(66.67), None]
     );
     assert_eq!(
         column_str(contracts, "flags"),
@@ -109,19 +110,61 @@ fn score_is_the_weighted_share_of_flags_among_assessable_indicators() {
         .iter()
         .collect();
     assert_eq!(second, [Some(1), Some(1), None, None]);
-    // One row per raised flag, by process and then registry order.
+    // One row per raised flag, by process and then registry order, with its strength.
     assert_eq!(scored.flags.height(), 4);
-    let order: Vec<_> = scored
+    assert_eq!(
+        column_str(&scored.flags, "indicator"),
+        ["first", "second", "second", "first"].map(|s| Some(s.to_owned()))
+    );
+    assert_eq!(
+        column_f64(&scored.flags, "weight"),
+        [Some(0.5), Some(0.3), Some(0.3), Some(0.5)]
+    );
+    // A third check that assesses every process and raises nothing changes no score (it
+    // only raises the completeness): one strong flag is not diluted by checks that passed.
+    runs.push(run(
+        "passed",
+        0.9,
+        outcome(&[("p1", false), ("p2", false), ("p3", false)], None),
+    ));
+    let with_passed = score(&frames, &runs);
+    assert_eq!(
+        column_f64(&with_passed.contracts, "risk_score"),
+        column_f64(contracts, "risk_score")
+    );
+}
+
+#[test]
+fn flags_that_restate_one_fact_count_once_by_the_strongest() {
+    let frames = frames(&["p1", "p2"]);
+    let mut strong = run("strong", 0.5, outcome(&[("p1", true), ("p2", true)], None));
+    let mut weak = run("weak", 0.2, outcome(&[("p1", true), ("p2", false)], None));
+    strong.family = "fact".to_owned();
+    weak.family = "fact".to_owned();
+    let other = run("other", 0.2, outcome(&[("p1", true), ("p2", false)], None));
+    let scored = score(&frames, &[weak, strong, other]);
+    // p1: the family counts 0.5 (not 1 − 0.5 × 0.8 = 0.6), then "other": 1 − 0.5 × 0.8 = 60.
+    assert_eq!(
+        column_f64(&scored.contracts, "risk_score"),
+        [Some(60.0), Some(50.0)]
+    );
+    // flags.csv says which flag its family counted.
+    let counted: Vec<_> = scored
         .flags
-        .column("indicator")
+        .column("counted")
         .unwrap()
-        .str()
+        .bool()
         .unwrap()
         .iter()
         .collect();
     assert_eq!(
-        order,
-        [Some("first"), Some("second"), Some("second"), Some("first")]
+        column_str(&scored.flags, "indicator"),
+        ["weak", "strong", "other", "strong"].map(|s| Some(s.to_owned()))
+    );
+    assert_eq!(counted, [Some(false), Some(true), Some(true), Some(true)]);
+    assert_eq!(
+        column_str(&scored.flags, "family")[0].as_deref(),
+        Some("fact")
     );
 }
 
@@ -129,7 +172,7 @@ fn score_is_the_weighted_share_of_flags_among_assessable_indicators() {
 fn a_weight_of_zero_keeps_the_flag_out_of_the_score() {
     let frames = frames(&["p1"]);
     let runs = [
-        run("kept", 1.0, outcome(&[("p1", false)], None)),
+        run("kept", 0.5, outcome(&[("p1", false)], None)),
         run("ignored", 0.0, outcome(&[("p1", true)], None)),
     ];
     let scored = score(&frames, &runs);
@@ -205,31 +248,31 @@ fn supplier_flagging_run() -> IndicatorRun {
     .unwrap();
     let mut run = run(
         "winner",
-        1.0,
+        0.6,
         outcome(&[("p1", true), ("p2", false)], Some(organizations)),
     );
     run.levels = &["process", "supplier"];
-    // Half the indicator's weight (set, as `organization_weight` can be).
-    run.organization_weight = 0.5;
+    // Set, as `organization_weight` can be.
+    run.organization_weight = 0.25;
     run
 }
 
 #[test]
-fn organization_flags_reach_the_processes_of_the_flagged_winner() {
+fn organization_flags_reach_the_processes_of_the_flagged_winner_as_one_term() {
     let frames = frames(&["p1", "p2", "p3"]);
     let scored = score(&frames, &[supplier_flagging_run()]);
     let contracts = &scored.contracts;
-    // p1 is flagged by the indicator itself: its organization term is assessed but not raised
+    // p1 is flagged by the indicator itself: the organization term is assessed but not raised
     // (the same evidence is not counted twice); p2 and p3 are won by the flagged supplier.
     assert_eq!(column_i8(contracts, "winner"), [Some(1), Some(0), None]);
     assert_eq!(
-        column_i8(contracts, "winner_org"),
+        column_i8(contracts, "organization"),
         [Some(0), Some(1), Some(1)]
     );
-    // The organization term weighs half the indicator's weight: p1 = 1 / 1.5, p2 = 0.5 / 1.5, p3 = 0.5 / 0.5.
+    // The organization term has the set organization strength 0.25: p1 = 60, p2 = p3 = 25.
     assert_eq!(
         column_f64(contracts, "risk_score"),
-        [Some(66.67), Some(33.33), Some(100.0)]
+        [Some(60.0), Some(25.0), Some(25.0)]
     );
     // p3: one of the two terms could assess it.
     assert_eq!(
@@ -240,24 +283,21 @@ fn organization_flags_reach_the_processes_of_the_flagged_winner() {
         column_str(contracts, "flags"),
         [
             Some("winner".to_owned()),
-            Some("winner (organization)".to_owned()),
-            Some("winner (organization)".to_owned())
-        ]
-    );
-    // flags.csv names the organization and its evidence.
-    let flags = &scored.flags;
-    assert_eq!(
-        column_str(flags, "level"),
-        [
-            Some("process".to_owned()),
-            Some("supplier".to_owned()),
-            Some("supplier".to_owned())
+            Some("organization".to_owned()),
+            Some("organization".to_owned())
         ]
     );
     assert_eq!(
-        column_str(flags, "evidence")[1].as_deref(),
-        Some("supplier บริษัท ส (S): won 80%")
+        column_str(contracts, "organization_flags")[1].as_deref(),
+        Some("winner: supplier บริษัท ส (S)")
     );
+    // flags.csv has the process's own flag only; the organization's result is one row in
+    // organizations.
+    assert_eq!(
+        column_str(&scored.flags, "level"),
+        [Some("process".to_owned())]
+    );
+    assert_eq!(scored.organizations.height(), 1);
     // A process outside the scope gets no term at all.
     let assessed = Frames {
         processes: frames
@@ -314,26 +354,22 @@ fn value_at_risk_and_ranks_break_ties_by_ocid() {
 }
 
 #[test]
-fn group_weights_multiply_the_indicator_weights() {
+fn each_group_has_its_own_sub_score() {
     let frames = frames(&["p1"]);
-    let mut price = run("price_flag", 1.0, outcome(&[("p1", true)], None));
+    let mut price = run("price_flag", 0.4, outcome(&[("p1", true)], None));
     price.group = Group::Price;
     let runs = [
         price,
-        run("competition_flag", 1.0, outcome(&[("p1", false)], None)),
+        run("competition_flag", 0.5, outcome(&[("p1", false)], None)),
     ];
-    let config = Config::parse("[score.groups]\nprice = 3.0\n").unwrap();
-    let scored = redflags::score::score(&frames, &frames, &runs, &config).unwrap();
-    // 3 / (3 + 1).
-    assert_eq!(column_f64(&scored.contracts, "risk_score"), [Some(75.0)]);
-    assert_eq!(column_f64(&scored.contracts, "score_price"), [Some(100.0)]);
+    let scored = score(&frames, &runs);
+    assert_eq!(column_f64(&scored.contracts, "risk_score"), [Some(40.0)]);
+    assert_eq!(column_f64(&scored.contracts, "score_price"), [Some(40.0)]);
     assert_eq!(
         column_f64(&scored.contracts, "score_competition"),
         [Some(0.0)]
     );
-    assert_eq!(scored.weights, [3.0, 1.0]);
-    let error = Config::parse("[score.groups]\nprise = 1.0\n").unwrap_err();
-    assert!(error.contains("prise"), "{error}");
+    assert_eq!(scored.weights, [0.4, 0.5]);
     let error = Config::parse("[indicators.single_bid]\ngroup = \"speed\"\n").unwrap_err();
     assert!(error.contains("competition, transparency, price, timing, contract"));
 }
@@ -354,16 +390,16 @@ fn validated_weights_keep_the_indicators_that_predict_single_bidding() {
             .collect()
     };
     let runs = [
-        run("single_bid", 1.0, outcome(&rows(&single), None)),
+        run("single_bid", 0.3, outcome(&rows(&single), None)),
         run(
             "predictor",
-            1.0,
+            0.2,
             outcome(
                 &rows(&|i| if single(i) { i % 8 != 4 } else { i % 10 == 1 }),
                 None,
             ),
         ),
-        run("noise", 1.0, outcome(&rows(&|i| i % 3 == 0), None)),
+        run("noise", 0.2, outcome(&rows(&|i| i % 3 == 0), None)),
     ];
     let config = Config::parse("[score]\nweights = \"validated\"\n").unwrap();
     let scored = redflags::score::score(&frames, &frames, &runs, &config).unwrap();
@@ -386,8 +422,14 @@ fn validated_weights_keep_the_indicators_that_predict_single_bidding() {
     assert!(predictor.predicts && predictor.p_value.unwrap() < 1e-10);
     let noise = &validation.terms[1];
     assert!(!noise.predicts, "{noise:?}");
-    // single_bid keeps its weight; the only predictor is normalized to 1; noise gets 0.
-    assert_eq!(scored.weights, [1.0, 1.0, 0.0]);
+    // single_bid keeps its strength; the predictor gets 1 − 1/OR at the interval's lower end
+    // (OR 6.5, SE = √(1/50 + 1/40 + 1/50 + 1/260), low = exp(ln 6.5 − 1.96·SE) ≈ 3.886);
+    // noise gets 0.
+    let low = predictor.ci_low.unwrap();
+    assert!((low - 3.886).abs() < 0.01, "{low}");
+    assert_eq!(scored.weights[0], 0.3);
+    assert!((scored.weights[1] - (1.0 - 1.0 / low)).abs() < 1e-4);
+    assert_eq!(scored.weights[2], 0.0);
     // Correlations: phi = (400·50 − 100·90) / √(100·300·90·310).
     let pair = validation
         .correlations

@@ -25,7 +25,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             threshold: 0.2,
-            amendments: 1,
+            amendments: 0,
         }
     }
 }

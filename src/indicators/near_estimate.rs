@@ -3,7 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Group, Metadata, OCID, Outcome, Phase, money, percent, process_rows};
+use super::{
+    Definition, Group, Metadata, OCID, Outcome, Phase, code_in, money, percent, process_rows,
+};
 use crate::frames::Frames;
 use crate::score::awarded;
 
@@ -16,11 +18,18 @@ pub struct NearEstimate;
 pub struct Settings {
     /// How far below the estimate (0.005 = 0.5%) an awarded price still counts as mirroring it.
     pub below: f64,
+    /// The procurement methods assessed (compared without regard to case; empty: any). A
+    /// direct purchase is priced with its one supplier, so its price at the estimate is the
+    /// norm, not a sign.
+    pub procurement_methods: Vec<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { below: 0.005 }
+        Settings {
+            below: 0.005,
+            procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
+        }
     }
 }
 
@@ -41,10 +50,16 @@ static METADATA: Metadata = Metadata {
         "awards.value.amount",
         "awards.value.currency",
     ],
-    settings: &[(
-        "below",
-        "how far below the estimate (0.005 = 0.5%) an awarded price still mirrors it",
-    )],
+    settings: &[
+        (
+            "below",
+            "how far below the estimate (0.005 = 0.5%) an awarded price still mirrors it",
+        ),
+        (
+            "procurement_methods",
+            "assess only these procurement methods (empty: all)",
+        ),
+    ],
     page: include_str!("../../indicators/near_estimate.md"),
 };
 
@@ -63,7 +78,11 @@ impl Definition for NearEstimate {
             .processes
             .clone()
             .lazy()
-            .filter(col("tender_amount").gt(lit(0.0)))
+            .filter(
+                col("tender_amount")
+                    .gt(lit(0.0))
+                    .and(code_in("procurement_method", &settings.procurement_methods)),
+            )
             .select([col(OCID), col("tender_amount"), col("tender_currency")]);
         // The awarded value: the sum of the awarded awards (each award once) in the estimate's
         // currency; awards in another currency make the process not assessable.

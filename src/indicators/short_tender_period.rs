@@ -29,7 +29,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             threshold: 15,
-            procurement_methods: Vec::new(),
+            procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
             procurement_method_details: BTreeMap::new(),
         }
     }

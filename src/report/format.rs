@@ -103,6 +103,13 @@ impl Messages {
                     .unwrap_or_else(|| metadata.title.to_owned());
                 (metadata.slug.to_owned(), title)
             })
+            // The score's organization term, named like an indicator in flag lists.
+            .chain(
+                catalogue
+                    .indicators
+                    .get(crate::score::ORGANIZATION_TERM)
+                    .map(|title| (crate::score::ORGANIZATION_TERM.to_owned(), title.clone())),
+            )
             .collect();
         Messages {
             lang,

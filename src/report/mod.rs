@@ -158,6 +158,7 @@ struct Processes {
     rank_value: Vec<Option<f64>>,
     flags: Vec<Option<String>>,
     flag_count: Vec<Option<f64>>,
+    organization_flags: Vec<Option<String>>,
 }
 
 impl Processes {
@@ -189,6 +190,7 @@ impl Processes {
             rank_value: decimals(contracts, "rank_value_at_risk")?,
             flags: texts(contracts, "flags")?,
             flag_count: decimals(contracts, "flag_count")?,
+            organization_flags: texts(contracts, "organization_flags")?,
         })
     }
 
@@ -232,6 +234,21 @@ pub fn xlsx(
         &Messages::new(options.lang, options.calendar),
         path,
     )
+}
+
+/// The organization-level flags reaching a process (`indicator: role name (id)`, `; `-separated
+/// in `contracts`), as rows of its flags table: they are the organization term's evidence.
+fn organization_flag_rows(flags: Option<&str>, messages: &Messages) -> Vec<FlagRow> {
+    flags
+        .unwrap_or("")
+        .split("; ")
+        .filter_map(|flag| flag.split_once(": "))
+        .map(|(indicator, organization)| FlagRow {
+            indicator: messages.indicator(indicator).to_owned(),
+            level: messages.level("organization").to_owned(),
+            evidence: organization.to_owned(),
+        })
+        .collect()
 }
 
 /// Renders the HTML report of a run.
@@ -316,7 +333,16 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
                 .map(|v| money(v, &currency))
                 .unwrap_or_default(),
             flag_names: text(&processes.flags[row]),
-            flags: flags_by_ocid.get(&ocid).cloned().unwrap_or_default(),
+            flags: flags_by_ocid
+                .get(&ocid)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .chain(organization_flag_rows(
+                    processes.organization_flags[row].as_deref(),
+                    &messages,
+                ))
+                .collect(),
             ocid,
         }
     };

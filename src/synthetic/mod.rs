@@ -433,7 +433,10 @@ impl World {
         if favoured {
             draft.set(REPEAT_WINNER);
         }
-        let competitive = COMPETITIVE.iter().any(|&scheme| draft.has(scheme));
+        // A price at the estimate is a sign in a competitive tender only (a direct purchase is
+        // priced with its one supplier).
+        let competitive =
+            COMPETITIVE.iter().any(|&scheme| draft.has(scheme)) || draft.has(NEAR_ESTIMATE);
 
         // The buyer, currency, method and category.
         let captured_buyer = random.below(self.captured);
@@ -669,7 +672,7 @@ impl World {
         draft.index = index;
         draft.schemes = 0;
         draft.set(SPLIT);
-        for scheme in [AMENDMENT, NEAR_ESTIMATE] {
+        for scheme in [AMENDMENT] {
             if random.chance(SCHEMES[scheme].rate) {
                 draft.set(scheme);
             }
