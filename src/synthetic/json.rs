@@ -1,13 +1,14 @@
 //! Writing a process as a compiled release, and its line of the truth, straight into bytes.
 
+use super::draft::{
+    AWARD_DATE, Amendment, BID_DATES, BIDS, CLASSIFICATION, Draft, ESTIMATE, Supplier,
+    TENDER_PERIOD, TENDERERS,
+};
 use super::vocabulary::{
     BUYER_KINDS, CATEGORIES, ENGLISH_STEMS, ENGLISH_TRADES, FOREIGN_FORMS, FOREIGN_STEMS, PLACES,
     THAI_FORMS, THAI_STEMS, THAI_TRADES,
 };
-use super::world::{
-    AWARD_DATE, Amendment, BID_DATES, BIDS, CLASSIFICATION, Draft, ESTIMATE, Supplier,
-    TENDER_PERIOD, TENDERERS, World,
-};
+use super::world::World;
 use super::{OCID_PREFIX, SCHEMES, mix};
 
 /// 2023-01-01, the first day of the data, in days since 1970-01-01.

@@ -80,16 +80,18 @@
 use std::io::{self, Write};
 
 pub mod detection;
+mod draft;
 mod json;
 mod random;
 mod settings;
 mod vocabulary;
 mod world;
 
+use draft::Draft;
 use json::Json;
 use random::{Random, mix};
 pub use settings::{Amounts, BASELINE, Sizes, WORLDS, WorldSettings};
-use world::{Draft, World};
+use world::World;
 
 /// A scheme planted in the synthetic data.
 #[derive(Debug, Clone, Copy, PartialEq)]
