@@ -32,7 +32,7 @@ static METADATA: Metadata = Metadata {
     title: "All except winning bid disqualified",
     phase: Phase::Award,
     group: Group::Competition,
-    weight: 0.60,
+    weight: 0.50,
     family: "disqualification",
     lists_tenderers: true,
     levels: &["process", "tenderer"],

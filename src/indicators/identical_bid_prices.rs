@@ -17,7 +17,7 @@ static METADATA: Metadata = Metadata {
     title: "Identical bid prices",
     phase: Phase::Tender,
     group: Group::Price,
-    weight: 0.60,
+    weight: 0.50,
     family: "cover_bidding",
     lists_tenderers: true,
     levels: &["process", "tenderer"],

@@ -17,7 +17,7 @@ static METADATA: Metadata = Metadata {
     title: "Late bid won",
     phase: Phase::Award,
     group: Group::Timing,
-    weight: 0.60,
+    weight: 0.50,
     family: "late_bid",
     lists_tenderers: true,
     levels: &["process", "tenderer"],
