@@ -413,7 +413,7 @@ fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
         .write(&run, &config, args.report.as_deref())?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
-        peak_mib = run::peak_memory_mib(),
+        peak_mib = crate::memory::peak_memory_mib(),
         "outputs written"
     );
     let scored = run.scored.contracts.height();
