@@ -619,6 +619,8 @@ fn list(json: bool) -> Result<ExitCode, Failure> {
                     "code": metadata.code,
                     "title": metadata.title,
                     "phase": metadata.phase,
+                    "weight": metadata.weight,
+                    "family": metadata.family,
                     "levels": metadata.levels,
                     "fields": metadata.fields,
                     "defaults": indicator.default_settings(),
@@ -630,8 +632,8 @@ fn list(json: bool) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{:<22} {:<5} {:<15} {:<50} defaults",
-        "indicator", "code", "phase", "title"
+        "{:<30} {:<5} {:<15} {:>8} {:<20} {:<50} defaults",
+        "indicator", "code", "phase", "strength", "family", "title"
     );
     for indicator in REGISTRY {
         let metadata = indicator.metadata();
@@ -642,10 +644,12 @@ fn list(json: bool) -> Result<ExitCode, Failure> {
             .collect::<Vec<_>>()
             .join(", ");
         println!(
-            "{:<22} {:<5} {:<15} {:<50} {}",
+            "{:<30} {:<5} {:<15} {:>8.2} {:<20} {:<50} {}",
             metadata.slug,
             metadata.code.unwrap_or("-"),
             metadata.phase.name(),
+            metadata.weight,
+            metadata.family,
             metadata.title,
             defaults
         );
