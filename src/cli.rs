@@ -163,9 +163,13 @@ struct GenerateArgs {
     /// How many contracting processes to write.
     #[arg(short, long, value_name = "N", default_value_t = 10_000)]
     processes: u64,
-    /// The seed: the same number of processes and seed give the same bytes.
+    /// The seed: the same world, number of processes and seed give the same bytes.
     #[arg(short, long, value_name = "S", default_value_t = 1)]
     seed: u64,
+    /// The world: what clean processes look like (method mix, concentration, threshold,
+    /// missing fields, benign noise); the schemes are planted at the same rates in every one.
+    #[arg(short, long, value_name = "NAME", default_value = "baseline", value_parser = worlds())]
+    world: String,
     /// The data file (`-` or none: standard output); gzip-compressed when it ends in `.gz`.
     #[arg(short, long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -749,8 +753,19 @@ fn init(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The names of the synthetic worlds, with their descriptions for `--help`.
+fn worlds() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::synthetic::WORLDS
+            .iter()
+            .map(|world| clap::builder::PossibleValue::new(world.name).help(world.description)),
+    )
+}
+
 fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
     use std::io::Write;
+    let world = crate::synthetic::WorldSettings::named(&args.world)
+        .ok_or_else(|| Failure::Usage(anyhow::anyhow!("unknown world {}", args.world)))?;
     let mut truth = args
         .truth
         .as_deref()
@@ -764,9 +779,10 @@ fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
     let planted = match args.out.as_deref().filter(|path| *path != Path::new("-")) {
         Some(path) => {
             let mut out = crate::output::OutputFile::create(path)?;
-            let planted = crate::synthetic::write_with_truth(
+            let planted = crate::synthetic::write_world_with_truth(
                 &mut out.writer,
                 truth_writer,
+                world,
                 args.processes,
                 args.seed,
             )
@@ -776,9 +792,10 @@ fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
         }
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-            let written = crate::synthetic::write_with_truth(
+            let written = crate::synthetic::write_world_with_truth(
                 &mut out,
                 truth_writer,
+                world,
                 args.processes,
                 args.seed,
             )
@@ -804,8 +821,8 @@ fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
             .collect::<Vec<_>>()
             .join(", ");
         eprintln!(
-            "{} contracting processes written, {} with planted schemes ({schemes})",
-            planted.processes, planted.with_schemes
+            "{} contracting processes of the {} world written, {} with planted schemes ({schemes})",
+            planted.processes, world.name, planted.with_schemes
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -1,10 +1,18 @@
 //! Writing a process as a compiled release, and its line of the truth, straight into bytes.
 
+use super::draft::{
+    AWARD_DATE, Amendment, BID_DATES, BIDS, CLASSIFICATION, Draft, ESTIMATE, Supplier,
+    TENDER_PERIOD, TENDERERS,
+};
 use super::vocabulary::{
     BUYER_KINDS, CATEGORIES, ENGLISH_STEMS, ENGLISH_TRADES, FOREIGN_FORMS, FOREIGN_STEMS, PLACES,
     THAI_FORMS, THAI_STEMS, THAI_TRADES,
 };
-use super::{Draft, EPOCH, OCID_PREFIX, SCHEMES, Supplier, World, mix};
+use super::world::World;
+use super::{OCID_PREFIX, SCHEMES, mix};
+
+/// 2023-01-01, the first day of the data, in days since 1970-01-01.
+const EPOCH: i64 = 19_358;
 
 impl World {
     /// Writes a buyer's name.
@@ -87,7 +95,7 @@ impl World {
 
     /// Writes the process as a compiled release, with its newline.
     pub(super) fn release(&self, draft: &Draft, json: &mut Json) {
-        let currency = draft.currency().code;
+        let currency = self.currency(draft).code;
         let (category, items) = CATEGORIES[draft.category];
         let main = &items[draft.items[0]];
         let thai = thai_buyer(mix(self.seed ^ 0xb0b0 ^ draft.buyer));
@@ -125,7 +133,19 @@ impl World {
             json.reopen();
             json.text(r#","roles":["procuringEntity"]}"#);
         }
-        for bid in &draft.bids {
+        // Without a bids list, the winner is the only supplier known.
+        let bids = if draft.lacks(BIDS) {
+            &draft.bids[..0]
+        } else {
+            &draft.bids[..]
+        };
+        if bids.is_empty() {
+            json.text(",");
+            self.supplier_reference(json, draft.winner);
+            json.reopen();
+            json.text(r#","roles":["supplier"]}"#);
+        }
+        for bid in bids {
             json.text(",");
             self.supplier_reference(json, bid.supplier);
             json.reopen();
@@ -144,7 +164,7 @@ impl World {
         json.text(r#"],"buyer":"#);
         self.buyer_reference(json, draft.buyer);
 
-        if let Some(budget) = draft.budget {
+        if let Some(budget) = draft.budget.filter(|_| !draft.lacks(ESTIMATE)) {
             json.text(r#","planning":{"budget":{"description":""#);
             json.text(if thai {
                 "งบประมาณรายจ่ายประจำปี"
@@ -173,16 +193,24 @@ impl World {
             json.number(position as u64 + 1);
             json.text(r#"","description":""#);
             json.text(if thai { item.thai } else { item.english });
-            json.text(r#"","classification":{"scheme":"UNSPSC","id":""#);
-            json.text(item.code);
-            json.text(r#"","description":""#);
-            json.text(item.class);
-            json.text(r#""},"quantity":"#);
+            if !draft.lacks(CLASSIFICATION) {
+                json.text(r#"","classification":{"scheme":"UNSPSC","id":""#);
+                json.text(item.code);
+                json.text(r#"","description":""#);
+                json.text(item.class);
+                json.text("\"}");
+            } else {
+                json.text("\"");
+            }
+            json.text(r#","quantity":"#);
             json.number(draft.quantity);
             json.text("}");
         }
-        json.text(r#"],"value":"#);
-        json.money(draft.estimate, currency);
+        json.text("]");
+        if !draft.lacks(ESTIMATE) {
+            json.text(r#","value":"#);
+            json.money(draft.estimate, currency);
+        }
         json.text(r#","procurementMethod":""#);
         json.text(draft.method.name());
         json.text(r#"","procurementMethodDetails":""#);
@@ -190,21 +218,29 @@ impl World {
         json.text(r#"","mainProcurementCategory":""#);
         json.text(category);
         json.text("\"");
-        if let Some((start, length)) = draft.period {
+        if let Some((start, length)) = draft.period.filter(|_| !draft.lacks(TENDER_PERIOD)) {
             json.text(r#","tenderPeriod":{"startDate":""#);
             json.datetime(start, 9 * 60);
             json.text(r#"","endDate":""#);
             json.datetime(start + length, 16 * 60 + 30);
             json.text(r#""}"#);
         }
-        json.text(r#","numberOfTenderers":"#);
-        json.number(draft.tenderers);
+        if !draft.lacks(TENDERERS) {
+            json.text(r#","numberOfTenderers":"#);
+            json.number(draft.tenderers);
+        }
         json.text("}");
 
         // Bids.
-        json.text(r#","bids":{"details":["#);
-        for (position, bid) in draft.bids.iter().enumerate() {
-            json.entry(position, bid.day, bid.minute);
+        if !bids.is_empty() {
+            json.text(r#","bids":{"details":["#);
+        }
+        for (position, bid) in bids.iter().enumerate() {
+            if draft.lacks(BID_DATES) {
+                json.entry_id(position);
+            } else {
+                json.entry(position, bid.day, bid.minute);
+            }
             json.text(if bid.disqualified {
                 r#","status":"disqualified","tenderers":["#
             } else {
@@ -217,17 +253,28 @@ impl World {
         }
 
         // Award.
-        json.text(r#"]},"awards":[{"id":""#);
+        if !bids.is_empty() {
+            json.text("]}");
+        }
+        json.text(r#","awards":[{"id":""#);
         ocid(json, draft.index);
-        json.text(r#"-award-1","status":"active","date":""#);
-        json.datetime(draft.award_day, 14 * 60);
-        json.text(r#"","value":"#);
+        json.text(r#"-award-1","status":"active""#);
+        if !draft.lacks(AWARD_DATE) {
+            json.text(r#","date":""#);
+            json.datetime(draft.award_day, 14 * 60);
+            json.text("\"");
+        }
+        json.text(r#","value":"#);
         json.money(draft.award, currency);
         json.text(r#","suppliers":["#);
         self.supplier_reference(json, draft.winner);
-        json.text(r#"],"items":[{"id":"1","classification":{"scheme":"UNSPSC","id":""#);
-        json.text(main.code);
-        json.text(r#""}}]}]"#);
+        if draft.lacks(CLASSIFICATION) {
+            json.text("]}]");
+        } else {
+            json.text(r#"],"items":[{"id":"1","classification":{"scheme":"UNSPSC","id":""#);
+            json.text(main.code);
+            json.text(r#""}}]}]"#);
+        }
 
         // Contract.
         json.text(r#","contracts":[{"id":""#);
@@ -247,11 +294,13 @@ impl World {
             for (position, &day) in draft.amendments.iter().enumerate() {
                 json.entry(position, day, 10 * 60);
                 json.text(r#","rationale":""#);
-                json.text(match (draft.raised, thai) {
-                    (true, true) => "แก้ไขสัญญาเพิ่มเนื้องาน",
-                    (true, false) => "Variation order: additional work",
-                    (false, true) => "ขยายระยะเวลาส่งมอบ",
-                    (false, false) => "Extension of the delivery period",
+                json.text(match (draft.amendment, thai) {
+                    (Amendment::Raised, true) => "แก้ไขสัญญาเพิ่มเนื้องาน",
+                    (Amendment::Raised, false) => "Variation order: additional work",
+                    (Amendment::Value, true) => "แก้ไขปริมาณงานและมูลค่าสัญญา",
+                    (Amendment::Value, false) => "Change of quantities and contract value",
+                    (_, true) => "ขยายระยะเวลาส่งมอบ",
+                    (_, false) => "Extension of the delivery period",
                 });
                 json.text(r#""}"#);
             }
@@ -358,13 +407,19 @@ impl Json {
     /// The start of the `position`th entry of a list (from 0): a comma after the first, then
     /// `{"id":"<position + 1>","date":"<day and minute>"`.
     pub(super) fn entry(&mut self, position: usize, day: u64, minute: u64) {
+        self.entry_id(position);
+        self.text(r#","date":""#);
+        self.datetime(day, minute);
+        self.text("\"");
+    }
+
+    /// The start of the `position`th entry of a list, without a date: `{"id":"<position + 1>"`.
+    pub(super) fn entry_id(&mut self, position: usize) {
         if position > 0 {
             self.text(",");
         }
         self.text(r#"{"id":""#);
         self.number(position as u64 + 1);
-        self.text(r#"","date":""#);
-        self.datetime(day, minute);
         self.text("\"");
     }
 

@@ -94,27 +94,51 @@ pub(super) fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Ranks `0..size` drawn with chances proportional to `1 / (rank + offset)`: a Zipf law, by
-/// inverting its continuous distribution.
+/// Ranks `0..size` drawn with chances proportional to `(rank + offset)^-exponent`: a Zipf
+/// law, by inverting its continuous distribution.
 pub(super) struct Zipf {
     pub(super) size: u64,
     offset: f64,
-    log_span: f64,
+    /// `1 - exponent`, or 0 for the classic law (exponent 1).
+    power: f64,
+    /// The classic law: `ln((size + offset) / offset)`; otherwise `offset^power` and
+    /// `(size + offset)^power - offset^power`.
+    low: f64,
+    span: f64,
 }
 
 impl Zipf {
+    /// The classic law (exponent 1).
     pub(super) fn new(size: u64, offset: f64) -> Self {
+        Zipf::with_exponent(size, offset, 1.0)
+    }
+
+    pub(super) fn with_exponent(size: u64, offset: f64, exponent: f64) -> Self {
         let size = size.max(1);
+        let power = 1.0 - exponent;
+        let (low, span) = if power.abs() < 1e-9 {
+            (0.0, ln((size as f64 + offset) / offset))
+        } else {
+            let low = exp(power * ln(offset));
+            (low, exp(power * ln(size as f64 + offset)) - low)
+        };
         Zipf {
             size,
             offset,
-            log_span: ln((size as f64 + offset) / offset),
+            power: if power.abs() < 1e-9 { 0.0 } else { power },
+            low,
+            span,
         }
     }
 
     pub(super) fn draw(&self, random: &mut Random) -> u64 {
-        let x = self.offset * exp(random.unit() * self.log_span) - self.offset;
-        (x as u64).min(self.size - 1)
+        let u = random.unit();
+        let x = if self.power == 0.0 {
+            self.offset * exp(u * self.span) - self.offset
+        } else {
+            exp(ln(self.low + u * self.span) / self.power) - self.offset
+        };
+        (x.max(0.0) as u64).min(self.size - 1)
     }
 }
 
@@ -165,6 +189,22 @@ mod tests {
         }
         assert!(counts[0] > 5 * counts[99], "{counts:?}");
         assert!(counts.iter().all(|&c| c > 0));
+        // A steeper law puts more on the head; a flatter one less.
+        let share_of_first = |exponent: f64| {
+            let zipf = Zipf::with_exponent(100, 3.0, exponent);
+            let mut random = Random(9);
+            (0..100_000).filter(|_| zipf.draw(&mut random) == 0).count()
+        };
+        let (flat, classic, steep) = (
+            share_of_first(0.3),
+            share_of_first(1.0),
+            share_of_first(1.4),
+        );
+        assert!(
+            flat < classic && classic < steep,
+            "{flat} {classic} {steep}"
+        );
+        assert_eq!(classic, counts[0] as usize);
     }
 
     #[test]
