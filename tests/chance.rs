@@ -63,14 +63,25 @@ fn organizations(outcome: &Outcome) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A direct purchase of `category` by `buyer` from `supplier` on `date`.
-fn purchase(ocid: &str, buyer: &str, supplier: &str, category: &str, date: &str) -> String {
+/// A direct purchase of `category` by `buyer` from `supplier` on `date` for `amount` THB, with
+/// the item classification `item` on the award (or none).
+fn purchase(
+    ocid: &str,
+    (buyer, supplier): (&str, &str),
+    category: &str,
+    item: Option<&str>,
+    (date, amount): (&str, f64),
+) -> String {
+    let items = item.map_or(String::new(), |code| {
+        format!(r#","items":[{{"id":"1","classification":{{"scheme":"UNSPSC","id":"{code}"}}}}]"#)
+    });
     format!(
         r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}","name":"Buyer {buyer}"}},
             "tender":{{"procurementMethod":"direct","mainProcurementCategory":"{category}"}},
-            "awards":[{{"id":"1","status":"active","date":"{date}","value":{{"amount":1000,"currency":"THB"}},
-                        "suppliers":[{{"id":"{supplier}","name":"Supplier {supplier}"}}]}}]}}"#
+            "awards":[{{"id":"1","status":"active","date":"{date}","value":{{"amount":{amount},"currency":"THB"}},
+                        "suppliers":[{{"id":"{supplier}","name":"Supplier {supplier}"}}]{items}}}]}}"#
     )
+    .replace('\n', "")
 }
 
 /// A market of 46 direct purchases in 2024:
@@ -84,29 +95,37 @@ fn market() -> Vec<String> {
     let mut lines = Vec::new();
     for month in 1..=6 {
         let date = format!("2024-{month:02}-10");
-        lines.push(purchase(&format!("b{month}"), "B", "S", "goods", &date));
+        lines.push(purchase(
+            &format!("b{month}"),
+            ("B", "S"),
+            "goods",
+            None,
+            (&date, 1000.0),
+        ));
     }
     for buyer in 1..=4 {
         for (index, supplier) in ["T", "T", "U", "U", "V", "V"].iter().enumerate() {
             let date = format!("2024-{:02}-15", index + 1);
             let ocid = format!("c{buyer}-{index}");
+            let buyer = format!("C{buyer}");
             lines.push(purchase(
                 &ocid,
-                &format!("C{buyer}"),
-                supplier,
+                (&buyer, supplier),
                 "goods",
-                &date,
+                None,
+                (&date, 1000.0),
             ));
         }
         for (index, supplier) in ["L", "L", "L", "M"].iter().enumerate() {
             let date = format!("2024-{:02}-20", index + 1);
             let ocid = format!("d{buyer}-{index}");
+            let buyer = format!("D{buyer}");
             lines.push(purchase(
                 &ocid,
-                &format!("D{buyer}"),
-                supplier,
+                (&buyer, supplier),
                 "works",
-                &date,
+                None,
+                (&date, 1000.0),
             ));
         }
     }
@@ -116,9 +135,6 @@ fn market() -> Vec<String> {
             .replace('\n', ""),
     );
     lines
-        .into_iter()
-        .map(|line| line.replace('\n', ""))
-        .collect()
 }
 
 /// S wins all of buyer B's 6 goods awards where its 20% share of the market's goods awards
@@ -152,6 +168,56 @@ fn repeat_winner_compares_a_buyer_with_the_market() {
     assert_eq!(flagged(&floors).len(), 6 + 4 * 3);
 }
 
+/// Goods, 48 awards: hospitals H1 and H2 buy medical supplies (UNSPSC segment 42) 4 times
+/// each, always from P, the one medical supplier; offices O1–O4 buy desk supplies (44) 10
+/// times each, 2 from each of five suppliers. P holds 8 of the 48 goods awards (1/6), so
+/// among goods its 4 of 4 at a hospital look improbable ((1/6)⁴ = 0.00077, below 0.05 / 2);
+/// among medical supplies it holds them all, and 4 of 4 is what the market gives.
+#[test]
+fn repeat_winner_counts_market_shares_within_the_kind_of_item() {
+    let mut lines = Vec::new();
+    for hospital in ["H1", "H2"] {
+        for month in 1..=4 {
+            let ocid = format!("{hospital}-{month}");
+            let date = format!("2024-{month:02}-05");
+            let medical = Some("42142500");
+            lines.push(purchase(
+                &ocid,
+                (hospital, "P"),
+                "goods",
+                medical,
+                (&date, 1000.0),
+            ));
+        }
+    }
+    for office in ["O1", "O2", "O3", "O4"] {
+        for (index, supplier) in ["E", "F", "G", "J", "K"]
+            .iter()
+            .cycle()
+            .take(10)
+            .enumerate()
+        {
+            let ocid = format!("{office}-{index}");
+            let date = format!("2024-{:02}-12", index + 1);
+            let desk = Some("44121600");
+            lines.push(purchase(
+                &ocid,
+                (office, supplier),
+                "goods",
+                desk,
+                (&date, 1000.0),
+            ));
+        }
+    }
+    let frames = load(&lines);
+    // Within UNSPSC segments (the default, classification_digits = 2): nothing unusual.
+    assert!(flagged(&outcome("repeat_winner", &frames, "")).is_empty());
+    // Within the main procurement category: P looks like a favoured supplier.
+    let goods = outcome("repeat_winner", &frames, "classification_digits = 0");
+    assert_eq!(flagged(&goods).len(), 8);
+    assert!(evidence(&goods, "H1-1").ends_with("would give 0.67 (p = 7.7e-4)"));
+}
+
 /// The same market, all direct purchases: S receives B's 6 non-competitive awards where its
 /// share of the market's would give it 1.2 (p = 0.2⁶); L's 3 at each D buyer are what its
 /// share gives.
@@ -174,15 +240,9 @@ fn repeat_direct_awards_compares_a_buyer_with_the_market() {
     assert!(flagged(&strict).is_empty());
 }
 
-/// A direct purchase of `amount` THB by buyer B from supplier S, with the item
-/// classification `item` on the award (or none).
+/// A direct purchase of `amount` THB by buyer B from supplier S.
 fn piece(ocid: &str, date: &str, amount: f64, item: Option<&str>) -> String {
-    let items = item.map_or(String::new(), |code| {
-        format!(r#","items":[{{"id":"1","classification":{{"scheme":"UNSPSC","id":"{code}"}}}}]"#)
-    });
-    format!(
-        r#"{{"ocid":"{ocid}","buyer":{{"id":"B"}},"tender":{{"procurementMethod":"direct"}},"awards":[{{"id":"1","status":"active","date":"{date}","value":{{"amount":{amount},"currency":"THB"}},"suppliers":[{{"id":"S"}}]{items}}}]}}"#
-    )
+    purchase(ocid, ("B", "S"), "goods", item, (date, amount))
 }
 
 /// With the 500,000 THB threshold: desk supplies and writing instruments (UNSPSC family
@@ -206,9 +266,9 @@ fn split_purchase_adds_up_the_same_kind_of_item() {
     assert_eq!(flagged(&result), ["same-1", "same-2"]);
     assert_eq!(
         evidence(&result, "same-1"),
-        "2 non-competitive awards from buyer B to supplier S for items classified 4412 UNSPSC \
-         within 30 days to 2024-03-12, each under the threshold of 500000 THB (and at least 50% \
-         of it), add up to 580000 THB"
+        "2 non-competitive awards from buyer Buyer B to supplier Supplier S for items classified \
+         4412 UNSPSC within 30 days to 2024-03-12, each under the threshold of 500000 THB (and at \
+         least 50% of it), add up to 580000 THB"
     );
     let assessed = assessed(&result);
     assert_eq!(assessed.len(), 7);

@@ -158,17 +158,105 @@ pub fn categories(processes: LazyFrame) -> LazyFrame {
     ])
 }
 
+/// The kind of item of each awarded award: the first `digits` characters of the first
+/// classification of its items, else of the tender's items, with the scheme (`ocid`,
+/// `award_index`, `class`, and `class_text` for the evidence). Awards with neither are left
+/// out, unless `digits` is 0: then every award has the same empty class.
+pub fn item_classes(frames: &crate::frames::Frames, digits: u32) -> LazyFrame {
+    let awards = frames
+        .awards
+        .clone()
+        .lazy()
+        .select([col(OCID), col("award_index")])
+        .unique(None, UniqueKeepStrategy::First);
+    if digits == 0 {
+        return awards.with_columns([lit("").alias("class"), lit("").alias("class_text")]);
+    }
+    let items = frames
+        .items
+        .clone()
+        .lazy()
+        .filter(col("classification_id").is_not_null())
+        .with_column(
+            concat_str(
+                [
+                    col("classification_id")
+                        .str()
+                        .slice(lit(0), lit(u64::from(digits))),
+                    col("scheme").fill_null(lit("")),
+                ],
+                " ",
+                false,
+            )
+            .alias("class"),
+        )
+        .cache();
+    let first = |section: &str, keys: Vec<Expr>| {
+        items
+            .clone()
+            .filter(col("section").eq(lit(section)))
+            .group_by_stable(keys)
+            .agg([col("class").first()])
+    };
+    let of_awards = first("award", vec![col(OCID), col("parent_index")]).select([
+        col(OCID),
+        col("parent_index").alias("award_index"),
+        col("class"),
+    ]);
+    let of_tenders =
+        first("tender", vec![col(OCID)]).select([col(OCID), col("class").alias("tender_class")]);
+    awards
+        .join(
+            of_awards,
+            [col(OCID), col("award_index")],
+            [col(OCID), col("award_index")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            of_tenders,
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("class").fill_null(col("tender_class")))
+        .filter(col("class").is_not_null())
+        .select([
+            col(OCID),
+            col("award_index"),
+            col("class"),
+            concat_str([lit(" for items classified "), col("class")], "", false)
+                .alias("class_text"),
+        ])
+}
+
 /// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
-/// (see [`categories`]), as [`pair_windows`] reads them.
-pub fn pair_rows(frames: &crate::frames::Frames, processes: LazyFrame) -> LazyFrame {
-    super::awards_of_buyers(
+/// (see [`categories`]), as [`pair_windows`] reads them. With `classification_digits` above 0,
+/// an award's category is its kind of item (see [`item_classes`]) where it has one, else its
+/// process's main procurement category.
+pub fn pair_rows(
+    frames: &crate::frames::Frames,
+    processes: LazyFrame,
+    classification_digits: u32,
+) -> LazyFrame {
+    let rows = super::awards_of_buyers(
         frames,
         col("date")
             .is_not_null()
             .and(col("supplier_id").is_not_null()),
         processes,
-    )
-    .select([
+    );
+    let rows = if classification_digits == 0 {
+        rows
+    } else {
+        rows.join(
+            item_classes(frames, classification_digits),
+            [col(OCID), col("award_index")],
+            [col(OCID), col("award_index")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("class").fill_null(col("category")).alias("category"))
+    };
+    rows.select([
         col(OCID),
         col("award_index"),
         col("buyer_id"),

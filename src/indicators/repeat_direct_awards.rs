@@ -30,6 +30,10 @@ pub struct Settings {
     pub minimum_awards: u32,
     /// The length of the rolling window of award dates, in days.
     pub window_days: i64,
+    /// How many leading characters of an award's item classification make the category in
+    /// which suppliers' market shares are counted (2: a UNSPSC segment); 0: the main
+    /// procurement category only. Awards without a classification use their main category.
+    pub classification_digits: u32,
     /// The chance, over all the pairs tested, of flagging any pair whose supplier receives
     /// only what its market share would give (Bonferroni: each pair is compared with
     /// `significance / pairs tested`); 1 turns the comparison with chance off.
@@ -42,6 +46,7 @@ impl Default for Settings {
             procurement_methods: vec!["direct".to_owned(), "limited".to_owned()],
             minimum_awards: 3,
             window_days: 365,
+            classification_digits: 2,
             significance: 0.05,
         }
     }
@@ -64,6 +69,8 @@ static METADATA: Metadata = Metadata {
         "awards.date",
         "awards.suppliers.id",
         "tender.mainProcurementCategory",
+        "awards.items.classification",
+        "tender.items.classification",
     ],
     settings: &[
         (
@@ -77,6 +84,10 @@ static METADATA: Metadata = Metadata {
         (
             "window_days",
             "length of the rolling window of award dates, in days",
+        ),
+        (
+            "classification_digits",
+            "leading characters of the item classification that make the category of market shares (2: UNSPSC segment); 0: main procurement category",
         ),
         (
             "significance",
@@ -108,7 +119,7 @@ impl Definition for RepeatDirectAwards {
                 .lazy()
                 .filter(code_in("procurement_method", &settings.procurement_methods)),
         );
-        let rows = pair_rows(frames, direct);
+        let rows = pair_rows(frames, direct, settings.classification_digits);
         let test = PairTest {
             window_days: settings.window_days,
             minimum_awards: settings.minimum_awards,

@@ -32,6 +32,10 @@ pub struct Settings {
     pub minimum_awards: u32,
     /// The smallest share (0–1) of the buyer's awards, by count or by value, within a window.
     pub minimum_share: f64,
+    /// How many leading characters of an award's item classification make the category in
+    /// which suppliers' market shares are counted (2: a UNSPSC segment); 0: the main
+    /// procurement category only. Awards without a classification use their main category.
+    pub classification_digits: u32,
     /// The chance, over all the pairs tested, of flagging any pair whose supplier wins only
     /// what its market share would give (Bonferroni: each pair is compared with
     /// `significance / pairs tested`); 1 turns the comparison with chance off.
@@ -44,6 +48,7 @@ impl Default for Settings {
             window_days: 365,
             minimum_awards: 3,
             minimum_share: 0.5,
+            classification_digits: 2,
             significance: 0.05,
         }
     }
@@ -67,6 +72,8 @@ static METADATA: Metadata = Metadata {
         "awards.value.currency",
         "awards.suppliers.id",
         "tender.mainProcurementCategory",
+        "awards.items.classification",
+        "tender.items.classification",
     ],
     settings: &[
         (
@@ -80,6 +87,10 @@ static METADATA: Metadata = Metadata {
         (
             "minimum_share",
             "smallest share (0-1) of the buyer's awards, by count or value, within one window",
+        ),
+        (
+            "classification_digits",
+            "leading characters of the item classification that make the category of market shares (2: UNSPSC segment); 0: main procurement category",
         ),
         (
             "significance",
@@ -105,7 +116,11 @@ impl Definition for RepeatWinner {
                 "repeat_winner: window_days must be at least 1, minimum_share between 0 and 1 and significance above 0 and at most 1");
         }
         // Awarded awards with a date, a supplier and a buyer: one row per award and supplier.
-        let rows = pair_rows(frames, categories(frames.processes.clone().lazy()));
+        let rows = pair_rows(
+            frames,
+            categories(frames.processes.clone().lazy()),
+            settings.classification_digits,
+        );
         let test = PairTest {
             window_days: settings.window_days,
             minimum_awards: settings.minimum_awards,
