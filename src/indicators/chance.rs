@@ -118,14 +118,17 @@ pub fn probability_text(probability: Expr) -> Expr {
     })
 }
 
-/// A non-negative number as text with two significant digits (`1.2`, `25`, `0.0082`), for
-/// evidence sentences.
+/// A non-negative number as text with two significant digits (`1.2`, `25`, `0.0082`; below
+/// 0.0001 in scientific notation, `2.0e-8`), for evidence sentences.
 pub fn number_text(number: Expr) -> Expr {
     text_of(number, |x| {
         if x <= 0.0 || !x.is_finite() {
             return format!("{x}");
         }
-        let decimals = (1.0 - x.log10().floor()).clamp(0.0, 8.0) as usize;
+        if x < 1e-4 {
+            return format!("{x:.1e}");
+        }
+        let decimals = (1.0 - x.log10().floor()).max(0.0) as usize;
         format!("{x:.decimals$}")
     })
 }
@@ -652,5 +655,39 @@ mod tests {
         let twice = poisson_upper_tail_given_one(2, 0.01);
         assert!((twice - 0.004983).abs() < 1e-5, "{twice}");
         assert_eq!(poisson_upper_tail_given_one(1, 0.01), 1.0);
+    }
+
+    #[test]
+    fn texts() {
+        let numbers =
+            df!("x" => [Some(1.234), Some(25.4), Some(0.00823), Some(2e-8), Some(0.0), None])
+                .unwrap()
+                .lazy()
+                .select([
+                    number_text(col("x")).alias("number"),
+                    probability_text(col("x")).alias("probability"),
+                ])
+                .collect()
+                .unwrap();
+        let text = |name: &str| -> Vec<Option<String>> {
+            let column = numbers.column(name).unwrap().str().unwrap().clone();
+            column
+                .iter()
+                .map(|value| value.map(str::to_owned))
+                .collect()
+        };
+        let some = |values: [&str; 5]| {
+            let mut all: Vec<Option<String>> = values
+                .iter()
+                .map(|value| Some((*value).to_owned()))
+                .collect();
+            all.push(None);
+            all
+        };
+        assert_eq!(text("number"), some(["1.2", "25", "0.0082", "2.0e-8", "0"]));
+        assert_eq!(
+            text("probability"),
+            some(["1.23", "25.40", "8.2e-3", "2.0e-8", "0.0e0"])
+        );
     }
 }
