@@ -15,155 +15,114 @@ use polars::prelude::*;
 use crate::config::Config;
 use crate::frames::Frames;
 use crate::indicators::{
-    self, FLAGGED, OCID, ORGANIZATION_ID, PROCESSES, REGISTRY, ROLE, VALUE, code_is, submitted,
+    self, FLAGGED, OCID, ORGANIZATION_ID, PROCESSES, ROLE, VALUE, code_is, submitted,
 };
 use crate::run::Run;
 use crate::stats::round4;
 
-/// Settings that Cardinal writes as pipe-separated lists.
-const LISTS: [&str; 4] = [
-    "procurement_methods",
-    "procurement_method_details",
-    "no_price_comparison_procurement_methods",
-    "price_comparison_procurement_methods",
-];
+pub mod currency;
+pub mod settings;
+
+pub use settings::{CardinalSettings, cardinal_defaults, config_from_ini};
 
 /// Codes whose Cardinal value is always 1.0 (ours measures something: days, tenderers).
 const VALUE_IS_ONE: [&str; 5] = ["R003", "R018", "R028", "R030", "R036"];
 
 /// Codes whose flagged tenderers Cardinal marks with 0.0 (ours counts their processes).
-const TENDERER_VALUE_IS_ZERO: [&str; 1] = ["R035"];
+const TENDERER_VALUE_IS_ZERO: [&str; 3] = ["R024", "R035", "R058"];
 
-/// A value from the INI file as TOML: a pipe-separated list where Cardinal uses one, else an
-/// integer, a decimal or text.
-fn value(key: &str, text: &str) -> toml::Value {
-    let text = text.trim();
-    if LISTS.contains(&key) {
-        return toml::Value::Array(
-            text.split('|')
-                .map(str::trim)
-                .filter(|item| !item.is_empty())
-                .map(|item| toml::Value::String(item.to_owned()))
-                .collect(),
-        );
-    }
-    if let Ok(integer) = text.parse::<i64>() {
-        return toml::Value::Integer(integer);
-    }
-    if let Ok(decimal) = text.parse::<f64>() {
-        return toml::Value::Float(decimal);
-    }
-    toml::Value::String(text.to_owned())
+/// Codes for which Cardinal maps processes to their tenderers (`ocid_tenderer`).
+const TENDERER_COUNTS: [&str; 3] = ["R025", "R038", "R048"];
+
+/// Codes for which Cardinal maps flagged processes to their flagged tenderers.
+const FLAGGED_TENDERER_MAPS: [&str; 5] = ["R024", "R028", "R030", "R035", "R058"];
+
+/// Whether the indicator with Cardinal code `code` ran.
+fn ran(run: &Run, code: &str) -> bool {
+    run.indicators
+        .iter()
+        .any(|indicator| indicator.code == Some(code))
 }
 
-/// Settings whose default in Cardinal differs from ours, set when its section enables the
-/// indicator and does not set them: (code, key, Cardinal's value). Cardinal's R003 assesses
-/// every procurement method; ours assesses competitive ones by default.
-const CARDINAL_DEFAULTS: [CardinalDefault; 1] = [("R003", "procurement_methods", || {
-    toml::Value::Array(Vec::new())
-})];
-
-/// An indicator's code in Cardinal, a setting's key, and Cardinal's default value.
-type CardinalDefault = (&'static str, &'static str, fn() -> toml::Value);
-
-/// The settings that give an indicator Cardinal's defaults where they differ from ours (empty
-/// for most).
-pub fn cardinal_defaults(code: &str) -> toml::Table {
-    CARDINAL_DEFAULTS
-        .iter()
-        .filter(|(cardinal, _, _)| cardinal.eq_ignore_ascii_case(code))
-        .map(|(_, key, default)| ((*key).to_owned(), default()))
-        .collect()
+/// Whether the indicator with Cardinal code `code` is enabled in `config`.
+fn enabled(config: &Config, code: &str) -> bool {
+    indicators::find(code).is_some_and(|indicator| {
+        config
+            .indicators
+            .get(indicator.metadata().slug)
+            .and_then(|table| table.get("enabled"))
+            .and_then(toml::Value::as_bool)
+            .unwrap_or(true)
+    })
 }
 
-/// Converts Cardinal's INI settings into ours: the indicators with a section are enabled (with
-/// their settings), every other indicator is disabled, and the global settings become
-/// `[scope]`. The error names what cannot be converted.
-pub fn config_from_ini(text: &str) -> Result<Config, String> {
-    let ini = ini::Ini::load_from_str(text).map_err(|error| error.to_string())?;
-    let mut indicators: BTreeMap<String, toml::Table> = REGISTRY
-        .iter()
-        .map(|indicator| {
-            let mut table = toml::Table::new();
-            table.insert("enabled".to_owned(), toml::Value::Boolean(false));
-            (indicator.metadata().slug.to_owned(), table)
-        })
-        .collect();
-    let mut scope = toml::Table::new();
-    for (section, properties) in &ini {
-        match section {
-            None => {
-                for (key, text) in properties.iter() {
-                    match key {
-                        "no_price_comparison_procurement_methods"
-                        | "price_comparison_procurement_methods" => {
-                            scope.insert(key.to_owned(), value(key, text));
-                        }
-                        // Prices are compared within each currency: a main currency is not
-                        // needed.
-                        "currency" => {}
-                        other => return Err(format!("unknown global setting `{other}`")),
-                    }
-                }
-            }
-            Some("exclusions") => {
-                for (key, text) in properties.iter() {
-                    if key != "procurement_method_details" {
-                        return Err(format!("unknown setting `{key}` in [exclusions]"));
-                    }
-                    scope.insert(
-                        "excluded_procurement_method_details".to_owned(),
-                        value(key, text),
-                    );
-                }
-            }
-            Some(name) => {
-                // `[R003]`, or a nested table such as `[R003.procurement_method_details]`.
-                let (code, nested) = match name.split_once('.') {
-                    Some((code, nested)) => (code, Some(nested)),
-                    None => (name, None),
-                };
-                let Some(indicator) = indicators::find(code) else {
-                    return Err(format!("unknown section [{name}]"));
-                };
-                let table = indicators
-                    .entry(indicator.metadata().slug.to_owned())
-                    .or_default();
-                table.insert("enabled".to_owned(), toml::Value::Boolean(true));
-                for (key, default) in cardinal_defaults(code) {
-                    table.entry(key).or_insert(default);
-                }
-                let mut settings = toml::Table::new();
-                for (key, text) in properties.iter() {
-                    let converted = match nested {
-                        // Nested tables hold numbers (thresholds per procedure).
-                        Some(_) => text
-                            .trim()
-                            .parse::<i64>()
-                            .map(toml::Value::Integer)
-                            .unwrap_or_else(|_| value("", text)),
-                        None => value(key, text),
-                    };
-                    settings.insert(key.to_owned(), converted);
-                }
-                match nested {
-                    Some(nested) => {
-                        table.insert(nested.to_owned(), toml::Value::Table(settings));
-                    }
-                    None => table.extend(settings),
-                }
-            }
-        }
+/// The bid-price comparisons that Cardinal's settings run.
+pub fn comparisons(config: &Config) -> currency::Comparisons {
+    currency::Comparisons {
+        second_bid: enabled(config, "R024") || enabled(config, "R058"),
+        lowest_bid: enabled(config, "R036"),
     }
-    let mut config = Config {
-        indicators,
-        ..Config::default()
+}
+
+/// The main currency of the bid-price comparisons: the settings' `currency`, else the first
+/// one Cardinal would observe in the inputs.
+pub fn main_currency(settings: &CardinalSettings, inputs: &[String]) -> Option<String> {
+    settings.currency.clone().or_else(|| {
+        currency::first_observed(
+            inputs,
+            &settings.config.scope,
+            comparisons(&settings.config),
+        )
+    })
+}
+
+/// Says, as Cardinal does (a warning, or an information with `[output]
+/// info_currency_mismatches`), how many submitted bids with a price in `frames` (the
+/// assessed frames) are in another currency than `main` and so not compared.
+pub fn report_currency_mismatches(
+    frames: &Frames,
+    main: Option<&str>,
+    output: settings::Output,
+    compared: currency::Comparisons,
+) -> anyhow::Result<()> {
+    let Some(main) = main else {
+        return Ok(());
     };
-    config.scope = toml::Value::Table(scope)
-        .try_into()
-        .map_err(|error: toml::de::Error| error.to_string())?;
-    config.check()?;
-    Ok(config)
+    if !compared.second_bid && !compared.lowest_bid {
+        return Ok(());
+    }
+    let others = frames
+        .bids
+        .clone()
+        .lazy()
+        .filter(
+            submitted()
+                .and(col("amount").is_not_null())
+                .and(col("currency").is_not_null())
+                .and(col("currency").neq(lit(main))),
+        )
+        .select([col("currency")
+            .unique()
+            .sort(SortOptions::default())
+            .implode(false)
+            .alias("others")])
+        .collect()?;
+    let list = others.column("others")?.list()?.get_as_series(0);
+    let Some(list) = list.filter(|list| !list.is_empty()) else {
+        return Ok(());
+    };
+    let names: Vec<&str> = list.str()?.iter().flatten().collect();
+    let message = format!(
+        "bids in {} are not {main}: skipped by the bid-price comparisons (R024, R036, R058), \
+         which compare one currency as Cardinal does",
+        names.join(", ")
+    );
+    if output.info_currency_mismatches {
+        tracing::info!("{message}");
+    } else {
+        tracing::warn!("{message}");
+    }
+    Ok(())
 }
 
 /// The name of an organization role as Cardinal's group.
@@ -181,10 +140,11 @@ fn decimal(value: f64) -> Value {
     json!(value)
 }
 
-/// Cardinal's `Maps`: from processes to organizations. `ocid_tenderer` (the tenderers with
-/// submitted bids), `ocid_buyer_r038` and `ocid_procuringentity_r038` (for processes with a
+/// Cardinal's `Maps`: from processes to organizations, every key present (empty where its
+/// indicator did not run). `ocid_tenderer` (the tenderers with submitted bids, when R025,
+/// R038 or R048 ran), `ocid_buyer_r038` and `ocid_procuringentity_r038` (for processes with a
 /// disqualified bid), and `ocid_tenderer_rNNN` (the flagged tenderers of each flagged
-/// process) for the tenderer-level indicators that ran. `frames` are the frames the
+/// process). `frames` are the frames the
 /// indicators saw (after the scope).
 pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
     let mut maps = Map::new();
@@ -211,11 +171,24 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
                 .push(id.to_owned());
         }
     }
+    // Cardinal lists the tenderers only for the indicators that count them.
+    if !TENDERER_COUNTS.iter().any(|code| ran(run, code)) {
+        ocid_tenderer.clear();
+    }
     maps.insert(
         "ocid_tenderer".to_owned(),
         serde_json::to_value(ocid_tenderer)?,
     );
-    if run.indicators.iter().any(|i| i.code == Some("R038")) {
+    for key in ["ocid_buyer_r038", "ocid_procuringentity_r038"] {
+        maps.insert(key.to_owned(), Value::Object(Map::new()));
+    }
+    for code in FLAGGED_TENDERER_MAPS {
+        maps.insert(
+            format!("ocid_tenderer_{}", code.to_lowercase()),
+            Value::Object(Map::new()),
+        );
+    }
+    if ran(run, "R038") {
         let disqualified = frames
             .processes
             .clone()
@@ -247,6 +220,9 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
         let (Some(code), organizations) = (indicator.code, &indicator.outcome.organizations) else {
             continue;
         };
+        if !FLAGGED_TENDERER_MAPS.contains(&code) {
+            continue;
+        }
         if !organizations
             .get_column_names()
             .iter()
@@ -310,8 +286,8 @@ pub fn results(run: &Run, no_meta: bool) -> anyhow::Result<Value> {
         let values = organizations.column(VALUE)?.f64()?;
         for ((role, id), value) in roles.iter().zip(ids.iter()).zip(values.iter()) {
             if let (Some(group), Some(id)) = (role.and_then(group), id) {
-                // Cardinal reports the flag itself for R028 and R030 tenderers, and marks R035's
-                // winners with zero.
+                // Cardinal reports the flag itself for R028 and R030 tenderers, and marks the
+                // tenderers of R024, R035 and R058 with zero.
                 let value = if VALUE_IS_ONE.contains(&code) {
                     1.0
                 } else if TENDERER_VALUE_IS_ZERO.contains(&code) && group == "Tenderer" {
@@ -356,51 +332,4 @@ pub fn counts(results: &Value) -> Vec<(String, usize)> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cardinal_settings_become_ours() {
-        let config = config_from_ini(
-            "currency = USD\n\
-             no_price_comparison_procurement_methods = NPC|Sorteo de Obras\n\
-             [exclusions]\n\
-             procurement_method_details = EXC\n\
-             [R003]\n\
-             threshold = 10\n\
-             procurement_methods = open|selective\n\
-             [R003.procurement_method_details]\n\
-             x = 5\n\
-             [R024]\n\
-             threshold = 0.05\n",
-        )
-        .unwrap();
-        assert_eq!(
-            config.scope.no_price_comparison_procurement_methods,
-            ["NPC", "Sorteo de Obras"]
-        );
-        assert_eq!(config.scope.excluded_procurement_method_details, ["EXC"]);
-        let active: Vec<&str> = config
-            .active()
-            .iter()
-            .map(|active| active.indicator.metadata().slug)
-            .collect();
-        assert_eq!(
-            active,
-            ["short_tender_period", "price_close_to_winning_bid"]
-        );
-        let r003 = &config.active()[0].settings;
-        assert_eq!(r003["threshold"].as_integer(), Some(10));
-        assert_eq!(
-            r003["procurement_method_details"]["x"].as_integer(),
-            Some(5)
-        );
-        let error = config_from_ini("[R999]\n").unwrap_err();
-        assert!(error.contains("R999"), "{error}");
-        let error = config_from_ini("[R003]\nthresold = 3\n").unwrap_err();
-        assert!(error.contains("thresold"), "{error}");
-    }
 }
