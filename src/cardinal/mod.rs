@@ -15,7 +15,7 @@ use polars::prelude::*;
 use crate::config::Config;
 use crate::frames::Frames;
 use crate::indicators::{
-    self, FLAGGED, OCID, ORGANIZATION_ID, PROCESSES, ROLE, VALUE, code_is, submitted,
+    self, FLAGGED, OCID, ORGANIZATION_ID, PROCESSES, ROLE, VALUE, code_is, submitted, submitted_as,
 };
 use crate::run::Run;
 use crate::stats::round4;
@@ -148,14 +148,15 @@ fn decimal(value: f64) -> Value {
 /// indicators saw (after the scope).
 pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
     let mut maps = Map::new();
-    let bids = frames
+    let submitted = frames
         .bids
         .clone()
         .lazy()
-        .filter(submitted().and(col("tenderer_id").is_not_null()))
+        .filter(submitted_as(true))
         .cache();
-    let tenderers = bids
+    let tenderers = submitted
         .clone()
+        .filter(col("tenderer_id").is_not_null())
         .select([col(OCID), col("tenderer_id")])
         .unique(None, UniqueKeepStrategy::First)
         .sort([OCID, "tenderer_id"], SortMultipleOptions::default())
@@ -194,7 +195,8 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
             .clone()
             .lazy()
             .join(
-                bids.filter(code_is("status", "disqualified"))
+                submitted
+                    .filter(code_is("status", "disqualified"))
                     .select([col(OCID)]),
                 [col(OCID)],
                 [col(OCID)],

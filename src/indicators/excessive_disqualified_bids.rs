@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
-    bids_by_bid, code_is, empty_organizations, no_process_rows, submitted,
+    bids_by_bid, code_is, empty_organizations, no_process_rows, submitted_as,
 };
 use crate::frames::Frames;
 use crate::stats::{Fences, Rule, round4};
@@ -26,7 +26,8 @@ pub struct Settings {
     /// assessed.
     pub minimum_contracting_processes: u32,
     /// Follow Cardinal's code (set by `redflags cardinal`): every ratio at or above the fence
-    /// is flagged, even where the ratios have no spread, and a buyer's or procuring entity's
+    /// is flagged, even where the ratios have no spread, a bid with any status but `invited`
+    /// or `withdrawn` is submitted, and a buyer's or procuring entity's
     /// submitted bids (not its processes) are compared with `minimum_contracting_processes`.
     pub cardinal: bool,
 }
@@ -167,7 +168,7 @@ impl Definition for ExcessiveDisqualifiedBids {
         let disqualified = code_is("status", "disqualified").cast(DataType::UInt32);
         // Per process: submitted and disqualified bids, with its buyer and procuring entity.
         let per_process = bids_by_bid(frames)
-            .filter(submitted())
+            .filter(submitted_as(settings.cardinal))
             .group_by([col(OCID)])
             .agg([
                 col("bid_index").count().alias("submitted"),
@@ -206,7 +207,7 @@ impl Definition for ExcessiveDisqualifiedBids {
             .bids
             .clone()
             .lazy()
-            .filter(submitted().and(col("tenderer_id").is_not_null()))
+            .filter(submitted_as(settings.cardinal).and(col("tenderer_id").is_not_null()))
             .group_by([col("tenderer_id").alias(ORGANIZATION_ID)])
             .agg([
                 disqualified.sum().alias("disqualified"),

@@ -128,7 +128,9 @@ impl Definition for ExcessiveUnsuccessfulBids {
         );
         meta.push(("upper_fence".to_owned(), top.unwrap_or(f64::NAN)));
         let (Some(top), Some(fence)) = (top, fence) else {
-            return Outcome::processes_only(no_process_rows(frames)?);
+            let mut outcome = Outcome::processes_only(no_process_rows(frames)?)?;
+            outcome.meta = meta;
+            return Ok(outcome);
         };
         let organizations = if tenderers.height() == 0 {
             empty_organizations()?

@@ -4,7 +4,7 @@ use polars::prelude::*;
 
 use super::{
     Definition, Group, Metadata, OCID, Outcome, Phase, code_is, comparable_bids, money,
-    process_rows, submitted,
+    process_rows, submitted_as,
 };
 use crate::frames::Frames;
 
@@ -18,6 +18,9 @@ pub struct Settings {
     /// Compare only bids in this currency (Cardinal's main currency); unset: a process's bids
     /// are compared when they are all in one currency.
     pub currency: Option<String>,
+    /// Follow Cardinal's code (set by `redflags cardinal`): a bid with any status but
+    /// `invited` or `withdrawn` is submitted.
+    pub cardinal: bool,
 }
 
 static METADATA: Metadata = Metadata {
@@ -37,10 +40,13 @@ static METADATA: Metadata = Metadata {
         "awards.status",
         "tender.procurementMethodDetails",
     ],
-    settings: &[(
-        "currency",
-        "compare only bids in this currency (unset: processes whose bids are in one currency)",
-    )],
+    settings: &[
+        (
+            "currency",
+            "compare only bids in this currency (unset: processes whose bids are in one currency)",
+        ),
+        super::CARDINAL_SETTING,
+    ],
     page: include_str!("../../indicators/lowest_bid_disqualified.md"),
 };
 
@@ -59,7 +65,7 @@ impl Definition for LowestBidDisqualified {
             .filter(code_is("status", "active"))
             .select([col(OCID)])
             .unique_stable(None, UniqueKeepStrategy::First);
-        let mut priced = submitted().and(col("amount").is_not_null());
+        let mut priced = submitted_as(settings.cardinal).and(col("amount").is_not_null());
         if let Some(currency) = &settings.currency {
             priced = priced.and(col("currency").eq(lit(currency.as_str())));
         }
