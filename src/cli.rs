@@ -414,7 +414,7 @@ fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
         .write(&run, &config, args.report.as_deref())?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
-        peak_mib = run::peak_memory_mib(),
+        peak_mib = crate::memory::peak_memory_mib(),
         "outputs written"
     );
     let scored = run.scored.contracts.height();
@@ -620,6 +620,8 @@ fn list(json: bool) -> Result<ExitCode, Failure> {
                     "code": metadata.code,
                     "title": metadata.title,
                     "phase": metadata.phase,
+                    "weight": metadata.weight,
+                    "family": metadata.family,
                     "levels": metadata.levels,
                     "fields": metadata.fields,
                     "defaults": indicator.default_settings(),
@@ -631,8 +633,8 @@ fn list(json: bool) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{:<22} {:<5} {:<15} {:<50} defaults",
-        "indicator", "code", "phase", "title"
+        "{:<30} {:<5} {:<15} {:>8} {:<20} {:<50} defaults",
+        "indicator", "code", "phase", "strength", "family", "title"
     );
     for indicator in REGISTRY {
         let metadata = indicator.metadata();
@@ -643,10 +645,12 @@ fn list(json: bool) -> Result<ExitCode, Failure> {
             .collect::<Vec<_>>()
             .join(", ");
         println!(
-            "{:<22} {:<5} {:<15} {:<50} {}",
+            "{:<30} {:<5} {:<15} {:>8.2} {:<20} {:<50} {}",
             metadata.slug,
             metadata.code.unwrap_or("-"),
             metadata.phase.name(),
+            metadata.weight,
+            metadata.family,
             metadata.title,
             defaults
         );

@@ -38,15 +38,6 @@ pub struct Run {
     pub duration: Duration,
 }
 
-/// The process's peak resident memory so far, in MiB, where the system tells it (Linux), for
-/// the debug log.
-pub fn peak_memory_mib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
-}
-
 /// Reads the inputs and builds the frames, with the ingest accounting.
 pub fn load(inputs: &[String]) -> anyhow::Result<(ingest::Ingested, Frames)> {
     load_with(inputs, &mut |_| {}, &mut |_| {})
@@ -86,7 +77,7 @@ pub fn load_prepared(
     let frames = Frames::build(&ingested.releases)?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
-        peak_mib = peak_memory_mib(),
+        peak_mib = crate::memory::peak_memory_mib(),
         "frames built"
     );
     // The frames hold what the indicators need; the releases are no longer needed.
@@ -139,13 +130,13 @@ pub fn run_with(
     let scored = score::score(&frames, &assessed, &indicators, config)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
-        peak_mib = peak_memory_mib(),
+        peak_mib = crate::memory::peak_memory_mib(),
         "scored"
     );
     let profiles = profiles::profiles(&frames, &scored, &config.profiles)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
-        peak_mib = peak_memory_mib(),
+        peak_mib = crate::memory::peak_memory_mib(),
         "profiled"
     );
     Ok(Run {

@@ -285,6 +285,8 @@ fn indicators_and_explain() {
         .unwrap();
     assert_eq!(short["defaults"]["threshold"], 15);
     assert_eq!(short["phase"], "tender");
+    assert_eq!(short["weight"], 0.15);
+    assert_eq!(short["family"], "tender_period");
     redflags()
         .args(["explain", "r003"])
         .assert()

@@ -1031,9 +1031,16 @@ fn decision_period_flags_short_and_long_decisions() {
     releases.push(release("direct-200", "direct", 200));
     let frames = frames(&releases);
     // Open: Q1 = 11.33, Q3 = 20.67, upper fence 34.67; direct has too few processes.
-    let outcome = run("decision_period", &frames, "minimum_processes = 5");
+    let outcome = run(
+        "decision_period",
+        &frames,
+        "minimum_processes = 5\nprocurement_methods = []",
+    );
     assert_eq!(flagged(&outcome), ["open-100", "open-2"]);
     assert_eq!(assessable(&outcome).len(), 10);
+    // By default the direct purchase is not assessed: a quick decision is its norm.
+    let defaults = run("decision_period", &frames, "minimum_processes = 5");
+    assert_eq!(assessable(&defaults).len(), 9);
     let rows = rows(&outcome);
     assert_eq!(
         rows["open-2"].evidence.as_deref(),

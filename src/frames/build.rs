@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::dates::parse_timestamp;
 use super::tables::{AwardRows, BidRows, ContractRows, ItemRows, PartyRows, ProcessRows};
+use crate::dates::parse_timestamp;
 use crate::ingest::lenient::Field;
 use crate::ingest::model::{Amount, Item, OrganizationReference, Release};
 

@@ -12,7 +12,6 @@
 
 pub mod build;
 pub mod columns;
-pub mod dates;
 pub mod tables;
 
 use std::path::Path;

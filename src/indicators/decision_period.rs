@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, iso_date, process_rows, whole_days,
+    Definition, Group, Metadata, OCID, Outcome, Phase, code_in, iso_date, process_rows, whole_days,
     with_group_fences,
 };
 use crate::frames::Frames;
@@ -22,6 +22,10 @@ pub struct Settings {
     pub minimum_days: i64,
     /// The fewest processes of a procurement method for its upper fence to be computed.
     pub minimum_processes: usize,
+    /// The procurement methods assessed (compared without regard to case; empty: any). A
+    /// direct or limited purchase is decided as soon as its one quotation is in: a quick
+    /// decision is its norm.
+    pub procurement_methods: Vec<String>,
 }
 
 impl Default for Settings {
@@ -29,6 +33,7 @@ impl Default for Settings {
         Settings {
             minimum_days: 5,
             minimum_processes: 20,
+            procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
         }
     }
 }
@@ -58,6 +63,10 @@ static METADATA: Metadata = Metadata {
             "minimum_processes",
             "fewest processes of a procurement method for its upper fence to be computed",
         ),
+        (
+            "procurement_methods",
+            "assess only these procurement methods (empty: all)",
+        ),
     ],
     page: include_str!("../../indicators/decision_period.md"),
 };
@@ -81,7 +90,11 @@ impl Definition for DecisionPeriod {
             .processes
             .clone()
             .lazy()
-            .filter(col("tender_end").is_not_null())
+            .filter(
+                col("tender_end")
+                    .is_not_null()
+                    .and(code_in("procurement_method", &settings.procurement_methods)),
+            )
             .select([col(OCID), col("procurement_method"), col("tender_end")])
             .join(
                 first_award,

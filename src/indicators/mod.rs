@@ -16,8 +16,9 @@ pub mod benford;
 pub mod bid_rotation;
 pub mod buyer_concentration;
 pub mod contract_amendment;
-pub mod contract_dates;
+pub mod contract_before_tender_end;
 pub mod contract_period_extended;
+pub mod contract_signed_before_award;
 pub mod decision_period;
 pub mod exact_percentage_apart;
 pub mod excessive_disqualified_bids;
@@ -40,6 +41,7 @@ pub(crate) mod second_bid;
 pub mod short_tender_period;
 pub mod single_bid;
 pub mod split_purchase;
+pub mod support;
 pub mod tender_above_budget;
 pub mod threshold_bunching;
 
@@ -315,8 +317,8 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &benford::Benford,
     &decision_period::DecisionPeriod,
     &near_estimate::NearEstimate,
-    &contract_dates::ContractSignedBeforeAward,
-    &contract_dates::ContractBeforeTenderEnd,
+    &contract_signed_before_award::ContractSignedBeforeAward,
+    &contract_before_tender_end::ContractBeforeTenderEnd,
     &long_contract::LongContract,
     &contract_amendment::ContractAmendment,
     &contract_period_extended::ContractPeriodExtended,

@@ -6,7 +6,7 @@
 //! `ocid`, `id`, `date` and `tag` are omitted and set by the compiler. Releases are applied in
 //! chronological order of their `date`.
 
-use crate::frames::dates::parse_timestamp;
+use crate::dates::parse_timestamp;
 
 use super::lenient::Field;
 use super::model::Release;

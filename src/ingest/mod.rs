@@ -347,7 +347,7 @@ pub fn ingest_prepared(
         .collect();
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
-        peak_mib = crate::run::peak_memory_mib(),
+        peak_mib = crate::memory::peak_memory_mib(),
         "merged"
     );
     let mut corrected = Corrected::default();

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::inspect::Reporter;
 use super::{Kind, Place, cell, is_empty};
 use crate::codelists;
-use crate::frames::dates::parse_timestamp;
+use crate::dates::parse_timestamp;
 use crate::ingest::lenient::parse_number;
 use crate::ingest::prepare::{BUDDHIST_ERA_FROM, BUDDHIST_ERA_OFFSET, leading_year};
 use crate::ingest::raw::id_text;

@@ -1,17 +1,14 @@
-//! `contract_signed_before_award` and `contract_before_tender_end`: a contract signed before
-//! the decision that should precede it.
+//! What `contract_signed_before_award` and `contract_before_tender_end` share: a contract
+//! signed before the event that should precede it.
 
 use polars::prelude::*;
 
-use super::{
-    Definition, Group, Metadata, NoSettings, OCID, Outcome, Phase, iso_date, largest_contract,
-    process_rows,
-};
 use crate::frames::Frames;
+use crate::indicators::{OCID, Outcome, iso_date, largest_contract, process_rows};
 
 /// Which earlier event a contract's signature is compared with.
 #[derive(Clone, Copy)]
-enum Before {
+pub enum Before {
     /// The award the contract implements (`awardID`).
     Award,
     /// The end of the tender period.
@@ -20,7 +17,7 @@ enum Before {
 
 /// Per process: flagged when a contract's `dateSigned` is before the earlier event's date
 /// (compared by calendar day); assessable when some contract has both dates.
-fn outcome(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
+pub fn signed_before(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
     let contracts = frames
         .contracts
         .clone()
@@ -93,69 +90,4 @@ fn outcome(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
         evidence,
     )?;
     Outcome::processes_only(processes)
-}
-
-/// `contract_signed_before_award`.
-pub struct ContractSignedBeforeAward;
-
-static BEFORE_AWARD: Metadata = Metadata {
-    slug: "contract_signed_before_award",
-    code: None,
-    title: "Contract signed before its award",
-    phase: Phase::Contract,
-    group: Group::Timing,
-    weight: 0.40,
-    family: "contract_dates",
-    lists_tenderers: false,
-    levels: &["process"],
-    fields: &[
-        "contracts.dateSigned",
-        "contracts.awardID",
-        "awards.id",
-        "awards.date",
-    ],
-    settings: &[],
-    page: include_str!("../../indicators/contract_signed_before_award.md"),
-};
-
-impl Definition for ContractSignedBeforeAward {
-    type Settings = NoSettings;
-
-    fn metadata(&self) -> &'static Metadata {
-        &BEFORE_AWARD
-    }
-
-    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
-        outcome(frames, Before::Award)
-    }
-}
-
-/// `contract_before_tender_end`.
-pub struct ContractBeforeTenderEnd;
-
-static BEFORE_TENDER_END: Metadata = Metadata {
-    slug: "contract_before_tender_end",
-    code: None,
-    title: "Contract signed before the tender period ended",
-    phase: Phase::Contract,
-    group: Group::Timing,
-    weight: 0.40,
-    family: "contract_dates",
-    lists_tenderers: false,
-    levels: &["process"],
-    fields: &["contracts.dateSigned", "tender.tenderPeriod.endDate"],
-    settings: &[],
-    page: include_str!("../../indicators/contract_before_tender_end.md"),
-};
-
-impl Definition for ContractBeforeTenderEnd {
-    type Settings = NoSettings;
-
-    fn metadata(&self) -> &'static Metadata {
-        &BEFORE_TENDER_END
-    }
-
-    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
-        outcome(frames, Before::TenderEnd)
-    }
 }

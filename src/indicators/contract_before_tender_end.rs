@@ -1,0 +1,37 @@
+//! `contract_before_tender_end`: a contract signed before the tender period ended.
+
+use polars::prelude::*;
+
+use super::support::signed_before::{Before, signed_before};
+use super::{Definition, Group, Metadata, NoSettings, Outcome, Phase};
+use crate::frames::Frames;
+
+/// `contract_before_tender_end`.
+pub struct ContractBeforeTenderEnd;
+
+static BEFORE_TENDER_END: Metadata = Metadata {
+    slug: "contract_before_tender_end",
+    code: None,
+    title: "Contract signed before the tender period ended",
+    phase: Phase::Contract,
+    group: Group::Timing,
+    weight: 0.40,
+    family: "contract_dates",
+    lists_tenderers: false,
+    levels: &["process"],
+    fields: &["contracts.dateSigned", "tender.tenderPeriod.endDate"],
+    settings: &[],
+    page: include_str!("../../indicators/contract_before_tender_end.md"),
+};
+
+impl Definition for ContractBeforeTenderEnd {
+    type Settings = NoSettings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &BEFORE_TENDER_END
+    }
+
+    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+        signed_before(frames, Before::TenderEnd)
+    }
+}

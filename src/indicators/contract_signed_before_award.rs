@@ -1,0 +1,42 @@
+//! `contract_signed_before_award`: a contract signed before the award it implements.
+
+use polars::prelude::*;
+
+use super::support::signed_before::{Before, signed_before};
+use super::{Definition, Group, Metadata, NoSettings, Outcome, Phase};
+use crate::frames::Frames;
+
+/// `contract_signed_before_award`.
+pub struct ContractSignedBeforeAward;
+
+static BEFORE_AWARD: Metadata = Metadata {
+    slug: "contract_signed_before_award",
+    code: None,
+    title: "Contract signed before its award",
+    phase: Phase::Contract,
+    group: Group::Timing,
+    weight: 0.40,
+    family: "contract_dates",
+    lists_tenderers: false,
+    levels: &["process"],
+    fields: &[
+        "contracts.dateSigned",
+        "contracts.awardID",
+        "awards.id",
+        "awards.date",
+    ],
+    settings: &[],
+    page: include_str!("../../indicators/contract_signed_before_award.md"),
+};
+
+impl Definition for ContractSignedBeforeAward {
+    type Settings = NoSettings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &BEFORE_AWARD
+    }
+
+    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+        signed_before(frames, Before::Award)
+    }
+}

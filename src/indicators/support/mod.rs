@@ -1,0 +1,3 @@
+//! What several indicators share beyond the helpers of the registry module.
+
+pub mod signed_before;

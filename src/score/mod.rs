@@ -1,0 +1,223 @@
+//! Combining indicator outcomes into one risk score per contracting process.
+//!
+//! The score is made of *terms*: one per enabled indicator (its flag on the process), and one
+//! *organization* term (the process's buyer, procuring entity or a winning supplier is flagged
+//! by an indicator that looks across processes). Every term has a *strength* between 0 and 1
+//! (the indicator's `weight`; for the organization term, the strongest `organization_weight`
+//! among the indicators that flag the process's organizations) and a *family*: terms that
+//! restate one fact share a family. For a process `p`, each family `f` counts once, by the
+//! strongest of its raised terms, `s_f(p)` (0 when none is raised), and
+//!
+//! ```text
+//! risk_score(p) = 100 × (1 − Π_f (1 − s_f(p)))
+//! ```
+//!
+//! the chance that at least one of independent pieces of evidence is real, if each strength is
+//! read as that chance. A flag's contribution never shrinks because other checks could be run
+//! and passed; weak flags add up slowly (five flags of 0.05 give 22.6, one of 0.6 gives 60).
+//! A process that no term of positive strength could assess has no score (empty), never a
+//! score of 0: thin data is not clean data; `data_completeness` is the share of terms that
+//! could assess it. An organization flag is not counted on a process that the same indicator
+//! already flags at process level (the same evidence is not counted twice). `percentile` is the
+//! share of scored processes whose score is at most this one's, in percent; `value_at_risk` is
+//! the process's value (contract, else award, else tender) × score / 100, in its currency.
+
+use polars::prelude::*;
+
+mod combine;
+mod flags;
+mod organizations;
+mod terms;
+mod values;
+
+pub use values::awarded;
+
+use combine::finish;
+use flags::flags_table;
+use organizations::{organization_links, organizations_table};
+use terms::term_table;
+
+use crate::config::{Config, Weights};
+use crate::frames::Frames;
+use crate::indicators::{FLAGGED, Group, Outcome};
+use crate::validate::{self, Validation};
+
+/// One indicator's outcome in a run.
+#[derive(Debug, Clone)]
+pub struct IndicatorRun {
+    /// The indicator's slug.
+    pub slug: &'static str,
+    /// Its OCP code, if any.
+    pub code: Option<&'static str>,
+    /// The levels it reports at (`process`, `buyer`, ...).
+    pub levels: &'static [&'static str],
+    /// The group it counts in.
+    pub group: Group,
+    /// Its family: raised flags of one family count once, by the strongest.
+    pub family: String,
+    /// Its strength in the score (0–1).
+    pub weight: f64,
+    /// The strength of its organization-level flags when they reach a process (0–1).
+    pub organization_weight: f64,
+    /// What it found.
+    pub outcome: Outcome,
+}
+
+impl IndicatorRun {
+    /// The run of an enabled indicator, as the settings configure it.
+    pub fn new(active: &crate::config::Active, outcome: Outcome) -> IndicatorRun {
+        let metadata = active.indicator.metadata();
+        IndicatorRun {
+            slug: metadata.slug,
+            code: metadata.code,
+            levels: metadata.levels,
+            group: active.group,
+            family: active.family.clone(),
+            weight: active.weight,
+            organization_weight: active.organization_weight,
+            outcome,
+        }
+    }
+
+    /// Its catalogue entry (none for an indicator outside the registry, as in tests).
+    pub fn metadata(&self) -> Option<&'static crate::indicators::Metadata> {
+        crate::indicators::REGISTRY
+            .iter()
+            .map(|indicator| indicator.metadata())
+            .find(|metadata| metadata.slug == self.slug)
+    }
+
+    /// Whether it flags organizations (buyers, procuring entities, suppliers, tenderers).
+    pub fn has_organization_level(&self) -> bool {
+        self.levels.iter().any(|level| *level != "process")
+    }
+
+    /// How many processes it could assess.
+    pub fn assessable(&self) -> usize {
+        self.outcome.processes.height()
+    }
+
+    /// How many processes it flagged.
+    pub fn flagged(&self) -> usize {
+        self.outcome
+            .processes
+            .column(FLAGGED)
+            .ok()
+            .and_then(|column| column.bool().ok().map(|flags| flags.sum().unwrap_or(0)))
+            .unwrap_or(0) as usize
+    }
+}
+
+/// One term of the score: an indicator's process-level flag, or the organization term (the
+/// organization-level flags of every indicator reaching the process).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// Its column in `contracts` (`single_bid`, `organization`).
+    pub column: String,
+    /// The indicator (`organization` for the organization term).
+    pub indicator: &'static str,
+    /// Whether it is the organization term.
+    pub organization: bool,
+    /// The group it counts in (none for the organization term, which spans them).
+    pub group: Option<Group>,
+    /// Its family.
+    pub family: String,
+    /// Its configured strength (for the organization term: the strongest
+    /// `organization_weight`).
+    pub weight: f64,
+}
+
+/// The column, name and family of the organization term.
+pub const ORGANIZATION_TERM: &str = "organization";
+
+/// The column of the organization term's strength on each process (empty when no
+/// organization flag reaches it).
+const ORGANIZATION_STRENGTH: &str = "organization_strength";
+
+impl Scored {
+    /// The strength a term (by column) had in the score.
+    pub fn weight_of(&self, column: &str) -> Option<f64> {
+        self.terms
+            .iter()
+            .zip(&self.weights)
+            .find(|(term, _)| term.column == column)
+            .map(|(_, weight)| *weight)
+    }
+}
+
+impl Term {
+    /// Its name in flag lists: the indicator's slug, or `organization`.
+    pub fn label(&self) -> String {
+        self.indicator.to_owned()
+    }
+
+    /// `process` or `organization`.
+    pub fn level(&self) -> &'static str {
+        if self.organization {
+            "organization"
+        } else {
+            "process"
+        }
+    }
+}
+
+/// The scored tables the outputs write.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// One row per contracting process, with its score and one column per term.
+    pub contracts: DataFrame,
+    /// One row per raised process-level flag, with its strength, family and whether it is the
+    /// one its family counts by.
+    pub flags: DataFrame,
+    /// One row per organization-level result.
+    pub organizations: DataFrame,
+    /// The terms of the score, in the order of their columns.
+    pub terms: Vec<Term>,
+    /// Each term's strength in the score, in the order of `terms`.
+    pub weights: Vec<f64>,
+    /// Where the weights came from.
+    pub weights_source: Weights,
+    /// The validity check of each term against single bidding (none without `single_bid`).
+    pub validation: Option<Validation>,
+}
+
+/// Scores every process and gathers the flags and organization-level results. `frames` are
+/// all the processes, `assessed` those in scope (the indicators ran on them).
+pub fn score(
+    frames: &Frames,
+    assessed: &Frames,
+    runs: &[IndicatorRun],
+    config: &Config,
+) -> anyhow::Result<Scored> {
+    let organizations = organizations_table(frames, runs)?;
+    // Computed once: the terms, the flags and the organization columns all read it.
+    let links = organization_links(frames, &organizations)?
+        .collect()?
+        .lazy();
+    let (table, terms) = term_table(frames, assessed, runs, &links)?;
+    let validation = validate::validate(&table, &terms, config.validation.significance)?;
+    let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
+    let weights = match config.score.weights {
+        Weights::Configured => configured,
+        Weights::Validated => {
+            let Some(validation) = &validation else {
+                anyhow::bail!(
+                    "score.weights = \"validated\" needs the single_bid indicator: the weights are \
+                     derived from each indicator's association with single bidding"
+                );
+            };
+            validation.weights(&terms)
+        }
+    };
+    let contracts = finish(table, &terms, &weights, &links)?;
+    let flags = flags_table(runs, &weights[..runs.len()])?;
+    Ok(Scored {
+        contracts,
+        flags,
+        organizations,
+        terms,
+        weights,
+        weights_source: config.score.weights,
+        validation,
+    })
+}

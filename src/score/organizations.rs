@@ -1,0 +1,185 @@
+//! Organization-level results: one row per flagged organization, their links to the
+//! processes they reach, and the organizations' names.
+
+use polars::prelude::*;
+
+use super::IndicatorRun;
+use super::awarded;
+use super::flags::empty_table;
+use crate::frames::Frames;
+use crate::indicators::{EVIDENCE, OCID, ORGANIZATION_ID, ROLE, VALUE};
+
+/// The role as written in sentences.
+fn role_name() -> Expr {
+    when(col(ROLE).eq(lit("procuring_entity")))
+        .then(lit("procuring entity"))
+        .otherwise(col(ROLE))
+}
+
+/// Every flagged organization linked to each process it is the buyer, procuring entity or a
+/// winner (supplier of an awarded award, flagged as supplier or tenderer) of: `ocid`,
+/// `position` (registry order), `indicator`, `code`, `role`, `organization_id`,
+/// `organization_name`, `value`, `evidence`.
+pub(super) fn organization_links(
+    frames: &Frames,
+    organizations: &DataFrame,
+) -> PolarsResult<LazyFrame> {
+    let link = |frame: &DataFrame, id: &str, role: &str| {
+        frame.clone().lazy().select([
+            col(OCID),
+            col(id).alias(ORGANIZATION_ID),
+            lit(role).alias("link"),
+        ])
+    };
+    let winners = frames.awards.clone().lazy().filter(awarded()).select([
+        col(OCID),
+        col("supplier_id").alias(ORGANIZATION_ID),
+        lit("winner").alias("link"),
+    ]);
+    let links = concat(
+        [
+            link(&frames.processes, "buyer_id", "buyer"),
+            link(&frames.processes, "procuring_entity_id", "procuring_entity"),
+            winners,
+        ],
+        UnionArgs::default(),
+    )?
+    .filter(col(ORGANIZATION_ID).is_not_null())
+    .unique(None, UniqueKeepStrategy::First);
+    let flagged = organizations
+        .clone()
+        .lazy()
+        .with_row_index("position", None)
+        .with_column(
+            when(
+                col(ROLE)
+                    .eq(lit("supplier"))
+                    .or(col(ROLE).eq(lit("tenderer"))),
+            )
+            .then(lit("winner"))
+            .otherwise(col(ROLE))
+            .alias("link"),
+        );
+    Ok(links
+        .join(
+            flagged,
+            [col(ORGANIZATION_ID), col("link")],
+            [col(ORGANIZATION_ID), col("link")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .drop(cols(["link"]))
+        .sort(
+            [OCID, "position"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .cache())
+}
+
+/// Per process, the organization-level flags of its buyer, its procuring entity and its
+/// winners: `indicator: role name (id)`, joined with `; `, in registry order.
+pub(super) fn organization_flags(links: &LazyFrame) -> LazyFrame {
+    links
+        .clone()
+        .with_column(
+            concat_str(
+                [
+                    col("indicator"),
+                    lit(": "),
+                    role_name(),
+                    lit(" "),
+                    col("organization_name").fill_null(col(ORGANIZATION_ID)),
+                    lit(" ("),
+                    col(ORGANIZATION_ID),
+                    lit(")"),
+                ],
+                "",
+                false,
+            )
+            .alias("text"),
+        )
+        .group_by_stable([col(OCID)])
+        .agg([col("text")
+            .unique_stable()
+            .str()
+            .join("; ", true)
+            .alias("organization_flags")])
+}
+
+/// Every organization's best-known name: the first name seen for its id, in process order.
+fn organization_names(frames: &Frames) -> LazyFrame {
+    let pairs = |frame: &DataFrame, id: &str, name: &str| {
+        frame.clone().lazy().select([
+            col(id).alias(ORGANIZATION_ID),
+            col(name).alias("organization_name"),
+        ])
+    };
+    let sources = vec![
+        pairs(&frames.parties, "party_id", "name"),
+        pairs(&frames.processes, "buyer_id", "buyer_name"),
+        pairs(
+            &frames.processes,
+            "procuring_entity_id",
+            "procuring_entity_name",
+        ),
+        pairs(&frames.awards, "supplier_id", "supplier_name"),
+        pairs(&frames.bids, "tenderer_id", "tenderer_name"),
+    ];
+    concat(sources, UnionArgs::default())
+        .map(|all| {
+            all.filter(
+                col(ORGANIZATION_ID)
+                    .is_not_null()
+                    .and(col("organization_name").is_not_null()),
+            )
+            .unique_stable_generic(Some(vec![col(ORGANIZATION_ID)]), UniqueKeepStrategy::First)
+        })
+        .unwrap_or_else(|_| DataFrame::empty().lazy())
+}
+
+/// One row per organization-level result, sorted by indicator, role and organization.
+pub(super) fn organizations_table(
+    frames: &Frames,
+    runs: &[IndicatorRun],
+) -> PolarsResult<DataFrame> {
+    let parts: Vec<LazyFrame> = runs
+        .iter()
+        .enumerate()
+        .filter(|(_, run)| run.outcome.organizations.height() > 0)
+        .map(|(position, run)| {
+            run.outcome.organizations.clone().lazy().select([
+                lit(position as u32).alias("position"),
+                lit(run.slug).alias("indicator"),
+                lit(run.code.unwrap_or("")).alias("code"),
+                col(ROLE),
+                col(ORGANIZATION_ID),
+                col(VALUE).cast(DataType::Float64),
+                col(EVIDENCE).cast(DataType::String),
+            ])
+        })
+        .collect();
+    let columns = [
+        "indicator",
+        "code",
+        ROLE,
+        ORGANIZATION_ID,
+        "organization_name",
+        VALUE,
+        EVIDENCE,
+    ];
+    if parts.is_empty() {
+        return empty_table(&columns);
+    }
+    concat(parts, UnionArgs::default())?
+        .join(
+            organization_names(frames),
+            [col(ORGANIZATION_ID)],
+            [col(ORGANIZATION_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(
+            ["position", ROLE, ORGANIZATION_ID],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .select(columns.map(col))
+        .collect()
+}
