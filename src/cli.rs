@@ -140,7 +140,9 @@ enum Command {
         /// OCDS files or folders (`-` for standard input), as for `score`.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
-        /// Cardinal's settings file (INI): a section per indicator to run.
+        /// Cardinal's settings file (INI), as its `init` writes it: a section per indicator to
+        /// run; its `prepare` sections are accepted and not applied, as by Cardinal's
+        /// `indicators` command.
         #[arg(short, long, value_name = "SETTINGS_INI")]
         settings: Option<PathBuf>,
         /// Leave out the `Meta` key (quartiles and fences).
