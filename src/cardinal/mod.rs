@@ -21,6 +21,7 @@ use crate::run::Run;
 use crate::stats::round4;
 
 pub mod currency;
+pub mod prepare;
 pub mod settings;
 
 pub use settings::{CardinalSettings, cardinal_defaults, config_from_ini};

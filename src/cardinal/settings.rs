@@ -3,15 +3,15 @@
 //! The indicator sections (`[R003]`, `[R003.procurement_method_details]`, ...) enable an
 //! indicator with its settings; the global settings and `[exclusions]` become `[scope]`;
 //! `currency` is the main currency of bid-price comparisons; `[output]` tunes the messages.
-//! `[defaults]`, `[redactions]`, `[corrections]`, `[modifications]` and `[codelists.*]` belong
-//! to Cardinal's `prepare` command: they become `[prepare]` where this tool has the same
-//! correction, and are listed as not converted where it has none.
+//! The sections of Cardinal's `prepare` command are read by [`super::prepare`].
 
 use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::indicators::{self, REGISTRY};
 use crate::ingest::prepare::{BuddhistEra, Prepare};
+
+use super::prepare::PrepareSections;
 
 /// The setting, in the indicators that declare it, that makes them follow Cardinal's code
 /// where it differs from their page's method.
@@ -28,57 +28,8 @@ const LISTS: [&str; 4] = [
     "price_comparison_procurement_methods",
 ];
 
-/// The sections of Cardinal's `prepare` command, with their keys: (section, key, kind).
-const PREPARE_KEYS: [(&str, &str, Kind); 12] = [
-    ("defaults", "currency", Kind::Text),
-    ("defaults", "item_classification_scheme", Kind::Text),
-    ("defaults", "bid_status", Kind::Text),
-    ("defaults", "award_status", Kind::Text),
-    ("defaults", "party_roles", Kind::Bool),
-    ("redactions", "amount", Kind::Text),
-    ("redactions", "organization_id", Kind::Text),
-    ("corrections", "award_status_by_contract_status", Kind::Bool),
-    ("modifications", "move_auctions", Kind::Bool),
-    (
-        "modifications",
-        "prefix_buyer_or_procuring_entity_id",
-        Kind::Text,
-    ),
-    (
-        "modifications",
-        "prefix_tenderer_or_supplier_id",
-        Kind::Text,
-    ),
-    (
-        "modifications",
-        "split_procurement_method_details",
-        Kind::Text,
-    ),
-];
-
-/// The codelists whose local codes Cardinal's `prepare` maps (`[codelists.NAME]`).
-const CODELISTS: [&str; 2] = ["bid_status", "award_status"];
-
-/// What a value of Cardinal's settings must be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    Bool,
-}
-
-/// A boolean as Cardinal's settings library reads one.
-fn boolean(section: &str, key: &str, text: &str) -> Result<bool, String> {
-    match text.trim().to_lowercase().as_str() {
-        "true" | "on" | "yes" | "1" => Ok(true),
-        "false" | "off" | "no" | "0" => Ok(false),
-        other => Err(format!(
-            "[{section}] {key} must be true or false, not `{other}`"
-        )),
-    }
-}
-
 /// A pipe-separated list, as Cardinal splits one (empty items dropped).
-fn pipe_list(text: &str) -> Vec<String> {
+pub(super) fn pipe_list(text: &str) -> Vec<String> {
     text.split('|')
         .map(str::trim)
         .filter(|item| !item.is_empty())
@@ -217,9 +168,7 @@ pub fn read(text: &str) -> Result<CardinalSettings, String> {
     let mut scope = toml::Table::new();
     let mut currency = None;
     let mut output = Output::default();
-    let mut prepare = Prepare::default();
-    let mut prepare_settings = Vec::new();
-    let mut not_converted = Vec::new();
+    let mut sections = PrepareSections::default();
     for (section, properties) in &ini {
         match section {
             None => {
@@ -239,7 +188,7 @@ pub fn read(text: &str) -> Result<CardinalSettings, String> {
                     if key != "info_currency_mismatches" {
                         return Err(format!("unknown setting `{key}` in [output]"));
                     }
-                    output.info_currency_mismatches = boolean("output", key, text)?;
+                    output.info_currency_mismatches = super::prepare::boolean("output", key, text)?;
                 }
             }
             Some("exclusions") => {
@@ -253,43 +202,7 @@ pub fn read(text: &str) -> Result<CardinalSettings, String> {
                     );
                 }
             }
-            Some("codelists") if properties.is_empty() => {}
-            Some(name) if name.starts_with("codelists.") => {
-                let codelist = &name["codelists.".len()..];
-                if !CODELISTS.contains(&codelist) {
-                    return Err(format!(
-                        "unknown section [{name}]: Cardinal maps [codelists.bid_status] and \
-                         [codelists.award_status]"
-                    ));
-                }
-                let map = match codelist {
-                    "bid_status" => &mut prepare.map.bid_status,
-                    _ => &mut prepare.map.award_status,
-                };
-                for (key, text) in properties.iter() {
-                    map.insert(key.to_owned(), text.trim().to_owned());
-                    prepare_settings.push(format!("[{name}] {key}"));
-                }
-            }
-            Some(name) if PREPARE_KEYS.iter().any(|(section, _, _)| *section == name) => {
-                for (key, text) in properties.iter() {
-                    let Some((_, _, kind)) = PREPARE_KEYS
-                        .iter()
-                        .find(|(section, known, _)| *section == name && *known == key)
-                    else {
-                        return Err(format!("unknown setting `{key}` in [{name}]"));
-                    };
-                    let setting = format!("[{name}] {key}");
-                    let flag = match kind {
-                        Kind::Bool => Some(boolean(name, key, text)?),
-                        Kind::Text => None,
-                    };
-                    if !convert(&mut prepare, name, key, text.trim(), flag) {
-                        not_converted.push(setting.clone());
-                    }
-                    prepare_settings.push(setting);
-                }
-            }
+            Some(name) if sections.read(name, properties)? => {}
             Some(name) => {
                 // `[R003]`, or a nested table such as `[R003.procurement_method_details]`.
                 let (code, nested) = match name.split_once('.') {
@@ -341,7 +254,7 @@ pub fn read(text: &str) -> Result<CardinalSettings, String> {
     }
     let mut config = Config {
         indicators,
-        prepare,
+        prepare: sections.prepare,
         ..Config::default()
     };
     config.scope = toml::Value::Table(scope)
@@ -352,39 +265,9 @@ pub fn read(text: &str) -> Result<CardinalSettings, String> {
         config,
         currency,
         output,
-        prepare_settings,
-        not_converted,
+        prepare_settings: sections.set,
+        not_converted: sections.not_converted,
     })
-}
-
-/// Applies one setting of Cardinal's `prepare` sections to `[prepare]`; false when it has no
-/// equivalent there.
-fn convert(
-    prepare: &mut Prepare,
-    section: &str,
-    key: &str,
-    text: &str,
-    flag: Option<bool>,
-) -> bool {
-    let text = Some(text.to_owned());
-    match (section, key) {
-        ("defaults", "currency") => prepare.defaults.currency = text,
-        ("defaults", "item_classification_scheme") => {
-            prepare.defaults.item_classification_scheme = text;
-        }
-        ("defaults", "bid_status") => prepare.defaults.bid_status = text,
-        ("defaults", "award_status") => prepare.defaults.award_status = text,
-        ("defaults", "party_roles") => prepare.party_roles = flag.unwrap_or_default(),
-        // Cardinal drops amounts it cannot read as numbers.
-        ("redactions", "amount") => {
-            prepare.placeholder_amounts = pipe_list(text.as_deref().unwrap_or_default())
-                .iter()
-                .filter_map(|amount| amount.parse::<f64>().ok())
-                .collect();
-        }
-        _ => return false,
-    }
-    true
 }
 
 #[cfg(test)]
