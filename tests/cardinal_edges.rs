@@ -278,3 +278,25 @@ fn info_currency_mismatches_lowers_the_message() {
         assert!(!stderr.contains("WARN"), "{stderr}");
     }
 }
+
+#[test]
+fn count_lists_the_groups_as_cardinal_does() {
+    let folder = cases();
+    let (stdout, stderr) = run([
+        Path::new("-q"),
+        Path::new("cardinal"),
+        Path::new("--count"),
+        Path::new("--map"),
+        Path::new("--settings"),
+        &folder.join("R038-threshold.ini"),
+        &folder.join("R038-threshold.jsonl"),
+    ]);
+    // Cardinal's order (no `OCID`: the last group took its place), without `Meta` and `Maps`.
+    assert_eq!(stderr, "ProcuringEntity: 1\nTenderer: 1\nBuyer: 1\n");
+    let results: Value = serde_json::from_slice(&stdout).unwrap();
+    let keys: Vec<&String> = results.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["ProcuringEntity", "Tenderer", "Buyer", "Meta", "Maps"]
+    );
+}

@@ -32,6 +32,28 @@ const VALUE_IS_ONE: [&str; 5] = ["R003", "R018", "R028", "R030", "R036"];
 /// Codes whose flagged tenderers Cardinal marks with 0.0 (ours counts their processes).
 const TENDERER_VALUE_IS_ZERO: [&str; 3] = ["R024", "R035", "R058"];
 
+/// Cardinal's result groups.
+const GROUPS: [&str; 4] = ["OCID", "Tenderer", "Buyer", "ProcuringEntity"];
+
+/// The groups with results (`present`), in the order Cardinal writes them: `OCID` and
+/// `Tenderer` are created first, `Buyer` and `ProcuringEntity` after them; an empty `OCID`,
+/// then an empty `Tenderer`, is removed by moving the last group into its place.
+fn order(present: impl Fn(&str) -> bool) -> Vec<&'static str> {
+    let mut order: Vec<&'static str> = GROUPS
+        .iter()
+        .copied()
+        .filter(|name| name.starts_with('O') || name.starts_with('T') || present(name))
+        .collect();
+    for name in ["OCID", "Tenderer"] {
+        if !present(name)
+            && let Some(index) = order.iter().position(|group| *group == name)
+        {
+            order.swap_remove(index);
+        }
+    }
+    order
+}
+
 /// Codes for which Cardinal maps processes to their tenderers (`ocid_tenderer`).
 const TENDERER_COUNTS: [&str; 3] = ["R025", "R038", "R048"];
 
@@ -148,7 +170,22 @@ fn decimal(value: f64) -> Value {
 /// process). `frames` are the frames the
 /// indicators saw (after the scope).
 pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
+    // Every key, empty, in Cardinal's order; a filled map keeps its key's place.
     let mut maps = Map::new();
+    let tenderer_maps = FLAGGED_TENDERER_MAPS
+        .iter()
+        .map(|code| format!("ocid_tenderer_{}", code.to_lowercase()));
+    let keys = [
+        "ocid_buyer_r038",
+        "ocid_procuringentity_r038",
+        "ocid_tenderer",
+    ]
+    .map(str::to_owned)
+    .into_iter()
+    .chain(tenderer_maps);
+    for key in keys {
+        maps.insert(key, Value::Object(Map::new()));
+    }
     let submitted = frames
         .bids
         .clone()
@@ -181,15 +218,6 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
         "ocid_tenderer".to_owned(),
         serde_json::to_value(ocid_tenderer)?,
     );
-    for key in ["ocid_buyer_r038", "ocid_procuringentity_r038"] {
-        maps.insert(key.to_owned(), Value::Object(Map::new()));
-    }
-    for code in FLAGGED_TENDERER_MAPS {
-        maps.insert(
-            format!("ocid_tenderer_{}", code.to_lowercase()),
-            Value::Object(Map::new()),
-        );
-    }
     if ran(run, "R038") {
         let disqualified = frames
             .processes
@@ -314,8 +342,10 @@ pub fn results(run: &Run, no_meta: bool) -> anyhow::Result<Value> {
         }
     }
     let mut out = Map::new();
-    for (name, results) in groups {
-        out.insert(name.to_owned(), serde_json::to_value(results)?);
+    for name in order(|name| groups.contains_key(name)) {
+        if let Some(results) = groups.remove(name) {
+            out.insert(name.to_owned(), serde_json::to_value(results)?);
+        }
     }
     if !no_meta {
         out.insert("Meta".to_owned(), serde_json::to_value(meta)?);
@@ -323,14 +353,14 @@ pub fn results(run: &Run, no_meta: bool) -> anyhow::Result<Value> {
     Ok(Value::Object(out))
 }
 
-/// The number of results per group, as Cardinal's `--count` prints them.
+/// The number of results per group, as Cardinal's `--count` prints them (in its order).
 pub fn counts(results: &Value) -> Vec<(String, usize)> {
     results
         .as_object()
         .map(|groups| {
             groups
                 .iter()
-                .filter(|(name, _)| name.as_str() != "Meta")
+                .filter(|(name, _)| GROUPS.contains(&name.as_str()))
                 .map(|(name, ids)| (name.clone(), ids.as_object().map_or(0, Map::len)))
                 .collect()
         })
