@@ -88,15 +88,13 @@ fn score_on_the_bundled_example_writes_every_output() {
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0]["line"], "22");
     assert!(rejected[0]["reason"].starts_with("not JSON"));
-    // Each flag has its evidence; the four core indicators raised some on the example.
+    // Each flag has its evidence; three of the core indicators raised some on the example.
+    // (`repeat_winner` compares a supplier with its share of the market: in 48 processes of a
+    // few suppliers, the strongest pair, 8 of a buyer's 12 awards where 4 were expected, has
+    // p = 0.02, not significant among the pairs tested.)
     let flags = csv_rows(&out.path().join("flags.csv"));
     let indicators: BTreeSet<_> = flags.iter().map(|row| row["indicator"].clone()).collect();
-    for indicator in [
-        "contract_amendment",
-        "repeat_winner",
-        "short_tender_period",
-        "single_bid",
-    ] {
+    for indicator in ["contract_amendment", "short_tender_period", "single_bid"] {
         assert!(indicators.contains(indicator), "{indicator}");
     }
     assert!(flags.iter().all(|row| !row["evidence"].is_empty()));
@@ -439,8 +437,15 @@ fn init_converts_cardinal_settings_and_cardinal_prints_meta() {
 #[test]
 fn processes_name_the_organization_flags_of_their_buyer_and_winner() {
     let out = tempfile::tempdir().unwrap();
+    // The example's 48 processes are too few for `repeat_winner` to beat chance (see
+    // `score_on_the_bundled_example_writes_every_output`): with the comparison off, its
+    // floors flag buyers to name.
+    let config = out.path().join("floors.toml");
+    std::fs::write(&config, "[indicators.repeat_winner]\nsignificance = 1.0\n").unwrap();
     redflags()
-        .args(["score", example().to_str().unwrap(), "--out"])
+        .args(["score", example().to_str().unwrap(), "--config"])
+        .arg(&config)
+        .arg("--out")
         .arg(out.path())
         .assert()
         .success();

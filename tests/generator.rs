@@ -702,11 +702,20 @@ fn check_planted(world: &WorldSettings, releases: &[Value], truth: &Truth) {
 /// schemes are planted where their indicators can see them. In the baseline, the indicators
 /// flag at most 0.2% of the other processes (1% for `contract_amendment`, whose benign
 /// amendments are planted noise); the other worlds' noise is measured, not bounded.
+///
+/// And the score ranks (issue 15's targets, measured at 100,000 processes by
+/// `cargo bench --bench detection`, checked here on a smaller sample with another seed): the
+/// top 5% holds at least 60% processes with a strong scheme or two schemes, every strong
+/// scheme's median rank is within the top 10%, and no pattern indicator flags more than 2% of
+/// the processes where nothing was planted.
 #[test]
 fn the_indicators_find_the_planted_schemes_in_every_world() {
     for world in &WORLDS {
         let detection = measure_world(world, 5_000, 2024).unwrap();
         assert_eq!(detection.processes, 5_000);
+        for check in detection.checks() {
+            assert!(check.pass, "{}: {check:?}", world.name);
+        }
         for scheme in &detection.schemes {
             assert!(
                 scheme.planted > 40,

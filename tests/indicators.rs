@@ -291,7 +291,11 @@ fn repeat_winner_finds_a_supplier_dominating_a_buyer_within_the_window() {
         r#"{"ocid":"e1","buyer":{"id":"E"},"awards":[{"id":1,"suppliers":[{"id":"S"}]}]}"#
             .to_owned(),
     ]);
-    let outcome = run("repeat_winner", &frames, "");
+    // The window and the floors, with the comparison with chance off: these seventeen awards
+    // are too few to compare a supplier with its market (tests/chance.rs does that; with it,
+    // none of these pairs is flagged).
+    let outcome = run("repeat_winner", &frames, "significance = 1.0");
+    assert!(flagged(&run("repeat_winner", &frames, "")).is_empty());
     // Every process of a flagged pair: b1, b2, b4 (S and U share b4), d1–d3.
     assert_eq!(flagged(&outcome), ["b1", "b2", "b4", "d1", "d2", "d3"]);
     let assessable = assessable(&outcome);
@@ -303,7 +307,8 @@ fn repeat_winner_finds_a_supplier_dominating_a_buyer_within_the_window() {
         rows["b1"].evidence.as_deref(),
         Some(
             "supplier Supplier S won 3 of 4 awards (75% by count, 75% by value) of buyer Buyer B \
-             in the 365 days to 2024-09-10"
+             in the 365 days to 2024-09-10; over all the data, 3 of the buyer's 4 awards, where \
+             its share of the market's awards in the same categories would give 1.4 (p = 0.13)"
         )
     );
     let share = rows["d1"].value.unwrap();
@@ -338,7 +343,11 @@ fn repeat_winner_finds_a_supplier_dominating_a_buyer_within_the_window() {
     assert_eq!(roles, expected);
 
     // A longer window catches buyer C's supplier.
-    let longer = run("repeat_winner", &frames, "window_days = 1200");
+    let longer = run(
+        "repeat_winner",
+        &frames,
+        "window_days = 1200\nsignificance = 1.0",
+    );
     assert!(flagged(&longer).contains(&"c1".to_owned()));
 }
 
@@ -1218,17 +1227,28 @@ fn repeat_direct_awards_within_the_window() {
         award("t2", "direct", "C", "T", "2022-06-01"),
         award("t3", "direct", "C", "T", "2024-01-01"),
     ]);
-    let outcome = run("repeat_direct_awards", &frames, "");
+    // The window and the floor, with the comparison with chance off: S and T are the only
+    // suppliers of the market, as large everywhere as at their buyer (tests/chance.rs compares
+    // with chance; with it, neither pair is flagged).
+    let outcome = run("repeat_direct_awards", &frames, "significance = 1.0");
+    assert!(flagged(&run("repeat_direct_awards", &frames, "")).is_empty());
     assert_eq!(flagged(&outcome), ["d1", "d2", "d3"]);
     assert_eq!(assessable(&outcome), ["d1", "d2", "d3", "t1", "t2", "t3"]);
     assert_eq!(
         rows(&outcome)["d1"].evidence.as_deref(),
         Some(
-            "supplier S received 3 non-competitive awards from buyer B in the 365 days to 2024-12-01"
+            "supplier S received 3 non-competitive awards from buyer B in the 365 days to \
+             2024-12-01; over all the data, 3 of the buyer's 3 non-competitive awards, where its \
+             share of the market's non-competitive awards in the same categories would give 1.5 \
+             (p = 0.12)"
         )
     );
     assert_eq!(organization_ids(&outcome), ["B", "S"]);
-    let longer = run("repeat_direct_awards", &frames, "window_days = 1200");
+    let longer = run(
+        "repeat_direct_awards",
+        &frames,
+        "window_days = 1200\nsignificance = 1.0",
+    );
     assert_eq!(flagged(&longer).len(), 6);
 }
 
@@ -1408,15 +1428,25 @@ fn recurring_bidder_set_meets_again() {
         process("other", &["A", "B", "D"]),
         process("alone", &["A"]),
     ]);
-    let outcome = run("recurring_bidder_set", &frames, "");
+    // The count, with the comparison with chance off: with four tenderers in all, A, B and C
+    // are bound to meet (tests/chance.rs compares with chance; with it, nothing is flagged).
+    let outcome = run("recurring_bidder_set", &frames, "significance = 1.0");
+    assert!(flagged(&run("recurring_bidder_set", &frames, "")).is_empty());
     assert_eq!(flagged(&outcome), ["r1", "r2", "r3"]);
     assert_eq!(assessable(&outcome), ["other", "r1", "r2", "r3"]);
     assert_eq!(
         rows(&outcome)["r2"].evidence.as_deref(),
-        Some("tenderers A, B, C bid together in 3 processes: r1, r2, r3")
+        Some(
+            "tenderers A, B, C bid together in 3 processes: r1, r2, r3; their rates of bidding \
+             would make them meet 4.0 times (p = 0.78)"
+        )
     );
     assert_eq!(organization_ids(&outcome), ["A", "B", "C"]);
-    let stricter = run("recurring_bidder_set", &frames, "minimum_processes = 4");
+    let stricter = run(
+        "recurring_bidder_set",
+        &frames,
+        "minimum_processes = 4\nsignificance = 1.0",
+    );
     assert!(flagged(&stricter).is_empty());
 }
 
@@ -1441,7 +1471,12 @@ fn split_purchase_adds_up_awards_under_the_threshold() {
         // An open tender is not part of any split.
         award("o1", "open", "S", "2024-03-04", 300_000.0),
     ]);
-    let outcome = run("split_purchase", &frames, "");
+    // These awards have no items: they are added up whatever they buy
+    // (classification_digits = 0), and all of them, even those under half the threshold
+    // (minimum_fraction = 0); tests/chance.rs adds up pieces of one kind of item.
+    let everything = "classification_digits = 0\nminimum_fraction = 0.0";
+    let outcome = run("split_purchase", &frames, everything);
+    assert!(assessable(&run("split_purchase", &frames, "")).is_empty());
     assert_eq!(flagged(&outcome), ["s1", "s2", "s3"]);
     assert_eq!(assessable(&outcome), ["s1", "s2", "s3", "s4", "t1", "t2"]);
     assert_eq!(
@@ -1455,7 +1490,7 @@ fn split_purchase_adds_up_awards_under_the_threshold() {
     let goods = run(
         "split_purchase",
         &frames,
-        "thresholds_by_category = { goods = 1000000.0 }",
+        &format!("thresholds_by_category = {{ goods = 1000000.0 }}\n{everything}"),
     );
     assert!(flagged(&goods).is_empty());
 }
@@ -1537,11 +1572,17 @@ fn bid_rotation_at_one_buyer() {
         process("s2", "B3", "X", &["X", "Y"]),
         process("s3", "B3", "X", &["X", "Y"]),
     ]);
-    let outcome = run("bid_rotation", &frames, "");
+    // The turns, with the comparison with chance off: with six tenderers in all, the ring is
+    // bound to meet (tests/chance.rs compares with chance; with it, nothing is flagged).
+    let outcome = run("bid_rotation", &frames, "significance = 1.0");
+    assert!(flagged(&run("bid_rotation", &frames, "")).is_empty());
     assert_eq!(flagged(&outcome), ["r1", "r2", "r3"]);
     assert_eq!(
         rows(&outcome)["r1"].evidence.as_deref(),
-        Some("tenderers A, B, C met in 3 processes of buyer B1 and took turns winning (A, B, C)")
+        Some(
+            "tenderers A, B, C met in 3 processes of buyer B1 and took turns winning (A, B, C); \
+             their rates of bidding would make them meet there 1.8 times (p = 0.32)"
+        )
     );
     assert_eq!(organization_ids(&outcome), ["A", "B", "C"]);
 }

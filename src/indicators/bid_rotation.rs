@@ -1,8 +1,11 @@
-//! `bid_rotation`: within a buyer, the same bidders meet repeatedly and take turns winning.
+//! `bid_rotation`: within a buyer, the same bidders meet repeatedly, more often than their
+//! rates of bidding would make them meet there by chance (see
+//! [`super::chance::set_meetings`]), and take turns winning.
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::chance::{categories, number_text, probability_text, set_meetings};
 use super::{
     Definition, Group, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows,
     tenderer_sets,
@@ -21,6 +24,10 @@ pub struct Settings {
     pub minimum_processes: u32,
     /// The fewest different winners among them (the turns).
     pub minimum_winners: u32,
+    /// The chance, over all the (buyer, set) pairs seen, of flagging any set that meets at a
+    /// buyer only as often as its members' rates of bidding would make it (Bonferroni: each
+    /// is compared with `significance / pairs seen`); 1 turns the comparison with chance off.
+    pub significance: f64,
 }
 
 impl Default for Settings {
@@ -28,6 +35,7 @@ impl Default for Settings {
         Settings {
             minimum_processes: 3,
             minimum_winners: 2,
+            significance: 0.05,
         }
     }
 }
@@ -48,6 +56,7 @@ static METADATA: Metadata = Metadata {
         "bids.details.tenderers.id",
         "awards.status",
         "awards.suppliers.id",
+        "tender.mainProcurementCategory",
     ],
     settings: &[
         (
@@ -55,6 +64,10 @@ static METADATA: Metadata = Metadata {
             "fewest processes of one buyer in which the same set of tenderers must meet",
         ),
         ("minimum_winners", "fewest different winners among them"),
+        (
+            "significance",
+            "chance (0-1) of any false flag among the buyer-set pairs seen, against the tenderers' rates of bidding; 1: no comparison",
+        ),
     ],
     page: include_str!("../../indicators/bid_rotation.md"),
 };
@@ -67,6 +80,9 @@ impl Definition for BidRotation {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        if !(settings.significance > 0.0 && settings.significance <= 1.0) {
+            polars_bail!(ComputeError: "bid_rotation: significance must be above 0 and at most 1");
+        }
         // One winner per process: the smallest supplier id of its awarded awards.
         let winners = frames
             .awards
@@ -76,14 +92,18 @@ impl Definition for BidRotation {
             .group_by([col(OCID)])
             .agg([col("supplier_id").min().alias("winner")]);
         let (tenderers, sets) = tenderer_sets(frames, 2);
+        let buyers = categories(
+            frames
+                .processes
+                .clone()
+                .lazy()
+                .filter(col("buyer_id").is_not_null()),
+        )
+        .select([col(OCID), col("buyer_id"), col("category")])
+        .cache();
         let sets = sets
             .join(
-                frames
-                    .processes
-                    .clone()
-                    .lazy()
-                    .filter(col("buyer_id").is_not_null())
-                    .select([col(OCID), col("buyer_id")]),
+                buyers.clone().select([col(OCID), col("buyer_id")]),
                 [col(OCID)],
                 [col(OCID)],
                 JoinArgs::new(JoinType::Inner),
@@ -95,8 +115,18 @@ impl Definition for BidRotation {
                 JoinArgs::new(JoinType::Inner),
             )
             .cache();
+        let meetings = set_meetings(
+            tenderers.clone().join(
+                buyers,
+                [col(OCID)],
+                [col(OCID)],
+                JoinArgs::new(JoinType::Inner),
+            ),
+            sets.clone(),
+            &["buyer_id"],
+            settings.significance,
+        )?;
         let groups = sets.clone().group_by([col("buyer_id"), col("set")]).agg([
-            col(OCID).count().alias("meetings"),
             col("winner").n_unique().alias("winners"),
             col("winner")
                 .unique()
@@ -112,10 +142,17 @@ impl Definition for BidRotation {
                 [col("buyer_id"), col("set")],
                 JoinArgs::new(JoinType::Left),
             )
+            .join(
+                meetings,
+                [col("buyer_id"), col("set")],
+                [col("buyer_id"), col("set")],
+                JoinArgs::new(JoinType::Left),
+            )
             .cache();
         let flagged = col("meetings")
             .gt_eq(lit(settings.minimum_processes))
-            .and(col("winners").gt_eq(lit(settings.minimum_winners)));
+            .and(col("winners").gt_eq(lit(settings.minimum_winners)))
+            .and(col("significant"));
         let evidence = concat_str(
             [
                 lit("tenderers "),
@@ -126,6 +163,10 @@ impl Definition for BidRotation {
                 col("buyer_id"),
                 lit(" and took turns winning ("),
                 col("who"),
+                lit("); their rates of bidding would make them meet there "),
+                number_text(col("expected")),
+                lit(" times (p = "),
+                probability_text(col("p_value")),
                 lit(")"),
             ],
             "",

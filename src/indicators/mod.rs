@@ -15,6 +15,7 @@ pub mod all_except_winner_disqualified;
 pub mod benford;
 pub mod bid_rotation;
 pub mod buyer_concentration;
+pub mod chance;
 pub mod contract_amendment;
 pub mod contract_before_tender_end;
 pub mod contract_period_extended;

@@ -1,8 +1,11 @@
-//! `recurring_bidder_set`: the same set of tenderers meets again and again.
+//! `recurring_bidder_set`: the same set of tenderers meets again and again, more often than
+//! their rates of bidding would make them meet by chance (see
+//! [`super::chance::set_meetings`]).
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::chance::{categories, number_text, probability_text, set_meetings};
 use super::{
     Definition, Group, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows,
     tenderer_sets,
@@ -20,6 +23,10 @@ pub struct Settings {
     pub minimum_processes: u32,
     /// The fewest tenderers a set must have.
     pub minimum_tenderers: u32,
+    /// The chance, over all the sets seen, of flagging any set that meets only as often as
+    /// its members' rates of bidding would make it (Bonferroni: each set is compared with
+    /// `significance / sets seen`); 1 turns the comparison with chance off.
+    pub significance: f64,
 }
 
 impl Default for Settings {
@@ -27,6 +34,7 @@ impl Default for Settings {
         Settings {
             minimum_processes: 2,
             minimum_tenderers: 2,
+            significance: 0.05,
         }
     }
 }
@@ -41,13 +49,21 @@ static METADATA: Metadata = Metadata {
     family: "bidder_ring",
     lists_tenderers: true,
     levels: &["process", "tenderer"],
-    fields: &["bids.details.status", "bids.details.tenderers.id"],
+    fields: &[
+        "bids.details.status",
+        "bids.details.tenderers.id",
+        "tender.mainProcurementCategory",
+    ],
     settings: &[
         (
             "minimum_processes",
             "fewest processes in which the same set of tenderers must meet",
         ),
         ("minimum_tenderers", "fewest tenderers a set must have"),
+        (
+            "significance",
+            "chance (0-1) of any false flag among the sets seen, against the tenderers' rates of bidding; 1: no comparison",
+        ),
     ],
     page: include_str!("../../indicators/recurring_bidder_set.md"),
 };
@@ -60,24 +76,50 @@ impl Definition for RecurringBidderSet {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+        if !(settings.significance > 0.0 && settings.significance <= 1.0) {
+            polars_bail!(ComputeError:
+                "recurring_bidder_set: significance must be above 0 and at most 1");
+        }
         let (tenderers, sets) = tenderer_sets(frames, settings.minimum_tenderers);
         let sets = sets.cache();
-        let recurring = sets.clone().group_by([col("set")]).agg([
-            col(OCID).count().alias("meetings"),
-            col(OCID)
-                .sort(SortOptions::default())
-                .head(Some(6))
-                .str()
-                .join(", ", true)
-                .alias("where"),
-        ]);
-        let per_process = sets.join(
-            recurring,
-            [col("set")],
-            [col("set")],
-            JoinArgs::new(JoinType::Left),
-        );
-        let flagged = col("meetings").gt_eq(lit(settings.minimum_processes));
+        let categories =
+            categories(frames.processes.clone().lazy()).select([col(OCID), col("category")]);
+        let meetings = set_meetings(
+            tenderers
+                .clone()
+                .join(
+                    categories,
+                    [col(OCID)],
+                    [col(OCID)],
+                    JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
+                )
+                .with_column(col("category").fill_null(lit(""))),
+            sets.clone(),
+            &[],
+            settings.significance,
+        )?;
+        let places = sets.clone().group_by([col("set")]).agg([col(OCID)
+            .sort(SortOptions::default())
+            .head(Some(6))
+            .str()
+            .join(", ", true)
+            .alias("where")]);
+        let per_process = sets
+            .join(
+                meetings,
+                [col("set")],
+                [col("set")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .join(
+                places,
+                [col("set")],
+                [col("set")],
+                JoinArgs::new(JoinType::Left),
+            );
+        let flagged = col("meetings")
+            .gt_eq(lit(settings.minimum_processes))
+            .and(col("significant"));
         let evidence = concat_str(
             [
                 lit("tenderers "),
@@ -89,6 +131,11 @@ impl Definition for RecurringBidderSet {
                 when(col("meetings").gt(lit(6)))
                     .then(lit(", ..."))
                     .otherwise(lit("")),
+                lit("; their rates of bidding would make them meet "),
+                number_text(col("expected")),
+                lit(" times (p = "),
+                probability_text(col("p_value")),
+                lit(")"),
             ],
             "",
             false,

@@ -1,12 +1,20 @@
-//! `repeat_direct_awards`: a supplier receives many non-competitive awards from one buyer.
+//! `repeat_direct_awards`: a supplier receives more of a buyer's non-competitive awards than
+//! its share of the market's would give it.
+//!
+//! A (buyer, supplier) pair with at least `minimum_awards` non-competitive awards within a
+//! rolling window of `window_days` days is tested against chance (see
+//! [`super::chance::pair_windows`]): over all the data, does the supplier receive more of the
+//! buyer's non-competitive awards than its share of the market's non-competitive awards in
+//! the same categories would give? A significant pair is flagged, with every process it
+//! shares.
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, EVIDENCE, Group, Metadata, OCID, Outcome, Phase, awards_of_buyers, code_in,
-    days_window, iso_date, pair_organizations, process_rows,
+use super::chance::{
+    PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
 };
+use super::{Definition, EVIDENCE, Group, Metadata, OCID, Outcome, Phase, code_in, iso_date};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -22,6 +30,14 @@ pub struct Settings {
     pub minimum_awards: u32,
     /// The length of the rolling window of award dates, in days.
     pub window_days: i64,
+    /// How many leading characters of an award's item classification make the category in
+    /// which suppliers' market shares are counted (2: a UNSPSC segment); 0: the main
+    /// procurement category only. Awards without a classification use their main category.
+    pub classification_digits: u32,
+    /// The chance, over all the pairs tested, of flagging any pair whose supplier receives
+    /// only what its market share would give (Bonferroni: each pair is compared with
+    /// `significance / pairs tested`); 1 turns the comparison with chance off.
+    pub significance: f64,
 }
 
 impl Default for Settings {
@@ -30,6 +46,8 @@ impl Default for Settings {
             procurement_methods: vec!["direct".to_owned(), "limited".to_owned()],
             minimum_awards: 3,
             window_days: 365,
+            classification_digits: 2,
+            significance: 0.05,
         }
     }
 }
@@ -50,6 +68,9 @@ static METADATA: Metadata = Metadata {
         "awards.status",
         "awards.date",
         "awards.suppliers.id",
+        "tender.mainProcurementCategory",
+        "awards.items.classification",
+        "tender.items.classification",
     ],
     settings: &[
         (
@@ -64,6 +85,14 @@ static METADATA: Metadata = Metadata {
             "window_days",
             "length of the rolling window of award dates, in days",
         ),
+        (
+            "classification_digits",
+            "leading characters of the item classification that make the category of market shares (2: UNSPSC segment); 0: main procurement category",
+        ),
+        (
+            "significance",
+            "chance (0-1) of any false flag among the pairs tested, against the suppliers' market shares; 1: no comparison",
+        ),
     ],
     page: include_str!("../../indicators/repeat_direct_awards.md"),
 };
@@ -76,96 +105,58 @@ impl Definition for RepeatDirectAwards {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        if settings.window_days < 1 || settings.procurement_methods.is_empty() {
+        if settings.window_days < 1
+            || settings.procurement_methods.is_empty()
+            || !(settings.significance > 0.0 && settings.significance <= 1.0)
+        {
             polars_bail!(ComputeError:
-                "repeat_direct_awards: window_days must be at least 1 and procurement_methods not empty");
+                "repeat_direct_awards: window_days must be at least 1, procurement_methods not empty and significance above 0 and at most 1");
         }
-        let window = days_window(settings.window_days);
-        let direct = frames
-            .processes
-            .clone()
-            .lazy()
-            .filter(code_in("procurement_method", &settings.procurement_methods))
-            .select([col(OCID), col("buyer_id"), col("buyer_name")]);
-        let awards = awards_of_buyers(
-            frames,
-            col("date")
-                .is_not_null()
-                .and(col("supplier_id").is_not_null()),
-            direct,
-        )
-        .unique(
-            Some(cols([OCID, "award_index", "supplier_id"])),
-            UniqueKeepStrategy::First,
-        )
-        .sort(
-            ["date", OCID, "award_index"],
-            SortMultipleOptions::default(),
-        )
-        .with_column(lit(1i64).alias("one"))
-        .with_column(
-            col("one")
-                .rolling_sum_by(col("date"), window)
-                .over([col("buyer_id"), col("supplier_id")])?
-                .alias("in_window"),
-        )
-        .cache();
+        let direct = categories(
+            frames
+                .processes
+                .clone()
+                .lazy()
+                .filter(code_in("procurement_method", &settings.procurement_methods)),
+        );
+        let rows = pair_rows(frames, direct, settings.classification_digits);
+        let test = PairTest {
+            window_days: settings.window_days,
+            minimum_awards: settings.minimum_awards,
+            minimum_share: 0.0,
+            significance: settings.significance,
+        };
+        let windows = pair_windows(rows, &test)?;
         // Each flagged pair, described by its busiest window.
-        let pairs = awards
+        let pairs = windows
             .clone()
-            .filter(col("in_window").gt_eq(lit(settings.minimum_awards)))
+            .filter(col("flagged"))
             .sort(
-                ["in_window", "date", OCID],
+                ["awards", "date", OCID],
                 SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
             )
             .group_by_stable([col("buyer_id"), col("supplier_id")])
             .agg([
-                col("in_window").first(),
+                col("awards").first().alias("in_window"),
                 concat_str(
                     [
                         lit("supplier "),
                         col("supplier_name").fill_null(col("supplier_id")),
                         lit(" received "),
-                        col("in_window").cast(DataType::String),
+                        col("awards").cast(DataType::String),
                         lit(" non-competitive awards from buyer "),
                         col("buyer_name").fill_null(col("buyer_id")),
                         lit(format!(" in the {} days to ", settings.window_days)),
                         iso_date(col("date")),
+                        lit("; "),
+                        pair_chance_evidence("non-competitive awards"),
                     ],
                     "",
                     false,
                 )
                 .first()
                 .alias(EVIDENCE),
-            ])
-            .cache();
-        let per_process = awards
-            .select([col(OCID), col("buyer_id"), col("supplier_id")])
-            .join(
-                pairs.clone(),
-                [col("buyer_id"), col("supplier_id")],
-                [col("buyer_id"), col("supplier_id")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .sort(
-                [OCID, "in_window", "supplier_id"],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([false, true, false])
-                    .with_nulls_last(true),
-            )
-            .group_by_stable([col(OCID)])
-            .agg([col("in_window").first(), col(EVIDENCE).first()]);
-        let processes = process_rows(
-            per_process,
-            col("in_window").is_not_null(),
-            col("in_window"),
-            col(EVIDENCE),
-        )?;
-        let organizations = pair_organizations(pairs, "in_window")?;
-        Ok(Outcome {
-            processes,
-            organizations,
-            meta: Vec::new(),
-        })
+            ]);
+        pair_outcome(windows, pairs, "in_window")
     }
 }

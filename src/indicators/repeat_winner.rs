@@ -1,19 +1,22 @@
-//! `repeat_winner`: one supplier wins an unusually large part of one buyer's business.
+//! `repeat_winner`: one supplier wins far more of one buyer's business than its share of the
+//! market would give it.
 //!
 //! For every award of a (buyer, supplier) pair, the window is the `window_days` days up to and
 //! including the award's date. In that window the supplier's awards from the buyer are counted
 //! and summed, and compared with all the buyer's awards in the same window (value shares
 //! compare amounts in the same currency only). A pair whose supplier, in some window, has at
 //! least `minimum_awards` awards and at least `minimum_share` of the buyer's awards by count
-//! or by value is flagged, with every process it shares.
+//! or by value is tested against chance (see [`super::chance::pair_windows`]): over all the
+//! data, does it win more of the buyer's awards than its share of the market's awards in the
+//! same categories would give? A significant pair is flagged, with every process it shares.
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, EVIDENCE, Group, Metadata, Outcome, Phase, awards_of_buyers, days_window, iso_date,
-    pair_organizations, percent, process_rows,
+use super::chance::{
+    PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
 };
+use super::{Definition, EVIDENCE, Group, Metadata, Outcome, Phase, iso_date, percent};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -29,6 +32,14 @@ pub struct Settings {
     pub minimum_awards: u32,
     /// The smallest share (0–1) of the buyer's awards, by count or by value, within a window.
     pub minimum_share: f64,
+    /// How many leading characters of an award's item classification make the category in
+    /// which suppliers' market shares are counted (2: a UNSPSC segment); 0: the main
+    /// procurement category only. Awards without a classification use their main category.
+    pub classification_digits: u32,
+    /// The chance, over all the pairs tested, of flagging any pair whose supplier wins only
+    /// what its market share would give (Bonferroni: each pair is compared with
+    /// `significance / pairs tested`); 1 turns the comparison with chance off.
+    pub significance: f64,
 }
 
 impl Default for Settings {
@@ -37,6 +48,8 @@ impl Default for Settings {
             window_days: 365,
             minimum_awards: 3,
             minimum_share: 0.5,
+            classification_digits: 2,
+            significance: 0.05,
         }
     }
 }
@@ -58,6 +71,9 @@ static METADATA: Metadata = Metadata {
         "awards.value.amount",
         "awards.value.currency",
         "awards.suppliers.id",
+        "tender.mainProcurementCategory",
+        "awards.items.classification",
+        "tender.items.classification",
     ],
     settings: &[
         (
@@ -72,6 +88,14 @@ static METADATA: Metadata = Metadata {
             "minimum_share",
             "smallest share (0-1) of the buyer's awards, by count or value, within one window",
         ),
+        (
+            "classification_digits",
+            "leading characters of the item classification that make the category of market shares (2: UNSPSC segment); 0: main procurement category",
+        ),
+        (
+            "significance",
+            "chance (0-1) of any false flag among the pairs tested, against the suppliers' market shares; 1: no comparison",
+        ),
     ],
     page: include_str!("../../indicators/repeat_winner.md"),
 };
@@ -84,95 +108,26 @@ impl Definition for RepeatWinner {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        if settings.window_days < 1 || !(0.0..=1.0).contains(&settings.minimum_share) {
+        if settings.window_days < 1
+            || !(0.0..=1.0).contains(&settings.minimum_share)
+            || !(settings.significance > 0.0 && settings.significance <= 1.0)
+        {
             polars_bail!(ComputeError:
-                "repeat_winner: window_days must be at least 1 and minimum_share between 0 and 1");
+                "repeat_winner: window_days must be at least 1, minimum_share between 0 and 1 and significance above 0 and at most 1");
         }
-        let window = days_window(settings.window_days);
-        let rolling_sum = |expr: Expr, by: &[&str]| -> PolarsResult<Expr> {
-            expr.rolling_sum_by(col("date"), window.clone())
-                .over(by.iter().map(|name| col(*name)).collect::<Vec<_>>())
-        };
         // Awarded awards with a date, a supplier and a buyer: one row per award and supplier.
-        let buyers = frames.processes.clone().lazy().select([
-            col("ocid"),
-            col("buyer_id"),
-            col("buyer_name"),
-        ]);
-        let rows = awards_of_buyers(
+        let rows = pair_rows(
             frames,
-            col("date")
-                .is_not_null()
-                .and(col("supplier_id").is_not_null()),
-            buyers,
-        )
-        .select([
-            col("ocid"),
-            col("award_index"),
-            col("buyer_id"),
-            col("buyer_name"),
-            col("supplier_id"),
-            col("supplier_name"),
-            col("date"),
-            col("amount").fill_null(lit(0.0)),
-            col("currency"),
-            lit(1i64).alias("one"),
-        ])
-        .unique_stable(
-            Some(cols(["ocid", "award_index", "supplier_id"])),
-            UniqueKeepStrategy::First,
-        )
-        .sort(
-            ["date", "ocid", "award_index"],
-            SortMultipleOptions::default(),
-        )
-        .cache();
-        // The buyer's awards in the window ending at each award.
-        let buyer_windows = rows
-            .clone()
-            .unique_stable(
-                Some(cols(["ocid", "award_index"])),
-                UniqueKeepStrategy::First,
-            )
-            .select([
-                col("ocid"),
-                col("award_index"),
-                rolling_sum(col("one"), &["buyer_id"])?.alias("buyer_awards"),
-                rolling_sum(col("amount"), &["buyer_id", "currency"])?.alias("buyer_value"),
-            ]);
-        // The supplier's awards from the buyer in the same window.
-        let windows = rows
-            .clone()
-            .with_columns([
-                rolling_sum(col("one"), &["buyer_id", "supplier_id"])?.alias("awards"),
-                rolling_sum(col("amount"), &["buyer_id", "supplier_id", "currency"])?
-                    .alias("value"),
-            ])
-            .join(
-                buyer_windows,
-                [col("ocid"), col("award_index")],
-                [col("ocid"), col("award_index")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_columns([
-                (col("awards").cast(DataType::Float64)
-                    / col("buyer_awards").cast(DataType::Float64))
-                .alias("count_share"),
-                when(col("buyer_value").gt(lit(0.0)))
-                    .then(col("value") / col("buyer_value"))
-                    .otherwise(lit(NULL).cast(DataType::Float64))
-                    .alias("value_share"),
-            ])
-            .with_column(
-                polars::lazy::dsl::max_horizontal([col("count_share"), col("value_share")])?
-                    .alias("share"),
-            )
-            .with_column(
-                col("awards")
-                    .gt_eq(lit(settings.minimum_awards))
-                    .and(col("share").gt_eq(lit(settings.minimum_share)))
-                    .alias("qualifies"),
-            );
+            categories(frames.processes.clone().lazy()),
+            settings.classification_digits,
+        );
+        let test = PairTest {
+            window_days: settings.window_days,
+            minimum_awards: settings.minimum_awards,
+            minimum_share: settings.minimum_share,
+            significance: settings.significance,
+        };
+        let windows = pair_windows(rows, &test)?;
         // Each flagged pair, described by its strongest window.
         let evidence = concat_str(
             [
@@ -190,58 +145,22 @@ impl Definition for RepeatWinner {
                 col("buyer_name").fill_null(col("buyer_id")),
                 lit(format!(" in the {} days to ", settings.window_days)),
                 iso_date(col("date")),
+                lit("; "),
+                pair_chance_evidence("awards"),
             ],
             "",
             false,
         );
         let pairs = windows
             .clone()
-            .filter(col("qualifies"))
+            .filter(col("flagged"))
             .sort(
                 ["share", "awards", "date", "ocid"],
                 SortMultipleOptions::default()
                     .with_order_descending_multi([true, true, false, false]),
             )
             .group_by_stable([col("buyer_id"), col("supplier_id")])
-            .agg([col("share").first(), evidence.first().alias(EVIDENCE)])
-            .cache();
-        // Every process of a flagged pair is flagged; the strongest pair describes it.
-        let flagged_processes = windows
-            .clone()
-            .select([col("ocid"), col("buyer_id"), col("supplier_id")])
-            .unique_stable(None, UniqueKeepStrategy::First)
-            .join(
-                pairs.clone(),
-                [col("buyer_id"), col("supplier_id")],
-                [col("buyer_id"), col("supplier_id")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .sort(
-                ["ocid", "share", "supplier_id"],
-                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-            )
-            .group_by_stable([col("ocid")])
-            .agg([col("share").first(), col(EVIDENCE).first()]);
-        let assessable = windows
-            .select([col("ocid")])
-            .unique_stable(None, UniqueKeepStrategy::First)
-            .join(
-                flagged_processes,
-                [col("ocid")],
-                [col("ocid")],
-                JoinArgs::new(JoinType::Left),
-            );
-        let processes = process_rows(
-            assessable,
-            col("share").is_not_null(),
-            col("share"),
-            col(EVIDENCE),
-        )?;
-        let organizations = pair_organizations(pairs, "share")?;
-        Ok(Outcome {
-            processes,
-            organizations,
-            meta: Vec::new(),
-        })
+            .agg([col("share").first(), evidence.first().alias(EVIDENCE)]);
+        pair_outcome(windows, pairs, "share")
     }
 }

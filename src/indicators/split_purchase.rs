@@ -1,11 +1,17 @@
-//! `split_purchase`: purchases split into non-competitive awards under a threshold that
-//! together exceed it.
+//! `split_purchase`: purchases of the same kind of item split into non-competitive awards
+//! under a threshold that together exceed it.
+//!
+//! Several small purchases from one supplier add up past the threshold by chance in any busy
+//! office; a split buys the same thing in pieces. Awards are therefore added up only within
+//! the same item class (the first `classification_digits` characters of the award's first
+//! item classification, else the tender's).
 
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::chance::item_classes;
 use super::{
     Definition, Group, Metadata, OCID, Outcome, Phase, awards_of_buyers, code_in, days_window,
     iso_date, money, pair_organizations, process_rows,
@@ -29,6 +35,12 @@ pub struct Settings {
     pub window_days: i64,
     /// The fewest awards that make a split.
     pub minimum_awards: u32,
+    /// How many leading characters of the item classification make the kind of item awards
+    /// are added up within (4: a UNSPSC family); 0 adds up awards of any items.
+    pub classification_digits: u32,
+    /// The smallest piece added up, as a share of its threshold: smaller awards are taken for
+    /// routine purchases (0 adds up every award under the threshold).
+    pub minimum_fraction: f64,
 }
 
 impl Default for Settings {
@@ -39,6 +51,8 @@ impl Default for Settings {
             thresholds_by_category: BTreeMap::new(),
             window_days: 30,
             minimum_awards: 2,
+            classification_digits: 4,
+            minimum_fraction: 0.5,
         }
     }
 }
@@ -61,6 +75,8 @@ static METADATA: Metadata = Metadata {
         "awards.date",
         "awards.value",
         "awards.suppliers.id",
+        "awards.items.classification",
+        "tender.items.classification",
     ],
     settings: &[
         (
@@ -80,6 +96,14 @@ static METADATA: Metadata = Metadata {
             "window of award dates within which awards are added up, in days",
         ),
         ("minimum_awards", "fewest awards that make a split"),
+        (
+            "classification_digits",
+            "leading characters of the item classification that make a kind of item (4: UNSPSC family); 0: any items",
+        ),
+        (
+            "minimum_fraction",
+            "smallest piece added up, as a share (0-1) of its threshold; smaller awards are routine purchases",
+        ),
     ],
     page: include_str!("../../indicators/split_purchase.md"),
 };
@@ -92,9 +116,12 @@ impl Definition for SplitPurchase {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        if settings.window_days < 1 || settings.threshold <= 0.0 {
+        if settings.window_days < 1
+            || settings.threshold <= 0.0
+            || !(0.0..1.0).contains(&settings.minimum_fraction)
+        {
             polars_bail!(ComputeError:
-                "split_purchase: window_days must be at least 1 and threshold above 0");
+                "split_purchase: window_days must be at least 1, threshold above 0 and minimum_fraction at least 0 and below 1");
         }
         let threshold = settings.thresholds_by_category.iter().fold(
             lit(settings.threshold),
@@ -127,6 +154,12 @@ impl Definition for SplitPurchase {
         )
         .with_column(threshold.alias("threshold"))
         .filter(col("amount").lt(col("threshold")))
+        .join(
+            item_classes(frames, settings.classification_digits),
+            [col(OCID), col("award_index")],
+            [col(OCID), col("award_index")],
+            JoinArgs::new(JoinType::Inner),
+        )
         .sort(
             ["date", OCID, "award_index"],
             SortMultipleOptions::default(),
@@ -138,10 +171,16 @@ impl Definition for SplitPurchase {
             col("supplier_id"),
             col("currency"),
             col("threshold"),
+            col("class"),
         ];
         let window = days_window(settings.window_days);
-        // Windows (ending at each award) whose awards add up above the threshold.
-        let anchors = awards
+        // The pieces: awards large enough not to be routine purchases.
+        let pieces = awards
+            .clone()
+            .filter(col("amount").gt_eq(col("threshold") * lit(settings.minimum_fraction)))
+            .cache();
+        // Windows (ending at each piece) whose pieces add up above the threshold.
+        let anchors = pieces
             .clone()
             .with_columns([
                 col("amount")
@@ -163,13 +202,13 @@ impl Definition for SplitPurchase {
                 col("supplier_id"),
                 col("currency"),
                 col("threshold"),
+                col("class"),
                 col("date").alias("anchor"),
                 col("total"),
                 col("count"),
             ]);
         // Every award inside a qualifying window is part of the split.
-        let members = awards
-            .clone()
+        let members = pieces
             .join(anchors, pair.clone(), pair, JoinArgs::new(JoinType::Inner))
             .filter(col("date").lt_eq(col("anchor")).and(col("date").gt_eq(
                 col("anchor") - lit(Duration::parse(&format!("{}d", settings.window_days))),
@@ -182,10 +221,19 @@ impl Definition for SplitPurchase {
                         col("buyer_name").fill_null(col("buyer_id")),
                         lit(" to supplier "),
                         col("supplier_name").fill_null(col("supplier_id")),
+                        col("class_text"),
                         lit(format!(" within {} days to ", settings.window_days)),
                         iso_date(col("anchor")),
                         lit(", each under the threshold of "),
                         money(col("threshold"), col("currency")),
+                        lit(if settings.minimum_fraction > 0.0 {
+                            format!(
+                                " (and at least {}% of it)",
+                                (settings.minimum_fraction * 100.0).round()
+                            )
+                        } else {
+                            String::new()
+                        }),
                         lit(", add up to "),
                         money(col("total"), col("currency")),
                     ],

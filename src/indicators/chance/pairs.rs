@@ -1,0 +1,275 @@
+//! The (buyer, supplier) pairs against the suppliers' market shares: `repeat_winner` and
+//! `repeat_direct_awards`.
+
+use polars::prelude::*;
+
+use super::{binomial_tail, item_classes, number_text, probability_text, significant};
+use crate::indicators::{EVIDENCE, OCID, Outcome, days_window, pair_organizations, process_rows};
+
+/// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
+/// (see [`super::categories`]), as [`pair_windows`] reads them. With `classification_digits` above 0,
+/// an award's category is its kind of item (see [`item_classes`]) where it has one, else its
+/// process's main procurement category.
+pub fn pair_rows(
+    frames: &crate::frames::Frames,
+    processes: LazyFrame,
+    classification_digits: u32,
+) -> LazyFrame {
+    let rows = crate::indicators::awards_of_buyers(
+        frames,
+        col("date")
+            .is_not_null()
+            .and(col("supplier_id").is_not_null()),
+        processes,
+    );
+    let rows = if classification_digits == 0 {
+        rows
+    } else {
+        rows.join(
+            item_classes(frames, classification_digits),
+            [col(OCID), col("award_index")],
+            [col(OCID), col("award_index")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("class").fill_null(col("category")).alias("category"))
+    };
+    rows.select([
+        col(OCID),
+        col("award_index"),
+        col("buyer_id"),
+        col("buyer_name"),
+        col("supplier_id"),
+        col("supplier_name"),
+        col("date"),
+        col("amount").fill_null(lit(0.0)),
+        col("currency"),
+        col("category"),
+    ])
+}
+
+/// The floors and the significance of a (buyer, supplier) test.
+#[derive(Debug, Clone, Copy)]
+pub struct PairTest {
+    /// The rolling window of award dates, in days.
+    pub window_days: i64,
+    /// The fewest awards of the pair within one window.
+    pub minimum_awards: u32,
+    /// The smallest share of the buyer's awards (count or value) within one window.
+    pub minimum_share: f64,
+    /// The family-wise significance, divided among the pairs tested.
+    pub significance: f64,
+}
+
+/// The windows of every (buyer, supplier) pair, with the pair's comparison with chance.
+///
+/// `rows`: one row per award and supplier, with `ocid`, `award_index`, `buyer_id`,
+/// `buyer_name`, `supplier_id`, `supplier_name`, `date`, `amount` (0 when unknown),
+/// `currency` and `category`.
+///
+/// Each row gets its window (the `window_days` days up to its date): `awards` (the pair's),
+/// `buyer_awards`, `value`, `buyer_value` (in the row's currency), `count_share`,
+/// `value_share`, `share` (the larger) and `qualifies` (the floors are met). Each pair gets,
+/// over all the rows: `pair_awards`, `buyer_total` (the buyer's awards), `expected` (the sum,
+/// over the buyer's awards, of the supplier's share of the market's awards in the award's
+/// category) and `p_value`, the binomial probability of at least `pair_awards` of
+/// `buyer_total` awards with the probability `expected / buyer_total` each; and `flagged`:
+/// a window qualifies and the p-value is significant among the pairs with a qualifying window.
+pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame> {
+    let rows = rows
+        .unique_stable(
+            Some(cols([OCID, "award_index", "supplier_id"])),
+            UniqueKeepStrategy::First,
+        )
+        .sort(
+            ["date", OCID, "award_index"],
+            SortMultipleOptions::default(),
+        )
+        .with_column(lit(1i64).alias("one"))
+        .cache();
+    let pair = [col("buyer_id"), col("supplier_id")];
+    // The supplier's share of the market's awards in each category (an award with several
+    // suppliers counts for each of them).
+    let awards = rows
+        .clone()
+        .unique_stable(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First);
+    let market = rows
+        .clone()
+        .group_by([col("category"), col("supplier_id")])
+        .agg([len().alias("in_category")])
+        .join(
+            awards
+                .clone()
+                .group_by([col("category")])
+                .agg([len().alias("category_awards")]),
+            [col("category")],
+            [col("category")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(
+            (col("in_category").cast(DataType::Float64)
+                / col("category_awards").cast(DataType::Float64))
+            .alias("market_share"),
+        );
+    let mix = awards
+        .group_by([col("buyer_id"), col("category")])
+        .agg([len().alias("buyer_in_category")]);
+    let pairs = rows
+        .clone()
+        .group_by(pair.clone())
+        .agg([len().alias("pair_awards")]);
+    let chance = pairs
+        .clone()
+        .join(
+            mix,
+            [col("buyer_id")],
+            [col("buyer_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            market,
+            [col("category"), col("supplier_id")],
+            [col("category"), col("supplier_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .group_by(pair.clone())
+        .agg([
+            col("pair_awards").first(),
+            col("buyer_in_category").sum().alias("buyer_total"),
+            (col("buyer_in_category").cast(DataType::Float64)
+                * col("market_share").fill_null(lit(0.0)))
+            .sum()
+            .alias("expected"),
+        ])
+        .with_column(
+            binomial_tail(
+                col("pair_awards"),
+                col("buyer_total"),
+                col("expected") / col("buyer_total").cast(DataType::Float64),
+            )
+            .alias("p_value"),
+        );
+    let window = days_window(test.window_days);
+    let rolling_sum = |expr: Expr, by: &[&str]| -> PolarsResult<Expr> {
+        expr.rolling_sum_by(col("date"), window.clone())
+            .over(by.iter().map(|name| col(*name)).collect::<Vec<_>>())
+    };
+    let buyer_windows = rows
+        .clone()
+        .unique_stable(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+        .select([
+            col(OCID),
+            col("award_index"),
+            rolling_sum(col("one"), &["buyer_id"])?.alias("buyer_awards"),
+            rolling_sum(col("amount"), &["buyer_id", "currency"])?.alias("buyer_value"),
+        ]);
+    let windows = rows
+        .with_columns([
+            rolling_sum(col("one"), &["buyer_id", "supplier_id"])?.alias("awards"),
+            rolling_sum(col("amount"), &["buyer_id", "supplier_id", "currency"])?.alias("value"),
+        ])
+        .join(
+            buyer_windows,
+            [col(OCID), col("award_index")],
+            [col(OCID), col("award_index")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            (col("awards").cast(DataType::Float64) / col("buyer_awards").cast(DataType::Float64))
+                .alias("count_share"),
+            when(col("buyer_value").gt(lit(0.0)))
+                .then(col("value") / col("buyer_value"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("value_share"),
+        ])
+        .with_column(
+            polars::lazy::dsl::max_horizontal([col("count_share"), col("value_share")])?
+                .alias("share"),
+        )
+        .with_column(
+            col("awards")
+                .gt_eq(lit(test.minimum_awards))
+                .and(col("share").gt_eq(lit(test.minimum_share)))
+                .alias("qualifies"),
+        )
+        .cache();
+    // The pairs tested: those with a qualifying window.
+    let tested = windows
+        .clone()
+        .filter(col("qualifies"))
+        .select(pair.clone())
+        .unique(None, UniqueKeepStrategy::First)
+        .join(
+            chance,
+            pair.clone(),
+            pair.clone(),
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(significant(col("p_value"), test.significance).alias("significant"));
+    Ok(windows
+        .join(tested, pair.clone(), pair, JoinArgs::new(JoinType::Left))
+        .with_column(
+            col("qualifies")
+                .and(col("significant").fill_null(lit(false)))
+                .alias("flagged"),
+        ))
+}
+
+/// The evidence of a pair's comparison with chance: `over all the data, 16 of the buyer's 20
+/// awards, where its share of the market's awards in the same categories would give 1.3
+/// (p = 2.4e-12)`; `what` names the awards counted.
+pub fn pair_chance_evidence(what: &str) -> Expr {
+    concat_str(
+        [
+            lit("over all the data, "),
+            col("pair_awards").cast(DataType::String),
+            lit(" of the buyer's "),
+            col("buyer_total").cast(DataType::String),
+            lit(format!(
+                " {what}, where its share of the market's {what} in the same categories would give "
+            )),
+            number_text(col("expected").cast(DataType::Float64)),
+            lit(" (p = "),
+            probability_text(col("p_value")),
+            lit(")"),
+        ],
+        "",
+        false,
+    )
+}
+
+/// The outcome of a (buyer, supplier) indicator: every process in `windows` (with `ocid`,
+/// `buyer_id`, `supplier_id`) is assessed, and flagged when one of its pairs is in `pairs`
+/// (`buyer_id`, `supplier_id`, `value`, [`EVIDENCE`]), described by its pair of largest
+/// `value`; each flagged pair's buyer and supplier get an organization row.
+pub fn pair_outcome(windows: LazyFrame, pairs: LazyFrame, value: &str) -> PolarsResult<Outcome> {
+    let pairs = pairs.cache();
+    let per_process = windows
+        .select([col(OCID), col("buyer_id"), col("supplier_id")])
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .join(
+            pairs.clone(),
+            [col("buyer_id"), col("supplier_id")],
+            [col("buyer_id"), col("supplier_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(
+            [OCID, value, "supplier_id"],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true, false])
+                .with_nulls_last(true),
+        )
+        .group_by_stable([col(OCID)])
+        .agg([col(value).first(), col(EVIDENCE).first()]);
+    let processes = process_rows(
+        per_process,
+        col(value).is_not_null(),
+        col(value),
+        col(EVIDENCE),
+    )?;
+    let organizations = pair_organizations(pairs, value)?;
+    Ok(Outcome {
+        processes,
+        organizations,
+        meta: Vec::new(),
+    })
+}

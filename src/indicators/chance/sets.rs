@@ -1,0 +1,143 @@
+//! Sets of tenderers against their rates of bidding: `recurring_bidder_set` and
+//! `bid_rotation`.
+
+use polars::prelude::*;
+use statrs::function::factorial::ln_factorial;
+
+use super::{recurrence_tail, rowwise, significant};
+use crate::indicators::OCID;
+
+/// How often each set of tenderers meets, against chance.
+///
+/// `tenderers`: the distinct tenderers of each process (`ocid`, `tenderer_id`, `category`,
+/// and the `keys`); `sets`: each process's set (`ocid`, `size`, `set`, and the `keys`). A set
+/// is counted within its `keys` (none: the whole market; `buyer_id`: each buyer).
+///
+/// Each tenderer's rate in a category is its share of the category's tenderer places (one per
+/// process and tenderer). A process of `r` tenderers in the category draws exactly the set `S`
+/// with a probability of at most `r! · Π qᵢ / (1 − Σ qᵢ)^(r−1)` (drawing without
+/// replacement, each draw from what the earlier ones left), capped at 1; `expected` is that
+/// probability summed over the processes of `r` tenderers in each category within the keys.
+/// `p_value`: given that the set met once, the Poisson probability that it meets at least
+/// `meetings` times; `significant` against `significance` divided by the number of sets seen.
+/// One row per keys and set: the keys, `set`, `meetings`, `expected`, `p_value`,
+/// `significant`.
+pub fn set_meetings(
+    tenderers: LazyFrame,
+    sets: LazyFrame,
+    keys: &[&str],
+    significance: f64,
+) -> PolarsResult<LazyFrame> {
+    let keys: Vec<Expr> = keys.iter().map(|key| col(*key)).collect();
+    let with_keys = |extra: &[&str]| {
+        let mut all = keys.clone();
+        all.extend(extra.iter().map(|name| col(*name)));
+        all
+    };
+    let tenderers = tenderers.cache();
+    let rates = tenderers
+        .clone()
+        .group_by([col("category"), col("tenderer_id")])
+        .agg([len().alias("places")])
+        .with_column(
+            (col("places").cast(DataType::Float64)
+                / col("places")
+                    .sum()
+                    .over([col("category")])?
+                    .cast(DataType::Float64))
+            .alias("rate"),
+        );
+    // Processes of each size in each category, within the keys.
+    let mut process_keys = vec![col("category").first(), len().alias("size")];
+    process_keys.extend(keys.iter().map(|key| key.clone().first()));
+    let opportunities = tenderers
+        .clone()
+        .group_by([col(OCID)])
+        .agg(process_keys)
+        .group_by(with_keys(&["category", "size"]))
+        .agg([len().alias("opportunities")]);
+    let seen = sets
+        .clone()
+        .group_by(with_keys(&["set"]))
+        .agg([len().alias("meetings"), col("size").first()]);
+    // The chance that a process of the set's size in a category draws exactly the set.
+    let members = sets
+        .select([col(OCID), col("set"), col("size")])
+        .join(
+            tenderers.select([col(OCID), col("tenderer_id")]),
+            [col(OCID)],
+            [col(OCID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("set"), col("size"), col("tenderer_id")])
+        .unique(None, UniqueKeepStrategy::First);
+    let draw = members
+        .join(
+            rates,
+            [col("tenderer_id")],
+            [col("tenderer_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by([col("set"), col("category")])
+        .agg([
+            col("size").first(),
+            len().alias("present"),
+            col("rate")
+                .log(lit(std::f64::consts::E))
+                .sum()
+                .alias("log_rates"),
+            col("rate").sum().alias("total_rate"),
+        ])
+        .filter(col("present").eq(col("size").cast(DataType::UInt32)))
+        .with_column(
+            when(col("total_rate").gt_eq(lit(1.0)))
+                .then(lit(1.0))
+                .otherwise(
+                    (rowwise([col("size")], |[size]| ln_factorial(size as u64)) + col("log_rates")
+                        - (col("size").cast(DataType::Float64) - lit(1.0))
+                            * (lit(1.0) - col("total_rate")).log(lit(std::f64::consts::E)))
+                    .exp()
+                    .clip_max(lit(1.0)),
+                )
+                .alias("draw"),
+        )
+        .select([col("set"), col("category"), col("draw")]);
+    let expected = seen
+        .clone()
+        .select(with_keys(&["set", "size"]))
+        .join(
+            draw,
+            [col("set")],
+            [col("set")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            opportunities,
+            with_keys(&["category", "size"]),
+            with_keys(&["category", "size"]),
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by(with_keys(&["set"]))
+        .agg(
+            [(col("draw") * col("opportunities").cast(DataType::Float64))
+                .sum()
+                .alias("expected")],
+        );
+    Ok(seen
+        .join(
+            expected,
+            with_keys(&["set"]),
+            with_keys(&["set"]),
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("expected").fill_null(lit(0.0)))
+        .with_column(recurrence_tail(col("meetings"), col("expected")).alias("p_value"))
+        .with_column(significant(col("p_value"), significance).alias("significant"))
+        .select(with_keys(&[
+            "set",
+            "meetings",
+            "expected",
+            "p_value",
+            "significant",
+        ])))
+}
