@@ -4,6 +4,7 @@
 //! Exit codes: 0 done; 1 the run failed (or, with `--strict`, some input was rejected);
 //! 2 a usage or settings error (a wrong option, a missing input path, a bad settings file).
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -139,7 +140,9 @@ enum Command {
         /// OCDS files or folders (`-` for standard input), as for `score`.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
-        /// Cardinal's settings file (INI): a section per indicator to run.
+        /// Cardinal's settings file (INI), as its `init` writes it: a section per indicator to
+        /// run; its `prepare` sections are accepted and not applied, as by Cardinal's
+        /// `indicators` command.
         #[arg(short, long, value_name = "SETTINGS_INI")]
         settings: Option<PathBuf>,
         /// Leave out the `Meta` key (quartiles and fences).
@@ -673,8 +676,8 @@ fn explain(name: &str) -> Result<ExitCode, Failure> {
     }
 }
 
-/// Reads Cardinal's settings file as our settings (every Cardinal indicator when none).
-fn cardinal_config(path: Option<&Path>) -> Result<Config, Failure> {
+/// Reads Cardinal's settings file (every Cardinal indicator when none).
+fn cardinal_settings(path: Option<&Path>) -> Result<crate::cardinal::CardinalSettings, Failure> {
     let text = match path {
         Some(path) => std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),
@@ -687,7 +690,7 @@ fn cardinal_config(path: Option<&Path>) -> Result<Config, Failure> {
             .collect(),
     };
     Ok(
-        crate::cardinal::config_from_ini(&text).map_err(|message| ConfigError::Invalid {
+        crate::cardinal::settings::read(&text).map_err(|message| ConfigError::Invalid {
             path: path.map_or_else(|| "(defaults)".to_owned(), |p| p.display().to_string()),
             message,
         })?,
@@ -701,15 +704,31 @@ fn cardinal(
     count: bool,
     map: bool,
 ) -> Result<ExitCode, Failure> {
-    let config = cardinal_config(settings)?;
+    let settings = cardinal_settings(settings)?;
+    if !settings.prepare_settings.is_empty() {
+        // As Cardinal's `indicators` command, which leaves them to its `prepare` command.
+        tracing::warn!(
+            "{} are settings of Cardinal's prepare command and are not applied here; \
+             `redflags init --from-cardinal` converts them to [prepare] for `redflags prepare`",
+            settings.prepare_settings.join(", ")
+        );
+    }
+    let currency = crate::cardinal::main_currency(&settings, inputs);
+    let config = settings.for_command(currency.as_deref());
     let run = run::run(inputs, &config)?;
+    let assessed = config
+        .scope
+        .apply(&run.frames)
+        .map_err(anyhow::Error::from)?;
+    crate::cardinal::report_currency_mismatches(
+        &assessed,
+        currency.as_deref(),
+        settings.output,
+        crate::cardinal::comparisons(&config),
+    )?;
     let mut results = crate::cardinal::results(&run, no_meta)?;
     if map {
-        let frames = config
-            .scope
-            .apply(&run.frames)
-            .map_err(anyhow::Error::from)?;
-        let maps = crate::cardinal::maps(&run, &frames)?;
+        let maps = crate::cardinal::maps(&run, &assessed)?;
         if let Some(results) = results.as_object_mut() {
             results.insert("Maps".to_owned(), maps);
         }
@@ -731,12 +750,22 @@ fn init(
 ) -> Result<ExitCode, Failure> {
     let text = match from_cardinal {
         Some(path) => {
-            let config = cardinal_config(Some(path))?;
-            format!(
-                "# Converted from Cardinal's settings {}.\n{}",
-                path.display(),
-                toml::to_string(&config).map_err(anyhow::Error::from)?
-            )
+            let settings = cardinal_settings(Some(path))?;
+            let mut notes = format!("# Converted from Cardinal's settings {}.\n", path.display());
+            if let Some(currency) = &settings.currency {
+                let _ = writeln!(
+                    notes,
+                    "# currency = {currency}: not converted; bid prices are compared within each \
+                     currency (`redflags cardinal` compares {currency} only, as Cardinal does)."
+                );
+            }
+            for setting in &settings.not_converted {
+                let _ = writeln!(
+                    notes,
+                    "# {setting}: not converted; [prepare] has no such correction."
+                );
+            }
+            notes + &toml::to_string(&settings.config).map_err(anyhow::Error::from)?
         }
         None => crate::config::default_toml(),
     };

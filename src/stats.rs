@@ -3,6 +3,7 @@
 //! Quartiles are statrs's order statistics (`Data::lower_quartile`, `upper_quartile`), the
 //! same estimator Cardinal uses, so that fences agree with Cardinal's.
 
+use polars::prelude::{Expr, lit};
 use statrs::statistics::{Data, OrderStatistics};
 
 /// The quartiles of a set of values and Tukey's fences.
@@ -70,6 +71,66 @@ impl Fences {
     }
 }
 
+/// How an indicator compares values with its fence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// This tool's method: a computed fence also needs the value strictly beyond the
+    /// quartile ([`Fences::low`], [`Fences::high`]).
+    Documented,
+    /// Cardinal's code: at or beyond the fence, and nothing is flagged unless the fence (and,
+    /// for a computed lower fence, Q1) is above zero where `positive` says so.
+    Cardinal {
+        /// Whether a fence at or below zero flags nothing.
+        positive: bool,
+    },
+}
+
+impl Rule {
+    /// The rule of an indicator whose `cardinal` setting is `cardinal`, with Cardinal's
+    /// guard on positive fences where `positive`.
+    pub fn of(cardinal: bool, positive: bool) -> Rule {
+        if cardinal {
+            Rule::Cardinal { positive }
+        } else {
+            Rule::Documented
+        }
+    }
+
+    /// Whether `value` is a low outlier against `fence` (`fences` when it was computed).
+    pub fn low(self, value: Expr, fence: f64, fences: Option<Fences>) -> Expr {
+        match self {
+            Rule::Documented => Fences::low(value, fence, fences),
+            Rule::Cardinal { positive } => {
+                let q1 = fences.map_or(1.0, |f| f.q1);
+                if positive && !(above_zero(q1) && above_zero(fence)) {
+                    lit(false)
+                } else {
+                    value.lt_eq(lit(fence))
+                }
+            }
+        }
+    }
+
+    /// Whether `value` is a high outlier against `fence` (`fences` when it was computed).
+    pub fn high(self, value: Expr, fence: f64, fences: Option<Fences>) -> Expr {
+        match self {
+            Rule::Documented => Fences::high(value, fence, fences),
+            Rule::Cardinal { positive } => {
+                if positive && !above_zero(fence) {
+                    lit(false)
+                } else {
+                    value.gt_eq(lit(fence))
+                }
+            }
+        }
+    }
+}
+
+/// Whether a statistic is above zero (NaN is not).
+fn above_zero(value: f64) -> bool {
+    value > 0.0
+}
+
 /// The `percentile`-th percentile (0–100) of `values` by statrs's order statistics; none for an
 /// empty set.
 pub fn percentile(values: &[f64], percentile: usize) -> Option<f64> {
@@ -82,6 +143,8 @@ pub fn percentile(values: &[f64], percentile: usize) -> Option<f64> {
 /// The statistics a flag was decided by, named as Cardinal's `Meta` names them: `q1` and `q3`
 /// when the fence was computed (not set by a threshold), then the fence (`lower_fence` or
 /// `upper_fence`); each name after `prefix` (`Buyer_`, ... where several groups are fenced).
+/// A statistic that could not be computed (nothing measured) is listed as NaN, which
+/// Cardinal's JSON writes as `null`.
 pub fn meta(
     prefix: &str,
     fences: Option<Fences>,
@@ -90,13 +153,11 @@ pub fn meta(
     fence: Option<f64>,
 ) -> Vec<(String, f64)> {
     let mut meta = Vec::new();
-    if let Some(fences) = fences.filter(|_| computed) {
-        meta.push((format!("{prefix}q1"), fences.q1));
-        meta.push((format!("{prefix}q3"), fences.q3));
+    if computed {
+        meta.push((format!("{prefix}q1"), fences.map_or(f64::NAN, |f| f.q1)));
+        meta.push((format!("{prefix}q3"), fences.map_or(f64::NAN, |f| f.q3)));
     }
-    if let Some(fence) = fence {
-        meta.push((format!("{prefix}{fence_name}"), fence));
-    }
+    meta.push((format!("{prefix}{fence_name}"), fence.unwrap_or(f64::NAN)));
     meta
 }
 

@@ -191,25 +191,42 @@ fn the_cardinal_command_reproduces_every_fixture() {
     assert_eq!(checked, 9);
 }
 
-#[test]
-fn maps_link_processes_to_their_flagged_tenderers() {
+/// `redflags cardinal --map` on a fixture with `extra` appended to its settings.
+fn cardinal_maps(name: &str, extra: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let settings = dir.path().join("settings.ini");
-    std::fs::write(&settings, ini("R028")).unwrap();
+    std::fs::write(&settings, ini(name) + extra).unwrap();
     let output = assert_cmd::Command::cargo_bin("redflags")
         .unwrap()
         .args(["cardinal", "--no-meta", "--map", "--settings"])
         .arg(&settings)
-        .arg(common::cardinal().join("R028.jsonl"))
+        .arg(common::cardinal().join(format!("{name}.jsonl")))
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let maps = &results["Maps"];
+    results["Maps"].clone()
+}
+
+#[test]
+fn maps_link_processes_to_their_flagged_tenderers() {
+    // As Cardinal: every map is there, empty where its indicator did not run, and the
+    // tenderers of each process only for the indicators that count them (R025, R038, R048).
+    let maps = cardinal_maps("R028", "");
     assert_eq!(
-        maps["ocid_tenderer_r028"],
-        serde_json::json!({"F": ["D", "V"]})
+        maps,
+        serde_json::json!({
+            "ocid_buyer_r038": {},
+            "ocid_procuringentity_r038": {},
+            "ocid_tenderer": {},
+            "ocid_tenderer_r024": {},
+            "ocid_tenderer_r028": {"F": ["D", "V"]},
+            "ocid_tenderer_r030": {},
+            "ocid_tenderer_r035": {},
+            "ocid_tenderer_r058": {},
+        })
     );
+    let maps = cardinal_maps("R028", "[R038]\n");
     // Every process with identified tenderers of submitted bids, cancelled and excluded
     // processes aside.
     assert_eq!(maps["ocid_tenderer"]["F"], serde_json::json!(["D", "V"]));

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
-    bids_by_bid, code_is, empty_organizations, no_process_rows, submitted,
+    bids_by_bid, code_is, empty_organizations, no_process_rows, submitted_as,
 };
 use crate::frames::Frames;
-use crate::stats::{Fences, round4};
+use crate::stats::{Fences, Rule, round4};
 
 /// The indicator.
 pub struct ExcessiveDisqualifiedBids;
@@ -25,6 +25,11 @@ pub struct Settings {
     /// Buyers and procuring entities with fewer processes with submitted bids are not
     /// assessed.
     pub minimum_contracting_processes: u32,
+    /// Follow Cardinal's code (set by `redflags cardinal`): every ratio at or above the fence
+    /// is flagged, even where the ratios have no spread, a bid with any status but `invited`
+    /// or `withdrawn` is submitted, and a buyer's or procuring entity's
+    /// submitted bids (not its processes) are compared with `minimum_contracting_processes`.
+    pub cardinal: bool,
 }
 
 impl Default for Settings {
@@ -33,6 +38,7 @@ impl Default for Settings {
             threshold: None,
             minimum_submitted_bids: 2,
             minimum_contracting_processes: 2,
+            cardinal: false,
         }
     }
 }
@@ -66,6 +72,10 @@ static METADATA: Metadata = Metadata {
             "minimum_contracting_processes",
             "fewest processes with bids for a buyer or procuring entity to be assessed",
         ),
+        (
+            "cardinal",
+            "follow Cardinal's code: no spread needed above Q3 (set by `redflags cardinal`)",
+        ),
     ],
     page: include_str!("../../indicators/excessive_disqualified_bids.md"),
 };
@@ -79,8 +89,9 @@ fn flag(
     role: &str,
     unit: &str,
     minimum: u32,
-    threshold: Option<f64>,
+    settings: &Settings,
 ) -> PolarsResult<DataFrame> {
+    let threshold = settings.threshold;
     let assessed = table
         .filter(col("size").gt_eq(lit(minimum)))
         .with_column(
@@ -91,6 +102,10 @@ fn flag(
         .sort([ORGANIZATION_ID], SortMultipleOptions::default())
         .collect()?;
     let ratios: Vec<f64> = assessed.column(VALUE)?.f64()?.iter().flatten().collect();
+    if ratios.is_empty() {
+        // No organization of this role to assess: no statistics either.
+        return empty_organizations();
+    }
     let fences = Fences::of(&ratios);
     let fence = threshold.or(fences.map(|f| f.upper));
     meta.extend(crate::stats::meta(
@@ -113,7 +128,7 @@ fn flag(
     };
     assessed
         .lazy()
-        .filter(Fences::high(
+        .filter(Rule::of(settings.cardinal, true).high(
             col(VALUE),
             fence,
             fences.filter(|_| threshold.is_none()),
@@ -153,7 +168,7 @@ impl Definition for ExcessiveDisqualifiedBids {
         let disqualified = code_is("status", "disqualified").cast(DataType::UInt32);
         // Per process: submitted and disqualified bids, with its buyer and procuring entity.
         let per_process = bids_by_bid(frames)
-            .filter(submitted())
+            .filter(submitted_as(settings.cardinal))
             .group_by([col(OCID)])
             .agg([
                 col("bid_index").count().alias("submitted"),
@@ -170,6 +185,12 @@ impl Definition for ExcessiveDisqualifiedBids {
                 JoinArgs::new(JoinType::Inner),
             )
             .cache();
+        // Cardinal's code compares the minimum with the submitted bids, not the processes.
+        let size = if settings.cardinal {
+            col("submitted").sum().alias("size")
+        } else {
+            col(OCID).count().alias("size")
+        };
         let by = |id: &str| {
             per_process
                 .clone()
@@ -178,7 +199,7 @@ impl Definition for ExcessiveDisqualifiedBids {
                 .agg([
                     col("disqualified").sum(),
                     col("submitted").sum(),
-                    col(OCID).count().alias("size"),
+                    size.clone(),
                 ])
         };
         // Per tenderer: each submitted bid counts once for each of its tenderers.
@@ -186,7 +207,7 @@ impl Definition for ExcessiveDisqualifiedBids {
             .bids
             .clone()
             .lazy()
-            .filter(submitted().and(col("tenderer_id").is_not_null()))
+            .filter(submitted_as(settings.cardinal).and(col("tenderer_id").is_not_null()))
             .group_by([col("tenderer_id").alias(ORGANIZATION_ID)])
             .agg([
                 disqualified.sum().alias("disqualified"),
@@ -204,7 +225,7 @@ impl Definition for ExcessiveDisqualifiedBids {
                     "buyer",
                     processes_unit,
                     settings.minimum_contracting_processes,
-                    settings.threshold,
+                    settings,
                 )?
                 .lazy(),
                 flag(
@@ -214,7 +235,7 @@ impl Definition for ExcessiveDisqualifiedBids {
                     "procuring_entity",
                     processes_unit,
                     settings.minimum_contracting_processes,
-                    settings.threshold,
+                    settings,
                 )?
                 .lazy(),
                 flag(
@@ -224,7 +245,7 @@ impl Definition for ExcessiveDisqualifiedBids {
                     "tenderer",
                     "of its bids",
                     settings.minimum_submitted_bids,
-                    settings.threshold,
+                    settings,
                 )?
                 .lazy(),
             ],

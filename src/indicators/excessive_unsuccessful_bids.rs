@@ -9,7 +9,7 @@ use super::{
     bids_by_bid, empty_organizations, no_process_rows, percent,
 };
 use crate::frames::Frames;
-use crate::stats::{Fences, percentile, round4};
+use crate::stats::{Fences, Rule, percentile, round4};
 
 /// The indicator.
 pub struct ExcessiveUnsuccessfulBids;
@@ -22,6 +22,9 @@ pub struct Settings {
     pub percentile: usize,
     /// A win ratio at or below this is flagged, in place of the lower fence.
     pub threshold: Option<f64>,
+    /// Follow Cardinal's code (set by `redflags cardinal`): every ratio at or below the
+    /// fence is flagged, even with no spread, unless the fence or Q1 is zero.
+    pub cardinal: bool,
 }
 
 impl Default for Settings {
@@ -29,6 +32,7 @@ impl Default for Settings {
         Settings {
             percentile: 75,
             threshold: None,
+            cardinal: false,
         }
     }
 }
@@ -57,6 +61,10 @@ static METADATA: Metadata = Metadata {
         (
             "threshold",
             "flag win ratios at or below this (e.g. 0.05), instead of the lower fence",
+        ),
+        (
+            "cardinal",
+            "follow Cardinal's code: no spread needed below Q1 (set by `redflags cardinal`)",
         ),
     ],
     page: include_str!("../../indicators/excessive_unsuccessful_bids.md"),
@@ -118,27 +126,24 @@ impl Definition for ExcessiveUnsuccessfulBids {
             "lower_fence",
             fence,
         );
-        if let Some(top) = top {
-            meta.push(("upper_fence".to_owned(), top));
-        }
+        meta.push(("upper_fence".to_owned(), top.unwrap_or(f64::NAN)));
         let (Some(top), Some(fence)) = (top, fence) else {
-            return Outcome::processes_only(no_process_rows(frames)?);
+            let mut outcome = Outcome::processes_only(no_process_rows(frames)?)?;
+            outcome.meta = meta;
+            return Ok(outcome);
         };
         let organizations = if tenderers.height() == 0 {
             empty_organizations()?
         } else {
             tenderers
                 .lazy()
-                .filter(
-                    col("bids")
-                        .cast(DataType::Float64)
-                        .gt_eq(lit(top))
-                        .and(Fences::low(
-                            col(VALUE),
-                            fence,
-                            fences.filter(|_| settings.threshold.is_none()),
-                        )),
-                )
+                .filter(col("bids").cast(DataType::Float64).gt_eq(lit(top)).and(
+                    Rule::of(settings.cardinal, true).low(
+                        col(VALUE),
+                        fence,
+                        fences.filter(|_| settings.threshold.is_none()),
+                    ),
+                ))
                 .select([
                     lit("tenderer").alias(ROLE),
                     col(ORGANIZATION_ID),

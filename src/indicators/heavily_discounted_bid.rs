@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::second_bid::{FIELDS, Settings, Side, outcome};
+use super::second_bid::{FIELDS, SETTINGS, Settings, Side, outcome};
 use super::{Definition, Group, Metadata, Outcome, Phase};
 use crate::frames::Frames;
 
@@ -21,10 +21,14 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: FIELDS,
-    settings: &[(
-        "threshold",
-        "flag differences at or above this (e.g. 0.5), instead of the upper fence",
-    )],
+    settings: &[
+        (
+            "threshold",
+            "flag differences at or above this (e.g. 0.5), instead of the upper fence",
+        ),
+        SETTINGS[0],
+        SETTINGS[1],
+    ],
     page: include_str!("../../indicators/heavily_discounted_bid.md"),
 };
 
@@ -36,6 +40,6 @@ impl Definition for HeavilyDiscountedBid {
     }
 
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        outcome(frames, Side::High, settings.threshold)
+        outcome(frames, Side::High, settings)
     }
 }

@@ -8,7 +8,7 @@ use super::{
     code_is, empty_organizations, no_process_rows,
 };
 use crate::frames::Frames;
-use crate::stats::{Fences, round4};
+use crate::stats::{Fences, Rule, round4};
 
 /// The indicator.
 pub struct HeterogeneousSupplier;
@@ -23,6 +23,10 @@ pub struct Settings {
     pub threshold: Option<u32>,
     /// Suppliers awarded in fewer processes are not assessed.
     pub minimum_contracting_processes: u32,
+    /// Follow Cardinal's code (set by `redflags cardinal`): the fence as computed (not rounded
+    /// up), every variety at or above it flagged even with no spread, and a supplier's
+    /// processes counted only where it was awarded a classified item.
+    pub cardinal: bool,
 }
 
 impl Default for Settings {
@@ -31,6 +35,7 @@ impl Default for Settings {
             digits: 2,
             threshold: None,
             minimum_contracting_processes: 20,
+            cardinal: false,
         }
     }
 }
@@ -63,6 +68,10 @@ static METADATA: Metadata = Metadata {
             "minimum_contracting_processes",
             "fewest processes a supplier must be awarded in to be assessed",
         ),
+        (
+            "cardinal",
+            "follow Cardinal's code: unrounded fence, no spread needed (set by `redflags cardinal`)",
+        ),
     ],
     page: include_str!("../../indicators/heterogeneous_supplier.md"),
 };
@@ -87,12 +96,8 @@ impl Definition for HeterogeneousSupplier {
             )
             .select([col(OCID), col("award_index"), col("supplier_id")])
             .cache();
-        let processes = awards
-            .clone()
-            .group_by([col("supplier_id")])
-            .agg([col(OCID).n_unique().alias("processes")]);
         let digits = settings.digits.max(1) as u64;
-        let varieties = frames
+        let classified = frames
             .items
             .clone()
             .lazy()
@@ -110,11 +115,21 @@ impl Definition for HeterogeneousSupplier {
                     .alias("prefix"),
             ])
             .join(
-                awards,
+                awards.clone(),
                 [col(OCID), col("award_index")],
                 [col(OCID), col("award_index")],
                 JoinArgs::new(JoinType::Inner),
-            )
+            );
+        // Cardinal counts a supplier's processes among those with a classified item only.
+        let counted = if settings.cardinal {
+            classified.clone().select([col(OCID), col("supplier_id")])
+        } else {
+            awards
+        };
+        let processes = counted
+            .group_by([col("supplier_id")])
+            .agg([col(OCID).n_unique().alias("processes")]);
+        let varieties = classified
             .group_by([col("supplier_id")])
             .agg([col("prefix").n_unique().alias("variety")])
             .join(
@@ -137,13 +152,14 @@ impl Definition for HeterogeneousSupplier {
         let fences = Fences::of(&values);
         let fence = match settings.threshold {
             Some(threshold) => Some(f64::from(threshold)),
+            None if settings.cardinal => fences.map(|f| f.upper),
             None => fences.map(|f| f.upper.ceil()),
         };
         let organizations = match fence {
             None => empty_organizations()?,
             Some(fence) => varieties
                 .lazy()
-                .filter(Fences::high(
+                .filter(Rule::of(settings.cardinal, false).high(
                     col("variety").cast(DataType::Float64),
                     fence,
                     fences.filter(|_| settings.threshold.is_none()),

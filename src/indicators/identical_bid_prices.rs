@@ -3,8 +3,8 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Group, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase,
-    comparable_bids, money, organizations_from, process_rows, submitted,
+    CARDINAL_SETTING, CardinalOnly, Definition, Group, Metadata, OCID, ORGANIZATION_ID, Outcome,
+    Phase, comparable_bids, money, organizations_from, process_rows, submitted_as,
 };
 use crate::frames::Frames;
 
@@ -28,23 +28,26 @@ static METADATA: Metadata = Metadata {
         "bids.details.tenderers.id",
         "tender.procurementMethodDetails",
     ],
-    settings: &[],
+    settings: &[CARDINAL_SETTING],
     page: include_str!("../../indicators/identical_bid_prices.md"),
 };
 
 impl Definition for IdenticalBidPrices {
-    type Settings = NoSettings;
+    type Settings = CardinalOnly;
 
     fn metadata(&self) -> &'static Metadata {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+    fn compute(&self, frames: &Frames, settings: &CardinalOnly) -> PolarsResult<Outcome> {
         // Submitted bids with a price and at least one identified tenderer, where prices may
-        // be compared.
-        let priced = submitted()
+        // be compared; Cardinal's code also needs a currency.
+        let mut priced = submitted_as(settings.cardinal)
             .and(col("amount").is_not_null())
             .and(col("tenderers").is_not_null());
+        if settings.cardinal {
+            priced = priced.and(col("currency").is_not_null());
+        }
         let bids = comparable_bids(frames, priced);
         // How many different tenderers bid each price, by a plain group-by and a join.
         let sharing = bids

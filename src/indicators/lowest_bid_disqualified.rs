@@ -3,13 +3,25 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Group, Metadata, NoSettings, OCID, Outcome, Phase, code_is, comparable_bids, money,
-    process_rows, submitted,
+    Definition, Group, Metadata, OCID, Outcome, Phase, code_is, comparable_bids, money,
+    process_rows, submitted_as,
 };
 use crate::frames::Frames;
 
 /// The indicator.
 pub struct LowestBidDisqualified;
+
+/// Its settings.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Compare only bids in this currency (Cardinal's main currency); unset: a process's bids
+    /// are compared when they are all in one currency.
+    pub currency: Option<String>,
+    /// Follow Cardinal's code (set by `redflags cardinal`): a bid with any status but
+    /// `invited` or `withdrawn` is submitted.
+    pub cardinal: bool,
+}
 
 static METADATA: Metadata = Metadata {
     slug: "lowest_bid_disqualified",
@@ -28,18 +40,24 @@ static METADATA: Metadata = Metadata {
         "awards.status",
         "tender.procurementMethodDetails",
     ],
-    settings: &[],
+    settings: &[
+        (
+            "currency",
+            "compare only bids in this currency (unset: processes whose bids are in one currency)",
+        ),
+        super::CARDINAL_SETTING,
+    ],
     page: include_str!("../../indicators/lowest_bid_disqualified.md"),
 };
 
 impl Definition for LowestBidDisqualified {
-    type Settings = NoSettings;
+    type Settings = Settings;
 
     fn metadata(&self) -> &'static Metadata {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let with_active_award = frames
             .awards
             .clone()
@@ -47,7 +65,11 @@ impl Definition for LowestBidDisqualified {
             .filter(code_is("status", "active"))
             .select([col(OCID)])
             .unique_stable(None, UniqueKeepStrategy::First);
-        let bids = comparable_bids(frames, submitted().and(col("amount").is_not_null())).join(
+        let mut priced = submitted_as(settings.cardinal).and(col("amount").is_not_null());
+        if let Some(currency) = &settings.currency {
+            priced = priced.and(col("currency").eq(lit(currency.as_str())));
+        }
+        let bids = comparable_bids(frames, priced).join(
             with_active_award,
             [col(OCID)],
             [col(OCID)],

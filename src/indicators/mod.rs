@@ -219,6 +219,21 @@ pub struct Metadata {
 #[serde(default, deny_unknown_fields)]
 pub struct NoSettings {}
 
+/// The settings of an indicator whose only setting is [`CardinalOnly::cardinal`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CardinalOnly {
+    /// Follow Cardinal's code where it differs from the indicator's page (set by
+    /// `redflags cardinal`).
+    pub cardinal: bool,
+}
+
+/// The description of the `cardinal` setting, for the metadata of the indicators that have it.
+pub const CARDINAL_SETTING: (&str, &str) = (
+    "cardinal",
+    "follow Cardinal's code where it differs from this page (set by `redflags cardinal`)",
+);
+
 /// The settings of an indicator that applies to competitive procedures only.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -411,6 +426,19 @@ pub fn submitted() -> Expr {
             "disqualified".to_owned(),
         ],
     )
+}
+
+/// Whether a bid was submitted as Cardinal's code decides when `cardinal`: it has a status,
+/// and the status is not `invited` or `withdrawn` (a status outside the codelist, such as
+/// `active`, counts); else [`submitted`].
+pub fn submitted_as(cardinal: bool) -> Expr {
+    if cardinal {
+        col("status")
+            .is_not_null()
+            .and(code_in("status", &["invited".to_owned(), "withdrawn".to_owned()]).not())
+    } else {
+        submitted()
+    }
 }
 
 /// Whether a code column equals one code, compared without regard to case.

@@ -8,7 +8,7 @@ use super::{
     organizations_from, percent, process_rows,
 };
 use crate::frames::Frames;
-use crate::stats::{Fences, round4};
+use crate::stats::{Fences, Rule, round4};
 
 /// The processes whose outcome is one winner: all awards final (none `pending` or
 /// `invalid`), exactly one `active` award, with exactly one supplier. Columns `ocid`, `winner`.
@@ -39,14 +39,26 @@ pub fn winners(frames: &Frames) -> LazyFrame {
 /// tenderer too (valid bids of one identified tenderer, with an amount, in the winner's
 /// currency), where bid prices may be compared, and the winner's bid is the lowest (else the
 /// award criteria were not price only).
-pub fn differences(frames: &Frames) -> PolarsResult<DataFrame> {
+///
+/// With `settings.currency`, only bids in that currency are compared; with
+/// `settings.cardinal`, equal second-lowest bids are taken in the publisher's order rather
+/// than by tenderer id, as Cardinal does.
+pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFrame> {
     let winners = winners(frames);
     // Valid bids with a price, from one tenderer each (a consortium's bid is not compared).
-    let valid = col("status")
+    let mut valid = col("status")
         .eq(lit("valid"))
         .and(col("amount").is_not_null())
         .and(col("currency").is_not_null())
         .and(col("tenderer_count").eq(lit(1)));
+    if let Some(currency) = &settings.currency {
+        valid = valid.and(col("currency").eq(lit(currency.as_str())));
+    }
+    let tie = if settings.cardinal {
+        "bid_index"
+    } else {
+        "tenderers"
+    };
     let bids = comparable_bids(frames, valid)
         .join(
             winners,
@@ -76,10 +88,7 @@ pub fn differences(frames: &Frames) -> PolarsResult<DataFrame> {
             [col(OCID), col("currency")],
             JoinArgs::new(JoinType::Semi),
         )
-        .sort(
-            [OCID, "amount", "tenderers"],
-            SortMultipleOptions::default(),
-        )
+        .sort([OCID, "amount", tie], SortMultipleOptions::default())
         .group_by_stable([col(OCID)])
         .agg([
             col("tenderers").first().alias("second"),
@@ -153,7 +162,24 @@ pub fn evidence(side: &str, fence: f64, fences: Option<Fences>) -> Expr {
 pub struct Settings {
     /// Flag differences beyond this decimal instead of beyond the fence.
     pub threshold: Option<f64>,
+    /// Compare only bids in this currency (Cardinal's main currency); unset: each process in
+    /// its winner's currency.
+    pub currency: Option<String>,
+    /// Follow Cardinal's code rather than this page's method (set by `redflags cardinal`).
+    pub cardinal: bool,
 }
+
+/// The settings' descriptions, for the metadata of both indicators (after `threshold`).
+pub const SETTINGS: [(&str, &str); 2] = [
+    (
+        "currency",
+        "compare only bids in this currency (unset: each process in its winner's currency)",
+    ),
+    (
+        "cardinal",
+        "follow Cardinal's code where it differs from this page (set by `redflags cardinal`)",
+    ),
+];
 
 /// The OCDS fields both indicators read.
 pub const FIELDS: &[&str] = &[
@@ -178,30 +204,38 @@ pub enum Side {
 
 /// The outcome of an indicator on one side of the differences, with its `threshold` setting
 /// (which replaces the fence when set).
-pub fn outcome(frames: &Frames, side: Side, threshold: Option<f64>) -> PolarsResult<Outcome> {
-    let measured = differences(frames)?;
+pub fn outcome(frames: &Frames, side: Side, settings: &Settings) -> PolarsResult<Outcome> {
+    let threshold = settings.threshold;
+    let measured = differences(frames, settings)?;
     let fences = fences(&measured)?;
+    let fence_name = match side {
+        Side::Low => "lower_fence",
+        Side::High => "upper_fence",
+    };
     let fence = threshold.or(fences.map(|f| match side {
         Side::Low => f.lower,
         Side::High => f.upper,
     }));
     let Some(fence) = fence else {
         // Nothing measured: no process is assessable.
-        return Outcome::processes_only(process_rows(
+        let mut outcome = Outcome::processes_only(process_rows(
             measured.lazy(),
             lit(false),
             col("ratio"),
             lit(""),
-        )?);
+        )?)?;
+        outcome.meta = crate::stats::meta("", None, true, fence_name, None);
+        return Ok(outcome);
     };
     let quartiles = fences.filter(|_| threshold.is_none());
+    let rule = Rule::of(settings.cardinal, true);
     let (flagged, wording) = match side {
         Side::Low => (
-            Fences::low(col("ratio"), fence, quartiles),
+            rule.low(col("ratio"), fence, quartiles),
             "at or below the lower",
         ),
         Side::High => (
-            Fences::high(col("ratio"), fence, quartiles),
+            rule.high(col("ratio"), fence, quartiles),
             "at or above the upper",
         ),
     };
@@ -228,10 +262,6 @@ pub fn outcome(frames: &Frames, side: Side, threshold: Option<f64>) -> PolarsRes
             "won or came second with a price close to the other's",
         )?,
         Side::High => organizations_from(winners, "tenderer", "won with a heavily discounted bid")?,
-    };
-    let fence_name = match side {
-        Side::Low => "lower_fence",
-        Side::High => "upper_fence",
     };
     Ok(Outcome {
         processes,

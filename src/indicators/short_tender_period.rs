@@ -23,6 +23,9 @@ pub struct Settings {
     pub procurement_methods: Vec<String>,
     /// Thresholds for particular `procurementMethodDetails` values, in place of `threshold`.
     pub procurement_method_details: BTreeMap<String, i64>,
+    /// Follow Cardinal's code (set by `redflags cardinal`): a period that ends before it
+    /// starts is assessed (and short), whole days rounded toward zero.
+    pub cardinal: bool,
 }
 
 impl Default for Settings {
@@ -31,6 +34,7 @@ impl Default for Settings {
             threshold: 15,
             procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
             procurement_method_details: BTreeMap::new(),
+            cardinal: false,
         }
     }
 }
@@ -64,6 +68,10 @@ static METADATA: Metadata = Metadata {
             "procurement_method_details",
             "a table of thresholds for particular procurementMethodDetails values",
         ),
+        (
+            "cardinal",
+            "follow Cardinal's code: negative periods assessed (set by `redflags cardinal`)",
+        ),
     ],
     page: include_str!("../../indicators/short_tender_period.md"),
 };
@@ -85,7 +93,20 @@ impl Definition for ShortTenderPeriod {
                     .otherwise(otherwise)
             },
         );
-        let days = whole_days(col("tender_end"), col("tender_start"));
+        let (days, minimum_days) = if settings.cardinal {
+            // Cardinal counts whole days toward zero and assesses negative periods.
+            let negative = whole_days(col("tender_start"), col("tender_end"));
+            let days = when(col("tender_end").lt(col("tender_start")))
+                .then(lit(0i64) - negative)
+                .otherwise(whole_days(col("tender_end"), col("tender_start")));
+            (days, lit(i64::MIN))
+        } else {
+            // An end before the start is a data error, not a short period.
+            (
+                whole_days(col("tender_end"), col("tender_start")),
+                lit(0i64),
+            )
+        };
         let assessable = frames
             .processes
             .clone()
@@ -94,8 +115,7 @@ impl Definition for ShortTenderPeriod {
             .filter(
                 code_in("procurement_method", &settings.procurement_methods)
                     .and(col("days").is_not_null())
-                    // An end before the start is a data error, not a short period.
-                    .and(col("days").gt_eq(lit(0))),
+                    .and(col("days").gt_eq(minimum_days)),
             );
         let evidence = concat_str(
             [

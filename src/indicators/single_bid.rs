@@ -12,7 +12,24 @@ use crate::frames::Frames;
 pub struct SingleBid;
 
 /// Its settings.
-pub type Settings = CompetitiveMethods;
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The procurement methods assessed (compared without regard to case; empty: any).
+    pub procurement_methods: Vec<String>,
+    /// Follow Cardinal's code (set by `redflags cardinal`): only `tender.numberOfTenderers`
+    /// counts the tenderers.
+    pub cardinal: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            procurement_methods: CompetitiveMethods::default().procurement_methods,
+            cardinal: false,
+        }
+    }
+}
 
 static METADATA: Metadata = Metadata {
     slug: "single_bid",
@@ -31,10 +48,16 @@ static METADATA: Metadata = Metadata {
         "bids.details.tenderers.id",
         "tender.tenderers.id",
     ],
-    settings: &[(
-        "procurement_methods",
-        "procurement methods in which one tenderer is a red flag (empty: any method)",
-    )],
+    settings: &[
+        (
+            "procurement_methods",
+            "procurement methods in which one tenderer is a red flag (empty: any method)",
+        ),
+        (
+            "cardinal",
+            "follow Cardinal's code: count only tender.numberOfTenderers (set by `redflags cardinal`)",
+        ),
+    ],
     page: include_str!("../../indicators/single_bid.md"),
 };
 
@@ -55,12 +78,17 @@ impl Definition for SingleBid {
             .agg([col("tenderer_id").n_unique().alias("bidders")]);
         let declared = col("number_of_tenderers");
         let declared_valid = declared.clone().gt_eq(lit(0));
+        let fallback = if settings.cardinal {
+            lit(NULL).cast(DataType::Int64)
+        } else {
+            when(col("bidders").is_not_null())
+                .then(col("bidders").cast(DataType::Int64))
+                .otherwise(col("tenderers_listed").cast(DataType::Int64))
+        };
         let (count, source) = (
             when(declared_valid.clone())
                 .then(declared.clone().cast(DataType::Int64))
-                .when(col("bidders").is_not_null())
-                .then(col("bidders").cast(DataType::Int64))
-                .otherwise(col("tenderers_listed").cast(DataType::Int64)),
+                .otherwise(fallback),
             when(declared_valid)
                 .then(lit("tender.numberOfTenderers"))
                 .when(col("bidders").is_not_null())
