@@ -18,6 +18,9 @@ struct Reference {
     r028: BTreeSet<String>,
     r036: BTreeSet<String>,
     ratios: BTreeMap<String, f64>,
+    /// The currency of the first bid met: Cardinal compares bid prices in that one currency
+    /// (its `currency` setting's default).
+    main_currency: Option<String>,
 }
 
 fn days_between(start: &str, end: &str) -> i64 {
@@ -58,6 +61,12 @@ impl Reference {
             self.r018.insert(ocid.clone());
         }
         let bids = bids(release);
+        let currency = release["bids"]["details"][0]["value"]["currency"].as_str();
+        if self.main_currency.is_none() {
+            self.main_currency = currency.map(str::to_owned);
+        }
+        // Bid prices are compared in the main currency only.
+        let main = currency.is_some() && currency == self.main_currency.as_deref();
         // R028: the same price from different tenderers.
         let mut by_price: BTreeMap<u64, BTreeSet<&str>> = BTreeMap::new();
         for (_, tenderer, amount) in &bids {
@@ -73,6 +82,7 @@ impl Reference {
         let lowest = bids.iter().map(|b| b.2).fold(f64::INFINITY, f64::min);
         if let Some(first) = bids.iter().find(|b| b.2 == lowest)
             && first.0 == "disqualified"
+            && main
         {
             self.r036.insert(ocid.clone());
         }
@@ -87,7 +97,7 @@ impl Reference {
                 second = second.min(*amount);
             }
         }
-        if winning.is_finite() && second.is_finite() && second >= winning {
+        if main && winning.is_finite() && second.is_finite() && second >= winning {
             self.ratios.insert(ocid, (second - winning) / winning);
         }
     }
