@@ -189,13 +189,19 @@ pub fn score(
     runs: &[IndicatorRun],
     config: &Config,
 ) -> anyhow::Result<Scored> {
+    let clock = std::time::Instant::now();
+    let step = |what: &str| tracing::debug!(step = what, elapsed_ms = clock.elapsed().as_millis());
     let organizations = organizations_table(frames, runs)?;
+    step("organizations");
     // Computed once: the terms, the flags and the organization columns all read it.
     let links = organization_links(frames, &organizations)?
         .collect()?
         .lazy();
+    step("organization links");
     let (table, terms) = term_table(frames, assessed, runs, &links)?;
+    step("terms");
     let validation = validate::validate(&table, &terms, config.validation.significance)?;
+    step("validation");
     let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
     let weights = match config.score.weights {
         Weights::Configured => configured,
@@ -210,7 +216,9 @@ pub fn score(
         }
     };
     let contracts = finish(table, &terms, &weights, &links)?;
+    step("scores and ranks");
     let flags = flags_table(runs, &weights[..runs.len()])?;
+    step("flags");
     Ok(Scored {
         contracts,
         flags,
