@@ -213,6 +213,21 @@ fn usage_and_settings_errors_exit_2_and_name_the_problem() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("single_bid"));
+    // A value out of range is refused when the settings are read, before any input is: the
+    // message names the indicator and the key, not the missing input.
+    std::fs::write(&config, "[indicators.repeat_winner]\nwindow_days = 0\n").unwrap();
+    redflags()
+        .args(["score", "no-such-file.jsonl", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("[indicators.repeat_winner]")
+                .and(predicate::str::contains("window_days must be at least 1"))
+                .and(predicate::str::contains("no-such-file").not()),
+        );
 }
 
 #[test]

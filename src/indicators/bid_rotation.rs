@@ -79,10 +79,14 @@ impl Definition for BidRotation {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if !(settings.significance > 0.0 && settings.significance <= 1.0) {
-            polars_bail!(ComputeError: "bid_rotation: significance must be above 0 and at most 1");
+            return Err("significance must be above 0 and at most 1".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         // One winner per process: the smallest supplier id of its awarded awards.
         let winners = frames
             .awards

@@ -68,10 +68,14 @@ impl Definition for ContractAmendment {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if !settings.threshold.is_finite() || settings.threshold < 0.0 {
-            polars_bail!(ComputeError: "contract_amendment: threshold must be 0 or more");
+            return Err("threshold must be 0 or more".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let awards = frames
             .awards
             .clone()

@@ -260,7 +260,13 @@ pub trait Definition: Send + Sync {
     /// Its description.
     fn metadata(&self) -> &'static Metadata;
 
-    /// Computes the indicator over the frames.
+    /// Checks the settings' values beyond their types (ranges, lists that must not be empty);
+    /// the message names the key. Runs when the settings are read, before any input is.
+    fn check(&self, _settings: &Self::Settings) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Computes the indicator over the frames, with settings that passed [`Definition::check`].
     fn compute(&self, frames: &Frames, settings: &Self::Settings) -> PolarsResult<Outcome>;
 }
 
@@ -270,7 +276,8 @@ pub trait Indicator: Send + Sync {
     fn metadata(&self) -> &'static Metadata;
     /// Its default settings as a TOML table.
     fn default_settings(&self) -> toml::Table;
-    /// Checks a settings table (unknown keys, wrong types); the error names the problem.
+    /// Checks a settings table (unknown keys, wrong types, values out of range); the error
+    /// names the problem.
     fn check_settings(&self, settings: &toml::Table) -> Result<(), String>;
     /// Computes the indicator with the given settings (absent keys take their defaults).
     fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome>;
@@ -293,11 +300,14 @@ impl<D: Definition> Indicator for D {
     }
 
     fn check_settings(&self, settings: &toml::Table) -> Result<(), String> {
-        parse_settings::<D::Settings>(settings).map(|_| ())
+        self.check(&parse_settings::<D::Settings>(settings)?)
     }
 
     fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome> {
         let settings = parse_settings::<D::Settings>(settings).map_err(anyhow::Error::msg)?;
+        self.check(&settings).map_err(|message| {
+            anyhow::anyhow!("[indicators.{}]: {message}", self.metadata().slug)
+        })?;
         Ok(self.compute(frames, &settings)?)
     }
 }

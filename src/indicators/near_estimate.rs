@@ -70,10 +70,14 @@ impl Definition for NearEstimate {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if !(0.0..1.0).contains(&settings.below) {
-            polars_bail!(ComputeError: "near_estimate: below must be at least 0 and under 1");
+            return Err("below must be at least 0 and under 1".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let estimates = frames
             .processes
             .clone()

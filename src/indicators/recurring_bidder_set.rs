@@ -75,11 +75,14 @@ impl Definition for RecurringBidderSet {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if !(settings.significance > 0.0 && settings.significance <= 1.0) {
-            polars_bail!(ComputeError:
-                "recurring_bidder_set: significance must be above 0 and at most 1");
+            return Err("significance must be above 0 and at most 1".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let (tenderers, sets) = tenderer_sets(frames, settings.minimum_tenderers);
         let sets = sets.cache();
         let categories =

@@ -104,14 +104,17 @@ impl Definition for RepeatDirectAwards {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if settings.window_days < 1
             || settings.procurement_methods.is_empty()
             || !(settings.significance > 0.0 && settings.significance <= 1.0)
         {
-            polars_bail!(ComputeError:
-                "repeat_direct_awards: window_days must be at least 1, procurement_methods not empty and significance above 0 and at most 1");
+            return Err("window_days must be at least 1, procurement_methods not empty and significance above 0 and at most 1".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let direct = categories(
             frames
                 .processes

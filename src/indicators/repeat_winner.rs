@@ -107,14 +107,17 @@ impl Definition for RepeatWinner {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if settings.window_days < 1
             || !(0.0..=1.0).contains(&settings.minimum_share)
             || !(settings.significance > 0.0 && settings.significance <= 1.0)
         {
-            polars_bail!(ComputeError:
-                "repeat_winner: window_days must be at least 1, minimum_share between 0 and 1 and significance above 0 and at most 1");
+            return Err("window_days must be at least 1, minimum_share between 0 and 1 and significance above 0 and at most 1".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         // Awarded awards with a date, a supplier and a buyer: one row per award and supplier.
         let rows = pair_rows(
             frames,

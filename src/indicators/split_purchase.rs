@@ -115,14 +115,17 @@ impl Definition for SplitPurchase {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if settings.window_days < 1
             || settings.threshold <= 0.0
             || !(0.0..1.0).contains(&settings.minimum_fraction)
         {
-            polars_bail!(ComputeError:
-                "split_purchase: window_days must be at least 1, threshold above 0 and minimum_fraction at least 0 and below 1");
+            return Err("window_days must be at least 1, threshold above 0 and minimum_fraction at least 0 and below 1".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let threshold = settings.thresholds_by_category.iter().fold(
             lit(settings.threshold),
             |otherwise, (category, amount)| {

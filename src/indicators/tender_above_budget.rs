@@ -53,10 +53,14 @@ impl Definition for TenderAboveBudget {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if settings.tolerance.is_nan() || settings.tolerance < 0.0 {
-            polars_bail!(ComputeError: "tender_above_budget: tolerance must be 0 or more");
+            return Err("tolerance must be 0 or more".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let assessable = frames
             .processes
             .clone()

@@ -91,10 +91,14 @@ impl Definition for ThresholdBunching {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
         if !(settings.band > 0.0 && settings.band < 1.0) {
-            polars_bail!(ComputeError: "threshold_bunching: band must be between 0 and 1");
+            return Err("band must be between 0 and 1".to_owned());
         }
+        Ok(())
+    }
+
+    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         let amounts = buyer_awards(frames, col("amount").gt(lit(0.0)), true).cache();
         let mut results: BTreeMap<(String, u64), (u64, u64, f64)> = BTreeMap::new();
         for &threshold in &settings.thresholds {
