@@ -1,0 +1,39 @@
+//! `frames`: the tables as Parquet.
+
+use std::process::ExitCode;
+
+use super::{Failure, FramesArgs, load_config, progress_bar, strict_exit};
+use crate::ingest;
+use crate::output::Staging;
+use crate::run;
+
+pub(super) fn frames(args: FramesArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let config = load_config(args.config.as_deref())?;
+    let bar = progress_bar(quiet);
+    let (ingested, frames) = run::load_prepared(
+        &args.input.inputs,
+        &config.prepare,
+        &config.limits,
+        &mut |sources| bar.set_length(sources as u64),
+        &mut |progress| bar.set_position(progress.sources_done as u64),
+    )?;
+    bar.finish_and_clear();
+    let mut staging = Staging::new(&args.input.out)?;
+    for (name, frame) in frames.tables() {
+        staging.parquet(&format!("{name}.parquet"), frame)?;
+    }
+    staging.csv(
+        "rejected.csv",
+        &ingest::rejections_frame(&ingested.rejected).map_err(anyhow::Error::from)?,
+    )?;
+    staging.commit()?;
+    if !quiet {
+        println!(
+            "{} contracting processes, {} inputs rejected; tables in {}",
+            frames.processes.height(),
+            ingested.rejected.len(),
+            args.input.out.display()
+        );
+    }
+    Ok(strict_exit(args.input.strict, ingested.rejected.len()))
+}

@@ -1,0 +1,93 @@
+//! `check`, `coverage` and `prepare`: the data as published, before scoring.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{Failure, load_config, write_out};
+use crate::output::Staging;
+
+pub(super) fn check(
+    inputs: &[String],
+    config: Option<&Path>,
+    out: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    use crate::quality::{check, findings_frame, report};
+    let config = load_config(config)?;
+    // The check reads its inputs twice (as published, then as scored): standard input is
+    // kept in a file for the second reading.
+    let spool = if inputs.iter().any(|input| input == "-") {
+        let mut file = tempfile::NamedTempFile::new().map_err(anyhow::Error::from)?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(anyhow::Error::from)?;
+        Some(file)
+    } else {
+        None
+    };
+    let inputs: Vec<String> = inputs
+        .iter()
+        .map(|input| match (&spool, input.as_str()) {
+            (Some(file), "-") => file.path().display().to_string(),
+            _ => input.clone(),
+        })
+        .collect();
+    let checked = check::check(&inputs, &config)?;
+    write_out(&report::text(&checked))?;
+    if let Some(out) = out {
+        let mut staging = Staging::new(out)?;
+        let findings = findings_frame(&checked.findings, &checked.sources);
+        staging.csv("quality.csv", &findings.map_err(anyhow::Error::from)?)?;
+        staging.json("quality.json", &report::summary(&checked))?;
+        staging.commit()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn coverage(inputs: &[String], config: Option<&Path>) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let found =
+        crate::quality::coverage::coverage(inputs, &config.limits).map_err(anyhow::Error::from)?;
+    let text = serde_json::to_string_pretty(&found.counts).map_err(anyhow::Error::from)?;
+    write_out(&format!("{text}\n"))?;
+    if !found.rejected.is_empty() {
+        eprintln!(
+            "{} inputs rejected (`redflags score` lists them in rejected.csv)",
+            found.rejected.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn prepare(
+    inputs: &[String],
+    config: Option<&Path>,
+    out: &Path,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let prepared = if out == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut writer = std::io::BufWriter::new(stdout.lock());
+        crate::quality::prepare::prepare(inputs, &config, &mut writer)?
+    } else {
+        // Written beside the target and moved into place when complete.
+        let mut file = crate::output::OutputFile::create(out)?;
+        let prepared = crate::quality::prepare::prepare(inputs, &config, &mut file.writer)?;
+        file.commit()?;
+        prepared
+    };
+    if !quiet {
+        let corrected = &prepared.corrected;
+        eprintln!(
+            "{} compiled releases written to {}; {} values corrected{}; {} inputs rejected",
+            prepared.written,
+            out.display(),
+            corrected.total,
+            if corrected.total == 0 {
+                String::new()
+            } else {
+                format!(" ({})", corrected.describe())
+            },
+            prepared.rejected.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,74 @@
+//! `score`, `report` and `validate`: the pipeline run and its outputs.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{Failure, ReportArgs, ScoreArgs, load_config, run_inputs, strict_exit};
+use crate::output::Staging;
+
+pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let clock = std::time::Instant::now();
+    let config = load_config(args.config.as_deref())?;
+    let run = run_inputs(&args.input.inputs, &config, quiet)?;
+    run.write(&config, &args.input.out)?;
+    args.report_options
+        .write(&run, &config, args.report.as_deref())?;
+    tracing::debug!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        peak_mib = crate::memory::peak_memory_mib(),
+        "outputs written"
+    );
+    let scored = run.scored.contracts.height();
+    if !quiet {
+        println!(
+            "{} contracting processes scored, {} flags raised, {} inputs rejected; outputs in {}",
+            scored,
+            run.scored.flags.height(),
+            run.rejected.len(),
+            args.input.out.display()
+        );
+    }
+    Ok(strict_exit(args.input.strict, run.rejected.len()))
+}
+
+pub(super) fn report_command(
+    inputs: &[String],
+    config: Option<&Path>,
+    out: &Path,
+    report: &ReportArgs,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let run = run_inputs(inputs, &config, quiet)?;
+    report.write(&run, &config, Some(out))?;
+    if !quiet {
+        println!(
+            "report of {} contracting processes in {}",
+            run.scored.contracts.height(),
+            out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn validate(
+    inputs: &[String],
+    config: Option<&Path>,
+    out: Option<&Path>,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let run = run_inputs(inputs, &config, quiet)?;
+    let Some(validation) = &run.scored.validation else {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "the validity check needs the single_bid indicator, which the settings disable"
+        )));
+    };
+    print!("{}", crate::validate::report(validation, &run.scored));
+    if let Some(out) = out {
+        let mut staging = Staging::new(out)?;
+        run.stage_validation(&mut staging)?;
+        staging.commit()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
