@@ -86,6 +86,8 @@ struct Figure {
 struct FlagRow {
     indicator: String,
     level: String,
+    /// Its strength in the score, and whether its family counted a stronger flag instead.
+    strength: String,
     evidence: String,
 }
 
@@ -246,6 +248,7 @@ fn organization_flag_rows(flags: Option<&str>, messages: &Messages) -> Vec<FlagR
         .map(|(indicator, organization)| FlagRow {
             indicator: messages.indicator(indicator).to_owned(),
             level: messages.level("organization").to_owned(),
+            strength: String::new(),
             evidence: organization.to_owned(),
         })
         .collect()
@@ -261,7 +264,8 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
     // The flags of every process, in the flags table's order.
     let flags_frame = &run.scored.flags;
     let mut flags_by_ocid: BTreeMap<String, Vec<FlagRow>> = BTreeMap::new();
-    for ((ocid, indicator), (level, evidence)) in texts(flags_frame, "ocid")?
+    let counted: Vec<Option<bool>> = flags_frame.column("counted")?.bool()?.iter().collect();
+    for (((ocid, indicator), (level, evidence)), (weight, counted)) in texts(flags_frame, "ocid")?
         .into_iter()
         .zip(texts(flags_frame, "indicator")?)
         .zip(
@@ -269,11 +273,18 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
                 .into_iter()
                 .zip(texts(flags_frame, "evidence")?),
         )
+        .zip(decimals(flags_frame, "weight")?.into_iter().zip(counted))
     {
         let indicator = text(&indicator);
+        let mut strength = weight.map(|w| number(w, 2)).unwrap_or_default();
+        if counted == Some(false) {
+            let note = messages.text.get("not_counted").map_or("", String::as_str);
+            strength.push_str(&format!(" ({note})"));
+        }
         flags_by_ocid.entry(text(&ocid)).or_default().push(FlagRow {
             indicator: messages.indicator(&indicator).to_owned(),
             level: messages.level(&text(&level)).to_owned(),
+            strength,
             evidence: text(&evidence),
         });
     }
