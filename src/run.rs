@@ -78,10 +78,21 @@ pub fn load_prepared(
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         peak_mib = crate::memory::peak_memory_mib(),
+        resident_mib = crate::memory::resident_memory_mib(),
+        frames_mib = frames
+            .tables()
+            .iter()
+            .map(|(_, table)| table.estimated_size())
+            .sum::<usize>()
+            / (1 << 20),
         "frames built"
     );
     // The frames hold what the indicators need; the releases are no longer needed.
     ingested.releases = Vec::new();
+    tracing::debug!(
+        resident_mib = crate::memory::resident_memory_mib(),
+        "releases freed"
+    );
     Ok((ingested, frames))
 }
 
@@ -131,12 +142,14 @@ pub fn run_with(
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         peak_mib = crate::memory::peak_memory_mib(),
+        resident_mib = crate::memory::resident_memory_mib(),
         "scored"
     );
     let profiles = profiles::profiles(&frames, &scored, &config.profiles)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         peak_mib = crate::memory::peak_memory_mib(),
+        resident_mib = crate::memory::resident_memory_mib(),
         "profiled"
     );
     Ok(Run {

@@ -16,6 +16,7 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         peak_mib = crate::memory::peak_memory_mib(),
+        resident_mib = crate::memory::resident_memory_mib(),
         "outputs written"
     );
     let scored = run.scored.contracts.height();

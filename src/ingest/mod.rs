@@ -348,6 +348,7 @@ pub fn ingest_prepared(
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         peak_mib = crate::memory::peak_memory_mib(),
+        resident_mib = crate::memory::resident_memory_mib(),
         "merged"
     );
     let mut corrected = Corrected::default();
