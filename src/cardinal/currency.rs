@@ -6,10 +6,12 @@
 //! by ocid, so this reads the beginning of the inputs again, line by line, until it finds that
 //! bid: usually on one of the first lines.
 
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 
 use serde_json::{Map, Value};
 
+use crate::ingest::Limits;
+use crate::ingest::source::{self, Source};
 use crate::scope::Scope;
 
 /// Which price comparisons are run, which decides the first bid Cardinal compares.
@@ -21,48 +23,23 @@ pub struct Comparisons {
     pub lowest_bid: bool,
 }
 
-/// The first currency Cardinal would observe in `inputs` (files or folders of line-delimited
-/// JSON, gzip-compressed or not), within `scope`; none when no bid is compared, or when the
-/// inputs cannot be read again (standard input).
+/// The first currency Cardinal would observe in `inputs` (the sources the ingest reads, in
+/// its order, opened as it opens them), within `scope`; none when no bid is compared, or when
+/// the inputs cannot be read again (standard input).
 pub fn first_observed(
     inputs: &[String],
     scope: &Scope,
+    limits: &Limits,
     comparisons: Comparisons,
 ) -> Option<String> {
     if !comparisons.second_bid && !comparisons.lowest_bid {
         return None;
     }
-    inputs
-        .iter()
-        .filter(|input| input.as_str() != "-")
-        .flat_map(|input| files(std::path::Path::new(input)))
-        .find_map(|path| {
-            let file = std::fs::File::open(&path).ok()?;
-            let mut reader = BufReader::new(file);
-            let gzip = reader.fill_buf().ok()?.starts_with(&[0x1f, 0x8b]);
-            let reader: Box<dyn BufRead> = if gzip {
-                Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(reader)))
-            } else {
-                Box::new(reader)
-            };
-            first_in(reader, scope, comparisons)
-        })
-}
-
-/// The file itself, or the files below a folder in name order.
-fn files(path: &std::path::Path) -> Vec<std::path::PathBuf> {
-    if !path.is_dir() {
-        return vec![path.to_path_buf()];
-    }
-    let mut found = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(path) {
-        let mut entries: Vec<_> = entries.flatten().map(|entry| entry.path()).collect();
-        entries.sort();
-        for entry in entries {
-            found.extend(files(&entry));
-        }
-    }
-    found
+    source::expand(inputs)
+        .ok()?
+        .into_iter()
+        .filter(|source| *source != Source::Stdin)
+        .find_map(|source| first_in(source.open(limits).ok()?, scope, comparisons))
 }
 
 fn first_in(reader: impl BufRead, scope: &Scope, comparisons: Comparisons) -> Option<String> {

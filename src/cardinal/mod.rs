@@ -94,6 +94,7 @@ pub fn main_currency(settings: &CardinalSettings, inputs: &[String]) -> Option<S
         currency::first_observed(
             inputs,
             &settings.config.scope,
+            &settings.config.limits,
             comparisons(&settings.config),
         )
     })

@@ -160,7 +160,6 @@ struct Processes {
     rank_value: Vec<Option<f64>>,
     flags: Vec<Option<String>>,
     flag_count: Vec<Option<f64>>,
-    organization_flags: Vec<Option<String>>,
 }
 
 impl Processes {
@@ -192,7 +191,6 @@ impl Processes {
             rank_value: decimals(contracts, "rank_value_at_risk")?,
             flags: texts(contracts, "flags")?,
             flag_count: decimals(contracts, "flag_count")?,
-            organization_flags: texts(contracts, "organization_flags")?,
         })
     }
 
@@ -238,22 +236,6 @@ pub fn xlsx(
     )
 }
 
-/// The organization-level flags reaching a process (`indicator: role name (id)`, `; `-separated
-/// in `contracts`), as rows of its flags table: they are the organization term's evidence.
-fn organization_flag_rows(flags: Option<&str>, messages: &Messages) -> Vec<FlagRow> {
-    flags
-        .unwrap_or("")
-        .split("; ")
-        .filter_map(|flag| flag.split_once(": "))
-        .map(|(indicator, organization)| FlagRow {
-            indicator: messages.indicator(indicator).to_owned(),
-            level: messages.level("organization").to_owned(),
-            strength: String::new(),
-            evidence: organization.to_owned(),
-        })
-        .collect()
-}
-
 /// Renders the HTML report of a run.
 pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<String> {
     let messages = Messages::new(options.lang, options.calendar);
@@ -286,6 +268,21 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
             level: messages.level(&text(&level)).to_owned(),
             strength,
             evidence: text(&evidence),
+        });
+    }
+
+    // The organization-level flags reaching each process: the organization term's evidence.
+    let reaching = &run.scored.organization_flags;
+    for ((ocid, indicator), organization) in texts(reaching, "ocid")?
+        .into_iter()
+        .zip(texts(reaching, "indicator")?)
+        .zip(texts(reaching, "organization")?)
+    {
+        flags_by_ocid.entry(text(&ocid)).or_default().push(FlagRow {
+            indicator: messages.indicator(&text(&indicator)).to_owned(),
+            level: messages.level("organization").to_owned(),
+            strength: String::new(),
+            evidence: text(&organization),
         });
     }
 
@@ -344,16 +341,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
                 .map(|v| money(v, &currency))
                 .unwrap_or_default(),
             flag_names: text(&processes.flags[row]),
-            flags: flags_by_ocid
-                .get(&ocid)
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .chain(organization_flag_rows(
-                    processes.organization_flags[row].as_deref(),
-                    &messages,
-                ))
-                .collect(),
+            flags: flags_by_ocid.get(&ocid).cloned().unwrap_or_default(),
             ocid,
         }
     };

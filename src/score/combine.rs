@@ -15,37 +15,48 @@ fn share(numerator: Expr, denominator: Expr) -> Expr {
         .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
+/// Whether a term is raised on the process, as 1.0 or 0.0 (not assessable counts as 0).
+fn flagged(term: &Term) -> Expr {
+    col(term.column.as_str())
+        .fill_null(lit(0))
+        .cast(DataType::Float64)
+}
+
+/// Whether a term could assess the process, as 1.0 or 0.0.
+fn assessable(term: &Term) -> Expr {
+    col(term.column.as_str())
+        .is_not_null()
+        .cast(DataType::Float64)
+}
+
 /// The noisy-OR of the terms' strengths, each family counted once by its strongest raised
 /// term: `100 × (1 − Π_f (1 − s_f))`, rounded to 2 places; empty when no term of positive
-/// strength could assess the process.
-fn combined(
-    terms: &[(&Term, &f64)],
-    flagged: &dyn Fn(&Term) -> Expr,
-    assessable: &dyn Fn(&Term) -> Expr,
-) -> PolarsResult<Expr> {
+/// strength could assess the process. Strengths are 0–1 (the settings check them).
+fn combined<'a>(terms: impl Iterator<Item = (&'a Term, &'a f64)>) -> PolarsResult<Expr> {
     let mut families: Vec<(&str, Vec<Expr>)> = Vec::new();
     let mut possible = lit(0.0);
-    for (term, weight) in terms {
+    for (term, &weight) in terms.filter(|(_, weight)| **weight > 0.0) {
+        // The organization term's strength is each process's strongest organization flag.
         let strength = if term.organization {
-            col(ORGANIZATION_STRENGTH).fill_null(lit(0.0)) * lit((**weight > 0.0) as u8 as f64)
+            col(ORGANIZATION_STRENGTH).fill_null(lit(0.0))
         } else {
-            lit(**weight)
+            lit(weight)
         };
         let raised = flagged(term) * strength;
         match families.iter_mut().find(|(name, _)| *name == term.family) {
             Some((_, members)) => members.push(raised),
             None => families.push((term.family.as_str(), vec![raised])),
         }
-        possible = possible + assessable(term) * lit((**weight > 0.0) as u8 as f64);
+        possible = possible + assessable(term);
     }
     let mut clear = lit(1.0);
-    for (_, members) in families {
+    for (_, mut members) in families {
         let strongest = if members.len() == 1 {
-            members.into_iter().next().unwrap_or(lit(0.0))
+            members.remove(0)
         } else {
             polars::lazy::dsl::max_horizontal(members)?
         };
-        clear = clear * (lit(1.0) - strongest.clip(lit(0.0), lit(1.0)));
+        clear = clear * (lit(1.0) - strongest);
     }
     Ok(when(possible.gt(lit(0.0)))
         .then((lit(100.0) * (lit(1.0) - clear)).round(2, RoundMode::HalfAwayFromZero))
@@ -57,22 +68,8 @@ pub(super) fn finish(
     table: DataFrame,
     terms: &[Term],
     weights: &[f64],
-    links: &LazyFrame,
+    reaching: &DataFrame,
 ) -> PolarsResult<DataFrame> {
-    let flagged = |term: &Term| {
-        col(term.column.as_str())
-            .fill_null(lit(0))
-            .cast(DataType::Float64)
-    };
-    let assessable = |term: &Term| {
-        col(term.column.as_str())
-            .is_not_null()
-            .cast(DataType::Float64)
-    };
-    let weighted = |terms: &mut dyn Iterator<Item = (&Term, &f64)>| -> PolarsResult<Expr> {
-        let terms: Vec<(&Term, &f64)> = terms.collect();
-        combined(&terms, &flagged, &assessable)
-    };
     let mut flag_count = lit(0u32);
     let mut assessable_count = lit(0u32);
     let mut flag_names = Vec::new();
@@ -91,7 +88,7 @@ pub(super) fn finish(
         concat_str(flag_names, "; ", true)
     };
     let mut columns = vec![
-        weighted(&mut terms.iter().zip(weights))?.alias("risk_score"),
+        combined(terms.iter().zip(weights))?.alias("risk_score"),
         flag_count.alias("flag_count"),
         flag_list.alias("flags"),
         assessable_count.alias("assessable_count"),
@@ -120,8 +117,8 @@ pub(super) fn finish(
     for group in Group::ALL {
         if terms.iter().any(|term| term.group == Some(group)) {
             columns.push(
-                weighted(
-                    &mut terms
+                combined(
+                    terms
                         .iter()
                         .zip(weights)
                         .filter(|(term, _)| term.group == Some(group)),
@@ -165,7 +162,7 @@ pub(super) fn finish(
             .alias("percentile"),
         ])
         .join(
-            organization_flags(links),
+            organization_flags(reaching),
             [col(OCID)],
             [col(OCID)],
             JoinArgs::new(JoinType::Left),

@@ -34,7 +34,7 @@ pub use values::awarded;
 
 use combine::finish;
 use flags::flags_table;
-use organizations::{organization_links, organizations_table};
+use organizations::{organization_links, organizations_table, reaching};
 use terms::term_table;
 
 use crate::config::{Config, Weights};
@@ -171,6 +171,9 @@ pub struct Scored {
     pub flags: DataFrame,
     /// One row per organization-level result.
     pub organizations: DataFrame,
+    /// Each organization-level flag reaching a process (its buyer, procuring entity or a
+    /// winner), in registry order: `ocid`, `indicator`, `organization` (`role name (id)`).
+    pub organization_flags: DataFrame,
     /// The terms of the score, in the order of their columns.
     pub terms: Vec<Term>,
     /// Each term's strength in the score, in the order of `terms`.
@@ -215,7 +218,8 @@ pub fn score(
             validation.weights(&terms)
         }
     };
-    let contracts = finish(table, &terms, &weights, &links)?;
+    let organization_flags = reaching(&links).collect()?;
+    let contracts = finish(table, &terms, &weights, &organization_flags)?;
     step("scores and ranks");
     let flags = flags_table(runs, &weights[..runs.len()])?;
     step("flags");
@@ -223,6 +227,7 @@ pub fn score(
         contracts,
         flags,
         organizations,
+        organization_flags,
         terms,
         weights,
         weights_source: config.score.weights,

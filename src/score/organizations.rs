@@ -77,21 +77,13 @@ pub(super) fn organization_links(
 
 /// Per process, the organization-level flags of its buyer, its procuring entity and its
 /// winners: `indicator: role name (id)`, joined with `; `, in registry order.
-pub(super) fn organization_flags(links: &LazyFrame) -> LazyFrame {
-    links
+pub(super) fn organization_flags(reaching: &DataFrame) -> LazyFrame {
+    reaching
         .clone()
+        .lazy()
         .with_column(
             concat_str(
-                [
-                    col("indicator"),
-                    lit(": "),
-                    role_name(),
-                    lit(" "),
-                    col("organization_name").fill_null(col(ORGANIZATION_ID)),
-                    lit(" ("),
-                    col(ORGANIZATION_ID),
-                    lit(")"),
-                ],
+                [col("indicator"), lit(": "), col("organization")],
                 "",
                 false,
             )
@@ -103,6 +95,31 @@ pub(super) fn organization_flags(links: &LazyFrame) -> LazyFrame {
             .str()
             .join("; ", true)
             .alias("organization_flags")])
+}
+
+/// Each organization-level flag reaching a process, once, in registry order: `ocid`,
+/// `indicator` and `organization` (`role name (id)`).
+pub(super) fn reaching(links: &LazyFrame) -> LazyFrame {
+    links
+        .clone()
+        .select([
+            col(OCID),
+            col("indicator"),
+            concat_str(
+                [
+                    role_name(),
+                    lit(" "),
+                    col("organization_name").fill_null(col(ORGANIZATION_ID)),
+                    lit(" ("),
+                    col(ORGANIZATION_ID),
+                    lit(")"),
+                ],
+                "",
+                false,
+            )
+            .alias("organization"),
+        ])
+        .unique_stable(None, UniqueKeepStrategy::First)
 }
 
 /// Every organization's best-known name: the first name seen for its id, in process order.
