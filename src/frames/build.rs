@@ -7,6 +7,13 @@ use crate::dates::parse_timestamp;
 use crate::ingest::lenient::Field;
 use crate::ingest::model::{Amount, Item, OrganizationReference, Release};
 
+/// The contracting process a row belongs to: its key and its `ocid`.
+#[derive(Debug, Clone, Copy)]
+struct Process<'a> {
+    key: u32,
+    ocid: &'a str,
+}
+
 /// The rows of every table, filled one compiled release at a time.
 #[derive(Debug, Default)]
 pub struct Rows<'a> {
@@ -74,26 +81,28 @@ impl<'a> Names<'a> {
 }
 
 impl<'a> Rows<'a> {
-    /// Adds one compiled release's rows.
-    pub fn push(&mut self, release: &'a Release) {
+    /// Adds one compiled release's rows, under the process key `key`.
+    pub fn push(&mut self, key: u32, release: &'a Release) {
         let Some(ocid) = release.ocid.str() else {
             return;
         };
         let names = Names::new(release);
-        self.push_process(ocid, release, &names);
-        self.push_parties(ocid, release);
-        self.push_bids(ocid, release, &names);
-        self.push_awards(ocid, release, &names);
-        self.push_contracts(ocid, release);
+        let process = Process { key, ocid };
+        self.push_process(process, release, &names);
+        self.push_parties(process, release);
+        self.push_bids(process, release, &names);
+        self.push_awards(process, release, &names);
+        self.push_contracts(process, release);
     }
 
-    fn push_process(&mut self, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
+    fn push_process(&mut self, process: Process<'a>, release: &'a Release, names: &Names<'a>) {
         let rows = &mut self.processes;
         let tender = release.tender.get();
         let tender_text = |pick: fn(&crate::ingest::model::Tender) -> &Field<String>| {
             tender.and_then(|tender| text(pick(tender)))
         };
-        rows.ocid.push(ocid);
+        rows.process.push(process.key);
+        rows.ocid.push(process.ocid);
         rows.date.push(timestamp(&release.date));
         rows.title.push(tender_text(|t| &t.title));
         let (buyer_id, buyer_name) = names.resolve_field(&release.buyer);
@@ -141,14 +150,15 @@ impl<'a> Rows<'a> {
         rows.budget_currency.push(budget_currency);
         if let Some(tender) = tender {
             self.items
-                .push_all(ocid, "tender", None, None, tender.items.items());
+                .push_all(process, "tender", None, None, tender.items.items());
         }
     }
 
-    fn push_parties(&mut self, ocid: &'a str, release: &'a Release) {
+    fn push_parties(&mut self, process: Process<'a>, release: &'a Release) {
         let rows = &mut self.parties;
         for party in release.parties.items() {
-            rows.ocid.push(ocid);
+            rows.process.push(process.key);
+            rows.ocid.push(process.ocid);
             rows.party_id.push(text(&party.id));
             rows.name.push(text(&party.name));
             rows.roles.push(party.roles.items());
@@ -160,7 +170,7 @@ impl<'a> Rows<'a> {
         }
     }
 
-    fn push_bids(&mut self, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
+    fn push_bids(&mut self, process: Process<'a>, release: &'a Release, names: &Names<'a>) {
         let rows = &mut self.bids;
         let Some(bids) = release.bids.get() else {
             return;
@@ -177,7 +187,8 @@ impl<'a> Rows<'a> {
                     .collect()
             };
             for (tenderer_id, tenderer_name) in tenderers {
-                rows.ocid.push(ocid);
+                rows.process.push(process.key);
+                rows.ocid.push(process.ocid);
                 rows.bid_index.push(index as u32);
                 rows.bid_id.push(text(&bid.id));
                 rows.tenderer_id.push(tenderer_id);
@@ -190,7 +201,7 @@ impl<'a> Rows<'a> {
         }
     }
 
-    fn push_awards(&mut self, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
+    fn push_awards(&mut self, process: Process<'a>, release: &'a Release, names: &Names<'a>) {
         for (index, award) in release.awards.items().iter().enumerate() {
             let rows = &mut self.awards;
             let (award_amount, award_currency) = amount(&award.value);
@@ -207,7 +218,8 @@ impl<'a> Rows<'a> {
                 suppliers
             };
             for (supplier_id, supplier_name) in suppliers {
-                rows.ocid.push(ocid);
+                rows.process.push(process.key);
+                rows.ocid.push(process.ocid);
                 rows.award_index.push(index as u32);
                 rows.award_id.push(text(&award.id));
                 rows.status.push(text(&award.status));
@@ -220,7 +232,7 @@ impl<'a> Rows<'a> {
             }
             let award_id = text(&award.id);
             self.items.push_all(
-                ocid,
+                process,
                 "award",
                 Some(index as u32),
                 award_id,
@@ -229,11 +241,12 @@ impl<'a> Rows<'a> {
         }
     }
 
-    fn push_contracts(&mut self, ocid: &'a str, release: &'a Release) {
+    fn push_contracts(&mut self, process: Process<'a>, release: &'a Release) {
         for (index, contract) in release.contracts.items().iter().enumerate() {
             let rows = &mut self.contracts;
             let (contract_amount, contract_currency) = amount(&contract.value);
-            rows.ocid.push(ocid);
+            rows.process.push(process.key);
+            rows.ocid.push(process.ocid);
             rows.contract_index.push(index as u32);
             rows.contract_id.push(text(&contract.id));
             rows.award_id.push(text(&contract.award_id));
@@ -280,7 +293,7 @@ impl<'a> Rows<'a> {
             rows.transactions_skipped.push(skipped);
             let contract_id = text(&contract.id);
             self.items.push_all(
-                ocid,
+                process,
                 "contract",
                 Some(index as u32),
                 contract_id,
@@ -293,7 +306,7 @@ impl<'a> Rows<'a> {
 impl<'a> ItemRows<'a> {
     fn push_all(
         &mut self,
-        ocid: &'a str,
+        process: Process<'a>,
         section: &'static str,
         parent_index: Option<u32>,
         parent_id: Option<&'a str>,
@@ -303,7 +316,8 @@ impl<'a> ItemRows<'a> {
             let Some(classification) = item.classification.get() else {
                 continue;
             };
-            self.ocid.push(ocid);
+            self.process.push(process.key);
+            self.ocid.push(process.ocid);
             self.section.push(section);
             self.parent_index.push(parent_index);
             self.parent_id.push(parent_id);

@@ -77,9 +77,13 @@ impl Frames {
     pub fn build(releases: &[Release]) -> PolarsResult<Frames> {
         let parts: Vec<Frames> = releases
             .par_chunks(CHUNK)
-            .map(|chunk| {
+            .enumerate()
+            .map(|(number, chunk)| {
                 let mut rows = Rows::default();
-                chunk.iter().for_each(|release| rows.push(release));
+                let first = number * CHUNK;
+                for (offset, release) in chunk.iter().enumerate() {
+                    rows.push((first + offset) as u32, release);
+                }
                 Frames::from_rows(rows)
             })
             .collect::<PolarsResult<_>>()?;

@@ -7,6 +7,9 @@ use super::columns::{Timestamps, table};
 table!(
     /// One row per contracting process.
     ProcessRows {
+        /// The process key: the processes numbered from 0 in `ocid` order; every table's
+        /// `process` column refers to it.
+        process: Vec<u32>,
         /// The contracting process's identifier.
         ocid: Vec<&'a str>,
         /// The (latest) release date.
@@ -59,6 +62,8 @@ table!(
 table!(
     /// One row per party.
     PartyRows {
+        /// The process key (see [`ProcessRows::process`]).
+        process: Vec<u32>,
         /// The contracting process.
         ocid: Vec<&'a str>,
         /// `parties[].id`.
@@ -77,6 +82,8 @@ table!(
 table!(
     /// One row per bid and tenderer (a bid without tenderers has one row, tenderer null).
     BidRows {
+        /// The process key (see [`ProcessRows::process`]).
+        process: Vec<u32>,
         /// The contracting process.
         ocid: Vec<&'a str>,
         /// The bid's position in `bids.details`.
@@ -102,6 +109,8 @@ table!(
     /// One row per award and supplier (an award without suppliers has one row, supplier null).
     /// The amount is the award's, repeated for each of its suppliers.
     AwardRows {
+        /// The process key (see [`ProcessRows::process`]).
+        process: Vec<u32>,
         /// The contracting process.
         ocid: Vec<&'a str>,
         /// The award's position in `awards`.
@@ -128,6 +137,8 @@ table!(
 table!(
     /// One row per contract.
     ContractRows {
+        /// The process key (see [`ProcessRows::process`]).
+        process: Vec<u32>,
         /// The contracting process.
         ocid: Vec<&'a str>,
         /// The contract's position in `contracts`.
@@ -165,6 +176,8 @@ table!(
 table!(
     /// One row per classified item of the tender, an award or a contract.
     ItemRows {
+        /// The process key (see [`ProcessRows::process`]).
+        process: Vec<u32>,
         /// The contracting process.
         ocid: Vec<&'a str>,
         /// `tender`, `award` or `contract`.
