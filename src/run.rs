@@ -6,10 +6,10 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::frames::Frames;
+use crate::frames::{self, Frames};
 use crate::indicators::REGISTRY;
 use crate::ingest::prepare::{Corrected, Prepare};
-use crate::ingest::{self, IngestCounts, Limits, Rejection};
+use crate::ingest::{self, IngestCounts, Intake, Limits, Rejection};
 use crate::output::Staging;
 use crate::profiles::{self, Profiles};
 use crate::score::{self, IndicatorRun, Scored};
@@ -39,7 +39,7 @@ pub struct Run {
 }
 
 /// Reads the inputs and builds the frames, with the ingest accounting.
-pub fn load(inputs: &[String]) -> anyhow::Result<(ingest::Ingested, Frames)> {
+pub fn load(inputs: &[String]) -> anyhow::Result<(Intake, Frames)> {
     load_with(inputs, &mut |_| {}, &mut |_| {})
 }
 
@@ -48,7 +48,7 @@ pub fn load_with(
     inputs: &[String],
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(ingest::Progress),
-) -> anyhow::Result<(ingest::Ingested, Frames)> {
+) -> anyhow::Result<(Intake, Frames)> {
     load_prepared(
         inputs,
         &Prepare::none(),
@@ -59,22 +59,23 @@ pub fn load_with(
 }
 
 /// [`load_with`], within the bounds of `limits`, correcting the data by the `[prepare]`
-/// settings before building the frames.
+/// settings. The frames are built batch by batch while the input is read.
 pub fn load_prepared(
     inputs: &[String],
     prepare: &Prepare,
     limits: &Limits,
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(ingest::Progress),
-) -> anyhow::Result<(ingest::Ingested, Frames)> {
-    let mut ingested = ingest::ingest_prepared(inputs, prepare, limits, started, report)?;
+) -> anyhow::Result<(Intake, Frames)> {
+    let clock = Instant::now();
+    let mut builder = frames::Builder::default();
+    let intake = ingest::ingest_into(inputs, prepare, limits, started, report, &mut builder)?;
     tracing::info!(
-        processes = ingested.counts.processes,
-        rejected = ingested.rejected.len(),
+        processes = intake.counts.processes,
+        rejected = intake.rejected.len(),
         "ingested"
     );
-    let clock = Instant::now();
-    let frames = Frames::build(&ingested.releases)?;
+    let frames = builder.finish()?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         peak_mib = crate::memory::peak_memory_mib(),
@@ -87,13 +88,7 @@ pub fn load_prepared(
             / (1 << 20),
         "frames built"
     );
-    // The frames hold what the indicators need; the releases are no longer needed.
-    ingested.releases = Vec::new();
-    tracing::debug!(
-        resident_mib = crate::memory::resident_memory_mib(),
-        "releases freed"
-    );
-    Ok((ingested, frames))
+    Ok((intake, frames))
 }
 
 /// Runs the whole pipeline over the inputs with the given settings.

@@ -605,3 +605,48 @@ fn validated_weights_are_recorded_in_the_summary() {
         .code(1)
         .stderr(predicate::str::contains("single_bid"));
 }
+
+/// Releases of one process from standard input, apart from each other, with Buddhist Era
+/// dates to correct: the run merges them (reading its copy of standard input again) and gives
+/// what the compiled release gives, corrections counted once.
+#[test]
+fn releases_of_one_process_from_standard_input_are_merged_like_the_compiled_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("settings.toml");
+    std::fs::write(&config, "[prepare]\nbuddhist_era = \"always\"\n").unwrap();
+    let first = r#"{"ocid":"ocds-m-1","id":"1","date":"2567-01-05T00:00:00Z","tender":{"procurementMethod":"open","numberOfTenderers":1,"tenderPeriod":{"startDate":"2567-01-10T00:00:00Z","endDate":"2567-01-20T00:00:00Z"}}}"#;
+    let other = r#"{"ocid":"ocds-m-0","id":"1","date":"2567-03-01T00:00:00Z","tender":{"procurementMethod":"direct"}}"#;
+    let second = r#"{"ocid":"ocds-m-1","id":"2","date":"2567-02-01T00:00:00Z","awards":[{"id":"a","status":"active","date":"2567-02-05T00:00:00Z","value":{"amount":10,"currency":"THB"}}]}"#;
+    let compiled = r#"{"ocid":"ocds-m-1","id":"2","date":"2567-02-01T00:00:00Z","tag":["compiled"],"tender":{"procurementMethod":"open","numberOfTenderers":1,"tenderPeriod":{"startDate":"2567-01-10T00:00:00Z","endDate":"2567-01-20T00:00:00Z"}},"awards":[{"id":"a","status":"active","date":"2567-02-05T00:00:00Z","value":{"amount":10,"currency":"THB"}}]}"#;
+    let score = |input: &str, source: &str, out: &str| {
+        let out = dir.path().join(out);
+        let mut command = redflags();
+        command
+            .args(["-q", "score", source, "--config"])
+            .arg(&config);
+        command.arg("--out").arg(&out);
+        if source == "-" {
+            command.write_stdin(input.to_owned());
+        }
+        command.assert().success();
+        let summary: serde_json::Value =
+            serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+        (csv_rows(&out.join("contracts.csv")), summary)
+    };
+    let (merged, merged_summary) = score(&format!("{first}\n{other}\n{second}\n"), "-", "stdin");
+    let file = dir.path().join("compiled.jsonl");
+    std::fs::write(&file, format!("{other}\n{compiled}\n")).unwrap();
+    let (expected, expected_summary) = score("", file.to_str().unwrap(), "file");
+    assert_eq!(merged.len(), 2);
+    assert_eq!(merged, expected);
+    assert_eq!(merged[1]["ocid"], "ocds-m-1");
+    assert_eq!(merged[1]["tender_start"], "2024-01-10T00:00:00Z");
+    assert_eq!(merged[1]["award_date"], "2024-02-05T00:00:00Z");
+    assert_eq!(
+        merged_summary["corrections"], expected_summary["corrections"],
+        "each correction counted once"
+    );
+    // ocds-m-1: its date, the tender period's two and the award's; ocds-m-0: its date.
+    assert_eq!(merged_summary["corrections"]["by_kind"]["buddhist_era"], 5);
+    assert_eq!(merged_summary["counts"]["processes"], 2);
+}

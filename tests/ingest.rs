@@ -75,11 +75,15 @@ fn every_published_form_is_read_from_its_content() {
         ocids(&ingested),
         ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
     );
-    assert!(ingested.rejected.is_empty(), "{:?}", ingested.rejected);
+    assert!(
+        ingested.intake.rejected.is_empty(),
+        "{:?}",
+        ingested.intake.rejected
+    );
     // The two releases of `a` were merged in date order.
     let tender = ingested.releases[0].tender.get().unwrap();
     assert_eq!(tender.title.str(), Some("new"));
-    let counts = &ingested.counts;
+    let counts = &ingested.intake.counts;
     assert_eq!(counts.sources, 6);
     assert_eq!(counts.entries, 11);
     assert_eq!(counts.entries_accepted, 11);
@@ -115,6 +119,7 @@ fn bad_input_is_rejected_with_source_line_and_reason_and_the_run_goes_on() {
     let ingested = run(&[lines.clone(), html.clone(), empty, package]);
     assert_eq!(ocids(&ingested), ["ok-1", "ok-2", "ok-3"]);
     let rejected: Vec<_> = ingested
+        .intake
         .rejected
         .iter()
         .map(|r| {
@@ -171,10 +176,10 @@ fn bad_input_is_rejected_with_source_line_and_reason_and_the_run_goes_on() {
             ),
         ]
     );
-    let counts = &ingested.counts;
+    let counts = &ingested.intake.counts;
     // Everything is accounted for: accepted entries plus rejections make the input.
     assert_eq!(
-        counts.entries_accepted + ingested.rejected.len() as u64,
+        counts.entries_accepted + ingested.intake.rejected.len() as u64,
         counts.input()
     );
     assert_eq!(counts.units_rejected, 3);
@@ -199,6 +204,7 @@ fn directories_are_read_recursively_in_name_order_by_extension() {
     let ingested = ingest(&[d.display().to_string()]).unwrap();
     assert_eq!(ocids(&ingested), ["1", "2", "3"]);
     let names: Vec<_> = ingested
+        .intake
         .sources
         .iter()
         .map(|s| {
@@ -226,10 +232,10 @@ fn every_real_sample_is_ingested_and_accounted_for() {
             name.ends_with(".json") || name.ends_with(".jsonl") || name.ends_with(".gz")
         })
         .count();
-    assert_eq!(ingested.counts.sources as usize, files);
-    let counts = &ingested.counts;
+    assert_eq!(ingested.intake.counts.sources as usize, files);
+    let counts = &ingested.intake.counts;
     assert_eq!(
-        counts.entries_accepted + ingested.rejected.len() as u64,
+        counts.entries_accepted + ingested.intake.rejected.len() as u64,
         counts.input()
     );
     // One compiled release per distinct ocid, in ocid order, none lost.
@@ -250,14 +256,15 @@ fn every_real_sample_is_ingested_and_accounted_for() {
         let path = real.join(publisher).display().to_string();
         let one = ingest(&[path]).unwrap();
         assert!(
-            one.counts.processes > 0,
+            one.intake.counts.processes > 0,
             "{publisher}: no process read; rejected: {:?}",
-            one.rejected
+            one.intake.rejected
         );
     }
     // The samples' defects: three empty files, and two records that only link to their
     // releases (a URL, no data) and have no compiled release. Nothing else is rejected.
     let rejected: Vec<(String, Option<&str>, &str)> = ingested
+        .intake
         .rejected
         .iter()
         .map(|r| {

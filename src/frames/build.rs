@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use polars::prelude::*;
+
 use super::tables::{AwardRows, BidRows, ContractRows, ItemRows, PartyRows, ProcessRows};
 use crate::dates::parse_timestamp;
 use crate::ingest::lenient::Field;
@@ -77,6 +79,20 @@ impl<'a> Names<'a> {
         field
             .get()
             .map_or((None, None), |reference| self.resolve(reference))
+    }
+}
+
+impl Rows<'_> {
+    /// The rows as tables, in [`super::Frames::NAMES`] order.
+    pub fn into_tables(self) -> PolarsResult<[DataFrame; 6]> {
+        Ok([
+            self.processes.into_frame()?,
+            self.parties.into_frame()?,
+            self.bids.into_frame()?,
+            self.awards.into_frame()?,
+            self.contracts.into_frame()?,
+            self.items.into_frame()?,
+        ])
     }
 }
 

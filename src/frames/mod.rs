@@ -19,6 +19,7 @@ use std::path::Path;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::ingest::Consumer;
 use crate::ingest::model::Release;
 use build::Rows;
 
@@ -62,6 +63,157 @@ impl Frames {
     }
 }
 
+/// Builds the frames batch by batch, as the ingest compiles the releases (see
+/// [`Consumer`]): each batch becomes rows at once, and only the rows are kept.
+#[derive(Default)]
+pub struct Builder {
+    /// The tables of each batch, in [`Frames::NAMES`] order.
+    parts: Vec<[DataFrame; 6]>,
+    /// The first error met.
+    error: Option<PolarsError>,
+}
+
+impl Builder {
+    /// Turns compiled releases, with their process keys, into rows, in parallel.
+    fn add<'a>(&mut self, releases: impl Iterator<Item = (u32, &'a Release)>) {
+        let releases: Vec<(u32, &Release)> = releases.collect();
+        let parts: PolarsResult<Vec<[DataFrame; 6]>> = releases
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut rows = Rows::default();
+                for (key, release) in chunk {
+                    rows.push(*key, release);
+                }
+                rows.into_tables()
+            })
+            .collect();
+        match parts {
+            Ok(parts) => self.parts.extend(parts),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+    }
+
+    /// The frames: every batch's rows together, the processes numbered in `ocid` order (the
+    /// keys the batches were given are replaced) and every table in that order.
+    pub fn finish(self) -> PolarsResult<Frames> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut parts = self.parts;
+        let mut tables: Vec<DataFrame> = Vec::with_capacity(6);
+        for index in 0..6 {
+            let mut pieces = parts
+                .iter_mut()
+                .map(|part| std::mem::take(&mut part[index]));
+            let mut table = match pieces.next() {
+                Some(first) => first,
+                None => Rows::default().into_tables()?[index].clone(),
+            };
+            for piece in pieces {
+                table.vstack_mut_owned(piece)?;
+            }
+            tables.push(table);
+        }
+        let renumbered = renumber(&tables[0])?;
+        for table in &mut tables {
+            *table = in_key_order(std::mem::take(table), &renumbered)?;
+        }
+        let [processes, parties, bids, awards, contracts, items]: [DataFrame; 6] = tables
+            .try_into()
+            .map_err(|_| polars_err!(ComputeError: "six tables expected"))?;
+        Ok(Frames {
+            processes,
+            parties,
+            bids,
+            awards,
+            contracts,
+            items,
+            derived: Derived::default(),
+        })
+    }
+}
+
+impl Consumer for Builder {
+    fn take(&mut self, releases: Vec<(u32, Release)>) {
+        self.add(releases.iter().map(|(key, release)| (*key, release)));
+    }
+
+    fn retract(&mut self, keys: &[u32]) {
+        let Some(&largest) = keys.last() else {
+            return;
+        };
+        let mut retracted = vec![false; largest as usize + 1];
+        for key in keys {
+            retracted[*key as usize] = true;
+        }
+        for part in &mut self.parts {
+            for table in part.iter_mut() {
+                let kept = table.column(KEY).and_then(|column| {
+                    let kept: BooleanChunked = column
+                        .u32()?
+                        .into_no_null_iter()
+                        .map(|key| !retracted.get(key as usize).copied().unwrap_or(false))
+                        .collect();
+                    table.filter(&kept)
+                });
+                match kept {
+                    Ok(kept) => *table = kept,
+                    Err(error) => {
+                        self.error.get_or_insert(error);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The process key column of every table.
+pub const KEY: &str = "process";
+
+/// The new key of each old key: the processes numbered in `ocid` order.
+fn renumber(processes: &DataFrame) -> PolarsResult<Vec<u32>> {
+    let keys = processes.column(KEY)?.u32()?;
+    let order = processes
+        .column("ocid")?
+        .as_materialized_series()
+        .arg_sort(SortOptions::default().with_maintain_order(true));
+    let size = keys
+        .into_no_null_iter()
+        .max()
+        .map_or(0, |key| key as usize + 1);
+    let mut renumbered = vec![u32::MAX; size];
+    for (new, row) in order.into_no_null_iter().enumerate() {
+        if let Some(old) = keys.get(row as usize) {
+            renumbered[old as usize] = new as u32;
+        }
+    }
+    Ok(renumbered)
+}
+
+/// A table with its keys renumbered and its rows in the order of the new keys (the rows of
+/// one process keep their order).
+fn in_key_order(mut table: DataFrame, renumbered: &[u32]) -> PolarsResult<DataFrame> {
+    let keys: UInt32Chunked = table
+        .column(KEY)?
+        .u32()?
+        .into_no_null_iter()
+        .map(|key| renumbered[key as usize])
+        .collect_ca(KEY.into());
+    let sorted = keys.iter().is_sorted();
+    table.with_column(keys.into_column())?;
+    if sorted {
+        table.rechunk_mut();
+        Ok(table)
+    } else {
+        table.sort(
+            [KEY],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+    }
+}
+
 impl Frames {
     /// The table names, in the order [`Frames::tables`] gives them.
     pub const NAMES: [&'static str; 6] = [
@@ -75,47 +227,14 @@ impl Frames {
 
     /// Builds the tables from compiled releases (one per contracting process).
     pub fn build(releases: &[Release]) -> PolarsResult<Frames> {
-        let parts: Vec<Frames> = releases
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(number, chunk)| {
-                let mut rows = Rows::default();
-                let first = number * CHUNK;
-                for (offset, release) in chunk.iter().enumerate() {
-                    rows.push((first + offset) as u32, release);
-                }
-                Frames::from_rows(rows)
-            })
-            .collect::<PolarsResult<_>>()?;
-        let mut parts = parts.into_iter();
-        let mut frames = match parts.next() {
-            Some(first) => first,
-            None => return Frames::from_rows(Rows::default()),
-        };
-        for part in parts {
-            frames.processes.vstack_mut(&part.processes)?;
-            frames.parties.vstack_mut(&part.parties)?;
-            frames.bids.vstack_mut(&part.bids)?;
-            frames.awards.vstack_mut(&part.awards)?;
-            frames.contracts.vstack_mut(&part.contracts)?;
-            frames.items.vstack_mut(&part.items)?;
-        }
-        for table in frames.tables_mut() {
-            table.rechunk_mut();
-        }
-        Ok(frames)
-    }
-
-    fn from_rows(rows: Rows) -> PolarsResult<Frames> {
-        Ok(Frames {
-            processes: rows.processes.into_frame()?,
-            parties: rows.parties.into_frame()?,
-            bids: rows.bids.into_frame()?,
-            awards: rows.awards.into_frame()?,
-            contracts: rows.contracts.into_frame()?,
-            items: rows.items.into_frame()?,
-            derived: Derived::default(),
-        })
+        let mut builder = Builder::default();
+        builder.add(
+            releases
+                .iter()
+                .enumerate()
+                .map(|(key, release)| (key as u32, release)),
+        );
+        builder.finish()
     }
 
     /// The tables with their names.
@@ -128,17 +247,6 @@ impl Frames {
             (a, &self.awards),
             (c, &self.contracts),
             (i, &self.items),
-        ]
-    }
-
-    fn tables_mut(&mut self) -> [&mut DataFrame; 6] {
-        [
-            &mut self.processes,
-            &mut self.parties,
-            &mut self.bids,
-            &mut self.awards,
-            &mut self.contracts,
-            &mut self.items,
         ]
     }
 

@@ -6,6 +6,7 @@
 //! entry is accounted for: accepted, or rejected with its source, line, location and reason.
 //! The releases of each `ocid` are then merged by the OCDS merge rules ([`merge`]).
 
+pub mod compile;
 pub mod document;
 pub mod lenient;
 pub mod limits;
@@ -16,14 +17,13 @@ pub mod raw;
 pub mod source;
 pub mod upgrade;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use compile::{Consumer, Intake, ingest_into};
 pub use limits::Limits;
 use model::Release;
-use prepare::{Corrected, Prepare};
+use prepare::Prepare;
 use source::{Source, Unit};
 
 /// Units are parsed in parallel batches of about this many bytes.
@@ -99,14 +99,32 @@ impl IngestCounts {
 pub struct Ingested {
     /// One compiled release per contracting process, in `ocid` order.
     pub releases: Vec<Release>,
-    /// What could not be used, in input order.
-    pub rejected: Vec<Rejection>,
-    /// The accounting.
-    pub counts: IngestCounts,
-    /// The names of the sources read, in reading order.
-    pub sources: Vec<String>,
-    /// The values the `[prepare]` corrections changed, by kind.
-    pub corrected: prepare::Corrected,
+    /// What else the ingest found.
+    pub intake: Intake,
+}
+
+/// Keeps every compiled release, by key.
+#[derive(Default)]
+struct Collected(Vec<Option<Release>>);
+
+impl Consumer for Collected {
+    fn take(&mut self, releases: Vec<(u32, Release)>) {
+        for (key, release) in releases {
+            let key = key as usize;
+            if self.0.len() <= key {
+                self.0.resize_with(key + 1, || None);
+            }
+            self.0[key] = Some(release);
+        }
+    }
+
+    fn retract(&mut self, keys: &[u32]) {
+        for key in keys {
+            if let Some(slot) = self.0.get_mut(*key as usize) {
+                *slot = None;
+            }
+        }
+    }
 }
 
 /// An error that stops the ingest before it starts.
@@ -124,10 +142,44 @@ pub enum IngestError {
     /// No input was given.
     #[error("no input given")]
     NoInput,
+    /// A source read a second time (for the releases to merge) no longer holds what it held.
+    #[error("{path} changed while it was read: its releases of {ocid} are no longer there")]
+    Changed {
+        /// The source.
+        path: String,
+        /// A contracting process whose releases are missing.
+        ocid: String,
+    },
 }
 
-/// Where each accepted release goes: its source (by index), its unit's line, the release.
-pub type Sink<'a, R> = dyn FnMut(usize, Option<u64>, R) + 'a;
+/// Where an accepted release was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// The source, by its index among the sources read.
+    pub source: usize,
+    /// The unit, by its index among the source's units (see [`source::Unit::index`]).
+    pub unit: u64,
+    /// The unit's line, for a line of line-delimited JSON.
+    pub line: Option<u64>,
+}
+
+/// Where each accepted release goes, with the place it was found.
+pub type Sink<'a, R> = dyn FnMut(Place, R) + 'a;
+
+/// What reading the sources found besides the releases: what was read, what could not be
+/// used, the accounting, and the copies of standard input.
+pub struct Scanned {
+    /// The sources, in reading order.
+    pub sources: Vec<Source>,
+    /// Their names, in the same order.
+    pub names: Vec<String>,
+    /// What could not be used, in input order.
+    pub rejected: Vec<Rejection>,
+    /// The accounting (all but `processes`, which is the caller's to count).
+    pub counts: IngestCounts,
+    /// The copy of each source that is standard input (see [`Source::open_spooled`]).
+    pub spools: Vec<Option<std::fs::File>>,
+}
 
 /// Accumulates parsed units.
 struct Accumulator<'a, R> {
@@ -136,6 +188,7 @@ struct Accumulator<'a, R> {
     sink: &'a mut Sink<'a, R>,
     rejected: Vec<Rejection>,
     counts: IngestCounts,
+    spools: Vec<Option<std::fs::File>>,
 }
 
 impl<R: document::Entry + Send> Accumulator<'_, R> {
@@ -175,14 +228,19 @@ impl<R: document::Entry + Send> Accumulator<'_, R> {
                     reason: problem.reason,
                 });
             }
+            let place = Place {
+                source: unit.source,
+                unit: unit.index,
+                line: unit.line,
+            };
             for release in parsed.releases {
-                (self.sink)(unit.source, unit.line, release);
+                (self.sink)(place, release);
             }
         }
     }
 
     fn read(&mut self, index: usize, source: &Source, report: &mut dyn FnMut(Progress)) {
-        let reader = match source.open(&self.limits) {
+        let reader = match source.open_spooled(&self.limits, &mut self.spools[index]) {
             Ok(reader) => reader,
             Err(error) => {
                 self.counts.units += 1;
@@ -221,7 +279,7 @@ impl<R: document::Entry + Send> Accumulator<'_, R> {
 }
 
 /// Parses one unit within the bounds of `limits`.
-fn parse_unit<R: document::Entry>(unit: &Unit, limits: &Limits) -> document::Parsed<R> {
+pub(crate) fn parse_unit<R: document::Entry>(unit: &Unit, limits: &Limits) -> document::Parsed<R> {
     let refusal = unit.refused.clone().or_else(|| {
         if !limits.checks_depth() {
             return None;
@@ -249,16 +307,14 @@ pub struct Progress<'a> {
 }
 
 /// Reads every input and hands each accepted release, as any [`document::Entry`], to `sink`
-/// with its source (an index into the names returned) and its unit's line. Returns the
-/// sources' names, the rejections and the accounting (all but `processes`, which is the
-/// caller's to count).
+/// with the place it was found. Returns what else the reading found.
 pub fn read_entries<R: document::Entry + Send>(
     inputs: &[String],
     limits: &Limits,
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(Progress),
     sink: &mut Sink<'_, R>,
-) -> Result<(Vec<String>, Vec<Rejection>, IngestCounts), IngestError> {
+) -> Result<Scanned, IngestError> {
     if inputs.is_empty() {
         return Err(IngestError::NoInput);
     }
@@ -269,6 +325,7 @@ pub fn read_entries<R: document::Entry + Send>(
         sink,
         rejected: Vec::new(),
         counts: IngestCounts::default(),
+        spools: sources.iter().map(|_| None).collect(),
     };
     started(sources.len());
     for (index, source) in sources.iter().enumerate() {
@@ -282,7 +339,13 @@ pub fn read_entries<R: document::Entry + Send>(
     }
     let mut counts = accumulator.counts;
     counts.sources = sources.len() as u64;
-    Ok((accumulator.names, accumulator.rejected, counts))
+    Ok(Scanned {
+        sources,
+        names: accumulator.names,
+        rejected: accumulator.rejected,
+        counts,
+        spools: accumulator.spools,
+    })
 }
 
 /// Reads every input (files, directories, `-` for standard input) and returns one compiled
@@ -315,63 +378,11 @@ pub fn ingest_prepared(
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(Progress),
 ) -> Result<Ingested, IngestError> {
-    let mut by_ocid: HashMap<String, Vec<Release>> = HashMap::new();
-    let clock = std::time::Instant::now();
-    let read = read_entries(
-        inputs,
-        limits,
-        started,
-        report,
-        &mut |_, _, release: Release| {
-            let ocid = release.ocid.str().unwrap_or_default().to_owned();
-            by_ocid.entry(ocid).or_default().push(release);
-        },
-    )?;
-    let (names, rejected, mut counts) = read;
-    counts.processes = by_ocid.len() as u64;
-    tracing::debug!(
-        elapsed_ms = clock.elapsed().as_millis() as u64,
-        "read and parsed"
-    );
-    let mut groups: Vec<(String, Vec<Release>)> = by_ocid.into_iter().collect();
-    groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut releases: Vec<Release> = groups
-        .into_par_iter()
-        .map(|(_, mut releases)| {
-            if releases.len() == 1 {
-                merge::compile_single(releases.pop().unwrap_or_default())
-            } else {
-                merge::compile(releases)
-            }
-        })
-        .collect();
-    tracing::debug!(
-        elapsed_ms = clock.elapsed().as_millis() as u64,
-        peak_mib = crate::memory::peak_memory_mib(),
-        resident_mib = crate::memory::resident_memory_mib(),
-        "merged"
-    );
-    let mut corrected = Corrected::default();
-    if prepare.is_active() {
-        corrected = releases
-            .par_iter_mut()
-            .map(|release| {
-                let mut counts = Corrected::default();
-                prepare.correct_release(release, &mut counts);
-                counts
-            })
-            .reduce(Corrected::default, Corrected::absorb);
-        tracing::debug!(
-            elapsed_ms = clock.elapsed().as_millis() as u64,
-            corrected = corrected.total,
-            "corrected"
-        );
-    }
-    Ok(Ingested {
-        releases,
-        rejected,
-        counts,
-        sources: names,
-        corrected,
-    })
+    let mut collected = Collected::default();
+    let intake = ingest_into(inputs, prepare, limits, started, report, &mut collected)?;
+    let mut releases: Vec<Release> = collected.0.into_iter().flatten().collect();
+    releases.par_sort_unstable_by(|a, b| {
+        (a.ocid.str().unwrap_or_default()).cmp(b.ocid.str().unwrap_or_default())
+    });
+    Ok(Ingested { releases, intake })
 }

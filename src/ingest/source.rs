@@ -6,7 +6,7 @@
 //! document, one unit for the whole source.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
@@ -43,6 +43,65 @@ impl Source {
             Source::File(path) => Box::new(BufReader::with_capacity(1 << 20, File::open(path)?)),
         };
         gunzip_if_compressed(reader, limits)
+    }
+
+    /// Opens the source for its first reading. Standard input is copied, as it is read, into a
+    /// temporary file put in `spool`, so that [`Source::reopen`] can read it again.
+    pub fn open_spooled(
+        &self,
+        limits: &Limits,
+        spool: &mut Option<File>,
+    ) -> io::Result<Box<dyn BufRead + Send>> {
+        match self {
+            Source::Stdin => {
+                let file = tempfile::tempfile()?;
+                let copy = file.try_clone()?;
+                *spool = Some(file);
+                let tee = Tee {
+                    reader: io::stdin(),
+                    copy,
+                };
+                gunzip_if_compressed(Box::new(BufReader::with_capacity(1 << 20, tee)), limits)
+            }
+            Source::File(_) => self.open(limits),
+        }
+    }
+
+    /// Opens the source again from its start: a file itself, standard input from the copy
+    /// [`Source::open_spooled`] made.
+    pub fn reopen(
+        &self,
+        limits: &Limits,
+        spool: Option<&File>,
+    ) -> io::Result<Box<dyn BufRead + Send>> {
+        match (self, spool) {
+            (Source::Stdin, Some(spool)) => {
+                let mut file = spool.try_clone()?;
+                file.rewind()?;
+                let reader = Box::new(BufReader::with_capacity(1 << 20, file));
+                gunzip_if_compressed(reader, limits)
+            }
+            _ => self.open(limits),
+        }
+    }
+}
+
+/// A reader that writes a copy of everything it reads.
+struct Tee<R> {
+    reader: R,
+    copy: File,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.reader.read(buffer)?;
+        self.copy.write_all(&buffer[..read]).map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!("copying standard input to a temporary file: {error}"),
+            )
+        })?;
+        Ok(read)
     }
 }
 
@@ -108,6 +167,9 @@ pub fn expand(inputs: &[String]) -> Result<Vec<Source>, IngestError> {
 pub struct Unit {
     /// The index of the source it comes from.
     pub source: usize,
+    /// Its place among the source's units, from 0: reading the source again gives the same
+    /// units in the same order.
+    pub index: u64,
     /// Its line number, for a line of line-delimited JSON.
     pub line: Option<u64>,
     /// Its bytes.
@@ -220,13 +282,20 @@ pub fn read(
     source: usize,
     mut reader: impl BufRead,
     limits: &Limits,
-    mut emit: impl FnMut(Unit),
+    mut emit_unit: impl FnMut(Unit),
 ) -> Reading {
+    let mut units = 0u64;
+    let mut emit = |mut unit: Unit| {
+        unit.index = units;
+        units += 1;
+        emit_unit(unit);
+    };
     let mut reading = Reading::default();
     let mut number = 0u64;
     let mut head = Vec::new();
     let refuse = |line: Option<u64>, reason: String| Unit {
         source,
+        index: 0,
         line,
         bytes: Vec::new(),
         refused: Some(reason),
@@ -283,6 +352,7 @@ pub fn read(
             } else {
                 emit(Unit {
                     source,
+                    index: 0,
                     line: None,
                     bytes,
                     refused: None,
@@ -293,6 +363,7 @@ pub fn read(
         reading.blank_lines = content_line - 1;
         emit(Unit {
             source,
+            index: 0,
             line: Some(content_line),
             bytes: head.split_off(start_of_line),
             refused: None,
@@ -309,6 +380,7 @@ pub fn read(
                 } else {
                     emit(Unit {
                         source,
+                        index: 0,
                         line: Some(number),
                         bytes: line,
                         refused: None,

@@ -109,16 +109,16 @@ pub fn check(inputs: &[String], config: &Config) -> anyhow::Result<Checked> {
     let mut values = vec![0u64; fields.len()];
     let mut codes: HashMap<(String, &'static str, String), u64> = HashMap::new();
     let mut years: BTreeMap<i32, u64> = BTreeMap::new();
-    let (sources, _, _) = ingest::read_entries(
+    let sources = ingest::read_entries(
         inputs,
         &config.limits,
         &mut |_| {},
         &mut |_| {},
-        &mut |source, line, release: RawRelease| {
+        &mut |place: ingest::Place, release: RawRelease| {
             let ocid = release.ocid().unwrap_or_default().to_owned();
             let seen = Seen {
-                source,
-                line,
+                source: place.source,
+                line: place.line,
                 location: release.location.clone(),
             };
             let found = inspector.inspect(&ocid, &release.object);
@@ -163,7 +163,8 @@ pub fn check(inputs: &[String], config: &Config) -> anyhow::Result<Checked> {
             }
             process.seen.push(seen);
         },
-    )?;
+    )?
+    .names;
     let mut ocids: Vec<&String> = processes.keys().collect();
     ocids.sort();
     for ocid in &ocids {

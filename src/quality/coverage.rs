@@ -26,12 +26,12 @@ pub fn coverage(inputs: &[String], limits: &Limits) -> Result<Coverage, IngestEr
     let mut found = Coverage::default();
     let counts = &mut found.counts;
     let mut releases = 0;
-    let (_, rejected, _) = ingest::read_entries(
+    let rejected = ingest::read_entries(
         inputs,
         limits,
         &mut |_| {},
         &mut |_| {},
-        &mut |_, _, release: RawRelease| {
+        &mut |_, release: RawRelease| {
             releases += 1;
             walk(&release.object, &mut |place, key, value| {
                 if key.is_none() || is_empty(value) {
@@ -45,7 +45,8 @@ pub fn coverage(inputs: &[String], limits: &Limits) -> Result<Coverage, IngestEr
                 }
             });
         },
-    )?;
+    )?
+    .rejected;
     found.releases = releases;
     found.rejected = rejected;
     Ok(found)

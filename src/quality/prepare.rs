@@ -39,16 +39,17 @@ pub fn prepare(
 ) -> anyhow::Result<Prepared> {
     let mut by_ocid: HashMap<String, Vec<RawRelease>> = HashMap::new();
     let settings = &config.prepare;
-    let (_, rejected, _) = ingest::read_entries(
+    let rejected = ingest::read_entries(
         inputs,
         &config.limits,
         &mut |_| {},
         &mut |_| {},
-        &mut |_, _, release: RawRelease| {
+        &mut |_, release: RawRelease| {
             let ocid = release.ocid().unwrap_or_default().to_owned();
             by_ocid.entry(ocid).or_default().push(release);
         },
-    )?;
+    )?
+    .rejected;
     let mut groups: Vec<(String, Vec<RawRelease>)> = by_ocid.into_iter().collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     let mut prepared = Prepared {

@@ -188,6 +188,21 @@ impl Corrected {
         kinds.join(", ")
     }
 
+    /// Takes another count out of this one, and the kept corrections of the processes in
+    /// `ocids`.
+    pub fn subtract(&mut self, other: &Corrected, ocids: &std::collections::HashSet<&str>) {
+        self.total -= other.total;
+        for (kind, count) in &other.by_kind {
+            if let Some(mine) = self.by_kind.get_mut(kind) {
+                *mine -= count;
+                if *mine == 0 {
+                    self.by_kind.remove(kind);
+                }
+            }
+        }
+        self.kept.retain(|(ocid, _)| !ocids.contains(ocid.as_str()));
+    }
+
     /// Adds another count to this one.
     pub fn absorb(mut self, other: Corrected) -> Corrected {
         self.total += other.total;

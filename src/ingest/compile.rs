@@ -1,0 +1,280 @@
+//! Compiling the input into one release per contracting process, batch by batch.
+//!
+//! Units are read and parsed in batches. The first release of each `ocid` gets a process key
+//! (the processes numbered in the order they are first seen) and is compiled and handed to a
+//! [`Consumer`] with its batch, so that the releases of the whole input never coexist: memory
+//! holds one batch of releases and what the consumer keeps of them. An `ocid` seen again needs
+//! the merge of all its releases: after the reading, the consumer is told to forget what it
+//! took for those processes, the units that hold their releases (and those alone) are read
+//! again, and each process's releases are merged by the OCDS rules and handed over. Data of
+//! compiled releases, one per process, is thus read once. Standard input is copied to a
+//! temporary file as it is read so that it can be read again.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rayon::prelude::*;
+
+use super::model::Release;
+use super::prepare::{Corrected, Prepare};
+use super::source;
+use super::{IngestCounts, IngestError, Limits, Progress, Rejection, merge};
+
+/// Releases are compiled and handed over in batches of about this many.
+const BATCH_RELEASES: usize = 8192;
+/// The units read again are parsed in parallel batches of about this many bytes.
+const REREAD_BYTES: usize = 64 << 20;
+
+/// Takes the compiled releases as the ingest produces them.
+pub trait Consumer {
+    /// Takes a batch of compiled releases, each with its process key. A key comes once, unless
+    /// [`Consumer::retract`] is called for it; keys are below [`Intake::keys`].
+    fn take(&mut self, releases: Vec<(u32, Release)>);
+
+    /// Forgets what was taken for these keys (sorted, distinct): their processes are in several
+    /// releases and are handed over again, merged.
+    fn retract(&mut self, keys: &[u32]);
+}
+
+/// What an ingest found besides the compiled releases.
+#[derive(Debug, Default)]
+pub struct Intake {
+    /// What could not be used, in input order.
+    pub rejected: Vec<Rejection>,
+    /// The accounting.
+    pub counts: IngestCounts,
+    /// The names of the sources read, in reading order.
+    pub sources: Vec<String>,
+    /// The values the `[prepare]` corrections changed, by kind.
+    pub corrected: Corrected,
+    /// How many process keys were given: every key handed to the consumer is below it.
+    pub keys: u32,
+}
+
+/// A unit, by its source's index and its own.
+type UnitId = (usize, u64);
+
+/// The process keys given so far, and what must be read again.
+#[derive(Default)]
+struct Keys {
+    /// The key of each `ocid` seen.
+    by_ocid: HashMap<Box<str>, u32>,
+    /// The unit of each key's first release.
+    first: Vec<UnitId>,
+    /// Whether each key was seen more than once.
+    repeated: Vec<bool>,
+    /// The units that hold a release of a repeated key.
+    units: BTreeSet<UnitId>,
+}
+
+impl Keys {
+    /// The key of a new `ocid`, or `None` after marking a known one repeated.
+    fn see(&mut self, ocid: &str, unit: UnitId) -> Option<u32> {
+        if let Some(&key) = self.by_ocid.get(ocid) {
+            self.repeated[key as usize] = true;
+            self.units.insert(self.first[key as usize]);
+            self.units.insert(unit);
+            return None;
+        }
+        let key = self.first.len() as u32;
+        self.by_ocid.insert(ocid.into(), key);
+        self.first.push(unit);
+        self.repeated.push(false);
+        Some(key)
+    }
+
+    /// The repeated keys, sorted.
+    fn repeated(&self) -> Vec<u32> {
+        (0..self.repeated.len() as u32)
+            .filter(|&key| self.repeated[key as usize])
+            .collect()
+    }
+}
+
+/// Compiles releases in parallel, correcting them by `prepare`; returns them with the
+/// corrections made.
+fn compile_all<T: Send>(
+    items: Vec<(u32, T)>,
+    prepare: &Prepare,
+    compile: impl Fn(T) -> Release + Sync,
+) -> (Vec<(u32, Release)>, Corrected) {
+    let done: Vec<((u32, Release), Corrected)> = items
+        .into_par_iter()
+        .map(|(key, item)| {
+            let mut release = compile(item);
+            let mut corrected = Corrected::default();
+            if prepare.is_active() {
+                prepare.correct_release(&mut release, &mut corrected);
+            }
+            ((key, release), corrected)
+        })
+        .collect();
+    let mut corrected = Corrected::default();
+    let mut releases = Vec::with_capacity(done.len());
+    for (release, counts) in done {
+        releases.push(release);
+        if counts.total > 0 {
+            corrected = corrected.absorb(counts);
+        }
+    }
+    (releases, corrected)
+}
+
+/// Reads every input and hands one compiled release per contracting process to `consumer`,
+/// correcting each by `prepare`, within the bounds of `limits`; `started` is told how many
+/// sources there are and `report` how far the reading has got.
+pub fn ingest_into(
+    inputs: &[String],
+    prepare: &Prepare,
+    limits: &Limits,
+    started: &mut dyn FnMut(usize),
+    report: &mut dyn FnMut(Progress),
+    consumer: &mut dyn Consumer,
+) -> Result<Intake, IngestError> {
+    let clock = std::time::Instant::now();
+    let mut keys = Keys::default();
+    let mut corrected = Corrected::default();
+    let mut pending: Vec<(u32, Release)> = Vec::with_capacity(BATCH_RELEASES);
+    let mut hand_over = |pending: &mut Vec<(u32, Release)>, corrected: &mut Corrected| {
+        let (releases, counts) =
+            compile_all(std::mem::take(pending), prepare, merge::compile_single);
+        *corrected = std::mem::take(corrected).absorb(counts);
+        consumer.take(releases);
+    };
+    let scanned = super::read_entries(
+        inputs,
+        limits,
+        started,
+        report,
+        &mut |place, release: Release| {
+            let ocid = release.ocid.str().unwrap_or_default();
+            if let Some(key) = keys.see(ocid, (place.source, place.unit)) {
+                pending.push((key, release));
+                if pending.len() >= BATCH_RELEASES {
+                    hand_over(&mut pending, &mut corrected);
+                }
+            }
+        },
+    )?;
+    hand_over(&mut pending, &mut corrected);
+    tracing::debug!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        peak_mib = crate::memory::peak_memory_mib(),
+        resident_mib = crate::memory::resident_memory_mib(),
+        "read, parsed and handed over"
+    );
+    let repeated = keys.repeated();
+    if !repeated.is_empty() {
+        consumer.retract(&repeated);
+        let mut held = read_again(&scanned, &keys, limits)?;
+        let mut groups: Vec<(u32, Vec<Release>)> = Vec::with_capacity(repeated.len());
+        for key in &repeated {
+            match held.remove(key) {
+                Some(releases) => groups.push((*key, releases)),
+                None => return Err(changed(&scanned, &keys, *key)),
+            }
+        }
+        drop(keys.by_ocid);
+        if prepare.is_active() {
+            // The first release of each was corrected on its own and counted: uncount it.
+            let firsts: Vec<(u32, Release)> = groups
+                .iter()
+                .filter_map(|(key, releases)| Some((*key, releases.first()?.clone())))
+                .collect();
+            let (firsts, counted) = compile_all(firsts, prepare, merge::compile_single);
+            let retracted: std::collections::HashSet<&str> = firsts
+                .iter()
+                .filter_map(|(_, release)| release.ocid.str())
+                .collect();
+            corrected.subtract(&counted, &retracted);
+        }
+        let (merged, counts) = compile_all(groups, prepare, merge::compile);
+        corrected = corrected.absorb(counts);
+        consumer.take(merged);
+        tracing::debug!(
+            elapsed_ms = clock.elapsed().as_millis() as u64,
+            merged = repeated.len(),
+            peak_mib = crate::memory::peak_memory_mib(),
+            resident_mib = crate::memory::resident_memory_mib(),
+            "merged"
+        );
+    }
+    corrected.kept.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut counts = scanned.counts;
+    counts.processes = keys.first.len() as u64;
+    Ok(Intake {
+        rejected: scanned.rejected,
+        counts,
+        sources: scanned.names,
+        corrected,
+        keys: keys.first.len() as u32,
+    })
+}
+
+/// The error of a source that no longer holds the releases of `key`.
+fn changed(scanned: &super::Scanned, keys: &Keys, key: u32) -> IngestError {
+    let ocid = keys
+        .by_ocid
+        .iter()
+        .find(|(_, found)| **found == key)
+        .map(|(ocid, _)| ocid.to_string())
+        .unwrap_or_default();
+    IngestError::Changed {
+        path: scanned.names[keys.first[key as usize].0].clone(),
+        ocid,
+    }
+}
+
+/// Reads again the units that hold releases of repeated keys, and returns those releases by
+/// key, in input order.
+fn read_again(
+    scanned: &super::Scanned,
+    keys: &Keys,
+    limits: &Limits,
+) -> Result<HashMap<u32, Vec<Release>>, IngestError> {
+    let mut held: HashMap<u32, Vec<Release>> = HashMap::new();
+    let mut keep = |units: &mut Vec<source::Unit>| {
+        let parsed: Vec<super::document::Parsed<Release>> = units
+            .par_iter()
+            .map(|unit| super::parse_unit(unit, limits))
+            .collect();
+        units.clear();
+        for release in parsed.into_iter().flat_map(|parsed| parsed.releases) {
+            let ocid = release.ocid.str().unwrap_or_default();
+            if let Some(&key) = keys.by_ocid.get(ocid)
+                && keys.repeated[key as usize]
+            {
+                held.entry(key).or_default().push(release);
+            }
+        }
+    };
+    for (index, source) in scanned.sources.iter().enumerate() {
+        let wanted: BTreeSet<u64> = keys
+            .units
+            .range((index, 0)..(index + 1, 0))
+            .map(|(_, unit)| *unit)
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let reader = source
+            .reopen(limits, scanned.spools[index].as_ref())
+            .map_err(|error| IngestError::Path {
+                path: scanned.names[index].clone(),
+                error,
+            })?;
+        let mut units = Vec::new();
+        let mut bytes = 0;
+        source::read(index, reader, limits, |unit| {
+            if wanted.contains(&unit.index) {
+                bytes += unit.bytes.len();
+                units.push(unit);
+                if bytes >= REREAD_BYTES {
+                    keep(&mut units);
+                    bytes = 0;
+                }
+            }
+        });
+        keep(&mut units);
+    }
+    Ok(held)
+}
