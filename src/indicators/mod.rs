@@ -140,6 +140,9 @@ pub struct Outcome {
     pub meta: Vec<(String, f64)>,
 }
 
+/// Column: the process key (u32), in every frames table: the processes numbered from 0 in
+/// `ocid` order (see [`crate::frames::tables::ProcessRows::process`]).
+pub const PROCESS: &str = "process";
 /// Column: the contracting process.
 pub const OCID: &str = "ocid";
 /// Column: whether the flag is raised.

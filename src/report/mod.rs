@@ -20,6 +20,7 @@ use serde::Serialize;
 pub use format::{Calendar, Lang, Messages};
 
 use crate::config::{Config, Weights};
+use crate::indicators::PROCESS;
 use crate::run::Run;
 use charts::Chart;
 use format::{money, number};
@@ -636,26 +637,24 @@ fn flagged_value_by_supplier(run: &Run, currency: &str) -> anyhow::Result<Vec<(S
         .clone()
         .lazy()
         .filter(crate::score::awarded().and(col("supplier_id").is_not_null()))
-        .select([col("ocid"), col("supplier_id"), col("supplier_name")])
+        .select([col(PROCESS), col("supplier_id"), col("supplier_name")])
         .unique_stable_generic(
-            Some(vec![col("ocid"), col("supplier_id")]),
+            Some(vec![col(PROCESS), col("supplier_id")]),
             UniqueKeepStrategy::First,
         );
     let frame = run
         .scored
-        .contracts
-        .clone()
-        .lazy()
+        .keyed_contracts()
         .filter(
             col("flag_count")
                 .gt(lit(0))
                 .and(col("value_currency").eq(lit(currency))),
         )
-        .select([col("ocid"), col("value_amount")])
+        .select([col(PROCESS), col("value_amount")])
         .join(
             awards,
-            [col("ocid")],
-            [col("ocid")],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
         .group_by([col("supplier_id")])

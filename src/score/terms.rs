@@ -6,7 +6,7 @@ use polars::prelude::*;
 use super::values::{award_summary, contract_summary};
 use super::{IndicatorRun, ORGANIZATION_STRENGTH, ORGANIZATION_TERM, Term, awarded};
 use crate::frames::Frames;
-use crate::indicators::{FLAGGED, OCID};
+use crate::indicators::{FLAGGED, OCID, PROCESS};
 
 /// The columns of `contracts` that describe the process (before the scores).
 pub(super) const PROCESS_COLUMNS: [&str; 15] = [
@@ -27,8 +27,8 @@ pub(super) const PROCESS_COLUMNS: [&str; 15] = [
     "number_of_tenderers",
 ];
 
-/// Per process: its description, award and contract values, and one column per term (1 raised,
-/// 0 assessed and clear, empty not assessable).
+/// Per process: its key, description, award and contract values, and one column per term (1
+/// raised, 0 assessed and clear, empty not assessable).
 pub(super) fn term_table(
     frames: &Frames,
     assessed: &Frames,
@@ -39,20 +39,20 @@ pub(super) fn term_table(
         .processes
         .clone()
         .lazy()
-        .select([col(OCID), lit(true).alias("in_scope")]);
+        .select([col(PROCESS), lit(true).alias("in_scope")]);
     let winners = frames
         .awards
         .clone()
         .lazy()
         .filter(awarded().and(col("supplier_id").is_not_null()))
-        .select([col(OCID)])
+        .select([col(PROCESS)])
         .unique(None, UniqueKeepStrategy::First)
         .with_column(lit(true).alias("has_winner"));
     let left = |frame: LazyFrame, other: LazyFrame| {
         frame.join(
             other,
-            [col(OCID)],
-            [col(OCID)],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Left),
         )
     };
@@ -60,11 +60,12 @@ pub(super) fn term_table(
         left(
             left(
                 left(
-                    frames
-                        .processes
-                        .clone()
-                        .lazy()
-                        .select(PROCESS_COLUMNS.map(col)),
+                    frames.processes.clone().lazy().select(
+                        std::iter::once(PROCESS)
+                            .chain(PROCESS_COLUMNS)
+                            .map(col)
+                            .collect::<Vec<_>>(),
+                    ),
                     award_summary(frames),
                 ),
                 contract_summary(frames),
