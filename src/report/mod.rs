@@ -274,11 +274,15 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
 
     // The organization-level flags reaching each process: the organization term's evidence.
     let reaching = &run.scored.organization_flags;
-    for ((ocid, indicator), organization) in texts(reaching, "ocid")?
-        .into_iter()
+    for ((key, indicator), organization) in reaching
+        .column(PROCESS)?
+        .u32()?
+        .iter()
         .zip(texts(reaching, "indicator")?)
         .zip(texts(reaching, "organization")?)
     {
+        // A process's key is its row in `contracts`.
+        let ocid = key.and_then(|key| processes.ocid.get(key as usize)?.clone());
         flags_by_ocid.entry(text(&ocid)).or_default().push(FlagRow {
             indicator: messages.indicator(&text(&indicator)).to_owned(),
             level: messages.level("organization").to_owned(),

@@ -179,7 +179,7 @@ pub struct Scored {
     /// One row per organization-level result.
     pub organizations: DataFrame,
     /// Each organization-level flag reaching a process (its buyer, procuring entity or a
-    /// winner), in registry order: `ocid`, `indicator`, `organization` (`role name (id)`).
+    /// winner), in registry order: `process`, `indicator`, `organization` (`role name (id)`).
     pub organization_flags: DataFrame,
     /// The terms of the score, in the order of their columns.
     pub terms: Vec<Term>,
@@ -228,7 +228,7 @@ pub fn score(
     let organization_flags = reaching(&links).collect()?;
     let contracts = finish(table, &terms, &weights, &organization_flags)?;
     step("scores and ranks");
-    let flags = flags_table(runs, &weights[..runs.len()])?;
+    let flags = flags_table(frames, runs, &weights[..runs.len()])?;
     step("flags");
     Ok(Scored {
         contracts,
