@@ -12,7 +12,7 @@ use polars::prelude::*;
 
 use crate::config::ProfileSettings;
 use crate::frames::Frames;
-use crate::indicators::{EVIDENCE, OCID, ORGANIZATION_ID, ROLE, money};
+use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE, money};
 use crate::score::{Scored, Term, awarded};
 
 /// The two profile tables.
@@ -31,12 +31,12 @@ pub fn profiles(
     settings: &ProfileSettings,
 ) -> PolarsResult<Profiles> {
     let buyers = frames.processes.clone().lazy().select([
-        col(OCID),
+        col(PROCESS),
         col("buyer_id").alias(ORGANIZATION_ID),
         col("buyer_name").alias("name"),
     ]);
     let suppliers = frames.awards.clone().lazy().filter(awarded()).select([
-        col(OCID),
+        col(PROCESS),
         col("supplier_id").alias(ORGANIZATION_ID),
         col("supplier_name").alias("name"),
     ]);
@@ -77,7 +77,7 @@ fn profile(
         .unique_stable_generic(Some(vec![col(ORGANIZATION_ID)]), UniqueKeepStrategy::First)
         .select([col(ORGANIZATION_ID), col("name")]);
     let mut columns = vec![
-        col(OCID),
+        col(PROCESS),
         col("risk_score"),
         col("value_amount"),
         col("value_currency"),
@@ -86,17 +86,17 @@ fn profile(
     ];
     columns.extend(scored.terms.iter().map(|term| col(term.column.as_str())));
     let processes = links
-        .select([col(OCID), col(ORGANIZATION_ID)])
+        .select([col(PROCESS), col(ORGANIZATION_ID)])
         .unique_stable(None, UniqueKeepStrategy::First)
         .join(
-            scored.contracts.clone().lazy().select(columns),
-            [col(OCID)],
-            [col(OCID)],
+            scored.keyed_contracts().select(columns),
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
         .cache();
     let mut aggregates = vec![
-        col(OCID).count().alias("processes"),
+        col(PROCESS).count().alias("processes"),
         col("risk_score").count().alias("scored_processes"),
         col("flag_count")
             .gt(lit(0))

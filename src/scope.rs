@@ -9,6 +9,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::frames::Frames;
+use crate::indicators::PROCESS;
 
 /// The column, added to the processes table the indicators see, that says whether bid prices
 /// may be compared.
@@ -101,8 +102,8 @@ impl Scope {
         allowed
     }
 
-    /// The frames the indicators see: the excluded processes removed from every table, and
-    /// the processes table with its [`PRICE_COMPARISON`] column.
+    /// The frames the indicators see: the excluded processes removed from every table (the
+    /// others keep their keys), and the processes table with its [`PRICE_COMPARISON`] column.
     pub fn apply(&self, frames: &Frames) -> PolarsResult<Frames> {
         let processes = frames
             .processes
@@ -111,15 +112,15 @@ impl Scope {
             .filter(self.kept())
             .with_column(self.price_comparison().alias(PRICE_COMPARISON))
             .collect()?;
-        let kept = processes.select(["ocid"])?.lazy();
+        let kept = processes.select([PROCESS])?.lazy();
         let restrict = |table: &DataFrame| -> PolarsResult<DataFrame> {
             table
                 .clone()
                 .lazy()
                 .join(
                     kept.clone(),
-                    [col("ocid")],
-                    [col("ocid")],
+                    [col(PROCESS)],
+                    [col(PROCESS)],
                     JoinArgs::new(JoinType::Semi),
                 )
                 .collect()

@@ -7,8 +7,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use polars::prelude::IntoLazy;
 use redflags::config::Config;
-use redflags::indicators::find;
+use redflags::indicators::{find, with_ocids};
 use redflags::run::run;
 
 mod common;
@@ -76,7 +77,9 @@ fn check(fixture: &Path) {
         .find(|run| run.slug == slug)
         .unwrap()
         .outcome;
-    let processes = &outcome.processes;
+    let processes = with_ocids(&run.frames, outcome.processes.clone().lazy())
+        .collect()
+        .unwrap();
     let ocids = processes.column("ocid").unwrap().str().unwrap();
     let flags = processes.column("flagged").unwrap().bool().unwrap();
     let found: BTreeSet<String> = ocids

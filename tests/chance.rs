@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use polars::prelude::IntoLazy;
 use redflags::frames::Frames;
-use redflags::indicators::{Outcome, find};
+use redflags::indicators::{Outcome, find, with_ocids};
 
 /// The frames of these JSON lines, read as `redflags score` reads a file.
 fn load(lines: &[String]) -> Frames {
@@ -18,9 +19,14 @@ fn load(lines: &[String]) -> Frames {
         .1
 }
 
+/// The indicator's outcome, its processes with their `ocid`.
 fn outcome(slug: &str, frames: &Frames, settings: &str) -> Outcome {
     let settings: toml::Table = toml::from_str(settings).unwrap();
-    find(slug).unwrap().run(frames, &settings).unwrap()
+    let mut outcome = find(slug).unwrap().run(frames, &settings).unwrap();
+    outcome.processes = with_ocids(frames, outcome.processes.lazy())
+        .collect()
+        .unwrap();
+    outcome
 }
 
 /// Each assessed process: whether it is flagged, and its evidence.

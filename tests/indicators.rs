@@ -2,14 +2,16 @@
 
 use std::collections::BTreeMap;
 
+use polars::prelude::IntoLazy;
 use redflags::frames::Frames;
-use redflags::indicators::{Outcome, REGISTRY, find};
+use redflags::indicators::{Outcome, REGISTRY, find, with_ocids};
 use redflags::ingest::merge::compile_single;
 use redflags::ingest::upgrade::upgrade;
 
-/// Frames from one JSON release per string, upgraded and compiled as the ingest does.
+/// Frames from one JSON release per string, upgraded, compiled and put in ocid order (the
+/// order of the process keys) as the ingest does.
 fn frames(releases: &[String]) -> Frames {
-    let releases: Vec<_> = releases
+    let mut releases: Vec<_> = releases
         .iter()
         .map(|json| {
             let mut release = serde_json::from_str(json).unwrap();
@@ -17,12 +19,18 @@ fn frames(releases: &[String]) -> Frames {
             compile_single(release)
         })
         .collect();
+    releases.sort_by(|a, b| a.ocid.str().cmp(&b.ocid.str()));
     Frames::build(&releases).unwrap()
 }
 
+/// The indicator's outcome, its processes with their `ocid`.
 fn run(slug: &str, frames: &Frames, settings: &str) -> Outcome {
     let settings: toml::Table = toml::from_str(settings).unwrap();
-    find(slug).unwrap().run(frames, &settings).unwrap()
+    let mut outcome = find(slug).unwrap().run(frames, &settings).unwrap();
+    outcome.processes = with_ocids(frames, outcome.processes.lazy())
+        .collect()
+        .unwrap();
+    outcome
 }
 
 #[derive(Debug, PartialEq)]

@@ -845,10 +845,14 @@ impl Indicator {
             Cell::Flagged => Some(true),
             _ => None,
         };
-        let ocids: Vec<String> = rows.iter().map(|(process, _)| ocid(*process)).collect();
-        let evidence: Vec<String> = ocids.iter().map(|ocid| format!("seen in {ocid}")).collect();
+        // The frames number the processes in the order built: process n's key is n.
+        let keys: Vec<u32> = rows.iter().map(|(process, _)| *process as u32).collect();
+        let evidence: Vec<String> = rows
+            .iter()
+            .map(|(process, _)| format!("seen in {}", ocid(*process)))
+            .collect();
         let processes = polars::df!(
-            "ocid" => ocids,
+            "process" => keys,
             "flagged" => rows.iter().map(|(_, cell)| flag(*cell)).collect::<Vec<_>>(),
             "value" => vec![1.0; rows.len()],
             "evidence" => evidence,

@@ -28,10 +28,16 @@ fn frames(ocids: &[&str]) -> Frames {
     Frames::build(&releases).unwrap()
 }
 
-/// An indicator outcome: (ocid, flagged) for each assessable process.
-fn outcome(rows: &[(&str, bool)], organizations: Option<DataFrame>) -> Outcome {
+/// An indicator outcome: (ocid, flagged) for each assessable process of `frames`.
+fn outcome(frames: &Frames, rows: &[(&str, bool)], organizations: Option<DataFrame>) -> Outcome {
+    let ocids = frames.processes.column("ocid").unwrap().str().unwrap();
+    let keys = frames.processes.column("process").unwrap().u32().unwrap();
+    let key = |ocid: &str| {
+        let row = ocids.iter().position(|other| other == Some(ocid)).unwrap();
+        keys.get(row).unwrap()
+    };
     let processes = df!(
-        "ocid" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "process" => rows.iter().map(|r| key(r.0)).collect::<Vec<_>>(),
         "flagged" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
         "value" => rows.iter().map(|_| 1.0).collect::<Vec<_>>(),
         "evidence" => rows.iter().map(|r| format!("evidence for {}", r.0)).collect::<Vec<_>>(),
@@ -73,9 +79,13 @@ fn score_combines_strengths_and_checks_that_passed_never_dilute_it() {
         run(
             "first",
             0.5,
-            outcome(&[("p1", true), ("p2", false), ("p3", true)], None),
+            outcome(&frames, &[("p1", true), ("p2", false), ("p3", true)], None),
         ),
-        run("second", 0.3, outcome(&[("p1", true), ("p2", true)], None)),
+        run(
+            "second",
+            0.3,
+            outcome(&frames, &[("p1", true), ("p2", true)], None),
+        ),
     ];
     let scored = score(&frames, &runs);
     let contracts = &scored.contracts;
@@ -125,7 +135,11 @@ fn score_combines_strengths_and_checks_that_passed_never_dilute_it() {
     runs.push(run(
         "passed",
         0.9,
-        outcome(&[("p1", false), ("p2", false), ("p3", false)], None),
+        outcome(
+            &frames,
+            &[("p1", false), ("p2", false), ("p3", false)],
+            None,
+        ),
     ));
     let with_passed = score(&frames, &runs);
     assert_eq!(
@@ -137,11 +151,23 @@ fn score_combines_strengths_and_checks_that_passed_never_dilute_it() {
 #[test]
 fn flags_that_restate_one_fact_count_once_by_the_strongest() {
     let frames = frames(&["p1", "p2"]);
-    let mut strong = run("strong", 0.5, outcome(&[("p1", true), ("p2", true)], None));
-    let mut weak = run("weak", 0.2, outcome(&[("p1", true), ("p2", false)], None));
+    let mut strong = run(
+        "strong",
+        0.5,
+        outcome(&frames, &[("p1", true), ("p2", true)], None),
+    );
+    let mut weak = run(
+        "weak",
+        0.2,
+        outcome(&frames, &[("p1", true), ("p2", false)], None),
+    );
     strong.family = "fact".to_owned();
     weak.family = "fact".to_owned();
-    let other = run("other", 0.2, outcome(&[("p1", true), ("p2", false)], None));
+    let other = run(
+        "other",
+        0.2,
+        outcome(&frames, &[("p1", true), ("p2", false)], None),
+    );
     let scored = score(&frames, &[weak, strong, other]);
     // p1: the family counts 0.5 (not 1 − 0.5 × 0.8 = 0.6), then "other": 1 − 0.5 × 0.8 = 60.
     assert_eq!(
@@ -172,8 +198,8 @@ fn flags_that_restate_one_fact_count_once_by_the_strongest() {
 fn a_weight_of_zero_keeps_the_flag_out_of_the_score() {
     let frames = frames(&["p1"]);
     let runs = [
-        run("kept", 0.5, outcome(&[("p1", false)], None)),
-        run("ignored", 0.0, outcome(&[("p1", true)], None)),
+        run("kept", 0.5, outcome(&frames, &[("p1", false)], None)),
+        run("ignored", 0.0, outcome(&frames, &[("p1", true)], None)),
     ];
     let scored = score(&frames, &runs);
     assert_eq!(column_f64(&scored.contracts, "risk_score"), [Some(0.0)]);
@@ -211,7 +237,7 @@ fn organization_results_carry_names() {
     let runs = [run(
         "winner",
         1.0,
-        outcome(&[("p1", true)], Some(organizations)),
+        outcome(&frames, &[("p1", true)], Some(organizations)),
     )];
     let scored = score(&frames, &runs);
     let names: Vec<_> = scored
@@ -238,7 +264,7 @@ fn column_u32(frame: &DataFrame, name: &str) -> Vec<Option<u32>> {
 
 /// An indicator that flags process p1 and, at organization level, the supplier S that wins
 /// every process.
-fn supplier_flagging_run() -> IndicatorRun {
+fn supplier_flagging_run(frames: &Frames) -> IndicatorRun {
     let organizations = df!(
         "role" => ["supplier"],
         "organization_id" => ["S"],
@@ -249,7 +275,7 @@ fn supplier_flagging_run() -> IndicatorRun {
     let mut run = run(
         "winner",
         0.6,
-        outcome(&[("p1", true), ("p2", false)], Some(organizations)),
+        outcome(frames, &[("p1", true), ("p2", false)], Some(organizations)),
     );
     run.levels = &["process", "supplier"];
     // Set, as `organization_weight` can be.
@@ -260,7 +286,7 @@ fn supplier_flagging_run() -> IndicatorRun {
 #[test]
 fn organization_flags_reach_the_processes_of_the_flagged_winner_as_one_term() {
     let frames = frames(&["p1", "p2", "p3"]);
-    let scored = score(&frames, &[supplier_flagging_run()]);
+    let scored = score(&frames, &[supplier_flagging_run(&frames)]);
     let contracts = &scored.contracts;
     // p1 is flagged by the indicator itself: the organization term is assessed but not raised
     // (the same evidence is not counted twice); p2 and p3 are won by the flagged supplier.
@@ -312,7 +338,7 @@ fn organization_flags_reach_the_processes_of_the_flagged_winner_as_one_term() {
     let scored = redflags::score::score(
         &frames,
         &assessed,
-        &[supplier_flagging_run()],
+        &[supplier_flagging_run(&frames)],
         &Config::default(),
     )
     .unwrap();
@@ -329,7 +355,7 @@ fn value_at_risk_and_ranks_break_ties_by_ocid() {
     let runs = [run(
         "first",
         1.0,
-        outcome(&[("p1", false), ("p2", true), ("p3", true)], None),
+        outcome(&frames, &[("p1", false), ("p2", true), ("p3", true)], None),
     )];
     let scored = score(&frames, &runs);
     let contracts = &scored.contracts;
@@ -356,11 +382,15 @@ fn value_at_risk_and_ranks_break_ties_by_ocid() {
 #[test]
 fn each_group_has_its_own_sub_score() {
     let frames = frames(&["p1"]);
-    let mut price = run("price_flag", 0.4, outcome(&[("p1", true)], None));
+    let mut price = run("price_flag", 0.4, outcome(&frames, &[("p1", true)], None));
     price.group = Group::Price;
     let runs = [
         price,
-        run("competition_flag", 0.5, outcome(&[("p1", false)], None)),
+        run(
+            "competition_flag",
+            0.5,
+            outcome(&frames, &[("p1", false)], None),
+        ),
     ];
     let scored = score(&frames, &runs);
     assert_eq!(column_f64(&scored.contracts, "risk_score"), [Some(40.0)]);
@@ -390,16 +420,17 @@ fn validated_weights_keep_the_indicators_that_predict_single_bidding() {
             .collect()
     };
     let runs = [
-        run("single_bid", 0.3, outcome(&rows(&single), None)),
+        run("single_bid", 0.3, outcome(&frames, &rows(&single), None)),
         run(
             "predictor",
             0.2,
             outcome(
+                &frames,
                 &rows(&|i| if single(i) { i % 8 != 4 } else { i % 10 == 1 }),
                 None,
             ),
         ),
-        run("noise", 0.2, outcome(&rows(&|i| i % 3 == 0), None)),
+        run("noise", 0.2, outcome(&frames, &rows(&|i| i % 3 == 0), None)),
     ];
     let config = Config::parse("[score]\nweights = \"validated\"\n").unwrap();
     let scored = redflags::score::score(&frames, &frames, &runs, &config).unwrap();

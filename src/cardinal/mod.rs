@@ -15,7 +15,8 @@ use polars::prelude::*;
 use crate::config::Config;
 use crate::frames::Frames;
 use crate::indicators::{
-    self, FLAGGED, OCID, ORGANIZATION_ID, PROCESSES, ROLE, VALUE, code_is, submitted, submitted_as,
+    self, FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ROLE, VALUE, code_is, submitted,
+    submitted_as,
 };
 use crate::run::Run;
 use crate::stats::round4;
@@ -164,6 +165,17 @@ fn decimal(value: f64) -> Value {
     json!(value)
 }
 
+/// The `ocid` of the process of key `key`, from the `ocid` column of every process (the key
+/// is the process's row).
+fn ocid_of(ocids: &StringChunked, key: Option<u32>) -> Option<&str> {
+    let row = key? as usize;
+    if row < ocids.len() {
+        ocids.get(row)
+    } else {
+        None
+    }
+}
+
 /// Cardinal's `Maps`: from processes to organizations, every key present (empty where its
 /// indicator did not run). `ocid_tenderer` (the tenderers with submitted bids, when R025,
 /// R038 or R048 ran), `ocid_buyer_r038` and `ocid_procuringentity_r038` (for processes with a
@@ -196,19 +208,17 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
     let tenderers = submitted
         .clone()
         .filter(col("tenderer_id").is_not_null())
-        .select([col(OCID), col("tenderer_id")])
+        .select([col(PROCESS), col("tenderer_id")])
         .unique(None, UniqueKeepStrategy::First)
-        .sort([OCID, "tenderer_id"], SortMultipleOptions::default())
+        .sort([PROCESS, "tenderer_id"], SortMultipleOptions::default())
         .collect()?;
-    let mut ocid_tenderer: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let ocids = tenderers.column(OCID)?.str()?;
+    let ocids = run.frames.processes.column(OCID)?.str()?;
+    let mut ocid_tenderer: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let keys = tenderers.column(PROCESS)?.u32()?;
     let ids = tenderers.column("tenderer_id")?.str()?;
-    for (ocid, id) in ocids.iter().zip(ids.iter()) {
-        if let (Some(ocid), Some(id)) = (ocid, id) {
-            ocid_tenderer
-                .entry(ocid.to_owned())
-                .or_default()
-                .push(id.to_owned());
+    for (key, id) in keys.iter().zip(ids.iter()) {
+        if let (Some(ocid), Some(id)) = (ocid_of(ocids, key), id) {
+            ocid_tenderer.entry(ocid).or_default().push(id);
         }
     }
     // Cardinal lists the tenderers only for the indicators that count them.
@@ -227,9 +237,9 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
             .join(
                 submitted
                     .filter(code_is("status", "disqualified"))
-                    .select([col(OCID)]),
-                [col(OCID)],
-                [col(OCID)],
+                    .select([col(PROCESS)]),
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Semi),
             )
             .select([col(OCID), col("buyer_id"), col("procuring_entity_id")])
@@ -262,14 +272,17 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
         {
             continue;
         }
-        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let roles = organizations.column(ROLE)?.str()?;
         let ids = organizations.column(ORGANIZATION_ID)?.str()?;
-        let processes = organizations.column(PROCESSES)?.str()?;
-        for ((role, id), processes) in roles.iter().zip(ids.iter()).zip(processes.iter()) {
+        let processes = organizations.column(PROCESSES)?.list()?;
+        for ((role, id), processes) in roles.iter().zip(ids.iter()).zip(processes.amortized_iter())
+        {
             if let (Some("tenderer"), Some(id), Some(processes)) = (role, id, processes) {
-                for ocid in processes.split('|') {
-                    map.entry(ocid.to_owned()).or_default().push(id.to_owned());
+                for key in processes.as_ref().u32()?.iter() {
+                    if let Some(ocid) = ocid_of(ocids, key) {
+                        map.entry(ocid).or_default().push(id);
+                    }
                 }
             }
         }
@@ -289,16 +302,17 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
 pub fn results(run: &Run, no_meta: bool) -> anyhow::Result<Value> {
     let mut groups: BTreeMap<&str, BTreeMap<String, BTreeMap<String, Value>>> = BTreeMap::new();
     let mut meta: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let ocids = run.frames.processes.column(OCID)?.str()?;
     for indicator in &run.indicators {
         let Some(code) = indicator.code else {
             continue;
         };
         let processes = &indicator.outcome.processes;
-        let ocids = processes.column(OCID)?.str()?;
+        let keys = processes.column(PROCESS)?.u32()?;
         let flagged = processes.column(FLAGGED)?.bool()?;
         let values = processes.column(VALUE)?.f64()?;
-        for ((ocid, flag), value) in ocids.iter().zip(flagged.iter()).zip(values.iter()) {
-            if let (Some(ocid), Some(true)) = (ocid, flag) {
+        for ((key, flag), value) in keys.iter().zip(flagged.iter()).zip(values.iter()) {
+            if let (Some(ocid), Some(true)) = (ocid_of(ocids, key), flag) {
                 let value = if VALUE_IS_ONE.contains(&code) {
                     1.0
                 } else {

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, active_awards_if_final,
+    Definition, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, active_awards_if_final,
     code_is, organizations_from, process_rows,
 };
 use crate::frames::Frames;
@@ -59,23 +59,25 @@ impl Definition for AllExceptWinnerDisqualified {
     fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
         // Plain aggregations over pre-filtered tables (filters inside aggregations are slow).
         // The active awards' suppliers: exactly one distinct id is needed.
-        let suppliers = active_awards_if_final(frames).group_by([col(OCID)]).agg([
-            col("supplier_id")
-                .drop_nulls()
-                .n_unique()
-                .alias("supplier_count"),
-            col("supplier_id").min().alias("supplier"),
-        ]);
+        let suppliers = active_awards_if_final(frames)
+            .group_by([col(PROCESS)])
+            .agg([
+                col("supplier_id")
+                    .drop_nulls()
+                    .n_unique()
+                    .alias("supplier_count"),
+                col("supplier_id").min().alias("supplier"),
+            ]);
         let bids = frames
             .bids
             .clone()
             .lazy()
             .filter(col("tenderer_id").is_not_null())
-            .select([col(OCID), col("status"), col("tenderer_id")]);
+            .select([col(PROCESS), col("status"), col("tenderer_id")]);
         let valid = bids
             .clone()
             .filter(code_is("status", "valid"))
-            .group_by([col(OCID)])
+            .group_by([col(PROCESS)])
             .agg([
                 col("tenderer_id").n_unique().alias("valid_count"),
                 col("tenderer_id").min().alias("valid"),
@@ -83,24 +85,24 @@ impl Definition for AllExceptWinnerDisqualified {
         let per_process = valid
             .join(
                 suppliers,
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
             .cache();
         let others = bids
             .filter(code_is("status", "disqualified"))
             .join(
-                per_process.clone().select([col(OCID), col("valid")]),
-                [col(OCID)],
-                [col(OCID)],
+                per_process.clone().select([col(PROCESS), col("valid")]),
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
             .filter(col("tenderer_id").neq(col("valid")))
-            .select([col(OCID), col("tenderer_id")])
+            .select([col(PROCESS), col("tenderer_id")])
             .unique(None, UniqueKeepStrategy::First)
-            .sort([OCID, "tenderer_id"], SortMultipleOptions::default())
-            .group_by([col(OCID)])
+            .sort([PROCESS, "tenderer_id"], SortMultipleOptions::default())
+            .group_by([col(PROCESS)])
             .agg([
                 col("tenderer_id").count().alias("others"),
                 col("tenderer_id").str().join(", ", true).alias("names"),
@@ -108,8 +110,8 @@ impl Definition for AllExceptWinnerDisqualified {
         let per_process = per_process
             .join(
                 others,
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             )
             .with_column(col("others").fill_null(lit(0u32)));
@@ -135,8 +137,9 @@ impl Definition for AllExceptWinnerDisqualified {
         let winners = per_process
             .clone()
             .filter(flagged.clone())
-            .select([col(OCID), col("valid").alias(ORGANIZATION_ID)]);
+            .select([col(PROCESS), col("valid").alias(ORGANIZATION_ID)]);
         let organizations = organizations_from(
+            frames,
             winners,
             "tenderer",
             "won after every other tenderer was disqualified",

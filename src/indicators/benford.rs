@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::{
-    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
     buyer_awards, empty_organizations, no_process_rows,
 };
 use crate::frames::Frames;
@@ -107,7 +107,7 @@ impl Definition for Benford {
                     .alias("digit"),
             )
             .group_by([col("buyer_id"), col("digit")])
-            .agg([col(OCID).count().alias("count")])
+            .agg([col(PROCESS).count().alias("count")])
             .sort(["buyer_id", "digit"], SortMultipleOptions::default())
             .collect()?;
         let buyers = digits.column("buyer_id")?.str()?;

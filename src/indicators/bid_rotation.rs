@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, number_text, probability_text, set_meetings};
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows,
+    Definition, Group, Metadata, Outcome, PROCESS, Phase, flagged_tenderers, process_rows,
     tenderer_sets,
 };
 use crate::frames::Frames;
@@ -93,7 +93,7 @@ impl Definition for BidRotation {
             .clone()
             .lazy()
             .filter(awarded().and(col("supplier_id").is_not_null()))
-            .group_by([col(OCID)])
+            .group_by([col(PROCESS)])
             .agg([col("supplier_id").min().alias("winner")]);
         let (tenderers, sets) = tenderer_sets(frames, 2);
         let buyers = categories(
@@ -103,27 +103,27 @@ impl Definition for BidRotation {
                 .lazy()
                 .filter(col("buyer_id").is_not_null()),
         )
-        .select([col(OCID), col("buyer_id"), col("category")])
+        .select([col(PROCESS), col("buyer_id"), col("category")])
         .cache();
         let sets = sets
             .join(
-                buyers.clone().select([col(OCID), col("buyer_id")]),
-                [col(OCID)],
-                [col(OCID)],
+                buyers.clone().select([col(PROCESS), col("buyer_id")]),
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
             .join(
                 winners,
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
             .cache();
         let meetings = set_meetings(
             tenderers.clone().join(
                 buyers,
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             ),
             sets.clone(),
@@ -183,6 +183,7 @@ impl Definition for BidRotation {
             evidence,
         )?;
         let organizations = flagged_tenderers(
+            frames,
             tenderers,
             per_process,
             flagged,

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
     awards_of_buyers, no_process_rows, percent,
 };
 use crate::frames::Frames;
@@ -77,7 +77,7 @@ impl Definition for BuyerConcentration {
                 .gt(lit(0.0))
                 .and(col("supplier_id").is_not_null()),
             frames.processes.clone().lazy().select([
-                col(OCID),
+                col(PROCESS),
                 col("buyer_id"),
                 col("main_procurement_category")
                     .fill_null(lit("(none)"))
@@ -85,17 +85,12 @@ impl Definition for BuyerConcentration {
             ]),
         )
         .unique(
-            Some(cols([OCID, "award_index", "supplier_id"])),
+            Some(cols([PROCESS, "award_index", "supplier_id"])),
             UniqueKeepStrategy::First,
         )
         .with_columns([
             (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
-            concat_str(
-                [col(OCID), col("award_index").cast(DataType::String)],
-                "#",
-                false,
-            )
-            .alias("award"),
+            as_struct(vec![col(PROCESS), col("award_index")]).alias("award"),
         ]);
         let by_supplier = shares
             .clone()

@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Group, Metadata, Outcome, Phase, money, percent, process_rows};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase, money, percent, process_rows};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -81,9 +81,9 @@ impl Definition for ContractAmendment {
             .clone()
             .lazy()
             .filter(col("award_id").is_not_null())
-            .unique_stable(Some(cols(["ocid", "award_id"])), UniqueKeepStrategy::First)
+            .unique_stable(Some(cols([PROCESS, "award_id"])), UniqueKeepStrategy::First)
             .select([
-                col("ocid"),
+                col(PROCESS),
                 col("award_id"),
                 col("amount").alias("award_amount"),
                 col("currency").alias("award_currency"),
@@ -172,8 +172,8 @@ impl Definition for ContractAmendment {
             .lazy()
             .join(
                 awards,
-                [col("ocid"), col("award_id")],
-                [col("ocid"), col("award_id")],
+                [col(PROCESS), col("award_id")],
+                [col(PROCESS), col("award_id")],
                 JoinArgs::new(JoinType::Left),
             )
             .with_columns([growth.alias("growth"), overpayment.alias("overpayment")])
@@ -203,8 +203,8 @@ impl Definition for ContractAmendment {
                     .alias("sentence"),
             );
         let per_process = contracts
-            .sort(["ocid", "contract_index"], SortMultipleOptions::default())
-            .group_by_stable([col("ocid")])
+            .sort([PROCESS, "contract_index"], SortMultipleOptions::default())
+            .group_by_stable([col(PROCESS)])
             .agg([
                 col("contract_flagged").any(true).alias("flagged"),
                 col("increase").max().alias("increase"),

@@ -5,8 +5,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, code_in, iso_date, process_rows, whole_days,
-    with_group_fences,
+    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in, iso_date, process_rows,
+    whole_days, with_group_fences,
 };
 use crate::frames::Frames;
 use crate::score::awarded;
@@ -84,7 +84,7 @@ impl Definition for DecisionPeriod {
             .clone()
             .lazy()
             .filter(awarded().and(col("date").is_not_null()))
-            .group_by([col(OCID)])
+            .group_by([col(PROCESS)])
             .agg([col("date").min().alias("award_date")]);
         let measured = frames
             .processes
@@ -95,11 +95,11 @@ impl Definition for DecisionPeriod {
                     .is_not_null()
                     .and(code_in("procurement_method", &settings.procurement_methods)),
             )
-            .select([col(OCID), col("procurement_method"), col("tender_end")])
+            .select([col(PROCESS), col("procurement_method"), col("tender_end")])
             .join(
                 first_award,
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
             .with_column(whole_days(col("award_date"), col("tender_end")).alias("days"))

@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::second_bid::winners;
 use super::{
-    Definition, Group, Metadata, NoSettings, OCID, Outcome, Phase, comparable_bids, money,
+    Definition, Group, Metadata, NoSettings, Outcome, PROCESS, Phase, comparable_bids, money,
     process_rows, submitted,
 };
 use crate::frames::Frames;
@@ -55,8 +55,8 @@ impl Definition for ExactPercentageApart {
         )
         .join(
             winners(frames),
-            [col(OCID)],
-            [col(OCID)],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
         .with_column(cents.alias("cents"))
@@ -65,7 +65,7 @@ impl Definition for ExactPercentageApart {
             .clone()
             .filter(col("tenderers").eq(col("winner")))
             .select([
-                col(OCID),
+                col(PROCESS),
                 col("currency"),
                 col("cents").alias("winning_cents"),
                 col("amount").alias("winning_amount"),
@@ -73,7 +73,7 @@ impl Definition for ExactPercentageApart {
         let pairs = bids
             .filter(col("tenderers").neq(col("winner")))
             .select([
-                col(OCID),
+                col(PROCESS),
                 col("currency"),
                 col("tenderers").alias("loser"),
                 col("cents"),
@@ -82,8 +82,8 @@ impl Definition for ExactPercentageApart {
             ])
             .join(
                 winning,
-                [col(OCID), col("currency")],
-                [col(OCID), col("currency")],
+                [col(PROCESS), col("currency")],
+                [col(PROCESS), col("currency")],
                 JoinArgs {
                     nulls_equal: true,
                     ..JoinArgs::new(JoinType::Inner)
@@ -116,11 +116,11 @@ impl Definition for ExactPercentageApart {
         );
         let per_process = pairs
             .sort(
-                [OCID, "exact", "bid_index"],
+                [PROCESS, "exact", "bid_index"],
                 SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
             )
             .with_column(evidence.alias("sentence"))
-            .group_by_stable([col(OCID)])
+            .group_by_stable([col(PROCESS)])
             .agg([
                 col("exact").first(),
                 col("percent").first(),

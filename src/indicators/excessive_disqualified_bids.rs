@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
     bids_by_bid, code_is, empty_organizations, no_process_rows, submitted_as,
 };
 use crate::frames::Frames;
@@ -169,19 +169,19 @@ impl Definition for ExcessiveDisqualifiedBids {
         // Per process: submitted and disqualified bids, with its buyer and procuring entity.
         let per_process = bids_by_bid(frames)
             .filter(submitted_as(settings.cardinal))
-            .group_by([col(OCID)])
+            .group_by([col(PROCESS)])
             .agg([
                 col("bid_index").count().alias("submitted"),
                 disqualified.clone().sum().alias("disqualified"),
             ])
             .join(
                 frames.processes.clone().lazy().select([
-                    col(OCID),
+                    col(PROCESS),
                     col("buyer_id"),
                     col("procuring_entity_id"),
                 ]),
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
             .cache();
@@ -189,7 +189,7 @@ impl Definition for ExcessiveDisqualifiedBids {
         let size = if settings.cardinal {
             col("submitted").sum().alias("size")
         } else {
-            col(OCID).count().alias("size")
+            col(PROCESS).count().alias("size")
         };
         let by = |id: &str| {
             per_process
@@ -211,7 +211,7 @@ impl Definition for ExcessiveDisqualifiedBids {
             .group_by([col("tenderer_id").alias(ORGANIZATION_ID)])
             .agg([
                 disqualified.sum().alias("disqualified"),
-                col(OCID).count().alias("submitted"),
+                col(PROCESS).count().alias("submitted"),
             ])
             .with_column(col("submitted").alias("size"));
         let processes_unit = "across its processes";

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::second_bid::winners;
 use super::{
-    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
     bids_by_bid, empty_organizations, no_process_rows, percent,
 };
 use crate::frames::Frames;
@@ -85,17 +85,17 @@ impl Definition for ExcessiveUnsuccessfulBids {
                     .eq(lit("valid"))
                     .and(col("tenderer_count").eq(lit(1))),
             )
-            .select([col(OCID), col("tenderers").alias(ORGANIZATION_ID)])
+            .select([col(PROCESS), col("tenderers").alias(ORGANIZATION_ID)])
             .unique(None, UniqueKeepStrategy::First)
             .join(
                 winners(frames),
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
             .group_by([col(ORGANIZATION_ID)])
             .agg([
-                col(OCID).count().alias("bids"),
+                col(PROCESS).count().alias("bids"),
                 col(ORGANIZATION_ID)
                     .eq(col("winner"))
                     .cast(DataType::UInt32)

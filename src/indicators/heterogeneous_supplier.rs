@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
     code_is, empty_organizations, no_process_rows,
 };
 use crate::frames::Frames;
@@ -94,7 +94,7 @@ impl Definition for HeterogeneousSupplier {
                     .and(col("suppliers_count").eq(lit(1)))
                     .and(col("supplier_id").is_not_null()),
             )
-            .select([col(OCID), col("award_index"), col("supplier_id")])
+            .select([col(PROCESS), col("award_index"), col("supplier_id")])
             .cache();
         let digits = settings.digits.max(1) as u64;
         let classified = frames
@@ -107,7 +107,7 @@ impl Definition for HeterogeneousSupplier {
                     .and(col("classification_id").is_not_null()),
             )
             .select([
-                col(OCID),
+                col(PROCESS),
                 col("parent_index").alias("award_index"),
                 col("classification_id")
                     .str()
@@ -116,19 +116,21 @@ impl Definition for HeterogeneousSupplier {
             ])
             .join(
                 awards.clone(),
-                [col(OCID), col("award_index")],
-                [col(OCID), col("award_index")],
+                [col(PROCESS), col("award_index")],
+                [col(PROCESS), col("award_index")],
                 JoinArgs::new(JoinType::Inner),
             );
         // Cardinal counts a supplier's processes among those with a classified item only.
         let counted = if settings.cardinal {
-            classified.clone().select([col(OCID), col("supplier_id")])
+            classified
+                .clone()
+                .select([col(PROCESS), col("supplier_id")])
         } else {
             awards
         };
         let processes = counted
             .group_by([col("supplier_id")])
-            .agg([col(OCID).n_unique().alias("processes")]);
+            .agg([col(PROCESS).n_unique().alias("processes")]);
         let varieties = classified
             .group_by([col("supplier_id")])
             .agg([col("prefix").n_unique().alias("variety")])

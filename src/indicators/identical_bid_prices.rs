@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::{
-    CARDINAL_SETTING, CardinalOnly, Definition, Group, Metadata, OCID, ORGANIZATION_ID, Outcome,
+    CARDINAL_SETTING, CardinalOnly, Definition, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS,
     Phase, comparable_bids, money, organizations_from, process_rows, submitted_as,
 };
 use crate::frames::Frames;
@@ -52,13 +52,13 @@ impl Definition for IdenticalBidPrices {
         // How many different tenderers bid each price, by a plain group-by and a join.
         let sharing = bids
             .clone()
-            .group_by([col(OCID), col("amount"), col("currency")])
+            .group_by([col(PROCESS), col("amount"), col("currency")])
             .agg([col("tenderers").n_unique().alias("sharing")]);
         let bids = bids
             .join(
                 sharing,
-                [col(OCID), col("amount"), col("currency")],
-                [col(OCID), col("amount"), col("currency")],
+                [col(PROCESS), col("amount"), col("currency")],
+                [col(PROCESS), col("amount"), col("currency")],
                 JoinArgs {
                     nulls_equal: true,
                     ..JoinArgs::new(JoinType::Left)
@@ -68,7 +68,7 @@ impl Definition for IdenticalBidPrices {
         let identical = bids.clone().filter(col("sharing").gt(lit(1)));
         let per_process = bids
             .clone()
-            .group_by_stable([col(OCID)])
+            .group_by_stable([col(PROCESS)])
             .agg([
                 col("sharing").max().alias("sharing"),
                 col("bid_index").count().alias("bids"),
@@ -78,17 +78,17 @@ impl Definition for IdenticalBidPrices {
                 identical
                     .clone()
                     .sort(
-                        [OCID, "amount", "currency", "bid_index"],
+                        [PROCESS, "amount", "currency", "bid_index"],
                         SortMultipleOptions::default(),
                     )
-                    .group_by_stable([col(OCID)])
+                    .group_by_stable([col(PROCESS)])
                     .agg([
                         col("amount").first(),
                         col("currency").first(),
                         col("tenderers").unique_stable().str().join(", ", true),
                     ]),
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             );
         let evidence = concat_str(
@@ -110,16 +110,17 @@ impl Definition for IdenticalBidPrices {
             evidence,
         )?;
         let tenderers = identical
-            .select([col(OCID), col("bid_index")])
+            .select([col(PROCESS), col("bid_index")])
             .join(
                 frames.bids.clone().lazy(),
-                [col(OCID), col("bid_index")],
-                [col(OCID), col("bid_index")],
+                [col(PROCESS), col("bid_index")],
+                [col(PROCESS), col("bid_index")],
                 JoinArgs::new(JoinType::Inner),
             )
             .filter(col("tenderer_id").is_not_null())
-            .select([col(OCID), col("tenderer_id").alias(ORGANIZATION_ID)]);
+            .select([col(PROCESS), col("tenderer_id").alias(ORGANIZATION_ID)]);
         let organizations = organizations_from(
+            frames,
             tenderers,
             "tenderer",
             "bid the same price as another tenderer",

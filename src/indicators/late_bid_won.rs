@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Group, Metadata, NoSettings, OCID, ORGANIZATION_ID, Outcome, Phase, code_is,
+    Definition, Group, Metadata, NoSettings, ORGANIZATION_ID, Outcome, PROCESS, Phase, code_is,
     iso_date, organizations_from, process_rows,
 };
 use crate::frames::Frames;
@@ -46,14 +46,14 @@ impl Definition for LateBidWon {
             .clone()
             .lazy()
             .filter(code_is("status", "active").and(col("supplier_id").is_not_null()))
-            .select([col(OCID), col("supplier_id").alias("tenderer")])
+            .select([col(PROCESS), col("supplier_id").alias("tenderer")])
             .unique_stable(None, UniqueKeepStrategy::First);
         let deadlines = frames
             .processes
             .clone()
             .lazy()
             .filter(col("tender_end").is_not_null())
-            .select([col(OCID), col("tender_end")]);
+            .select([col(PROCESS), col("tender_end")]);
         // Valid bids with a date, one row per tenderer, in processes with a deadline.
         let bids = frames
             .bids
@@ -64,11 +64,15 @@ impl Definition for LateBidWon {
                     .and(col("date").is_not_null())
                     .and(col("tenderer_id").is_not_null()),
             )
-            .select([col(OCID), col("tenderer_id").alias("tenderer"), col("date")])
+            .select([
+                col(PROCESS),
+                col("tenderer_id").alias("tenderer"),
+                col("date"),
+            ])
             .join(
                 deadlines,
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             );
         // Assessable: a valid dated bid, a deadline and an active award with a supplier.
@@ -77,32 +81,35 @@ impl Definition for LateBidWon {
             .filter(col("date").gt(col("tender_end")))
             .join(
                 winners.clone(),
-                [col(OCID), col("tenderer")],
-                [col(OCID), col("tenderer")],
+                [col(PROCESS), col("tenderer")],
+                [col(PROCESS), col("tenderer")],
                 JoinArgs::new(JoinType::Inner),
             )
-            .sort([OCID, "tenderer", "date"], SortMultipleOptions::default())
+            .sort(
+                [PROCESS, "tenderer", "date"],
+                SortMultipleOptions::default(),
+            )
             .cache();
-        let flagged = late_winners.clone().group_by_stable([col(OCID)]).agg([
+        let flagged = late_winners.clone().group_by_stable([col(PROCESS)]).agg([
             col("tenderer").first(),
             col("date").first(),
             col("tender_end").first(),
         ]);
         let assessable = bids
-            .select([col(OCID)])
+            .select([col(PROCESS)])
             .unique_stable(None, UniqueKeepStrategy::First)
             .join(
                 winners
-                    .select([col(OCID)])
+                    .select([col(PROCESS)])
                     .unique_stable(None, UniqueKeepStrategy::First),
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Semi),
             )
             .join(
                 flagged,
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             );
         let evidence = concat_str(
@@ -125,7 +132,8 @@ impl Definition for LateBidWon {
             evidence,
         )?;
         let organizations = organizations_from(
-            late_winners.select([col(OCID), col("tenderer").alias(ORGANIZATION_ID)]),
+            frames,
+            late_winners.select([col(PROCESS), col("tenderer").alias(ORGANIZATION_ID)]),
             "tenderer",
             "won with a bid dated after the deadline",
         )?;

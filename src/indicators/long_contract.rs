@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, iso_date, largest_contract, process_rows,
+    Definition, Group, Metadata, Outcome, PROCESS, Phase, iso_date, largest_contract, process_rows,
     whole_days, with_group_fences,
 };
 use crate::frames::Frames;
@@ -72,9 +72,9 @@ impl Definition for LongContract {
                     .processes
                     .clone()
                     .lazy()
-                    .select([col(OCID), col("main_procurement_category")]),
-                [col(OCID)],
-                [col(OCID)],
+                    .select([col(PROCESS), col("main_procurement_category")]),
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             )
             .with_column(whole_days(col("period_end"), col("period_start")).alias("days"))

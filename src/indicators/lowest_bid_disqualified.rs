@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, code_is, comparable_bids, money,
+    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_is, comparable_bids, money,
     process_rows, submitted_as,
 };
 use crate::frames::Frames;
@@ -63,7 +63,7 @@ impl Definition for LowestBidDisqualified {
             .clone()
             .lazy()
             .filter(code_is("status", "active"))
-            .select([col(OCID)])
+            .select([col(PROCESS)])
             .unique_stable(None, UniqueKeepStrategy::First);
         let mut priced = submitted_as(settings.cardinal).and(col("amount").is_not_null());
         if let Some(currency) = &settings.currency {
@@ -71,18 +71,18 @@ impl Definition for LowestBidDisqualified {
         }
         let bids = comparable_bids(frames, priced).join(
             with_active_award,
-            [col(OCID)],
-            [col(OCID)],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Semi),
         );
         // Per process, in one currency only, with a valid bid that has a price: the first
         // bid (in the publisher's order) at the lowest price.
         let per_process = bids
             .sort(
-                [OCID, "amount", "bid_index"],
+                [PROCESS, "amount", "bid_index"],
                 SortMultipleOptions::default(),
             )
-            .group_by_stable([col(OCID)])
+            .group_by_stable([col(PROCESS)])
             .agg([
                 col("currency").n_unique().alias("currencies"),
                 col("status").eq(lit("valid")).any(true).alias("has_valid"),

@@ -122,9 +122,10 @@ impl Group {
 /// What an indicator says about each contracting process, and about organizations.
 ///
 /// `processes` has one row per *assessable* process (a process missing from it was not
-/// assessable, which is not the same as not flagged), with the columns
-/// [`OCID`], [`FLAGGED`] (bool), [`VALUE`] (f64, the measured quantity, may be null) and
-/// [`EVIDENCE`] (str, a sentence a person can read; set at least on flagged rows).
+/// assessable, which is not the same as not flagged), in process order, with the columns
+/// [`PROCESS`] (u32, the process key of the frames), [`FLAGGED`] (bool), [`VALUE`] (f64, the
+/// measured quantity, may be null) and [`EVIDENCE`] (str, a sentence a person can read; set at
+/// least on flagged rows).
 ///
 /// `organizations` has one row per flagged organization, with the columns [`ROLE`]
 /// (`buyer`, `procuring_entity`, `supplier` or `tenderer`), [`ORGANIZATION_ID`], [`VALUE`] and
@@ -140,7 +141,11 @@ pub struct Outcome {
     pub meta: Vec<(String, f64)>,
 }
 
-/// Column: the contracting process.
+/// Column: the process key (u32), in every frames table and in the outcomes: the processes
+/// numbered from 0 in `ocid` order (see [`crate::frames::tables::ProcessRows::process`]).
+pub const PROCESS: &str = "process";
+/// Column: the contracting process's identifier (text), in the processes table and the
+/// outputs.
 pub const OCID: &str = "ocid";
 /// Column: whether the flag is raised.
 pub const FLAGGED: &str = "flagged";
@@ -152,8 +157,8 @@ pub const EVIDENCE: &str = "evidence";
 pub const ROLE: &str = "role";
 /// Column: the organization's id.
 pub const ORGANIZATION_ID: &str = "organization_id";
-/// Column (optional, in organization results): the processes it was flagged in, joined with
-/// `|`.
+/// Column (optional, in organization results): the processes it was flagged in, a list of
+/// their keys (u32).
 pub const PROCESSES: &str = "processes";
 
 impl Outcome {
@@ -358,9 +363,9 @@ pub fn find(name: &str) -> Option<&'static dyn Indicator> {
     })
 }
 
-/// The per-process table of an outcome from a frame with an `ocid` column and the three
-/// expressions: one row per `ocid`, in `ocid` order, `value` as f64, and the evidence kept on
-/// flagged rows only.
+/// The per-process table of an outcome from a frame with a `process` column and the three
+/// expressions: one row per process, in process order, `value` as f64, and the evidence kept
+/// on flagged rows only.
 pub fn process_rows(
     frame: LazyFrame,
     flagged: Expr,
@@ -370,7 +375,7 @@ pub fn process_rows(
     frame
         .with_column(flagged.fill_null(lit(false)).alias("__flagged"))
         .select([
-            col(OCID),
+            col(PROCESS),
             col("__flagged").alias(FLAGGED),
             value.cast(DataType::Float64).alias(VALUE),
             when(col("__flagged"))
@@ -378,7 +383,7 @@ pub fn process_rows(
                 .otherwise(lit(NULL).cast(DataType::String))
                 .alias(EVIDENCE),
         ])
-        .sort([OCID], SortMultipleOptions::default())
+        .sort([PROCESS], SortMultipleOptions::default())
         .collect()
 }
 
@@ -465,13 +470,13 @@ pub fn code_is(column: &str, code: &str) -> Expr {
 pub fn comparable_bids(frames: &Frames, predicate: Expr) -> LazyFrame {
     bids_by_bid(frames).filter(predicate).join(
         price_comparable(frames),
-        [col(OCID)],
-        [col(OCID)],
+        [col(PROCESS)],
+        [col(PROCESS)],
         JoinArgs::new(JoinType::Semi),
     )
 }
 
-/// The processes whose bid prices may be compared, as a one-column (`ocid`) frame; every
+/// The processes whose bid prices may be compared, as a one-column (`process`) frame; every
 /// process when the frames did not go through a scope.
 fn price_comparable(frames: &Frames) -> LazyFrame {
     let processes = frames.processes.clone().lazy();
@@ -483,13 +488,13 @@ fn price_comparable(frames: &Frames) -> LazyFrame {
     {
         processes
             .filter(col(crate::scope::PRICE_COMPARISON))
-            .select([col(OCID)])
+            .select([col(PROCESS)])
     } else {
-        processes.select([col(OCID)])
+        processes.select([col(PROCESS)])
     }
 }
 
-/// One row per bid: `ocid`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
+/// One row per bid: `process`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
 /// `currency`, `date`, `tenderers`, the sorted distinct tenderer ids joined with `|` (null
 /// when the bid names none with an id), and `tenderer_count`, how many there are.
 ///
@@ -522,11 +527,11 @@ fn bids_by_bid_plan(frames: &Frames) -> LazyFrame {
     let identified = bids
         .clone()
         .filter(col("tenderer_id").is_not_null())
-        .select([col(OCID), col("bid_index"), col("tenderer_id")])
+        .select([col(PROCESS), col("bid_index"), col("tenderer_id")])
         .unique(None, UniqueKeepStrategy::First);
     let counts = identified
         .clone()
-        .group_by([col(OCID), col("bid_index")])
+        .group_by([col(PROCESS), col("bid_index")])
         .agg([
             col("tenderer_id").count().alias("tenderer_count"),
             col("tenderer_id").min().alias("tenderers"),
@@ -536,73 +541,83 @@ fn bids_by_bid_plan(frames: &Frames) -> LazyFrame {
             counts
                 .clone()
                 .filter(col("tenderer_count").gt(lit(1)))
-                .select([col(OCID), col("bid_index")]),
-            [col(OCID), col("bid_index")],
-            [col(OCID), col("bid_index")],
+                .select([col(PROCESS), col("bid_index")]),
+            [col(PROCESS), col("bid_index")],
+            [col(PROCESS), col("bid_index")],
             JoinArgs::new(JoinType::Semi),
         )
         .sort(
-            [OCID, "bid_index", "tenderer_id"],
+            [PROCESS, "bid_index", "tenderer_id"],
             SortMultipleOptions::default(),
         )
-        .group_by([col(OCID), col("bid_index")])
+        .group_by([col(PROCESS), col("bid_index")])
         .agg([col("tenderer_id").str().join("|", true).alias("joined")]);
-    bids.unique_stable(Some(cols([OCID, "bid_index"])), UniqueKeepStrategy::First)
-        .select([
-            col(OCID),
-            col("bid_index"),
-            col("bid_id"),
-            col("status").str().to_lowercase(),
-            col("amount"),
-            col("currency"),
-            col("date"),
-        ])
-        .join(
-            counts,
-            [col(OCID), col("bid_index")],
-            [col(OCID), col("bid_index")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            several,
-            [col(OCID), col("bid_index")],
-            [col(OCID), col("bid_index")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            col("joined").fill_null(col("tenderers")).alias("tenderers"),
-            col("tenderer_count").fill_null(lit(0u32)),
-        ])
-        .select([
-            col(OCID),
-            col("bid_index"),
-            col("bid_id"),
-            col("status"),
-            col("amount"),
-            col("currency"),
-            col("date"),
-            col("tenderers"),
-            col("tenderer_count"),
-        ])
-        .sort([OCID, "bid_index"], SortMultipleOptions::default())
+    bids.unique_stable(
+        Some(cols([PROCESS, "bid_index"])),
+        UniqueKeepStrategy::First,
+    )
+    .select([
+        col(PROCESS),
+        col("bid_index"),
+        col("bid_id"),
+        col("status").str().to_lowercase(),
+        col("amount"),
+        col("currency"),
+        col("date"),
+    ])
+    .join(
+        counts,
+        [col(PROCESS), col("bid_index")],
+        [col(PROCESS), col("bid_index")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .join(
+        several,
+        [col(PROCESS), col("bid_index")],
+        [col(PROCESS), col("bid_index")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .with_columns([
+        col("joined").fill_null(col("tenderers")).alias("tenderers"),
+        col("tenderer_count").fill_null(lit(0u32)),
+    ])
+    .select([
+        col(PROCESS),
+        col("bid_index"),
+        col("bid_id"),
+        col("status"),
+        col("amount"),
+        col("currency"),
+        col("date"),
+        col("tenderers"),
+        col("tenderer_count"),
+    ])
+    .sort([PROCESS, "bid_index"], SortMultipleOptions::default())
 }
 
 /// One row per flagged organization for an outcome: each `(role, id)` with the number of
-/// processes it was flagged in as the value, the evidence naming up to five of them, and
-/// [`PROCESSES`], all of them (sorted, joined with `|`).
-pub fn organizations_from(rows: LazyFrame, role: &str, what: &str) -> PolarsResult<DataFrame> {
-    rows.select([col(ORGANIZATION_ID), col(OCID)])
-        .unique_stable(None, UniqueKeepStrategy::First)
-        .sort([ORGANIZATION_ID, OCID], SortMultipleOptions::default())
+/// processes it was flagged in as the value, the evidence naming up to five of them (by
+/// `ocid`), and [`PROCESSES`], all of them (their keys, in process order).
+pub fn organizations_from(
+    frames: &Frames,
+    rows: LazyFrame,
+    role: &str,
+    what: &str,
+) -> PolarsResult<DataFrame> {
+    let distinct = rows
+        .select([col(ORGANIZATION_ID), col(PROCESS)])
+        .unique_stable(None, UniqueKeepStrategy::First);
+    with_ocids(frames, distinct)
+        .sort([ORGANIZATION_ID, PROCESS], SortMultipleOptions::default())
         .group_by_stable([col(ORGANIZATION_ID)])
         .agg([
-            col(OCID).count().cast(DataType::Float64).alias(VALUE),
+            col(PROCESS).count().cast(DataType::Float64).alias(VALUE),
             col(OCID)
                 .head(Some(5))
                 .str()
                 .join(", ", true)
                 .alias("examples"),
-            col(OCID).str().join("|", true).alias(PROCESSES),
+            col(PROCESS).alias(PROCESSES),
         ])
         .select([
             lit(role).alias(ROLE),
@@ -624,11 +639,34 @@ pub fn organizations_from(rows: LazyFrame, role: &str, what: &str) -> PolarsResu
         .collect()
 }
 
+/// `frame` (with a `process` column) with each row's `ocid`, from the processes table, in the
+/// order of `frame`: for the texts that name processes.
+pub fn with_ocids(frames: &Frames, frame: LazyFrame) -> LazyFrame {
+    frame.join(
+        frames
+            .processes
+            .clone()
+            .lazy()
+            .select([col(PROCESS), col(OCID)]),
+        [col(PROCESS)],
+        [col(PROCESS)],
+        JoinArgs {
+            maintain_order: MaintainOrderJoin::Left,
+            ..JoinArgs::new(JoinType::Left)
+        },
+    )
+}
+
 /// The process table of an indicator that reports on organizations only: no process is
 /// assessed on its own.
 pub fn no_process_rows(frames: &Frames) -> PolarsResult<DataFrame> {
     process_rows(
-        frames.processes.clone().lazy().select([col(OCID)]).limit(0),
+        frames
+            .processes
+            .clone()
+            .lazy()
+            .select([col(PROCESS)])
+            .limit(0),
         lit(false),
         lit(NULL).cast(DataType::Float64),
         lit(""),
@@ -645,11 +683,11 @@ pub fn active_awards_if_final(frames: &Frames) -> LazyFrame {
             "status",
             &["pending".to_owned(), "invalid".to_owned()],
         ))
-        .select([col(OCID)]);
+        .select([col(PROCESS)]);
     awards.filter(code_is("status", "active")).join(
         unsettled,
-        [col(OCID)],
-        [col(OCID)],
+        [col(PROCESS)],
+        [col(PROCESS)],
         JoinArgs::new(JoinType::Anti),
     )
 }
@@ -746,7 +784,7 @@ pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<DataFra
 }
 
 /// The awarded awards (status `active` or none) that meet `predicate`, joined to `processes`
-/// (`ocid` and the process columns wanted, `buyer_id` among them); processes without a buyer
+/// (`process` and the process columns wanted, `buyer_id` among them); processes without a buyer
 /// are left out. One row per award and supplier.
 pub fn awards_of_buyers(frames: &Frames, predicate: Expr, processes: LazyFrame) -> LazyFrame {
     frames
@@ -756,8 +794,8 @@ pub fn awards_of_buyers(frames: &Frames, predicate: Expr, processes: LazyFrame) 
         .filter(crate::score::awarded().and(predicate))
         .join(
             processes.filter(col("buyer_id").is_not_null()),
-            [col(OCID)],
-            [col(OCID)],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
 }
@@ -773,10 +811,13 @@ pub fn buyer_awards(frames: &Frames, predicate: Expr, once: bool) -> LazyFrame {
             .processes
             .clone()
             .lazy()
-            .select([col(OCID), col("buyer_id")]),
+            .select([col(PROCESS), col("buyer_id")]),
     );
     if once {
-        awards.unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+        awards.unique(
+            Some(cols([PROCESS, "award_index"])),
+            UniqueKeepStrategy::First,
+        )
     } else {
         awards
     }
@@ -789,29 +830,29 @@ pub fn largest_contract(frame: LazyFrame, measure: &str, columns: &[&str]) -> La
     taken.extend(columns.iter().map(|name| col(*name).first()));
     frame
         .sort(
-            [OCID, measure, "contract_index"],
+            [PROCESS, measure, "contract_index"],
             SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
         )
-        .group_by_stable([col(OCID)])
+        .group_by_stable([col(PROCESS)])
         .agg(taken)
 }
 
-/// The distinct tenderers of each process's submitted bids (`ocid`, `tenderer_id`, sorted),
-/// and each process's set of them (`ocid`, `size`, `set`: the sorted ids joined with `, `) when
-/// it has at least `minimum` tenderers.
+/// The distinct tenderers of each process's submitted bids (`process`, `tenderer_id`,
+/// sorted), and each process's set of them (`process`, `size`, `set`: the sorted ids joined
+/// with `, `) when it has at least `minimum` tenderers.
 pub fn tenderer_sets(frames: &Frames, minimum: u32) -> (LazyFrame, LazyFrame) {
     let tenderers = frames
         .bids
         .clone()
         .lazy()
         .filter(submitted().and(col("tenderer_id").is_not_null()))
-        .select([col(OCID), col("tenderer_id")])
+        .select([col(PROCESS), col("tenderer_id")])
         .unique(None, UniqueKeepStrategy::First)
-        .sort([OCID, "tenderer_id"], SortMultipleOptions::default())
+        .sort([PROCESS, "tenderer_id"], SortMultipleOptions::default())
         .cache();
     let sets = tenderers
         .clone()
-        .group_by_stable([col(OCID)])
+        .group_by_stable([col(PROCESS)])
         .agg([
             col("tenderer_id").count().alias("size"),
             col("tenderer_id").str().join(", ", true).alias("set"),
@@ -823,6 +864,7 @@ pub fn tenderer_sets(frames: &Frames, minimum: u32) -> (LazyFrame, LazyFrame) {
 /// The tenderer rows of the flagged processes (`per_process` filtered by `flagged`), as
 /// organization results of `what`.
 pub fn flagged_tenderers(
+    frames: &Frames,
     tenderers: LazyFrame,
     per_process: LazyFrame,
     flagged: Expr,
@@ -830,11 +872,11 @@ pub fn flagged_tenderers(
 ) -> PolarsResult<DataFrame> {
     let rows = tenderers
         .join(
-            per_process.filter(flagged).select([col(OCID)]),
-            [col(OCID)],
-            [col(OCID)],
+            per_process.filter(flagged).select([col(PROCESS)]),
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Semi),
         )
-        .select([col(OCID), col("tenderer_id").alias(ORGANIZATION_ID)]);
-    organizations_from(rows, "tenderer", what)
+        .select([col(PROCESS), col("tenderer_id").alias(ORGANIZATION_ID)]);
+    organizations_from(frames, rows, "tenderer", what)
 }

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, code_in, money, percent, process_rows,
+    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in, money, percent, process_rows,
 };
 use crate::frames::Frames;
 use crate::score::awarded;
@@ -87,7 +87,7 @@ impl Definition for NearEstimate {
                     .gt(lit(0.0))
                     .and(code_in("procurement_method", &settings.procurement_methods)),
             )
-            .select([col(OCID), col("tender_amount"), col("tender_currency")]);
+            .select([col(PROCESS), col("tender_amount"), col("tender_currency")]);
         // The awarded value: the sum of the awarded awards (each award once) in the estimate's
         // currency; awards in another currency make the process not assessable.
         let awarded_value = frames
@@ -95,14 +95,17 @@ impl Definition for NearEstimate {
             .clone()
             .lazy()
             .filter(awarded().and(col("amount").is_not_null()))
-            .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+            .unique(
+                Some(cols([PROCESS, "award_index"])),
+                UniqueKeepStrategy::First,
+            )
             .join(
                 estimates,
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
-            .group_by([col(OCID)])
+            .group_by([col(PROCESS)])
             .agg([
                 col("amount").sum().alias("awarded"),
                 col("tender_amount").first(),

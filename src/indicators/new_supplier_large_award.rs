@@ -5,8 +5,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, buyer_awards, iso_date, money, process_rows,
-    with_group_fences,
+    Definition, Group, Metadata, Outcome, PROCESS, Phase, buyer_awards, iso_date, money,
+    process_rows, with_group_fences,
 };
 use crate::frames::Frames;
 
@@ -77,23 +77,26 @@ impl Definition for NewSupplierLargeAward {
         .cache();
         let per_award = awards
             .clone()
-            .unique(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+            .unique(
+                Some(cols([PROCESS, "award_index"])),
+                UniqueKeepStrategy::First,
+            )
             .select([col("market"), col("amount")])
             .collect()?;
         let fences = with_group_fences(per_award, "market", "amount", settings.minimum_awards)?
             .filter(col("upper_fence").is_not_null())
             .select([col("market"), col("upper_fence")])
             .unique(None, UniqueKeepStrategy::First);
-        // Each supplier's first award in the data (earliest date, then ocid).
+        // Each supplier's first award in the data (earliest date, then process, in ocid order).
         let first = awards
             .filter(col("supplier_id").is_not_null())
             .sort(
-                ["supplier_id", "date", OCID, "award_index"],
+                ["supplier_id", "date", PROCESS, "award_index"],
                 SortMultipleOptions::default(),
             )
             .group_by_stable([col("supplier_id")])
             .agg([
-                col(OCID).first(),
+                col(PROCESS).first(),
                 col("date").first(),
                 col("amount").first(),
                 col("currency").first(),
@@ -109,10 +112,10 @@ impl Definition for NewSupplierLargeAward {
         // Per process: its largest first award, judged against its buyer's fence.
         let per_process = first
             .sort(
-                [OCID, "amount", "supplier_id"],
+                [PROCESS, "amount", "supplier_id"],
                 SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
             )
-            .group_by_stable([col(OCID)])
+            .group_by_stable([col(PROCESS)])
             .agg([
                 col("supplier_id").first(),
                 col("supplier_name").first(),

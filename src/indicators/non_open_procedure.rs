@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Definition, EVIDENCE, Group, Metadata, OCID, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
+    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
     buyer_awards, code_in, empty_organizations, percent, process_rows,
 };
 use crate::frames::Frames;
@@ -123,15 +123,15 @@ impl Definition for NonOpenProcedure {
         // non-competitive procedures; each awarded award counted once.
         let buyers = buyer_awards(frames, col("amount").gt(lit(0.0)), true)
             .join(
-                assessable.select([col(OCID), col("non_open")]),
-                [col(OCID)],
-                [col(OCID)],
+                assessable.select([col(PROCESS), col("non_open")]),
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
             .with_column(col("currency").alias("tender_currency"))
             .group_by([col("buyer_id"), col("tender_currency")])
             .agg([
-                col(OCID).n_unique().alias("processes"),
+                col(PROCESS).n_unique().alias("processes"),
                 col("amount").sum().alias("total"),
                 (col("amount") * col("non_open").cast(DataType::Float64))
                     .sum()

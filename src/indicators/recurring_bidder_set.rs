@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, number_text, probability_text, set_meetings};
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, flagged_tenderers, process_rows,
-    tenderer_sets,
+    Definition, Group, Metadata, OCID, Outcome, PROCESS, Phase, flagged_tenderers, process_rows,
+    tenderer_sets, with_ocids,
 };
 use crate::frames::Frames;
 
@@ -86,14 +86,14 @@ impl Definition for RecurringBidderSet {
         let (tenderers, sets) = tenderer_sets(frames, settings.minimum_tenderers);
         let sets = sets.cache();
         let categories =
-            categories(frames.processes.clone().lazy()).select([col(OCID), col("category")]);
+            categories(frames.processes.clone().lazy()).select([col(PROCESS), col("category")]);
         let meetings = set_meetings(
             tenderers
                 .clone()
                 .join(
                     categories,
-                    [col(OCID)],
-                    [col(OCID)],
+                    [col(PROCESS)],
+                    [col(PROCESS)],
                     JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
                 )
                 .with_column(col("category").fill_null(lit(""))),
@@ -101,12 +101,14 @@ impl Definition for RecurringBidderSet {
             &[],
             settings.significance,
         )?;
-        let places = sets.clone().group_by([col("set")]).agg([col(OCID)
-            .sort(SortOptions::default())
-            .head(Some(6))
-            .str()
-            .join(", ", true)
-            .alias("where")]);
+        let places = with_ocids(frames, sets.clone().select([col("set"), col(PROCESS)]))
+            .sort([PROCESS], SortMultipleOptions::default())
+            .group_by([col("set")])
+            .agg([col(OCID)
+                .head(Some(6))
+                .str()
+                .join(", ", true)
+                .alias("where")]);
         let per_process = sets
             .join(
                 meetings,
@@ -151,6 +153,7 @@ impl Definition for RecurringBidderSet {
             evidence,
         )?;
         let organizations = flagged_tenderers(
+            frames,
             tenderers,
             per_process,
             flagged,

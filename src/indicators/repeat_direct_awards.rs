@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::chance::{
     PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
 };
-use super::{Definition, EVIDENCE, Group, Metadata, OCID, Outcome, Phase, code_in, iso_date};
+use super::{Definition, EVIDENCE, Group, Metadata, Outcome, PROCESS, Phase, code_in, iso_date};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -135,7 +135,7 @@ impl Definition for RepeatDirectAwards {
             .clone()
             .filter(col("flagged"))
             .sort(
-                ["awards", "date", OCID],
+                ["awards", "date", PROCESS],
                 SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
             )
             .group_by_stable([col("buyer_id"), col("supplier_id")])

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::chance::{
     PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
 };
-use super::{Definition, EVIDENCE, Group, Metadata, Outcome, Phase, iso_date, percent};
+use super::{Definition, EVIDENCE, Group, Metadata, Outcome, PROCESS, Phase, iso_date, percent};
 use crate::frames::Frames;
 
 /// The indicator.
@@ -158,7 +158,7 @@ impl Definition for RepeatWinner {
             .clone()
             .filter(col("flagged"))
             .sort(
-                ["share", "awards", "date", "ocid"],
+                ["share", "awards", "date", PROCESS],
                 SortMultipleOptions::default()
                     .with_order_descending_multi([true, true, false, false]),
             )

@@ -4,18 +4,18 @@
 use polars::prelude::*;
 
 use super::{
-    OCID, ORGANIZATION_ID, Outcome, active_awards_if_final, comparable_bids, money,
+    ORGANIZATION_ID, Outcome, PROCESS, active_awards_if_final, comparable_bids, money,
     organizations_from, percent, process_rows,
 };
 use crate::frames::Frames;
 use crate::stats::{Fences, Rule, round4};
 
 /// The processes whose outcome is one winner: all awards final (none `pending` or
-/// `invalid`), exactly one `active` award, with exactly one supplier. Columns `ocid`, `winner`.
+/// `invalid`), exactly one `active` award, with exactly one supplier. Columns `process`, `winner`.
 pub fn winners(frames: &Frames) -> LazyFrame {
     // Plain aggregations over pre-filtered awards (a filter inside an aggregation is slow).
     active_awards_if_final(frames)
-        .group_by([col(OCID)])
+        .group_by([col(PROCESS)])
         .agg([
             col("award_index").n_unique().alias("active"),
             col("suppliers_count").first().alias("suppliers"),
@@ -27,10 +27,10 @@ pub fn winners(frames: &Frames) -> LazyFrame {
                 .and(col("suppliers").eq(lit(1)))
                 .and(col("winner").is_not_null()),
         )
-        .select([col(OCID), col("winner")])
+        .select([col(PROCESS), col("winner")])
 }
 
-/// One row per process with a measurable difference: `ocid`, `ratio`
+/// One row per process with a measurable difference: `process`, `ratio`
 /// (`(second − winner) / winner`), `winner`, `second` (tenderer ids), `winner_amount`,
 /// `second_amount`, `currency`.
 ///
@@ -62,8 +62,8 @@ pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFra
     let bids = comparable_bids(frames, valid)
         .join(
             winners,
-            [col(OCID)],
-            [col(OCID)],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
         .with_column(col("tenderers").eq(col("winner")).alias("won"));
@@ -71,10 +71,10 @@ pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFra
         .clone()
         .filter(col("won"))
         .sort(
-            [OCID, "amount", "currency", "bid_index"],
+            [PROCESS, "amount", "currency", "bid_index"],
             SortMultipleOptions::default(),
         )
-        .group_by_stable([col(OCID)])
+        .group_by_stable([col(PROCESS)])
         .agg([
             col("winner").first(),
             col("amount").first().alias("winner_amount"),
@@ -83,13 +83,13 @@ pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFra
     let second = bids
         .filter(col("won").not())
         .join(
-            winning.clone().select([col(OCID), col("currency")]),
-            [col(OCID), col("currency")],
-            [col(OCID), col("currency")],
+            winning.clone().select([col(PROCESS), col("currency")]),
+            [col(PROCESS), col("currency")],
+            [col(PROCESS), col("currency")],
             JoinArgs::new(JoinType::Semi),
         )
-        .sort([OCID, "amount", tie], SortMultipleOptions::default())
-        .group_by_stable([col(OCID)])
+        .sort([PROCESS, "amount", tie], SortMultipleOptions::default())
+        .group_by_stable([col(PROCESS)])
         .agg([
             col("tenderers").first().alias("second"),
             col("amount").first().alias("second_amount"),
@@ -97,8 +97,8 @@ pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFra
     winning
         .join(
             second,
-            [col(OCID)],
-            [col(OCID)],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
         .filter(
@@ -109,7 +109,7 @@ pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFra
         .with_column(
             ((col("second_amount") - col("winner_amount")) / col("winner_amount")).alias("ratio"),
         )
-        .sort([OCID], SortMultipleOptions::default())
+        .sort([PROCESS], SortMultipleOptions::default())
         .collect()
 }
 
@@ -248,20 +248,26 @@ pub fn outcome(frames: &Frames, side: Side, settings: &Settings) -> PolarsResult
     let flagged_rows = measured.lazy().filter(flagged);
     let winners = flagged_rows
         .clone()
-        .select([col(OCID), col("winner").alias(ORGANIZATION_ID)]);
+        .select([col(PROCESS), col("winner").alias(ORGANIZATION_ID)]);
     let organizations = match side {
         Side::Low => organizations_from(
+            frames,
             concat(
                 [
                     winners,
-                    flagged_rows.select([col(OCID), col("second").alias(ORGANIZATION_ID)]),
+                    flagged_rows.select([col(PROCESS), col("second").alias(ORGANIZATION_ID)]),
                 ],
                 UnionArgs::default(),
             )?,
             "tenderer",
             "won or came second with a price close to the other's",
         )?,
-        Side::High => organizations_from(winners, "tenderer", "won with a heavily discounted bid")?,
+        Side::High => organizations_from(
+            frames,
+            winners,
+            "tenderer",
+            "won with a heavily discounted bid",
+        )?,
     };
     Ok(Outcome {
         processes,

@@ -3,8 +3,8 @@
 use polars::prelude::*;
 
 use super::{
-    CompetitiveMethods, Definition, Group, Metadata, Outcome, Phase, code_in, process_rows,
-    submitted,
+    CompetitiveMethods, Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in,
+    process_rows, submitted,
 };
 use crate::frames::Frames;
 
@@ -74,7 +74,7 @@ impl Definition for SingleBid {
             .clone()
             .lazy()
             .filter(submitted().and(col("tenderer_id").is_not_null()))
-            .group_by([col("ocid")])
+            .group_by([col(PROCESS)])
             .agg([col("tenderer_id").n_unique().alias("bidders")]);
         let declared = col("number_of_tenderers");
         let declared_valid = declared.clone().gt_eq(lit(0));
@@ -101,8 +101,8 @@ impl Definition for SingleBid {
             .lazy()
             .join(
                 bidders,
-                [col("ocid")],
-                [col("ocid")],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             )
             .with_columns([count.alias("tenderers"), source.alias("source")])

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chance::item_classes;
 use super::{
-    Definition, Group, Metadata, OCID, Outcome, Phase, awards_of_buyers, code_in, days_window,
+    Definition, Group, Metadata, Outcome, PROCESS, Phase, awards_of_buyers, code_in, days_window,
     iso_date, money, pair_organizations, process_rows,
 };
 use crate::frames::Frames;
@@ -140,7 +140,7 @@ impl Definition for SplitPurchase {
             .lazy()
             .filter(code_in("procurement_method", &settings.procurement_methods))
             .select([
-                col(OCID),
+                col(PROCESS),
                 col("buyer_id"),
                 col("buyer_name"),
                 col("main_procurement_category"),
@@ -159,12 +159,12 @@ impl Definition for SplitPurchase {
         .filter(col("amount").lt(col("threshold")))
         .join(
             item_classes(frames, settings.classification_digits),
-            [col(OCID), col("award_index")],
-            [col(OCID), col("award_index")],
+            [col(PROCESS), col("award_index")],
+            [col(PROCESS), col("award_index")],
             JoinArgs::new(JoinType::Inner),
         )
         .sort(
-            ["date", OCID, "award_index"],
+            ["date", PROCESS, "award_index"],
             SortMultipleOptions::default(),
         )
         .with_columns([lit(1i64).alias("one"), col("currency").fill_null(lit(""))])
@@ -246,20 +246,20 @@ impl Definition for SplitPurchase {
                 .alias(super::EVIDENCE),
             )
             .sort(
-                [OCID, "total", "anchor"],
+                [PROCESS, "total", "anchor"],
                 SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
             )
             .cache();
         let per_process = awards
-            .select([col(OCID)])
+            .select([col(PROCESS)])
             .unique(None, UniqueKeepStrategy::First)
             .join(
                 members
                     .clone()
-                    .group_by_stable([col(OCID)])
+                    .group_by_stable([col(PROCESS)])
                     .agg([col("total").first(), col(super::EVIDENCE).first()]),
-                [col(OCID)],
-                [col(OCID)],
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             );
         let processes = process_rows(

@@ -20,6 +20,7 @@ use serde::Serialize;
 pub use format::{Calendar, Lang, Messages};
 
 use crate::config::{Config, Weights};
+use crate::indicators::PROCESS;
 use crate::run::Run;
 use charts::Chart;
 use format::{money, number};
@@ -273,11 +274,15 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
 
     // The organization-level flags reaching each process: the organization term's evidence.
     let reaching = &run.scored.organization_flags;
-    for ((ocid, indicator), organization) in texts(reaching, "ocid")?
-        .into_iter()
+    for ((key, indicator), organization) in reaching
+        .column(PROCESS)?
+        .u32()?
+        .iter()
         .zip(texts(reaching, "indicator")?)
         .zip(texts(reaching, "organization")?)
     {
+        // A process's key is its row in `contracts`.
+        let ocid = key.and_then(|key| processes.ocid.get(key as usize)?.clone());
         flags_by_ocid.entry(text(&ocid)).or_default().push(FlagRow {
             indicator: messages.indicator(&text(&indicator)).to_owned(),
             level: messages.level("organization").to_owned(),
@@ -636,26 +641,24 @@ fn flagged_value_by_supplier(run: &Run, currency: &str) -> anyhow::Result<Vec<(S
         .clone()
         .lazy()
         .filter(crate::score::awarded().and(col("supplier_id").is_not_null()))
-        .select([col("ocid"), col("supplier_id"), col("supplier_name")])
+        .select([col(PROCESS), col("supplier_id"), col("supplier_name")])
         .unique_stable_generic(
-            Some(vec![col("ocid"), col("supplier_id")]),
+            Some(vec![col(PROCESS), col("supplier_id")]),
             UniqueKeepStrategy::First,
         );
     let frame = run
         .scored
-        .contracts
-        .clone()
-        .lazy()
+        .keyed_contracts()
         .filter(
             col("flag_count")
                 .gt(lit(0))
                 .and(col("value_currency").eq(lit(currency))),
         )
-        .select([col("ocid"), col("value_amount")])
+        .select([col(PROCESS), col("value_amount")])
         .join(
             awards,
-            [col("ocid")],
-            [col("ocid")],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
         .group_by([col("supplier_id")])

@@ -6,7 +6,7 @@ use polars::prelude::*;
 use super::organizations::organization_flags;
 use super::terms::PROCESS_COLUMNS;
 use super::{ORGANIZATION_STRENGTH, Term};
-use crate::indicators::{Group, OCID};
+use crate::indicators::{Group, PROCESS};
 
 /// `100 × numerator / denominator`, rounded to 2 places; empty when the denominator is 0.
 fn share(numerator: Expr, denominator: Expr) -> Expr {
@@ -63,7 +63,8 @@ fn combined<'a>(terms: impl Iterator<Item = (&'a Term, &'a f64)>) -> PolarsResul
         .otherwise(lit(NULL).cast(DataType::Float64)))
 }
 
-/// The scores, values at risk, ranks and flag lists from the term columns and their strengths.
+/// The scores, values at risk, ranks and flag lists from the term columns and their strengths:
+/// the `contracts` table, in the term table's order (the processes'), without the key.
 pub(super) fn finish(
     table: DataFrame,
     terms: &[Term],
@@ -133,7 +134,7 @@ pub(super) fn finish(
             .with_nulls_last_multi(vec![true; columns.len()])
             .with_maintain_order(true)
     };
-    let row_number = || col(OCID).cum_count(false);
+    let row_number = || col(PROCESS).cum_count(false);
     let row_number_by_currency = row_number().over([col("value_currency")])?;
     let mut scored = table
         .lazy()
@@ -163,23 +164,29 @@ pub(super) fn finish(
         ])
         .join(
             organization_flags(reaching),
-            [col(OCID)],
-            [col(OCID)],
-            JoinArgs::new(JoinType::Left),
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs {
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Left)
+            },
         )
         .collect()?;
     // The ranks are computed on the few columns they need, in their own order, and placed back
     // by row: sorting the whole table would move every column twice.
     const ROW: &str = "row";
     let ranks = scored
-        .select([OCID, "risk_score", "value_at_risk", "value_currency"])?
+        .select([PROCESS, "risk_score", "value_at_risk", "value_currency"])?
         .lazy()
         .with_row_index(ROW, None)
-        // Ranks: ties broken by value at risk, then by ocid, so they never depend on the order
-        // the processes were read in.
+        // Ranks: ties broken by value at risk, then by process (in ocid order), so they never
+        // depend on the order the processes were read in.
         .sort(
-            ["risk_score", "value_at_risk", OCID],
-            descending(&["risk_score", "value_at_risk", OCID], &[true, true, false]),
+            ["risk_score", "value_at_risk", PROCESS],
+            descending(
+                &["risk_score", "value_at_risk", PROCESS],
+                &[true, true, false],
+            ),
         )
         .with_column(
             when(col("risk_score").is_not_null())
@@ -190,9 +197,9 @@ pub(super) fn finish(
         // By value at risk: within each currency (amounts in different currencies are never
         // compared).
         .sort(
-            ["value_currency", "value_at_risk", "risk_score", OCID],
+            ["value_currency", "value_at_risk", "risk_score", PROCESS],
             descending(
-                &["value_currency", "value_at_risk", "risk_score", OCID],
+                &["value_currency", "value_at_risk", "risk_score", PROCESS],
                 &[false, true, true, false],
             ),
         )
@@ -206,17 +213,7 @@ pub(super) fn finish(
         .select([col("rank_score"), col("rank_value_at_risk")])
         .collect()?;
     scored.hstack_mut(ranks.columns())?;
-    // In ocid order (the processes' order, unless a join moved them).
-    let ocids = scored.column(OCID)?.str()?;
-    let in_order = ocids.iter().zip(ocids.iter().skip(1)).all(|(a, b)| a <= b);
-    let mut scored = scored.lazy().select(output_order(terms));
-    if !in_order {
-        scored = scored.sort(
-            [OCID],
-            SortMultipleOptions::default().with_maintain_order(true),
-        );
-    }
-    scored.collect()
+    scored.lazy().select(output_order(terms)).collect()
 }
 
 fn output_order(terms: &[Term]) -> Vec<Expr> {

@@ -3,13 +3,18 @@
 use polars::prelude::*;
 
 use super::IndicatorRun;
-use crate::indicators::{EVIDENCE, FLAGGED, OCID, VALUE};
+use crate::frames::Frames;
+use crate::indicators::{EVIDENCE, FLAGGED, OCID, PROCESS, VALUE, with_ocids};
 
 /// One row per raised process-level flag, sorted by process, then registry order: its
 /// strength (`weight`), its `family`, and `counted`: whether it is the flag its family counts
 /// by on that process (the strongest; the first in registry order among equals).
 /// Organization-level results are one row per organization in `organizations`, not here.
-pub(super) fn flags_table(runs: &[IndicatorRun], weights: &[f64]) -> PolarsResult<DataFrame> {
+pub(super) fn flags_table(
+    frames: &Frames,
+    runs: &[IndicatorRun],
+    weights: &[f64],
+) -> PolarsResult<DataFrame> {
     let columns = [
         OCID,
         "indicator",
@@ -32,7 +37,7 @@ pub(super) fn flags_table(runs: &[IndicatorRun], weights: &[f64]) -> PolarsResul
                 .lazy()
                 .filter(col(FLAGGED))
                 .select([
-                    col(OCID),
+                    col(PROCESS),
                     lit(position as u32).alias("position"),
                     lit(run.slug).alias("indicator"),
                     lit(run.code.unwrap_or("")).alias("code"),
@@ -47,25 +52,24 @@ pub(super) fn flags_table(runs: &[IndicatorRun], weights: &[f64]) -> PolarsResul
     if parts.is_empty() {
         return empty_table(&columns);
     }
-    concat(parts, UnionArgs::default())?
+    let flags = concat(parts, UnionArgs::default())?
         .sort(
-            [OCID, "family", "weight", "position"],
+            [PROCESS, "family", "weight", "position"],
             SortMultipleOptions::default()
                 .with_order_descending_multi([false, false, true, false])
                 .with_maintain_order(true),
         )
         .with_column(
-            as_struct(vec![col(OCID), col("family")])
+            as_struct(vec![col(PROCESS), col("family")])
                 .is_first_distinct()
                 .and(col("weight").gt(lit(0.0)))
                 .alias("counted"),
         )
         .sort(
-            [OCID, "position"],
+            [PROCESS, "position"],
             SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .select(columns.map(col))
-        .collect()
+        );
+    with_ocids(frames, flags).select(columns.map(col)).collect()
 }
 
 /// An empty table of text columns, but `value` and `weight` (numbers) and `counted`.

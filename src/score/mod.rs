@@ -39,7 +39,7 @@ use terms::term_table;
 
 use crate::config::{Config, Weights};
 use crate::frames::Frames;
-use crate::indicators::{FLAGGED, Group, Outcome};
+use crate::indicators::{FLAGGED, Group, Outcome, PROCESS};
 use crate::validate::{self, Validation};
 
 /// One indicator's outcome in a run.
@@ -135,6 +135,12 @@ pub const ORGANIZATION_TERM: &str = "organization";
 const ORGANIZATION_STRENGTH: &str = "organization_strength";
 
 impl Scored {
+    /// `contracts` with each row's process key as a `process` column (`contracts` has a row
+    /// for every process, in process order: a row's number is its key).
+    pub fn keyed_contracts(&self) -> LazyFrame {
+        self.contracts.clone().lazy().with_row_index(PROCESS, None)
+    }
+
     /// The strength a term (by column) had in the score.
     pub fn weight_of(&self, column: &str) -> Option<f64> {
         self.terms
@@ -164,7 +170,8 @@ impl Term {
 /// The scored tables the outputs write.
 #[derive(Debug, Clone)]
 pub struct Scored {
-    /// One row per contracting process, with its score and one column per term.
+    /// One row per contracting process, in process order, with its score and one column per
+    /// term.
     pub contracts: DataFrame,
     /// One row per raised process-level flag, with its strength, family and whether it is the
     /// one its family counts by.
@@ -172,7 +179,7 @@ pub struct Scored {
     /// One row per organization-level result.
     pub organizations: DataFrame,
     /// Each organization-level flag reaching a process (its buyer, procuring entity or a
-    /// winner), in registry order: `ocid`, `indicator`, `organization` (`role name (id)`).
+    /// winner), in registry order: `process`, `indicator`, `organization` (`role name (id)`).
     pub organization_flags: DataFrame,
     /// The terms of the score, in the order of their columns.
     pub terms: Vec<Term>,
@@ -221,7 +228,7 @@ pub fn score(
     let organization_flags = reaching(&links).collect()?;
     let contracts = finish(table, &terms, &weights, &organization_flags)?;
     step("scores and ranks");
-    let flags = flags_table(runs, &weights[..runs.len()])?;
+    let flags = flags_table(frames, runs, &weights[..runs.len()])?;
     step("flags");
     Ok(Scored {
         contracts,

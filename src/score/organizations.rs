@@ -7,7 +7,7 @@ use super::IndicatorRun;
 use super::awarded;
 use super::flags::empty_table;
 use crate::frames::Frames;
-use crate::indicators::{EVIDENCE, OCID, ORGANIZATION_ID, ROLE, VALUE};
+use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE, VALUE};
 
 /// The role as written in sentences.
 fn role_name() -> Expr {
@@ -17,7 +17,7 @@ fn role_name() -> Expr {
 }
 
 /// Every flagged organization linked to each process it is the buyer, procuring entity or a
-/// winner (supplier of an awarded award, flagged as supplier or tenderer) of: `ocid`,
+/// winner (supplier of an awarded award, flagged as supplier or tenderer) of: `process`,
 /// `position` (registry order), `indicator`, `code`, `role`, `organization_id`,
 /// `organization_name`, `value`, `evidence`.
 pub(super) fn organization_links(
@@ -26,13 +26,13 @@ pub(super) fn organization_links(
 ) -> PolarsResult<LazyFrame> {
     let link = |frame: &DataFrame, id: &str, role: &str| {
         frame.clone().lazy().select([
-            col(OCID),
+            col(PROCESS),
             col(id).alias(ORGANIZATION_ID),
             lit(role).alias("link"),
         ])
     };
     let winners = frames.awards.clone().lazy().filter(awarded()).select([
-        col(OCID),
+        col(PROCESS),
         col("supplier_id").alias(ORGANIZATION_ID),
         lit("winner").alias("link"),
     ]);
@@ -69,7 +69,7 @@ pub(super) fn organization_links(
         )
         .drop(cols(["link"]))
         .sort(
-            [OCID, "position"],
+            [PROCESS, "position"],
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .cache())
@@ -89,7 +89,7 @@ pub(super) fn organization_flags(reaching: &DataFrame) -> LazyFrame {
             )
             .alias("text"),
         )
-        .group_by_stable([col(OCID)])
+        .group_by_stable([col(PROCESS)])
         .agg([col("text")
             .unique_stable()
             .str()
@@ -97,13 +97,13 @@ pub(super) fn organization_flags(reaching: &DataFrame) -> LazyFrame {
             .alias("organization_flags")])
 }
 
-/// Each organization-level flag reaching a process, once, in registry order: `ocid`,
+/// Each organization-level flag reaching a process, once, in registry order: `process`,
 /// `indicator` and `organization` (`role name (id)`).
 pub(super) fn reaching(links: &LazyFrame) -> LazyFrame {
     links
         .clone()
         .select([
-            col(OCID),
+            col(PROCESS),
             col("indicator"),
             concat_str(
                 [

@@ -6,7 +6,7 @@ use polars::prelude::*;
 use super::values::{award_summary, contract_summary};
 use super::{IndicatorRun, ORGANIZATION_STRENGTH, ORGANIZATION_TERM, Term, awarded};
 use crate::frames::Frames;
-use crate::indicators::{FLAGGED, OCID};
+use crate::indicators::{FLAGGED, OCID, PROCESS};
 
 /// The columns of `contracts` that describe the process (before the scores).
 pub(super) const PROCESS_COLUMNS: [&str; 15] = [
@@ -27,8 +27,9 @@ pub(super) const PROCESS_COLUMNS: [&str; 15] = [
     "number_of_tenderers",
 ];
 
-/// Per process: its description, award and contract values, and one column per term (1 raised,
-/// 0 assessed and clear, empty not assessable).
+/// Per process, in process order (a process's row is its key): its key, description, award and
+/// contract values, and one column per term (1 raised, 0 assessed and clear, empty not
+/// assessable).
 pub(super) fn term_table(
     frames: &Frames,
     assessed: &Frames,
@@ -39,32 +40,37 @@ pub(super) fn term_table(
         .processes
         .clone()
         .lazy()
-        .select([col(OCID), lit(true).alias("in_scope")]);
+        .select([col(PROCESS), lit(true).alias("in_scope")]);
     let winners = frames
         .awards
         .clone()
         .lazy()
         .filter(awarded().and(col("supplier_id").is_not_null()))
-        .select([col(OCID)])
+        .select([col(PROCESS)])
         .unique(None, UniqueKeepStrategy::First)
         .with_column(lit(true).alias("has_winner"));
+    // Left joins that keep the processes' order.
     let left = |frame: LazyFrame, other: LazyFrame| {
         frame.join(
             other,
-            [col(OCID)],
-            [col(OCID)],
-            JoinArgs::new(JoinType::Left),
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs {
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Left)
+            },
         )
     };
     let table = left(
         left(
             left(
                 left(
-                    frames
-                        .processes
-                        .clone()
-                        .lazy()
-                        .select(PROCESS_COLUMNS.map(col)),
+                    frames.processes.clone().lazy().select(
+                        std::iter::once(PROCESS)
+                            .chain(PROCESS_COLUMNS)
+                            .map(col)
+                            .collect::<Vec<_>>(),
+                    ),
                     award_summary(frames),
                 ),
                 contract_summary(frames),
@@ -86,17 +92,20 @@ pub(super) fn term_table(
         col("in_scope").fill_null(lit(false)),
         col("has_winner").fill_null(lit(false)),
     ]);
-    // The terms are columns placed by each process's row (the processes are unique by ocid),
-    // not joins: one join per term would copy the growing table once per term.
+    // The terms are columns placed by each process's key (its row), not joins: one join per
+    // term would copy the growing table once per term.
     let mut table = table.collect()?;
-    let ocids = table.column(OCID)?.str()?.clone();
-    let rows = RowIndex::new(&ocids);
+    let height = table.height();
     let mut terms = Vec::new();
     let mut raised_flags = Vec::new();
     for run in runs {
         let outcome = &run.outcome.processes;
-        let flags = outcome.column(FLAGGED)?.cast(&DataType::Int8)?;
-        let column = rows.place(run.slug, outcome.column(OCID)?.str()?, flags.i8()?.iter())?;
+        let column = place(
+            run.slug,
+            height,
+            outcome.column(PROCESS)?.u32()?,
+            outcome.column(FLAGGED)?.bool()?,
+        );
         table.with_column(column)?;
         terms.push(Term {
             column: run.slug.to_owned(),
@@ -111,7 +120,7 @@ pub(super) fn term_table(
                 .clone()
                 .lazy()
                 .filter(col(FLAGGED))
-                .select([col(OCID), lit(run.slug).alias("indicator")]),
+                .select([col(PROCESS), lit(run.slug).alias("indicator")]),
         );
     }
     // The organization term: the strongest organization flag reaching the process, from an
@@ -145,7 +154,7 @@ pub(super) fn term_table(
     let raised = concat(raised_flags, UnionArgs::default())?;
     let reaching = links
         .clone()
-        .select([col(OCID), col("indicator")])
+        .select([col(PROCESS), col("indicator")])
         .unique(None, UniqueKeepStrategy::First)
         .join(
             strengths.lazy(),
@@ -156,11 +165,11 @@ pub(super) fn term_table(
         .filter(col("strength").gt(lit(0.0)))
         .join(
             raised,
-            [col(OCID), col("indicator")],
-            [col(OCID), col("indicator")],
+            [col(PROCESS), col("indicator")],
+            [col(PROCESS), col("indicator")],
             JoinArgs::new(JoinType::Anti),
         )
-        .group_by([col(OCID)])
+        .group_by([col(PROCESS)])
         .agg([col("strength").max().alias(ORGANIZATION_STRENGTH)]);
     // Assessable: the process is in scope and has a buyer, a procuring entity or a winner.
     let linked = col("buyer_id")
@@ -171,8 +180,8 @@ pub(super) fn term_table(
         .lazy()
         .join(
             reaching,
-            [col(OCID)],
-            [col(OCID)],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs {
                 maintain_order: MaintainOrderJoin::Left,
                 ..JoinArgs::new(JoinType::Left)
@@ -207,41 +216,16 @@ pub(super) fn term_table(
     Ok((table, terms))
 }
 
-/// Each process's row in a table with one row per ocid, to place per-process values by.
-struct RowIndex<'a> {
-    rows: std::collections::HashMap<&'a str, usize>,
-    height: usize,
-}
-
-impl<'a> RowIndex<'a> {
-    fn new(ocids: &'a StringChunked) -> RowIndex<'a> {
-        let rows = ocids
-            .iter()
-            .enumerate()
-            .filter_map(|(row, ocid)| Some((ocid?, row)))
-            .collect();
-        RowIndex {
-            rows,
-            height: ocids.len(),
+/// A term's column: each process's flag (1 raised, 0 clear) at its row, which is its key;
+/// null for the processes `keys` do not list.
+fn place(name: &str, height: usize, keys: &UInt32Chunked, flags: &BooleanChunked) -> Column {
+    let mut placed: Vec<Option<i8>> = vec![None; height];
+    for (key, flag) in keys.iter().zip(flags.iter()) {
+        if let (Some(key), Some(flag)) = (key, flag)
+            && let Some(row) = placed.get_mut(key as usize)
+        {
+            *row = Some(i8::from(flag));
         }
     }
-
-    /// A column of `values` placed at the rows of their `ocids` (null elsewhere, and for
-    /// ocids not in the table).
-    fn place(
-        &self,
-        name: &str,
-        ocids: &StringChunked,
-        values: impl Iterator<Item = Option<i8>>,
-    ) -> PolarsResult<Column> {
-        let mut placed: Vec<Option<i8>> = vec![None; self.height];
-        for (ocid, value) in ocids.iter().zip(values) {
-            if let (Some(ocid), Some(value)) = (ocid, value)
-                && let Some(&row) = self.rows.get(ocid)
-            {
-                placed[row] = Some(value);
-            }
-        }
-        Ok(Column::new(name.into(), placed))
-    }
+    Column::new(name.into(), placed)
 }

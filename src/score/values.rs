@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use crate::frames::Frames;
-use crate::indicators::OCID;
+use crate::indicators::PROCESS;
 
 /// Awards that count as awarded: status `active`, or no status at all (many publishers
 /// publish none).
@@ -33,10 +33,10 @@ pub(super) fn award_summary(frames: &Frames) -> LazyFrame {
     let values = awards
         .clone()
         .unique_stable_generic(
-            Some(vec![col(OCID), col("award_index")]),
+            Some(vec![col(PROCESS), col("award_index")]),
             UniqueKeepStrategy::First,
         )
-        .group_by_stable([col(OCID)])
+        .group_by_stable([col(PROCESS)])
         .agg([
             col("currency").drop_nulls().first().alias("award_currency"),
             sum_in_first_currency().alias("award_amount"),
@@ -45,7 +45,7 @@ pub(super) fn award_summary(frames: &Frames) -> LazyFrame {
         ]);
     let suppliers = awards
         .filter(col("supplier_id").is_not_null())
-        .group_by_stable([col(OCID)])
+        .group_by_stable([col(PROCESS)])
         .agg([
             col("supplier_id")
                 .unique_stable()
@@ -61,8 +61,8 @@ pub(super) fn award_summary(frames: &Frames) -> LazyFrame {
         ]);
     values.join(
         suppliers,
-        [col(OCID)],
-        [col(OCID)],
+        [col(PROCESS)],
+        [col(PROCESS)],
         JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
     )
 }
@@ -73,7 +73,7 @@ pub(super) fn contract_summary(frames: &Frames) -> LazyFrame {
         .contracts
         .clone()
         .lazy()
-        .group_by_stable([col(OCID)])
+        .group_by_stable([col(PROCESS)])
         .agg([
             col("currency")
                 .drop_nulls()

@@ -13,7 +13,7 @@
 use polars::prelude::*;
 use statrs::distribution::{Binomial, DiscreteCDF, Poisson};
 
-use super::OCID;
+use super::PROCESS;
 
 mod pairs;
 mod sets;
@@ -151,11 +151,11 @@ pub fn significant(p_value: Expr, significance: f64) -> Expr {
 }
 
 /// The category a process's awards and bids are compared within: its main procurement
-/// category in lower case, `""` when it has none. One row per process with a buyer: `ocid`,
+/// category in lower case, `""` when it has none. One row per process with a buyer: `process`,
 /// `buyer_id`, `buyer_name`, `category`.
 pub fn categories(processes: LazyFrame) -> LazyFrame {
     processes.select([
-        col(OCID),
+        col(PROCESS),
         col("buyer_id"),
         col("buyer_name"),
         col("main_procurement_category")
@@ -167,7 +167,7 @@ pub fn categories(processes: LazyFrame) -> LazyFrame {
 }
 
 /// The kind of item of each awarded award: the first `digits` characters of the first
-/// classification of its items, else of the tender's items, with the scheme (`ocid`,
+/// classification of its items, else of the tender's items, with the scheme (`process`,
 /// `award_index`, `class`, and `class_text` for the evidence). Awards with neither are left
 /// out, unless `digits` is 0: then every award has the same empty class.
 pub fn item_classes(frames: &crate::frames::Frames, digits: u32) -> LazyFrame {
@@ -175,7 +175,7 @@ pub fn item_classes(frames: &crate::frames::Frames, digits: u32) -> LazyFrame {
         .awards
         .clone()
         .lazy()
-        .select([col(OCID), col("award_index")])
+        .select([col(PROCESS), col("award_index")])
         .unique(None, UniqueKeepStrategy::First);
     if digits == 0 {
         return awards.with_columns([lit("").alias("class"), lit("").alias("class_text")]);
@@ -206,30 +206,30 @@ pub fn item_classes(frames: &crate::frames::Frames, digits: u32) -> LazyFrame {
             .group_by_stable(keys)
             .agg([col("class").first()])
     };
-    let of_awards = first("award", vec![col(OCID), col("parent_index")]).select([
-        col(OCID),
+    let of_awards = first("award", vec![col(PROCESS), col("parent_index")]).select([
+        col(PROCESS),
         col("parent_index").alias("award_index"),
         col("class"),
     ]);
-    let of_tenders =
-        first("tender", vec![col(OCID)]).select([col(OCID), col("class").alias("tender_class")]);
+    let of_tenders = first("tender", vec![col(PROCESS)])
+        .select([col(PROCESS), col("class").alias("tender_class")]);
     awards
         .join(
             of_awards,
-            [col(OCID), col("award_index")],
-            [col(OCID), col("award_index")],
+            [col(PROCESS), col("award_index")],
+            [col(PROCESS), col("award_index")],
             JoinArgs::new(JoinType::Left),
         )
         .join(
             of_tenders,
-            [col(OCID)],
-            [col(OCID)],
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Left),
         )
         .with_column(col("class").fill_null(col("tender_class")))
         .filter(col("class").is_not_null())
         .select([
-            col(OCID),
+            col(PROCESS),
             col("award_index"),
             col("class"),
             concat_str([lit(" for items classified "), col("class")], "", false)

@@ -4,7 +4,9 @@
 use polars::prelude::*;
 
 use super::{binomial_tail, item_classes, number_text, probability_text, significant};
-use crate::indicators::{EVIDENCE, OCID, Outcome, days_window, pair_organizations, process_rows};
+use crate::indicators::{
+    EVIDENCE, Outcome, PROCESS, days_window, pair_organizations, process_rows,
+};
 
 /// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
 /// (see [`super::categories`]), as [`pair_windows`] reads them. With `classification_digits` above 0,
@@ -27,14 +29,14 @@ pub fn pair_rows(
     } else {
         rows.join(
             item_classes(frames, classification_digits),
-            [col(OCID), col("award_index")],
-            [col(OCID), col("award_index")],
+            [col(PROCESS), col("award_index")],
+            [col(PROCESS), col("award_index")],
             JoinArgs::new(JoinType::Left),
         )
         .with_column(col("class").fill_null(col("category")).alias("category"))
     };
     rows.select([
-        col(OCID),
+        col(PROCESS),
         col("award_index"),
         col("buyer_id"),
         col("buyer_name"),
@@ -62,7 +64,7 @@ pub struct PairTest {
 
 /// The windows of every (buyer, supplier) pair, with the pair's comparison with chance.
 ///
-/// `rows`: one row per award and supplier, with `ocid`, `award_index`, `buyer_id`,
+/// `rows`: one row per award and supplier, with `process`, `award_index`, `buyer_id`,
 /// `buyer_name`, `supplier_id`, `supplier_name`, `date`, `amount` (0 when unknown),
 /// `currency` and `category`.
 ///
@@ -77,11 +79,11 @@ pub struct PairTest {
 pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame> {
     let rows = rows
         .unique_stable(
-            Some(cols([OCID, "award_index", "supplier_id"])),
+            Some(cols([PROCESS, "award_index", "supplier_id"])),
             UniqueKeepStrategy::First,
         )
         .sort(
-            ["date", OCID, "award_index"],
+            ["date", PROCESS, "award_index"],
             SortMultipleOptions::default(),
         )
         .with_column(lit(1i64).alias("one"))
@@ -89,9 +91,10 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
     let pair = [col("buyer_id"), col("supplier_id")];
     // The supplier's share of the market's awards in each category (an award with several
     // suppliers counts for each of them).
-    let awards = rows
-        .clone()
-        .unique_stable(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First);
+    let awards = rows.clone().unique_stable(
+        Some(cols([PROCESS, "award_index"])),
+        UniqueKeepStrategy::First,
+    );
     let market = rows
         .clone()
         .group_by([col("category"), col("supplier_id")])
@@ -155,9 +158,12 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
     };
     let buyer_windows = rows
         .clone()
-        .unique_stable(Some(cols([OCID, "award_index"])), UniqueKeepStrategy::First)
+        .unique_stable(
+            Some(cols([PROCESS, "award_index"])),
+            UniqueKeepStrategy::First,
+        )
         .select([
-            col(OCID),
+            col(PROCESS),
             col("award_index"),
             rolling_sum(col("one"), &["buyer_id"])?.alias("buyer_awards"),
             rolling_sum(col("amount"), &["buyer_id", "currency"])?.alias("buyer_value"),
@@ -169,8 +175,8 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         ])
         .join(
             buyer_windows,
-            [col(OCID), col("award_index")],
-            [col(OCID), col("award_index")],
+            [col(PROCESS), col("award_index")],
+            [col(PROCESS), col("award_index")],
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([
@@ -237,14 +243,14 @@ pub fn pair_chance_evidence(what: &str) -> Expr {
     )
 }
 
-/// The outcome of a (buyer, supplier) indicator: every process in `windows` (with `ocid`,
+/// The outcome of a (buyer, supplier) indicator: every process in `windows` (with `process`,
 /// `buyer_id`, `supplier_id`) is assessed, and flagged when one of its pairs is in `pairs`
 /// (`buyer_id`, `supplier_id`, `value`, [`EVIDENCE`]), described by its pair of largest
 /// `value`; each flagged pair's buyer and supplier get an organization row.
 pub fn pair_outcome(windows: LazyFrame, pairs: LazyFrame, value: &str) -> PolarsResult<Outcome> {
     let pairs = pairs.cache();
     let per_process = windows
-        .select([col(OCID), col("buyer_id"), col("supplier_id")])
+        .select([col(PROCESS), col("buyer_id"), col("supplier_id")])
         .unique_stable(None, UniqueKeepStrategy::First)
         .join(
             pairs.clone(),
@@ -253,12 +259,12 @@ pub fn pair_outcome(windows: LazyFrame, pairs: LazyFrame, value: &str) -> Polars
             JoinArgs::new(JoinType::Left),
         )
         .sort(
-            [OCID, value, "supplier_id"],
+            [PROCESS, value, "supplier_id"],
             SortMultipleOptions::default()
                 .with_order_descending_multi([false, true, false])
                 .with_nulls_last(true),
         )
-        .group_by_stable([col(OCID)])
+        .group_by_stable([col(PROCESS)])
         .agg([col(value).first(), col(EVIDENCE).first()]);
     let processes = process_rows(
         per_process,

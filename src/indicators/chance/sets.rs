@@ -5,12 +5,12 @@ use polars::prelude::*;
 use statrs::function::factorial::ln_factorial;
 
 use super::{recurrence_tail, rowwise, significant};
-use crate::indicators::OCID;
+use crate::indicators::PROCESS;
 
 /// How often each set of tenderers meets, against chance.
 ///
-/// `tenderers`: the distinct tenderers of each process (`ocid`, `tenderer_id`, `category`,
-/// and the `keys`); `sets`: each process's set (`ocid`, `size`, `set`, and the `keys`). A set
+/// `tenderers`: the distinct tenderers of each process (`process`, `tenderer_id`, `category`,
+/// and the `keys`); `sets`: each process's set (`process`, `size`, `set`, and the `keys`). A set
 /// is counted within its `keys` (none: the whole market; `buyer_id`: each buyer).
 ///
 /// Each tenderer's rate in a category is its share of the category's tenderer places (one per
@@ -52,7 +52,7 @@ pub fn set_meetings(
     process_keys.extend(keys.iter().map(|key| key.clone().first()));
     let opportunities = tenderers
         .clone()
-        .group_by([col(OCID)])
+        .group_by([col(PROCESS)])
         .agg(process_keys)
         .group_by(with_keys(&["category", "size"]))
         .agg([len().alias("opportunities")]);
@@ -62,11 +62,11 @@ pub fn set_meetings(
         .agg([len().alias("meetings"), col("size").first()]);
     // The chance that a process of the set's size in a category draws exactly the set.
     let members = sets
-        .select([col(OCID), col("set"), col("size")])
+        .select([col(PROCESS), col("set"), col("size")])
         .join(
-            tenderers.select([col(OCID), col("tenderer_id")]),
-            [col(OCID)],
-            [col(OCID)],
+            tenderers.select([col(PROCESS), col("tenderer_id")]),
+            [col(PROCESS)],
+            [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
         .select([col("set"), col("size"), col("tenderer_id")])

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use crate::frames::Frames;
-use crate::indicators::{OCID, Outcome, iso_date, largest_contract, process_rows};
+use crate::indicators::{Outcome, PROCESS, iso_date, largest_contract, process_rows};
 
 /// Which earlier event a contract's signature is compared with.
 #[derive(Clone, Copy)]
@@ -24,7 +24,7 @@ pub fn signed_before(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
         .lazy()
         .filter(col("date_signed").is_not_null())
         .select([
-            col(OCID),
+            col(PROCESS),
             col("contract_index"),
             col("contract_id"),
             col("award_id"),
@@ -38,10 +38,10 @@ pub fn signed_before(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
                     .clone()
                     .lazy()
                     .filter(col("award_id").is_not_null().and(col("date").is_not_null()))
-                    .unique(Some(cols([OCID, "award_id"])), UniqueKeepStrategy::First)
-                    .select([col(OCID), col("award_id"), col("date").alias("earlier")]),
-                [col(OCID), col("award_id")],
-                [col(OCID), col("award_id")],
+                    .unique(Some(cols([PROCESS, "award_id"])), UniqueKeepStrategy::First)
+                    .select([col(PROCESS), col("award_id"), col("date").alias("earlier")]),
+                [col(PROCESS), col("award_id")],
+                [col(PROCESS), col("award_id")],
                 JoinArgs::new(JoinType::Inner),
             ),
             "its award's date",
@@ -53,9 +53,9 @@ pub fn signed_before(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
                     .clone()
                     .lazy()
                     .filter(col("tender_end").is_not_null())
-                    .select([col(OCID), col("tender_end").alias("earlier")]),
-                [col(OCID)],
-                [col(OCID)],
+                    .select([col(PROCESS), col("tender_end").alias("earlier")]),
+                [col(PROCESS)],
+                [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             ),
             "the end of the tender period",
