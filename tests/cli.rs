@@ -327,6 +327,21 @@ fn frames_writes_the_tables_as_parquet() {
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(&bytes[..4], b"PAR1", "{table}");
     }
+    // Each file can be read on its own: every row names its process by key and by ocid.
+    let read = |table: &str| {
+        let file = std::fs::File::open(out.path().join(format!("{table}.parquet"))).unwrap();
+        use polars::prelude::SerReader;
+        polars::prelude::ParquetReader::new(file).finish().unwrap()
+    };
+    let processes = read("processes");
+    let bids = read("bids");
+    assert_eq!(bids.get_column_names()[..2], ["process", "ocid"]);
+    let ocids = common::strings(&processes, "ocid");
+    let keys = bids.column("process").unwrap().u32().unwrap();
+    for (key, ocid) in keys.into_no_null_iter().zip(common::strings(&bids, "ocid")) {
+        assert_eq!(ocids[key as usize], ocid);
+    }
+    assert!(bids.height() > 0);
 }
 
 #[test]

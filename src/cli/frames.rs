@@ -10,7 +10,7 @@ use crate::run;
 pub(super) fn frames(args: FramesArgs, quiet: bool) -> Result<ExitCode, Failure> {
     let config = load_config(args.config.as_deref())?;
     let bar = progress_bar(quiet);
-    let (ingested, frames) = run::load_prepared(
+    let (intake, frames) = run::load_prepared(
         &args.input.inputs,
         &config.prepare,
         &config.limits,
@@ -19,21 +19,21 @@ pub(super) fn frames(args: FramesArgs, quiet: bool) -> Result<ExitCode, Failure>
     )?;
     bar.finish_and_clear();
     let mut staging = Staging::new(&args.input.out)?;
-    for (name, frame) in frames.tables() {
-        staging.parquet(&format!("{name}.parquet"), frame)?;
+    for (name, frame) in frames.self_contained().map_err(anyhow::Error::from)? {
+        staging.parquet(&format!("{name}.parquet"), &frame)?;
     }
     staging.csv(
         "rejected.csv",
-        &ingest::rejections_frame(&ingested.rejected).map_err(anyhow::Error::from)?,
+        &ingest::rejections_frame(&intake.rejected).map_err(anyhow::Error::from)?,
     )?;
     staging.commit()?;
     if !quiet {
         println!(
             "{} contracting processes, {} inputs rejected; tables in {}",
             frames.processes.height(),
-            ingested.rejected.len(),
+            intake.rejected.len(),
             args.input.out.display()
         );
     }
-    Ok(strict_exit(args.input.strict, ingested.rejected.len()))
+    Ok(strict_exit(args.input.strict, intake.rejected.len()))
 }

@@ -9,13 +9,6 @@ use crate::dates::parse_timestamp;
 use crate::ingest::lenient::Field;
 use crate::ingest::model::{Amount, Item, OrganizationReference, Release};
 
-/// The contracting process a row belongs to: its key and its `ocid`.
-#[derive(Debug, Clone, Copy)]
-struct Process<'a> {
-    key: u32,
-    ocid: &'a str,
-}
-
 /// The rows of every table, filled one compiled release at a time.
 #[derive(Debug, Default)]
 pub struct Rows<'a> {
@@ -103,22 +96,21 @@ impl<'a> Rows<'a> {
             return;
         };
         let names = Names::new(release);
-        let process = Process { key, ocid };
-        self.push_process(process, release, &names);
-        self.push_parties(process, release);
-        self.push_bids(process, release, &names);
-        self.push_awards(process, release, &names);
-        self.push_contracts(process, release);
+        self.push_process(key, ocid, release, &names);
+        self.push_parties(key, release);
+        self.push_bids(key, release, &names);
+        self.push_awards(key, release, &names);
+        self.push_contracts(key, release);
     }
 
-    fn push_process(&mut self, process: Process<'a>, release: &'a Release, names: &Names<'a>) {
+    fn push_process(&mut self, key: u32, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
         let rows = &mut self.processes;
         let tender = release.tender.get();
         let tender_text = |pick: fn(&crate::ingest::model::Tender) -> &Field<String>| {
             tender.and_then(|tender| text(pick(tender)))
         };
-        rows.process.push(process.key);
-        rows.ocid.push(process.ocid);
+        rows.process.push(key);
+        rows.ocid.push(ocid);
         rows.date.push(timestamp(&release.date));
         rows.title.push(tender_text(|t| &t.title));
         let (buyer_id, buyer_name) = names.resolve_field(&release.buyer);
@@ -166,15 +158,14 @@ impl<'a> Rows<'a> {
         rows.budget_currency.push(budget_currency);
         if let Some(tender) = tender {
             self.items
-                .push_all(process, "tender", None, None, tender.items.items());
+                .push_all(key, "tender", None, None, tender.items.items());
         }
     }
 
-    fn push_parties(&mut self, process: Process<'a>, release: &'a Release) {
+    fn push_parties(&mut self, key: u32, release: &'a Release) {
         let rows = &mut self.parties;
         for party in release.parties.items() {
-            rows.process.push(process.key);
-            rows.ocid.push(process.ocid);
+            rows.process.push(key);
             rows.party_id.push(text(&party.id));
             rows.name.push(text(&party.name));
             rows.roles.push(party.roles.items());
@@ -186,7 +177,7 @@ impl<'a> Rows<'a> {
         }
     }
 
-    fn push_bids(&mut self, process: Process<'a>, release: &'a Release, names: &Names<'a>) {
+    fn push_bids(&mut self, key: u32, release: &'a Release, names: &Names<'a>) {
         let rows = &mut self.bids;
         let Some(bids) = release.bids.get() else {
             return;
@@ -203,8 +194,7 @@ impl<'a> Rows<'a> {
                     .collect()
             };
             for (tenderer_id, tenderer_name) in tenderers {
-                rows.process.push(process.key);
-                rows.ocid.push(process.ocid);
+                rows.process.push(key);
                 rows.bid_index.push(index as u32);
                 rows.bid_id.push(text(&bid.id));
                 rows.tenderer_id.push(tenderer_id);
@@ -217,7 +207,7 @@ impl<'a> Rows<'a> {
         }
     }
 
-    fn push_awards(&mut self, process: Process<'a>, release: &'a Release, names: &Names<'a>) {
+    fn push_awards(&mut self, key: u32, release: &'a Release, names: &Names<'a>) {
         for (index, award) in release.awards.items().iter().enumerate() {
             let rows = &mut self.awards;
             let (award_amount, award_currency) = amount(&award.value);
@@ -234,8 +224,7 @@ impl<'a> Rows<'a> {
                 suppliers
             };
             for (supplier_id, supplier_name) in suppliers {
-                rows.process.push(process.key);
-                rows.ocid.push(process.ocid);
+                rows.process.push(key);
                 rows.award_index.push(index as u32);
                 rows.award_id.push(text(&award.id));
                 rows.status.push(text(&award.status));
@@ -248,7 +237,7 @@ impl<'a> Rows<'a> {
             }
             let award_id = text(&award.id);
             self.items.push_all(
-                process,
+                key,
                 "award",
                 Some(index as u32),
                 award_id,
@@ -257,12 +246,11 @@ impl<'a> Rows<'a> {
         }
     }
 
-    fn push_contracts(&mut self, process: Process<'a>, release: &'a Release) {
+    fn push_contracts(&mut self, key: u32, release: &'a Release) {
         for (index, contract) in release.contracts.items().iter().enumerate() {
             let rows = &mut self.contracts;
             let (contract_amount, contract_currency) = amount(&contract.value);
-            rows.process.push(process.key);
-            rows.ocid.push(process.ocid);
+            rows.process.push(key);
             rows.contract_index.push(index as u32);
             rows.contract_id.push(text(&contract.id));
             rows.award_id.push(text(&contract.award_id));
@@ -309,7 +297,7 @@ impl<'a> Rows<'a> {
             rows.transactions_skipped.push(skipped);
             let contract_id = text(&contract.id);
             self.items.push_all(
-                process,
+                key,
                 "contract",
                 Some(index as u32),
                 contract_id,
@@ -322,7 +310,7 @@ impl<'a> Rows<'a> {
 impl<'a> ItemRows<'a> {
     fn push_all(
         &mut self,
-        process: Process<'a>,
+        key: u32,
         section: &'static str,
         parent_index: Option<u32>,
         parent_id: Option<&'a str>,
@@ -332,8 +320,7 @@ impl<'a> ItemRows<'a> {
             let Some(classification) = item.classification.get() else {
                 continue;
             };
-            self.process.push(process.key);
-            self.ocid.push(process.ocid);
+            self.process.push(key);
             self.section.push(section);
             self.parent_index.push(parent_index);
             self.parent_id.push(parent_id);

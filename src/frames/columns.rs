@@ -74,7 +74,7 @@ macro_rules! table {
             /// The rows as a data frame.
             pub fn into_frame(self) -> PolarsResult<DataFrame> {
                 use $crate::frames::columns::IntoColumn;
-                let height = self.ocid.len();
+                let height = self.process.len();
                 DataFrame::new(height, vec![$(self.$field.into_column(stringify!($field))?),*])
             }
         }

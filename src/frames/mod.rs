@@ -14,8 +14,6 @@ pub mod build;
 pub mod columns;
 pub mod tables;
 
-use std::path::Path;
-
 use polars::prelude::*;
 use rayon::prelude::*;
 
@@ -250,13 +248,20 @@ impl Frames {
         ]
     }
 
-    /// Writes each table as `NAME.parquet` in `directory`.
-    pub fn write_parquet(&self, directory: &Path) -> PolarsResult<()> {
-        for (name, table) in self.tables() {
-            let path = directory.join(format!("{name}.parquet"));
-            let file = std::fs::File::create(&path)?;
-            ParquetWriter::new(file).finish(&mut table.clone())?;
-        }
-        Ok(())
+    /// The tables as files hold them: each table but `processes` gets its process's `ocid`
+    /// after the key, so that every file can be read on its own.
+    pub fn self_contained(&self) -> PolarsResult<Vec<(&'static str, DataFrame)>> {
+        let ocids = self.processes.column("ocid")?.as_materialized_series();
+        self.tables()
+            .into_iter()
+            .map(|(name, table)| {
+                let mut table = table.clone();
+                if name != "processes" {
+                    let ocid = ocids.take(table.column(KEY)?.u32()?)?;
+                    table.insert_column(1, ocid.into_column())?;
+                }
+                Ok((name, table))
+            })
+            .collect()
     }
 }

@@ -64,8 +64,6 @@ table!(
     PartyRows {
         /// The process key (see [`ProcessRows::process`]).
         process: Vec<u32>,
-        /// The contracting process.
-        ocid: Vec<&'a str>,
         /// `parties[].id`.
         party_id: Vec<Option<&'a str>>,
         /// `parties[].name`.
@@ -84,8 +82,6 @@ table!(
     BidRows {
         /// The process key (see [`ProcessRows::process`]).
         process: Vec<u32>,
-        /// The contracting process.
-        ocid: Vec<&'a str>,
         /// The bid's position in `bids.details`.
         bid_index: Vec<u32>,
         /// `bids.details[].id`.
@@ -111,8 +107,6 @@ table!(
     AwardRows {
         /// The process key (see [`ProcessRows::process`]).
         process: Vec<u32>,
-        /// The contracting process.
-        ocid: Vec<&'a str>,
         /// The award's position in `awards`.
         award_index: Vec<u32>,
         /// `awards[].id`.
@@ -139,8 +133,6 @@ table!(
     ContractRows {
         /// The process key (see [`ProcessRows::process`]).
         process: Vec<u32>,
-        /// The contracting process.
-        ocid: Vec<&'a str>,
         /// The contract's position in `contracts`.
         contract_index: Vec<u32>,
         /// `contracts[].id`.
@@ -178,8 +170,6 @@ table!(
     ItemRows {
         /// The process key (see [`ProcessRows::process`]).
         process: Vec<u32>,
-        /// The contracting process.
-        ocid: Vec<&'a str>,
         /// `tender`, `award` or `contract`.
         section: Vec<&'a str>,
         /// The award's or contract's position (null for the tender).

@@ -4,7 +4,9 @@
 //! [`source`]); units are parsed in parallel batches straight into the typed, reduced
 //! [`model::Release`], so memory holds what the frames need and not the raw input. Every
 //! entry is accounted for: accepted, or rejected with its source, line, location and reason.
-//! The releases of each `ocid` are then merged by the OCDS merge rules ([`merge`]).
+//! Each batch's releases are compiled, one per `ocid`, and handed to a [`Consumer`] at once;
+//! the releases of an `ocid` found in several places are merged by the OCDS merge rules
+//! ([`merge`]) after the reading (see [`compile`]).
 
 pub mod compile;
 pub mod document;
