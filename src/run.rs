@@ -128,6 +128,7 @@ pub fn run_with(
                 indicator = metadata.slug,
                 took_ms = clock.elapsed().as_millis() as u64,
                 elapsed_ms = started.elapsed().as_millis() as u64,
+                peak_mib = crate::memory::peak_memory_mib(),
                 "computed"
             );
             Ok(IndicatorRun::new(active, outcome))

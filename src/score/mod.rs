@@ -200,7 +200,14 @@ pub fn score(
     config: &Config,
 ) -> anyhow::Result<Scored> {
     let clock = std::time::Instant::now();
-    let step = |what: &str| tracing::debug!(step = what, elapsed_ms = clock.elapsed().as_millis());
+    let step = |what: &str| {
+        tracing::debug!(
+            step = what,
+            elapsed_ms = clock.elapsed().as_millis(),
+            peak_mib = crate::memory::peak_memory_mib(),
+            resident_mib = crate::memory::resident_memory_mib()
+        )
+    };
     let organizations = organizations_table(frames, runs)?;
     step("organizations");
     // Computed once: the terms, the flags and the organization columns all read it.
