@@ -30,8 +30,6 @@ macro_rules! plain_column {
 }
 
 plain_column!(
-    &str,
-    Option<&str>,
     Option<f64>,
     Option<i64>,
     u32,
@@ -39,6 +37,76 @@ plain_column!(
     bool,
     Option<bool>
 );
+
+impl IntoColumn for Vec<&str> {
+    fn into_column(self, name: &str) -> PolarsResult<Column> {
+        Ok(text_column(name, self.iter().map(|text| Some(*text))))
+    }
+}
+
+impl IntoColumn for Vec<Option<&str>> {
+    fn into_column(self, name: &str) -> PolarsResult<Column> {
+        Ok(text_column(name, self.iter().copied()))
+    }
+}
+
+/// A text column holding each distinct text once: one buffer of exactly the distinct long
+/// texts' bytes (short ones live in their views), and a view per row pointing into it.
+/// Names, identifiers and codes repeat across a table's rows; Polars keeps the sharing through
+/// filters, joins and concatenation, which copy views, not bytes.
+fn text_column<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>> + Clone) -> Column {
+    use polars_arrow::array::{Utf8ViewArray, View};
+    use polars_arrow::bitmap::Bitmap;
+    use polars_arrow::datatypes::ArrowDataType;
+    use polars_buffer::Buffer;
+
+    let mut offsets: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut bytes = Vec::new();
+    let mut total_bytes = 0;
+    let mut nulls = 0;
+    let views: Vec<View> = values
+        .clone()
+        .map(|value| match value {
+            None => {
+                nulls += 1;
+                View::default()
+            }
+            Some(text) => {
+                total_bytes += text.len();
+                if text.len() <= View::MAX_INLINE_SIZE as usize {
+                    return View::new_inline(text.as_bytes());
+                }
+                let offset = *offsets.entry(text).or_insert_with(|| {
+                    let offset = bytes.len() as u32;
+                    bytes.extend_from_slice(text.as_bytes());
+                    offset
+                });
+                View::new_from_bytes(text.as_bytes(), 0, offset)
+            }
+        })
+        .collect();
+    let validity = (nulls > 0).then(|| values.map(|value| value.is_some()).collect::<Bitmap>());
+    bytes.shrink_to_fit();
+    let buffer_len = bytes.len();
+    let buffers: Buffer<Buffer<u8>> = if bytes.is_empty() {
+        Buffer::default()
+    } else {
+        vec![Buffer::from(bytes)].into()
+    };
+    // SAFETY: every view is inline or points at its own text's bytes in the one buffer, and
+    // those bytes are UTF-8 (they come from `&str`); the validity has one bit per view.
+    let array = unsafe {
+        Utf8ViewArray::new_unchecked(
+            ArrowDataType::Utf8View,
+            views.into(),
+            buffers,
+            validity,
+            Some(total_bytes),
+            buffer_len,
+        )
+    };
+    Column::from(StringChunked::with_chunk(name.into(), array).into_series())
+}
 
 impl IntoColumn for Timestamps {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
@@ -82,3 +150,32 @@ macro_rules! table {
 }
 
 pub(crate) use table;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_column_holds_each_distinct_long_text_once() {
+        let long = "Songkhla Subdistrict Municipality";
+        let values = vec![
+            Some(long),
+            None,
+            Some("short"),
+            Some(long),
+            Some("บริษัท พรเมดิคอล จำกัด"),
+        ];
+        let column = values.clone().into_column("name").unwrap();
+        let texts = column.str().unwrap();
+        assert_eq!(texts.iter().collect::<Vec<_>>(), values);
+        assert_eq!(texts.null_count(), 1);
+        let array = texts.downcast_iter().next().unwrap();
+        // The short text lives in its view; the long one is stored once for its two rows.
+        let thai = "บริษัท พรเมดิคอล จำกัด";
+        assert_eq!(array.total_buffer_len(), long.len() + thai.len());
+        assert_eq!(
+            array.total_bytes_len(),
+            2 * long.len() + "short".len() + thai.len()
+        );
+    }
+}
