@@ -18,8 +18,9 @@ fn role_name() -> Expr {
 
 /// Every flagged organization linked to each process it is the buyer, procuring entity or a
 /// winner (supplier of an awarded award, flagged as supplier or tenderer) of: `process`,
-/// `position` (registry order), `indicator`, `code`, `role`, `organization_id`,
-/// `organization_name`, `value`, `evidence`.
+/// `position` (the result's row in `organizations`: registry order), `indicator` and
+/// `organization` (`role name (id)`), sorted by process and position. The rows are narrow:
+/// the organization's text is made once per result, not once per process it reaches.
 pub(super) fn organization_links(
     frames: &Frames,
     organizations: &DataFrame,
@@ -50,7 +51,9 @@ pub(super) fn organization_links(
         .clone()
         .lazy()
         .with_row_index("position", None)
-        .with_column(
+        .select([
+            col("position"),
+            col(ORGANIZATION_ID),
             when(
                 col(ROLE)
                     .eq(lit("supplier"))
@@ -59,7 +62,21 @@ pub(super) fn organization_links(
             .then(lit("winner"))
             .otherwise(col(ROLE))
             .alias("link"),
-        );
+            col("indicator"),
+            concat_str(
+                [
+                    role_name(),
+                    lit(" "),
+                    col("organization_name").fill_null(col(ORGANIZATION_ID)),
+                    lit(" ("),
+                    col(ORGANIZATION_ID),
+                    lit(")"),
+                ],
+                "",
+                false,
+            )
+            .alias("organization"),
+        ]);
     Ok(links
         .join(
             flagged,
@@ -67,7 +84,12 @@ pub(super) fn organization_links(
             [col(ORGANIZATION_ID), col("link")],
             JoinArgs::new(JoinType::Inner),
         )
-        .drop(cols(["link"]))
+        .select([
+            col(PROCESS),
+            col("position"),
+            col("indicator"),
+            col("organization"),
+        ])
         .sort(
             [PROCESS, "position"],
             SortMultipleOptions::default().with_maintain_order(true),
@@ -102,23 +124,7 @@ pub(super) fn organization_flags(reaching: &DataFrame) -> LazyFrame {
 pub(super) fn reaching(links: &LazyFrame) -> LazyFrame {
     links
         .clone()
-        .select([
-            col(PROCESS),
-            col("indicator"),
-            concat_str(
-                [
-                    role_name(),
-                    lit(" "),
-                    col("organization_name").fill_null(col(ORGANIZATION_ID)),
-                    lit(" ("),
-                    col(ORGANIZATION_ID),
-                    lit(")"),
-                ],
-                "",
-                false,
-            )
-            .alias("organization"),
-        ])
+        .select([col(PROCESS), col("indicator"), col("organization")])
         .unique_stable(None, UniqueKeepStrategy::First)
 }
 
