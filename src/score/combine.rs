@@ -15,52 +15,147 @@ fn share(numerator: Expr, denominator: Expr) -> Expr {
         .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
-/// Whether a term is raised on the process, as 1.0 or 0.0 (not assessable counts as 0).
-fn flagged(term: &Term) -> Expr {
-    col(term.column.as_str())
-        .fill_null(lit(0))
-        .cast(DataType::Float64)
+/// `value` rounded to 2 places, half away from zero, as Polars rounds.
+fn round2(value: f64) -> f64 {
+    let rounded = (value * 100.0).round() / 100.0;
+    if rounded.is_finite() { rounded } else { value }
 }
 
-/// Whether a term could assess the process, as 1.0 or 0.0.
-fn assessable(term: &Term) -> Expr {
-    col(term.column.as_str())
-        .is_not_null()
-        .cast(DataType::Float64)
+/// One score to compute: the terms it combines (indexes into the terms), each with its strength
+/// and its family (an index into the score's families, in order of first appearance).
+struct Combination {
+    members: Vec<(usize, f64, usize)>,
+    families: usize,
 }
 
-/// The noisy-OR of the terms' strengths, each family counted once by its strongest raised
-/// term: `100 × (1 − Π_f (1 − s_f))`, rounded to 2 places; empty when no term of positive
-/// strength could assess the process. Strengths are 0–1 (the settings check them).
-fn combined<'a>(terms: impl Iterator<Item = (&'a Term, &'a f64)>) -> PolarsResult<Expr> {
-    let mut families: Vec<(&str, Vec<Expr>)> = Vec::new();
-    let mut possible = lit(0.0);
-    for (term, &weight) in terms.filter(|(_, weight)| **weight > 0.0) {
-        // The organization term's strength is each process's strongest organization flag.
-        let strength = if term.organization {
-            col(ORGANIZATION_STRENGTH).fill_null(lit(0.0))
-        } else {
-            lit(weight)
-        };
-        let raised = flagged(term) * strength;
-        match families.iter_mut().find(|(name, _)| *name == term.family) {
-            Some((_, members)) => members.push(raised),
-            None => families.push((term.family.as_str(), vec![raised])),
+impl Combination {
+    /// The terms of positive strength that `keep` selects.
+    fn of(terms: &[Term], weights: &[f64], keep: impl Fn(&Term) -> bool) -> Combination {
+        let mut families: Vec<&str> = Vec::new();
+        let mut members = Vec::new();
+        for (index, (term, &weight)) in terms.iter().zip(weights).enumerate() {
+            if weight <= 0.0 || !keep(term) {
+                continue;
+            }
+            let family = match families.iter().position(|name| *name == term.family) {
+                Some(family) => family,
+                None => {
+                    families.push(&term.family);
+                    families.len() - 1
+                }
+            };
+            members.push((index, weight, family));
         }
-        possible = possible + assessable(term);
+        Combination {
+            families: families.len(),
+            members,
+        }
     }
-    let mut clear = lit(1.0);
-    for (_, mut members) in families {
-        let strongest = if members.len() == 1 {
-            members.remove(0)
-        } else {
-            polars::lazy::dsl::max_horizontal(members)?
+
+    /// The noisy-OR of the strengths of one process's raised terms, each family counted once
+    /// by its strongest: `100 × (1 − Π_f (1 − s_f))`, rounded to 2 places; none when no term
+    /// of positive strength could assess the process. `values` are the process's term values
+    /// (1 raised, 0 clear, none not assessable); `strength` gives a raised term's strength.
+    fn score(
+        &self,
+        values: &[Option<i8>],
+        strength: impl Fn(usize, f64) -> f64,
+        strongest: &mut Vec<f64>,
+    ) -> Option<f64> {
+        strongest.clear();
+        strongest.resize(self.families, 0.0);
+        let mut possible = false;
+        for &(index, weight, family) in &self.members {
+            let Some(value) = values[index] else {
+                continue;
+            };
+            possible = true;
+            if value == 1 {
+                strongest[family] = strongest[family].max(strength(index, weight));
+            }
+        }
+        if !possible {
+            return None;
+        }
+        let clear = strongest.iter().fold(1.0, |clear, s| clear * (1.0 - s));
+        Some(round2(100.0 * (1.0 - clear)))
+    }
+}
+
+/// Per process, in one pass over the term columns: the score, each group's score, how many
+/// terms raised a flag and how many could assess it, and the raised terms' names joined
+/// with `; `, as columns.
+fn combine(table: &DataFrame, terms: &[Term], weights: &[f64]) -> PolarsResult<Vec<Column>> {
+    let height = table.height();
+    let columns: Vec<Vec<Option<i8>>> = terms
+        .iter()
+        .map(|term| Ok(table.column(term.column.as_str())?.i8()?.iter().collect()))
+        .collect::<PolarsResult<_>>()?;
+    // The organization term's strength is each process's strongest organization flag.
+    let organization_strength: Vec<Option<f64>> = match table.column(ORGANIZATION_STRENGTH) {
+        Ok(column) => column.f64()?.iter().collect(),
+        Err(_) => vec![None; height],
+    };
+    let total = Combination::of(terms, weights, |_| true);
+    let groups: Vec<(Group, Combination)> = Group::ALL
+        .into_iter()
+        .filter(|group| terms.iter().any(|term| term.group == Some(*group)))
+        .map(|group| {
+            let combination = Combination::of(terms, weights, |term| term.group == Some(group));
+            (group, combination)
+        })
+        .collect();
+    let mut risk_score = Vec::with_capacity(height);
+    let mut group_scores: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(height); groups.len()];
+    let mut flag_count = Vec::with_capacity(height);
+    let mut assessable_count = Vec::with_capacity(height);
+    let mut flags = Vec::with_capacity(height);
+    let mut values = vec![None; terms.len()];
+    let mut strongest = Vec::new();
+    let mut names = String::new();
+    for row in 0..height {
+        for (value, column) in values.iter_mut().zip(&columns) {
+            *value = column[row];
+        }
+        let strength = |index: usize, weight: f64| {
+            if terms[index].organization {
+                organization_strength[row].unwrap_or(0.0)
+            } else {
+                weight
+            }
         };
-        clear = clear * (lit(1.0) - strongest);
+        risk_score.push(total.score(&values, strength, &mut strongest));
+        for ((_, combination), scores) in groups.iter().zip(&mut group_scores) {
+            scores.push(combination.score(&values, strength, &mut strongest));
+        }
+        names.clear();
+        let mut raised = 0u32;
+        for (term, value) in terms.iter().zip(&values) {
+            if *value == Some(1) {
+                if raised > 0 {
+                    names.push_str("; ");
+                }
+                names.push_str(&term.label());
+                raised += 1;
+            }
+        }
+        flag_count.push(raised);
+        assessable_count.push(values.iter().filter(|value| value.is_some()).count() as u32);
+        flags.push(names.clone());
     }
-    Ok(when(possible.gt(lit(0.0)))
-        .then((lit(100.0) * (lit(1.0) - clear)).round(2, RoundMode::HalfAwayFromZero))
-        .otherwise(lit(NULL).cast(DataType::Float64)))
+    let mut combined = vec![
+        Column::new("risk_score".into(), risk_score),
+        Column::new("flag_count".into(), flag_count),
+        Column::new("flags".into(), flags),
+        Column::new("assessable_count".into(), assessable_count),
+    ];
+    for ((group, _), scores) in groups.iter().zip(group_scores) {
+        combined.push(Column::new(
+            format!("score_{}", group.name()).into(),
+            scores,
+        ));
+    }
+    Ok(combined)
 }
 
 /// The scores, values at risk, ranks and flag lists from the term columns and their strengths:
@@ -71,28 +166,12 @@ pub(super) fn finish(
     weights: &[f64],
     reaching: &DataFrame,
 ) -> PolarsResult<DataFrame> {
-    let mut flag_count = lit(0u32);
-    let mut assessable_count = lit(0u32);
-    let mut flag_names = Vec::new();
-    for term in terms {
-        flag_count = flag_count + flagged(term).cast(DataType::UInt32);
-        assessable_count = assessable_count + assessable(term).cast(DataType::UInt32);
-        flag_names.push(
-            when(col(term.column.as_str()).eq(lit(1)))
-                .then(lit(term.label()))
-                .otherwise(lit(NULL).cast(DataType::String)),
-        );
+    let mut table = table;
+    for column in combine(&table, terms, weights)? {
+        table.with_column(column)?;
     }
-    let flag_list = if flag_names.is_empty() {
-        lit("")
-    } else {
-        concat_str(flag_names, "; ", true)
-    };
-    let mut columns = vec![
-        combined(terms.iter().zip(weights))?.alias("risk_score"),
-        flag_count.alias("flag_count"),
-        flag_list.alias("flags"),
-        assessable_count.alias("assessable_count"),
+    table.with_column(organization_flags(reaching, table.height())?)?;
+    let columns = vec![
         // The process's value: its contracts', else its awards', else the tender's estimate.
         coalesce(&[
             col("contract_amount"),
@@ -115,19 +194,6 @@ pub(super) fn finish(
             .otherwise(lit(NULL).cast(DataType::String))
             .alias("value_source"),
     ];
-    for group in Group::ALL {
-        if terms.iter().any(|term| term.group == Some(group)) {
-            columns.push(
-                combined(
-                    terms
-                        .iter()
-                        .zip(weights)
-                        .filter(|(term, _)| term.group == Some(group)),
-                )?
-                .alias(format!("score_{}", group.name())),
-            );
-        }
-    }
     let descending = |columns: &[&str], descending: &[bool]| {
         SortMultipleOptions::default()
             .with_order_descending_multi(descending.to_vec())
@@ -162,15 +228,6 @@ pub(super) fn finish(
             .round(2, RoundMode::HalfAwayFromZero)
             .alias("percentile"),
         ])
-        .join(
-            organization_flags(reaching),
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs {
-                maintain_order: MaintainOrderJoin::Left,
-                ..JoinArgs::new(JoinType::Left)
-            },
-        )
         .collect()?;
     // The ranks are computed on the few columns they need, in their own order, and placed back
     // by row: sorting the whole table would move every column twice.

@@ -97,26 +97,33 @@ pub(super) fn organization_links(
         .cache())
 }
 
-/// Per process, the organization-level flags of its buyer, its procuring entity and its
-/// winners: `indicator: role name (id)`, joined with `; `, in registry order.
-pub(super) fn organization_flags(reaching: &DataFrame) -> LazyFrame {
-    reaching
-        .clone()
-        .lazy()
-        .with_column(
-            concat_str(
-                [col("indicator"), lit(": "), col("organization")],
-                "",
-                false,
-            )
-            .alias("text"),
-        )
-        .group_by_stable([col(PROCESS)])
-        .agg([col("text")
-            .unique_stable()
-            .str()
-            .join("; ", true)
-            .alias("organization_flags")])
+/// Per process (its row is its key), the organization-level flags of its buyer, its procuring
+/// entity and its winners: `indicator: role name (id)`, joined with `; `, in registry order;
+/// none when no flag reaches it. `reaching` is sorted by process, each flag once.
+pub(super) fn organization_flags(reaching: &DataFrame, height: usize) -> PolarsResult<Column> {
+    let mut texts: Vec<Option<String>> = vec![None; height];
+    let keys = reaching.column(PROCESS)?.u32()?;
+    let indicators = reaching.column("indicator")?.str()?;
+    let organizations = reaching.column("organization")?.str()?;
+    for ((key, indicator), organization) in
+        keys.iter().zip(indicators.iter()).zip(organizations.iter())
+    {
+        let (Some(key), Some(indicator), Some(organization)) = (key, indicator, organization)
+        else {
+            continue;
+        };
+        let Some(text) = texts.get_mut(key as usize) else {
+            continue;
+        };
+        let text = text.get_or_insert_with(String::new);
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(indicator);
+        text.push_str(": ");
+        text.push_str(organization);
+    }
+    Ok(Column::new("organization_flags".into(), texts))
 }
 
 /// Each organization-level flag reaching a process, once, in registry order: `process`,
