@@ -1,7 +1,5 @@
 //! Extracting table rows from compiled releases.
 
-use std::collections::{HashMap, HashSet};
-
 use polars::prelude::*;
 
 use super::tables::{AwardRows, BidRows, ContractRows, ItemRows, PartyRows, ProcessRows};
@@ -41,7 +39,7 @@ fn amount(value: &Field<Amount>) -> (Option<f64>, Option<&str>) {
 }
 
 /// Organization names by id, from the `parties` section, for references that give no name.
-struct Names<'a>(HashMap<&'a str, &'a str>);
+struct Names<'a>(PlHashMap<&'a str, &'a str>);
 
 impl<'a> Names<'a> {
     fn new(release: &'a Release) -> Self {
@@ -143,7 +141,7 @@ impl<'a> Rows<'a> {
             .push(tender.and_then(|tender| tender.number_of_tenderers.get().copied()));
         rows.tenderers_listed.push(tender.and_then(|tender| {
             let listed = tender.tenderers.get()?;
-            let ids: HashSet<&str> = listed.iter().filter_map(|r| r.id.str()).collect();
+            let ids: PlHashSet<&str> = listed.iter().filter_map(|r| r.id.str()).collect();
             Some(ids.len() as u32)
         }));
         rows.tender_amendments

@@ -60,7 +60,7 @@ fn text_column<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>> + C
     use polars_arrow::datatypes::ArrowDataType;
     use polars_buffer::Buffer;
 
-    let mut offsets: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut offsets: PlHashMap<&str, u32> = PlHashMap::default();
     let mut bytes = Vec::new();
     let mut total_bytes = 0;
     let mut nulls = 0;

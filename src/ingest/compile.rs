@@ -10,7 +10,9 @@
 //! compiled releases, one per process, is thus read once. Standard input is copied to a
 //! temporary file as it is read so that it can be read again.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use polars::prelude::PlHashMap;
 
 use rayon::prelude::*;
 
@@ -57,7 +59,7 @@ type UnitId = (usize, u64);
 #[derive(Default)]
 struct Keys {
     /// The key of each `ocid` seen.
-    by_ocid: HashMap<Box<str>, u32>,
+    by_ocid: PlHashMap<Box<str>, u32>,
     /// The unit of each key's first release.
     first: Vec<UnitId>,
     /// Whether each key was seen more than once.
@@ -230,8 +232,8 @@ fn read_again(
     scanned: &super::Scanned,
     keys: &Keys,
     limits: &Limits,
-) -> Result<HashMap<u32, Vec<Release>>, IngestError> {
-    let mut held: HashMap<u32, Vec<Release>> = HashMap::new();
+) -> Result<PlHashMap<u32, Vec<Release>>, IngestError> {
+    let mut held: PlHashMap<u32, Vec<Release>> = PlHashMap::default();
     let mut keep = |units: &mut Vec<source::Unit>| {
         let parsed: Vec<super::document::Parsed<Release>> = units
             .par_iter()
