@@ -19,8 +19,9 @@ fn role_name() -> Expr {
 /// Every flagged organization linked to each process it is the buyer, procuring entity or a
 /// winner (supplier of an awarded award, flagged as supplier or tenderer) of: `process`,
 /// `position` (the result's row in `organizations`: registry order), `indicator` and
-/// `organization` (`role name (id)`), sorted by process and position. The rows are narrow:
-/// the organization's text is made once per result, not once per process it reaches.
+/// `organization` (`role name (id)`), sorted by process and position, each once. The rows are
+/// narrow: the organization's text is made once per result, not once per process it
+/// reaches.
 pub(super) fn organization_links(
     frames: &Frames,
     organizations: &DataFrame,
@@ -76,7 +77,16 @@ pub(super) fn organization_links(
                 false,
             )
             .alias("organization"),
-        ]);
+        ])
+        // An indicator may give one organization several results (one per flagged pair): it
+        // reaches each process once, at its first result's position.
+        .group_by([
+            col(ORGANIZATION_ID),
+            col("link"),
+            col("indicator"),
+            col("organization"),
+        ])
+        .agg([col("position").min()]);
     Ok(links
         .join(
             flagged,
