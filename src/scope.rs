@@ -8,8 +8,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::frames::Frames;
-use crate::indicators::PROCESS;
+use crate::frames::{Frames, KEY as PROCESS};
 
 /// The column, added to the processes table the indicators see, that says whether bid prices
 /// may be compared.

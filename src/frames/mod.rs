@@ -48,7 +48,7 @@ pub struct Frames {
 /// start with `Derived::default()`.
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
-    /// One row per bid (see [`crate::indicators::bids_by_bid`]); `None` inside when it could
+    /// One row per bid (see [`crate::domain::bids_by_bid`]); `None` inside when it could
     /// not be computed (the indicators then compute it themselves and report the error).
     pub bids_by_bid: std::sync::OnceLock<Option<DataFrame>>,
 }
@@ -57,7 +57,7 @@ impl Frames {
     /// Computes the derived tables now, before the indicators that share them run in
     /// parallel (each would otherwise compute them on first use).
     pub fn derive(&self) {
-        let _ = crate::indicators::bids_by_bid(self);
+        let _ = crate::domain::bids_by_bid(self);
     }
 }
 
@@ -170,11 +170,14 @@ impl Consumer for Builder {
 /// The process key column of every table.
 pub const KEY: &str = "process";
 
+/// The contracting process's identifier column, in the processes table only.
+pub const OCID: &str = "ocid";
+
 /// The new key of each old key: the processes numbered in `ocid` order.
 fn renumber(processes: &DataFrame) -> PolarsResult<Vec<u32>> {
     let keys = processes.column(KEY)?.u32()?;
     let order = processes
-        .column("ocid")?
+        .column(OCID)?
         .as_materialized_series()
         .arg_sort(SortOptions::default().with_maintain_order(true));
     let size = keys
@@ -251,7 +254,7 @@ impl Frames {
     /// The tables as files hold them: each table but `processes` gets its process's `ocid`
     /// after the key, so that every file can be read on its own.
     pub fn self_contained(&self) -> PolarsResult<Vec<(&'static str, DataFrame)>> {
-        let ocids = self.processes.column("ocid")?.as_materialized_series();
+        let ocids = self.processes.column(OCID)?.as_materialized_series();
         self.tables()
             .into_iter()
             .map(|(name, table)| {

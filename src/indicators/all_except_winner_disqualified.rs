@@ -3,10 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, active_awards_if_final,
-    code_is, organizations_from, process_rows,
-};
+use super::support::{organizations_from, process_rows};
+use super::{Definition, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase};
+use crate::domain::{active_awards_if_final, code_is};
 use crate::frames::Frames;
 
 /// The indicator.

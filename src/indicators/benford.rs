@@ -6,10 +6,12 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
+use super::support::no_process_rows;
 use super::{
     Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    buyer_awards, empty_organizations, no_process_rows,
+    empty_organizations,
 };
+use crate::domain::buyer_awards;
 use crate::frames::Frames;
 
 /// The indicator.

@@ -6,12 +6,11 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, number_text, probability_text, set_meetings};
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, flagged_tenderers, process_rows,
-    tenderer_sets,
-};
+use super::support::{flagged_tenderers, process_rows};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase};
+use crate::domain::awarded;
+use crate::domain::tenderer_sets;
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct BidRotation;

@@ -3,10 +3,11 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::{no_process_rows, percent};
 use super::{
     Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    awards_of_buyers, no_process_rows, percent,
 };
+use crate::domain::awards_of_buyers;
 use crate::frames::Frames;
 
 /// The indicator.

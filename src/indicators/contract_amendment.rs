@@ -3,7 +3,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase, money, percent, process_rows};
+use super::support::{money, percent, process_rows};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase};
 use crate::frames::Frames;
 
 /// The indicator.

@@ -3,9 +3,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, Phase, iso_date, largest_contract, percent, process_rows,
-};
+use super::support::{iso_date, largest_contract, percent, process_rows};
+use super::{Definition, Group, Metadata, Outcome, Phase};
 use crate::frames::Frames;
 
 /// The indicator.

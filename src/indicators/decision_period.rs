@@ -4,12 +4,11 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in, iso_date, process_rows,
-    whole_days, with_group_fences,
-};
+use super::support::{iso_date, process_rows, whole_days, with_group_fences};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase};
+use crate::domain::awarded;
+use crate::domain::code_in;
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct DecisionPeriod;

@@ -3,11 +3,9 @@
 
 use polars::prelude::*;
 
-use super::second_bid::winners;
-use super::{
-    Definition, Group, Metadata, NoSettings, Outcome, PROCESS, Phase, comparable_bids, money,
-    process_rows, submitted,
-};
+use super::support::{money, process_rows};
+use super::{Definition, Group, Metadata, NoSettings, Outcome, PROCESS, Phase};
+use crate::domain::{comparable_bids, submitted, winners};
 use crate::frames::Frames;
 
 /// The indicator.

@@ -4,10 +4,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::{no_process_rows, percent};
 use super::{
     Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    bids_by_bid, code_is, empty_organizations, no_process_rows, submitted_as,
+    empty_organizations,
 };
+use crate::domain::{bids_by_bid, code_is, submitted_as};
 use crate::frames::Frames;
 use crate::stats::{Fences, Rule, round4};
 
@@ -143,7 +145,7 @@ fn flag(
                     lit(" of "),
                     col("submitted").cast(DataType::String),
                     lit(" submitted bids disqualified ("),
-                    super::percent(col(VALUE)),
+                    percent(col(VALUE)),
                     lit(format!(
                         ") {unit}; at or above the upper fence {:.2}%{quartiles}",
                         round4(fence) * 100.0

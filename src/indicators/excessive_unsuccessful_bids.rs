@@ -3,11 +3,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::second_bid::winners;
+use super::support::{no_process_rows, percent};
 use super::{
     Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    bids_by_bid, empty_organizations, no_process_rows, percent,
+    empty_organizations,
 };
+use crate::domain::{bids_by_bid, winners};
 use crate::frames::Frames;
 use crate::stats::{Fences, Rule, percentile, round4};
 

@@ -3,10 +3,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::no_process_rows;
 use super::{
     Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    code_is, empty_organizations, no_process_rows,
+    empty_organizations,
 };
+use crate::domain::code_is;
 use crate::frames::Frames;
 use crate::stats::{Fences, Rule, round4};
 

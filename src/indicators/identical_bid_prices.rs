@@ -2,10 +2,12 @@
 
 use polars::prelude::*;
 
+use super::support::{money, organizations_from, process_rows};
 use super::{
     CARDINAL_SETTING, CardinalOnly, Definition, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS,
-    Phase, comparable_bids, money, organizations_from, process_rows, submitted_as,
+    Phase,
 };
+use crate::domain::{comparable_bids, submitted_as};
 use crate::frames::Frames;
 
 /// The indicator.

@@ -2,10 +2,9 @@
 
 use polars::prelude::*;
 
-use super::{
-    Definition, Group, Metadata, NoSettings, ORGANIZATION_ID, Outcome, PROCESS, Phase, code_is,
-    iso_date, organizations_from, process_rows,
-};
+use super::support::{iso_date, organizations_from, process_rows};
+use super::{Definition, Group, Metadata, NoSettings, ORGANIZATION_ID, Outcome, PROCESS, Phase};
+use crate::domain::code_is;
 use crate::frames::Frames;
 
 /// The indicator.

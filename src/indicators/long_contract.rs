@@ -3,10 +3,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, iso_date, largest_contract, process_rows,
-    whole_days, with_group_fences,
-};
+use super::support::{iso_date, largest_contract, process_rows, whole_days, with_group_fences};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase};
 use crate::frames::Frames;
 
 /// The indicator.

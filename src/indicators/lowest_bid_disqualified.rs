@@ -2,10 +2,9 @@
 
 use polars::prelude::*;
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_is, comparable_bids, money,
-    process_rows, submitted_as,
-};
+use super::support::{money, process_rows};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase};
+use crate::domain::{code_is, comparable_bids, submitted_as};
 use crate::frames::Frames;
 
 /// The indicator.

@@ -3,11 +3,11 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in, money, percent, process_rows,
-};
+use super::support::{money, percent, process_rows};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase};
+use crate::domain::awarded;
+use crate::domain::code_in;
 use crate::frames::Frames;
-use crate::score::awarded;
 
 /// The indicator.
 pub struct NearEstimate;

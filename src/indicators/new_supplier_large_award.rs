@@ -4,10 +4,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, buyer_awards, iso_date, money,
-    process_rows, with_group_fences,
-};
+use super::support::{iso_date, money, process_rows, with_group_fences};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase};
+use crate::domain::buyer_awards;
 use crate::frames::Frames;
 
 /// The indicator.

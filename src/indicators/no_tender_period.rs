@@ -2,9 +2,9 @@
 
 use polars::prelude::*;
 
-use super::{
-    CompetitiveMethods, Definition, Group, Metadata, Outcome, Phase, code_in, process_rows,
-};
+use super::support::process_rows;
+use super::{CompetitiveMethods, Definition, Group, Metadata, Outcome, Phase};
+use crate::domain::code_in;
 use crate::frames::Frames;
 
 /// The indicator.

@@ -4,10 +4,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::{percent, process_rows};
 use super::{
     Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    buyer_awards, code_in, empty_organizations, percent, process_rows,
+    empty_organizations,
 };
+use crate::domain::{buyer_awards, code_in};
 use crate::frames::Frames;
 use crate::stats::{Fences, round4};
 

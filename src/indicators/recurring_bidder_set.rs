@@ -6,10 +6,9 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, number_text, probability_text, set_meetings};
-use super::{
-    Definition, Group, Metadata, OCID, Outcome, PROCESS, Phase, flagged_tenderers, process_rows,
-    tenderer_sets, with_ocids,
-};
+use super::support::{flagged_tenderers, process_rows};
+use super::{Definition, Group, Metadata, OCID, Outcome, PROCESS, Phase};
+use crate::domain::{tenderer_sets, with_ocids};
 use crate::frames::Frames;
 
 /// The indicator.

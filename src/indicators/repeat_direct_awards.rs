@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::chance::{
     PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
 };
-use super::{Definition, EVIDENCE, Group, Metadata, Outcome, PROCESS, Phase, code_in, iso_date};
+use super::support::iso_date;
+use super::{Definition, EVIDENCE, Group, Metadata, Outcome, PROCESS, Phase};
+use crate::domain::code_in;
 use crate::frames::Frames;
 
 /// The indicator.

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use super::chance::{
     PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
 };
-use super::{Definition, EVIDENCE, Group, Metadata, Outcome, PROCESS, Phase, iso_date, percent};
+use super::support::{iso_date, percent};
+use super::{Definition, EVIDENCE, Group, Metadata, Outcome, PROCESS, Phase};
 use crate::frames::Frames;
 
 /// The indicator.

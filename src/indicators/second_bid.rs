@@ -3,32 +3,11 @@
 
 use polars::prelude::*;
 
-use super::{
-    ORGANIZATION_ID, Outcome, PROCESS, active_awards_if_final, comparable_bids, money,
-    organizations_from, percent, process_rows,
-};
+use super::support::{money, organizations_from, percent, process_rows};
+use super::{ORGANIZATION_ID, Outcome, PROCESS};
+use crate::domain::{comparable_bids, winners};
 use crate::frames::Frames;
 use crate::stats::{Fences, Rule, round4};
-
-/// The processes whose outcome is one winner: all awards final (none `pending` or
-/// `invalid`), exactly one `active` award, with exactly one supplier. Columns `process`, `winner`.
-pub fn winners(frames: &Frames) -> LazyFrame {
-    // Plain aggregations over pre-filtered awards (a filter inside an aggregation is slow).
-    active_awards_if_final(frames)
-        .group_by([col(PROCESS)])
-        .agg([
-            col("award_index").n_unique().alias("active"),
-            col("suppliers_count").first().alias("suppliers"),
-            col("supplier_id").first().alias("winner"),
-        ])
-        .filter(
-            col("active")
-                .eq(lit(1))
-                .and(col("suppliers").eq(lit(1)))
-                .and(col("winner").is_not_null()),
-        )
-        .select([col(PROCESS), col("winner")])
-}
 
 /// One row per process with a measurable difference: `process`, `ratio`
 /// (`(second − winner) / winner`), `winner`, `second` (tenderer ids), `winner_amount`,

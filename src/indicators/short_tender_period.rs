@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, Phase, code_in, iso_date, process_rows, whole_days,
-};
+use super::support::{iso_date, process_rows, whole_days};
+use super::{Definition, Group, Metadata, Outcome, Phase};
+use crate::domain::code_in;
 use crate::frames::Frames;
 
 /// The indicator.

@@ -2,10 +2,9 @@
 
 use polars::prelude::*;
 
-use super::{
-    CompetitiveMethods, Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in,
-    process_rows, submitted,
-};
+use super::support::process_rows;
+use super::{CompetitiveMethods, Definition, Group, Metadata, Outcome, PROCESS, Phase};
+use crate::domain::{code_in, submitted};
 use crate::frames::Frames;
 
 /// The indicator.

@@ -11,11 +11,9 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chance::item_classes;
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, awards_of_buyers, code_in, days_window,
-    iso_date, money, pair_organizations, process_rows,
-};
+use super::support::{days_window, iso_date, money, pair_organizations, process_rows};
+use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase};
+use crate::domain::{awards_of_buyers, code_in, item_classes};
 use crate::frames::Frames;
 
 /// The indicator.

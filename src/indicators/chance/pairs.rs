@@ -3,10 +3,10 @@
 
 use polars::prelude::*;
 
-use super::{binomial_tail, item_classes, number_text, probability_text, significant};
-use crate::indicators::{
-    EVIDENCE, Outcome, PROCESS, days_window, pair_organizations, process_rows,
-};
+use super::{binomial_tail, number_text, probability_text, significant};
+use crate::domain::{awards_of_buyers, item_classes};
+use crate::indicators::support::{days_window, pair_organizations, process_rows};
+use crate::indicators::{EVIDENCE, Outcome, PROCESS};
 
 /// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
 /// (see [`super::categories`]), as [`pair_windows`] reads them. With `classification_digits` above 0,
@@ -17,7 +17,7 @@ pub fn pair_rows(
     processes: LazyFrame,
     classification_digits: u32,
 ) -> LazyFrame {
-    let rows = crate::indicators::awards_of_buyers(
+    let rows = awards_of_buyers(
         frames,
         col("date")
             .is_not_null()

@@ -4,7 +4,8 @@
 use polars::prelude::*;
 
 use crate::frames::Frames;
-use crate::indicators::{Outcome, PROCESS, iso_date, largest_contract, process_rows};
+use crate::indicators::support::{iso_date, largest_contract, process_rows};
+use crate::indicators::{Outcome, PROCESS};
 
 /// Which earlier event a contract's signature is compared with.
 #[derive(Clone, Copy)]
