@@ -131,7 +131,6 @@ impl Scope {
             contracts: restrict(&frames.contracts)?,
             items: restrict(&frames.items)?,
             processes,
-            derived: crate::frames::Derived::default(),
         })
     }
 }

@@ -39,26 +39,6 @@ pub struct Frames {
     pub contracts: DataFrame,
     /// One row per classified item.
     pub items: DataFrame,
-    /// Tables derived from these, computed once on first use (see [`Derived`]).
-    pub derived: Derived,
-}
-
-/// Tables derived from the frames that several indicators read, computed by the first that
-/// needs them. They belong to the tables they were derived from: frames with other tables
-/// start with `Derived::default()`.
-#[derive(Debug, Clone, Default)]
-pub struct Derived {
-    /// One row per bid (see [`crate::domain::bids_by_bid`]); `None` inside when it could
-    /// not be computed (the indicators then compute it themselves and report the error).
-    pub bids_by_bid: std::sync::OnceLock<Option<DataFrame>>,
-}
-
-impl Frames {
-    /// Computes the derived tables now, before the indicators that share them run in
-    /// parallel (each would otherwise compute them on first use).
-    pub fn derive(&self) {
-        let _ = crate::domain::bids_by_bid(self);
-    }
 }
 
 /// Builds the frames batch by batch, as the ingest compiles the releases (see
@@ -128,7 +108,6 @@ impl Builder {
             awards,
             contracts,
             items,
-            derived: Derived::default(),
         })
     }
 }

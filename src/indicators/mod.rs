@@ -11,6 +11,9 @@ use polars::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+pub use collect::{collect, explain};
+
+use crate::domain::Tables;
 use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
@@ -18,6 +21,7 @@ pub mod benford;
 pub mod bid_rotation;
 pub mod buyer_concentration;
 pub mod chance;
+mod collect;
 pub mod contract_amendment;
 pub mod contract_before_tender_end;
 pub mod contract_period_extended;
@@ -163,14 +167,74 @@ pub const ORGANIZATION_ID: &str = "organization_id";
 /// their keys (u32).
 pub const PROCESSES: &str = "processes";
 
-impl Outcome {
+/// An [`Outcome`] as queries, not yet collected: the same tables as lazy frames.
+pub struct LazyOutcome {
+    /// Per assessable contracting process.
+    pub processes: LazyFrame,
+    /// Per flagged organization.
+    pub organizations: LazyFrame,
+    /// The statistics the flags were decided by (see [`Outcome::meta`]).
+    pub meta: Vec<(String, f64)>,
+}
+
+impl LazyOutcome {
     /// An outcome with no organization-level results.
-    pub fn processes_only(processes: DataFrame) -> PolarsResult<Outcome> {
-        Ok(Outcome {
+    pub fn processes_only(processes: LazyFrame) -> PolarsResult<LazyOutcome> {
+        Ok(LazyOutcome {
             processes,
-            organizations: empty_organizations()?,
+            organizations: empty_organizations()?.lazy(),
             meta: Vec::new(),
         })
+    }
+}
+
+/// The eager step of a [`Plan::Staged`]: the outcome, from the collected inputs (in their
+/// order).
+pub type Step = Box<dyn FnOnce(Vec<DataFrame>) -> PolarsResult<LazyOutcome> + Send>;
+
+/// What an indicator computes, as a plan: nothing is collected until [`collect`] collects the
+/// plans of every indicator together.
+pub enum Plan {
+    /// The outcome, as queries over the tables.
+    Lazy(Box<LazyOutcome>),
+    /// An outcome that needs an eager step in Rust (quartile fences, statistical tests): the
+    /// queries the step reads, collected with every other indicator's queries, and the step,
+    /// which makes the outcome of their results; its queries are collected after.
+    Staged {
+        /// The queries the step reads.
+        inputs: Vec<LazyFrame>,
+        /// The step.
+        then: Step,
+    },
+}
+
+impl From<LazyOutcome> for Plan {
+    fn from(outcome: LazyOutcome) -> Plan {
+        Plan::Lazy(Box::new(outcome))
+    }
+}
+
+impl Plan {
+    /// A plan whose outcome has no organization-level results.
+    pub fn processes_only(processes: LazyFrame) -> PolarsResult<Plan> {
+        Ok(LazyOutcome::processes_only(processes)?.into())
+    }
+
+    /// A [`Plan::Staged`] of a fixed number of queries: `then` gets their results in the same
+    /// order.
+    pub fn staged<const N: usize>(
+        inputs: [LazyFrame; N],
+        then: impl FnOnce([DataFrame; N]) -> PolarsResult<LazyOutcome> + Send + 'static,
+    ) -> Plan {
+        Plan::Staged {
+            inputs: inputs.into(),
+            then: Box::new(move |inputs| {
+                let inputs: [DataFrame; N] = inputs
+                    .try_into()
+                    .map_err(|_| polars_err!(ComputeError: "{N} inputs expected"))?;
+                then(inputs)
+            }),
+        }
     }
 }
 
@@ -273,8 +337,9 @@ pub trait Definition: Send + Sync {
         Ok(())
     }
 
-    /// Computes the indicator over the frames, with settings that passed [`Definition::check`].
-    fn compute(&self, frames: &Frames, settings: &Self::Settings) -> PolarsResult<Outcome>;
+    /// Plans the indicator over the tables, with settings that passed [`Definition::check`]:
+    /// queries, not results (see [`Plan`]).
+    fn compute(&self, tables: &Tables, settings: &Self::Settings) -> PolarsResult<Plan>;
 }
 
 /// An indicator with its settings type erased, as the registry holds it.
@@ -286,8 +351,19 @@ pub trait Indicator: Send + Sync {
     /// Checks a settings table (unknown keys, wrong types, values out of range); the error
     /// names the problem.
     fn check_settings(&self, settings: &toml::Table) -> Result<(), String>;
-    /// Computes the indicator with the given settings (absent keys take their defaults).
-    fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome>;
+    /// Plans the indicator over the tables with the given settings (absent keys take their
+    /// defaults); [`collect`] collects the plans.
+    fn plan(&self, tables: &Tables, settings: &toml::Table) -> anyhow::Result<Plan>;
+
+    /// Computes the indicator alone over the frames with the given settings: its plan,
+    /// collected.
+    fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome> {
+        let plan = self.plan(&Tables::new(frames), settings)?;
+        let mut outcomes = collect(vec![plan])?;
+        outcomes
+            .pop()
+            .ok_or_else(|| anyhow::anyhow!("indicator {}: no outcome", self.metadata().slug))
+    }
 }
 
 fn parse_settings<S: DeserializeOwned>(settings: &toml::Table) -> Result<S, String> {
@@ -310,12 +386,12 @@ impl<D: Definition> Indicator for D {
         self.check(&parse_settings::<D::Settings>(settings)?)
     }
 
-    fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome> {
+    fn plan(&self, tables: &Tables, settings: &toml::Table) -> anyhow::Result<Plan> {
         let settings = parse_settings::<D::Settings>(settings).map_err(anyhow::Error::msg)?;
         self.check(&settings).map_err(|message| {
             anyhow::anyhow!("[indicators.{}]: {message}", self.metadata().slug)
         })?;
-        Ok(self.compute(frames, &settings)?)
+        Ok(self.compute(tables, &settings)?)
     }
 }
 

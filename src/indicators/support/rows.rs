@@ -2,8 +2,7 @@
 
 use polars::prelude::*;
 
-use crate::domain::with_ocids;
-use crate::frames::Frames;
+use crate::domain::{Tables, with_ocids};
 use crate::indicators::{
     EVIDENCE, FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ROLE, VALUE,
 };
@@ -11,12 +10,7 @@ use crate::indicators::{
 /// The per-process table of an outcome from a frame with a `process` column and the three
 /// expressions: one row per process, in process order, `value` as f64, and the evidence kept
 /// on flagged rows only.
-pub fn process_rows(
-    frame: LazyFrame,
-    flagged: Expr,
-    value: Expr,
-    evidence: Expr,
-) -> PolarsResult<DataFrame> {
+pub fn process_rows(frame: LazyFrame, flagged: Expr, value: Expr, evidence: Expr) -> LazyFrame {
     frame
         .with_column(flagged.fill_null(lit(false)).alias("__flagged"))
         .select([
@@ -29,19 +23,13 @@ pub fn process_rows(
                 .alias(EVIDENCE),
         ])
         .sort([PROCESS], SortMultipleOptions::default())
-        .collect()
 }
 
 /// The process table of an indicator that reports on organizations only: no process is
 /// assessed on its own.
-pub fn no_process_rows(frames: &Frames) -> PolarsResult<DataFrame> {
+pub fn no_process_rows(tables: &Tables) -> LazyFrame {
     process_rows(
-        frames
-            .processes
-            .clone()
-            .lazy()
-            .select([col(PROCESS)])
-            .limit(0),
+        tables.processes().select([col(PROCESS)]).limit(0),
         lit(false),
         lit(NULL).cast(DataType::Float64),
         lit(""),
@@ -51,16 +39,11 @@ pub fn no_process_rows(frames: &Frames) -> PolarsResult<DataFrame> {
 /// One row per flagged organization for an outcome: each `(role, id)` with the number of
 /// processes it was flagged in as the value, the evidence naming up to five of them (by
 /// `ocid`), and [`PROCESSES`], all of them (their keys, in process order).
-pub fn organizations_from(
-    frames: &Frames,
-    rows: LazyFrame,
-    role: &str,
-    what: &str,
-) -> PolarsResult<DataFrame> {
+pub fn organizations_from(tables: &Tables, rows: LazyFrame, role: &str, what: &str) -> LazyFrame {
     let distinct = rows
         .select([col(ORGANIZATION_ID), col(PROCESS)])
         .unique_stable(None, UniqueKeepStrategy::First);
-    with_ocids(frames, distinct)
+    with_ocids(tables.frames(), distinct)
         .sort([ORGANIZATION_ID, PROCESS], SortMultipleOptions::default())
         .group_by_stable([col(ORGANIZATION_ID)])
         .agg([
@@ -89,12 +72,11 @@ pub fn organizations_from(
             )
             .alias(EVIDENCE),
         ])
-        .collect()
 }
 
 /// The organization rows of flagged (buyer, supplier) pairs: one row for the buyer and one
 /// for the supplier of each pair, with `value` as the value and the pair's evidence.
-pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<DataFrame> {
+pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<LazyFrame> {
     let organization = |role: &str, id: &str| {
         pairs.clone().select([
             lit(role).alias(ROLE),
@@ -103,7 +85,7 @@ pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<DataFra
             col(EVIDENCE),
         ])
     };
-    concat(
+    Ok(concat(
         [
             organization("buyer", "buyer_id"),
             organization("supplier", "supplier_id"),
@@ -113,19 +95,18 @@ pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<DataFra
     .sort(
         [ROLE, ORGANIZATION_ID, EVIDENCE],
         SortMultipleOptions::default(),
-    )
-    .collect()
+    ))
 }
 
 /// The tenderer rows of the flagged processes (`per_process` filtered by `flagged`), as
 /// organization results of `what`.
 pub fn flagged_tenderers(
-    frames: &Frames,
+    tables: &Tables,
     tenderers: LazyFrame,
     per_process: LazyFrame,
     flagged: Expr,
     what: &str,
-) -> PolarsResult<DataFrame> {
+) -> LazyFrame {
     let rows = tenderers
         .join(
             per_process.filter(flagged).select([col(PROCESS)]),
@@ -134,5 +115,5 @@ pub fn flagged_tenderers(
             JoinArgs::new(JoinType::Semi),
         )
         .select([col(PROCESS), col("tenderer_id").alias(ORGANIZATION_ID)]);
-    organizations_from(frames, rows, "tenderer", what)
+    organizations_from(tables, rows, "tenderer", what)
 }
