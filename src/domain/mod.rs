@@ -29,8 +29,9 @@ use crate::frames::{Frames, KEY as PROCESS, OCID};
 /// The tables are scans of the frames, and the derived tables that several indicators read
 /// (the bids by bid, the final awards, the winners, the tenderers of submitted bids) are
 /// cached plans: a cache is computed once however many queries of one collection read it. A
-/// cache is identified by the plan it was made with, so the sharing holds among the queries
-/// built from one `Tables`: make one per run and give it to every indicator. (The optimizer's
+/// cache is identified by the `cache()` call that made it, not by what it computes, so the
+/// sharing holds among the queries built from one `Tables`: make one per run and give it to
+/// every indicator. (The optimizer's
 /// common-subplan elimination cannot do this instead: it does not run on plans that hold a
 /// cache, and the caches it puts on the bids by bid are taken off again when each indicator
 /// filters them differently, leaving one copy per indicator.)
