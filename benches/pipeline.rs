@@ -10,7 +10,9 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
 use redflags::config::Config;
+use redflags::domain::Tables;
 use redflags::frames::Frames;
+use redflags::indicators::collect;
 use redflags::ingest::ingest;
 use redflags::score::{IndicatorRun, score};
 use serde::de::IgnoredAny;
@@ -83,13 +85,18 @@ fn pipeline(c: &mut Criterion) {
             &frames,
             |b, frames| {
                 b.iter(|| {
-                    let runs: Vec<IndicatorRun> = config
-                        .active()
+                    // As a run does: every indicator planned over one set of tables, the plans
+                    // collected together.
+                    let active = config.active();
+                    let tables = Tables::new(frames);
+                    let plans = active
                         .iter()
-                        .map(|active| {
-                            let outcome = active.indicator.run(frames, &active.settings).unwrap();
-                            IndicatorRun::new(active, outcome)
-                        })
+                        .map(|active| active.indicator.plan(&tables, &active.settings).unwrap())
+                        .collect();
+                    let runs: Vec<IndicatorRun> = active
+                        .iter()
+                        .zip(collect(plans).unwrap())
+                        .map(|(active, outcome)| IndicatorRun::new(active, outcome))
                         .collect();
                     score(frames, frames, &runs, &config).unwrap()
                 })

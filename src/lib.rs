@@ -5,6 +5,7 @@ pub mod cli;
 pub mod codelists;
 pub mod config;
 pub mod dates;
+pub mod domain;
 pub mod frames;
 pub mod indicators;
 pub mod ingest;

@@ -12,7 +12,8 @@ use polars::prelude::*;
 
 use crate::config::ProfileSettings;
 use crate::frames::Frames;
-use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE, money};
+use crate::indicators::support::money;
+use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE};
 use crate::score::{Scored, Term, awarded};
 
 /// The two profile tables.

@@ -2,12 +2,12 @@
 
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Config;
+use crate::domain::Tables;
 use crate::frames::{self, Frames};
-use crate::indicators::REGISTRY;
+use crate::indicators::{self, REGISTRY};
 use crate::ingest::prepare::{Corrected, Prepare};
 use crate::ingest::{self, IngestCounts, Intake, Limits, Rejection};
 use crate::output::Staging;
@@ -114,26 +114,33 @@ pub fn run_with(
     let active = config.active();
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.apply(&frames)?;
-    assessed.derive();
-    let indicators = active
-        .par_iter()
+    // One set of lazy tables for every indicator, so that their plans share the cached derived
+    // tables, and all the plans collected together.
+    let tables = Tables::new(&assessed);
+    let plans = active
+        .iter()
         .map(|active| {
-            let metadata = active.indicator.metadata();
-            let clock = Instant::now();
-            let outcome = active
+            active
                 .indicator
-                .run(&assessed, &active.settings)
-                .map_err(|error| error.context(format!("indicator {}", metadata.slug)))?;
-            tracing::debug!(
-                indicator = metadata.slug,
-                took_ms = clock.elapsed().as_millis() as u64,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                peak_mib = crate::memory::peak_memory_mib(),
-                "computed"
-            );
-            Ok(IndicatorRun::new(active, outcome))
+                .plan(&tables, &active.settings)
+                .map_err(|error| {
+                    error.context(format!("indicator {}", active.indicator.metadata().slug))
+                })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let outcomes = indicators::collect(plans)
+        .map_err(|error| anyhow::Error::new(error).context("computing the indicators"))?;
+    let indicators: Vec<IndicatorRun> = active
+        .iter()
+        .zip(outcomes)
+        .map(|(active, outcome)| IndicatorRun::new(active, outcome))
+        .collect();
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        peak_mib = crate::memory::peak_memory_mib(),
+        resident_mib = crate::memory::resident_memory_mib(),
+        "indicators computed"
+    );
     let scored = score::score(&frames, &assessed, &indicators, config)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,

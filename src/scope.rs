@@ -8,8 +8,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::frames::Frames;
-use crate::indicators::PROCESS;
+use crate::frames::{Frames, KEY as PROCESS};
 
 /// The column, added to the processes table the indicators see, that says whether bid prices
 /// may be compared.
@@ -132,7 +131,6 @@ impl Scope {
             contracts: restrict(&frames.contracts)?,
             items: restrict(&frames.items)?,
             processes,
-            derived: crate::frames::Derived::default(),
         })
     }
 }

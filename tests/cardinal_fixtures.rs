@@ -9,7 +9,8 @@ use std::path::Path;
 
 use polars::prelude::IntoLazy;
 use redflags::config::Config;
-use redflags::indicators::{find, with_ocids};
+use redflags::domain::with_ocids;
+use redflags::indicators::find;
 use redflags::run::run;
 
 mod common;

@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use polars::prelude::IntoLazy;
+use redflags::domain::with_ocids;
 use redflags::frames::Frames;
-use redflags::indicators::{Outcome, find, with_ocids};
+use redflags::indicators::{Outcome, find};
 
 /// The frames of these JSON lines, read as `redflags score` reads a file.
 fn load(lines: &[String]) -> Frames {

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use polars::prelude::IntoLazy;
+use redflags::domain::with_ocids;
 use redflags::frames::Frames;
-use redflags::indicators::{Outcome, REGISTRY, find, with_ocids};
+use redflags::indicators::{Outcome, REGISTRY, find};
 use redflags::ingest::merge::compile_single;
 use redflags::ingest::upgrade::upgrade;
 

@@ -13,11 +13,9 @@ use serde_json::{Map, Value, json};
 use polars::prelude::*;
 
 use crate::config::Config;
+use crate::domain::{code_is, submitted, submitted_as};
 use crate::frames::Frames;
-use crate::indicators::{
-    self, FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ROLE, VALUE, code_is, submitted,
-    submitted_as,
-};
+use crate::indicators::{self, FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ROLE, VALUE};
 use crate::run::Run;
 use crate::stats::round4;
 

@@ -39,26 +39,6 @@ pub struct Frames {
     pub contracts: DataFrame,
     /// One row per classified item.
     pub items: DataFrame,
-    /// Tables derived from these, computed once on first use (see [`Derived`]).
-    pub derived: Derived,
-}
-
-/// Tables derived from the frames that several indicators read, computed by the first that
-/// needs them. They belong to the tables they were derived from: frames with other tables
-/// start with `Derived::default()`.
-#[derive(Debug, Clone, Default)]
-pub struct Derived {
-    /// One row per bid (see [`crate::indicators::bids_by_bid`]); `None` inside when it could
-    /// not be computed (the indicators then compute it themselves and report the error).
-    pub bids_by_bid: std::sync::OnceLock<Option<DataFrame>>,
-}
-
-impl Frames {
-    /// Computes the derived tables now, before the indicators that share them run in
-    /// parallel (each would otherwise compute them on first use).
-    pub fn derive(&self) {
-        let _ = crate::indicators::bids_by_bid(self);
-    }
 }
 
 /// Builds the frames batch by batch, as the ingest compiles the releases (see
@@ -128,7 +108,6 @@ impl Builder {
             awards,
             contracts,
             items,
-            derived: Derived::default(),
         })
     }
 }
@@ -170,11 +149,14 @@ impl Consumer for Builder {
 /// The process key column of every table.
 pub const KEY: &str = "process";
 
+/// The contracting process's identifier column, in the processes table only.
+pub const OCID: &str = "ocid";
+
 /// The new key of each old key: the processes numbered in `ocid` order.
 fn renumber(processes: &DataFrame) -> PolarsResult<Vec<u32>> {
     let keys = processes.column(KEY)?.u32()?;
     let order = processes
-        .column("ocid")?
+        .column(OCID)?
         .as_materialized_series()
         .arg_sort(SortOptions::default().with_maintain_order(true));
     let size = keys
@@ -251,7 +233,7 @@ impl Frames {
     /// The tables as files hold them: each table but `processes` gets its process's `ocid`
     /// after the key, so that every file can be read on its own.
     pub fn self_contained(&self) -> PolarsResult<Vec<(&'static str, DataFrame)>> {
-        let ocids = self.processes.column("ocid")?.as_materialized_series();
+        let ocids = self.processes.column(OCID)?.as_materialized_series();
         self.tables()
             .into_iter()
             .map(|(name, table)| {

@@ -3,11 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, active_awards_if_final,
-    code_is, organizations_from, process_rows,
-};
-use crate::frames::Frames;
+use super::support::{organizations_from, process_rows};
+use super::{Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan};
+use crate::domain::{Tables, code_is};
 
 /// The indicator.
 pub struct AllExceptWinnerDisqualified;
@@ -56,10 +54,11 @@ impl Definition for AllExceptWinnerDisqualified {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // Plain aggregations over pre-filtered tables (filters inside aggregations are slow).
         // The active awards' suppliers: exactly one distinct id is needed.
-        let suppliers = active_awards_if_final(frames)
+        let suppliers = tables
+            .active_awards_if_final()
             .group_by([col(PROCESS)])
             .agg([
                 col("supplier_id")
@@ -68,10 +67,8 @@ impl Definition for AllExceptWinnerDisqualified {
                     .alias("supplier_count"),
                 col("supplier_id").min().alias("supplier"),
             ]);
-        let bids = frames
-            .bids
-            .clone()
-            .lazy()
+        let bids = tables
+            .bids()
             .filter(col("tenderer_id").is_not_null())
             .select([col(PROCESS), col("status"), col("tenderer_id")]);
         let valid = bids
@@ -139,16 +136,17 @@ impl Definition for AllExceptWinnerDisqualified {
             .filter(flagged.clone())
             .select([col(PROCESS), col("valid").alias(ORGANIZATION_ID)]);
         let organizations = organizations_from(
-            frames,
+            tables,
             winners,
             "tenderer",
             "won after every other tenderer was disqualified",
-        )?;
-        let processes = process_rows(per_process, flagged, col("others"), evidence)?;
-        Ok(Outcome {
+        );
+        let processes = process_rows(per_process, flagged, col("others"), evidence);
+        Ok(LazyOutcome {
             processes,
             organizations,
             meta: Vec::new(),
-        })
+        }
+        .into())
     }
 }

@@ -6,11 +6,12 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
+use super::support::no_process_rows;
 use super::{
-    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    buyer_awards, empty_organizations, no_process_rows,
+    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ROLE, VALUE, empty_organizations,
 };
-use crate::frames::Frames;
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct Benford;
@@ -95,9 +96,10 @@ impl Definition for Benford {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // The first significant digit of each awarded award's amount (each award once).
-        let digits = buyer_awards(frames, col("amount").gt_eq(lit(1.0)), true)
+        let digits = tables
+            .buyer_awards(col("amount").gt_eq(lit(1.0)), true)
             .with_column(
                 (col("amount") / lit(10.0).pow(col("amount").log(lit(10.0)).floor()))
                     .floor()
@@ -108,57 +110,64 @@ impl Definition for Benford {
             )
             .group_by([col("buyer_id"), col("digit")])
             .agg([col(PROCESS).count().alias("count")])
-            .sort(["buyer_id", "digit"], SortMultipleOptions::default())
-            .collect()?;
-        let buyers = digits.column("buyer_id")?.str()?;
-        let digit = digits.column("digit")?.i64()?;
-        let count = digits.column("count")?.u32()?;
-        let mut by_buyer: BTreeMap<&str, [u64; 9]> = BTreeMap::new();
-        for ((buyer, digit), count) in buyers.iter().zip(digit.iter()).zip(count.iter()) {
-            if let (Some(buyer), Some(digit @ 1..=9), Some(count)) = (buyer, digit, count) {
-                by_buyer.entry(buyer).or_default()[digit as usize - 1] += u64::from(count);
-            }
-        }
-        let mut rows: (Vec<String>, Vec<f64>, Vec<String>) = Default::default();
-        for (buyer, counts) in by_buyer {
-            let total: u64 = counts.iter().sum();
-            if total < u64::from(settings.minimum_awards) {
-                continue;
-            }
-            let (chi2, p, deviation) = test(&counts);
-            if p < settings.significance && deviation > settings.minimum_deviation {
-                let shares: Vec<String> = counts
-                    .iter()
-                    .map(|c| format!("{:.0}%", 100.0 * *c as f64 / total as f64))
-                    .collect();
-                rows.0.push(buyer.to_owned());
-                rows.1.push(deviation);
-                rows.2.push(format!(
-                    "first digits of {total} award amounts depart from Benford's law \
-                     (chi-squared {chi2:.1}, p = {p:.2e}, mean absolute deviation {deviation:.4}); \
-                     digits 1-9: {}",
-                    shares.join(" ")
-                ));
-            }
-        }
-        let organizations = if rows.0.is_empty() {
-            empty_organizations()?
-        } else {
-            let height = rows.0.len();
-            DataFrame::new(
-                height,
-                vec![
-                    Column::new(ROLE.into(), vec!["buyer"; height]),
-                    Column::new(ORGANIZATION_ID.into(), rows.0),
-                    Column::new(VALUE.into(), rows.1),
-                    Column::new(EVIDENCE.into(), rows.2),
-                ],
-            )?
-        };
-        Ok(Outcome {
-            processes: no_process_rows(frames)?,
-            organizations,
-            meta: Vec::new(),
-        })
+            .sort(["buyer_id", "digit"], SortMultipleOptions::default());
+        let processes = no_process_rows(tables);
+        let settings = settings.clone();
+        Ok(Plan::staged([digits], move |[digits]| {
+            Ok(LazyOutcome {
+                processes,
+                organizations: departing_buyers(&digits, &settings)?.lazy(),
+                meta: Vec::new(),
+            })
+        }))
     }
+}
+
+/// The organization rows of the buyers whose first digits depart from Benford's law, from the
+/// counts of each buyer's first digits (`buyer_id`, `digit`, `count`).
+fn departing_buyers(digits: &DataFrame, settings: &Settings) -> PolarsResult<DataFrame> {
+    let buyers = digits.column("buyer_id")?.str()?;
+    let digit = digits.column("digit")?.i64()?;
+    let count = digits.column("count")?.u32()?;
+    let mut by_buyer: BTreeMap<&str, [u64; 9]> = BTreeMap::new();
+    for ((buyer, digit), count) in buyers.iter().zip(digit.iter()).zip(count.iter()) {
+        if let (Some(buyer), Some(digit @ 1..=9), Some(count)) = (buyer, digit, count) {
+            by_buyer.entry(buyer).or_default()[digit as usize - 1] += u64::from(count);
+        }
+    }
+    let mut rows: (Vec<String>, Vec<f64>, Vec<String>) = Default::default();
+    for (buyer, counts) in by_buyer {
+        let total: u64 = counts.iter().sum();
+        if total < u64::from(settings.minimum_awards) {
+            continue;
+        }
+        let (chi2, p, deviation) = test(&counts);
+        if p < settings.significance && deviation > settings.minimum_deviation {
+            let shares: Vec<String> = counts
+                .iter()
+                .map(|c| format!("{:.0}%", 100.0 * *c as f64 / total as f64))
+                .collect();
+            rows.0.push(buyer.to_owned());
+            rows.1.push(deviation);
+            rows.2.push(format!(
+                "first digits of {total} award amounts depart from Benford's law \
+                 (chi-squared {chi2:.1}, p = {p:.2e}, mean absolute deviation {deviation:.4}); \
+                 digits 1-9: {}",
+                shares.join(" ")
+            ));
+        }
+    }
+    if rows.0.is_empty() {
+        return empty_organizations();
+    }
+    let height = rows.0.len();
+    DataFrame::new(
+        height,
+        vec![
+            Column::new(ROLE.into(), vec!["buyer"; height]),
+            Column::new(ORGANIZATION_ID.into(), rows.0),
+            Column::new(VALUE.into(), rows.1),
+            Column::new(EVIDENCE.into(), rows.2),
+        ],
+    )
 }

@@ -6,12 +6,9 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, number_text, probability_text, set_meetings};
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, flagged_tenderers, process_rows,
-    tenderer_sets,
-};
-use crate::frames::Frames;
-use crate::score::awarded;
+use super::support::{flagged_tenderers, process_rows};
+use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use crate::domain::{Tables, awarded};
 
 /// The indicator.
 pub struct BidRotation;
@@ -86,25 +83,17 @@ impl Definition for BidRotation {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // One winner per process: the smallest supplier id of its awarded awards.
-        let winners = frames
-            .awards
-            .clone()
-            .lazy()
+        let winners = tables
+            .awards()
             .filter(awarded().and(col("supplier_id").is_not_null()))
             .group_by([col(PROCESS)])
             .agg([col("supplier_id").min().alias("winner")]);
-        let (tenderers, sets) = tenderer_sets(frames, 2);
-        let buyers = categories(
-            frames
-                .processes
-                .clone()
-                .lazy()
-                .filter(col("buyer_id").is_not_null()),
-        )
-        .select([col(PROCESS), col("buyer_id"), col("category")])
-        .cache();
+        let (tenderers, sets) = tables.tenderer_sets(2);
+        let buyers = categories(tables.processes().filter(col("buyer_id").is_not_null()))
+            .select([col(PROCESS), col("buyer_id"), col("category")])
+            .cache();
         let sets = sets
             .join(
                 buyers.clone().select([col(PROCESS), col("buyer_id")]),
@@ -181,18 +170,19 @@ impl Definition for BidRotation {
             flagged.clone(),
             col("winners"),
             evidence,
-        )?;
+        );
         let organizations = flagged_tenderers(
-            frames,
+            tables,
             tenderers,
             per_process,
             flagged,
             "took turns winning with the same bidders",
-        )?;
-        Ok(Outcome {
+        );
+        Ok(LazyOutcome {
             processes,
             organizations,
             meta: Vec::new(),
-        })
+        }
+        .into())
     }
 }

@@ -3,11 +3,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::{no_process_rows, percent};
 use super::{
-    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    awards_of_buyers, no_process_rows, percent,
+    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ROLE, VALUE,
 };
-use crate::frames::Frames;
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct BuyerConcentration;
@@ -68,30 +69,31 @@ impl Definition for BuyerConcentration {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let market = [col("buyer_id"), col("category"), col("currency")];
         // Each awarded award's value, shared equally among its suppliers.
-        let shares = awards_of_buyers(
-            frames,
-            col("amount")
-                .gt(lit(0.0))
-                .and(col("supplier_id").is_not_null()),
-            frames.processes.clone().lazy().select([
-                col(PROCESS),
-                col("buyer_id"),
-                col("main_procurement_category")
-                    .fill_null(lit("(none)"))
-                    .alias("category"),
-            ]),
-        )
-        .unique(
-            Some(cols([PROCESS, "award_index", "supplier_id"])),
-            UniqueKeepStrategy::First,
-        )
-        .with_columns([
-            (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
-            as_struct(vec![col(PROCESS), col("award_index")]).alias("award"),
-        ]);
+        let shares = tables
+            .awards_of_buyers(
+                col("amount")
+                    .gt(lit(0.0))
+                    .and(col("supplier_id").is_not_null()),
+                tables.processes().select([
+                    col(PROCESS),
+                    col("buyer_id"),
+                    col("main_procurement_category")
+                        .fill_null(lit("(none)"))
+                        .alias("category"),
+                ]),
+            )
+            .unique(
+                Some(cols([PROCESS, "award_index", "supplier_id"])),
+                UniqueKeepStrategy::First,
+            )
+            .with_columns([
+                (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
+                as_struct(vec![col(PROCESS), col("award_index")]).alias("award"),
+            ])
+            .cache();
         let by_supplier = shares
             .clone()
             .group_by([
@@ -166,12 +168,12 @@ impl Definition for BuyerConcentration {
                     false,
                 )
                 .alias(EVIDENCE),
-            ])
-            .collect()?;
-        Ok(Outcome {
-            processes: no_process_rows(frames)?,
+            ]);
+        Ok(LazyOutcome {
+            processes: no_process_rows(tables),
             organizations,
             meta: Vec::new(),
-        })
+        }
+        .into())
     }
 }

@@ -3,8 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Group, Metadata, Outcome, PROCESS, Phase, money, percent, process_rows};
-use crate::frames::Frames;
+use super::support::{money, percent, process_rows};
+use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct ContractAmendment;
@@ -75,11 +76,9 @@ impl Definition for ContractAmendment {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let awards = frames
-            .awards
-            .clone()
-            .lazy()
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let awards = tables
+            .awards()
             .filter(col("award_id").is_not_null())
             .unique_stable(Some(cols([PROCESS, "award_id"])), UniqueKeepStrategy::First)
             .select([
@@ -166,10 +165,8 @@ impl Definition for ContractAmendment {
             "; ",
             true,
         );
-        let contracts = frames
-            .contracts
-            .clone()
-            .lazy()
+        let contracts = tables
+            .contracts()
             .join(
                 awards,
                 [col(PROCESS), col("award_id")],
@@ -219,7 +216,7 @@ impl Definition for ContractAmendment {
             col("flagged"),
             col("increase"),
             col("sentences"),
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

@@ -3,8 +3,8 @@
 use polars::prelude::*;
 
 use super::support::signed_before::{Before, signed_before};
-use super::{Definition, Group, Metadata, NoSettings, Outcome, Phase};
-use crate::frames::Frames;
+use super::{Definition, Group, Metadata, NoSettings, Phase, Plan};
+use crate::domain::Tables;
 
 /// `contract_before_tender_end`.
 pub struct ContractBeforeTenderEnd;
@@ -31,7 +31,7 @@ impl Definition for ContractBeforeTenderEnd {
         &BEFORE_TENDER_END
     }
 
-    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
-        signed_before(frames, Before::TenderEnd)
+    fn compute(&self, tables: &Tables, _: &NoSettings) -> PolarsResult<Plan> {
+        signed_before(tables, Before::TenderEnd)
     }
 }

@@ -3,10 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, Phase, iso_date, largest_contract, percent, process_rows,
-};
-use crate::frames::Frames;
+use super::support::{iso_date, largest_contract, percent, process_rows};
+use super::{Definition, Group, Metadata, Phase, Plan};
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct ContractPeriodExtended;
@@ -50,7 +49,7 @@ impl Definition for ContractPeriodExtended {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let length = |end: &str| {
             (col(end) - col("period_start"))
                 .dt()
@@ -58,10 +57,8 @@ impl Definition for ContractPeriodExtended {
                 .cast(DataType::Float64)
         };
         // Contracts whose first period (start to the first end date published) is known.
-        let contracts = frames
-            .contracts
-            .clone()
-            .lazy()
+        let contracts = tables
+            .contracts()
             .filter(
                 col("period_start")
                     .is_not_null()
@@ -100,7 +97,7 @@ impl Definition for ContractPeriodExtended {
             col("extension").gt(lit(settings.threshold)),
             col("extension"),
             evidence,
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

@@ -3,8 +3,8 @@
 use polars::prelude::*;
 
 use super::support::signed_before::{Before, signed_before};
-use super::{Definition, Group, Metadata, NoSettings, Outcome, Phase};
-use crate::frames::Frames;
+use super::{Definition, Group, Metadata, NoSettings, Phase, Plan};
+use crate::domain::Tables;
 
 /// `contract_signed_before_award`.
 pub struct ContractSignedBeforeAward;
@@ -36,7 +36,7 @@ impl Definition for ContractSignedBeforeAward {
         &BEFORE_AWARD
     }
 
-    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
-        signed_before(frames, Before::Award)
+    fn compute(&self, tables: &Tables, _: &NoSettings) -> PolarsResult<Plan> {
+        signed_before(tables, Before::Award)
     }
 }

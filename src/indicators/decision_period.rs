@@ -4,12 +4,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in, iso_date, process_rows,
-    whole_days, with_group_fences,
-};
-use crate::frames::Frames;
-use crate::score::awarded;
+use super::support::{iso_date, process_rows, whole_days, with_group_fences};
+use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use crate::domain::{Tables, awarded, code_in};
 
 /// The indicator.
 pub struct DecisionPeriod;
@@ -78,18 +75,14 @@ impl Definition for DecisionPeriod {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let first_award = frames
-            .awards
-            .clone()
-            .lazy()
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let first_award = tables
+            .awards()
             .filter(awarded().and(col("date").is_not_null()))
             .group_by([col(PROCESS)])
             .agg([col("date").min().alias("award_date")]);
-        let measured = frames
-            .processes
-            .clone()
-            .lazy()
+        let measured = tables
+            .processes()
             .filter(
                 col("tender_end")
                     .is_not_null()
@@ -104,50 +97,58 @@ impl Definition for DecisionPeriod {
             )
             .with_column(whole_days(col("award_date"), col("tender_end")).alias("days"))
             // An award before the tender closed is another flag's business.
-            .filter(col("days").gt_eq(lit(0)))
-            .collect()?;
-        let with_fences = with_group_fences(
-            measured,
-            "procurement_method",
-            "days",
-            settings.minimum_processes,
-        )?;
-        let short = col("days").lt(lit(settings.minimum_days));
-        let long = col("days")
-            .cast(DataType::Float64)
-            .gt(col("upper_fence"))
-            .fill_null(lit(false));
-        let evidence = concat_str(
-            [
-                col("days").cast(DataType::String),
-                lit(" day(s) from the end of the tender period ("),
-                iso_date(col("tender_end")),
-                lit(") to the award ("),
-                iso_date(col("award_date")),
-                lit("), "),
-                when(short.clone())
-                    .then(lit(format!(
-                        "under the minimum of {} days",
-                        settings.minimum_days
-                    )))
-                    .otherwise(concat_str(
-                        [
-                            lit("above the upper fence of "),
-                            col("upper_fence")
-                                .round(1, RoundMode::HalfAwayFromZero)
-                                .cast(DataType::String),
-                            lit(" days for method '"),
-                            col("procurement_method").fill_null(lit("(none)")),
-                            lit("'"),
-                        ],
-                        "",
-                        false,
-                    )),
-            ],
-            "",
-            false,
-        );
-        let processes = process_rows(with_fences, short.or(long), col("days"), evidence)?;
-        Outcome::processes_only(processes)
+            .filter(col("days").gt_eq(lit(0)));
+        let settings = settings.clone();
+        Ok(Plan::staged([measured], move |[measured]| {
+            judged(measured, &settings)
+        }))
     }
+}
+
+/// The outcome from the measured processes (`process`, `procurement_method`, `tender_end`,
+/// `award_date`, `days`), judged against the minimum and their method's upper fence.
+fn judged(measured: DataFrame, settings: &Settings) -> PolarsResult<LazyOutcome> {
+    let with_fences = with_group_fences(
+        measured,
+        "procurement_method",
+        "days",
+        settings.minimum_processes,
+    )?;
+    let short = col("days").lt(lit(settings.minimum_days));
+    let long = col("days")
+        .cast(DataType::Float64)
+        .gt(col("upper_fence"))
+        .fill_null(lit(false));
+    let evidence = concat_str(
+        [
+            col("days").cast(DataType::String),
+            lit(" day(s) from the end of the tender period ("),
+            iso_date(col("tender_end")),
+            lit(") to the award ("),
+            iso_date(col("award_date")),
+            lit("), "),
+            when(short.clone())
+                .then(lit(format!(
+                    "under the minimum of {} days",
+                    settings.minimum_days
+                )))
+                .otherwise(concat_str(
+                    [
+                        lit("above the upper fence of "),
+                        col("upper_fence")
+                            .round(1, RoundMode::HalfAwayFromZero)
+                            .cast(DataType::String),
+                        lit(" days for method '"),
+                        col("procurement_method").fill_null(lit("(none)")),
+                        lit("'"),
+                    ],
+                    "",
+                    false,
+                )),
+        ],
+        "",
+        false,
+    );
+    let processes = process_rows(with_fences, short.or(long), col("days"), evidence);
+    LazyOutcome::processes_only(processes)
 }

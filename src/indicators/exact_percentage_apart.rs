@@ -3,12 +3,9 @@
 
 use polars::prelude::*;
 
-use super::second_bid::winners;
-use super::{
-    Definition, Group, Metadata, NoSettings, Outcome, PROCESS, Phase, comparable_bids, money,
-    process_rows, submitted,
-};
-use crate::frames::Frames;
+use super::support::{money, process_rows};
+use super::{Definition, Group, Metadata, NoSettings, PROCESS, Phase, Plan};
+use crate::domain::{Tables, submitted};
 
 /// The indicator.
 pub struct ExactPercentageApart;
@@ -41,26 +38,26 @@ impl Definition for ExactPercentageApart {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, _: &NoSettings) -> PolarsResult<Plan> {
         // Amounts in integer minor units (hundredths), so that 110.00 is exactly 10% above
         // 100.00 whatever the floating point.
         let cents = (col("amount") * lit(100.0))
             .round(0, RoundMode::HalfAwayFromZero)
             .cast(DataType::Int64);
-        let bids = comparable_bids(
-            frames,
-            submitted()
-                .and(col("amount").gt(lit(0.0)))
-                .and(col("tenderer_count").eq(lit(1))),
-        )
-        .join(
-            winners(frames),
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_column(cents.alias("cents"))
-        .cache();
+        let bids = tables
+            .comparable_bids(
+                submitted()
+                    .and(col("amount").gt(lit(0.0)))
+                    .and(col("tenderer_count").eq(lit(1))),
+            )
+            .join(
+                tables.winners(),
+                [col(PROCESS)],
+                [col(PROCESS)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .with_column(cents.alias("cents"))
+            .cache();
         let winning = bids
             .clone()
             .filter(col("tenderers").eq(col("winner")))
@@ -133,7 +130,7 @@ impl Definition for ExactPercentageApart {
                 .then(col("percent").abs())
                 .otherwise(lit(NULL).cast(DataType::Int64)),
             col("sentence"),
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

@@ -4,11 +4,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::{no_process_rows, percent};
 use super::{
-    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    bids_by_bid, code_is, empty_organizations, no_process_rows, submitted_as,
+    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ROLE, VALUE, empty_organizations,
 };
-use crate::frames::Frames;
+use crate::domain::{Tables, code_is, submitted_as};
 use crate::stats::{Fences, Rule, round4};
 
 /// The indicator.
@@ -80,19 +81,11 @@ static METADATA: Metadata = Metadata {
     page: include_str!("../../indicators/excessive_disqualified_bids.md"),
 };
 
-/// The flagged organizations of one role, from a table of `organization_id`, `disqualified`,
-/// `submitted` and `size` (processes or bids, compared with `minimum`).
-fn flag(
-    meta: &mut Vec<(String, f64)>,
-    group: &str,
-    table: LazyFrame,
-    role: &str,
-    unit: &str,
-    minimum: u32,
-    settings: &Settings,
-) -> PolarsResult<DataFrame> {
-    let threshold = settings.threshold;
-    let assessed = table
+/// The organizations of one role that may be assessed, from a table of `organization_id`,
+/// `disqualified`, `submitted` and `size` (processes or bids, compared with `minimum`), with
+/// their ratio of disqualified bids as the value.
+fn assessed(table: LazyFrame, minimum: u32) -> LazyFrame {
+    table
         .filter(col("size").gt_eq(lit(minimum)))
         .with_column(
             (col("disqualified").cast(DataType::Float64)
@@ -100,11 +93,23 @@ fn flag(
             .alias(VALUE),
         )
         .sort([ORGANIZATION_ID], SortMultipleOptions::default())
-        .collect()?;
+}
+
+/// The flagged organizations of one role, from its [`assessed`] organizations, against the
+/// fence of their ratios; the fence's statistics go to `meta`, named after `group`.
+fn flag(
+    meta: &mut Vec<(String, f64)>,
+    group: &str,
+    assessed: DataFrame,
+    role: &str,
+    unit: &str,
+    settings: &Settings,
+) -> PolarsResult<LazyFrame> {
+    let threshold = settings.threshold;
     let ratios: Vec<f64> = assessed.column(VALUE)?.f64()?.iter().flatten().collect();
     if ratios.is_empty() {
         // No organization of this role to assess: no statistics either.
-        return empty_organizations();
+        return Ok(empty_organizations()?.lazy());
     }
     let fences = Fences::of(&ratios);
     let fence = threshold.or(fences.map(|f| f.upper));
@@ -116,7 +121,7 @@ fn flag(
         fence,
     ));
     let Some(fence) = fence else {
-        return empty_organizations();
+        return Ok(empty_organizations()?.lazy());
     };
     let quartiles = match fences.filter(|_| threshold.is_none()) {
         Some(f) => format!(
@@ -126,7 +131,7 @@ fn flag(
         ),
         None => " (set in the settings)".to_owned(),
     };
-    assessed
+    Ok(assessed
         .lazy()
         .filter(Rule::of(settings.cardinal, true).high(
             col(VALUE),
@@ -143,7 +148,7 @@ fn flag(
                     lit(" of "),
                     col("submitted").cast(DataType::String),
                     lit(" submitted bids disqualified ("),
-                    super::percent(col(VALUE)),
+                    percent(col(VALUE)),
                     lit(format!(
                         ") {unit}; at or above the upper fence {:.2}%{quartiles}",
                         round4(fence) * 100.0
@@ -153,8 +158,7 @@ fn flag(
                 false,
             )
             .alias(EVIDENCE),
-        ])
-        .collect()
+        ]))
 }
 
 impl Definition for ExcessiveDisqualifiedBids {
@@ -164,10 +168,11 @@ impl Definition for ExcessiveDisqualifiedBids {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let disqualified = code_is("status", "disqualified").cast(DataType::UInt32);
         // Per process: submitted and disqualified bids, with its buyer and procuring entity.
-        let per_process = bids_by_bid(frames)
+        let per_process = tables
+            .bids_by_bid()
             .filter(submitted_as(settings.cardinal))
             .group_by([col(PROCESS)])
             .agg([
@@ -175,7 +180,7 @@ impl Definition for ExcessiveDisqualifiedBids {
                 disqualified.clone().sum().alias("disqualified"),
             ])
             .join(
-                frames.processes.clone().lazy().select([
+                tables.processes().select([
                     col(PROCESS),
                     col("buyer_id"),
                     col("procuring_entity_id"),
@@ -183,8 +188,7 @@ impl Definition for ExcessiveDisqualifiedBids {
                 [col(PROCESS)],
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
-            )
-            .cache();
+            );
         // Cardinal's code compares the minimum with the submitted bids, not the processes.
         let size = if settings.cardinal {
             col("submitted").sum().alias("size")
@@ -203,10 +207,8 @@ impl Definition for ExcessiveDisqualifiedBids {
                 ])
         };
         // Per tenderer: each submitted bid counts once for each of its tenderers.
-        let tenderers = frames
-            .bids
-            .clone()
-            .lazy()
+        let tenderers = tables
+            .bids()
             .filter(submitted_as(settings.cardinal).and(col("tenderer_id").is_not_null()))
             .group_by([col("tenderer_id").alias(ORGANIZATION_ID)])
             .agg([
@@ -215,50 +217,42 @@ impl Definition for ExcessiveDisqualifiedBids {
             ])
             .with_column(col("submitted").alias("size"));
         let processes_unit = "across its processes";
-        let mut meta = Vec::new();
-        let organizations = concat(
-            [
-                flag(
-                    &mut meta,
-                    "Buyer",
-                    by("buyer_id"),
-                    "buyer",
-                    processes_unit,
-                    settings.minimum_contracting_processes,
-                    settings,
-                )?
-                .lazy(),
-                flag(
-                    &mut meta,
-                    "ProcuringEntity",
-                    by("procuring_entity_id"),
-                    "procuring_entity",
-                    processes_unit,
-                    settings.minimum_contracting_processes,
-                    settings,
-                )?
-                .lazy(),
-                flag(
-                    &mut meta,
-                    "Tenderer",
-                    tenderers,
-                    "tenderer",
-                    "of its bids",
-                    settings.minimum_submitted_bids,
-                    settings,
-                )?
-                .lazy(),
-            ],
-            UnionArgs::default(),
-        )?
-        .select([col(ROLE), col(ORGANIZATION_ID), col(VALUE), col(EVIDENCE)])
-        .collect()?;
+        // The roles' fences and evidence, in the order of the inputs.
+        let roles = [
+            ("Buyer", "buyer", processes_unit),
+            ("ProcuringEntity", "procuring_entity", processes_unit),
+            ("Tenderer", "tenderer", "of its bids"),
+        ];
+        let inputs = [
+            assessed(by("buyer_id"), settings.minimum_contracting_processes),
+            assessed(
+                by("procuring_entity_id"),
+                settings.minimum_contracting_processes,
+            ),
+            assessed(tenderers, settings.minimum_submitted_bids),
+        ];
         // An organization-level indicator: no process is assessed on its own.
-        let processes = no_process_rows(frames)?;
-        Ok(Outcome {
-            processes,
-            organizations,
-            meta,
-        })
+        let processes = no_process_rows(tables);
+        let settings = settings.clone();
+        Ok(Plan::staged(inputs, move |inputs| {
+            let mut meta = Vec::new();
+            let organizations = roles
+                .into_iter()
+                .zip(inputs)
+                .map(|((group, role, unit), assessed)| {
+                    flag(&mut meta, group, assessed, role, unit, &settings)
+                })
+                .collect::<PolarsResult<Vec<_>>>()?;
+            Ok(LazyOutcome {
+                processes,
+                organizations: concat(organizations, UnionArgs::default())?.select([
+                    col(ROLE),
+                    col(ORGANIZATION_ID),
+                    col(VALUE),
+                    col(EVIDENCE),
+                ]),
+                meta,
+            })
+        }))
     }
 }

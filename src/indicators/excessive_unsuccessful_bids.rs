@@ -3,12 +3,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::second_bid::winners;
+use super::support::{no_process_rows, percent};
 use super::{
-    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    bids_by_bid, empty_organizations, no_process_rows, percent,
+    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ROLE, VALUE, empty_organizations,
 };
-use crate::frames::Frames;
+use crate::domain::Tables;
 use crate::stats::{Fences, Rule, percentile, round4};
 
 /// The indicator.
@@ -77,9 +77,10 @@ impl Definition for ExcessiveUnsuccessfulBids {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // Each tenderer with a valid bid of its own, once per process with one winner.
-        let tenderers = bids_by_bid(frames)
+        let tenderers = tables
+            .bids_by_bid()
             .filter(
                 col("status")
                     .eq(lit("valid"))
@@ -88,7 +89,7 @@ impl Definition for ExcessiveUnsuccessfulBids {
             .select([col(PROCESS), col("tenderers").alias(ORGANIZATION_ID)])
             .unique(None, UniqueKeepStrategy::First)
             .join(
-                winners(frames),
+                tables.winners(),
                 [col(PROCESS)],
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
@@ -106,73 +107,87 @@ impl Definition for ExcessiveUnsuccessfulBids {
                 (col("wins").cast(DataType::Float64) / col("bids").cast(DataType::Float64))
                     .alias(VALUE),
             )
-            .sort([ORGANIZATION_ID], SortMultipleOptions::default())
-            .collect()?;
-        let counts: Vec<f64> = tenderers
-            .column("bids")?
-            .u32()?
-            .iter()
-            .flatten()
-            .map(f64::from)
-            .collect();
-        let ratios: Vec<f64> = tenderers.column(VALUE)?.f64()?.iter().flatten().collect();
-        let fences = Fences::of(&ratios);
-        let top = percentile(&counts, settings.percentile);
-        let fence = settings.threshold.or(fences.map(|f| f.lower));
-        let mut meta = crate::stats::meta(
-            "",
-            fences,
-            settings.threshold.is_none(),
-            "lower_fence",
-            fence,
-        );
-        meta.push(("upper_fence".to_owned(), top.unwrap_or(f64::NAN)));
-        let (Some(top), Some(fence)) = (top, fence) else {
-            let mut outcome = Outcome::processes_only(no_process_rows(frames)?)?;
-            outcome.meta = meta;
-            return Ok(outcome);
-        };
-        let organizations = if tenderers.height() == 0 {
-            empty_organizations()?
-        } else {
-            tenderers
-                .lazy()
-                .filter(col("bids").cast(DataType::Float64).gt_eq(lit(top)).and(
-                    Rule::of(settings.cardinal, true).low(
-                        col(VALUE),
-                        fence,
-                        fences.filter(|_| settings.threshold.is_none()),
-                    ),
-                ))
-                .select([
-                    lit("tenderer").alias(ROLE),
-                    col(ORGANIZATION_ID),
-                    col(VALUE),
-                    concat_str(
-                        [
-                            lit("won "),
-                            col("wins").cast(DataType::String),
-                            lit(" of the "),
-                            col("bids").cast(DataType::String),
-                            lit(" processes it bid in ("),
-                            percent(col(VALUE)),
-                            lit(format!(
-                                "); top tenderers bid in at least {} processes; lower fence {:.2}%",
-                                round4(top),
-                                round4(fence) * 100.0
-                            )),
-                        ],
-                        "",
-                        false,
-                    )
-                    .alias(EVIDENCE),
-                ])
-                .collect()?
-        };
-        Ok(Outcome {
-            processes: no_process_rows(frames)?,
-            organizations,
-            meta,
-        })
+            .sort([ORGANIZATION_ID], SortMultipleOptions::default());
+        // An organization-level indicator: no process is assessed on its own.
+        let processes = no_process_rows(tables);
+        let settings = settings.clone();
+        Ok(Plan::staged([tenderers], move |[tenderers]| {
+            judged(tenderers, processes, &settings)
+        }))
     }
+}
+
+/// The outcome from the tenderers (`organization_id`, `bids`, `wins` and their ratio as the
+/// value): the top tenderers by the number of processes bid in, at or below the fence of the
+/// ratios, are flagged.
+fn judged(
+    tenderers: DataFrame,
+    processes: LazyFrame,
+    settings: &Settings,
+) -> PolarsResult<LazyOutcome> {
+    let counts: Vec<f64> = tenderers
+        .column("bids")?
+        .u32()?
+        .iter()
+        .flatten()
+        .map(f64::from)
+        .collect();
+    let ratios: Vec<f64> = tenderers.column(VALUE)?.f64()?.iter().flatten().collect();
+    let fences = Fences::of(&ratios);
+    let top = percentile(&counts, settings.percentile);
+    let fence = settings.threshold.or(fences.map(|f| f.lower));
+    let mut meta = crate::stats::meta(
+        "",
+        fences,
+        settings.threshold.is_none(),
+        "lower_fence",
+        fence,
+    );
+    meta.push(("upper_fence".to_owned(), top.unwrap_or(f64::NAN)));
+    let (Some(top), Some(fence)) = (top, fence) else {
+        let mut outcome = LazyOutcome::processes_only(processes)?;
+        outcome.meta = meta;
+        return Ok(outcome);
+    };
+    let organizations = if tenderers.height() == 0 {
+        empty_organizations()?.lazy()
+    } else {
+        tenderers
+            .lazy()
+            .filter(col("bids").cast(DataType::Float64).gt_eq(lit(top)).and(
+                Rule::of(settings.cardinal, true).low(
+                    col(VALUE),
+                    fence,
+                    fences.filter(|_| settings.threshold.is_none()),
+                ),
+            ))
+            .select([
+                lit("tenderer").alias(ROLE),
+                col(ORGANIZATION_ID),
+                col(VALUE),
+                concat_str(
+                    [
+                        lit("won "),
+                        col("wins").cast(DataType::String),
+                        lit(" of the "),
+                        col("bids").cast(DataType::String),
+                        lit(" processes it bid in ("),
+                        percent(col(VALUE)),
+                        lit(format!(
+                            "); top tenderers bid in at least {} processes; lower fence {:.2}%",
+                            round4(top),
+                            round4(fence) * 100.0
+                        )),
+                    ],
+                    "",
+                    false,
+                )
+                .alias(EVIDENCE),
+            ])
+    };
+    Ok(LazyOutcome {
+        processes,
+        organizations,
+        meta,
+    })
 }

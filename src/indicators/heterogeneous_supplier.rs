@@ -3,11 +3,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::no_process_rows;
 use super::{
-    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    code_is, empty_organizations, no_process_rows,
+    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ROLE, VALUE, empty_organizations,
 };
-use crate::frames::Frames;
+use crate::domain::{Tables, code_is};
 use crate::stats::{Fences, Rule, round4};
 
 /// The indicator.
@@ -83,12 +84,10 @@ impl Definition for HeterogeneousSupplier {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // Active awards to one supplier (several suppliers need not supply every item).
-        let awards = frames
-            .awards
-            .clone()
-            .lazy()
+        let awards = tables
+            .awards()
             .filter(
                 code_is("status", "active")
                     .and(col("suppliers_count").eq(lit(1)))
@@ -97,10 +96,8 @@ impl Definition for HeterogeneousSupplier {
             .select([col(PROCESS), col("award_index"), col("supplier_id")])
             .cache();
         let digits = settings.digits.max(1) as u64;
-        let classified = frames
-            .items
-            .clone()
-            .lazy()
+        let classified = tables
+            .items()
             .filter(
                 col("section")
                     .eq(lit("award"))
@@ -141,63 +138,78 @@ impl Definition for HeterogeneousSupplier {
                 JoinArgs::new(JoinType::Inner),
             )
             .filter(col("processes").gt_eq(lit(settings.minimum_contracting_processes)))
-            .sort(["supplier_id"], SortMultipleOptions::default())
-            .collect()?;
-        let values: Vec<f64> = varieties
-            .column("variety")?
-            .u32()?
-            .iter()
-            .flatten()
-            .map(f64::from)
-            .collect();
-        // The fence is rounded up: a variety is a whole number of categories.
-        let fences = Fences::of(&values);
-        let fence = match settings.threshold {
-            Some(threshold) => Some(f64::from(threshold)),
-            None if settings.cardinal => fences.map(|f| f.upper),
-            None => fences.map(|f| f.upper.ceil()),
-        };
-        let organizations = match fence {
-            None => empty_organizations()?,
-            Some(fence) => varieties
-                .lazy()
-                .filter(Rule::of(settings.cardinal, false).high(
-                    col("variety").cast(DataType::Float64),
-                    fence,
-                    fences.filter(|_| settings.threshold.is_none()),
-                ))
-                .select([
-                    lit("tenderer").alias(ROLE),
-                    col("supplier_id").alias(ORGANIZATION_ID),
-                    col("variety").cast(DataType::Float64).alias(VALUE),
-                    concat_str(
-                        [
-                            lit("awarded items in "),
-                            col("variety").cast(DataType::String),
-                            lit(format!(
-                                " first-level categories (first {digits} characters of the \
-                                 classification) across "
-                            )),
-                            col("processes").cast(DataType::String),
-                            lit(format!(" processes; upper fence {}", round4(fence))),
-                        ],
-                        "",
-                        false,
-                    )
-                    .alias(EVIDENCE),
-                ])
-                .collect()?,
-        };
-        Ok(Outcome {
-            processes: no_process_rows(frames)?,
-            organizations,
-            meta: crate::stats::meta(
-                "",
-                fences,
-                settings.threshold.is_none(),
-                "upper_fence",
-                fence,
-            ),
-        })
+            .sort(["supplier_id"], SortMultipleOptions::default());
+        // An organization-level indicator: no process is assessed on its own.
+        let processes = no_process_rows(tables);
+        let settings = settings.clone();
+        Ok(Plan::staged([varieties], move |[varieties]| {
+            judged(varieties, processes, digits, &settings)
+        }))
     }
+}
+
+/// The outcome from the suppliers' varieties (`supplier_id`, `variety`, `processes`) of the
+/// first `digits` characters of the classification: those above the fence of the varieties
+/// are flagged.
+fn judged(
+    varieties: DataFrame,
+    processes: LazyFrame,
+    digits: u64,
+    settings: &Settings,
+) -> PolarsResult<LazyOutcome> {
+    let values: Vec<f64> = varieties
+        .column("variety")?
+        .u32()?
+        .iter()
+        .flatten()
+        .map(f64::from)
+        .collect();
+    // The fence is rounded up: a variety is a whole number of categories.
+    let fences = Fences::of(&values);
+    let fence = match settings.threshold {
+        Some(threshold) => Some(f64::from(threshold)),
+        None if settings.cardinal => fences.map(|f| f.upper),
+        None => fences.map(|f| f.upper.ceil()),
+    };
+    let organizations = match fence {
+        None => empty_organizations()?.lazy(),
+        Some(fence) => varieties
+            .lazy()
+            .filter(Rule::of(settings.cardinal, false).high(
+                col("variety").cast(DataType::Float64),
+                fence,
+                fences.filter(|_| settings.threshold.is_none()),
+            ))
+            .select([
+                lit("tenderer").alias(ROLE),
+                col("supplier_id").alias(ORGANIZATION_ID),
+                col("variety").cast(DataType::Float64).alias(VALUE),
+                concat_str(
+                    [
+                        lit("awarded items in "),
+                        col("variety").cast(DataType::String),
+                        lit(format!(
+                            " first-level categories (first {digits} characters of the \
+                             classification) across "
+                        )),
+                        col("processes").cast(DataType::String),
+                        lit(format!(" processes; upper fence {}", round4(fence))),
+                    ],
+                    "",
+                    false,
+                )
+                .alias(EVIDENCE),
+            ]),
+    };
+    Ok(LazyOutcome {
+        processes,
+        organizations,
+        meta: crate::stats::meta(
+            "",
+            fences,
+            settings.threshold.is_none(),
+            "upper_fence",
+            fence,
+        ),
+    })
 }

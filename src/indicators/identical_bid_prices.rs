@@ -2,11 +2,12 @@
 
 use polars::prelude::*;
 
+use super::support::{money, organizations_from, process_rows};
 use super::{
-    CARDINAL_SETTING, CardinalOnly, Definition, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS,
-    Phase, comparable_bids, money, organizations_from, process_rows, submitted_as,
+    CARDINAL_SETTING, CardinalOnly, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID,
+    PROCESS, Phase, Plan,
 };
-use crate::frames::Frames;
+use crate::domain::{Tables, submitted_as};
 
 /// The indicator.
 pub struct IdenticalBidPrices;
@@ -39,7 +40,7 @@ impl Definition for IdenticalBidPrices {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &CardinalOnly) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &CardinalOnly) -> PolarsResult<Plan> {
         // Submitted bids with a price and at least one identified tenderer, where prices may
         // be compared; Cardinal's code also needs a currency.
         let mut priced = submitted_as(settings.cardinal)
@@ -48,7 +49,7 @@ impl Definition for IdenticalBidPrices {
         if settings.cardinal {
             priced = priced.and(col("currency").is_not_null());
         }
-        let bids = comparable_bids(frames, priced);
+        let bids = tables.comparable_bids(priced);
         // How many different tenderers bid each price, by a plain group-by and a join.
         let sharing = bids
             .clone()
@@ -108,11 +109,11 @@ impl Definition for IdenticalBidPrices {
                 .then(lit(1.0))
                 .otherwise(lit(0.0)),
             evidence,
-        )?;
+        );
         let tenderers = identical
             .select([col(PROCESS), col("bid_index")])
             .join(
-                frames.bids.clone().lazy(),
+                tables.bids(),
                 [col(PROCESS), col("bid_index")],
                 [col(PROCESS), col("bid_index")],
                 JoinArgs::new(JoinType::Inner),
@@ -120,15 +121,16 @@ impl Definition for IdenticalBidPrices {
             .filter(col("tenderer_id").is_not_null())
             .select([col(PROCESS), col("tenderer_id").alias(ORGANIZATION_ID)]);
         let organizations = organizations_from(
-            frames,
+            tables,
             tenderers,
             "tenderer",
             "bid the same price as another tenderer",
-        )?;
-        Ok(Outcome {
+        );
+        Ok(LazyOutcome {
             processes,
             organizations,
             meta: Vec::new(),
-        })
+        }
+        .into())
     }
 }

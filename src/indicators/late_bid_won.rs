@@ -2,11 +2,11 @@
 
 use polars::prelude::*;
 
+use super::support::{iso_date, organizations_from, process_rows};
 use super::{
-    Definition, Group, Metadata, NoSettings, ORGANIZATION_ID, Outcome, PROCESS, Phase, code_is,
-    iso_date, organizations_from, process_rows,
+    Definition, Group, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS, Phase, Plan,
 };
-use crate::frames::Frames;
+use crate::domain::{Tables, code_is};
 
 /// The indicator.
 pub struct LateBidWon;
@@ -40,25 +40,19 @@ impl Definition for LateBidWon {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, _: &NoSettings) -> PolarsResult<Outcome> {
-        let winners = frames
-            .awards
-            .clone()
-            .lazy()
+    fn compute(&self, tables: &Tables, _: &NoSettings) -> PolarsResult<Plan> {
+        let winners = tables
+            .awards()
             .filter(code_is("status", "active").and(col("supplier_id").is_not_null()))
             .select([col(PROCESS), col("supplier_id").alias("tenderer")])
             .unique_stable(None, UniqueKeepStrategy::First);
-        let deadlines = frames
-            .processes
-            .clone()
-            .lazy()
+        let deadlines = tables
+            .processes()
             .filter(col("tender_end").is_not_null())
             .select([col(PROCESS), col("tender_end")]);
         // Valid bids with a date, one row per tenderer, in processes with a deadline.
-        let bids = frames
-            .bids
-            .clone()
-            .lazy()
+        let bids = tables
+            .bids()
             .filter(
                 code_is("status", "valid")
                     .and(col("date").is_not_null())
@@ -130,17 +124,18 @@ impl Definition for LateBidWon {
             flag.clone(),
             when(flag).then(lit(1.0)).otherwise(lit(0.0)),
             evidence,
-        )?;
+        );
         let organizations = organizations_from(
-            frames,
+            tables,
             late_winners.select([col(PROCESS), col("tenderer").alias(ORGANIZATION_ID)]),
             "tenderer",
             "won with a bid dated after the deadline",
-        )?;
-        Ok(Outcome {
+        );
+        Ok(LazyOutcome {
             processes,
             organizations,
             meta: Vec::new(),
-        })
+        }
+        .into())
     }
 }

@@ -3,11 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, iso_date, largest_contract, process_rows,
-    whole_days, with_group_fences,
-};
-use crate::frames::Frames;
+use super::support::{iso_date, largest_contract, process_rows, whole_days, with_group_fences};
+use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct LongContract;
@@ -57,74 +55,74 @@ impl Definition for LongContract {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let contracts = frames
-            .contracts
-            .clone()
-            .lazy()
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let contracts = tables
+            .contracts()
             .filter(
                 col("period_start")
                     .is_not_null()
                     .and(col("period_end").is_not_null()),
             )
             .join(
-                frames
-                    .processes
-                    .clone()
-                    .lazy()
+                tables
+                    .processes()
                     .select([col(PROCESS), col("main_procurement_category")]),
                 [col(PROCESS)],
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             )
             .with_column(whole_days(col("period_end"), col("period_start")).alias("days"))
-            .filter(col("days").gt_eq(lit(0)))
-            .collect()?;
-        // Per process: its longest contract, judged against its category's fence.
-        let per_process = with_group_fences(
-            contracts,
-            "main_procurement_category",
-            "days",
-            settings.minimum_contracts,
-        )?
-        .filter(col("upper_fence").is_not_null());
-        let per_process = largest_contract(
-            per_process,
-            "days",
-            &[
-                "period_start",
-                "period_end",
-                "upper_fence",
-                "main_procurement_category",
-            ],
-        );
-        let evidence = concat_str(
-            [
-                lit("contract "),
-                col("contract_id").fill_null(lit("(no id)")),
-                lit(" runs "),
-                col("days").cast(DataType::String),
-                lit(" days ("),
-                iso_date(col("period_start")),
-                lit(" to "),
-                iso_date(col("period_end")),
-                lit("), above the upper fence of "),
-                col("upper_fence")
-                    .round(1, RoundMode::HalfAwayFromZero)
-                    .cast(DataType::String),
-                lit(" days for category '"),
-                col("main_procurement_category").fill_null(lit("(none)")),
-                lit("'"),
-            ],
-            "",
-            false,
-        );
-        let processes = process_rows(
-            per_process,
-            col("days").cast(DataType::Float64).gt(col("upper_fence")),
-            col("days"),
-            evidence,
-        )?;
-        Outcome::processes_only(processes)
+            .filter(col("days").gt_eq(lit(0)));
+        let minimum = settings.minimum_contracts;
+        Ok(Plan::staged([contracts], move |[contracts]| {
+            judged(contracts, minimum)
+        }))
     }
+}
+
+/// The outcome from the measured contracts (`days`, with their process's
+/// `main_procurement_category`): each process's longest contract, judged against the upper
+/// fence of its category (computed with at least `minimum` contracts).
+fn judged(contracts: DataFrame, minimum: usize) -> PolarsResult<LazyOutcome> {
+    // Per process: its longest contract, judged against its category's fence.
+    let per_process = with_group_fences(contracts, "main_procurement_category", "days", minimum)?
+        .filter(col("upper_fence").is_not_null());
+    let per_process = largest_contract(
+        per_process,
+        "days",
+        &[
+            "period_start",
+            "period_end",
+            "upper_fence",
+            "main_procurement_category",
+        ],
+    );
+    let evidence = concat_str(
+        [
+            lit("contract "),
+            col("contract_id").fill_null(lit("(no id)")),
+            lit(" runs "),
+            col("days").cast(DataType::String),
+            lit(" days ("),
+            iso_date(col("period_start")),
+            lit(" to "),
+            iso_date(col("period_end")),
+            lit("), above the upper fence of "),
+            col("upper_fence")
+                .round(1, RoundMode::HalfAwayFromZero)
+                .cast(DataType::String),
+            lit(" days for category '"),
+            col("main_procurement_category").fill_null(lit("(none)")),
+            lit("'"),
+        ],
+        "",
+        false,
+    );
+    let processes = process_rows(
+        per_process,
+        col("days").cast(DataType::Float64).gt(col("upper_fence")),
+        col("days"),
+        evidence,
+    );
+    LazyOutcome::processes_only(processes)
 }

@@ -2,11 +2,9 @@
 
 use polars::prelude::*;
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_is, comparable_bids, money,
-    process_rows, submitted_as,
-};
-use crate::frames::Frames;
+use super::support::{money, process_rows};
+use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
+use crate::domain::{Tables, code_is, submitted_as};
 
 /// The indicator.
 pub struct LowestBidDisqualified;
@@ -57,11 +55,9 @@ impl Definition for LowestBidDisqualified {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let with_active_award = frames
-            .awards
-            .clone()
-            .lazy()
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let with_active_award = tables
+            .awards()
             .filter(code_is("status", "active"))
             .select([col(PROCESS)])
             .unique_stable(None, UniqueKeepStrategy::First);
@@ -69,7 +65,7 @@ impl Definition for LowestBidDisqualified {
         if let Some(currency) = &settings.currency {
             priced = priced.and(col("currency").eq(lit(currency.as_str())));
         }
-        let bids = comparable_bids(frames, priced).join(
+        let bids = tables.comparable_bids(priced).join(
             with_active_award,
             [col(PROCESS)],
             [col(PROCESS)],
@@ -114,7 +110,7 @@ impl Definition for LowestBidDisqualified {
             flag.clone(),
             when(flag).then(lit(1.0)).otherwise(lit(0.0)),
             evidence,
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

@@ -3,12 +3,17 @@
 //! Every indicator is one file in this folder, implementing [`Definition`], plus one page in
 //! the top-level `indicators/` catalogue. [`REGISTRY`] lists them all; nothing else in the
 //! crate names a particular indicator: scoring, outputs, `indicators` and `explain` all go
-//! through the registry.
+//! through the registry. This module holds the trait, the outcome types and the registry; the
+//! predicates and derived tables the indicators start from are in [`crate::domain`], what
+//! several indicators share in building their outcomes in [`support`].
 
 use polars::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+pub use collect::{collect, explain};
+
+use crate::domain::Tables;
 use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
@@ -16,6 +21,7 @@ pub mod benford;
 pub mod bid_rotation;
 pub mod buyer_concentration;
 pub mod chance;
+mod collect;
 pub mod contract_amendment;
 pub mod contract_before_tender_end;
 pub mod contract_period_extended;
@@ -143,10 +149,10 @@ pub struct Outcome {
 
 /// Column: the process key (u32), in every frames table and in the outcomes: the processes
 /// numbered from 0 in `ocid` order (see [`crate::frames::tables::ProcessRows::process`]).
-pub const PROCESS: &str = "process";
+pub const PROCESS: &str = crate::frames::KEY;
 /// Column: the contracting process's identifier (text), in the processes table and the
 /// outputs.
-pub const OCID: &str = "ocid";
+pub const OCID: &str = crate::frames::OCID;
 /// Column: whether the flag is raised.
 pub const FLAGGED: &str = "flagged";
 /// Column: the measured quantity.
@@ -161,14 +167,74 @@ pub const ORGANIZATION_ID: &str = "organization_id";
 /// their keys (u32).
 pub const PROCESSES: &str = "processes";
 
-impl Outcome {
+/// An [`Outcome`] as queries, not yet collected: the same tables as lazy frames.
+pub struct LazyOutcome {
+    /// Per assessable contracting process.
+    pub processes: LazyFrame,
+    /// Per flagged organization.
+    pub organizations: LazyFrame,
+    /// The statistics the flags were decided by (see [`Outcome::meta`]).
+    pub meta: Vec<(String, f64)>,
+}
+
+impl LazyOutcome {
     /// An outcome with no organization-level results.
-    pub fn processes_only(processes: DataFrame) -> PolarsResult<Outcome> {
-        Ok(Outcome {
+    pub fn processes_only(processes: LazyFrame) -> PolarsResult<LazyOutcome> {
+        Ok(LazyOutcome {
             processes,
-            organizations: empty_organizations()?,
+            organizations: empty_organizations()?.lazy(),
             meta: Vec::new(),
         })
+    }
+}
+
+/// The eager step of a [`Plan::Staged`]: the outcome, from the collected inputs (in their
+/// order).
+pub type Step = Box<dyn FnOnce(Vec<DataFrame>) -> PolarsResult<LazyOutcome> + Send>;
+
+/// What an indicator computes, as a plan: nothing is collected until [`collect`] collects the
+/// plans of every indicator together.
+pub enum Plan {
+    /// The outcome, as queries over the tables.
+    Lazy(Box<LazyOutcome>),
+    /// An outcome that needs an eager step in Rust (quartile fences, statistical tests): the
+    /// queries the step reads, collected with every other indicator's queries, and the step,
+    /// which makes the outcome of their results; its queries are collected after.
+    Staged {
+        /// The queries the step reads.
+        inputs: Vec<LazyFrame>,
+        /// The step.
+        then: Step,
+    },
+}
+
+impl From<LazyOutcome> for Plan {
+    fn from(outcome: LazyOutcome) -> Plan {
+        Plan::Lazy(Box::new(outcome))
+    }
+}
+
+impl Plan {
+    /// A plan whose outcome has no organization-level results.
+    pub fn processes_only(processes: LazyFrame) -> PolarsResult<Plan> {
+        Ok(LazyOutcome::processes_only(processes)?.into())
+    }
+
+    /// A [`Plan::Staged`] of a fixed number of queries: `then` gets their results in the same
+    /// order.
+    pub fn staged<const N: usize>(
+        inputs: [LazyFrame; N],
+        then: impl FnOnce([DataFrame; N]) -> PolarsResult<LazyOutcome> + Send + 'static,
+    ) -> Plan {
+        Plan::Staged {
+            inputs: inputs.into(),
+            then: Box::new(move |inputs| {
+                let inputs: [DataFrame; N] = inputs
+                    .try_into()
+                    .map_err(|_| polars_err!(ComputeError: "{N} inputs expected"))?;
+                then(inputs)
+            }),
+        }
     }
 }
 
@@ -271,8 +337,9 @@ pub trait Definition: Send + Sync {
         Ok(())
     }
 
-    /// Computes the indicator over the frames, with settings that passed [`Definition::check`].
-    fn compute(&self, frames: &Frames, settings: &Self::Settings) -> PolarsResult<Outcome>;
+    /// Plans the indicator over the tables, with settings that passed [`Definition::check`]:
+    /// queries, not results (see [`Plan`]).
+    fn compute(&self, tables: &Tables, settings: &Self::Settings) -> PolarsResult<Plan>;
 }
 
 /// An indicator with its settings type erased, as the registry holds it.
@@ -284,8 +351,19 @@ pub trait Indicator: Send + Sync {
     /// Checks a settings table (unknown keys, wrong types, values out of range); the error
     /// names the problem.
     fn check_settings(&self, settings: &toml::Table) -> Result<(), String>;
-    /// Computes the indicator with the given settings (absent keys take their defaults).
-    fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome>;
+    /// Plans the indicator over the tables with the given settings (absent keys take their
+    /// defaults); [`collect`] collects the plans.
+    fn plan(&self, tables: &Tables, settings: &toml::Table) -> anyhow::Result<Plan>;
+
+    /// Computes the indicator alone over the frames with the given settings: its plan,
+    /// collected.
+    fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome> {
+        let plan = self.plan(&Tables::new(frames), settings)?;
+        let mut outcomes = collect(vec![plan])?;
+        outcomes
+            .pop()
+            .ok_or_else(|| anyhow::anyhow!("indicator {}: no outcome", self.metadata().slug))
+    }
 }
 
 fn parse_settings<S: DeserializeOwned>(settings: &toml::Table) -> Result<S, String> {
@@ -308,12 +386,12 @@ impl<D: Definition> Indicator for D {
         self.check(&parse_settings::<D::Settings>(settings)?)
     }
 
-    fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome> {
+    fn plan(&self, tables: &Tables, settings: &toml::Table) -> anyhow::Result<Plan> {
         let settings = parse_settings::<D::Settings>(settings).map_err(anyhow::Error::msg)?;
         self.check(&settings).map_err(|message| {
             anyhow::anyhow!("[indicators.{}]: {message}", self.metadata().slug)
         })?;
-        Ok(self.compute(frames, &settings)?)
+        Ok(self.compute(tables, &settings)?)
     }
 }
 
@@ -361,522 +439,4 @@ pub fn find(name: &str) -> Option<&'static dyn Indicator> {
                 .code
                 .is_some_and(|code| code.eq_ignore_ascii_case(name))
     })
-}
-
-/// The per-process table of an outcome from a frame with a `process` column and the three
-/// expressions: one row per process, in process order, `value` as f64, and the evidence kept
-/// on flagged rows only.
-pub fn process_rows(
-    frame: LazyFrame,
-    flagged: Expr,
-    value: Expr,
-    evidence: Expr,
-) -> PolarsResult<DataFrame> {
-    frame
-        .with_column(flagged.fill_null(lit(false)).alias("__flagged"))
-        .select([
-            col(PROCESS),
-            col("__flagged").alias(FLAGGED),
-            value.cast(DataType::Float64).alias(VALUE),
-            when(col("__flagged"))
-                .then(evidence)
-                .otherwise(lit(NULL).cast(DataType::String))
-                .alias(EVIDENCE),
-        ])
-        .sort([PROCESS], SortMultipleOptions::default())
-        .collect()
-}
-
-/// Whether a code column (`procurementMethod`, a status) is one of `codes`, compared without
-/// regard to case. An empty list means any value, including none.
-pub fn code_in(column: &str, codes: &[String]) -> Expr {
-    if codes.is_empty() {
-        return lit(true);
-    }
-    let lowered: Vec<String> = codes.iter().map(|code| code.to_lowercase()).collect();
-    col(column)
-        .str()
-        .to_lowercase()
-        .is_in(lit(Series::new("".into(), lowered)).implode(false), false)
-        .fill_null(lit(false))
-}
-
-/// An amount and its currency as text (`1250000 THB`), for evidence sentences.
-pub fn money(amount: Expr, currency: Expr) -> Expr {
-    let rounded = amount.round(2, RoundMode::HalfAwayFromZero);
-    let text = when(rounded.clone().eq(rounded.clone().floor()))
-        .then(rounded.clone().cast(DataType::Int64).cast(DataType::String))
-        .otherwise(rounded.cast(DataType::String));
-    concat_str([text, currency.fill_null(lit("(no currency)"))], " ", false)
-}
-
-/// A share in 0–1 as a whole-percent text (`67%`), for evidence sentences.
-pub fn percent(share: Expr) -> Expr {
-    concat_str(
-        [
-            (share * lit(100.0))
-                .round(0, RoundMode::HalfAwayFromZero)
-                .cast(DataType::Int64)
-                .cast(DataType::String),
-            lit("%"),
-        ],
-        "",
-        false,
-    )
-}
-
-/// A timestamp column as an ISO date (`2024-03-31`), for evidence sentences.
-pub fn iso_date(timestamp: Expr) -> Expr {
-    timestamp.dt().strftime("%Y-%m-%d")
-}
-
-/// Whether a bid (a row of the bids table) was submitted: its status is `pending`, `valid` or
-/// `disqualified` (not `invited` or `withdrawn`).
-pub fn submitted() -> Expr {
-    code_in(
-        "status",
-        &[
-            "pending".to_owned(),
-            "valid".to_owned(),
-            "disqualified".to_owned(),
-        ],
-    )
-}
-
-/// Whether a bid was submitted as Cardinal's code decides when `cardinal`: it has a status,
-/// and the status is not `invited` or `withdrawn` (a status outside the codelist, such as
-/// `active`, counts); else [`submitted`].
-pub fn submitted_as(cardinal: bool) -> Expr {
-    if cardinal {
-        col("status")
-            .is_not_null()
-            .and(code_in("status", &["invited".to_owned(), "withdrawn".to_owned()]).not())
-    } else {
-        submitted()
-    }
-}
-
-/// Whether a code column equals one code, compared without regard to case.
-pub fn code_is(column: &str, code: &str) -> Expr {
-    col(column)
-        .str()
-        .to_lowercase()
-        .eq(lit(code.to_lowercase()))
-        .fill_null(lit(false))
-}
-
-/// The bids (one row per bid, see [`bids_by_bid`]) that meet `predicate`, in the processes
-/// whose bid prices may be compared (see [`crate::scope`]).
-pub fn comparable_bids(frames: &Frames, predicate: Expr) -> LazyFrame {
-    bids_by_bid(frames).filter(predicate).join(
-        price_comparable(frames),
-        [col(PROCESS)],
-        [col(PROCESS)],
-        JoinArgs::new(JoinType::Semi),
-    )
-}
-
-/// The processes whose bid prices may be compared, as a one-column (`process`) frame; every
-/// process when the frames did not go through a scope.
-fn price_comparable(frames: &Frames) -> LazyFrame {
-    let processes = frames.processes.clone().lazy();
-    if frames
-        .processes
-        .get_column_names()
-        .iter()
-        .any(|name| name.as_str() == crate::scope::PRICE_COMPARISON)
-    {
-        processes
-            .filter(col(crate::scope::PRICE_COMPARISON))
-            .select([col(PROCESS)])
-    } else {
-        processes.select([col(PROCESS)])
-    }
-}
-
-/// One row per bid: `process`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
-/// `currency`, `date`, `tenderers`, the sorted distinct tenderer ids joined with `|` (null
-/// when the bid names none with an id), and `tenderer_count`, how many there are.
-///
-/// Several indicators read it: it is computed once per frames (see
-/// [`crate::frames::Derived`]).
-pub fn bids_by_bid(frames: &Frames) -> LazyFrame {
-    let cell = &frames.derived.bids_by_bid;
-    if let Some(computed) = cell.get() {
-        return match computed {
-            Some(table) => table.clone().lazy(),
-            None => bids_by_bid_plan(frames),
-        };
-    }
-    // Never waits for another thread's computation: a thread waiting for Polars may be handed
-    // another indicator, and waiting on itself would never end. Two indicators starting at
-    // once may both compute it; the first result is kept.
-    match bids_by_bid_plan(frames).collect() {
-        Ok(table) => {
-            let _ = cell.set(Some(table.clone()));
-            table.lazy()
-        }
-        Err(_) => bids_by_bid_plan(frames),
-    }
-}
-
-fn bids_by_bid_plan(frames: &Frames) -> LazyFrame {
-    // Plain aggregations only (first, min, n_unique): list work per group is slow, and most
-    // bids have one tenderer. Bids with several tenderers get their joined ids separately.
-    let bids = frames.bids.clone().lazy();
-    let identified = bids
-        .clone()
-        .filter(col("tenderer_id").is_not_null())
-        .select([col(PROCESS), col("bid_index"), col("tenderer_id")])
-        .unique(None, UniqueKeepStrategy::First);
-    let counts = identified
-        .clone()
-        .group_by([col(PROCESS), col("bid_index")])
-        .agg([
-            col("tenderer_id").count().alias("tenderer_count"),
-            col("tenderer_id").min().alias("tenderers"),
-        ]);
-    let several = identified
-        .join(
-            counts
-                .clone()
-                .filter(col("tenderer_count").gt(lit(1)))
-                .select([col(PROCESS), col("bid_index")]),
-            [col(PROCESS), col("bid_index")],
-            [col(PROCESS), col("bid_index")],
-            JoinArgs::new(JoinType::Semi),
-        )
-        .sort(
-            [PROCESS, "bid_index", "tenderer_id"],
-            SortMultipleOptions::default(),
-        )
-        .group_by([col(PROCESS), col("bid_index")])
-        .agg([col("tenderer_id").str().join("|", true).alias("joined")]);
-    bids.unique_stable(
-        Some(cols([PROCESS, "bid_index"])),
-        UniqueKeepStrategy::First,
-    )
-    .select([
-        col(PROCESS),
-        col("bid_index"),
-        col("bid_id"),
-        col("status").str().to_lowercase(),
-        col("amount"),
-        col("currency"),
-        col("date"),
-    ])
-    .join(
-        counts,
-        [col(PROCESS), col("bid_index")],
-        [col(PROCESS), col("bid_index")],
-        JoinArgs::new(JoinType::Left),
-    )
-    .join(
-        several,
-        [col(PROCESS), col("bid_index")],
-        [col(PROCESS), col("bid_index")],
-        JoinArgs::new(JoinType::Left),
-    )
-    .with_columns([
-        col("joined").fill_null(col("tenderers")).alias("tenderers"),
-        col("tenderer_count").fill_null(lit(0u32)),
-    ])
-    .select([
-        col(PROCESS),
-        col("bid_index"),
-        col("bid_id"),
-        col("status"),
-        col("amount"),
-        col("currency"),
-        col("date"),
-        col("tenderers"),
-        col("tenderer_count"),
-    ])
-    .sort([PROCESS, "bid_index"], SortMultipleOptions::default())
-}
-
-/// One row per flagged organization for an outcome: each `(role, id)` with the number of
-/// processes it was flagged in as the value, the evidence naming up to five of them (by
-/// `ocid`), and [`PROCESSES`], all of them (their keys, in process order).
-pub fn organizations_from(
-    frames: &Frames,
-    rows: LazyFrame,
-    role: &str,
-    what: &str,
-) -> PolarsResult<DataFrame> {
-    let distinct = rows
-        .select([col(ORGANIZATION_ID), col(PROCESS)])
-        .unique_stable(None, UniqueKeepStrategy::First);
-    with_ocids(frames, distinct)
-        .sort([ORGANIZATION_ID, PROCESS], SortMultipleOptions::default())
-        .group_by_stable([col(ORGANIZATION_ID)])
-        .agg([
-            col(PROCESS).count().cast(DataType::Float64).alias(VALUE),
-            col(OCID)
-                .head(Some(5))
-                .str()
-                .join(", ", true)
-                .alias("examples"),
-            col(PROCESS).alias(PROCESSES),
-        ])
-        .select([
-            lit(role).alias(ROLE),
-            col(ORGANIZATION_ID),
-            col(VALUE),
-            col(PROCESSES),
-            concat_str(
-                [
-                    lit(format!("{what} in ")),
-                    col(VALUE).cast(DataType::Int64).cast(DataType::String),
-                    lit(" process(es), e.g. "),
-                    col("examples"),
-                ],
-                "",
-                false,
-            )
-            .alias(EVIDENCE),
-        ])
-        .collect()
-}
-
-/// `frame` (with a `process` column) with each row's `ocid`, from the processes table, in the
-/// order of `frame`: for the texts that name processes.
-pub fn with_ocids(frames: &Frames, frame: LazyFrame) -> LazyFrame {
-    frame.join(
-        frames
-            .processes
-            .clone()
-            .lazy()
-            .select([col(PROCESS), col(OCID)]),
-        [col(PROCESS)],
-        [col(PROCESS)],
-        JoinArgs {
-            maintain_order: MaintainOrderJoin::Left,
-            ..JoinArgs::new(JoinType::Left)
-        },
-    )
-}
-
-/// The process table of an indicator that reports on organizations only: no process is
-/// assessed on its own.
-pub fn no_process_rows(frames: &Frames) -> PolarsResult<DataFrame> {
-    process_rows(
-        frames
-            .processes
-            .clone()
-            .lazy()
-            .select([col(PROCESS)])
-            .limit(0),
-        lit(false),
-        lit(NULL).cast(DataType::Float64),
-        lit(""),
-    )
-}
-
-/// The active awards of the processes whose awards are all final (none `pending` or
-/// `invalid`): Cardinal's condition for judging a process's outcome.
-pub fn active_awards_if_final(frames: &Frames) -> LazyFrame {
-    let awards = frames.awards.clone().lazy();
-    let unsettled = awards
-        .clone()
-        .filter(code_in(
-            "status",
-            &["pending".to_owned(), "invalid".to_owned()],
-        ))
-        .select([col(PROCESS)]);
-    awards.filter(code_is("status", "active")).join(
-        unsettled,
-        [col(PROCESS)],
-        [col(PROCESS)],
-        JoinArgs::new(JoinType::Anti),
-    )
-}
-
-/// The upper fence of `value` within each group of `group` (statrs quartiles), for the rows of
-/// `frame`: a frame of `group` and `upper_fence`, one row per group with at least `minimum`
-/// values. A null group is a group of its own.
-pub fn upper_fences_by(
-    frame: &DataFrame,
-    group: &str,
-    value: &str,
-    minimum: usize,
-) -> PolarsResult<DataFrame> {
-    let groups = frame.column(group)?.str()?;
-    let values = frame.column(value)?.cast(&DataType::Float64)?;
-    let values = values.f64()?;
-    let mut by_group: std::collections::BTreeMap<Option<&str>, Vec<f64>> = Default::default();
-    for (key, value) in groups.iter().zip(values.iter()) {
-        if let Some(value) = value {
-            by_group.entry(key).or_default().push(value);
-        }
-    }
-    let (keys, fences): (Vec<Option<&str>>, Vec<Option<f64>>) = by_group
-        .into_iter()
-        .filter(|(_, values)| values.len() >= minimum)
-        .map(|(key, values)| (key, crate::stats::Fences::of(&values).map(|f| f.upper)))
-        .unzip();
-    df!(group => keys, "upper_fence" => fences)
-}
-
-/// Whole days from `start` to `end` (timestamps), rounded down: a period a second short of 15
-/// days has 14.
-pub fn whole_days(end: Expr, start: Expr) -> Expr {
-    (end - start)
-        .dt()
-        .total_milliseconds(false)
-        .floor_div(lit(86_400_000i64))
-}
-
-/// `frame` with the `upper_fence` of `value` within its `group` (see [`upper_fences_by`]),
-/// joined on the group (a null group matching the null group); rows of groups with too few
-/// values get a null fence.
-pub fn with_group_fences(
-    frame: DataFrame,
-    group: &str,
-    value: &str,
-    minimum: usize,
-) -> PolarsResult<LazyFrame> {
-    let fences = upper_fences_by(&frame, group, value, minimum)?;
-    Ok(frame.lazy().join(
-        fences.lazy(),
-        [col(group)],
-        [col(group)],
-        JoinArgs {
-            nulls_equal: true,
-            ..JoinArgs::new(JoinType::Left)
-        },
-    ))
-}
-
-/// A rolling window over dates: the `days` days up to and including each row's date.
-pub fn days_window(days: i64) -> RollingOptionsDynamicWindow {
-    RollingOptionsDynamicWindow {
-        window_size: Duration::parse(&format!("{days}d")),
-        min_periods: 1,
-        closed_window: ClosedWindow::Both,
-        fn_params: None,
-    }
-}
-
-/// The organization rows of flagged (buyer, supplier) pairs: one row for the buyer and one
-/// for the supplier of each pair, with `value` as the value and the pair's evidence.
-pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<DataFrame> {
-    let organization = |role: &str, id: &str| {
-        pairs.clone().select([
-            lit(role).alias(ROLE),
-            col(id).alias(ORGANIZATION_ID),
-            col(value).cast(DataType::Float64).alias(VALUE),
-            col(EVIDENCE),
-        ])
-    };
-    concat(
-        [
-            organization("buyer", "buyer_id"),
-            organization("supplier", "supplier_id"),
-        ],
-        UnionArgs::default(),
-    )?
-    .sort(
-        [ROLE, ORGANIZATION_ID, EVIDENCE],
-        SortMultipleOptions::default(),
-    )
-    .collect()
-}
-
-/// The awarded awards (status `active` or none) that meet `predicate`, joined to `processes`
-/// (`process` and the process columns wanted, `buyer_id` among them); processes without a buyer
-/// are left out. One row per award and supplier.
-pub fn awards_of_buyers(frames: &Frames, predicate: Expr, processes: LazyFrame) -> LazyFrame {
-    frames
-        .awards
-        .clone()
-        .lazy()
-        .filter(crate::score::awarded().and(predicate))
-        .join(
-            processes.filter(col("buyer_id").is_not_null()),
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs::new(JoinType::Inner),
-        )
-}
-
-/// The awarded awards (status `active` or none) that meet `predicate`, with their process's
-/// `buyer_id` (processes without one left out): one row per award and supplier, or one row
-/// per award when `once`.
-pub fn buyer_awards(frames: &Frames, predicate: Expr, once: bool) -> LazyFrame {
-    let awards = awards_of_buyers(
-        frames,
-        predicate,
-        frames
-            .processes
-            .clone()
-            .lazy()
-            .select([col(PROCESS), col("buyer_id")]),
-    );
-    if once {
-        awards.unique(
-            Some(cols([PROCESS, "award_index"])),
-            UniqueKeepStrategy::First,
-        )
-    } else {
-        awards
-    }
-}
-
-/// Per process, the contract with the largest `measure` (the first in the publisher's order
-/// among equals), with `columns` (besides `measure` and `contract_id`) taken from it.
-pub fn largest_contract(frame: LazyFrame, measure: &str, columns: &[&str]) -> LazyFrame {
-    let mut taken = vec![col(measure).first(), col("contract_id").first()];
-    taken.extend(columns.iter().map(|name| col(*name).first()));
-    frame
-        .sort(
-            [PROCESS, measure, "contract_index"],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-        )
-        .group_by_stable([col(PROCESS)])
-        .agg(taken)
-}
-
-/// The distinct tenderers of each process's submitted bids (`process`, `tenderer_id`,
-/// sorted), and each process's set of them (`process`, `size`, `set`: the sorted ids joined
-/// with `, `) when it has at least `minimum` tenderers.
-pub fn tenderer_sets(frames: &Frames, minimum: u32) -> (LazyFrame, LazyFrame) {
-    let tenderers = frames
-        .bids
-        .clone()
-        .lazy()
-        .filter(submitted().and(col("tenderer_id").is_not_null()))
-        .select([col(PROCESS), col("tenderer_id")])
-        .unique(None, UniqueKeepStrategy::First)
-        .sort([PROCESS, "tenderer_id"], SortMultipleOptions::default())
-        .cache();
-    let sets = tenderers
-        .clone()
-        .group_by_stable([col(PROCESS)])
-        .agg([
-            col("tenderer_id").count().alias("size"),
-            col("tenderer_id").str().join(", ", true).alias("set"),
-        ])
-        .filter(col("size").gt_eq(lit(minimum)));
-    (tenderers, sets)
-}
-
-/// The tenderer rows of the flagged processes (`per_process` filtered by `flagged`), as
-/// organization results of `what`.
-pub fn flagged_tenderers(
-    frames: &Frames,
-    tenderers: LazyFrame,
-    per_process: LazyFrame,
-    flagged: Expr,
-    what: &str,
-) -> PolarsResult<DataFrame> {
-    let rows = tenderers
-        .join(
-            per_process.filter(flagged).select([col(PROCESS)]),
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs::new(JoinType::Semi),
-        )
-        .select([col(PROCESS), col("tenderer_id").alias(ORGANIZATION_ID)]);
-    organizations_from(frames, rows, "tenderer", what)
 }

@@ -3,11 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in, money, percent, process_rows,
-};
-use crate::frames::Frames;
-use crate::score::awarded;
+use super::support::{money, percent, process_rows};
+use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
+use crate::domain::{Tables, awarded, code_in};
 
 /// The indicator.
 pub struct NearEstimate;
@@ -77,11 +75,9 @@ impl Definition for NearEstimate {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let estimates = frames
-            .processes
-            .clone()
-            .lazy()
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let estimates = tables
+            .processes()
             .filter(
                 col("tender_amount")
                     .gt(lit(0.0))
@@ -90,10 +86,8 @@ impl Definition for NearEstimate {
             .select([col(PROCESS), col("tender_amount"), col("tender_currency")]);
         // The awarded value: the sum of the awarded awards (each award once) in the estimate's
         // currency; awards in another currency make the process not assessable.
-        let awarded_value = frames
-            .awards
-            .clone()
-            .lazy()
+        let awarded_value = tables
+            .awards()
             .filter(awarded().and(col("amount").is_not_null()))
             .unique(
                 Some(cols([PROCESS, "award_index"])),
@@ -134,7 +128,7 @@ impl Definition for NearEstimate {
             col("ratio").gt_eq(lit(1.0 - settings.below)),
             col("ratio"),
             evidence,
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

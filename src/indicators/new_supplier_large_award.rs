@@ -4,11 +4,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, buyer_awards, iso_date, money,
-    process_rows, with_group_fences,
-};
-use crate::frames::Frames;
+use super::support::{iso_date, money, process_rows, with_group_fences};
+use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct NewSupplierLargeAward;
@@ -58,35 +56,29 @@ impl Definition for NewSupplierLargeAward {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // Awarded awards with a date, an amount, suppliers and a buyer; each award once per
         // buyer and currency for the fence.
-        let awards = buyer_awards(
-            frames,
-            col("date").is_not_null().and(col("amount").gt(lit(0.0))),
-            false,
-        )
-        .with_column(
-            concat_str(
-                [col("buyer_id"), col("currency").fill_null(lit("(none)"))],
-                " ",
+        let awards = tables
+            .buyer_awards(
+                col("date").is_not_null().and(col("amount").gt(lit(0.0))),
                 false,
             )
-            .alias("market"),
-        )
-        .cache();
+            .with_column(
+                concat_str(
+                    [col("buyer_id"), col("currency").fill_null(lit("(none)"))],
+                    " ",
+                    false,
+                )
+                .alias("market"),
+            );
         let per_award = awards
             .clone()
             .unique(
                 Some(cols([PROCESS, "award_index"])),
                 UniqueKeepStrategy::First,
             )
-            .select([col("market"), col("amount")])
-            .collect()?;
-        let fences = with_group_fences(per_award, "market", "amount", settings.minimum_awards)?
-            .filter(col("upper_fence").is_not_null())
-            .select([col("market"), col("upper_fence")])
-            .unique(None, UniqueKeepStrategy::First);
+            .select([col("market"), col("amount")]);
         // Each supplier's first award in the data (earliest date, then process, in ocid order).
         let first = awards
             .filter(col("supplier_id").is_not_null())
@@ -102,48 +94,63 @@ impl Definition for NewSupplierLargeAward {
                 col("currency").first(),
                 col("market").first(),
                 col("supplier_name").first(),
-            ])
-            .join(
-                fences,
-                [col("market")],
-                [col("market")],
-                JoinArgs::new(JoinType::Inner),
-            );
-        // Per process: its largest first award, judged against its buyer's fence.
-        let per_process = first
-            .sort(
-                [PROCESS, "amount", "supplier_id"],
-                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-            )
-            .group_by_stable([col(PROCESS)])
-            .agg([
-                col("supplier_id").first(),
-                col("supplier_name").first(),
-                col("date").first(),
-                col("amount").first(),
-                col("currency").first(),
-                col("upper_fence").first(),
             ]);
-        let evidence = concat_str(
-            [
-                lit("first award in the data to supplier "),
-                col("supplier_name").fill_null(col("supplier_id")),
-                lit(" ("),
-                iso_date(col("date")),
-                lit("): "),
-                money(col("amount"), col("currency")),
-                lit(", above the buyer's upper fence of "),
-                money(col("upper_fence"), col("currency")),
-            ],
-            "",
-            false,
-        );
-        let processes = process_rows(
-            per_process,
-            col("amount").gt(col("upper_fence")),
-            col("amount") / col("upper_fence"),
-            evidence,
-        )?;
-        Outcome::processes_only(processes)
+        let minimum = settings.minimum_awards;
+        Ok(Plan::staged(
+            [per_award, first],
+            move |[per_award, first]| judged(per_award, first, minimum),
+        ))
     }
+}
+
+/// The outcome from the awards (`market`: buyer and currency, `amount`, each award once) and
+/// each supplier's first award: a process is judged by its largest first award against its
+/// market's upper fence (computed with at least `minimum` awards).
+fn judged(per_award: DataFrame, first: DataFrame, minimum: usize) -> PolarsResult<LazyOutcome> {
+    let fences = with_group_fences(per_award, "market", "amount", minimum)?
+        .filter(col("upper_fence").is_not_null())
+        .select([col("market"), col("upper_fence")])
+        .unique(None, UniqueKeepStrategy::First);
+    let first = first.lazy().join(
+        fences,
+        [col("market")],
+        [col("market")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    // Per process: its largest first award, judged against its buyer's fence.
+    let per_process = first
+        .sort(
+            [PROCESS, "amount", "supplier_id"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .group_by_stable([col(PROCESS)])
+        .agg([
+            col("supplier_id").first(),
+            col("supplier_name").first(),
+            col("date").first(),
+            col("amount").first(),
+            col("currency").first(),
+            col("upper_fence").first(),
+        ]);
+    let evidence = concat_str(
+        [
+            lit("first award in the data to supplier "),
+            col("supplier_name").fill_null(col("supplier_id")),
+            lit(" ("),
+            iso_date(col("date")),
+            lit("): "),
+            money(col("amount"), col("currency")),
+            lit(", above the buyer's upper fence of "),
+            money(col("upper_fence"), col("currency")),
+        ],
+        "",
+        false,
+    );
+    let processes = process_rows(
+        per_process,
+        col("amount").gt(col("upper_fence")),
+        col("amount") / col("upper_fence"),
+        evidence,
+    );
+    LazyOutcome::processes_only(processes)
 }

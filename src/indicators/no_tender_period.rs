@@ -2,10 +2,9 @@
 
 use polars::prelude::*;
 
-use super::{
-    CompetitiveMethods, Definition, Group, Metadata, Outcome, Phase, code_in, process_rows,
-};
-use crate::frames::Frames;
+use super::support::process_rows;
+use super::{CompetitiveMethods, Definition, Group, Metadata, Phase, Plan};
+use crate::domain::{Tables, code_in};
 
 /// The indicator.
 pub struct NoTenderPeriod;
@@ -38,12 +37,12 @@ impl Definition for NoTenderPeriod {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // Only processes whose method is known and competitive: with an empty list, every
         // process with a method.
         let competitive = code_in("procurement_method", &settings.procurement_methods)
             .and(col("procurement_method").is_not_null());
-        let assessable = frames.processes.clone().lazy().filter(competitive);
+        let assessable = tables.processes().filter(competitive);
         let missing = col("has_tender_period").not();
         let processes = process_rows(
             assessable,
@@ -58,7 +57,7 @@ impl Definition for NoTenderPeriod {
                 "",
                 false,
             ),
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

@@ -4,11 +4,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::{percent, process_rows};
 use super::{
-    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, PROCESS, Phase, ROLE, VALUE,
-    buyer_awards, code_in, empty_organizations, percent, process_rows,
+    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ROLE, VALUE, empty_organizations,
 };
-use crate::frames::Frames;
+use crate::domain::{Tables, code_in};
 use crate::stats::{Fences, round4};
 
 /// The indicator.
@@ -77,7 +78,7 @@ impl Definition for NonOpenProcedure {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let details = &settings.procurement_method_details;
         let by_details = if details.is_empty() {
             lit(false)
@@ -92,17 +93,14 @@ impl Definition for NonOpenProcedure {
         let non_open = code_in("procurement_method", &settings.procurement_methods)
             .and(col("procurement_method").is_not_null())
             .or(by_details);
-        let assessable = frames
-            .processes
-            .clone()
-            .lazy()
+        let assessable = tables
+            .processes()
             .filter(
                 col("procurement_method")
                     .is_not_null()
                     .or(col("procurement_method_details").is_not_null()),
             )
-            .with_column(non_open.alias("non_open"))
-            .cache();
+            .with_column(non_open.alias("non_open"));
         let processes = process_rows(
             assessable.clone(),
             col("non_open"),
@@ -118,10 +116,11 @@ impl Definition for NonOpenProcedure {
                 "",
                 false,
             ),
-        )?;
+        );
         // Per buyer and currency: the share of the awarded value (its spend) that went through
         // non-competitive procedures; each awarded award counted once.
-        let buyers = buyer_awards(frames, col("amount").gt(lit(0.0)), true)
+        let buyers = tables
+            .buyer_awards(col("amount").gt(lit(0.0)), true)
             .join(
                 assessable.select([col(PROCESS), col("non_open")]),
                 [col(PROCESS)],
@@ -142,45 +141,52 @@ impl Definition for NonOpenProcedure {
             .sort(
                 ["buyer_id", "tender_currency"],
                 SortMultipleOptions::default(),
-            )
-            .collect()?;
-        let shares: Vec<f64> = buyers.column(VALUE)?.f64()?.iter().flatten().collect();
-        let fences = Fences::of(&shares);
-        let organizations = match fences {
-            None => empty_organizations()?,
-            Some(fences) => buyers
-                .lazy()
-                .filter(Fences::high(col(VALUE), fences.upper, Some(fences)))
-                .select([
-                    lit("buyer").alias(ROLE),
-                    col("buyer_id").alias(ORGANIZATION_ID),
-                    col(VALUE),
-                    concat_str(
-                        [
-                            percent(col(VALUE)),
-                            lit(" of the awarded value ("),
-                            col("tender_currency").fill_null(lit("no currency")),
-                            lit(") over "),
-                            col("processes").cast(DataType::String),
-                            lit(format!(
-                                " processes went to non-competitive procedures; upper fence {:.2}% \
-                                 (Q1 {:.2}%, Q3 {:.2}%)",
-                                round4(fences.upper) * 100.0,
-                                round4(fences.q1) * 100.0,
-                                round4(fences.q3) * 100.0
-                            )),
-                        ],
-                        "",
-                        false,
-                    )
-                    .alias(EVIDENCE),
-                ])
-                .collect()?,
-        };
-        Ok(Outcome {
-            processes,
-            organizations,
-            meta: crate::stats::meta("", fences, true, "upper_fence", fences.map(|f| f.upper)),
-        })
+            );
+        Ok(Plan::staged([processes, buyers], |[processes, buyers]| {
+            judged(processes, buyers)
+        }))
     }
+}
+
+/// The outcome from the per-process rows and the buyers' shares of non-competitive spend
+/// (`buyer_id`, `tender_currency`, `processes`, and the share as the value): the buyers above
+/// the upper fence of the shares are flagged.
+fn judged(processes: DataFrame, buyers: DataFrame) -> PolarsResult<LazyOutcome> {
+    let shares: Vec<f64> = buyers.column(VALUE)?.f64()?.iter().flatten().collect();
+    let fences = Fences::of(&shares);
+    let organizations = match fences {
+        None => empty_organizations()?.lazy(),
+        Some(fences) => buyers
+            .lazy()
+            .filter(Fences::high(col(VALUE), fences.upper, Some(fences)))
+            .select([
+                lit("buyer").alias(ROLE),
+                col("buyer_id").alias(ORGANIZATION_ID),
+                col(VALUE),
+                concat_str(
+                    [
+                        percent(col(VALUE)),
+                        lit(" of the awarded value ("),
+                        col("tender_currency").fill_null(lit("no currency")),
+                        lit(") over "),
+                        col("processes").cast(DataType::String),
+                        lit(format!(
+                            " processes went to non-competitive procedures; upper fence {:.2}% \
+                             (Q1 {:.2}%, Q3 {:.2}%)",
+                            round4(fences.upper) * 100.0,
+                            round4(fences.q1) * 100.0,
+                            round4(fences.q3) * 100.0
+                        )),
+                    ],
+                    "",
+                    false,
+                )
+                .alias(EVIDENCE),
+            ]),
+    };
+    Ok(LazyOutcome {
+        processes: processes.lazy(),
+        organizations,
+        meta: crate::stats::meta("", fences, true, "upper_fence", fences.map(|f| f.upper)),
+    })
 }

@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use super::second_bid::{FIELDS, SETTINGS, Settings, Side, outcome};
-use super::{Definition, Group, Metadata, Outcome, Phase};
-use crate::frames::Frames;
+use super::{Definition, Group, Metadata, Phase, Plan};
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct PriceCloseToWinningBid;
@@ -39,7 +39,7 @@ impl Definition for PriceCloseToWinningBid {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        outcome(frames, Side::Low, settings)
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        Ok(outcome(tables, Side::Low, settings))
     }
 }

@@ -6,11 +6,9 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, number_text, probability_text, set_meetings};
-use super::{
-    Definition, Group, Metadata, OCID, Outcome, PROCESS, Phase, flagged_tenderers, process_rows,
-    tenderer_sets, with_ocids,
-};
-use crate::frames::Frames;
+use super::support::{flagged_tenderers, process_rows};
+use super::{Definition, Group, LazyOutcome, Metadata, OCID, PROCESS, Phase, Plan};
+use crate::domain::{Tables, with_ocids};
 
 /// The indicator.
 pub struct RecurringBidderSet;
@@ -82,11 +80,10 @@ impl Definition for RecurringBidderSet {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let (tenderers, sets) = tenderer_sets(frames, settings.minimum_tenderers);
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let (tenderers, sets) = tables.tenderer_sets(settings.minimum_tenderers);
         let sets = sets.cache();
-        let categories =
-            categories(frames.processes.clone().lazy()).select([col(PROCESS), col("category")]);
+        let categories = categories(tables.processes()).select([col(PROCESS), col("category")]);
         let meetings = set_meetings(
             tenderers
                 .clone()
@@ -101,14 +98,17 @@ impl Definition for RecurringBidderSet {
             &[],
             settings.significance,
         )?;
-        let places = with_ocids(frames, sets.clone().select([col("set"), col(PROCESS)]))
-            .sort([PROCESS], SortMultipleOptions::default())
-            .group_by([col("set")])
-            .agg([col(OCID)
-                .head(Some(6))
-                .str()
-                .join(", ", true)
-                .alias("where")]);
+        let places = with_ocids(
+            tables.frames(),
+            sets.clone().select([col("set"), col(PROCESS)]),
+        )
+        .sort([PROCESS], SortMultipleOptions::default())
+        .group_by([col("set")])
+        .agg([col(OCID)
+            .head(Some(6))
+            .str()
+            .join(", ", true)
+            .alias("where")]);
         let per_process = sets
             .join(
                 meetings,
@@ -151,18 +151,19 @@ impl Definition for RecurringBidderSet {
             flagged.clone(),
             col("meetings"),
             evidence,
-        )?;
+        );
         let organizations = flagged_tenderers(
-            frames,
+            tables,
             tenderers,
             per_process,
             flagged,
             "bid within a recurring set of tenderers",
-        )?;
-        Ok(Outcome {
+        );
+        Ok(LazyOutcome {
             processes,
             organizations,
             meta: Vec::new(),
-        })
+        }
+        .into())
     }
 }

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::chance::{
     PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
 };
-use super::{Definition, EVIDENCE, Group, Metadata, Outcome, PROCESS, Phase, code_in, iso_date};
-use crate::frames::Frames;
+use super::support::iso_date;
+use super::{Definition, EVIDENCE, Group, Metadata, PROCESS, Phase, Plan};
+use crate::domain::{Tables, code_in};
 
 /// The indicator.
 pub struct RepeatDirectAwards;
@@ -114,15 +115,13 @@ impl Definition for RepeatDirectAwards {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let direct = categories(
-            frames
-                .processes
-                .clone()
-                .lazy()
+            tables
+                .processes()
                 .filter(code_in("procurement_method", &settings.procurement_methods)),
         );
-        let rows = pair_rows(frames, direct, settings.classification_digits);
+        let rows = pair_rows(tables, direct, settings.classification_digits);
         let test = PairTest {
             window_days: settings.window_days,
             minimum_awards: settings.minimum_awards,

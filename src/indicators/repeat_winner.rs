@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use super::chance::{
     PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
 };
-use super::{Definition, EVIDENCE, Group, Metadata, Outcome, PROCESS, Phase, iso_date, percent};
-use crate::frames::Frames;
+use super::support::{iso_date, percent};
+use super::{Definition, EVIDENCE, Group, Metadata, PROCESS, Phase, Plan};
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct RepeatWinner;
@@ -117,11 +118,11 @@ impl Definition for RepeatWinner {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // Awarded awards with a date, a supplier and a buyer: one row per award and supplier.
         let rows = pair_rows(
-            frames,
-            categories(frames.processes.clone().lazy()),
+            tables,
+            categories(tables.processes()),
             settings.classification_digits,
         );
         let test = PairTest {

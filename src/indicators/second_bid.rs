@@ -3,32 +3,10 @@
 
 use polars::prelude::*;
 
-use super::{
-    ORGANIZATION_ID, Outcome, PROCESS, active_awards_if_final, comparable_bids, money,
-    organizations_from, percent, process_rows,
-};
-use crate::frames::Frames;
+use super::support::{money, organizations_from, percent, process_rows};
+use super::{LazyOutcome, ORGANIZATION_ID, PROCESS, Plan};
+use crate::domain::Tables;
 use crate::stats::{Fences, Rule, round4};
-
-/// The processes whose outcome is one winner: all awards final (none `pending` or
-/// `invalid`), exactly one `active` award, with exactly one supplier. Columns `process`, `winner`.
-pub fn winners(frames: &Frames) -> LazyFrame {
-    // Plain aggregations over pre-filtered awards (a filter inside an aggregation is slow).
-    active_awards_if_final(frames)
-        .group_by([col(PROCESS)])
-        .agg([
-            col("award_index").n_unique().alias("active"),
-            col("suppliers_count").first().alias("suppliers"),
-            col("supplier_id").first().alias("winner"),
-        ])
-        .filter(
-            col("active")
-                .eq(lit(1))
-                .and(col("suppliers").eq(lit(1)))
-                .and(col("winner").is_not_null()),
-        )
-        .select([col(PROCESS), col("winner")])
-}
 
 /// One row per process with a measurable difference: `process`, `ratio`
 /// (`(second − winner) / winner`), `winner`, `second` (tenderer ids), `winner_amount`,
@@ -43,8 +21,8 @@ pub fn winners(frames: &Frames) -> LazyFrame {
 /// With `settings.currency`, only bids in that currency are compared; with
 /// `settings.cardinal`, equal second-lowest bids are taken in the publisher's order rather
 /// than by tenderer id, as Cardinal does.
-pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFrame> {
-    let winners = winners(frames);
+pub fn differences(tables: &Tables, settings: &Settings) -> LazyFrame {
+    let winners = tables.winners();
     // Valid bids with a price, from one tenderer each (a consortium's bid is not compared).
     let mut valid = col("status")
         .eq(lit("valid"))
@@ -59,14 +37,16 @@ pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFra
     } else {
         "tenderers"
     };
-    let bids = comparable_bids(frames, valid)
+    let bids = tables
+        .comparable_bids(valid)
         .join(
             winners,
             [col(PROCESS)],
             [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
-        .with_column(col("tenderers").eq(col("winner")).alias("won"));
+        .with_column(col("tenderers").eq(col("winner")).alias("won"))
+        .cache();
     let winning = bids
         .clone()
         .filter(col("won"))
@@ -79,7 +59,8 @@ pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFra
             col("winner").first(),
             col("amount").first().alias("winner_amount"),
             col("currency").first(),
-        ]);
+        ])
+        .cache();
     let second = bids
         .filter(col("won").not())
         .join(
@@ -110,7 +91,6 @@ pub fn differences(frames: &Frames, settings: &Settings) -> PolarsResult<DataFra
             ((col("second_amount") - col("winner_amount")) / col("winner_amount")).alias("ratio"),
         )
         .sort([PROCESS], SortMultipleOptions::default())
-        .collect()
 }
 
 /// The fences of the differences; `None` when there is no difference to measure.
@@ -202,11 +182,24 @@ pub enum Side {
     High,
 }
 
-/// The outcome of an indicator on one side of the differences, with its `threshold` setting
-/// (which replaces the fence when set).
-pub fn outcome(frames: &Frames, side: Side, settings: &Settings) -> PolarsResult<Outcome> {
+/// The plan of an indicator on one side of the differences, with its `threshold` setting
+/// (which replaces the fence when set): the differences are collected first, for their fences.
+pub fn outcome(tables: &Tables, side: Side, settings: &Settings) -> Plan {
+    let measured = differences(tables, settings);
+    let (tables, settings) = (tables.clone(), settings.clone());
+    Plan::staged([measured], move |[measured]| {
+        judged(&tables, measured, side, &settings)
+    })
+}
+
+/// The outcome of an indicator on one side of the `measured` differences.
+fn judged(
+    tables: &Tables,
+    measured: DataFrame,
+    side: Side,
+    settings: &Settings,
+) -> PolarsResult<LazyOutcome> {
     let threshold = settings.threshold;
-    let measured = differences(frames, settings)?;
     let fences = fences(&measured)?;
     let fence_name = match side {
         Side::Low => "lower_fence",
@@ -218,12 +211,12 @@ pub fn outcome(frames: &Frames, side: Side, settings: &Settings) -> PolarsResult
     }));
     let Some(fence) = fence else {
         // Nothing measured: no process is assessable.
-        let mut outcome = Outcome::processes_only(process_rows(
+        let mut outcome = LazyOutcome::processes_only(process_rows(
             measured.lazy(),
             lit(false),
             col("ratio"),
             lit(""),
-        )?)?;
+        ))?;
         outcome.meta = crate::stats::meta("", None, true, fence_name, None);
         return Ok(outcome);
     };
@@ -244,14 +237,14 @@ pub fn outcome(frames: &Frames, side: Side, settings: &Settings) -> PolarsResult
         flagged.clone(),
         col("ratio"),
         evidence(wording, fence, quartiles),
-    )?;
+    );
     let flagged_rows = measured.lazy().filter(flagged);
     let winners = flagged_rows
         .clone()
         .select([col(PROCESS), col("winner").alias(ORGANIZATION_ID)]);
     let organizations = match side {
         Side::Low => organizations_from(
-            frames,
+            tables,
             concat(
                 [
                     winners,
@@ -261,15 +254,15 @@ pub fn outcome(frames: &Frames, side: Side, settings: &Settings) -> PolarsResult
             )?,
             "tenderer",
             "won or came second with a price close to the other's",
-        )?,
+        ),
         Side::High => organizations_from(
-            frames,
+            tables,
             winners,
             "tenderer",
             "won with a heavily discounted bid",
-        )?,
+        ),
     };
-    Ok(Outcome {
+    Ok(LazyOutcome {
         processes,
         organizations,
         meta: crate::stats::meta("", fences, threshold.is_none(), fence_name, Some(fence)),

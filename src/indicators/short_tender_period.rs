@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Definition, Group, Metadata, Outcome, Phase, code_in, iso_date, process_rows, whole_days,
-};
-use crate::frames::Frames;
+use super::support::{iso_date, process_rows, whole_days};
+use super::{Definition, Group, Metadata, Phase, Plan};
+use crate::domain::{Tables, code_in};
 
 /// The indicator.
 pub struct ShortTenderPeriod;
@@ -83,7 +82,7 @@ impl Definition for ShortTenderPeriod {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // The threshold that applies to each process: its method details' own, else the default.
         let threshold = settings.procurement_method_details.iter().fold(
             lit(settings.threshold),
@@ -107,10 +106,8 @@ impl Definition for ShortTenderPeriod {
                 lit(0i64),
             )
         };
-        let assessable = frames
-            .processes
-            .clone()
-            .lazy()
+        let assessable = tables
+            .processes()
             .with_columns([days.alias("days"), threshold.alias("threshold")])
             .filter(
                 code_in("procurement_method", &settings.procurement_methods)
@@ -137,7 +134,7 @@ impl Definition for ShortTenderPeriod {
             col("days").lt(col("threshold")),
             col("days"),
             evidence,
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

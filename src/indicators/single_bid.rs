@@ -2,11 +2,9 @@
 
 use polars::prelude::*;
 
-use super::{
-    CompetitiveMethods, Definition, Group, Metadata, Outcome, PROCESS, Phase, code_in,
-    process_rows, submitted,
-};
-use crate::frames::Frames;
+use super::support::process_rows;
+use super::{CompetitiveMethods, Definition, Group, Metadata, PROCESS, Phase, Plan};
+use crate::domain::{Tables, code_in, submitted};
 
 /// The indicator.
 pub struct SingleBid;
@@ -68,11 +66,9 @@ impl Definition for SingleBid {
         &METADATA
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let bidders = frames
-            .bids
-            .clone()
-            .lazy()
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let bidders = tables
+            .bids()
             .filter(submitted().and(col("tenderer_id").is_not_null()))
             .group_by([col(PROCESS)])
             .agg([col("tenderer_id").n_unique().alias("bidders")]);
@@ -95,10 +91,8 @@ impl Definition for SingleBid {
                 .then(lit("the submitted bids"))
                 .otherwise(lit("tender.tenderers")),
         );
-        let assessable = frames
-            .processes
-            .clone()
-            .lazy()
+        let assessable = tables
+            .processes()
             .join(
                 bidders,
                 [col(PROCESS)],
@@ -126,7 +120,7 @@ impl Definition for SingleBid {
             col("tenderers").eq(lit(1)),
             col("tenderers"),
             evidence,
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

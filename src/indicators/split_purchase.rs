@@ -11,12 +11,9 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chance::item_classes;
-use super::{
-    Definition, Group, Metadata, Outcome, PROCESS, Phase, awards_of_buyers, code_in, days_window,
-    iso_date, money, pair_organizations, process_rows,
-};
-use crate::frames::Frames;
+use super::support::{days_window, iso_date, money, pair_organizations, process_rows};
+use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use crate::domain::{Tables, code_in};
 
 /// The indicator.
 pub struct SplitPurchase;
@@ -125,7 +122,7 @@ impl Definition for SplitPurchase {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let threshold = settings.thresholds_by_category.iter().fold(
             lit(settings.threshold),
             |otherwise, (category, amount)| {
@@ -134,10 +131,8 @@ impl Definition for SplitPurchase {
                     .otherwise(otherwise)
             },
         );
-        let processes = frames
-            .processes
-            .clone()
-            .lazy()
+        let processes = tables
+            .processes()
             .filter(code_in("procurement_method", &settings.procurement_methods))
             .select([
                 col(PROCESS),
@@ -146,29 +141,29 @@ impl Definition for SplitPurchase {
                 col("main_procurement_category"),
             ]);
         // Non-competitive awards under their threshold, one row per award (one supplier).
-        let awards = awards_of_buyers(
-            frames,
-            col("date")
-                .is_not_null()
-                .and(col("amount").gt(lit(0.0)))
-                .and(col("supplier_id").is_not_null())
-                .and(col("suppliers_count").eq(lit(1))),
-            processes,
-        )
-        .with_column(threshold.alias("threshold"))
-        .filter(col("amount").lt(col("threshold")))
-        .join(
-            item_classes(frames, settings.classification_digits),
-            [col(PROCESS), col("award_index")],
-            [col(PROCESS), col("award_index")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .sort(
-            ["date", PROCESS, "award_index"],
-            SortMultipleOptions::default(),
-        )
-        .with_columns([lit(1i64).alias("one"), col("currency").fill_null(lit(""))])
-        .cache();
+        let awards = tables
+            .awards_of_buyers(
+                col("date")
+                    .is_not_null()
+                    .and(col("amount").gt(lit(0.0)))
+                    .and(col("supplier_id").is_not_null())
+                    .and(col("suppliers_count").eq(lit(1))),
+                processes,
+            )
+            .with_column(threshold.alias("threshold"))
+            .filter(col("amount").lt(col("threshold")))
+            .join(
+                tables.item_classes(settings.classification_digits),
+                [col(PROCESS), col("award_index")],
+                [col(PROCESS), col("award_index")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .sort(
+                ["date", PROCESS, "award_index"],
+                SortMultipleOptions::default(),
+            )
+            .with_columns([lit(1i64).alias("one"), col("currency").fill_null(lit(""))])
+            .cache();
         let pair = [
             col("buyer_id"),
             col("supplier_id"),
@@ -267,7 +262,7 @@ impl Definition for SplitPurchase {
             col("total").is_not_null(),
             col("total"),
             col(super::EVIDENCE),
-        )?;
+        );
         let pairs = members
             .sort(
                 ["buyer_id", "supplier_id", "total"],
@@ -276,10 +271,11 @@ impl Definition for SplitPurchase {
             .group_by_stable([col("buyer_id"), col("supplier_id")])
             .agg([col("total").first(), col(super::EVIDENCE).first()]);
         let organizations = pair_organizations(pairs, "total")?;
-        Ok(Outcome {
+        Ok(LazyOutcome {
             processes,
             organizations,
             meta: Vec::new(),
-        })
+        }
+        .into())
     }
 }

@@ -3,8 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Definition, Group, Metadata, Outcome, Phase, money, percent, process_rows};
-use crate::frames::Frames;
+use super::support::{money, percent, process_rows};
+use super::{Definition, Group, Metadata, Phase, Plan};
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct TenderAboveBudget;
@@ -60,11 +61,9 @@ impl Definition for TenderAboveBudget {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let assessable = frames
-            .processes
-            .clone()
-            .lazy()
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let assessable = tables
+            .processes()
             .filter(
                 col("budget_amount")
                     .gt(lit(0.0))
@@ -89,7 +88,7 @@ impl Definition for TenderAboveBudget {
             col("ratio").gt(lit(1.0 + settings.tolerance)),
             col("ratio"),
             evidence,
-        )?;
-        Outcome::processes_only(processes)
+        );
+        Plan::processes_only(processes)
     }
 }

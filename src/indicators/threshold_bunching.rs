@@ -6,11 +6,12 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
+use super::support::no_process_rows;
 use super::{
-    Definition, EVIDENCE, Group, Metadata, ORGANIZATION_ID, Outcome, Phase, ROLE, VALUE,
-    buyer_awards, empty_organizations, no_process_rows,
+    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, Phase, Plan, ROLE, VALUE,
+    empty_organizations,
 };
-use crate::frames::Frames;
+use crate::domain::Tables;
 
 /// The indicator.
 pub struct ThresholdBunching;
@@ -98,82 +99,101 @@ impl Definition for ThresholdBunching {
         Ok(())
     }
 
-    fn compute(&self, frames: &Frames, settings: &Settings) -> PolarsResult<Outcome> {
-        let amounts = buyer_awards(frames, col("amount").gt(lit(0.0)), true).cache();
-        let mut results: BTreeMap<(String, u64), (u64, u64, f64)> = BTreeMap::new();
-        for &threshold in &settings.thresholds {
-            let low = threshold * (1.0 - settings.band);
-            let high = threshold * (1.0 + settings.band);
-            let counts = amounts
-                .clone()
-                .filter(
-                    col("amount")
-                        .gt_eq(lit(low))
-                        .and(col("amount").lt(lit(high))),
-                )
-                .group_by([col("buyer_id")])
-                .agg([
-                    col("amount")
-                        .lt(lit(threshold))
-                        .cast(DataType::UInt32)
-                        .sum()
-                        .alias("below"),
-                    col("amount")
-                        .gt_eq(lit(threshold))
-                        .cast(DataType::UInt32)
-                        .sum()
-                        .alias("above"),
-                ])
-                .sort(["buyer_id"], SortMultipleOptions::default())
-                .collect()?;
-            let buyers = counts.column("buyer_id")?.str()?;
-            let below = counts.column("below")?.u32()?;
-            let above = counts.column("above")?.u32()?;
-            for ((buyer, below), above) in buyers.iter().zip(below.iter()).zip(above.iter()) {
-                let (Some(buyer), Some(below), Some(above)) = (buyer, below, above) else {
-                    continue;
-                };
-                let (below, above) = (u64::from(below), u64::from(above));
-                if below + above < settings.minimum_awards {
-                    continue;
-                }
-                let p = p_value(below, above);
-                if p < settings.significance {
-                    results.insert((buyer.to_owned(), threshold.to_bits()), (below, above, p));
-                }
-            }
-        }
-        let organizations = if results.is_empty() {
-            empty_organizations()?
-        } else {
-            let height = results.len();
-            let mut ids = Vec::with_capacity(height);
-            let mut values = Vec::with_capacity(height);
-            let mut evidence = Vec::with_capacity(height);
-            for ((buyer, threshold), (below, above, p)) in results {
-                let threshold = f64::from_bits(threshold);
-                ids.push(buyer);
-                values.push(below as f64 / (below + above) as f64);
-                evidence.push(format!(
-                    "{below} awards in the {:.0}% just under the threshold of {threshold} against \
-                     {above} just over it (binomial p = {p:.2e})",
-                    settings.band * 100.0
-                ));
-            }
-            DataFrame::new(
-                height,
-                vec![
-                    Column::new(ROLE.into(), vec!["buyer"; height]),
-                    Column::new(ORGANIZATION_ID.into(), ids),
-                    Column::new(VALUE.into(), values),
-                    Column::new(EVIDENCE.into(), evidence),
-                ],
-            )?
-        };
-        Ok(Outcome {
-            processes: no_process_rows(frames)?,
-            organizations,
-            meta: Vec::new(),
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let amounts = tables.buyer_awards(col("amount").gt(lit(0.0)), true);
+        // Per threshold, each buyer's awards in the bands under and over it.
+        let inputs = settings
+            .thresholds
+            .iter()
+            .map(|&threshold| {
+                let low = threshold * (1.0 - settings.band);
+                let high = threshold * (1.0 + settings.band);
+                amounts
+                    .clone()
+                    .filter(
+                        col("amount")
+                            .gt_eq(lit(low))
+                            .and(col("amount").lt(lit(high))),
+                    )
+                    .group_by([col("buyer_id")])
+                    .agg([
+                        col("amount")
+                            .lt(lit(threshold))
+                            .cast(DataType::UInt32)
+                            .sum()
+                            .alias("below"),
+                        col("amount")
+                            .gt_eq(lit(threshold))
+                            .cast(DataType::UInt32)
+                            .sum()
+                            .alias("above"),
+                    ])
+                    .sort(["buyer_id"], SortMultipleOptions::default())
+            })
+            .collect();
+        // An organization-level indicator: no process is assessed on its own.
+        let processes = no_process_rows(tables);
+        let settings = settings.clone();
+        Ok(Plan::Staged {
+            inputs,
+            then: Box::new(move |counts| {
+                Ok(LazyOutcome {
+                    processes,
+                    organizations: bunched_buyers(&counts, &settings)?.lazy(),
+                    meta: Vec::new(),
+                })
+            }),
         })
     }
+}
+
+/// The organization rows of the buyers whose awards bunch under a threshold, from the counts
+/// of their awards under and over each threshold (`buyer_id`, `below`, `above`; one table per
+/// threshold, in the order of the settings).
+fn bunched_buyers(counts: &[DataFrame], settings: &Settings) -> PolarsResult<DataFrame> {
+    let mut results: BTreeMap<(String, u64), (u64, u64, f64)> = BTreeMap::new();
+    for (&threshold, counts) in settings.thresholds.iter().zip(counts) {
+        let buyers = counts.column("buyer_id")?.str()?;
+        let below = counts.column("below")?.u32()?;
+        let above = counts.column("above")?.u32()?;
+        for ((buyer, below), above) in buyers.iter().zip(below.iter()).zip(above.iter()) {
+            let (Some(buyer), Some(below), Some(above)) = (buyer, below, above) else {
+                continue;
+            };
+            let (below, above) = (u64::from(below), u64::from(above));
+            if below + above < settings.minimum_awards {
+                continue;
+            }
+            let p = p_value(below, above);
+            if p < settings.significance {
+                results.insert((buyer.to_owned(), threshold.to_bits()), (below, above, p));
+            }
+        }
+    }
+    if results.is_empty() {
+        return empty_organizations();
+    }
+    let height = results.len();
+    let mut ids = Vec::with_capacity(height);
+    let mut values = Vec::with_capacity(height);
+    let mut evidence = Vec::with_capacity(height);
+    for ((buyer, threshold), (below, above, p)) in results {
+        let threshold = f64::from_bits(threshold);
+        ids.push(buyer);
+        values.push(below as f64 / (below + above) as f64);
+        evidence.push(format!(
+            "{below} awards in the {:.0}% just under the threshold of {threshold} against \
+             {above} just over it (binomial p = {p:.2e})",
+            settings.band * 100.0
+        ));
+    }
+    DataFrame::new(
+        height,
+        vec![
+            Column::new(ROLE.into(), vec!["buyer"; height]),
+            Column::new(ORGANIZATION_ID.into(), ids),
+            Column::new(VALUE.into(), values),
+            Column::new(EVIDENCE.into(), evidence),
+        ],
+    )
 }

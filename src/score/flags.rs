@@ -3,8 +3,9 @@
 use polars::prelude::*;
 
 use super::IndicatorRun;
+use crate::domain::with_ocids;
 use crate::frames::Frames;
-use crate::indicators::{EVIDENCE, FLAGGED, OCID, PROCESS, VALUE, with_ocids};
+use crate::indicators::{EVIDENCE, FLAGGED, OCID, PROCESS, VALUE};
 
 /// One row per raised process-level flag, sorted by process, then registry order: its
 /// strength (`weight`), its `family`, and `counted`: whether it is the flag its family counts

@@ -30,7 +30,7 @@ mod organizations;
 mod terms;
 mod values;
 
-pub use values::awarded;
+pub use crate::domain::awarded;
 
 use combine::finish;
 use flags::flags_table;

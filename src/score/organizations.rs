@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use super::IndicatorRun;
-use super::awarded;
 use super::flags::empty_table;
+use crate::domain::awarded;
 use crate::frames::Frames;
 use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE, VALUE};
 

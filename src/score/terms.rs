@@ -4,7 +4,8 @@
 use polars::prelude::*;
 
 use super::values::{award_summary, contract_summary};
-use super::{IndicatorRun, ORGANIZATION_STRENGTH, ORGANIZATION_TERM, Term, awarded};
+use super::{IndicatorRun, ORGANIZATION_STRENGTH, ORGANIZATION_TERM, Term};
+use crate::domain::awarded;
 use crate::frames::Frames;
 use crate::indicators::{FLAGGED, OCID, PROCESS};
 

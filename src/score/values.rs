@@ -2,18 +2,9 @@
 
 use polars::prelude::*;
 
+use crate::domain::awarded;
 use crate::frames::Frames;
 use crate::indicators::PROCESS;
-
-/// Awards that count as awarded: status `active`, or no status at all (many publishers
-/// publish none).
-pub fn awarded() -> Expr {
-    col("status")
-        .str()
-        .to_lowercase()
-        .eq(lit("active"))
-        .fill_null(lit(true))
-}
 
 /// The sum of `amount` over the rows in the first currency seen (rows without a currency
 /// count as that currency): amounts in different currencies are never added together.

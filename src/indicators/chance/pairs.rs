@@ -3,22 +3,17 @@
 
 use polars::prelude::*;
 
-use super::{binomial_tail, item_classes, number_text, probability_text, significant};
-use crate::indicators::{
-    EVIDENCE, Outcome, PROCESS, days_window, pair_organizations, process_rows,
-};
+use super::{binomial_tail, number_text, probability_text, significant};
+use crate::domain::Tables;
+use crate::indicators::support::{days_window, pair_organizations, process_rows};
+use crate::indicators::{EVIDENCE, LazyOutcome, PROCESS, Plan};
 
 /// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
-/// (see [`super::categories`]), as [`pair_windows`] reads them. With `classification_digits` above 0,
-/// an award's category is its kind of item (see [`item_classes`]) where it has one, else its
-/// process's main procurement category.
-pub fn pair_rows(
-    frames: &crate::frames::Frames,
-    processes: LazyFrame,
-    classification_digits: u32,
-) -> LazyFrame {
-    let rows = crate::indicators::awards_of_buyers(
-        frames,
+/// (see [`super::categories`]), as [`pair_windows`] reads them. With `classification_digits`
+/// above 0, an award's category is its kind of item (see [`Tables::item_classes`]) where it
+/// has one, else its process's main procurement category.
+pub fn pair_rows(tables: &Tables, processes: LazyFrame, classification_digits: u32) -> LazyFrame {
+    let rows = tables.awards_of_buyers(
         col("date")
             .is_not_null()
             .and(col("supplier_id").is_not_null()),
@@ -28,7 +23,7 @@ pub fn pair_rows(
         rows
     } else {
         rows.join(
-            item_classes(frames, classification_digits),
+            tables.item_classes(classification_digits),
             [col(PROCESS), col("award_index")],
             [col(PROCESS), col("award_index")],
             JoinArgs::new(JoinType::Left),
@@ -247,8 +242,7 @@ pub fn pair_chance_evidence(what: &str) -> Expr {
 /// `buyer_id`, `supplier_id`) is assessed, and flagged when one of its pairs is in `pairs`
 /// (`buyer_id`, `supplier_id`, `value`, [`EVIDENCE`]), described by its pair of largest
 /// `value`; each flagged pair's buyer and supplier get an organization row.
-pub fn pair_outcome(windows: LazyFrame, pairs: LazyFrame, value: &str) -> PolarsResult<Outcome> {
-    let pairs = pairs.cache();
+pub fn pair_outcome(windows: LazyFrame, pairs: LazyFrame, value: &str) -> PolarsResult<Plan> {
     let per_process = windows
         .select([col(PROCESS), col("buyer_id"), col("supplier_id")])
         .unique_stable(None, UniqueKeepStrategy::First)
@@ -271,11 +265,12 @@ pub fn pair_outcome(windows: LazyFrame, pairs: LazyFrame, value: &str) -> Polars
         col(value).is_not_null(),
         col(value),
         col(EVIDENCE),
-    )?;
+    );
     let organizations = pair_organizations(pairs, value)?;
-    Ok(Outcome {
+    Ok(LazyOutcome {
         processes,
         organizations,
         meta: Vec::new(),
-    })
+    }
+    .into())
 }

@@ -3,8 +3,9 @@
 
 use polars::prelude::*;
 
-use crate::frames::Frames;
-use crate::indicators::{Outcome, PROCESS, iso_date, largest_contract, process_rows};
+use crate::domain::Tables;
+use crate::indicators::support::{iso_date, largest_contract, process_rows};
+use crate::indicators::{PROCESS, Plan};
 
 /// Which earlier event a contract's signature is compared with.
 #[derive(Clone, Copy)]
@@ -17,11 +18,9 @@ pub enum Before {
 
 /// Per process: flagged when a contract's `dateSigned` is before the earlier event's date
 /// (compared by calendar day); assessable when some contract has both dates.
-pub fn signed_before(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
-    let contracts = frames
-        .contracts
-        .clone()
-        .lazy()
+pub fn signed_before(tables: &Tables, before: Before) -> PolarsResult<Plan> {
+    let contracts = tables
+        .contracts()
         .filter(col("date_signed").is_not_null())
         .select([
             col(PROCESS),
@@ -33,10 +32,8 @@ pub fn signed_before(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
     let (with_dates, what) = match before {
         Before::Award => (
             contracts.join(
-                frames
-                    .awards
-                    .clone()
-                    .lazy()
+                tables
+                    .awards()
                     .filter(col("award_id").is_not_null().and(col("date").is_not_null()))
                     .unique(Some(cols([PROCESS, "award_id"])), UniqueKeepStrategy::First)
                     .select([col(PROCESS), col("award_id"), col("date").alias("earlier")]),
@@ -48,10 +45,8 @@ pub fn signed_before(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
         ),
         Before::TenderEnd => (
             contracts.join(
-                frames
-                    .processes
-                    .clone()
-                    .lazy()
+                tables
+                    .processes()
                     .filter(col("tender_end").is_not_null())
                     .select([col(PROCESS), col("tender_end").alias("earlier")]),
                 [col(PROCESS)],
@@ -88,6 +83,6 @@ pub fn signed_before(frames: &Frames, before: Before) -> PolarsResult<Outcome> {
         col("days_early").gt(lit(0)),
         col("days_early"),
         evidence,
-    )?;
-    Outcome::processes_only(processes)
+    );
+    Plan::processes_only(processes)
 }

@@ -1,0 +1,144 @@
+//! The bids as one row per bid, the bids whose prices may be compared, and the tenderers of
+//! each process.
+
+use polars::prelude::*;
+
+use super::{Tables, submitted};
+use crate::frames::KEY as PROCESS;
+
+impl Tables {
+    /// One row per bid: `process`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
+    /// `currency`, `date`, `tenderers`, the sorted distinct tenderer ids joined with `|` (null
+    /// when the bid names none with an id), and `tenderer_count`, how many there are.
+    ///
+    /// A cached plan (see [`Tables`]): ten bid indicators start from it, and it is computed
+    /// once for all of them.
+    pub fn bids_by_bid(&self) -> LazyFrame {
+        self.bids_by_bid.clone()
+    }
+
+    /// The bids (one row per bid, see [`Tables::bids_by_bid`]) that meet `predicate`, in the
+    /// processes whose bid prices may be compared (see [`crate::scope`]).
+    pub fn comparable_bids(&self, predicate: Expr) -> LazyFrame {
+        self.bids_by_bid().filter(predicate).join(
+            self.price_comparable(),
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs::new(JoinType::Semi),
+        )
+    }
+
+    /// The processes whose bid prices may be compared, as a one-column (`process`) frame;
+    /// every process when the frames did not go through a scope.
+    fn price_comparable(&self) -> LazyFrame {
+        let processes = self.processes();
+        if self.has_price_comparison() {
+            processes
+                .filter(col(crate::scope::PRICE_COMPARISON))
+                .select([col(PROCESS)])
+        } else {
+            processes.select([col(PROCESS)])
+        }
+    }
+
+    /// The distinct tenderers of each process's submitted bids (`process`, `tenderer_id`,
+    /// sorted; a cached plan), and each process's set of them (`process`, `size`, `set`: the
+    /// sorted ids joined with `, `) when it has at least `minimum` tenderers.
+    pub fn tenderer_sets(&self, minimum: u32) -> (LazyFrame, LazyFrame) {
+        let tenderers = self.submitted_tenderers.clone();
+        let sets = tenderers
+            .clone()
+            .group_by_stable([col(PROCESS)])
+            .agg([
+                col("tenderer_id").count().alias("size"),
+                col("tenderer_id").str().join(", ", true).alias("set"),
+            ])
+            .filter(col("size").gt_eq(lit(minimum)));
+        (tenderers, sets)
+    }
+}
+
+/// The plan of [`Tables::bids_by_bid`], from the bids table.
+pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
+    // Plain aggregations only (first, min, n_unique): list work per group is slow, and most
+    // bids have one tenderer. Bids with several tenderers get their joined ids separately.
+    let identified = bids
+        .clone()
+        .filter(col("tenderer_id").is_not_null())
+        .select([col(PROCESS), col("bid_index"), col("tenderer_id")])
+        .unique(None, UniqueKeepStrategy::First)
+        .cache();
+    let counts = identified
+        .clone()
+        .group_by([col(PROCESS), col("bid_index")])
+        .agg([
+            col("tenderer_id").count().alias("tenderer_count"),
+            col("tenderer_id").min().alias("tenderers"),
+        ])
+        .cache();
+    let several = identified
+        .join(
+            counts
+                .clone()
+                .filter(col("tenderer_count").gt(lit(1)))
+                .select([col(PROCESS), col("bid_index")]),
+            [col(PROCESS), col("bid_index")],
+            [col(PROCESS), col("bid_index")],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .sort(
+            [PROCESS, "bid_index", "tenderer_id"],
+            SortMultipleOptions::default(),
+        )
+        .group_by([col(PROCESS), col("bid_index")])
+        .agg([col("tenderer_id").str().join("|", true).alias("joined")]);
+    bids.unique_stable(
+        Some(cols([PROCESS, "bid_index"])),
+        UniqueKeepStrategy::First,
+    )
+    .select([
+        col(PROCESS),
+        col("bid_index"),
+        col("bid_id"),
+        col("status").str().to_lowercase(),
+        col("amount"),
+        col("currency"),
+        col("date"),
+    ])
+    .join(
+        counts,
+        [col(PROCESS), col("bid_index")],
+        [col(PROCESS), col("bid_index")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .join(
+        several,
+        [col(PROCESS), col("bid_index")],
+        [col(PROCESS), col("bid_index")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .with_columns([
+        col("joined").fill_null(col("tenderers")).alias("tenderers"),
+        col("tenderer_count").fill_null(lit(0u32)),
+    ])
+    .select([
+        col(PROCESS),
+        col("bid_index"),
+        col("bid_id"),
+        col("status"),
+        col("amount"),
+        col("currency"),
+        col("date"),
+        col("tenderers"),
+        col("tenderer_count"),
+    ])
+    .sort([PROCESS, "bid_index"], SortMultipleOptions::default())
+}
+
+/// The plan of the tenderers of [`Tables::tenderer_sets`], from the bids table.
+pub(super) fn submitted_tenderers(bids: LazyFrame) -> LazyFrame {
+    bids.filter(submitted().and(col("tenderer_id").is_not_null()))
+        .select([col(PROCESS), col("tenderer_id")])
+        .unique(None, UniqueKeepStrategy::First)
+        .sort([PROCESS, "tenderer_id"], SortMultipleOptions::default())
+}

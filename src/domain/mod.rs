@@ -1,0 +1,130 @@
+//! The domain layer: what the frames mean in procurement terms, shared by every indicator and
+//! the score.
+//!
+//! It holds the shared predicates (an award that counts as awarded, a submitted bid, a code
+//! among others: [`predicates`]) and the derived tables, as lazy frames built from the frames:
+//! the bids as one row per bid and the bids whose prices may be compared ([`bids`]), the final
+//! awards, the winners, the awarded awards by buyer and the kind of item of each award
+//! ([`awards`]). It sits between the frames and the indicators: it uses the frames and the
+//! scope's columns, and nothing of a later stage.
+//!
+//! The derived tables are methods of [`Tables`], the frames as lazy tables made once per run:
+//! those several indicators read are cached plans, computed once when the indicators' plans
+//! are collected together (see [`crate::indicators::collect`]). Nothing here collects
+//! anything.
+
+pub mod awards;
+pub mod bids;
+pub mod predicates;
+
+use polars::prelude::*;
+
+pub use predicates::{awarded, code_in, code_is, submitted, submitted_as};
+
+use crate::frames::{Frames, KEY as PROCESS, OCID};
+
+/// The frames as lazy tables, with the derived tables built from them: the queries every
+/// indicator of a run starts from.
+///
+/// The tables are scans of the frames, and the derived tables that several indicators read
+/// (the bids by bid, the final awards, the winners, the tenderers of submitted bids) are
+/// cached plans: a cache is computed once however many queries of one collection read it. A
+/// cache is identified by the `cache()` call that made it, not by what it computes, so the
+/// sharing holds among the queries built from one `Tables`: make one per run and give it to
+/// every indicator. (The optimizer's
+/// common-subplan elimination cannot do this instead: it does not run on plans that hold a
+/// cache, and the caches it puts on the bids by bid are taken off again when each indicator
+/// filters them differently, leaving one copy per indicator.)
+#[derive(Clone)]
+pub struct Tables {
+    frames: Frames,
+    processes: LazyFrame,
+    bids: LazyFrame,
+    awards: LazyFrame,
+    contracts: LazyFrame,
+    items: LazyFrame,
+    bids_by_bid: LazyFrame,
+    submitted_tenderers: LazyFrame,
+    active_awards_if_final: LazyFrame,
+    winners: LazyFrame,
+}
+
+impl Tables {
+    /// The lazy tables of `frames` (a shallow copy: the columns are shared, not copied).
+    /// Nothing is computed.
+    pub fn new(frames: &Frames) -> Tables {
+        let bids = frames.bids.clone().lazy();
+        let awards = frames.awards.clone().lazy();
+        let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
+        Tables {
+            frames: frames.clone(),
+            processes: frames.processes.clone().lazy(),
+            contracts: frames.contracts.clone().lazy(),
+            items: frames.items.clone().lazy(),
+            bids_by_bid: bids::by_bid(bids.clone()).cache(),
+            submitted_tenderers: bids::submitted_tenderers(bids.clone()).cache(),
+            winners: awards::winners_of(active_awards_if_final.clone()).cache(),
+            active_awards_if_final,
+            bids,
+            awards,
+        }
+    }
+
+    /// The frames the tables read.
+    pub fn frames(&self) -> &Frames {
+        &self.frames
+    }
+
+    /// One row per contracting process.
+    pub fn processes(&self) -> LazyFrame {
+        self.processes.clone()
+    }
+
+    /// One row per bid and tenderer.
+    pub fn bids(&self) -> LazyFrame {
+        self.bids.clone()
+    }
+
+    /// One row per award and supplier.
+    pub fn awards(&self) -> LazyFrame {
+        self.awards.clone()
+    }
+
+    /// One row per contract.
+    pub fn contracts(&self) -> LazyFrame {
+        self.contracts.clone()
+    }
+
+    /// One row per classified item.
+    pub fn items(&self) -> LazyFrame {
+        self.items.clone()
+    }
+
+    /// Whether the processes table went through a scope and says which processes' bid prices
+    /// may be compared (see [`crate::scope::PRICE_COMPARISON`]).
+    fn has_price_comparison(&self) -> bool {
+        self.frames
+            .processes
+            .get_column_names()
+            .iter()
+            .any(|name| name.as_str() == crate::scope::PRICE_COMPARISON)
+    }
+}
+
+/// `frame` (with a `process` column) with each row's `ocid`, from the processes table, in the
+/// order of `frame`: for the texts that name processes.
+pub fn with_ocids(frames: &Frames, frame: LazyFrame) -> LazyFrame {
+    frame.join(
+        frames
+            .processes
+            .clone()
+            .lazy()
+            .select([col(PROCESS), col(OCID)]),
+        [col(PROCESS)],
+        [col(PROCESS)],
+        JoinArgs {
+            maintain_order: MaintainOrderJoin::Left,
+            ..JoinArgs::new(JoinType::Left)
+        },
+    )
+}

@@ -1,0 +1,63 @@
+//! What a row of the frames is, in the standard's terms: an award that counts as awarded, a
+//! submitted bid, a code among others.
+
+use polars::prelude::*;
+
+/// Awards that count as awarded: status `active`, or no status at all (many publishers
+/// publish none).
+pub fn awarded() -> Expr {
+    col("status")
+        .str()
+        .to_lowercase()
+        .eq(lit("active"))
+        .fill_null(lit(true))
+}
+
+/// Whether a bid (a row of the bids table) was submitted: its status is `pending`, `valid` or
+/// `disqualified` (not `invited` or `withdrawn`).
+pub fn submitted() -> Expr {
+    code_in(
+        "status",
+        &[
+            "pending".to_owned(),
+            "valid".to_owned(),
+            "disqualified".to_owned(),
+        ],
+    )
+}
+
+/// Whether a bid was submitted as Cardinal's code decides when `cardinal`: it has a status,
+/// and the status is not `invited` or `withdrawn` (a status outside the codelist, such as
+/// `active`, counts); else [`submitted`].
+pub fn submitted_as(cardinal: bool) -> Expr {
+    if cardinal {
+        col("status")
+            .is_not_null()
+            .and(code_in("status", &["invited".to_owned(), "withdrawn".to_owned()]).not())
+    } else {
+        submitted()
+    }
+}
+
+/// Whether a code column (`procurementMethod`, a status) is one of `codes`, compared without
+/// regard to case. An empty list means any value, including none.
+pub fn code_in(column: &str, codes: &[String]) -> Expr {
+    if codes.is_empty() {
+        return lit(true);
+    }
+    let lowered: Vec<String> = codes.iter().map(|code| code.to_lowercase()).collect();
+    col(column)
+        .str()
+        .to_lowercase()
+        .is_in(lit(Series::new("".into(), lowered)).implode(false), false)
+        .fill_null(lit(false))
+}
+
+/// Whether a code column equals one code, compared without regard to case.
+pub fn code_is(column: &str, code: &str) -> Expr {
+    col(column)
+        .str()
+        .to_lowercase()
+        .eq(lit(code.to_lowercase()))
+        .fill_null(lit(false))
+}

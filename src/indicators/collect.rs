@@ -1,0 +1,116 @@
+//! Collecting the indicators' plans: all together, in two phases.
+
+use polars::prelude::*;
+
+use super::{Outcome, Plan, Step};
+
+/// Collects the plans of several indicators, all together, into their outcomes (in the order
+/// of the plans).
+///
+/// One `collect_all` takes every lazy outcome and every staged plan's inputs, so that the
+/// cached derived tables they read (see [`crate::domain::Tables`]) are computed once for all
+/// of them. The staged plans' steps then run on their inputs, and a second `collect_all` takes
+/// the outcomes they make. Each phase is logged at debug level with its time and memory; at
+/// trace level the first phase's optimized plan is logged too (see [`explain`]).
+pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
+    if tracing::enabled!(tracing::Level::TRACE) {
+        let plan = explain(&plans)?;
+        tracing::trace!(%plan, "the indicators' first phase, optimized");
+    }
+    let queries = first_phase(&plans);
+    enum Pending {
+        Collected(Vec<(String, f64)>),
+        Staged(usize, Step),
+    }
+    let pending: Vec<Pending> = plans
+        .into_iter()
+        .map(|plan| match plan {
+            Plan::Lazy(outcome) => Pending::Collected(outcome.meta),
+            Plan::Staged { inputs, then } => Pending::Staged(inputs.len(), then),
+        })
+        .collect();
+    let mut results = collect_phase("first", queries)?.into_iter();
+    let mut outcomes = Vec::with_capacity(pending.len());
+    let mut staged = Vec::new();
+    let mut queries = Vec::new();
+    for (index, pending) in pending.into_iter().enumerate() {
+        match pending {
+            Pending::Collected(meta) => outcomes.push(Some(next_outcome(&mut results, meta)?)),
+            Pending::Staged(count, then) => {
+                let inputs = (0..count)
+                    .map(|_| next_result(&mut results))
+                    .collect::<PolarsResult<_>>()?;
+                let outcome = then(inputs)?;
+                queries.push(outcome.processes.logical_plan);
+                queries.push(outcome.organizations.logical_plan);
+                staged.push((index, outcome.meta));
+                outcomes.push(None);
+            }
+        }
+    }
+    let mut results = collect_phase("second", queries)?.into_iter();
+    for (index, meta) in staged {
+        outcomes[index] = Some(next_outcome(&mut results, meta)?);
+    }
+    Ok(outcomes.into_iter().flatten().collect())
+}
+
+/// The next result of a phase.
+fn next_result(results: &mut impl Iterator<Item = DataFrame>) -> PolarsResult<DataFrame> {
+    results
+        .next()
+        .ok_or_else(|| polars_err!(ComputeError: "a query's result is missing"))
+}
+
+/// The outcome whose two tables are the next two results of a phase.
+fn next_outcome(
+    results: &mut impl Iterator<Item = DataFrame>,
+    meta: Vec<(String, f64)>,
+) -> PolarsResult<Outcome> {
+    Ok(Outcome {
+        processes: next_result(results)?,
+        organizations: next_result(results)?,
+        meta,
+    })
+}
+
+/// The optimized plan of the first phase of [`collect`] for these plans, as text: the queries
+/// one after the other (`PLAN 0:`, ...), a cached subplan as `CACHE[id: ...]` under each query
+/// that reads it, with its own plan under the first only.
+pub fn explain(plans: &[Plan]) -> PolarsResult<String> {
+    LazyFrame::explain_all(first_phase(plans), OptFlags::default())
+}
+
+/// The queries of the first phase of [`collect`]: each lazy outcome's two tables and each
+/// staged plan's inputs, in the order of the plans.
+fn first_phase(plans: &[Plan]) -> Vec<DslPlan> {
+    plans
+        .iter()
+        .flat_map(|plan| match plan {
+            Plan::Lazy(outcome) => vec![
+                outcome.processes.logical_plan.clone(),
+                outcome.organizations.logical_plan.clone(),
+            ],
+            Plan::Staged { inputs, .. } => inputs
+                .iter()
+                .map(|input| input.logical_plan.clone())
+                .collect(),
+        })
+        .collect()
+}
+
+/// One `collect_all` of [`collect`], logged.
+fn collect_phase(phase: &str, queries: Vec<DslPlan>) -> PolarsResult<Vec<DataFrame>> {
+    let clock = std::time::Instant::now();
+    let count = queries.len();
+    let results = LazyFrame::collect_all_with_engine(queries, Engine::Auto, OptFlags::default())?;
+    tracing::debug!(
+        phase,
+        queries = count,
+        took_ms = clock.elapsed().as_millis() as u64,
+        peak_mib = crate::memory::peak_memory_mib(),
+        resident_mib = crate::memory::resident_memory_mib(),
+        "indicators collected"
+    );
+    Ok(results)
+}

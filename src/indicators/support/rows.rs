@@ -1,0 +1,119 @@
+//! The tables of an outcome: the per-process rows and the organization rows.
+
+use polars::prelude::*;
+
+use crate::domain::{Tables, with_ocids};
+use crate::indicators::{
+    EVIDENCE, FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ROLE, VALUE,
+};
+
+/// The per-process table of an outcome from a frame with a `process` column and the three
+/// expressions: one row per process, in process order, `value` as f64, and the evidence kept
+/// on flagged rows only.
+pub fn process_rows(frame: LazyFrame, flagged: Expr, value: Expr, evidence: Expr) -> LazyFrame {
+    frame
+        .with_column(flagged.fill_null(lit(false)).alias("__flagged"))
+        .select([
+            col(PROCESS),
+            col("__flagged").alias(FLAGGED),
+            value.cast(DataType::Float64).alias(VALUE),
+            when(col("__flagged"))
+                .then(evidence)
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias(EVIDENCE),
+        ])
+        .sort([PROCESS], SortMultipleOptions::default())
+}
+
+/// The process table of an indicator that reports on organizations only: no process is
+/// assessed on its own.
+pub fn no_process_rows(tables: &Tables) -> LazyFrame {
+    process_rows(
+        tables.processes().select([col(PROCESS)]).limit(0),
+        lit(false),
+        lit(NULL).cast(DataType::Float64),
+        lit(""),
+    )
+}
+
+/// One row per flagged organization for an outcome: each `(role, id)` with the number of
+/// processes it was flagged in as the value, the evidence naming up to five of them (by
+/// `ocid`), and [`PROCESSES`], all of them (their keys, in process order).
+pub fn organizations_from(tables: &Tables, rows: LazyFrame, role: &str, what: &str) -> LazyFrame {
+    let distinct = rows
+        .select([col(ORGANIZATION_ID), col(PROCESS)])
+        .unique_stable(None, UniqueKeepStrategy::First);
+    with_ocids(tables.frames(), distinct)
+        .sort([ORGANIZATION_ID, PROCESS], SortMultipleOptions::default())
+        .group_by_stable([col(ORGANIZATION_ID)])
+        .agg([
+            col(PROCESS).count().cast(DataType::Float64).alias(VALUE),
+            col(OCID)
+                .head(Some(5))
+                .str()
+                .join(", ", true)
+                .alias("examples"),
+            col(PROCESS).alias(PROCESSES),
+        ])
+        .select([
+            lit(role).alias(ROLE),
+            col(ORGANIZATION_ID),
+            col(VALUE),
+            col(PROCESSES),
+            concat_str(
+                [
+                    lit(format!("{what} in ")),
+                    col(VALUE).cast(DataType::Int64).cast(DataType::String),
+                    lit(" process(es), e.g. "),
+                    col("examples"),
+                ],
+                "",
+                false,
+            )
+            .alias(EVIDENCE),
+        ])
+}
+
+/// The organization rows of flagged (buyer, supplier) pairs: one row for the buyer and one
+/// for the supplier of each pair, with `value` as the value and the pair's evidence.
+pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<LazyFrame> {
+    let organization = |role: &str, id: &str| {
+        pairs.clone().select([
+            lit(role).alias(ROLE),
+            col(id).alias(ORGANIZATION_ID),
+            col(value).cast(DataType::Float64).alias(VALUE),
+            col(EVIDENCE),
+        ])
+    };
+    Ok(concat(
+        [
+            organization("buyer", "buyer_id"),
+            organization("supplier", "supplier_id"),
+        ],
+        UnionArgs::default(),
+    )?
+    .sort(
+        [ROLE, ORGANIZATION_ID, EVIDENCE],
+        SortMultipleOptions::default(),
+    ))
+}
+
+/// The tenderer rows of the flagged processes (`per_process` filtered by `flagged`), as
+/// organization results of `what`.
+pub fn flagged_tenderers(
+    tables: &Tables,
+    tenderers: LazyFrame,
+    per_process: LazyFrame,
+    flagged: Expr,
+    what: &str,
+) -> LazyFrame {
+    let rows = tenderers
+        .join(
+            per_process.filter(flagged).select([col(PROCESS)]),
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .select([col(PROCESS), col("tenderer_id").alias(ORGANIZATION_ID)]);
+    organizations_from(tables, rows, "tenderer", what)
+}
