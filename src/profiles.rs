@@ -11,10 +11,11 @@ use std::fmt::Write as _;
 use polars::prelude::*;
 
 use crate::config::ProfileSettings;
+use crate::domain::awarded;
 use crate::frames::Frames;
 use crate::indicators::support::money;
 use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE};
-use crate::score::{Scored, Term, awarded};
+use crate::score::{Scored, Term};
 
 /// The two profile tables.
 #[derive(Debug, Clone)]

@@ -640,7 +640,7 @@ fn flagged_value_by_supplier(run: &Run, currency: &str) -> anyhow::Result<Vec<(S
         .awards
         .clone()
         .lazy()
-        .filter(crate::score::awarded().and(col("supplier_id").is_not_null()))
+        .filter(crate::domain::awarded().and(col("supplier_id").is_not_null()))
         .select([col(PROCESS), col("supplier_id"), col("supplier_name")])
         .unique_stable_generic(
             Some(vec![col(PROCESS), col("supplier_id")]),

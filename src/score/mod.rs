@@ -30,8 +30,6 @@ mod organizations;
 mod terms;
 mod values;
 
-pub use crate::domain::awarded;
-
 use combine::finish;
 use flags::flags_table;
 use organizations::{organization_links, organizations_table, reaching};
