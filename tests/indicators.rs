@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use polars::prelude::IntoLazy;
 use redflags::domain::with_ocids;
 use redflags::frames::Frames;
 use redflags::indicators::{Outcome, REGISTRY, find};
@@ -24,11 +23,11 @@ fn frames(releases: &[String]) -> Frames {
     Frames::build(&releases).unwrap()
 }
 
-/// The indicator's outcome, its processes with their `ocid`.
+/// The indicator's outcome, its processes with their `ocid` and evidence.
 fn run(slug: &str, frames: &Frames, settings: &str) -> Outcome {
     let settings: toml::Table = toml::from_str(settings).unwrap();
     let mut outcome = find(slug).unwrap().run(frames, &settings).unwrap();
-    outcome.processes = with_ocids(frames, outcome.processes.lazy())
+    outcome.processes = with_ocids(frames, outcome.processes_with_evidence())
         .collect()
         .unwrap();
     outcome

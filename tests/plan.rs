@@ -32,6 +32,7 @@ fn indicators_collected_together_give_what_each_gives_alone() {
         let slug = indicator.metadata().slug;
         let alone = indicator.run(&frames, &settings).unwrap();
         assert!(outcome.processes.equals_missing(&alone.processes), "{slug}");
+        assert!(outcome.evidence.equals_missing(&alone.evidence), "{slug}");
         assert!(
             outcome.organizations.equals_missing(&alone.organizations),
             "{slug}"

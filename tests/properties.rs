@@ -847,15 +847,20 @@ impl Indicator {
         };
         // The frames number the processes in the order built: process n's key is n.
         let keys: Vec<u32> = rows.iter().map(|(process, _)| *process as u32).collect();
-        let evidence: Vec<String> = rows
-            .iter()
-            .map(|(process, _)| format!("seen in {}", ocid(*process)))
-            .collect();
         let processes = polars::df!(
             "process" => keys,
             "flagged" => rows.iter().map(|(_, cell)| flag(*cell)).collect::<Vec<_>>(),
             "value" => vec![1.0; rows.len()],
-            "evidence" => evidence,
+        )
+        .unwrap();
+        let flagged: Vec<usize> = rows
+            .iter()
+            .filter(|(_, cell)| *cell == Cell::Flagged)
+            .map(|(process, _)| *process)
+            .collect();
+        let evidence = polars::df!(
+            "process" => flagged.iter().map(|process| *process as u32).collect::<Vec<_>>(),
+            "evidence" => flagged.iter().map(|process| format!("seen in {}", ocid(*process))).collect::<Vec<_>>(),
         )
         .unwrap();
         let organizations = if self.buyers.is_empty() {
@@ -883,6 +888,7 @@ impl Indicator {
             organization_weight: self.organization_weight,
             outcome: Outcome {
                 processes,
+                evidence,
                 organizations,
                 meta: Vec::new(),
             },

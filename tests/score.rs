@@ -40,11 +40,17 @@ fn outcome(frames: &Frames, rows: &[(&str, bool)], organizations: Option<DataFra
         "process" => rows.iter().map(|r| key(r.0)).collect::<Vec<_>>(),
         "flagged" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
         "value" => rows.iter().map(|_| 1.0).collect::<Vec<_>>(),
-        "evidence" => rows.iter().map(|r| format!("evidence for {}", r.0)).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let flagged: Vec<_> = rows.iter().filter(|r| r.1).collect();
+    let evidence = df!(
+        "process" => flagged.iter().map(|r| key(r.0)).collect::<Vec<_>>(),
+        "evidence" => flagged.iter().map(|r| format!("evidence for {}", r.0)).collect::<Vec<_>>(),
     )
     .unwrap();
     Outcome {
         processes,
+        evidence,
         organizations: organizations.unwrap_or_else(|| empty_organizations().unwrap()),
         meta: Vec::new(),
     }

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::{Outcome, Plan, Step};
+use super::{Outcome, Plan, ProcessRows, Step};
 
 /// Collects the plans of several indicators, all together, into their outcomes (in the order
 /// of the plans).
@@ -41,8 +41,7 @@ pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
                     .map(|_| next_result(&mut results))
                     .collect::<PolarsResult<_>>()?;
                 let outcome = then(inputs)?;
-                queries.push(outcome.processes.logical_plan);
-                queries.push(outcome.organizations.logical_plan);
+                queries.extend(outcome_queries(outcome.processes, outcome.organizations));
                 staged.push((index, outcome.meta));
                 outcomes.push(None);
             }
@@ -62,13 +61,23 @@ fn next_result(results: &mut impl Iterator<Item = DataFrame>) -> PolarsResult<Da
         .ok_or_else(|| polars_err!(ComputeError: "a query's result is missing"))
 }
 
-/// The outcome whose two tables are the next two results of a phase.
+/// The queries of an outcome's three tables, in the order [`next_outcome`] takes them.
+fn outcome_queries(processes: ProcessRows, organizations: LazyFrame) -> [DslPlan; 3] {
+    [
+        processes.assessed.logical_plan,
+        processes.evidence.logical_plan,
+        organizations.logical_plan,
+    ]
+}
+
+/// The outcome whose three tables are the next three results of a phase.
 fn next_outcome(
     results: &mut impl Iterator<Item = DataFrame>,
     meta: Vec<(String, f64)>,
 ) -> PolarsResult<Outcome> {
     Ok(Outcome {
         processes: next_result(results)?,
+        evidence: next_result(results)?,
         organizations: next_result(results)?,
         meta,
     })
@@ -81,16 +90,16 @@ pub fn explain(plans: &[Plan]) -> PolarsResult<String> {
     LazyFrame::explain_all(first_phase(plans), OptFlags::default())
 }
 
-/// The queries of the first phase of [`collect`]: each lazy outcome's two tables and each
+/// The queries of the first phase of [`collect`]: each lazy outcome's three tables and each
 /// staged plan's inputs, in the order of the plans.
 fn first_phase(plans: &[Plan]) -> Vec<DslPlan> {
     plans
         .iter()
         .flat_map(|plan| match plan {
-            Plan::Lazy(outcome) => vec![
-                outcome.processes.logical_plan.clone(),
-                outcome.organizations.logical_plan.clone(),
-            ],
+            Plan::Lazy(outcome) => Vec::from(outcome_queries(
+                outcome.processes.clone(),
+                outcome.organizations.clone(),
+            )),
             Plan::Staged { inputs, .. } => inputs
                 .iter()
                 .map(|input| input.logical_plan.clone())

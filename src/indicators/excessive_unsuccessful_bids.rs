@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::support::{no_process_rows, percent};
 use super::{
     Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ROLE, VALUE, empty_organizations,
+    ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::Tables;
 use crate::stats::{Fences, Rule, percentile, round4};
@@ -122,7 +122,7 @@ impl Definition for ExcessiveUnsuccessfulBids {
 /// ratios, are flagged.
 fn judged(
     tenderers: DataFrame,
-    processes: LazyFrame,
+    processes: ProcessRows,
     settings: &Settings,
 ) -> PolarsResult<LazyOutcome> {
     let counts: Vec<f64> = tenderers

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::support::no_process_rows;
 use super::{
     Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ROLE, VALUE, empty_organizations,
+    ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{Tables, code_is};
 use crate::stats::{Fences, Rule, round4};
@@ -153,7 +153,7 @@ impl Definition for HeterogeneousSupplier {
 /// are flagged.
 fn judged(
     varieties: DataFrame,
-    processes: LazyFrame,
+    processes: ProcessRows,
     digits: u64,
     settings: &Settings,
 ) -> PolarsResult<LazyOutcome> {

@@ -129,9 +129,13 @@ impl Group {
 ///
 /// `processes` has one row per *assessable* process (a process missing from it was not
 /// assessable, which is not the same as not flagged), in process order, with the columns
-/// [`PROCESS`] (u32, the process key of the frames), [`FLAGGED`] (bool), [`VALUE`] (f64, the
-/// measured quantity, may be null) and [`EVIDENCE`] (str, a sentence a person can read; set at
-/// least on flagged rows).
+/// [`PROCESS`] (u32, the process key of the frames), [`FLAGGED`] (bool) and [`VALUE`] (f64, the
+/// measured quantity, may be null).
+///
+/// `evidence` has one row per *flagged* process, in process order, with the columns
+/// [`PROCESS`] and [`EVIDENCE`] (str, a sentence a person can read): the sentences are made for
+/// the flagged processes only, and kept apart from `processes` so that the unflagged ones,
+/// most of them, carry none.
 ///
 /// `organizations` has one row per flagged organization, with the columns [`ROLE`]
 /// (`buyer`, `procuring_entity`, `supplier` or `tenderer`), [`ORGANIZATION_ID`], [`VALUE`] and
@@ -140,6 +144,8 @@ impl Group {
 pub struct Outcome {
     /// Per assessable contracting process.
     pub processes: DataFrame,
+    /// Per flagged contracting process: its evidence.
+    pub evidence: DataFrame,
     /// Per flagged organization.
     pub organizations: DataFrame,
     /// The statistics the flags were decided by (quartiles, fences), by name, in the order
@@ -167,10 +173,32 @@ pub const ORGANIZATION_ID: &str = "organization_id";
 /// their keys (u32).
 pub const PROCESSES: &str = "processes";
 
+impl Outcome {
+    /// `processes` with the [`EVIDENCE`] of each row (null on the rows not flagged), as a query.
+    pub fn processes_with_evidence(&self) -> LazyFrame {
+        self.processes.clone().lazy().join(
+            self.evidence.clone().lazy(),
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs::new(JoinType::Left),
+        )
+    }
+}
+
+/// The per-process tables of an [`Outcome`] as queries: [`Outcome::processes`] and
+/// [`Outcome::evidence`] (see [`support::process_rows`]).
+#[derive(Clone)]
+pub struct ProcessRows {
+    /// Per assessable contracting process.
+    pub assessed: LazyFrame,
+    /// Per flagged contracting process: its evidence.
+    pub evidence: LazyFrame,
+}
+
 /// An [`Outcome`] as queries, not yet collected: the same tables as lazy frames.
 pub struct LazyOutcome {
-    /// Per assessable contracting process.
-    pub processes: LazyFrame,
+    /// Per assessable contracting process, and the evidence of the flagged ones.
+    pub processes: ProcessRows,
     /// Per flagged organization.
     pub organizations: LazyFrame,
     /// The statistics the flags were decided by (see [`Outcome::meta`]).
@@ -179,7 +207,7 @@ pub struct LazyOutcome {
 
 impl LazyOutcome {
     /// An outcome with no organization-level results.
-    pub fn processes_only(processes: LazyFrame) -> PolarsResult<LazyOutcome> {
+    pub fn processes_only(processes: ProcessRows) -> PolarsResult<LazyOutcome> {
         Ok(LazyOutcome {
             processes,
             organizations: empty_organizations()?.lazy(),
@@ -216,7 +244,7 @@ impl From<LazyOutcome> for Plan {
 
 impl Plan {
     /// A plan whose outcome has no organization-level results.
-    pub fn processes_only(processes: LazyFrame) -> PolarsResult<Plan> {
+    pub fn processes_only(processes: ProcessRows) -> PolarsResult<Plan> {
         Ok(LazyOutcome::processes_only(processes)?.into())
     }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::support::{percent, process_rows};
 use super::{
     Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ROLE, VALUE, empty_organizations,
+    ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{Tables, code_in};
 use crate::stats::{Fences, round4};
@@ -142,16 +142,23 @@ impl Definition for NonOpenProcedure {
                 ["buyer_id", "tender_currency"],
                 SortMultipleOptions::default(),
             );
-        Ok(Plan::staged([processes, buyers], |[processes, buyers]| {
-            judged(processes, buyers)
-        }))
+        Ok(Plan::staged(
+            [processes.assessed, processes.evidence, buyers],
+            |[assessed, evidence, buyers]| {
+                let processes = ProcessRows {
+                    assessed: assessed.lazy(),
+                    evidence: evidence.lazy(),
+                };
+                judged(processes, buyers)
+            },
+        ))
     }
 }
 
-/// The outcome from the per-process rows and the buyers' shares of non-competitive spend
+/// The outcome from the per-process tables and the buyers' shares of non-competitive spend
 /// (`buyer_id`, `tender_currency`, `processes`, and the share as the value): the buyers above
 /// the upper fence of the shares are flagged.
-fn judged(processes: DataFrame, buyers: DataFrame) -> PolarsResult<LazyOutcome> {
+fn judged(processes: ProcessRows, buyers: DataFrame) -> PolarsResult<LazyOutcome> {
     let shares: Vec<f64> = buyers.column(VALUE)?.f64()?.iter().flatten().collect();
     let fences = Fences::of(&shares);
     let organizations = match fences {
@@ -185,7 +192,7 @@ fn judged(processes: DataFrame, buyers: DataFrame) -> PolarsResult<LazyOutcome> 
             ]),
     };
     Ok(LazyOutcome {
-        processes: processes.lazy(),
+        processes,
         organizations,
         meta: crate::stats::meta("", fences, true, "upper_fence", fences.map(|f| f.upper)),
     })

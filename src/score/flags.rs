@@ -33,9 +33,7 @@ pub(super) fn flags_table(
         .enumerate()
         .map(|(position, (run, weight))| {
             run.outcome
-                .processes
-                .clone()
-                .lazy()
+                .processes_with_evidence()
                 .filter(col(FLAGGED))
                 .select([
                     col(PROCESS),

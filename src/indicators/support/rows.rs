@@ -4,30 +4,41 @@ use polars::prelude::*;
 
 use crate::domain::{Tables, with_ocids};
 use crate::indicators::{
-    EVIDENCE, FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ROLE, VALUE,
+    EVIDENCE, FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ProcessRows, ROLE, VALUE,
 };
 
-/// The per-process table of an outcome from a frame with a `process` column and the three
-/// expressions: one row per process, in process order, `value` as f64, and the evidence kept
-/// on flagged rows only.
-pub fn process_rows(frame: LazyFrame, flagged: Expr, value: Expr, evidence: Expr) -> LazyFrame {
-    frame
+/// The per-process tables of an outcome from a frame with a `process` column and the three
+/// expressions: one row per process, in process order, with `value` as f64; and the evidence
+/// of the flagged rows, in process order, evaluated on those rows only.
+///
+/// Both tables read the frame, cached so that it is computed once (with the columns either
+/// of them reads).
+pub fn process_rows(frame: LazyFrame, flagged: Expr, value: Expr, evidence: Expr) -> ProcessRows {
+    let frame = frame
         .with_column(flagged.fill_null(lit(false)).alias("__flagged"))
-        .select([
-            col(PROCESS),
-            col("__flagged").alias(FLAGGED),
-            value.cast(DataType::Float64).alias(VALUE),
-            when(col("__flagged"))
-                .then(evidence)
-                .otherwise(lit(NULL).cast(DataType::String))
-                .alias(EVIDENCE),
-        ])
-        .sort([PROCESS], SortMultipleOptions::default())
+        .cache();
+    ProcessRows {
+        assessed: frame
+            .clone()
+            .select([
+                col(PROCESS),
+                col("__flagged").alias(FLAGGED),
+                value.cast(DataType::Float64).alias(VALUE),
+            ])
+            .sort([PROCESS], SortMultipleOptions::default()),
+        evidence: frame
+            .filter(col("__flagged"))
+            .select([
+                col(PROCESS),
+                evidence.cast(DataType::String).alias(EVIDENCE),
+            ])
+            .sort([PROCESS], SortMultipleOptions::default()),
+    }
 }
 
-/// The process table of an indicator that reports on organizations only: no process is
+/// The process tables of an indicator that reports on organizations only: no process is
 /// assessed on its own.
-pub fn no_process_rows(tables: &Tables) -> LazyFrame {
+pub fn no_process_rows(tables: &Tables) -> ProcessRows {
     process_rows(
         tables.processes().select([col(PROCESS)]).limit(0),
         lit(false),
