@@ -12,10 +12,11 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{
-    PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
+    PairTest, categories, described_pairs, pair_chance_evidence, pair_outcome, pair_rows,
+    pair_windows,
 };
 use super::support::iso_date;
-use super::{Definition, EVIDENCE, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in};
 
 /// The indicator.
@@ -130,35 +131,27 @@ impl Definition for RepeatDirectAwards {
         };
         let windows = pair_windows(rows, &test)?;
         // Each flagged pair, described by its busiest window.
-        let pairs = windows
-            .clone()
-            .filter(col("flagged"))
-            .sort(
-                ["awards", "date", PROCESS],
-                SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
-            )
-            .group_by_stable([col("buyer_id"), col("supplier_id")])
-            .agg([
-                col("awards").first().alias("in_window"),
-                concat_str(
-                    [
-                        lit("supplier "),
-                        col("supplier_name").fill_null(col("supplier_id")),
-                        lit(" received "),
-                        col("awards").cast(DataType::String),
-                        lit(" non-competitive awards from buyer "),
-                        col("buyer_name").fill_null(col("buyer_id")),
-                        lit(format!(" in the {} days to ", settings.window_days)),
-                        iso_date(col("date")),
-                        lit("; "),
-                        pair_chance_evidence("non-competitive awards"),
-                    ],
-                    "",
-                    false,
-                )
-                .first()
-                .alias(EVIDENCE),
-            ]);
+        let pairs = windows.clone().filter(col("flagged")).sort(
+            ["awards", "date", PROCESS],
+            SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
+        );
+        let evidence = concat_str(
+            [
+                lit("supplier "),
+                col("supplier_name").fill_null(col("supplier_id")),
+                lit(" received "),
+                col("awards").cast(DataType::String),
+                lit(" non-competitive awards from buyer "),
+                col("buyer_name").fill_null(col("buyer_id")),
+                lit(format!(" in the {} days to ", settings.window_days)),
+                iso_date(col("date")),
+                lit("; "),
+                pair_chance_evidence("non-competitive awards"),
+            ],
+            "",
+            false,
+        );
+        let pairs = described_pairs(pairs, col("awards").alias("in_window"), evidence);
         pair_outcome(windows, pairs, "in_window")
     }
 }

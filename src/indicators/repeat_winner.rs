@@ -14,10 +14,11 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{
-    PairTest, categories, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
+    PairTest, categories, described_pairs, pair_chance_evidence, pair_outcome, pair_rows,
+    pair_windows,
 };
 use super::support::{iso_date, percent};
-use super::{Definition, EVIDENCE, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 
 /// The indicator.
@@ -155,16 +156,11 @@ impl Definition for RepeatWinner {
             "",
             false,
         );
-        let pairs = windows
-            .clone()
-            .filter(col("flagged"))
-            .sort(
-                ["share", "awards", "date", PROCESS],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([true, true, false, false]),
-            )
-            .group_by_stable([col("buyer_id"), col("supplier_id")])
-            .agg([col("share").first(), evidence.first().alias(EVIDENCE)]);
+        let pairs = windows.clone().filter(col("flagged")).sort(
+            ["share", "awards", "date", PROCESS],
+            SortMultipleOptions::default().with_order_descending_multi([true, true, false, false]),
+        );
+        let pairs = described_pairs(pairs, col("share"), evidence);
         pair_outcome(windows, pairs, "share")
     }
 }

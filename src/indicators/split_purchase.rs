@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{days_window, iso_date, money, pair_organizations, process_rows};
+use super::support::{
+    days_window, first_described, iso_date, money, pair_organizations, process_rows,
+};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in};
 
@@ -211,48 +213,48 @@ impl Definition for SplitPurchase {
             .filter(col("date").lt_eq(col("anchor")).and(col("date").gt_eq(
                 col("anchor") - lit(Duration::parse(&format!("{}d", settings.window_days))),
             )))
-            .with_column(
-                concat_str(
-                    [
-                        col("count").cast(DataType::String),
-                        lit(" non-competitive awards from buyer "),
-                        col("buyer_name").fill_null(col("buyer_id")),
-                        lit(" to supplier "),
-                        col("supplier_name").fill_null(col("supplier_id")),
-                        col("class_text"),
-                        lit(format!(" within {} days to ", settings.window_days)),
-                        iso_date(col("anchor")),
-                        lit(", each under the threshold of "),
-                        money(col("threshold"), col("currency")),
-                        lit(if settings.minimum_fraction > 0.0 {
-                            format!(
-                                " (and at least {}% of it)",
-                                (settings.minimum_fraction * 100.0).round()
-                            )
-                        } else {
-                            String::new()
-                        }),
-                        lit(", add up to "),
-                        money(col("total"), col("currency")),
-                    ],
-                    "",
-                    false,
-                )
-                .alias(super::EVIDENCE),
-            )
             .sort(
                 [PROCESS, "total", "anchor"],
                 SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
             )
             .cache();
+        // Each flagged process, and each pair, described by its largest split.
+        let evidence = concat_str(
+            [
+                col("count").cast(DataType::String),
+                lit(" non-competitive awards from buyer "),
+                col("buyer_name").fill_null(col("buyer_id")),
+                lit(" to supplier "),
+                col("supplier_name").fill_null(col("supplier_id")),
+                col("class_text"),
+                lit(format!(" within {} days to ", settings.window_days)),
+                iso_date(col("anchor")),
+                lit(", each under the threshold of "),
+                money(col("threshold"), col("currency")),
+                lit(if settings.minimum_fraction > 0.0 {
+                    format!(
+                        " (and at least {}% of it)",
+                        (settings.minimum_fraction * 100.0).round()
+                    )
+                } else {
+                    String::new()
+                }),
+                lit(", add up to "),
+                money(col("total"), col("currency")),
+            ],
+            "",
+            false,
+        );
+        let described = |frame: LazyFrame, keys: &[&str]| {
+            let mut columns: Vec<Expr> = keys.iter().map(|key| col(*key)).collect();
+            columns.extend([col("total"), col(super::EVIDENCE)]);
+            first_described(frame, keys, evidence.clone()).select(columns)
+        };
         let per_process = awards
             .select([col(PROCESS)])
             .unique(None, UniqueKeepStrategy::First)
             .join(
-                members
-                    .clone()
-                    .group_by_stable([col(PROCESS)])
-                    .agg([col("total").first(), col(super::EVIDENCE).first()]),
+                described(members.clone(), &[PROCESS]),
                 [col(PROCESS)],
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
@@ -263,14 +265,12 @@ impl Definition for SplitPurchase {
             col("total"),
             col(super::EVIDENCE),
         );
-        let pairs = members
-            .sort(
-                ["buyer_id", "supplier_id", "total"],
-                SortMultipleOptions::default().with_order_descending_multi([false, false, true]),
-            )
-            .group_by_stable([col("buyer_id"), col("supplier_id")])
-            .agg([col("total").first(), col(super::EVIDENCE).first()]);
-        let organizations = pair_organizations(pairs, "total")?;
+        let pairs = members.sort(
+            ["buyer_id", "supplier_id", "total"],
+            SortMultipleOptions::default().with_order_descending_multi([false, false, true]),
+        );
+        let organizations =
+            pair_organizations(described(pairs, &["buyer_id", "supplier_id"]), "total")?;
         Ok(LazyOutcome {
             processes,
             organizations,

@@ -18,7 +18,9 @@ use super::PROCESS;
 mod pairs;
 mod sets;
 
-pub use pairs::{PairTest, pair_chance_evidence, pair_outcome, pair_rows, pair_windows};
+pub use pairs::{
+    PairTest, described_pairs, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
+};
 pub use sets::set_meetings;
 
 /// A function of a row's numbers, applied by [`rowwise`].

@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::{binomial_tail, number_text, probability_text, significant};
 use crate::domain::Tables;
-use crate::indicators::support::{days_window, pair_organizations, process_rows};
+use crate::indicators::support::{days_window, first_described, pair_organizations, process_rows};
 use crate::indicators::{EVIDENCE, LazyOutcome, PROCESS, Plan};
 
 /// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
@@ -236,6 +236,18 @@ pub fn pair_chance_evidence(what: &str) -> Expr {
         "",
         false,
     )
+}
+
+/// Each (buyer, supplier) pair of `windows` (the flagged windows, the one describing its pair
+/// first), as [`pair_outcome`] reads them: `buyer_id`, `supplier_id`, `value` and the evidence,
+/// both of the pair's first window, the sentence made once per pair.
+pub fn described_pairs(windows: LazyFrame, value: Expr, evidence: Expr) -> LazyFrame {
+    first_described(windows, &["buyer_id", "supplier_id"], evidence).select([
+        col("buyer_id"),
+        col("supplier_id"),
+        value,
+        col(EVIDENCE),
+    ])
 }
 
 /// The outcome of a (buyer, supplier) indicator: every process in `windows` (with `process`,

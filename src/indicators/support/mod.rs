@@ -14,7 +14,7 @@ pub use rows::{
     flagged_tenderers, no_process_rows, organizations_from, pair_organizations, process_rows,
 };
 
-use super::PROCESS;
+use super::{EVIDENCE, PROCESS};
 
 /// An amount and its currency as text (`1250000 THB`), for evidence sentences.
 pub fn money(amount: Expr, currency: Expr) -> Expr {
@@ -43,6 +43,15 @@ pub fn percent(share: Expr) -> Expr {
 /// A timestamp column as an ISO date (`2024-03-31`), for evidence sentences.
 pub fn iso_date(timestamp: Expr) -> Expr {
     timestamp.dt().strftime("%Y-%m-%d")
+}
+
+/// The first row of each group of `keys` in `frame` (in the frame's order), with `evidence`
+/// evaluated on it as [`EVIDENCE`]: one sentence per group, not one per row.
+pub fn first_described(frame: LazyFrame, keys: &[&str], evidence: Expr) -> LazyFrame {
+    frame
+        .group_by_stable(keys.iter().map(|key| col(*key)).collect::<Vec<_>>())
+        .agg([all().as_expr().first()])
+        .with_column(evidence.alias(EVIDENCE))
 }
 
 /// Whole days from `start` to `end` (timestamps), rounded down: a period a second short of 15
