@@ -28,8 +28,9 @@ const REREAD_BYTES: usize = 64 << 20;
 
 /// Takes the compiled releases as the ingest produces them.
 pub trait Consumer {
-    /// Takes a batch of compiled releases, each with its process key. A key comes once, unless
-    /// [`Consumer::retract`] is called for it; keys are below [`Intake::keys`].
+    /// Takes a batch of compiled releases, each with its process key (the processes numbered
+    /// from 0 in the order they are first seen). A key comes once, unless
+    /// [`Consumer::retract`] is called for it.
     fn take(&mut self, releases: Vec<(u32, Release)>);
 
     /// Forgets what was taken for these keys (sorted, distinct): their processes are in several
@@ -48,8 +49,6 @@ pub struct Intake {
     pub sources: Vec<String>,
     /// The values the `[prepare]` corrections changed, by kind.
     pub corrected: Corrected,
-    /// How many process keys were given: every key handed to the consumer is below it.
-    pub keys: u32,
 }
 
 /// A unit, by its source's index and its own.
@@ -208,7 +207,6 @@ pub fn ingest_into(
         counts,
         sources: scanned.names,
         corrected,
-        keys: keys.first.len() as u32,
     })
 }
 
