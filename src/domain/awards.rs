@@ -63,28 +63,27 @@ impl Tables {
         if digits == 0 {
             return awards.with_columns([lit("").alias("class"), lit("").alias("class_text")]);
         }
-        let items = self
-            .items()
-            .filter(col("classification_id").is_not_null())
-            .with_column(
-                concat_str(
-                    [
-                        col("classification_id")
-                            .str()
-                            .slice(lit(0), lit(u64::from(digits))),
-                        col("scheme").fill_null(lit("")),
-                    ],
-                    " ",
-                    false,
-                )
-                .alias("class"),
-            );
+        let items = self.items().filter(col("classification_id").is_not_null());
+        // The class text is made for each award's and tender's first classified item only.
         let first = |section: &str, keys: Vec<Expr>| {
             items
                 .clone()
                 .filter(col("section").eq(lit(section)))
                 .group_by_stable(keys)
-                .agg([col("class").first()])
+                .agg([col("classification_id").first(), col("scheme").first()])
+                .with_column(
+                    concat_str(
+                        [
+                            col("classification_id")
+                                .str()
+                                .slice(lit(0), lit(u64::from(digits))),
+                            col("scheme").fill_null(lit("")),
+                        ],
+                        " ",
+                        false,
+                    )
+                    .alias("class"),
+                )
         };
         let of_awards = first("award", vec![col(PROCESS), col("parent_index")]).select([
             col(PROCESS),
