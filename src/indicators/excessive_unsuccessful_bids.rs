@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{no_process_rows, percent};
+use super::support::{counts, no_process_rows, percent};
 use super::{
     Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
     ProcessRows, ROLE, VALUE, empty_organizations,
@@ -125,13 +125,7 @@ fn judged(
     processes: ProcessRows,
     settings: &Settings,
 ) -> PolarsResult<LazyOutcome> {
-    let counts: Vec<f64> = tenderers
-        .column("bids")?
-        .u32()?
-        .iter()
-        .flatten()
-        .map(f64::from)
-        .collect();
+    let counts = counts(&tenderers, "bids")?;
     let ratios: Vec<f64> = tenderers.column(VALUE)?.f64()?.iter().flatten().collect();
     let fences = Fences::of(&ratios);
     let top = percentile(&counts, settings.percentile);

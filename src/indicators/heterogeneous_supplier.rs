@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::no_process_rows;
+use super::support::{counts, no_process_rows};
 use super::{
     Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
     ProcessRows, ROLE, VALUE, empty_organizations,
@@ -157,13 +157,7 @@ fn judged(
     digits: u64,
     settings: &Settings,
 ) -> PolarsResult<LazyOutcome> {
-    let values: Vec<f64> = varieties
-        .column("variety")?
-        .u32()?
-        .iter()
-        .flatten()
-        .map(f64::from)
-        .collect();
+    let values = counts(&varieties, "variety")?;
     // The fence is rounded up: a variety is a whole number of categories.
     let fences = Fences::of(&values);
     let fence = match settings.threshold {

@@ -139,10 +139,11 @@ pub(super) fn organization_flags(reaching: &DataFrame, height: usize) -> PolarsR
 /// Each organization-level flag reaching a process, once, in registry order: `process`,
 /// `indicator` and `organization` (`role name (id)`).
 pub(super) fn reaching(links: &LazyFrame) -> LazyFrame {
+    // The links are already one per process and organization text (the text names the role,
+    // which decides the link), so each flag is there once.
     links
         .clone()
         .select([col(PROCESS), col("indicator"), col("organization")])
-        .unique_stable(None, UniqueKeepStrategy::First)
 }
 
 /// Every organization's best-known name: the first name seen for its id, in process order.

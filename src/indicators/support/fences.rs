@@ -48,3 +48,14 @@ pub fn with_group_fences(
         },
     ))
 }
+
+/// A count column (`u32`) as the numbers the fences are computed from, nulls left out.
+pub fn counts(frame: &DataFrame, column: &str) -> PolarsResult<Vec<f64>> {
+    Ok(frame
+        .column(column)?
+        .u32()?
+        .iter()
+        .flatten()
+        .map(f64::from)
+        .collect())
+}

@@ -9,7 +9,7 @@ pub mod signed_before;
 
 use polars::prelude::*;
 
-pub use fences::{upper_fences_by, with_group_fences};
+pub use fences::{counts, upper_fences_by, with_group_fences};
 pub use rows::{
     flagged_tenderers, no_process_rows, organizations_from, pair_organizations, process_rows,
 };
