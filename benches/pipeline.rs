@@ -98,7 +98,7 @@ fn pipeline(c: &mut Criterion) {
                         .zip(collect(plans).unwrap())
                         .map(|(active, outcome)| IndicatorRun::new(active, outcome))
                         .collect();
-                    score(frames, frames, &runs, &config).unwrap()
+                    score(frames, &frames.processes, &runs, &config).unwrap()
                 })
             },
         );

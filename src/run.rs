@@ -113,10 +113,10 @@ pub fn run_with(
     )?;
     let active = config.active();
     // The indicators see the processes in scope only; the outputs keep every process.
-    let assessed = config.scope.apply(&frames)?;
+    let assessed = config.scope.select(&frames)?;
     // One set of lazy tables for every indicator, so that their plans share the cached derived
     // tables, and all the plans collected together.
-    let tables = Tables::new(&assessed);
+    let tables = Tables::scoped(&frames, &assessed);
     let plans = active
         .iter()
         .map(|active| {
@@ -141,7 +141,7 @@ pub fn run_with(
         resident_mib = crate::memory::resident_memory_mib(),
         "indicators computed"
     );
-    let scored = score::score(&frames, &assessed, &indicators, config)?;
+    let scored = score::score(&frames, &assessed.processes, &indicators, config)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         peak_mib = crate::memory::peak_memory_mib(),

@@ -101,9 +101,9 @@ impl Scope {
         allowed
     }
 
-    /// The frames the indicators see: the excluded processes removed from every table (the
-    /// others keep their keys), and the processes table with its [`PRICE_COMPARISON`] column.
-    pub fn apply(&self, frames: &Frames) -> PolarsResult<Frames> {
+    /// The processes the indicators see, with the [`PRICE_COMPARISON`] column, and which
+    /// processes of `frames` they are.
+    pub fn select(&self, frames: &Frames) -> PolarsResult<InScope> {
         let processes = frames
             .processes
             .clone()
@@ -111,26 +111,63 @@ impl Scope {
             .filter(self.kept())
             .with_column(self.price_comparison().alias(PRICE_COMPARISON))
             .collect()?;
-        let kept = processes.select([PROCESS])?.lazy();
-        let restrict = |table: &DataFrame| -> PolarsResult<DataFrame> {
-            table
-                .clone()
-                .lazy()
-                .join(
-                    kept.clone(),
-                    [col(PROCESS)],
-                    [col(PROCESS)],
-                    JoinArgs::new(JoinType::Semi),
-                )
-                .collect()
+        let kept = if processes.height() == frames.processes.height() {
+            None
+        } else {
+            // Keyed by process: the keys number the processes from 0, so a key is its row.
+            let mut kept = vec![false; frames.processes.height()];
+            for key in processes.column(PROCESS)?.u32()?.into_no_null_iter() {
+                kept[key as usize] = true;
+            }
+            Some(BooleanChunked::from_slice("kept".into(), &kept).into_series())
         };
+        Ok(InScope { processes, kept })
+    }
+
+    /// The frames the indicators see, as tables: the excluded processes removed from every
+    /// table (the others keep their keys), and the processes table with its
+    /// [`PRICE_COMPARISON`] column. A run does not copy the tables so (see
+    /// [`InScope::restrict`]); the commands that read the frames in scope directly do.
+    pub fn apply(&self, frames: &Frames) -> PolarsResult<Frames> {
+        let scope = self.select(frames)?;
+        let restrict = |table: &DataFrame| scope.restrict(table.clone().lazy()).collect();
         Ok(Frames {
             parties: restrict(&frames.parties)?,
             bids: restrict(&frames.bids)?,
             awards: restrict(&frames.awards)?,
             contracts: restrict(&frames.contracts)?,
             items: restrict(&frames.items)?,
-            processes,
+            processes: scope.processes,
         })
+    }
+}
+
+/// The processes in scope: their table, as the indicators see it, and which processes of the
+/// frames they are.
+#[derive(Clone)]
+pub struct InScope {
+    /// The processes table of the processes in scope, with the [`PRICE_COMPARISON`] column.
+    pub processes: DataFrame,
+    /// By process key: whether the process is in scope; none when every process is.
+    kept: Option<Series>,
+}
+
+impl InScope {
+    /// Every process of `frames` in scope, as they are.
+    pub fn all(frames: &Frames) -> InScope {
+        InScope {
+            processes: frames.processes.clone(),
+            kept: None,
+        }
+    }
+
+    /// The rows of a table (with a `process` column) of the processes in scope, as a lazy
+    /// filter: the excluded rows are left out wherever the table is read, with only the
+    /// columns read, instead of a filtered copy of the whole table made beforehand.
+    pub fn restrict(&self, table: LazyFrame) -> LazyFrame {
+        match &self.kept {
+            None => table,
+            Some(kept) => table.filter(lit(kept.clone()).gather(col(PROCESS), false)),
+        }
     }
 }

@@ -78,7 +78,7 @@ fn check(fixture: &Path) {
         .find(|run| run.slug == slug)
         .unwrap()
         .outcome;
-    let processes = with_ocids(&run.frames, outcome.processes.clone().lazy())
+    let processes = with_ocids(&run.frames.processes, outcome.processes.clone().lazy())
         .collect()
         .unwrap();
     let ocids = processes.column("ocid").unwrap().str().unwrap();

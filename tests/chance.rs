@@ -23,7 +23,7 @@ fn load(lines: &[String]) -> Frames {
 fn outcome(slug: &str, frames: &Frames, settings: &str) -> Outcome {
     let settings: toml::Table = toml::from_str(settings).unwrap();
     let mut outcome = find(slug).unwrap().run(frames, &settings).unwrap();
-    outcome.processes = with_ocids(frames, outcome.processes_with_evidence())
+    outcome.processes = with_ocids(&frames.processes, outcome.processes_with_evidence())
         .collect()
         .unwrap();
     outcome

@@ -27,7 +27,7 @@ fn frames(releases: &[String]) -> Frames {
 fn run(slug: &str, frames: &Frames, settings: &str) -> Outcome {
     let settings: toml::Table = toml::from_str(settings).unwrap();
     let mut outcome = find(slug).unwrap().run(frames, &settings).unwrap();
-    outcome.processes = with_ocids(frames, outcome.processes_with_evidence())
+    outcome.processes = with_ocids(&frames.processes, outcome.processes_with_evidence())
         .collect()
         .unwrap();
     outcome

@@ -903,7 +903,7 @@ fn score(processes: usize, indicators: &[Indicator], config: &Config) -> Scored 
         .zip(SLUGS)
         .map(|(indicator, slug)| indicator.run(slug))
         .collect();
-    redflags::score::score(&frames, &frames, &runs, config).unwrap()
+    redflags::score::score(&frames, &frames.processes, &runs, config).unwrap()
 }
 
 fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {

@@ -71,7 +71,7 @@ fn run(slug: &'static str, weight: f64, outcome: Outcome) -> IndicatorRun {
 
 /// Scores every process in scope with the default settings.
 fn score(frames: &Frames, runs: &[IndicatorRun]) -> Scored {
-    redflags::score::score(frames, frames, runs, &Config::default()).unwrap()
+    redflags::score::score(frames, &frames.processes, runs, &Config::default()).unwrap()
 }
 
 fn column_f64(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
@@ -343,7 +343,7 @@ fn organization_flags_reach_the_processes_of_the_flagged_winner_as_one_term() {
     };
     let scored = redflags::score::score(
         &frames,
-        &assessed,
+        &assessed.processes,
         &[supplier_flagging_run(&frames)],
         &Config::default(),
     )
@@ -439,7 +439,7 @@ fn validated_weights_keep_the_indicators_that_predict_single_bidding() {
         run("noise", 0.2, outcome(&frames, &rows(&|i| i % 3 == 0), None)),
     ];
     let config = Config::parse("[score]\nweights = \"validated\"\n").unwrap();
-    let scored = redflags::score::score(&frames, &frames, &runs, &config).unwrap();
+    let scored = redflags::score::score(&frames, &frames.processes, &runs, &config).unwrap();
     let validation = scored.validation.as_ref().unwrap();
     assert_eq!(validation.competitive, 400);
     assert_eq!(validation.single_bid, 100);
@@ -475,6 +475,7 @@ fn validated_weights_keep_the_indicators_that_predict_single_bidding() {
         .unwrap();
     assert_eq!((pair.processes, pair.phi), (400, 0.3802));
     // Without single_bid there is nothing to validate against.
-    let error = redflags::score::score(&frames, &frames, &runs[1..], &config).unwrap_err();
+    let error =
+        redflags::score::score(&frames, &frames.processes, &runs[1..], &config).unwrap_err();
     assert!(error.to_string().contains("single_bid"), "{error}");
 }

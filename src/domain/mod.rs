@@ -22,6 +22,7 @@ use polars::prelude::*;
 pub use predicates::{awarded, code_in, code_is, submitted, submitted_as};
 
 use crate::frames::{Frames, KEY as PROCESS, OCID};
+use crate::scope::InScope;
 
 /// The frames as lazy tables, with the derived tables built from them: the queries every
 /// indicator of a run starts from.
@@ -37,7 +38,8 @@ use crate::frames::{Frames, KEY as PROCESS, OCID};
 /// filters them differently, leaving one copy per indicator.)
 #[derive(Clone)]
 pub struct Tables {
-    frames: Frames,
+    /// The processes table, as it is (for the processes' ocids).
+    process_table: DataFrame,
     processes: LazyFrame,
     bids: LazyFrame,
     awards: LazyFrame,
@@ -50,17 +52,24 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// The lazy tables of `frames` (a shallow copy: the columns are shared, not copied).
-    /// Nothing is computed.
+    /// The lazy tables of `frames`, every process in them (a shallow copy: the columns are
+    /// shared, not copied). Nothing is computed.
     pub fn new(frames: &Frames) -> Tables {
-        let bids = frames.bids.clone().lazy();
-        let awards = frames.awards.clone().lazy();
+        Tables::scoped(frames, &InScope::all(frames))
+    }
+
+    /// The lazy tables of the processes of `frames` in `scope`: the processes table of the
+    /// scope, and the other tables of `frames` filtered to its processes where they are read.
+    pub fn scoped(frames: &Frames, scope: &InScope) -> Tables {
+        let table = |table: &DataFrame| scope.restrict(table.clone().lazy());
+        let bids = table(&frames.bids);
+        let awards = table(&frames.awards);
         let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
         Tables {
-            frames: frames.clone(),
-            processes: frames.processes.clone().lazy(),
-            contracts: frames.contracts.clone().lazy(),
-            items: frames.items.clone().lazy(),
+            process_table: scope.processes.clone(),
+            processes: scope.processes.clone().lazy(),
+            contracts: table(&frames.contracts),
+            items: table(&frames.items),
             bids_by_bid: bids::by_bid(bids.clone()).cache(),
             submitted_tenderers: bids::submitted_tenderers(bids.clone()).cache(),
             winners: awards::winners_of(active_awards_if_final.clone()).cache(),
@@ -70,9 +79,9 @@ impl Tables {
         }
     }
 
-    /// The frames the tables read.
-    pub fn frames(&self) -> &Frames {
-        &self.frames
+    /// The processes table the tables read (with each process's ocid).
+    pub fn process_table(&self) -> &DataFrame {
+        &self.process_table
     }
 
     /// One row per contracting process.
@@ -103,23 +112,18 @@ impl Tables {
     /// Whether the processes table went through a scope and says which processes' bid prices
     /// may be compared (see [`crate::scope::PRICE_COMPARISON`]).
     fn has_price_comparison(&self) -> bool {
-        self.frames
-            .processes
+        self.process_table
             .get_column_names()
             .iter()
             .any(|name| name.as_str() == crate::scope::PRICE_COMPARISON)
     }
 }
 
-/// `frame` (with a `process` column) with each row's `ocid`, from the processes table, in the
-/// order of `frame`: for the texts that name processes.
-pub fn with_ocids(frames: &Frames, frame: LazyFrame) -> LazyFrame {
+/// `frame` (with a `process` column) with each row's `ocid`, from `processes` (a processes
+/// table), in the order of `frame`: for the texts that name processes.
+pub fn with_ocids(processes: &DataFrame, frame: LazyFrame) -> LazyFrame {
     frame.join(
-        frames
-            .processes
-            .clone()
-            .lazy()
-            .select([col(PROCESS), col(OCID)]),
+        processes.clone().lazy().select([col(PROCESS), col(OCID)]),
         [col(PROCESS)],
         [col(PROCESS)],
         JoinArgs {

@@ -99,7 +99,7 @@ impl Definition for RecurringBidderSet {
             settings.significance,
         )?;
         let places = with_ocids(
-            tables.frames(),
+            tables.process_table(),
             sets.clone().select([col("set"), col(PROCESS)]),
         )
         .sort([PROCESS], SortMultipleOptions::default())

@@ -68,7 +68,9 @@ pub(super) fn flags_table(
             [PROCESS, "position"],
             SortMultipleOptions::default().with_maintain_order(true),
         );
-    with_ocids(frames, flags).select(columns.map(col)).collect()
+    with_ocids(&frames.processes, flags)
+        .select(columns.map(col))
+        .collect()
 }
 
 /// An empty table of text columns, but `value` and `weight` (numbers) and `counted`.

@@ -190,10 +190,11 @@ pub struct Scored {
 }
 
 /// Scores every process and gathers the flags and organization-level results. `frames` are
-/// all the processes, `assessed` those in scope (the indicators ran on them).
+/// all the processes, `assessed` the processes table of those in scope (the indicators ran on
+/// them).
 pub fn score(
     frames: &Frames,
-    assessed: &Frames,
+    assessed: &DataFrame,
     runs: &[IndicatorRun],
     config: &Config,
 ) -> anyhow::Result<Scored> {

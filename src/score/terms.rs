@@ -33,12 +33,11 @@ pub(super) const PROCESS_COLUMNS: [&str; 15] = [
 /// assessable).
 pub(super) fn term_table(
     frames: &Frames,
-    assessed: &Frames,
+    assessed: &DataFrame,
     runs: &[IndicatorRun],
     links: &LazyFrame,
 ) -> PolarsResult<(DataFrame, Vec<Term>)> {
     let in_scope = assessed
-        .processes
         .clone()
         .lazy()
         .select([col(PROCESS), lit(true).alias("in_scope")]);

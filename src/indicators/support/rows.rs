@@ -54,7 +54,7 @@ pub fn organizations_from(tables: &Tables, rows: LazyFrame, role: &str, what: &s
     let distinct = rows
         .select([col(ORGANIZATION_ID), col(PROCESS)])
         .unique_stable(None, UniqueKeepStrategy::First);
-    with_ocids(tables.frames(), distinct)
+    with_ocids(tables.process_table(), distinct)
         .sort([ORGANIZATION_ID, PROCESS], SortMultipleOptions::default())
         .group_by_stable([col(ORGANIZATION_ID)])
         .agg([
