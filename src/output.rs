@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate};
 use polars::prelude::*;
+use rayon::prelude::*;
 
-/// Rows formatted at a time when writing CSV.
-const CHUNK_ROWS: usize = 65_536;
+/// Rows formatted at a time, by one thread, when writing CSV.
+const CHUNK_ROWS: usize = 16_384;
 
 /// The file, in an output folder, that lists the files the last run wrote there.
 pub const MANIFEST: &str = "manifest.json";
@@ -397,31 +398,47 @@ pub fn cells(series: &Series) -> PolarsResult<Vec<String>> {
 }
 
 /// Writes a table as CSV: a byte-order mark, a header, then the rows.
+///
+/// The rows are formatted in chunks of [`CHUNK_ROWS`], as many chunks at a time as there are
+/// threads, each chunk into its own buffer, and the buffers written in order: the file is the
+/// same whatever the threads, and at most one round of chunks is held as text.
 pub fn write_csv(out: &mut impl Write, frame: &DataFrame) -> anyhow::Result<()> {
     out.write_all(BOM)?;
-    let mut writer = csv::WriterBuilder::new().from_writer(out);
-    writer.write_record(frame.get_column_names().iter().map(|name| name.as_str()))?;
+    let mut header = csv::WriterBuilder::new().from_writer(Vec::new());
+    header.write_record(frame.get_column_names().iter().map(|name| name.as_str()))?;
+    out.write_all(&header.into_inner().map_err(|error| error.into_error())?)?;
     let height = frame.height();
-    let mut offset = 0;
-    while offset < height {
-        let length = CHUNK_ROWS.min(height - offset);
-        let columns = frame
-            .columns()
-            .iter()
-            .map(|column| cells(&column.as_materialized_series().slice(offset as i64, length)))
-            .collect::<PolarsResult<Vec<_>>>()?;
-        let mut record = csv::StringRecord::new();
-        for row in 0..length {
-            record.clear();
-            for column in &columns {
-                record.push_field(&column[row]);
-            }
-            writer.write_record(&record)?;
+    let offsets: Vec<usize> = (0..height).step_by(CHUNK_ROWS).collect();
+    let round = rayon::current_num_threads().max(1);
+    for offsets in offsets.chunks(round) {
+        let buffers = offsets
+            .par_iter()
+            .map(|&offset| csv_rows(&frame.slice(offset as i64, CHUNK_ROWS)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for buffer in buffers {
+            out.write_all(&buffer)?;
         }
-        offset += length;
     }
-    writer.flush()?;
     Ok(())
+}
+
+/// The rows of a table as CSV text, without a header.
+fn csv_rows(frame: &DataFrame) -> anyhow::Result<Vec<u8>> {
+    let columns = frame
+        .columns()
+        .iter()
+        .map(|column| cells(column.as_materialized_series()))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut record = csv::StringRecord::new();
+    for row in 0..frame.height() {
+        record.clear();
+        for column in &columns {
+            record.push_field(&column[row]);
+        }
+        writer.write_record(&record)?;
+    }
+    Ok(writer.into_inner().map_err(|error| error.into_error())?)
 }
 
 #[cfg(test)]

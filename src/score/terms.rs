@@ -37,10 +37,6 @@ pub(super) fn term_table(
     runs: &[IndicatorRun],
     links: &LazyFrame,
 ) -> PolarsResult<(DataFrame, Vec<Term>)> {
-    let in_scope = assessed
-        .clone()
-        .lazy()
-        .select([col(PROCESS), lit(true).alias("in_scope")]);
     let winners = frames
         .awards
         .clone()
@@ -49,37 +45,34 @@ pub(super) fn term_table(
         .select([col(PROCESS)])
         .unique(None, UniqueKeepStrategy::First)
         .with_column(lit(true).alias("has_winner"));
-    // Left joins that keep the processes' order.
-    let left = |frame: LazyFrame, other: LazyFrame| {
-        frame.join(
-            other,
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs {
-                maintain_order: MaintainOrderJoin::Left,
-                ..JoinArgs::new(JoinType::Left)
-            },
-        )
-    };
-    let table = left(
-        left(
-            left(
-                left(
-                    frames.processes.clone().lazy().select(
-                        std::iter::once(PROCESS)
-                            .chain(PROCESS_COLUMNS)
-                            .map(col)
-                            .collect::<Vec<_>>(),
-                    ),
-                    award_summary(frames),
-                ),
-                contract_summary(frames),
-            ),
-            in_scope,
-        ),
-        winners,
-    )
-    .with_columns([
+    // The summaries are placed by each process's key (its row), not joined: a join would copy
+    // the growing table once per summary.
+    let mut table = frames
+        .processes
+        .select(std::iter::once(PROCESS).chain(PROCESS_COLUMNS))?;
+    let height = table.height();
+    let summaries = LazyFrame::collect_all_with_engine(
+        vec![
+            award_summary(frames).logical_plan,
+            contract_summary(frames).logical_plan,
+            winners.logical_plan,
+        ],
+        Engine::Auto,
+        OptFlags::default(),
+    )?;
+    let [awards, contracts, winners]: [DataFrame; 3] = summaries
+        .try_into()
+        .map_err(|_| polars_err!(ComputeError: "three summaries expected"))?;
+    for summary in [&awards, &contracts] {
+        table.hstack_mut(&placed_by_key(summary, height)?)?;
+    }
+    let mut in_scope = vec![false; height];
+    for key in assessed.column(PROCESS)?.u32()?.into_no_null_iter() {
+        in_scope[key as usize] = true;
+    }
+    table.with_column(Column::new("in_scope".into(), in_scope))?;
+    table.hstack_mut(&placed_by_key(&winners, height)?)?;
+    let table = table.lazy().with_columns([
         // A sum over no amounts is 0 in Polars; no amount at all is unknown, not 0.
         when(col("awards_with_amount").fill_null(lit(0)).gt(lit(0)))
             .then(col("award_amount"))
@@ -89,13 +82,11 @@ pub(super) fn term_table(
             .then(col("contract_amount"))
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias("contract_amount"),
-        col("in_scope").fill_null(lit(false)),
         col("has_winner").fill_null(lit(false)),
     ]);
     // The terms are columns placed by each process's key (its row), not joins: one join per
     // term would copy the growing table once per term.
     let mut table = table.collect()?;
-    let height = table.height();
     let mut terms = Vec::new();
     let mut raised_flags = Vec::new();
     for run in runs {
@@ -176,17 +167,11 @@ pub(super) fn term_table(
         .is_not_null()
         .or(col("procuring_entity_id").is_not_null())
         .or(col("has_winner"));
+    let reaching = reaching.collect()?;
+    let mut table = table;
+    table.hstack_mut(&placed_by_key(&reaching, height)?)?;
     let table = table
         .lazy()
-        .join(
-            reaching,
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs {
-                maintain_order: MaintainOrderJoin::Left,
-                ..JoinArgs::new(JoinType::Left)
-            },
-        )
         .with_columns([
             when(col("in_scope").and(linked.clone()))
                 .then(
@@ -214,6 +199,24 @@ pub(super) fn term_table(
             .fold(0.0, f64::max),
     });
     Ok((table, terms))
+}
+
+/// The columns of `frame` but its key, each value at the row of its process's key in a table
+/// of `height` processes (null where `frame` has no row): `frame` has at most one row per key.
+fn placed_by_key(frame: &DataFrame, height: usize) -> PolarsResult<Vec<Column>> {
+    let mut rows: Vec<Option<IdxSize>> = vec![None; height];
+    for (row, key) in frame
+        .column(PROCESS)?
+        .u32()?
+        .into_no_null_iter()
+        .enumerate()
+    {
+        if let Some(place) = rows.get_mut(key as usize) {
+            *place = Some(row as IdxSize);
+        }
+    }
+    let rows = IdxCa::from_iter_options("row".into(), rows.into_iter());
+    Ok(frame.drop(PROCESS)?.take(&rows)?.into_columns())
 }
 
 /// A term's column: each process's flag (1 raised, 0 clear) at its row, which is its key;
