@@ -12,8 +12,8 @@ use polars::prelude::*;
 
 use crate::config::ProfileSettings;
 use crate::domain::awarded;
+use crate::evidence::money;
 use crate::frames::Frames;
-use crate::indicators::support::money;
 use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE};
 use crate::score::{Scored, Term};
 

@@ -1,11 +1,13 @@
 //! The whole pipeline for one run: sources → ingest → frames → indicators → score.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::Tables;
+use crate::evidence::Language;
 use crate::frames::{self, Frames};
 use crate::indicators::{self, REGISTRY};
 use crate::ingest::prepare::{Corrected, Prepare};
@@ -15,6 +17,7 @@ use crate::profiles::{self, Profiles};
 use crate::score::{self, IndicatorRun, Scored};
 
 /// Everything one scoring run produced.
+#[derive(Debug, Clone)]
 pub struct Run {
     /// The inputs as given.
     pub inputs: Vec<String>,
@@ -36,6 +39,34 @@ pub struct Run {
     pub profiles: Profiles,
     /// How long the run took.
     pub duration: Duration,
+}
+
+impl Run {
+    /// The run with its evidence sentences in `language`: the flags, the organization results
+    /// and the profiles' organization flags rendered again from the indicators' values (the
+    /// report and the workbook show these). In English with Common Era dates, the language of
+    /// the CSV outputs, it is the run as it is.
+    pub fn in_language(
+        &self,
+        language: &Language,
+        config: &Config,
+    ) -> anyhow::Result<Cow<'_, Run>> {
+        if *language == Language::english() {
+            return Ok(Cow::Borrowed(self));
+        }
+        let mut run = self.clone();
+        let scored = &mut run.scored;
+        scored.flags = score::flags_table(
+            &self.frames,
+            &self.indicators,
+            &scored.weights[..self.indicators.len()],
+            language,
+        )?;
+        scored.organizations =
+            score::organizations_table(&self.frames, &self.indicators, language)?;
+        run.profiles = profiles::profiles(&run.frames, &run.scored, &config.profiles)?;
+        Ok(Cow::Owned(run))
+    }
 }
 
 /// Reads the inputs and builds the frames, with the ingest accounting.

@@ -3,11 +3,12 @@
 //! of the same kind of item adding up past a threshold, a set of tenderers meeting more often
 //! than their rates of bidding would make them.
 
+mod common;
+
 use std::collections::BTreeMap;
 
-use redflags::domain::with_ocids;
 use redflags::frames::Frames;
-use redflags::indicators::{Outcome, find};
+use redflags::indicators::Outcome;
 
 /// The frames of these JSON lines, read as `redflags score` reads a file.
 fn load(lines: &[String]) -> Frames {
@@ -19,15 +20,7 @@ fn load(lines: &[String]) -> Frames {
         .1
 }
 
-/// The indicator's outcome, its processes with their `ocid` and evidence.
-fn outcome(slug: &str, frames: &Frames, settings: &str) -> Outcome {
-    let settings: toml::Table = toml::from_str(settings).unwrap();
-    let mut outcome = find(slug).unwrap().run(frames, &settings).unwrap();
-    outcome.processes = with_ocids(&frames.processes, outcome.processes_with_evidence())
-        .collect()
-        .unwrap();
-    outcome
-}
+use common::described_outcome as outcome;
 
 /// Each assessed process: whether it is flagged, and its evidence.
 fn assessed(outcome: &Outcome) -> BTreeMap<String, (bool, Option<String>)> {

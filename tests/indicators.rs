@@ -1,10 +1,11 @@
 //! The four core indicators on hand-made cases with their edges.
 
+mod common;
+
 use std::collections::BTreeMap;
 
-use redflags::domain::with_ocids;
 use redflags::frames::Frames;
-use redflags::indicators::{Outcome, REGISTRY, find};
+use redflags::indicators::{Outcome, REGISTRY};
 use redflags::ingest::merge::compile_single;
 use redflags::ingest::upgrade::upgrade;
 
@@ -23,15 +24,7 @@ fn frames(releases: &[String]) -> Frames {
     Frames::build(&releases).unwrap()
 }
 
-/// The indicator's outcome, its processes with their `ocid` and evidence.
-fn run(slug: &str, frames: &Frames, settings: &str) -> Outcome {
-    let settings: toml::Table = toml::from_str(settings).unwrap();
-    let mut outcome = find(slug).unwrap().run(frames, &settings).unwrap();
-    outcome.processes = with_ocids(&frames.processes, outcome.processes_with_evidence())
-        .collect()
-        .unwrap();
-    outcome
-}
+use common::described_outcome as run;
 
 #[derive(Debug, PartialEq)]
 struct Row {

@@ -53,7 +53,7 @@ impl Tables {
 
     /// The kind of item of each award: the first `digits` characters of the first
     /// classification of its items, else of the tender's items, with the scheme (`process`,
-    /// `award_index`, `class`, and `class_text` for the evidence). Awards with neither are left
+    /// `award_index`, `class`). Awards with neither are left
     /// out, unless `digits` is 0: then every award has the same empty class.
     pub fn item_classes(&self, digits: u32) -> LazyFrame {
         let awards = self
@@ -61,7 +61,7 @@ impl Tables {
             .select([col(PROCESS), col("award_index")])
             .unique(None, UniqueKeepStrategy::First);
         if digits == 0 {
-            return awards.with_columns([lit("").alias("class"), lit("").alias("class_text")]);
+            return awards.with_column(lit("").alias("class"));
         }
         let items = self.items().filter(col("classification_id").is_not_null());
         // The class text is made for each award's and tender's first classified item only.
@@ -107,13 +107,7 @@ impl Tables {
             )
             .with_column(col("class").fill_null(col("tender_class")))
             .filter(col("class").is_not_null())
-            .select([
-                col(PROCESS),
-                col("award_index"),
-                col("class"),
-                concat_str([lit(" for items classified "), col("class")], "", false)
-                    .alias("class_text"),
-            ])
+            .select([col(PROCESS), col("award_index"), col("class")])
     }
 }
 

@@ -3,9 +3,10 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{organizations_from, process_rows};
+use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_is};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct AllExceptWinnerDisqualified;
@@ -40,6 +41,14 @@ static METADATA: Metadata = Metadata {
         "awards.status",
         "awards.suppliers.id",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("valid", Kind::Text),
+            Field::new("others", Kind::Count),
+            Field::new("names", Kind::List(", ")),
+        ],
+        organization: PROCESS_EXAMPLES,
+    },
     settings: &[(
         "threshold",
         "fewest other tenderers with disqualified bids for a flag",
@@ -102,7 +111,7 @@ impl Definition for AllExceptWinnerDisqualified {
             .group_by([col(PROCESS)])
             .agg([
                 col("tenderer_id").count().alias("others"),
-                col("tenderer_id").str().join(", ", true).alias("names"),
+                col("tenderer_id").alias("names"),
             ]);
         let per_process = per_process
             .join(
@@ -117,30 +126,14 @@ impl Definition for AllExceptWinnerDisqualified {
             .eq(lit(1))
             .and(col("supplier_count").eq(lit(1)))
             .and(col("valid").eq(col("supplier")));
-        let evidence = concat_str(
-            [
-                lit("only "),
-                col("valid"),
-                lit(" had a valid bid and won; "),
-                col("others").cast(DataType::String),
-                lit(" other tenderer(s) disqualified: "),
-                col("names"),
-            ],
-            "",
-            false,
-        );
+        let evidence = ["valid", "others", "names"].map(col);
         let flagged = single_winner.and(col("others").gt_eq(lit(settings.threshold.max(1))));
         // The winner of each flagged process is flagged as a tenderer.
         let winners = per_process
             .clone()
             .filter(flagged.clone())
             .select([col(PROCESS), col("valid").alias(ORGANIZATION_ID)]);
-        let organizations = organizations_from(
-            tables,
-            winners,
-            "tenderer",
-            "won after every other tenderer was disqualified",
-        );
+        let organizations = organizations_from(tables, winners, "tenderer");
         let processes = process_rows(per_process, flagged, col("others"), evidence);
         Ok(LazyOutcome {
             processes,

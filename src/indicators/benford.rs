@@ -8,10 +8,11 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::support::no_process_rows;
 use super::{
-    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ROLE, VALUE, empty_organizations,
+    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE, VALUE,
+    empty_organizations,
 };
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct Benford;
@@ -50,6 +51,16 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
+    evidence: Evidence {
+        process: &[],
+        organization: &[
+            Field::new("amounts", Kind::Count),
+            Field::new("chi_squared", Kind::Fixed(1)),
+            Field::new("p_value", Kind::Scientific(2)),
+            Field::new("deviation", Kind::Fixed(4)),
+            Field::new("shares", Kind::Percents),
+        ],
+    },
     settings: &[
         (
             "minimum_awards",
@@ -135,7 +146,9 @@ fn departing_buyers(digits: &DataFrame, settings: &Settings) -> PolarsResult<Dat
             by_buyer.entry(buyer).or_default()[digit as usize - 1] += u64::from(count);
         }
     }
-    let mut rows: (Vec<String>, Vec<f64>, Vec<String>) = Default::default();
+    let mut ids = Vec::new();
+    let mut rows: [Vec<f64>; 4] = Default::default();
+    let (mut totals, mut shares) = (Vec::new(), Vec::new());
     for (buyer, counts) in by_buyer {
         let total: u64 = counts.iter().sum();
         if total < u64::from(settings.minimum_awards) {
@@ -143,31 +156,35 @@ fn departing_buyers(digits: &DataFrame, settings: &Settings) -> PolarsResult<Dat
         }
         let (chi2, p, deviation) = test(&counts);
         if p < settings.significance && deviation > settings.minimum_deviation {
-            let shares: Vec<String> = counts
+            let percents: Vec<f64> = counts
                 .iter()
-                .map(|c| format!("{:.0}%", 100.0 * *c as f64 / total as f64))
+                .map(|c| 100.0 * *c as f64 / total as f64)
                 .collect();
-            rows.0.push(buyer.to_owned());
-            rows.1.push(deviation);
-            rows.2.push(format!(
-                "first digits of {total} award amounts depart from Benford's law \
-                 (chi-squared {chi2:.1}, p = {p:.2e}, mean absolute deviation {deviation:.4}); \
-                 digits 1-9: {}",
-                shares.join(" ")
-            ));
+            ids.push(buyer.to_owned());
+            for (column, value) in rows.iter_mut().zip([deviation, chi2, p, deviation]) {
+                column.push(value);
+            }
+            totals.push(total);
+            shares.push(Series::new("".into(), percents));
         }
     }
-    if rows.0.is_empty() {
+    if ids.is_empty() {
         return empty_organizations();
     }
-    let height = rows.0.len();
+    let height = ids.len();
+    let [values, chi2, p_values, deviations] = rows;
+    let shares: ListChunked = shares.into_iter().map(Some).collect();
     DataFrame::new(
         height,
         vec![
             Column::new(ROLE.into(), vec!["buyer"; height]),
-            Column::new(ORGANIZATION_ID.into(), rows.0),
-            Column::new(VALUE.into(), rows.1),
-            Column::new(EVIDENCE.into(), rows.2),
+            Column::new(ORGANIZATION_ID.into(), ids),
+            Column::new(VALUE.into(), values),
+            Column::new("amounts".into(), totals),
+            Column::new("chi_squared".into(), chi2),
+            Column::new("p_value".into(), p_values),
+            Column::new("deviation".into(), deviations),
+            shares.with_name("shares".into()).into_column(),
         ],
     )
 }

@@ -5,10 +5,11 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chance::{categories, number_text, probability_text, set_meetings};
-use super::support::{flagged_tenderers, process_rows};
+use super::chance::{categories, set_meetings};
+use super::support::{PROCESS_EXAMPLES, flagged_tenderers, process_rows};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, awarded};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct BidRotation;
@@ -55,6 +56,17 @@ static METADATA: Metadata = Metadata {
         "awards.suppliers.id",
         "tender.mainProcurementCategory",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("set", Kind::Text),
+            Field::new("meetings", Kind::Count),
+            Field::new("buyer_id", Kind::Text),
+            Field::new("who", Kind::List(", ")),
+            Field::new("expected", Kind::Significant),
+            Field::new("p_value", Kind::Probability),
+        ],
+        organization: PROCESS_EXAMPLES,
+    },
     settings: &[
         (
             "minimum_processes",
@@ -124,8 +136,6 @@ impl Definition for BidRotation {
             col("winner")
                 .unique()
                 .sort(SortOptions::default())
-                .str()
-                .join(", ", true)
                 .alias("who"),
         ]);
         let per_process = sets
@@ -146,38 +156,14 @@ impl Definition for BidRotation {
             .gt_eq(lit(settings.minimum_processes))
             .and(col("winners").gt_eq(lit(settings.minimum_winners)))
             .and(col("significant"));
-        let evidence = concat_str(
-            [
-                lit("tenderers "),
-                col("set"),
-                lit(" met in "),
-                col("meetings").cast(DataType::String),
-                lit(" processes of buyer "),
-                col("buyer_id"),
-                lit(" and took turns winning ("),
-                col("who"),
-                lit("); their rates of bidding would make them meet there "),
-                number_text(col("expected")),
-                lit(" times (p = "),
-                probability_text(col("p_value")),
-                lit(")"),
-            ],
-            "",
-            false,
-        );
+        let evidence = ["set", "meetings", "buyer_id", "who", "expected", "p_value"].map(col);
         let processes = process_rows(
             per_process.clone(),
             flagged.clone(),
             col("winners"),
             evidence,
         );
-        let organizations = flagged_tenderers(
-            tables,
-            tenderers,
-            per_process,
-            flagged,
-            "took turns winning with the same bidders",
-        );
+        let organizations = flagged_tenderers(tables, tenderers, per_process, flagged);
         Ok(LazyOutcome {
             processes,
             organizations,

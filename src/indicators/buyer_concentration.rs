@@ -3,12 +3,12 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{no_process_rows, percent};
+use super::support::no_process_rows;
 use super::{
-    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ROLE, VALUE,
+    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE, VALUE,
 };
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct BuyerConcentration;
@@ -49,6 +49,18 @@ static METADATA: Metadata = Metadata {
         "awards.value",
         "awards.suppliers.id",
     ],
+    evidence: Evidence {
+        process: &[],
+        organization: &[
+            Field::new("hhi", Kind::Count),
+            Field::new("category", Kind::Text),
+            Field::or("currency", Kind::Text, "no_currency"),
+            Field::new("suppliers", Kind::Count),
+            Field::new("awards", Kind::Count),
+            Field::new("top", Kind::Text),
+            Field::new("top_share", Kind::Percent),
+        ],
+    },
     settings: &[
         (
             "threshold",
@@ -143,31 +155,15 @@ impl Definition for BuyerConcentration {
                 col("hhi")
                     .round(0, RoundMode::HalfAwayFromZero)
                     .alias(VALUE),
-                concat_str(
-                    [
-                        lit("Herfindahl-Hirschman index "),
-                        col("hhi")
-                            .round(0, RoundMode::HalfAwayFromZero)
-                            .cast(DataType::Int64)
-                            .cast(DataType::String),
-                        lit(" in category '"),
-                        col("category"),
-                        lit("' ("),
-                        col("currency").fill_null(lit("no currency")),
-                        lit("): "),
-                        col("suppliers").cast(DataType::String),
-                        lit(" supplier(s) over "),
-                        col("awards").cast(DataType::String),
-                        lit(" awards; the largest, "),
-                        col("top"),
-                        lit(", holds "),
-                        percent(col("top_share")),
-                        lit(" of the value"),
-                    ],
-                    "",
-                    false,
-                )
-                .alias(EVIDENCE),
+                col("hhi")
+                    .round(0, RoundMode::HalfAwayFromZero)
+                    .cast(DataType::Int64),
+                col("category"),
+                col("currency"),
+                col("suppliers"),
+                col("awards"),
+                col("top"),
+                col("top_share"),
             ]);
         Ok(LazyOutcome {
             processes: no_process_rows(tables),

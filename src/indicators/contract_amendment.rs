@@ -3,9 +3,10 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{money, percent, process_rows};
-use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::support::process_rows;
+use super::{Definition, Group, Metadata, PROCESS, Phase, Plan, ProcessRows};
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct ContractAmendment;
@@ -49,6 +50,24 @@ static METADATA: Metadata = Metadata {
         "awards.value",
         "contracts.implementation.transactions.value",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("contract", Kind::Text),
+            Field::new(
+                "grounds",
+                Kind::Codes(&["amendments", "growth", "overpayment"]),
+            ),
+            Field::new("amendments", Kind::Count),
+            Field::new("amount", Kind::Money("currency")),
+            Field::new("currency", Kind::Text),
+            Field::new("growth", Kind::Percent),
+            Field::new("award_amount", Kind::Money("award_currency")),
+            Field::new("award_currency", Kind::Text),
+            Field::new("payments", Kind::Money("currency")),
+            Field::new("overpayment", Kind::Percent),
+        ],
+        organization: &[],
+    },
     settings: &[
         (
             "threshold",
@@ -105,66 +124,6 @@ impl Definition for ContractAmendment {
         } else {
             col("amendments").gt_eq(lit(settings.amendments))
         };
-        let name = concat_str(
-            [
-                lit("contract "),
-                col("contract_id").fill_null(concat_str(
-                    [
-                        lit("#"),
-                        (col("contract_index") + lit(1)).cast(DataType::String),
-                    ],
-                    "",
-                    false,
-                )),
-            ],
-            "",
-            false,
-        );
-        // One sentence per ground, joined; null grounds drop out.
-        let grounds = concat_str(
-            [
-                when(col("amended"))
-                    .then(concat_str(
-                        [
-                            col("amendments").cast(DataType::String),
-                            lit(" amendment(s)"),
-                        ],
-                        "",
-                        false,
-                    ))
-                    .otherwise(lit(NULL).cast(DataType::String)),
-                when(col("grown"))
-                    .then(concat_str(
-                        [
-                            lit("value "),
-                            money(col("amount"), col("currency")),
-                            lit(" is "),
-                            percent(col("growth")),
-                            lit(" above its award's "),
-                            money(col("award_amount"), col("award_currency")),
-                        ],
-                        "",
-                        false,
-                    ))
-                    .otherwise(lit(NULL).cast(DataType::String)),
-                when(col("overpaid"))
-                    .then(concat_str(
-                        [
-                            lit("payments of "),
-                            money(col("transactions_amount"), col("currency")),
-                            lit(" are "),
-                            percent(col("overpayment")),
-                            lit(" above its value "),
-                            money(col("amount"), col("currency")),
-                        ],
-                        "",
-                        false,
-                    ))
-                    .otherwise(lit(NULL).cast(DataType::String)),
-            ],
-            "; ",
-            true,
-        );
         let contracts = tables
             .contracts()
             .join(
@@ -193,30 +152,49 @@ impl Definition for ContractAmendment {
                     .or(col("overpaid"))
                     .alias("contract_flagged"),
             )
-            .with_column(
-                when(col("contract_flagged"))
-                    .then(concat_str([name, lit(": "), grounds], "", false))
-                    .otherwise(lit(NULL).cast(DataType::String))
-                    .alias("sentence"),
-            );
-        let per_process = contracts
+            .cache();
+        let per_process = contracts.clone().group_by([col(PROCESS)]).agg([
+            col("contract_flagged").any(true).alias("flagged"),
+            col("increase").max().alias("increase"),
+        ]);
+        let assessed = process_rows(per_process, col("flagged"), col("increase"), []).assessed;
+        // One evidence row per flagged contract, in the publisher's order: its grounds.
+        let code = |flag: &str, code: &str| {
+            when(col(flag))
+                .then(lit(code.to_owned()))
+                .otherwise(lit(NULL).cast(DataType::String))
+        };
+        let evidence = contracts
+            .filter(col("contract_flagged"))
             .sort([PROCESS, "contract_index"], SortMultipleOptions::default())
-            .group_by_stable([col(PROCESS)])
-            .agg([
-                col("contract_flagged").any(true).alias("flagged"),
-                col("increase").max().alias("increase"),
-                col("sentence")
-                    .drop_nulls()
-                    .str()
-                    .join("; ", true)
-                    .alias("sentences"),
+            .select([
+                col(PROCESS),
+                col("contract_id")
+                    .fill_null(concat_str(
+                        [
+                            lit("#"),
+                            (col("contract_index") + lit(1)).cast(DataType::String),
+                        ],
+                        "",
+                        false,
+                    ))
+                    .alias("contract"),
+                concat_list([
+                    code("amended", "amendments"),
+                    code("grown", "growth"),
+                    code("overpaid", "overpayment"),
+                ])?
+                .alias("grounds"),
+                col("amendments"),
+                col("amount"),
+                col("currency"),
+                col("growth"),
+                col("award_amount"),
+                col("award_currency"),
+                col("transactions_amount").alias("payments"),
+                col("overpayment"),
             ]);
-        let processes = process_rows(
-            per_process,
-            col("flagged"),
-            col("increase"),
-            col("sentences"),
-        );
+        let processes = ProcessRows { assessed, evidence };
         Plan::processes_only(processes)
     }
 }

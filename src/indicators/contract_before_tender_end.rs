@@ -2,9 +2,10 @@
 
 use polars::prelude::*;
 
-use super::support::signed_before::{Before, signed_before};
+use super::support::signed_before::{Before, FIELDS, signed_before};
 use super::{Definition, Group, Metadata, NoSettings, Phase, Plan};
 use crate::domain::Tables;
+use crate::evidence::Evidence;
 
 /// `contract_before_tender_end`.
 pub struct ContractBeforeTenderEnd;
@@ -20,6 +21,10 @@ static BEFORE_TENDER_END: Metadata = Metadata {
     lists_tenderers: false,
     levels: &["process"],
     fields: &["contracts.dateSigned", "tender.tenderPeriod.endDate"],
+    evidence: Evidence {
+        process: FIELDS,
+        organization: &[],
+    },
     settings: &[],
     page: include_str!("../../indicators/contract_before_tender_end.md"),
 };

@@ -3,9 +3,10 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{iso_date, largest_contract, percent, process_rows};
+use super::support::{largest_contract, process_rows};
 use super::{Definition, Group, Metadata, Phase, Plan};
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct ContractPeriodExtended;
@@ -35,6 +36,16 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     levels: &["process"],
     fields: &["contracts.period.startDate", "contracts.period.endDate"],
+    evidence: Evidence {
+        process: &[
+            Field::or("contract", Kind::Text, "no_id"),
+            Field::new("period_start", Kind::Date),
+            Field::new("first_period_end", Kind::Date),
+            Field::new("period_end", Kind::Date),
+            Field::new("extension", Kind::Percent),
+        ],
+        organization: &[],
+    },
     settings: &[(
         "threshold",
         "extension above this share of the first period's length (0.2 = 20%) is flagged",
@@ -75,23 +86,13 @@ impl Definition for ContractPeriodExtended {
             "extension",
             &["period_start", "first_period_end", "period_end"],
         );
-        let evidence = concat_str(
-            [
-                lit("contract "),
-                col("contract_id").fill_null(lit("(no id)")),
-                lit(" starting "),
-                iso_date(col("period_start")),
-                lit(" was to end "),
-                iso_date(col("first_period_end")),
-                lit(" and now ends "),
-                iso_date(col("period_end")),
-                lit(": "),
-                percent(col("extension")),
-                lit(" longer"),
-            ],
-            "",
-            false,
-        );
+        let evidence = [
+            col("contract_id").alias("contract"),
+            col("period_start"),
+            col("first_period_end"),
+            col("period_end"),
+            col("extension"),
+        ];
         let processes = process_rows(
             per_process,
             col("extension").gt(lit(settings.threshold)),

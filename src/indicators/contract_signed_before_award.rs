@@ -2,9 +2,10 @@
 
 use polars::prelude::*;
 
-use super::support::signed_before::{Before, signed_before};
+use super::support::signed_before::{Before, FIELDS, signed_before};
 use super::{Definition, Group, Metadata, NoSettings, Phase, Plan};
 use crate::domain::Tables;
+use crate::evidence::Evidence;
 
 /// `contract_signed_before_award`.
 pub struct ContractSignedBeforeAward;
@@ -25,6 +26,10 @@ static BEFORE_AWARD: Metadata = Metadata {
         "awards.id",
         "awards.date",
     ],
+    evidence: Evidence {
+        process: FIELDS,
+        organization: &[],
+    },
     settings: &[],
     page: include_str!("../../indicators/contract_signed_before_award.md"),
 };

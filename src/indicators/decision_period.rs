@@ -4,9 +4,10 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{iso_date, process_rows, whole_days, with_group_fences};
+use super::support::{process_rows, whole_days, with_group_fences};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, awarded, code_in};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct DecisionPeriod;
@@ -51,6 +52,18 @@ static METADATA: Metadata = Metadata {
         "awards.status",
         "awards.date",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("days", Kind::Count),
+            Field::new("tender_end", Kind::Date),
+            Field::new("award_date", Kind::Date),
+            Field::new("reason", Kind::Code(&["short", "long"])),
+            Field::new("minimum_days", Kind::Count),
+            Field::new("upper_fence", Kind::Fixed(1)),
+            Field::or("method", Kind::Text, "none"),
+        ],
+        organization: &[],
+    },
     settings: &[
         (
             "minimum_days",
@@ -119,36 +132,18 @@ fn judged(measured: DataFrame, settings: &Settings) -> PolarsResult<LazyOutcome>
         .cast(DataType::Float64)
         .gt(col("upper_fence"))
         .fill_null(lit(false));
-    let evidence = concat_str(
-        [
-            col("days").cast(DataType::String),
-            lit(" day(s) from the end of the tender period ("),
-            iso_date(col("tender_end")),
-            lit(") to the award ("),
-            iso_date(col("award_date")),
-            lit("), "),
-            when(short.clone())
-                .then(lit(format!(
-                    "under the minimum of {} days",
-                    settings.minimum_days
-                )))
-                .otherwise(concat_str(
-                    [
-                        lit("above the upper fence of "),
-                        col("upper_fence")
-                            .round(1, RoundMode::HalfAwayFromZero)
-                            .cast(DataType::String),
-                        lit(" days for method '"),
-                        col("procurement_method").fill_null(lit("(none)")),
-                        lit("'"),
-                    ],
-                    "",
-                    false,
-                )),
-        ],
-        "",
-        false,
-    );
+    let evidence = [
+        col("days"),
+        col("tender_end"),
+        col("award_date"),
+        when(short.clone())
+            .then(lit("short"))
+            .otherwise(lit("long"))
+            .alias("reason"),
+        lit(settings.minimum_days).alias("minimum_days"),
+        col("upper_fence").round(1, RoundMode::HalfAwayFromZero),
+        col("procurement_method").alias("method"),
+    ];
     let processes = process_rows(with_fences, short.or(long), col("days"), evidence);
     LazyOutcome::processes_only(processes)
 }

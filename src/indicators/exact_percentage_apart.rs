@@ -3,9 +3,10 @@
 
 use polars::prelude::*;
 
-use super::support::{money, process_rows};
+use super::support::process_rows;
 use super::{Definition, Group, Metadata, NoSettings, PROCESS, Phase, Plan};
 use crate::domain::{Tables, submitted};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct ExactPercentageApart;
@@ -27,6 +28,17 @@ static METADATA: Metadata = Metadata {
         "bids.details.value",
         "bids.details.tenderers.id",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("amount", Kind::Money("currency")),
+            Field::new("currency", Kind::Text),
+            Field::new("loser", Kind::Text),
+            Field::new("apart", Kind::Count),
+            Field::new("direction", Kind::Code(&["above", "below"])),
+            Field::new("winning_amount", Kind::Money("currency")),
+        ],
+        organization: &[],
+    },
     settings: &[],
     page: include_str!("../../indicators/exact_percentage_apart.md"),
 };
@@ -94,34 +106,20 @@ impl Definition for ExactPercentageApart {
                     .alias("exact"),
             )
             .with_column((col("difference") * lit(100i64) / col("winning_cents")).alias("percent"));
-        let evidence = concat_str(
-            [
-                lit("the bid of "),
-                money(col("amount"), col("currency")),
-                lit(" from "),
-                col("loser"),
-                lit(" is exactly "),
-                col("percent").abs().cast(DataType::String),
-                when(col("difference").gt(lit(0i64)))
-                    .then(lit("% above"))
-                    .otherwise(lit("% below")),
-                lit(" the winning bid of "),
-                money(col("winning_amount"), col("currency")),
-            ],
-            "",
-            false,
-        );
         let per_process = pairs
             .sort(
                 [PROCESS, "exact", "bid_index"],
                 SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
             )
-            .with_column(evidence.alias("sentence"))
             .group_by_stable([col(PROCESS)])
             .agg([
                 col("exact").first(),
                 col("percent").first(),
-                col("sentence").first(),
+                col("amount").first(),
+                col("currency").first(),
+                col("loser").first(),
+                col("difference").first(),
+                col("winning_amount").first(),
             ]);
         let processes = process_rows(
             per_process,
@@ -129,7 +127,17 @@ impl Definition for ExactPercentageApart {
             when(col("exact"))
                 .then(col("percent").abs())
                 .otherwise(lit(NULL).cast(DataType::Int64)),
-            col("sentence"),
+            [
+                col("amount"),
+                col("currency"),
+                col("loser"),
+                col("percent").abs().alias("apart"),
+                when(col("difference").gt(lit(0i64)))
+                    .then(lit("above"))
+                    .otherwise(lit("below"))
+                    .alias("direction"),
+                col("winning_amount"),
+            ],
         );
         Plan::processes_only(processes)
     }

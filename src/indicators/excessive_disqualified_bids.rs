@@ -4,13 +4,13 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{no_process_rows, percent};
+use super::support::{fence_evidence, no_process_rows};
 use super::{
-    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ROLE, VALUE, empty_organizations,
+    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE, VALUE,
 };
 use crate::domain::{Tables, code_is, submitted_as};
-use crate::stats::{Fences, Rule, round4};
+use crate::evidence::{Evidence, Field, Kind};
+use crate::stats::{Fences, Rule};
 
 /// The indicator.
 pub struct ExcessiveDisqualifiedBids;
@@ -60,6 +60,19 @@ static METADATA: Metadata = Metadata {
         "bids.details.status",
         "bids.details.tenderers.id",
     ],
+    evidence: Evidence {
+        process: &[],
+        organization: &[
+            Field::new("disqualified", Kind::Count),
+            Field::new("submitted", Kind::Count),
+            Field::new("share", Kind::Percent),
+            Field::new("over", Kind::Code(&["processes", "bids"])),
+            Field::new("fence", Kind::PercentFixed),
+            Field::new("fence_source", Kind::Code(&["quartiles", "settings"])),
+            Field::new("q1", Kind::PercentFixed),
+            Field::new("q3", Kind::PercentFixed),
+        ],
+    },
     settings: &[
         (
             "threshold",
@@ -107,58 +120,37 @@ fn flag(
 ) -> PolarsResult<LazyFrame> {
     let threshold = settings.threshold;
     let ratios: Vec<f64> = assessed.column(VALUE)?.f64()?.iter().flatten().collect();
-    if ratios.is_empty() {
-        // No organization of this role to assess: no statistics either.
-        return Ok(empty_organizations()?.lazy());
-    }
-    let fences = Fences::of(&ratios);
-    let fence = threshold.or(fences.map(|f| f.upper));
-    meta.extend(crate::stats::meta(
-        &format!("{group}_"),
-        fences,
-        threshold.is_none(),
-        "upper_fence",
-        fence,
-    ));
-    let Some(fence) = fence else {
-        return Ok(empty_organizations()?.lazy());
-    };
-    let quartiles = match fences.filter(|_| threshold.is_none()) {
-        Some(f) => format!(
-            " (Q1 {:.2}%, Q3 {:.2}%)",
-            round4(f.q1) * 100.0,
-            round4(f.q3) * 100.0
-        ),
-        None => " (set in the settings)".to_owned(),
-    };
-    Ok(assessed
-        .lazy()
-        .filter(Rule::of(settings.cardinal, true).high(
-            col(VALUE),
+    // No organization of this role to assess: no statistics either, and no rows (with the
+    // columns of the other roles' rows).
+    let (fence, quartiles) = if ratios.is_empty() {
+        (None, None)
+    } else {
+        let fences = Fences::of(&ratios);
+        let fence = threshold.or(fences.map(|f| f.upper));
+        meta.extend(crate::stats::meta(
+            &format!("{group}_"),
+            fences,
+            threshold.is_none(),
+            "upper_fence",
             fence,
-            fences.filter(|_| threshold.is_none()),
-        ))
-        .select([
-            lit(role).alias(ROLE),
-            col(ORGANIZATION_ID),
-            col(VALUE),
-            concat_str(
-                [
-                    col("disqualified").cast(DataType::String),
-                    lit(" of "),
-                    col("submitted").cast(DataType::String),
-                    lit(" submitted bids disqualified ("),
-                    percent(col(VALUE)),
-                    lit(format!(
-                        ") {unit}; at or above the upper fence {:.2}%{quartiles}",
-                        round4(fence) * 100.0
-                    )),
-                ],
-                "",
-                false,
-            )
-            .alias(EVIDENCE),
-        ]))
+        ));
+        (fence, fences.filter(|_| threshold.is_none()))
+    };
+    let flagged = match fence {
+        Some(fence) => Rule::of(settings.cardinal, true).high(col(VALUE), fence, quartiles),
+        None => lit(false),
+    };
+    let mut columns = vec![
+        lit(role).alias(ROLE),
+        col(ORGANIZATION_ID),
+        col(VALUE),
+        col("disqualified").cast(DataType::Int64),
+        col("submitted").cast(DataType::Int64),
+        col(VALUE).alias("share"),
+        lit(unit).alias("over"),
+    ];
+    columns.extend(fence_evidence(fence, quartiles));
+    Ok(assessed.lazy().filter(flagged).select(columns))
 }
 
 impl Definition for ExcessiveDisqualifiedBids {
@@ -216,12 +208,12 @@ impl Definition for ExcessiveDisqualifiedBids {
                 col(PROCESS).count().alias("submitted"),
             ])
             .with_column(col("submitted").alias("size"));
-        let processes_unit = "across its processes";
-        // The roles' fences and evidence, in the order of the inputs.
+        // The roles' fences and what their shares are counted over, in the order of the
+        // inputs.
         let roles = [
-            ("Buyer", "buyer", processes_unit),
-            ("ProcuringEntity", "procuring_entity", processes_unit),
-            ("Tenderer", "tenderer", "of its bids"),
+            ("Buyer", "buyer", "processes"),
+            ("ProcuringEntity", "procuring_entity", "processes"),
+            ("Tenderer", "tenderer", "bids"),
         ];
         let inputs = [
             assessed(by("buyer_id"), settings.minimum_contracting_processes),
@@ -245,12 +237,7 @@ impl Definition for ExcessiveDisqualifiedBids {
                 .collect::<PolarsResult<Vec<_>>>()?;
             Ok(LazyOutcome {
                 processes,
-                organizations: concat(organizations, UnionArgs::default())?.select([
-                    col(ROLE),
-                    col(ORGANIZATION_ID),
-                    col(VALUE),
-                    col(EVIDENCE),
-                ]),
+                organizations: concat(organizations, UnionArgs::default())?,
                 meta,
             })
         }))

@@ -3,12 +3,13 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{counts, no_process_rows, percent};
+use super::support::{counts, no_process_rows};
 use super::{
-    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ProcessRows, ROLE, VALUE, empty_organizations,
+    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ProcessRows,
+    ROLE, VALUE, empty_organizations,
 };
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule, percentile, round4};
 
 /// The indicator.
@@ -53,6 +54,16 @@ static METADATA: Metadata = Metadata {
         "bids.details.status",
         "bids.details.tenderers.id",
     ],
+    evidence: Evidence {
+        process: &[],
+        organization: &[
+            Field::new("wins", Kind::Count),
+            Field::new("bids", Kind::Count),
+            Field::new("win_ratio", Kind::Percent),
+            Field::new("top", Kind::Number),
+            Field::new("fence", Kind::PercentFixed),
+        ],
+    },
     settings: &[
         (
             "percentile",
@@ -159,24 +170,11 @@ fn judged(
                 lit("tenderer").alias(ROLE),
                 col(ORGANIZATION_ID),
                 col(VALUE),
-                concat_str(
-                    [
-                        lit("won "),
-                        col("wins").cast(DataType::String),
-                        lit(" of the "),
-                        col("bids").cast(DataType::String),
-                        lit(" processes it bid in ("),
-                        percent(col(VALUE)),
-                        lit(format!(
-                            "); top tenderers bid in at least {} processes; lower fence {:.2}%",
-                            round4(top),
-                            round4(fence) * 100.0
-                        )),
-                    ],
-                    "",
-                    false,
-                )
-                .alias(EVIDENCE),
+                col("wins"),
+                col("bids"),
+                col(VALUE).alias("win_ratio"),
+                lit(round4(top)).alias("top"),
+                lit(round4(fence)).alias("fence"),
             ])
     };
     Ok(LazyOutcome {

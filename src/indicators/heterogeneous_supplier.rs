@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{counts, no_process_rows};
 use super::{
-    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ProcessRows, ROLE, VALUE, empty_organizations,
+    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ProcessRows,
+    ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{Tables, code_is};
+use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule, round4};
 
 /// The indicator.
@@ -56,6 +57,15 @@ static METADATA: Metadata = Metadata {
         "awards.suppliers.id",
         "awards.items.classification.id",
     ],
+    evidence: Evidence {
+        process: &[],
+        organization: &[
+            Field::new("variety", Kind::Count),
+            Field::new("digits", Kind::Count),
+            Field::new("process_count", Kind::Count),
+            Field::new("fence", Kind::Number),
+        ],
+    },
     settings: &[
         (
             "digits",
@@ -178,21 +188,10 @@ fn judged(
                 lit("tenderer").alias(ROLE),
                 col("supplier_id").alias(ORGANIZATION_ID),
                 col("variety").cast(DataType::Float64).alias(VALUE),
-                concat_str(
-                    [
-                        lit("awarded items in "),
-                        col("variety").cast(DataType::String),
-                        lit(format!(
-                            " first-level categories (first {digits} characters of the \
-                             classification) across "
-                        )),
-                        col("processes").cast(DataType::String),
-                        lit(format!(" processes; upper fence {}", round4(fence))),
-                    ],
-                    "",
-                    false,
-                )
-                .alias(EVIDENCE),
+                col("variety"),
+                lit(digits).alias("digits"),
+                col("processes").alias("process_count"),
+                lit(round4(fence)).alias("fence"),
             ]),
     };
     Ok(LazyOutcome {

@@ -2,12 +2,13 @@
 
 use polars::prelude::*;
 
-use super::support::{money, organizations_from, process_rows};
+use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
     CARDINAL_SETTING, CardinalOnly, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID,
     PROCESS, Phase, Plan,
 };
 use crate::domain::{Tables, submitted_as};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct IdenticalBidPrices;
@@ -29,6 +30,14 @@ static METADATA: Metadata = Metadata {
         "bids.details.tenderers.id",
         "tender.procurementMethodDetails",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("amount", Kind::Money("currency")),
+            Field::new("currency", Kind::Text),
+            Field::new("tenderers", Kind::List(", ")),
+        ],
+        organization: PROCESS_EXAMPLES,
+    },
     settings: &[CARDINAL_SETTING],
     page: include_str!("../../indicators/identical_bid_prices.md"),
 };
@@ -86,22 +95,13 @@ impl Definition for IdenticalBidPrices {
                     .agg([
                         col("amount").first(),
                         col("currency").first(),
-                        col("tenderers").unique_stable().str().join(", ", true),
+                        col("tenderers").unique_stable(),
                     ]),
                 [col(PROCESS)],
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             );
-        let evidence = concat_str(
-            [
-                lit("bids of the same price, "),
-                money(col("amount"), col("currency")),
-                lit(", from different tenderers: "),
-                col("tenderers"),
-            ],
-            "",
-            false,
-        );
+        let evidence = ["amount", "currency", "tenderers"].map(col);
         let processes = process_rows(
             per_process,
             col("sharing").gt(lit(1)),
@@ -120,12 +120,7 @@ impl Definition for IdenticalBidPrices {
             )
             .filter(col("tenderer_id").is_not_null())
             .select([col(PROCESS), col("tenderer_id").alias(ORGANIZATION_ID)]);
-        let organizations = organizations_from(
-            tables,
-            tenderers,
-            "tenderer",
-            "bid the same price as another tenderer",
-        );
+        let organizations = organizations_from(tables, tenderers, "tenderer");
         Ok(LazyOutcome {
             processes,
             organizations,

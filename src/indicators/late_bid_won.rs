@@ -2,11 +2,12 @@
 
 use polars::prelude::*;
 
-use super::support::{iso_date, organizations_from, process_rows};
+use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
     Definition, Group, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS, Phase, Plan,
 };
 use crate::domain::{Tables, code_is};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct LateBidWon;
@@ -29,6 +30,14 @@ static METADATA: Metadata = Metadata {
         "awards.status",
         "awards.suppliers.id",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("tenderer", Kind::Text),
+            Field::new("date", Kind::Date),
+            Field::new("tender_end", Kind::Date),
+        ],
+        organization: PROCESS_EXAMPLES,
+    },
     settings: &[],
     page: include_str!("../../indicators/late_bid_won.md"),
 };
@@ -106,18 +115,7 @@ impl Definition for LateBidWon {
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Left),
             );
-        let evidence = concat_str(
-            [
-                lit("the winner "),
-                col("tenderer"),
-                lit("'s valid bid is dated "),
-                iso_date(col("date")),
-                lit(", after the tender period ended on "),
-                iso_date(col("tender_end")),
-            ],
-            "",
-            false,
-        );
+        let evidence = ["tenderer", "date", "tender_end"].map(col);
         let flag = col("tenderer").is_not_null();
         let processes = process_rows(
             assessable,
@@ -129,7 +127,6 @@ impl Definition for LateBidWon {
             tables,
             late_winners.select([col(PROCESS), col("tenderer").alias(ORGANIZATION_ID)]),
             "tenderer",
-            "won with a bid dated after the deadline",
         );
         Ok(LazyOutcome {
             processes,

@@ -3,9 +3,10 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{iso_date, largest_contract, process_rows, whole_days, with_group_fences};
+use super::support::{largest_contract, process_rows, whole_days, with_group_fences};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct LongContract;
@@ -41,6 +42,17 @@ static METADATA: Metadata = Metadata {
         "contracts.period.endDate",
         "tender.mainProcurementCategory",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::or("contract", Kind::Text, "no_id"),
+            Field::new("days", Kind::Count),
+            Field::new("period_start", Kind::Date),
+            Field::new("period_end", Kind::Date),
+            Field::new("upper_fence", Kind::Fixed(1)),
+            Field::or("category", Kind::Text, "none"),
+        ],
+        organization: &[],
+    },
     settings: &[(
         "minimum_contracts",
         "fewest contracts of a main category for its upper fence to be computed",
@@ -97,27 +109,14 @@ fn judged(contracts: DataFrame, minimum: usize) -> PolarsResult<LazyOutcome> {
             "main_procurement_category",
         ],
     );
-    let evidence = concat_str(
-        [
-            lit("contract "),
-            col("contract_id").fill_null(lit("(no id)")),
-            lit(" runs "),
-            col("days").cast(DataType::String),
-            lit(" days ("),
-            iso_date(col("period_start")),
-            lit(" to "),
-            iso_date(col("period_end")),
-            lit("), above the upper fence of "),
-            col("upper_fence")
-                .round(1, RoundMode::HalfAwayFromZero)
-                .cast(DataType::String),
-            lit(" days for category '"),
-            col("main_procurement_category").fill_null(lit("(none)")),
-            lit("'"),
-        ],
-        "",
-        false,
-    );
+    let evidence = [
+        col("contract_id").alias("contract"),
+        col("days"),
+        col("period_start"),
+        col("period_end"),
+        col("upper_fence").round(1, RoundMode::HalfAwayFromZero),
+        col("main_procurement_category").alias("category"),
+    ];
     let processes = process_rows(
         per_process,
         col("days").cast(DataType::Float64).gt(col("upper_fence")),

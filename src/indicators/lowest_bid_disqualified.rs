@@ -2,9 +2,10 @@
 
 use polars::prelude::*;
 
-use super::support::{money, process_rows};
+use super::support::process_rows;
 use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_is, submitted_as};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct LowestBidDisqualified;
@@ -38,6 +39,15 @@ static METADATA: Metadata = Metadata {
         "awards.status",
         "tender.procurementMethodDetails",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("lowest", Kind::Money("currency")),
+            Field::new("currency", Kind::Text),
+            Field::or("bid_id", Kind::Text, "without_id"),
+            Field::new("lowest_valid", Kind::Money("currency")),
+        ],
+        organization: &[],
+    },
     settings: &[
         (
             "currency",
@@ -92,18 +102,7 @@ impl Definition for LowestBidDisqualified {
                     .alias("lowest_valid"),
             ])
             .filter(col("currencies").eq(lit(1)).and(col("has_valid")));
-        let evidence = concat_str(
-            [
-                lit("the lowest submitted bid, "),
-                money(col("lowest"), col("currency")),
-                lit(" (bid "),
-                col("bid_id").fill_null(lit("without id")),
-                lit("), was disqualified; the lowest valid bid was "),
-                money(col("lowest_valid"), col("currency")),
-            ],
-            "",
-            false,
-        );
+        let evidence = ["lowest", "currency", "bid_id", "lowest_valid"].map(col);
         let flag = col("lowest_status").eq(lit("disqualified"));
         let processes = process_rows(
             per_process,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use collect::{collect, explain};
 
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Language, Level, evidence_text};
 use crate::frames::Frames;
 
 pub mod all_except_winner_disqualified;
@@ -132,14 +133,16 @@ impl Group {
 /// [`PROCESS`] (u32, the process key of the frames), [`FLAGGED`] (bool) and [`VALUE`] (f64, the
 /// measured quantity, may be null).
 ///
-/// `evidence` has one row per *flagged* process, in process order, with the columns
-/// [`PROCESS`] and [`EVIDENCE`] (str, a sentence a person can read): the sentences are made for
-/// the flagged processes only, and kept apart from `processes` so that the unflagged ones,
-/// most of them, carry none.
+/// `evidence` has a row per *flagged* process (several for an indicator that describes each
+/// of a process's flagged contracts, say), in process order, with the column [`PROCESS`] and
+/// the values of the indicator's evidence fields at the process level ([`Metadata::evidence`]):
+/// numbers, dates, ids, names, codes, not sentences. The values are kept for the flagged
+/// processes only, apart from `processes`, so that the unflagged ones, most of them, carry
+/// none; [`Outcome::evidence_sentences`] writes their sentences in a language.
 ///
 /// `organizations` has one row per flagged organization, with the columns [`ROLE`]
-/// (`buyer`, `procuring_entity`, `supplier` or `tenderer`), [`ORGANIZATION_ID`], [`VALUE`] and
-/// [`EVIDENCE`].
+/// (`buyer`, `procuring_entity`, `supplier` or `tenderer`), [`ORGANIZATION_ID`], [`VALUE`],
+/// optionally [`PROCESSES`], and the values of the evidence fields at the organization level.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     /// Per assessable contracting process.
@@ -163,7 +166,7 @@ pub const OCID: &str = crate::frames::OCID;
 pub const FLAGGED: &str = "flagged";
 /// Column: the measured quantity.
 pub const VALUE: &str = "value";
-/// Column: the evidence sentence.
+/// Column: the evidence sentence, as rendered for the outputs.
 pub const EVIDENCE: &str = "evidence";
 /// Column: the organization's role.
 pub const ROLE: &str = "role";
@@ -174,13 +177,56 @@ pub const ORGANIZATION_ID: &str = "organization_id";
 pub const PROCESSES: &str = "processes";
 
 impl Outcome {
-    /// `processes` with the [`EVIDENCE`] of each row (null on the rows not flagged), as a query.
-    pub fn processes_with_evidence(&self) -> LazyFrame {
-        self.processes.clone().lazy().join(
+    /// The sentence of each flagged process of the indicator described by `metadata`, in
+    /// `language`: [`PROCESS`] and [`EVIDENCE`], one row per process, in process order (the
+    /// sentences of a process's several evidence rows joined with `; `).
+    pub fn evidence_sentences(&self, metadata: &Metadata, language: &Language) -> LazyFrame {
+        if self.evidence.height() == 0 {
+            return self.evidence.clone().lazy().select([
+                col(PROCESS),
+                lit(NULL).cast(DataType::String).alias(EVIDENCE),
+            ]);
+        }
+        let fields = metadata.evidence.fields(Level::Process);
+        evidence_text(
             self.evidence.clone().lazy(),
+            &[PROCESS],
+            language.sentence(metadata.slug, Level::Process, fields),
+            Some(PROCESS),
+        )
+    }
+
+    /// `processes` with the [`EVIDENCE`] of each row in `language` (null on the rows not
+    /// flagged), as a query.
+    pub fn processes_with_evidence(&self, metadata: &Metadata, language: &Language) -> LazyFrame {
+        self.processes.clone().lazy().join(
+            self.evidence_sentences(metadata, language),
             [col(PROCESS)],
             [col(PROCESS)],
             JoinArgs::new(JoinType::Left),
+        )
+    }
+
+    /// `organizations` with the [`EVIDENCE`] of each row in `language` in place of the
+    /// evidence values: [`ROLE`], [`ORGANIZATION_ID`], [`VALUE`] and [`EVIDENCE`].
+    pub fn organizations_with_evidence(
+        &self,
+        metadata: &Metadata,
+        language: &Language,
+    ) -> LazyFrame {
+        let keep = [ROLE, ORGANIZATION_ID, VALUE];
+        let frame = self.organizations.clone().lazy();
+        if self.organizations.height() == 0 {
+            let mut columns: Vec<Expr> = keep.iter().map(|name| col(*name)).collect();
+            columns.push(lit(NULL).cast(DataType::String).alias(EVIDENCE));
+            return frame.select(columns);
+        }
+        let fields = metadata.evidence.fields(Level::Organization);
+        evidence_text(
+            frame,
+            &keep,
+            language.sentence(metadata.slug, Level::Organization, fields),
+            None,
         )
     }
 }
@@ -266,7 +312,8 @@ impl Plan {
     }
 }
 
-/// An empty organizations table with the right columns.
+/// An empty organizations table with the columns every one has (no evidence values: there is
+/// nothing to describe).
 pub fn empty_organizations() -> PolarsResult<DataFrame> {
     DataFrame::new(
         0,
@@ -274,7 +321,6 @@ pub fn empty_organizations() -> PolarsResult<DataFrame> {
             Column::new_empty(ROLE.into(), &DataType::String),
             Column::new_empty(ORGANIZATION_ID.into(), &DataType::String),
             Column::new_empty(VALUE.into(), &DataType::Float64),
-            Column::new_empty(EVIDENCE.into(), &DataType::String),
         ],
     )
 }
@@ -307,6 +353,9 @@ pub struct Metadata {
     pub levels: &'static [&'static str],
     /// The OCDS fields it reads.
     pub fields: &'static [&'static str],
+    /// The values its evidence holds at each level, whose names its templates' placeholders
+    /// use (`locales/evidence/LANG.toml`).
+    pub evidence: Evidence,
     /// Each setting's key and a one-line description (for `init` and the catalogue).
     pub settings: &'static [(&'static str, &'static str)],
     /// The catalogue page (Markdown), embedded from `indicators/SLUG.md`.

@@ -3,9 +3,10 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{money, percent, process_rows};
+use super::support::process_rows;
 use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, awarded, code_in};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct NearEstimate;
@@ -48,6 +49,15 @@ static METADATA: Metadata = Metadata {
         "awards.value.amount",
         "awards.value.currency",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("awarded", Kind::Money("tender_currency")),
+            Field::new("ratio", Kind::Percent),
+            Field::new("tender_amount", Kind::Money("tender_currency")),
+            Field::new("tender_currency", Kind::Text),
+        ],
+        organization: &[],
+    },
     settings: &[
         (
             "below",
@@ -111,18 +121,7 @@ impl Definition for NearEstimate {
             ])
             .filter(col("same_currency"))
             .with_column((col("awarded") / col("tender_amount")).alias("ratio"));
-        let evidence = concat_str(
-            [
-                lit("awarded "),
-                money(col("awarded"), col("tender_currency")),
-                lit(", "),
-                percent(col("ratio")),
-                lit(" of the estimate of "),
-                money(col("tender_amount"), col("tender_currency")),
-            ],
-            "",
-            false,
-        );
+        let evidence = ["awarded", "ratio", "tender_amount", "tender_currency"].map(col);
         let processes = process_rows(
             awarded_value,
             col("ratio").gt_eq(lit(1.0 - settings.below)),

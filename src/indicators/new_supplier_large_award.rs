@@ -4,9 +4,10 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{iso_date, money, process_rows, with_group_fences};
+use super::support::{process_rows, with_group_fences};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct NewSupplierLargeAward;
@@ -42,6 +43,16 @@ static METADATA: Metadata = Metadata {
         "awards.value",
         "awards.suppliers.id",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("supplier", Kind::Text),
+            Field::new("date", Kind::Date),
+            Field::new("amount", Kind::Money("currency")),
+            Field::new("currency", Kind::Text),
+            Field::new("upper_fence", Kind::Money("currency")),
+        ],
+        organization: &[],
+    },
     settings: &[(
         "minimum_awards",
         "fewest awards of a buyer, in one currency, for its upper fence to be computed",
@@ -132,20 +143,15 @@ fn judged(per_award: DataFrame, first: DataFrame, minimum: usize) -> PolarsResul
             col("currency").first(),
             col("upper_fence").first(),
         ]);
-    let evidence = concat_str(
-        [
-            lit("first award in the data to supplier "),
-            col("supplier_name").fill_null(col("supplier_id")),
-            lit(" ("),
-            iso_date(col("date")),
-            lit("): "),
-            money(col("amount"), col("currency")),
-            lit(", above the buyer's upper fence of "),
-            money(col("upper_fence"), col("currency")),
-        ],
-        "",
-        false,
-    );
+    let evidence = [
+        col("supplier_name")
+            .fill_null(col("supplier_id"))
+            .alias("supplier"),
+        col("date"),
+        col("amount"),
+        col("currency"),
+        col("upper_fence"),
+    ];
     let processes = process_rows(
         per_process,
         col("amount").gt(col("upper_fence")),

@@ -5,6 +5,7 @@ use polars::prelude::*;
 use super::support::process_rows;
 use super::{CompetitiveMethods, Definition, Group, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct NoTenderPeriod;
@@ -23,6 +24,10 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     levels: &["process"],
     fields: &["tender.procurementMethod", "tender.tenderPeriod"],
+    evidence: Evidence {
+        process: &[Field::new("method", Kind::Text)],
+        organization: &[],
+    },
     settings: &[(
         "procurement_methods",
         "procurement methods that must publish a call for tenders",
@@ -48,15 +53,7 @@ impl Definition for NoTenderPeriod {
             assessable,
             missing.clone(),
             missing.cast(DataType::Float64),
-            concat_str(
-                [
-                    lit("no tender period is published for a procedure with method '"),
-                    col("procurement_method"),
-                    lit("'"),
-                ],
-                "",
-                false,
-            ),
+            [col("procurement_method").alias("method")],
         );
         Plan::processes_only(processes)
     }

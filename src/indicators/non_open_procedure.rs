@@ -4,12 +4,13 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{percent, process_rows};
+use super::support::process_rows;
 use super::{
-    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ProcessRows, ROLE, VALUE, empty_organizations,
+    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ProcessRows,
+    ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{Tables, code_in};
+use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, round4};
 
 /// The indicator.
@@ -54,6 +55,20 @@ static METADATA: Metadata = Metadata {
         "awards.value",
         "buyer.id",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::or("method", Kind::Text, "none"),
+            Field::or("details", Kind::Text, "none"),
+        ],
+        organization: &[
+            Field::new("share", Kind::Percent),
+            Field::or("currency", Kind::Text, "no_currency"),
+            Field::new("process_count", Kind::Count),
+            Field::new("upper_fence", Kind::PercentFixed),
+            Field::new("q1", Kind::PercentFixed),
+            Field::new("q3", Kind::PercentFixed),
+        ],
+    },
     settings: &[
         (
             "procurement_methods",
@@ -105,17 +120,10 @@ impl Definition for NonOpenProcedure {
             assessable.clone(),
             col("non_open"),
             col("non_open").cast(DataType::Float64),
-            concat_str(
-                [
-                    lit("a non-competitive procedure: method '"),
-                    col("procurement_method").fill_null(lit("(none)")),
-                    lit("', details '"),
-                    col("procurement_method_details").fill_null(lit("(none)")),
-                    lit("'"),
-                ],
-                "",
-                false,
-            ),
+            [
+                col("procurement_method").alias("method"),
+                col("procurement_method_details").alias("details"),
+            ],
         );
         // Per buyer and currency: the share of the awarded value (its spend) that went through
         // non-competitive procedures; each awarded award counted once.
@@ -170,25 +178,12 @@ fn judged(processes: ProcessRows, buyers: DataFrame) -> PolarsResult<LazyOutcome
                 lit("buyer").alias(ROLE),
                 col("buyer_id").alias(ORGANIZATION_ID),
                 col(VALUE),
-                concat_str(
-                    [
-                        percent(col(VALUE)),
-                        lit(" of the awarded value ("),
-                        col("tender_currency").fill_null(lit("no currency")),
-                        lit(") over "),
-                        col("processes").cast(DataType::String),
-                        lit(format!(
-                            " processes went to non-competitive procedures; upper fence {:.2}% \
-                             (Q1 {:.2}%, Q3 {:.2}%)",
-                            round4(fences.upper) * 100.0,
-                            round4(fences.q1) * 100.0,
-                            round4(fences.q3) * 100.0
-                        )),
-                    ],
-                    "",
-                    false,
-                )
-                .alias(EVIDENCE),
+                col(VALUE).alias("share"),
+                col("tender_currency").alias("currency"),
+                col("processes").alias("process_count"),
+                lit(round4(fences.upper)).alias("upper_fence"),
+                lit(round4(fences.q1)).alias("q1"),
+                lit(round4(fences.q3)).alias("q3"),
             ]),
     };
     Ok(LazyOutcome {

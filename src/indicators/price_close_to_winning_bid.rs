@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::second_bid::{FIELDS, SETTINGS, Settings, Side, outcome};
+use super::second_bid::{FIELDS, GAP_EVIDENCE, SETTINGS, Settings, Side, outcome};
 use super::{Definition, Group, Metadata, Phase, Plan};
 use crate::domain::Tables;
 
@@ -21,6 +21,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: true,
     levels: &["process", "tenderer"],
     fields: FIELDS,
+    evidence: GAP_EVIDENCE,
     settings: &[
         (
             "threshold",

@@ -5,10 +5,11 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chance::{categories, number_text, probability_text, set_meetings};
-use super::support::{flagged_tenderers, process_rows};
+use super::chance::{categories, set_meetings};
+use super::support::{PROCESS_EXAMPLES, flagged_tenderers, process_rows};
 use super::{Definition, Group, LazyOutcome, Metadata, OCID, PROCESS, Phase, Plan};
 use crate::domain::{Tables, with_ocids};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct RecurringBidderSet;
@@ -52,6 +53,17 @@ static METADATA: Metadata = Metadata {
         "bids.details.tenderers.id",
         "tender.mainProcurementCategory",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("set", Kind::Text),
+            Field::new("meetings", Kind::Count),
+            Field::new("where", Kind::List(", ")),
+            Field::new("listed", Kind::Code(&["all", "more"])),
+            Field::new("expected", Kind::Significant),
+            Field::new("p_value", Kind::Probability),
+        ],
+        organization: PROCESS_EXAMPLES,
+    },
     settings: &[
         (
             "minimum_processes",
@@ -104,11 +116,7 @@ impl Definition for RecurringBidderSet {
         )
         .sort([PROCESS], SortMultipleOptions::default())
         .group_by([col("set")])
-        .agg([col(OCID)
-            .head(Some(6))
-            .str()
-            .join(", ", true)
-            .alias("where")]);
+        .agg([col(OCID).head(Some(6)).alias("where")]);
         let per_process = sets
             .join(
                 meetings,
@@ -125,26 +133,17 @@ impl Definition for RecurringBidderSet {
         let flagged = col("meetings")
             .gt_eq(lit(settings.minimum_processes))
             .and(col("significant"));
-        let evidence = concat_str(
-            [
-                lit("tenderers "),
-                col("set"),
-                lit(" bid together in "),
-                col("meetings").cast(DataType::String),
-                lit(" processes: "),
-                col("where"),
-                when(col("meetings").gt(lit(6)))
-                    .then(lit(", ..."))
-                    .otherwise(lit("")),
-                lit("; their rates of bidding would make them meet "),
-                number_text(col("expected")),
-                lit(" times (p = "),
-                probability_text(col("p_value")),
-                lit(")"),
-            ],
-            "",
-            false,
-        );
+        let evidence = [
+            col("set"),
+            col("meetings"),
+            col("where"),
+            when(col("meetings").gt(lit(6)))
+                .then(lit("more"))
+                .otherwise(lit("all"))
+                .alias("listed"),
+            col("expected"),
+            col("p_value"),
+        ];
         let per_process = per_process.cache();
         let processes = process_rows(
             per_process.clone(),
@@ -152,13 +151,7 @@ impl Definition for RecurringBidderSet {
             col("meetings"),
             evidence,
         );
-        let organizations = flagged_tenderers(
-            tables,
-            tenderers,
-            per_process,
-            flagged,
-            "bid within a recurring set of tenderers",
-        );
+        let organizations = flagged_tenderers(tables, tenderers, per_process, flagged);
         Ok(LazyOutcome {
             processes,
             organizations,

@@ -12,12 +12,12 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{
-    PairTest, categories, described_pairs, pair_chance_evidence, pair_outcome, pair_rows,
+    PairTest, categories, described_pairs, pair_evidence, pair_fields, pair_outcome, pair_rows,
     pair_windows,
 };
-use super::support::iso_date;
 use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct RepeatDirectAwards;
@@ -54,6 +54,9 @@ impl Default for Settings {
     }
 }
 
+/// The evidence of a pair, at both levels.
+const PAIR_FIELDS: &[Field] = pair_fields![Field::new("awards", Kind::Count)];
+
 static METADATA: Metadata = Metadata {
     slug: "repeat_direct_awards",
     code: None,
@@ -74,6 +77,10 @@ static METADATA: Metadata = Metadata {
         "awards.items.classification",
         "tender.items.classification",
     ],
+    evidence: Evidence {
+        process: PAIR_FIELDS,
+        organization: PAIR_FIELDS,
+    },
     settings: &[
         (
             "procurement_methods",
@@ -135,23 +142,9 @@ impl Definition for RepeatDirectAwards {
             ["awards", "date", PROCESS],
             SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
         );
-        let evidence = concat_str(
-            [
-                lit("supplier "),
-                col("supplier_name").fill_null(col("supplier_id")),
-                lit(" received "),
-                col("awards").cast(DataType::String),
-                lit(" non-competitive awards from buyer "),
-                col("buyer_name").fill_null(col("buyer_id")),
-                lit(format!(" in the {} days to ", settings.window_days)),
-                iso_date(col("date")),
-                lit("; "),
-                pair_chance_evidence("non-competitive awards"),
-            ],
-            "",
-            false,
-        );
+        let mut evidence = vec![col("awards")];
+        evidence.extend(pair_evidence(settings.window_days));
         let pairs = described_pairs(pairs, col("awards").alias("in_window"), evidence);
-        pair_outcome(windows, pairs, "in_window")
+        pair_outcome(windows, pairs, "in_window", &METADATA)
     }
 }

@@ -14,10 +14,11 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{
-    PairTest, categories, described_pairs, pair_chance_evidence, pair_outcome, pair_rows,
+    PairTest, categories, described_pairs, pair_evidence, pair_fields, pair_outcome, pair_rows,
     pair_windows,
 };
-use super::support::{iso_date, percent};
+use crate::evidence::{Evidence, Field, Kind};
+
 use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 
@@ -56,6 +57,14 @@ impl Default for Settings {
     }
 }
 
+/// The evidence of a pair, at both levels.
+const PAIR_FIELDS: &[Field] = pair_fields![
+    Field::new("awards", Kind::Count),
+    Field::new("buyer_awards", Kind::Count),
+    Field::new("count_share", Kind::Percent),
+    Field::or("value_share", Kind::Percent, "unknown"),
+];
+
 static METADATA: Metadata = Metadata {
     slug: "repeat_winner",
     code: None,
@@ -77,6 +86,10 @@ static METADATA: Metadata = Metadata {
         "awards.items.classification",
         "tender.items.classification",
     ],
+    evidence: Evidence {
+        process: PAIR_FIELDS,
+        organization: PAIR_FIELDS,
+    },
     settings: &[
         (
             "window_days",
@@ -134,33 +147,18 @@ impl Definition for RepeatWinner {
         };
         let windows = pair_windows(rows, &test)?;
         // Each flagged pair, described by its strongest window.
-        let evidence = concat_str(
-            [
-                lit("supplier "),
-                col("supplier_name").fill_null(col("supplier_id")),
-                lit(" won "),
-                col("awards").cast(DataType::String),
-                lit(" of "),
-                col("buyer_awards").cast(DataType::String),
-                lit(" awards ("),
-                percent(col("count_share")),
-                lit(" by count, "),
-                percent(col("value_share")).fill_null(lit("unknown")),
-                lit(" by value) of buyer "),
-                col("buyer_name").fill_null(col("buyer_id")),
-                lit(format!(" in the {} days to ", settings.window_days)),
-                iso_date(col("date")),
-                lit("; "),
-                pair_chance_evidence("awards"),
-            ],
-            "",
-            false,
-        );
+        let mut evidence = vec![
+            col("awards"),
+            col("buyer_awards"),
+            col("count_share"),
+            col("value_share"),
+        ];
+        evidence.extend(pair_evidence(settings.window_days));
         let pairs = windows.clone().filter(col("flagged")).sort(
             ["share", "awards", "date", PROCESS],
             SortMultipleOptions::default().with_order_descending_multi([true, true, false, false]),
         );
         let pairs = described_pairs(pairs, col("share"), evidence);
-        pair_outcome(windows, pairs, "share")
+        pair_outcome(windows, pairs, "share", &METADATA)
     }
 }

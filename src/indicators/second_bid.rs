@@ -3,10 +3,11 @@
 
 use polars::prelude::*;
 
-use super::support::{money, organizations_from, percent, process_rows};
+use super::support::{PROCESS_EXAMPLES, fence_evidence, organizations_from, process_rows};
 use super::{LazyOutcome, ORGANIZATION_ID, PROCESS, Plan};
 use crate::domain::Tables;
-use crate::stats::{Fences, Rule, round4};
+use crate::evidence::{Evidence, Field, Kind};
+use crate::stats::{Fences, Rule};
 
 /// One row per process with a measurable difference: `process`, `ratio`
 /// (`(second − winner) / winner`), `winner`, `second` (tenderer ids), `winner_amount`,
@@ -104,36 +105,39 @@ pub fn fences(differences: &DataFrame) -> PolarsResult<Option<Fences>> {
     Ok(Fences::of(&ratios))
 }
 
-/// The evidence sentence: the two bids, the difference and the fence it crossed.
-pub fn evidence(side: &str, fence: f64, fences: Option<Fences>) -> Expr {
-    let quartiles = match fences {
-        Some(fences) => format!(
-            " (Q1 {:.2}%, Q3 {:.2}%)",
-            round4(fences.q1) * 100.0,
-            round4(fences.q3) * 100.0
-        ),
-        None => " (set in the settings)".to_owned(),
-    };
-    concat_str(
-        [
-            lit("the second-lowest valid bid, "),
-            money(col("second_amount"), col("currency")),
-            lit(" from "),
-            col("second"),
-            lit(", is "),
-            percent(col("ratio")),
-            lit(" above the winning bid, "),
-            money(col("winner_amount"), col("currency")),
-            lit(" from "),
-            col("winner"),
-            lit(format!(
-                "; {side} fence {:.2}%{quartiles}",
-                round4(fence) * 100.0
-            )),
-        ],
-        "",
-        false,
-    )
+/// The evidence of both indicators at the process level: the two bids, the difference, and
+/// the fence it crossed with its quartiles (`fence_source`: `quartiles`, or `settings` when
+/// the threshold is set).
+pub const GAP_EVIDENCE: Evidence = Evidence {
+    process: &[
+        Field::new("second_amount", Kind::Money("currency")),
+        Field::new("currency", Kind::Text),
+        Field::new("second", Kind::Text),
+        Field::new("ratio", Kind::Percent),
+        Field::new("winner_amount", Kind::Money("currency")),
+        Field::new("winner", Kind::Text),
+        Field::new("fence", Kind::PercentFixed),
+        Field::new("fence_source", Kind::Code(&["quartiles", "settings"])),
+        Field::new("q1", Kind::PercentFixed),
+        Field::new("q3", Kind::PercentFixed),
+    ],
+    organization: PROCESS_EXAMPLES,
+};
+
+/// The evidence values: the two bids, the difference and the fence it crossed.
+fn evidence(fence: f64, fences: Option<Fences>) -> Vec<Expr> {
+    let mut values = [
+        "second_amount",
+        "currency",
+        "second",
+        "ratio",
+        "winner_amount",
+        "winner",
+    ]
+    .map(col)
+    .to_vec();
+    values.extend(fence_evidence(Some(fence), fences));
+    values
 }
 
 /// The settings of both indicators.
@@ -215,28 +219,22 @@ fn judged(
             measured.lazy(),
             lit(false),
             col("ratio"),
-            lit(""),
+            [],
         ))?;
         outcome.meta = crate::stats::meta("", None, true, fence_name, None);
         return Ok(outcome);
     };
     let quartiles = fences.filter(|_| threshold.is_none());
     let rule = Rule::of(settings.cardinal, true);
-    let (flagged, wording) = match side {
-        Side::Low => (
-            rule.low(col("ratio"), fence, quartiles),
-            "at or below the lower",
-        ),
-        Side::High => (
-            rule.high(col("ratio"), fence, quartiles),
-            "at or above the upper",
-        ),
+    let flagged = match side {
+        Side::Low => rule.low(col("ratio"), fence, quartiles),
+        Side::High => rule.high(col("ratio"), fence, quartiles),
     };
     let processes = process_rows(
         measured.clone().lazy(),
         flagged.clone(),
         col("ratio"),
-        evidence(wording, fence, quartiles),
+        evidence(fence, quartiles),
     );
     let flagged_rows = measured.lazy().filter(flagged);
     let winners = flagged_rows
@@ -253,14 +251,8 @@ fn judged(
                 UnionArgs::default(),
             )?,
             "tenderer",
-            "won or came second with a price close to the other's",
         ),
-        Side::High => organizations_from(
-            tables,
-            winners,
-            "tenderer",
-            "won with a heavily discounted bid",
-        ),
+        Side::High => organizations_from(tables, winners, "tenderer"),
     };
     Ok(LazyOutcome {
         processes,

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{iso_date, process_rows, whole_days};
+use super::support::{process_rows, whole_days};
 use super::{Definition, Group, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct ShortTenderPeriod;
@@ -54,6 +55,15 @@ static METADATA: Metadata = Metadata {
         "tender.procurementMethod",
         "tender.procurementMethodDetails",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("days", Kind::Count),
+            Field::new("tender_start", Kind::Date),
+            Field::new("tender_end", Kind::Date),
+            Field::new("threshold", Kind::Count),
+        ],
+        organization: &[],
+    },
     settings: &[
         (
             "threshold",
@@ -114,21 +124,7 @@ impl Definition for ShortTenderPeriod {
                     .and(col("days").is_not_null())
                     .and(col("days").gt_eq(minimum_days)),
             );
-        let evidence = concat_str(
-            [
-                lit("tender period of "),
-                col("days").cast(DataType::String),
-                lit(" whole days ("),
-                iso_date(col("tender_start")),
-                lit(" to "),
-                iso_date(col("tender_end")),
-                lit("), below the threshold of "),
-                col("threshold").cast(DataType::String),
-                lit(" days"),
-            ],
-            "",
-            false,
-        );
+        let evidence = ["days", "tender_start", "tender_end", "threshold"].map(col);
         let processes = process_rows(
             assessable,
             col("days").lt(col("threshold")),

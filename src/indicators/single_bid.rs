@@ -5,6 +5,7 @@ use polars::prelude::*;
 use super::support::process_rows;
 use super::{CompetitiveMethods, Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in, submitted};
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct SingleBid;
@@ -46,6 +47,13 @@ static METADATA: Metadata = Metadata {
         "bids.details.tenderers.id",
         "tender.tenderers.id",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("source", Kind::Code(&["declared", "bids", "tenderers"])),
+            Field::or("method", Kind::Text, "none"),
+        ],
+        organization: &[],
+    },
     settings: &[
         (
             "procurement_methods",
@@ -86,10 +94,10 @@ impl Definition for SingleBid {
                 .then(declared.clone().cast(DataType::Int64))
                 .otherwise(fallback),
             when(declared_valid)
-                .then(lit("tender.numberOfTenderers"))
+                .then(lit("declared"))
                 .when(col("bidders").is_not_null())
-                .then(lit("the submitted bids"))
-                .otherwise(lit("tender.tenderers")),
+                .then(lit("bids"))
+                .otherwise(lit("tenderers")),
         );
         let assessable = tables
             .processes()
@@ -104,17 +112,7 @@ impl Definition for SingleBid {
                 code_in("procurement_method", &settings.procurement_methods)
                     .and(col("tenderers").is_not_null()),
             );
-        let evidence = concat_str(
-            [
-                lit("one tenderer (counted from "),
-                col("source"),
-                lit(") in a procedure with method '"),
-                col("procurement_method").fill_null(lit("(none)")),
-                lit("'"),
-            ],
-            "",
-            false,
-        );
+        let evidence = [col("source"), col("procurement_method").alias("method")];
         let processes = process_rows(
             assessable,
             col("tenderers").eq(lit(1)),

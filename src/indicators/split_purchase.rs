@@ -11,11 +11,10 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{
-    days_window, first_described, iso_date, money, pair_organizations, process_rows,
-};
+use super::support::{days_window, first_of, pair_organizations, process_rows};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in};
+use crate::evidence::{Evidence, Field, Kind, Language, Level};
 
 /// The indicator.
 pub struct SplitPurchase;
@@ -56,6 +55,22 @@ impl Default for Settings {
     }
 }
 
+/// The evidence of a split, at both levels.
+const FIELDS: &[Field] = &[
+    Field::new("count", Kind::Count),
+    Field::new("buyer", Kind::Text),
+    Field::new("supplier", Kind::Text),
+    Field::new("items", Kind::Code(&["classified", "any"])),
+    Field::new("class", Kind::Text),
+    Field::new("window_days", Kind::Count),
+    Field::new("anchor", Kind::Date),
+    Field::new("threshold", Kind::Money("currency")),
+    Field::new("currency", Kind::Text),
+    Field::new("fraction", Kind::Code(&["at_least", "any"])),
+    Field::new("minimum_percent", Kind::Number),
+    Field::new("total", Kind::Money("currency")),
+];
+
 static METADATA: Metadata = Metadata {
     slug: "split_purchase",
     code: None,
@@ -77,6 +92,10 @@ static METADATA: Metadata = Metadata {
         "awards.items.classification",
         "tender.items.classification",
     ],
+    evidence: Evidence {
+        process: FIELDS,
+        organization: FIELDS,
+    },
     settings: &[
         (
             "procurement_methods",
@@ -219,36 +238,36 @@ impl Definition for SplitPurchase {
             )
             .cache();
         // Each flagged process, and each pair, described by its largest split.
-        let evidence = concat_str(
-            [
-                col("count").cast(DataType::String),
-                lit(" non-competitive awards from buyer "),
-                col("buyer_name").fill_null(col("buyer_id")),
-                lit(" to supplier "),
-                col("supplier_name").fill_null(col("supplier_id")),
-                col("class_text"),
-                lit(format!(" within {} days to ", settings.window_days)),
-                iso_date(col("anchor")),
-                lit(", each under the threshold of "),
-                money(col("threshold"), col("currency")),
-                lit(if settings.minimum_fraction > 0.0 {
-                    format!(
-                        " (and at least {}% of it)",
-                        (settings.minimum_fraction * 100.0).round()
-                    )
-                } else {
-                    String::new()
-                }),
-                lit(", add up to "),
-                money(col("total"), col("currency")),
-            ],
-            "",
-            false,
-        );
+        let evidence = [
+            col("count"),
+            col("buyer_name").fill_null(col("buyer_id")).alias("buyer"),
+            col("supplier_name")
+                .fill_null(col("supplier_id"))
+                .alias("supplier"),
+            lit(if settings.classification_digits == 0 {
+                "any"
+            } else {
+                "classified"
+            })
+            .alias("items"),
+            col("class"),
+            lit(settings.window_days).alias("window_days"),
+            col("anchor"),
+            col("threshold"),
+            col("currency"),
+            lit(if settings.minimum_fraction > 0.0 {
+                "at_least"
+            } else {
+                "any"
+            })
+            .alias("fraction"),
+            lit((settings.minimum_fraction * 100.0).round()).alias("minimum_percent"),
+            col("total"),
+        ];
         let described = |frame: LazyFrame, keys: &[&str]| {
             let mut columns: Vec<Expr> = keys.iter().map(|key| col(*key)).collect();
-            columns.extend([col("total"), col(super::EVIDENCE)]);
-            first_described(frame, keys, evidence.clone()).select(columns)
+            columns.extend(evidence.clone());
+            first_of(frame, keys).select(columns)
         };
         let per_process = awards
             .select([col(PROCESS)])
@@ -263,14 +282,19 @@ impl Definition for SplitPurchase {
             per_process,
             col("total").is_not_null(),
             col("total"),
-            col(super::EVIDENCE),
+            FIELDS.iter().map(|field| col(field.name)),
         );
         let pairs = members.sort(
             ["buyer_id", "supplier_id", "total"],
             SortMultipleOptions::default().with_order_descending_multi([false, false, true]),
         );
-        let organizations =
-            pair_organizations(described(pairs, &["buyer_id", "supplier_id"]), "total")?;
+        let order = Language::english().sentence(METADATA.slug, Level::Organization, FIELDS);
+        let organizations = pair_organizations(
+            described(pairs, &["buyer_id", "supplier_id"]),
+            "total",
+            FIELDS,
+            order,
+        )?;
         Ok(LazyOutcome {
             processes,
             organizations,

@@ -3,9 +3,10 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{money, percent, process_rows};
+use super::support::process_rows;
 use super::{Definition, Group, Metadata, Phase, Plan};
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct TenderAboveBudget;
@@ -40,6 +41,16 @@ static METADATA: Metadata = Metadata {
         "tender.value.amount",
         "tender.value.currency",
     ],
+    evidence: Evidence {
+        process: &[
+            Field::new("tender_amount", Kind::Money("tender_currency")),
+            Field::new("tender_currency", Kind::Text),
+            Field::new("ratio", Kind::Percent),
+            Field::new("budget_amount", Kind::Money("budget_currency")),
+            Field::new("budget_currency", Kind::Text),
+        ],
+        organization: &[],
+    },
     settings: &[(
         "tolerance",
         "how far above the budget (0.1 = 10%) the estimate may go before it is flagged",
@@ -71,18 +82,14 @@ impl Definition for TenderAboveBudget {
                     .and(col("tender_currency").eq_missing(col("budget_currency"))),
             )
             .with_column((col("tender_amount") / col("budget_amount")).alias("ratio"));
-        let evidence = concat_str(
-            [
-                lit("the tender's estimate of "),
-                money(col("tender_amount"), col("tender_currency")),
-                lit(" is "),
-                percent(col("ratio")),
-                lit(" of the planned budget of "),
-                money(col("budget_amount"), col("budget_currency")),
-            ],
-            "",
-            false,
-        );
+        let evidence = [
+            "tender_amount",
+            "tender_currency",
+            "ratio",
+            "budget_amount",
+            "budget_currency",
+        ]
+        .map(col);
         let processes = process_rows(
             assessable,
             col("ratio").gt(lit(1.0 + settings.tolerance)),

@@ -8,10 +8,11 @@ use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::support::no_process_rows;
 use super::{
-    Definition, EVIDENCE, Group, LazyOutcome, Metadata, ORGANIZATION_ID, Phase, Plan, ROLE, VALUE,
+    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, Phase, Plan, ROLE, VALUE,
     empty_organizations,
 };
 use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct ThresholdBunching;
@@ -54,6 +55,16 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
+    evidence: Evidence {
+        process: &[],
+        organization: &[
+            Field::new("below", Kind::Count),
+            Field::new("band", Kind::Fixed(0)),
+            Field::new("threshold", Kind::Number),
+            Field::new("above", Kind::Count),
+            Field::new("p_value", Kind::Scientific(2)),
+        ],
+    },
     settings: &[
         (
             "thresholds",
@@ -176,16 +187,19 @@ fn bunched_buyers(counts: &[DataFrame], settings: &Settings) -> PolarsResult<Dat
     let height = results.len();
     let mut ids = Vec::with_capacity(height);
     let mut values = Vec::with_capacity(height);
-    let mut evidence = Vec::with_capacity(height);
+    let (mut belows, mut aboves, mut thresholds, mut p_values) = (
+        Vec::with_capacity(height),
+        Vec::with_capacity(height),
+        Vec::with_capacity(height),
+        Vec::with_capacity(height),
+    );
     for ((buyer, threshold), (below, above, p)) in results {
-        let threshold = f64::from_bits(threshold);
         ids.push(buyer);
         values.push(below as f64 / (below + above) as f64);
-        evidence.push(format!(
-            "{below} awards in the {:.0}% just under the threshold of {threshold} against \
-             {above} just over it (binomial p = {p:.2e})",
-            settings.band * 100.0
-        ));
+        belows.push(below);
+        aboves.push(above);
+        thresholds.push(f64::from_bits(threshold));
+        p_values.push(p);
     }
     DataFrame::new(
         height,
@@ -193,7 +207,11 @@ fn bunched_buyers(counts: &[DataFrame], settings: &Settings) -> PolarsResult<Dat
             Column::new(ROLE.into(), vec!["buyer"; height]),
             Column::new(ORGANIZATION_ID.into(), ids),
             Column::new(VALUE.into(), values),
-            Column::new(EVIDENCE.into(), evidence),
+            Column::new("below".into(), belows),
+            Column::new("band".into(), vec![settings.band * 100.0; height]),
+            Column::new("threshold".into(), thresholds),
+            Column::new("above".into(), aboves),
+            Column::new("p_value".into(), p_values),
         ],
     )
 }

@@ -4,49 +4,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use clap::ValueEnum;
-use serde::Serialize;
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Thai.
-    Th,
-}
-
-/// How years are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Calendar {
-    /// The Common Era (2024).
-    Gregorian,
-    /// The Buddhist Era (2567 = 2024 + 543).
-    Buddhist,
-}
-
-impl Lang {
-    /// The calendar readers of this language expect: the Buddhist Era for Thai.
-    pub fn default_calendar(self) -> Calendar {
-        match self {
-            Lang::En => Calendar::Gregorian,
-            Lang::Th => Calendar::Buddhist,
-        }
-    }
-
-    fn source(self) -> &'static str {
-        match self {
-            Lang::En => include_str!("../../locales/en.toml"),
-            Lang::Th => include_str!("../../locales/th.toml"),
-        }
-    }
-}
-
-/// The Buddhist Era is 543 years ahead of the Common Era.
-pub const BUDDHIST_OFFSET: i32 = 543;
+pub use crate::locale::{BUDDHIST_OFFSET, Calendar, Lang, number};
 
 /// One language's messages, with the calendar to write dates in.
 #[derive(Debug, Clone)]
@@ -74,7 +33,7 @@ impl Messages {
     /// The messages of a language (the catalogues are part of the program and checked by
     /// tests, so a malformed one is a bug).
     pub fn new(lang: Lang, calendar: Calendar) -> Messages {
-        let catalogue: Catalogue = toml::from_str(lang.source())
+        let catalogue: Catalogue = toml::from_str(lang.messages_source())
             .unwrap_or_else(|error| panic!("the {lang:?} message catalogue is malformed: {error}"));
         let mut text = BTreeMap::new();
         let mut months = Vec::new();
@@ -181,34 +140,6 @@ impl Messages {
     }
 }
 
-/// A number with thousands separators and at most `decimals` decimals (trailing zeros
-/// dropped): `1,234,567.5`.
-pub fn number(value: f64, decimals: usize) -> String {
-    if !value.is_finite() {
-        return String::new();
-    }
-    let text = format!("{:.*}", decimals, value.abs());
-    let (whole, fraction) = match text.split_once('.') {
-        Some((whole, fraction)) => (whole, fraction.trim_end_matches('0')),
-        None => (text.as_str(), ""),
-    };
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3 + 2);
-    if value < 0.0 && (whole != "0" || !fraction.is_empty()) {
-        grouped.push('-');
-    }
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if !fraction.is_empty() {
-        grouped.push('.');
-        grouped.push_str(fraction);
-    }
-    grouped
-}
-
 /// An amount of money: `1,234,567.5 THB`.
 pub fn money(amount: f64, currency: &str) -> String {
     format!("{} {currency}", number(amount, 2))
@@ -270,7 +201,7 @@ mod tests {
                 );
             }
         }
-        let table: toml::Table = toml::from_str(Lang::Th.source()).unwrap();
+        let table: toml::Table = toml::from_str(Lang::Th.messages_source()).unwrap();
         let titles = table["indicators"].as_table().unwrap();
         for indicator in crate::indicators::REGISTRY {
             let slug = indicator.metadata().slug;

@@ -20,6 +20,7 @@ use serde::Serialize;
 pub use format::{Calendar, Lang, Messages};
 
 use crate::config::{Config, Weights};
+use crate::evidence::Language;
 use crate::indicators::PROCESS;
 use crate::run::Run;
 use charts::Chart;
@@ -37,6 +38,11 @@ pub struct Options {
 }
 
 impl Options {
+    /// The language and calendar of the evidence sentences.
+    pub fn language(&self) -> Language {
+        Language::new(self.lang, self.calendar)
+    }
+
     /// The options for a language, with its usual calendar unless one is given.
     pub fn new(lang: Lang, calendar: Option<Calendar>, top: usize) -> Options {
         Options {
@@ -229,8 +235,9 @@ pub fn xlsx(
     options: &Options,
     path: &std::path::Path,
 ) -> anyhow::Result<()> {
+    let run = run.in_language(&options.language(), config)?;
     workbook::workbook(
-        run,
+        &run,
         config,
         &Messages::new(options.lang, options.calendar),
         path,
@@ -240,6 +247,7 @@ pub fn xlsx(
 /// Renders the HTML report of a run.
 pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<String> {
     let messages = Messages::new(options.lang, options.calendar);
+    let run = &*run.in_language(&options.language(), config)?;
     let contracts = &run.scored.contracts;
     let processes = Processes::of(contracts)?;
     let main_currency = processes.main_currency().unwrap_or_default();

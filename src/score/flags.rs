@@ -4,17 +4,20 @@ use polars::prelude::*;
 
 use super::IndicatorRun;
 use crate::domain::with_ocids;
+use crate::evidence::Language;
 use crate::frames::Frames;
 use crate::indicators::{EVIDENCE, FLAGGED, OCID, PROCESS, VALUE};
 
 /// One row per raised process-level flag, sorted by process, then registry order: its
-/// strength (`weight`), its `family`, and `counted`: whether it is the flag its family counts
-/// by on that process (the strongest; the first in registry order among equals).
+/// strength (`weight`), its `family`, `counted`: whether it is the flag its family counts
+/// by on that process (the strongest; the first in registry order among equals), and its
+/// evidence sentence in `language` (rendered here, for the flagged processes only).
 /// Organization-level results are one row per organization in `organizations`, not here.
-pub(super) fn flags_table(
+pub fn flags_table(
     frames: &Frames,
     runs: &[IndicatorRun],
     weights: &[f64],
+    language: &Language,
 ) -> PolarsResult<DataFrame> {
     let columns = [
         OCID,
@@ -32,8 +35,7 @@ pub(super) fn flags_table(
         .zip(weights)
         .enumerate()
         .map(|(position, (run, weight))| {
-            run.outcome
-                .processes_with_evidence()
+            run.processes_with_evidence(language)
                 .filter(col(FLAGGED))
                 .select([
                     col(PROCESS),

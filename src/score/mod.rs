@@ -31,13 +31,15 @@ mod terms;
 mod values;
 
 use combine::finish;
-use flags::flags_table;
-use organizations::{organization_links, organizations_table, reaching};
+pub use flags::flags_table;
+pub use organizations::organizations_table;
+use organizations::{organization_links, reaching};
 use terms::term_table;
 
 use crate::config::{Config, Weights};
+use crate::evidence::Language;
 use crate::frames::Frames;
-use crate::indicators::{FLAGGED, Group, Outcome, PROCESS};
+use crate::indicators::{EVIDENCE, FLAGGED, Group, Outcome, PROCESS};
 use crate::validate::{self, Validation};
 
 /// One indicator's outcome in a run.
@@ -83,6 +85,34 @@ impl IndicatorRun {
             .iter()
             .map(|indicator| indicator.metadata())
             .find(|metadata| metadata.slug == self.slug)
+    }
+
+    /// `processes` of its outcome with each flagged process's evidence sentence in `language`
+    /// (none for an indicator outside the registry).
+    pub fn processes_with_evidence(&self, language: &Language) -> LazyFrame {
+        match self.metadata() {
+            Some(metadata) => self.outcome.processes_with_evidence(metadata, language),
+            None => self
+                .outcome
+                .processes
+                .clone()
+                .lazy()
+                .with_column(lit(NULL).cast(DataType::String).alias(EVIDENCE)),
+        }
+    }
+
+    /// Its organization results with their evidence sentences in `language`: `role`,
+    /// `organization_id`, `value`, `evidence` (none for an indicator outside the registry).
+    pub fn organizations_with_evidence(&self, language: &Language) -> LazyFrame {
+        match self.metadata() {
+            Some(metadata) => self.outcome.organizations_with_evidence(metadata, language),
+            None => self.outcome.organizations.clone().lazy().select([
+                col(crate::indicators::ROLE),
+                col(crate::indicators::ORGANIZATION_ID),
+                col(crate::indicators::VALUE),
+                lit(NULL).cast(DataType::String).alias(EVIDENCE),
+            ]),
+        }
     }
 
     /// Whether it flags organizations (buyers, procuring entities, suppliers, tenderers).
@@ -207,7 +237,10 @@ pub fn score(
             resident_mib = crate::memory::resident_memory_mib()
         )
     };
-    let organizations = organizations_table(frames, runs)?;
+    // The language of the evidence in `flags` and `organizations` (flags.csv and
+    // organizations.csv); the report and the workbook render theirs again in their own.
+    let language = Language::english();
+    let organizations = organizations_table(frames, runs, &language)?;
     step("organizations");
     // Computed once: the terms, the flags and the organization columns all read it.
     let links = organization_links(frames, &organizations)?
@@ -234,7 +267,7 @@ pub fn score(
     let organization_flags = reaching(&links).collect()?;
     let contracts = finish(table, &terms, &weights, &organization_flags)?;
     step("scores and ranks");
-    let flags = flags_table(frames, runs, &weights[..runs.len()])?;
+    let flags = flags_table(frames, runs, &weights[..runs.len()], &language)?;
     step("flags");
     Ok(Scored {
         contracts,

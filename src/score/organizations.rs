@@ -6,6 +6,7 @@ use polars::prelude::*;
 use super::IndicatorRun;
 use super::flags::empty_table;
 use crate::domain::awarded;
+use crate::evidence::Language;
 use crate::frames::Frames;
 use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE, VALUE};
 
@@ -177,17 +178,19 @@ fn organization_names(frames: &Frames) -> LazyFrame {
         .unwrap_or_else(|_| DataFrame::empty().lazy())
 }
 
-/// One row per organization-level result, sorted by indicator, role and organization.
-pub(super) fn organizations_table(
+/// One row per organization-level result, sorted by indicator, role and organization, with
+/// its evidence sentence in `language`.
+pub fn organizations_table(
     frames: &Frames,
     runs: &[IndicatorRun],
+    language: &Language,
 ) -> PolarsResult<DataFrame> {
     let parts: Vec<LazyFrame> = runs
         .iter()
         .enumerate()
         .filter(|(_, run)| run.outcome.organizations.height() > 0)
         .map(|(position, run)| {
-            run.outcome.organizations.clone().lazy().select([
+            run.organizations_with_evidence(language).select([
                 lit(position as u32).alias("position"),
                 lit(run.slug).alias("indicator"),
                 lit(run.code.unwrap_or("")).alias("code"),

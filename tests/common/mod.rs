@@ -65,3 +65,39 @@ pub fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
         })
         .collect()
 }
+
+/// The frames of 1,000 generated processes of the baseline world.
+pub fn generated_frames() -> redflags::frames::Frames {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("generated.jsonl");
+    let mut file = std::fs::File::create(&data).unwrap();
+    redflags::synthetic::write(&mut file, 1000, 5).unwrap();
+    redflags::run::load(&[data.display().to_string()])
+        .unwrap()
+        .1
+}
+
+/// An indicator's outcome with settings (TOML) as the outputs write it: its processes with their
+/// `ocid` and English evidence sentence, its organizations with theirs.
+pub fn described_outcome(
+    slug: &str,
+    frames: &redflags::frames::Frames,
+    settings: &str,
+) -> redflags::indicators::Outcome {
+    let settings: toml::Table = toml::from_str(settings).unwrap();
+    let indicator = redflags::indicators::find(slug).unwrap();
+    let mut outcome = indicator.run(frames, &settings).unwrap();
+    let (metadata, english) = (
+        indicator.metadata(),
+        redflags::evidence::Language::english(),
+    );
+    let processes = outcome.processes_with_evidence(metadata, &english);
+    outcome.processes = redflags::domain::with_ocids(&frames.processes, processes)
+        .collect()
+        .unwrap();
+    outcome.organizations = outcome
+        .organizations_with_evidence(metadata, &english)
+        .collect()
+        .unwrap();
+    outcome
+}

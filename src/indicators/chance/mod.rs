@@ -18,9 +18,8 @@ use super::PROCESS;
 mod pairs;
 mod sets;
 
-pub use pairs::{
-    PairTest, described_pairs, pair_chance_evidence, pair_outcome, pair_rows, pair_windows,
-};
+pub(crate) use pairs::pair_fields;
+pub use pairs::{PairTest, described_pairs, pair_evidence, pair_outcome, pair_rows, pair_windows};
 pub use sets::set_meetings;
 
 /// A function of a row's numbers, applied by [`rowwise`].
@@ -98,48 +97,6 @@ pub fn recurrence_tail(observed: Expr, mean: Expr) -> Expr {
     })
 }
 
-/// `format` of each value of a f64 column, as text (null stays null).
-fn text_of(number: Expr, format: fn(f64) -> String) -> Expr {
-    number.map(
-        move |column| {
-            let text: StringChunked = column
-                .f64()?
-                .iter()
-                .map(|value| value.map(format))
-                .collect();
-            Ok(text.with_name(column.name().clone()).into_column())
-        },
-        |_, field| Ok(Field::new(field.name().clone(), DataType::String)),
-    )
-}
-
-/// A probability as text for evidence sentences: two decimals down to 0.01, then in
-/// scientific notation (`3.1e-9`).
-pub fn probability_text(probability: Expr) -> Expr {
-    text_of(probability, |p| {
-        if p >= 0.01 {
-            format!("{p:.2}")
-        } else {
-            format!("{p:.1e}")
-        }
-    })
-}
-
-/// A non-negative number as text with two significant digits (`1.2`, `25`, `0.0082`; below
-/// 0.0001 in scientific notation, `2.0e-8`), for evidence sentences.
-pub fn number_text(number: Expr) -> Expr {
-    text_of(number, |x| {
-        if x <= 0.0 || !x.is_finite() {
-            return format!("{x}");
-        }
-        if x < 1e-4 {
-            return format!("{x:.1e}");
-        }
-        let decimals = (1.0 - x.log10().floor()).max(0.0) as usize;
-        format!("{x:.decimals$}")
-    })
-}
-
 /// Whether `p_value` is significant at `significance` divided by the number of rows of the
 /// frame it is computed in (the tests made); every row is when `significance` is 1 or more,
 /// which turns the comparison with chance off.
@@ -184,39 +141,5 @@ mod tests {
         let twice = poisson_upper_tail_given_one(2, 0.01);
         assert!((twice - 0.004983).abs() < 1e-5, "{twice}");
         assert_eq!(poisson_upper_tail_given_one(1, 0.01), 1.0);
-    }
-
-    #[test]
-    fn texts() {
-        let numbers =
-            df!("x" => [Some(1.234), Some(25.4), Some(0.00823), Some(2e-8), Some(0.0), None])
-                .unwrap()
-                .lazy()
-                .select([
-                    number_text(col("x")).alias("number"),
-                    probability_text(col("x")).alias("probability"),
-                ])
-                .collect()
-                .unwrap();
-        let text = |name: &str| -> Vec<Option<String>> {
-            let column = numbers.column(name).unwrap().str().unwrap().clone();
-            column
-                .iter()
-                .map(|value| value.map(str::to_owned))
-                .collect()
-        };
-        let some = |values: [&str; 5]| {
-            let mut all: Vec<Option<String>> = values
-                .iter()
-                .map(|value| Some((*value).to_owned()))
-                .collect();
-            all.push(None);
-            all
-        };
-        assert_eq!(text("number"), some(["1.2", "25", "0.0082", "2.0e-8", "0"]));
-        assert_eq!(
-            text("probability"),
-            some(["1.23", "25.40", "8.2e-3", "2.0e-8", "0.0e0"])
-        );
     }
 }

@@ -3,10 +3,11 @@
 
 use polars::prelude::*;
 
-use super::{binomial_tail, number_text, probability_text, significant};
+use super::{binomial_tail, significant};
 use crate::domain::Tables;
-use crate::indicators::support::{days_window, first_described, pair_organizations, process_rows};
-use crate::indicators::{EVIDENCE, LazyOutcome, PROCESS, Plan};
+use crate::evidence::{Language, Level};
+use crate::indicators::support::{days_window, first_of, pair_organizations, process_rows};
+use crate::indicators::{LazyOutcome, Metadata, PROCESS, Plan};
 
 /// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
 /// (see [`super::categories`]), as [`pair_windows`] reads them. With `classification_digits`
@@ -235,46 +236,71 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         ))
 }
 
-/// The evidence of a pair's comparison with chance: `over all the data, 16 of the buyer's 20
-/// awards, where its share of the market's awards in the same categories would give 1.3
-/// (p = 2.4e-12)`; `what` names the awards counted.
-pub fn pair_chance_evidence(what: &str) -> Expr {
-    concat_str(
-        [
-            lit("over all the data, "),
-            col("pair_awards").cast(DataType::String),
-            lit(" of the buyer's "),
-            col("buyer_total").cast(DataType::String),
-            lit(format!(
-                " {what}, where its share of the market's {what} in the same categories would give "
-            )),
-            number_text(col("expected").cast(DataType::Float64)),
-            lit(" (p = "),
-            probability_text(col("p_value")),
-            lit(")"),
-        ],
-        "",
-        false,
-    )
+/// The evidence fields of a (buyer, supplier) indicator, at both levels: its own (the
+/// arguments), then those of [`pair_evidence`].
+macro_rules! pair_fields {
+    ($($field:expr),* $(,)?) => {
+        &[
+            $($field,)*
+            $crate::evidence::Field::new("supplier", $crate::evidence::Kind::Text),
+            $crate::evidence::Field::new("buyer", $crate::evidence::Kind::Text),
+            $crate::evidence::Field::new("window_days", $crate::evidence::Kind::Count),
+            $crate::evidence::Field::new("date", $crate::evidence::Kind::Date),
+            $crate::evidence::Field::new("pair_awards", $crate::evidence::Kind::Count),
+            $crate::evidence::Field::new("buyer_total", $crate::evidence::Kind::Count),
+            $crate::evidence::Field::new("expected", $crate::evidence::Kind::Significant),
+            $crate::evidence::Field::new("p_value", $crate::evidence::Kind::Probability),
+        ]
+    };
+}
+pub(crate) use pair_fields;
+
+/// The evidence values every (buyer, supplier) indicator gives of a pair's window, besides its
+/// own: the supplier's and the buyer's names (their ids where they have none), the window, and
+/// the comparison with chance (`pair_awards`, `buyer_total`, `expected`, `p_value`, see
+/// [`pair_windows`]).
+pub fn pair_evidence(window_days: i64) -> [Expr; 8] {
+    [
+        col("supplier_name")
+            .fill_null(col("supplier_id"))
+            .alias("supplier"),
+        col("buyer_name").fill_null(col("buyer_id")).alias("buyer"),
+        lit(window_days).alias("window_days"),
+        col("date"),
+        col("pair_awards"),
+        col("buyer_total"),
+        col("expected").cast(DataType::Float64),
+        col("p_value"),
+    ]
 }
 
 /// Each (buyer, supplier) pair of `windows` (the flagged windows, the one describing its pair
-/// first), as [`pair_outcome`] reads them: `buyer_id`, `supplier_id`, `value` and the evidence,
-/// both of the pair's first window, the sentence made once per pair.
-pub fn described_pairs(windows: LazyFrame, value: Expr, evidence: Expr) -> LazyFrame {
-    first_described(windows, &["buyer_id", "supplier_id"], evidence).select([
-        col("buyer_id"),
-        col("supplier_id"),
-        value,
-        col(EVIDENCE),
-    ])
+/// first), as [`pair_outcome`] reads them: `buyer_id`, `supplier_id`, `value` and the
+/// `evidence` values, all of the pair's first window.
+pub fn described_pairs(
+    windows: LazyFrame,
+    value: Expr,
+    evidence: impl IntoIterator<Item = Expr>,
+) -> LazyFrame {
+    let mut columns = vec![col("buyer_id"), col("supplier_id"), value];
+    columns.extend(evidence);
+    first_of(windows, &["buyer_id", "supplier_id"]).select(columns)
 }
 
 /// The outcome of a (buyer, supplier) indicator: every process in `windows` (with `process`,
 /// `buyer_id`, `supplier_id`) is assessed, and flagged when one of its pairs is in `pairs`
-/// (`buyer_id`, `supplier_id`, `value`, [`EVIDENCE`]), described by its pair of largest
-/// `value`; each flagged pair's buyer and supplier get an organization row.
-pub fn pair_outcome(windows: LazyFrame, pairs: LazyFrame, value: &str) -> PolarsResult<Plan> {
+/// (`buyer_id`, `supplier_id`, `value` and the evidence values), described by its pair of largest
+/// `value`; each flagged pair's buyer and supplier get an organization row. `pairs` holds the
+/// evidence values of the indicator described by `metadata` (the same at both levels).
+pub fn pair_outcome(
+    windows: LazyFrame,
+    pairs: LazyFrame,
+    value: &str,
+    metadata: &Metadata,
+) -> PolarsResult<Plan> {
+    let fields = metadata.evidence.process;
+    let mut firsts = vec![col(value).first()];
+    firsts.extend(fields.iter().map(|field| col(field.name).first()));
     let per_process = windows
         .select([col(PROCESS), col("buyer_id"), col("supplier_id")])
         .unique_stable(None, UniqueKeepStrategy::First)
@@ -291,14 +317,15 @@ pub fn pair_outcome(windows: LazyFrame, pairs: LazyFrame, value: &str) -> Polars
                 .with_nulls_last(true),
         )
         .group_by_stable([col(PROCESS)])
-        .agg([col(value).first(), col(EVIDENCE).first()]);
+        .agg(firsts);
     let processes = process_rows(
         per_process,
         col(value).is_not_null(),
         col(value),
-        col(EVIDENCE),
+        fields.iter().map(|field| col(field.name)),
     );
-    let organizations = pair_organizations(pairs, value)?;
+    let order = Language::english().sentence(metadata.slug, Level::Organization, fields);
+    let organizations = pair_organizations(pairs, value, fields, order)?;
     Ok(LazyOutcome {
         processes,
         organizations,

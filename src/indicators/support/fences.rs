@@ -2,6 +2,29 @@
 
 use polars::prelude::*;
 
+use crate::stats::{Fences, round4};
+
+/// The evidence values of a fence a value crossed: `fence` (rounded to 4 decimals, null when
+/// there is none), `fence_source` (`quartiles` when it comes from `quartiles`, `settings` when
+/// the settings set it) and the quartiles `q1` and `q3` (null when set in the settings).
+pub fn fence_evidence(fence: Option<f64>, quartiles: Option<Fences>) -> [Expr; 4] {
+    let statistic = |value: Option<f64>| match value {
+        Some(value) => lit(round4(value)),
+        None => lit(NULL).cast(DataType::Float64),
+    };
+    [
+        statistic(fence).alias("fence"),
+        lit(if quartiles.is_some() {
+            "quartiles"
+        } else {
+            "settings"
+        })
+        .alias("fence_source"),
+        statistic(quartiles.map(|f| f.q1)).alias("q1"),
+        statistic(quartiles.map(|f| f.q3)).alias("q3"),
+    ]
+}
+
 /// The upper fence of `value` within each group of `group` (statrs quartiles), for the rows of
 /// `frame`: a frame of `group` and `upper_fence`, one row per group with at least `minimum`
 /// values. A null group is a group of its own.

@@ -3,17 +3,33 @@
 use polars::prelude::*;
 
 use crate::domain::{Tables, with_ocids};
+use crate::evidence::{Field, Kind};
 use crate::indicators::{
-    EVIDENCE, FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ProcessRows, ROLE, VALUE,
+    FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ProcessRows, ROLE, VALUE,
 };
 
-/// The per-process tables of an outcome from a frame with a `process` column and the three
-/// expressions: one row per process, in process order, with `value` as f64; and the evidence
-/// of the flagged rows, in process order, evaluated on those rows only.
+/// The evidence fields of [`organizations_from`]'s rows: the number of processes an
+/// organization was flagged in, and up to five of them (by `ocid`).
+pub const PROCESS_EXAMPLES: &[Field] = &[
+    Field::new("count", Kind::Count),
+    Field::new("examples", Kind::List(", ")),
+];
+
+/// The per-process tables of an outcome from a frame with a `process` column, the flag, the
+/// value and the evidence values (expressions named as the indicator's evidence fields): one
+/// row per process, in process order, with `value` as f64; and the evidence values of the
+/// flagged rows, in process order, evaluated on those rows only.
 ///
 /// Both tables read the frame, cached so that it is computed once (with the columns either
 /// of them reads).
-pub fn process_rows(frame: LazyFrame, flagged: Expr, value: Expr, evidence: Expr) -> ProcessRows {
+pub fn process_rows(
+    frame: LazyFrame,
+    flagged: Expr,
+    value: Expr,
+    evidence: impl IntoIterator<Item = Expr>,
+) -> ProcessRows {
+    let mut values = vec![col(PROCESS)];
+    values.extend(evidence);
     let frame = frame
         .with_column(flagged.fill_null(lit(false)).alias("__flagged"))
         .cache();
@@ -28,10 +44,7 @@ pub fn process_rows(frame: LazyFrame, flagged: Expr, value: Expr, evidence: Expr
             .sort([PROCESS], SortMultipleOptions::default()),
         evidence: frame
             .filter(col("__flagged"))
-            .select([
-                col(PROCESS),
-                evidence.cast(DataType::String).alias(EVIDENCE),
-            ])
+            .select(values)
             .sort([PROCESS], SortMultipleOptions::default()),
     }
 }
@@ -43,14 +56,14 @@ pub fn no_process_rows(tables: &Tables) -> ProcessRows {
         tables.processes().select([col(PROCESS)]).limit(0),
         lit(false),
         lit(NULL).cast(DataType::Float64),
-        lit(""),
+        [],
     )
 }
 
 /// One row per flagged organization for an outcome: each `(role, id)` with the number of
-/// processes it was flagged in as the value, the evidence naming up to five of them (by
-/// `ocid`), and [`PROCESSES`], all of them (their keys, in process order).
-pub fn organizations_from(tables: &Tables, rows: LazyFrame, role: &str, what: &str) -> LazyFrame {
+/// processes it was flagged in as the value, the evidence values of [`PROCESS_EXAMPLES`] and
+/// [`PROCESSES`], all of them (their keys, in process order).
+pub fn organizations_from(tables: &Tables, rows: LazyFrame, role: &str) -> LazyFrame {
     let distinct = rows
         .select([col(ORGANIZATION_ID), col(PROCESS)])
         .unique_stable(None, UniqueKeepStrategy::First);
@@ -58,43 +71,39 @@ pub fn organizations_from(tables: &Tables, rows: LazyFrame, role: &str, what: &s
         .sort([ORGANIZATION_ID, PROCESS], SortMultipleOptions::default())
         .group_by_stable([col(ORGANIZATION_ID)])
         .agg([
-            col(PROCESS).count().cast(DataType::Float64).alias(VALUE),
-            col(OCID)
-                .head(Some(5))
-                .str()
-                .join(", ", true)
-                .alias("examples"),
+            col(PROCESS).count().alias("count"),
+            col(OCID).head(Some(5)).alias("examples"),
             col(PROCESS).alias(PROCESSES),
         ])
         .select([
             lit(role).alias(ROLE),
             col(ORGANIZATION_ID),
-            col(VALUE),
+            col("count").cast(DataType::Float64).alias(VALUE),
             col(PROCESSES),
-            concat_str(
-                [
-                    lit(format!("{what} in ")),
-                    col(VALUE).cast(DataType::Int64).cast(DataType::String),
-                    lit(" process(es), e.g. "),
-                    col("examples"),
-                ],
-                "",
-                false,
-            )
-            .alias(EVIDENCE),
+            col("count"),
+            col("examples"),
         ])
 }
 
 /// The organization rows of flagged (buyer, supplier) pairs: one row for the buyer and one
-/// for the supplier of each pair, with `value` as the value and the pair's evidence.
-pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<LazyFrame> {
+/// for the supplier of each pair, with `value` as the value and the pair's evidence `fields`.
+/// An organization's rows are in the order of `order` (the pair's English sentence, as the
+/// outputs have always listed them).
+pub fn pair_organizations(
+    pairs: LazyFrame,
+    value: &str,
+    fields: &[Field],
+    order: Expr,
+) -> PolarsResult<LazyFrame> {
     let organization = |role: &str, id: &str| {
-        pairs.clone().select([
+        let mut columns = vec![
             lit(role).alias(ROLE),
             col(id).alias(ORGANIZATION_ID),
             col(value).cast(DataType::Float64).alias(VALUE),
-            col(EVIDENCE),
-        ])
+            order.clone().alias("__order"),
+        ];
+        columns.extend(fields.iter().map(|field| col(field.name)));
+        pairs.clone().select(columns)
     };
     Ok(concat(
         [
@@ -104,19 +113,19 @@ pub fn pair_organizations(pairs: LazyFrame, value: &str) -> PolarsResult<LazyFra
         UnionArgs::default(),
     )?
     .sort(
-        [ROLE, ORGANIZATION_ID, EVIDENCE],
+        [ROLE, ORGANIZATION_ID, "__order"],
         SortMultipleOptions::default(),
-    ))
+    )
+    .drop(cols(["__order"])))
 }
 
 /// The tenderer rows of the flagged processes (`per_process` filtered by `flagged`), as
-/// organization results of `what`.
+/// organization results (see [`organizations_from`]).
 pub fn flagged_tenderers(
     tables: &Tables,
     tenderers: LazyFrame,
     per_process: LazyFrame,
     flagged: Expr,
-    what: &str,
 ) -> LazyFrame {
     let rows = tenderers
         .join(
@@ -126,5 +135,5 @@ pub fn flagged_tenderers(
             JoinArgs::new(JoinType::Semi),
         )
         .select([col(PROCESS), col("tenderer_id").alias(ORGANIZATION_ID)]);
-    organizations_from(tables, rows, "tenderer", what)
+    organizations_from(tables, rows, "tenderer")
 }
