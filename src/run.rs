@@ -109,6 +109,7 @@ pub fn load_prepared(
     let frames = builder.finish()?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
+        cpu_ms = crate::memory::cpu_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         frames_mib = frames
@@ -168,6 +169,7 @@ pub fn run_with(
         .collect();
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
+        cpu_ms = crate::memory::cpu_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "indicators computed"
@@ -175,6 +177,7 @@ pub fn run_with(
     let scored = score::score(&frames, &assessed.processes, &indicators, config)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
+        cpu_ms = crate::memory::cpu_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "scored"
@@ -182,6 +185,7 @@ pub fn run_with(
     let profiles = profiles::profiles(&frames, &scored, &config.profiles)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
+        cpu_ms = crate::memory::cpu_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "profiled"

@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{Tables, awarded, code_in, code_is};
+use super::{AWARD_KEY, Tables, awarded, code_in, code_is, packed_key};
 use crate::frames::KEY as PROCESS;
 
 impl Tables {
@@ -42,10 +42,7 @@ impl Tables {
             self.processes().select([col(PROCESS), col("buyer_id")]),
         );
         if once {
-            awards.unique(
-                Some(cols([PROCESS, "award_index"])),
-                UniqueKeepStrategy::First,
-            )
+            awards.unique(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
         } else {
             awards
         }
@@ -53,13 +50,13 @@ impl Tables {
 
     /// The kind of item of each award: the first `digits` characters of the first
     /// classification of its items, else of the tender's items, with the scheme (`process`,
-    /// `award_index`, `class`). Awards with neither are left
+    /// `award_index`, [`AWARD_KEY`], `class`). Awards with neither are left
     /// out, unless `digits` is 0: then every award has the same empty class.
     pub fn item_classes(&self, digits: u32) -> LazyFrame {
         let awards = self
             .awards()
-            .select([col(PROCESS), col("award_index")])
-            .unique(None, UniqueKeepStrategy::First);
+            .select([col(PROCESS), col("award_index"), col(AWARD_KEY)])
+            .unique(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First);
         if digits == 0 {
             return awards.with_column(lit("").alias("class"));
         }
@@ -85,18 +82,15 @@ impl Tables {
                     .alias("class"),
                 )
         };
-        let of_awards = first("award", vec![col(PROCESS), col("parent_index")]).select([
-            col(PROCESS),
-            col("parent_index").alias("award_index"),
-            col("class"),
-        ]);
+        let of_awards = first("award", vec![packed_key("parent_index").alias(AWARD_KEY)])
+            .select([col(AWARD_KEY), col("class")]);
         let of_tenders = first("tender", vec![col(PROCESS)])
             .select([col(PROCESS), col("class").alias("tender_class")]);
         awards
             .join(
                 of_awards,
-                [col(PROCESS), col("award_index")],
-                [col(PROCESS), col("award_index")],
+                [col(AWARD_KEY)],
+                [col(AWARD_KEY)],
                 JoinArgs::new(JoinType::Left),
             )
             .join(
@@ -107,7 +101,12 @@ impl Tables {
             )
             .with_column(col("class").fill_null(col("tender_class")))
             .filter(col("class").is_not_null())
-            .select([col(PROCESS), col("award_index"), col("class")])
+            .select([
+                col(PROCESS),
+                col("award_index"),
+                col(AWARD_KEY),
+                col("class"),
+            ])
     }
 }
 

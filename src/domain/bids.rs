@@ -3,13 +3,14 @@
 
 use polars::prelude::*;
 
-use super::{Tables, submitted};
+use super::{BID_KEY, Tables, submitted};
 use crate::frames::KEY as PROCESS;
 
 impl Tables {
     /// One row per bid: `process`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
     /// `currency`, `date`, `tenderers`, the sorted distinct tenderer ids joined with `|` (null
-    /// when the bid names none with an id), and `tenderer_count`, how many there are.
+    /// when the bid names none with an id), `tenderer_count`, how many there are, and
+    /// [`BID_KEY`], in process and bid order.
     ///
     /// A cached plan (see [`Tables`]): ten bid indicators start from it, and it is computed
     /// once for all of them.
@@ -62,15 +63,16 @@ impl Tables {
 pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
     // Plain aggregations only (first, min, n_unique): list work per group is slow, and most
     // bids have one tenderer. Bids with several tenderers get their joined ids separately.
+    // Grouped and joined on the bid's packed key, one integer, not on (process, index).
     let identified = bids
         .clone()
         .filter(col("tenderer_id").is_not_null())
-        .select([col(PROCESS), col("bid_index"), col("tenderer_id")])
+        .select([col(BID_KEY), col("tenderer_id")])
         .unique(None, UniqueKeepStrategy::First)
         .cache();
     let counts = identified
         .clone()
-        .group_by([col(PROCESS), col("bid_index")])
+        .group_by([col(BID_KEY)])
         .agg([
             col("tenderer_id").count().alias("tenderer_count"),
             col("tenderer_id").min().alias("tenderers"),
@@ -81,58 +83,55 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
             counts
                 .clone()
                 .filter(col("tenderer_count").gt(lit(1)))
-                .select([col(PROCESS), col("bid_index")]),
-            [col(PROCESS), col("bid_index")],
-            [col(PROCESS), col("bid_index")],
+                .select([col(BID_KEY)]),
+            [col(BID_KEY)],
+            [col(BID_KEY)],
             JoinArgs::new(JoinType::Semi),
         )
-        .sort(
-            [PROCESS, "bid_index", "tenderer_id"],
-            SortMultipleOptions::default(),
-        )
-        .group_by([col(PROCESS), col("bid_index")])
+        .sort([BID_KEY, "tenderer_id"], SortMultipleOptions::default())
+        .group_by([col(BID_KEY)])
         .agg([col("tenderer_id").str().join("|", true).alias("joined")]);
-    bids.unique_stable(
-        Some(cols([PROCESS, "bid_index"])),
-        UniqueKeepStrategy::First,
-    )
-    .select([
-        col(PROCESS),
-        col("bid_index"),
-        col("bid_id"),
-        col("status").str().to_lowercase(),
-        col("amount"),
-        col("currency"),
-        col("date"),
-    ])
-    .join(
-        counts,
-        [col(PROCESS), col("bid_index")],
-        [col(PROCESS), col("bid_index")],
-        JoinArgs::new(JoinType::Left),
-    )
-    .join(
-        several,
-        [col(PROCESS), col("bid_index")],
-        [col(PROCESS), col("bid_index")],
-        JoinArgs::new(JoinType::Left),
-    )
-    .with_columns([
-        col("joined").fill_null(col("tenderers")).alias("tenderers"),
-        col("tenderer_count").fill_null(lit(0u32)),
-    ])
-    .select([
-        col(PROCESS),
-        col("bid_index"),
-        col("bid_id"),
-        col("status"),
-        col("amount"),
-        col("currency"),
-        col("date"),
-        col("tenderers"),
-        col("tenderer_count"),
-    ])
-    .sort([PROCESS, "bid_index"], SortMultipleOptions::default())
+    bids.unique_stable(Some(cols([BID_KEY])), UniqueKeepStrategy::First)
+        .select([
+            col(PROCESS),
+            col("bid_index"),
+            col(BID_KEY),
+            col("bid_id"),
+            col("status").str().to_lowercase(),
+            col("amount"),
+            col("currency"),
+            col("date"),
+        ])
+        .join(
+            counts,
+            [col(BID_KEY)],
+            [col(BID_KEY)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            several,
+            [col(BID_KEY)],
+            [col(BID_KEY)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("joined").fill_null(col("tenderers")).alias("tenderers"),
+            col("tenderer_count").fill_null(lit(0u32)),
+        ])
+        .select([
+            col(PROCESS),
+            col("bid_index"),
+            col("bid_id"),
+            col("status"),
+            col("amount"),
+            col("currency"),
+            col("date"),
+            col("tenderers"),
+            col("tenderer_count"),
+            col(BID_KEY),
+        ])
+        // The packed key sorts as (process, index) does.
+        .sort([BID_KEY], SortMultipleOptions::default())
 }
 
 /// The plan of the tenderers of [`Tables::tenderer_sets`], from the bids table.

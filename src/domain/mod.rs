@@ -62,8 +62,8 @@ impl Tables {
     /// scope, and the other tables of `frames` filtered to its processes where they are read.
     pub fn scoped(frames: &Frames, scope: &InScope) -> Tables {
         let table = |table: &DataFrame| scope.restrict(table.clone().lazy());
-        let bids = table(&frames.bids);
-        let awards = table(&frames.awards);
+        let bids = table(&frames.bids).with_column(packed_key("bid_index").alias(BID_KEY));
+        let awards = table(&frames.awards).with_column(packed_key("award_index").alias(AWARD_KEY));
         let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
         Tables {
             process_table: scope.processes.clone(),
@@ -89,12 +89,12 @@ impl Tables {
         self.processes.clone()
     }
 
-    /// One row per bid and tenderer.
+    /// One row per bid and tenderer, with the bid's [`BID_KEY`].
     pub fn bids(&self) -> LazyFrame {
         self.bids.clone()
     }
 
-    /// One row per award and supplier.
+    /// One row per award and supplier, with the award's [`AWARD_KEY`].
     pub fn awards(&self) -> LazyFrame {
         self.awards.clone()
     }
@@ -117,6 +117,19 @@ impl Tables {
             .iter()
             .any(|name| name.as_str() == crate::scope::PRICE_COMPARISON)
     }
+}
+
+/// Column: a bid's key among all bids, its process's key and its index packed in one integer
+/// (see [`packed_key`]): one integer to group and join on instead of two columns.
+pub const BID_KEY: &str = "bid_key";
+/// Column: an award's key among all awards, as [`BID_KEY`] is a bid's.
+pub const AWARD_KEY: &str = "award_key";
+
+/// The key of an element of a process's list (a bid, an award) among all the processes' ones:
+/// the process key in the high 32 bits and the element's index (`index`, a u32 column) in the
+/// low ones. It sorts as (process, index) does.
+pub fn packed_key(index: &str) -> Expr {
+    col(PROCESS).cast(DataType::UInt64) * lit(1u64 << 32) + col(index).cast(DataType::UInt64)
 }
 
 /// `frame` (with a `process` column) with each row's `ocid`, from `processes` (a processes

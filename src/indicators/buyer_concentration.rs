@@ -7,7 +7,7 @@ use super::support::no_process_rows;
 use super::{
     Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE, VALUE,
 };
-use crate::domain::Tables;
+use crate::domain::{AWARD_KEY, Tables};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -98,12 +98,12 @@ impl Definition for BuyerConcentration {
                 ]),
             )
             .unique(
-                Some(cols([PROCESS, "award_index", "supplier_id"])),
+                Some(cols([AWARD_KEY, "supplier_id"])),
                 UniqueKeepStrategy::First,
             )
             .with_columns([
                 (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
-                as_struct(vec![col(PROCESS), col("award_index")]).alias("award"),
+                col(AWARD_KEY).alias("award"),
             ])
             .cache();
         let by_supplier = shares

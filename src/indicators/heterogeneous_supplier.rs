@@ -8,7 +8,7 @@ use super::{
     Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ProcessRows,
     ROLE, VALUE, empty_organizations,
 };
-use crate::domain::{Tables, code_is};
+use crate::domain::{AWARD_KEY, Tables, code_is, packed_key};
 use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule, round4};
 
@@ -103,7 +103,7 @@ impl Definition for HeterogeneousSupplier {
                     .and(col("suppliers_count").eq(lit(1)))
                     .and(col("supplier_id").is_not_null()),
             )
-            .select([col(PROCESS), col("award_index"), col("supplier_id")])
+            .select([col(PROCESS), col(AWARD_KEY), col("supplier_id")])
             .cache();
         let digits = settings.digits.max(1) as u64;
         let classified = tables
@@ -114,8 +114,7 @@ impl Definition for HeterogeneousSupplier {
                     .and(col("classification_id").is_not_null()),
             )
             .select([
-                col(PROCESS),
-                col("parent_index").alias("award_index"),
+                packed_key("parent_index").alias(AWARD_KEY),
                 col("classification_id")
                     .str()
                     .head(lit(digits))
@@ -123,8 +122,8 @@ impl Definition for HeterogeneousSupplier {
             ])
             .join(
                 awards.clone(),
-                [col(PROCESS), col("award_index")],
-                [col(PROCESS), col("award_index")],
+                [col(AWARD_KEY)],
+                [col(AWARD_KEY)],
                 JoinArgs::new(JoinType::Inner),
             );
         // Cardinal counts a supplier's processes among those with a classified item only.

@@ -7,7 +7,7 @@ use super::{
     CARDINAL_SETTING, CardinalOnly, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID,
     PROCESS, Phase, Plan,
 };
-use crate::domain::{Tables, submitted_as};
+use crate::domain::{BID_KEY, Tables, submitted_as};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -111,11 +111,11 @@ impl Definition for IdenticalBidPrices {
             evidence,
         );
         let tenderers = identical
-            .select([col(PROCESS), col("bid_index")])
+            .select([col(BID_KEY)])
             .join(
                 tables.bids(),
-                [col(PROCESS), col("bid_index")],
-                [col(PROCESS), col("bid_index")],
+                [col(BID_KEY)],
+                [col(BID_KEY)],
                 JoinArgs::new(JoinType::Inner),
             )
             .filter(col("tenderer_id").is_not_null())

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::process_rows;
 use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{Tables, awarded, code_in};
+use crate::domain::{AWARD_KEY, Tables, awarded, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -99,10 +99,7 @@ impl Definition for NearEstimate {
         let awarded_value = tables
             .awards()
             .filter(awarded().and(col("amount").is_not_null()))
-            .unique(
-                Some(cols([PROCESS, "award_index"])),
-                UniqueKeepStrategy::First,
-            )
+            .unique(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
             .join(
                 estimates,
                 [col(PROCESS)],

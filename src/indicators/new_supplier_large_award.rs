@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{process_rows, with_group_fences};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
-use crate::domain::Tables;
+use crate::domain::{AWARD_KEY, Tables};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -85,16 +85,13 @@ impl Definition for NewSupplierLargeAward {
             );
         let per_award = awards
             .clone()
-            .unique(
-                Some(cols([PROCESS, "award_index"])),
-                UniqueKeepStrategy::First,
-            )
+            .unique(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
             .select([col("market"), col("amount")]);
         // Each supplier's first award in the data (earliest date, then process, in ocid order).
         let first = awards
             .filter(col("supplier_id").is_not_null())
             .sort(
-                ["supplier_id", "date", PROCESS, "award_index"],
+                ["supplier_id", "date", AWARD_KEY],
                 SortMultipleOptions::default(),
             )
             .group_by_stable([col("supplier_id")])

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{days_window, first_of, pair_organizations, process_rows};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{Tables, code_in};
+use crate::domain::{AWARD_KEY, Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind, Language, Level};
 
 /// The indicator.
@@ -174,15 +174,15 @@ impl Definition for SplitPurchase {
             .with_column(threshold.alias("threshold"))
             .filter(col("amount").lt(col("threshold")))
             .join(
-                tables.item_classes(settings.classification_digits),
-                [col(PROCESS), col("award_index")],
-                [col(PROCESS), col("award_index")],
+                tables
+                    .item_classes(settings.classification_digits)
+                    .select([col(AWARD_KEY), col("class")]),
+                [col(AWARD_KEY)],
+                [col(AWARD_KEY)],
                 JoinArgs::new(JoinType::Inner),
             )
-            .sort(
-                ["date", PROCESS, "award_index"],
-                SortMultipleOptions::default(),
-            )
+            // By date, then by process and award (as the award key sorts).
+            .sort(["date", AWARD_KEY], SortMultipleOptions::default())
             .with_columns([lit(1i64).alias("one"), col("currency").fill_null(lit(""))])
             .cache();
         let pair = [

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::{binomial_tail, significant};
-use crate::domain::Tables;
+use crate::domain::{AWARD_KEY, Tables};
 use crate::evidence::{Language, Level};
 use crate::indicators::support::{days_window, first_of, pair_organizations, process_rows};
 use crate::indicators::{LazyOutcome, Metadata, PROCESS, Plan};
@@ -24,9 +24,11 @@ pub fn pair_rows(tables: &Tables, processes: LazyFrame, classification_digits: u
         rows
     } else {
         rows.join(
-            tables.item_classes(classification_digits),
-            [col(PROCESS), col("award_index")],
-            [col(PROCESS), col("award_index")],
+            tables
+                .item_classes(classification_digits)
+                .select([col(AWARD_KEY), col("class")]),
+            [col(AWARD_KEY)],
+            [col(AWARD_KEY)],
             JoinArgs::new(JoinType::Left),
         )
         .with_column(col("class").fill_null(col("category")).alias("category"))
@@ -34,6 +36,7 @@ pub fn pair_rows(tables: &Tables, processes: LazyFrame, classification_digits: u
     rows.select([
         col(PROCESS),
         col("award_index"),
+        col(AWARD_KEY),
         col("buyer_id"),
         col("buyer_name"),
         col("supplier_id"),
@@ -60,7 +63,7 @@ pub struct PairTest {
 
 /// The windows of every (buyer, supplier) pair, with the pair's comparison with chance.
 ///
-/// `rows`: one row per award and supplier, with `process`, `award_index`, `buyer_id`,
+/// `rows`: one row per award and supplier, with `process`, `award_index`, `award_key`, `buyer_id`,
 /// `buyer_name`, `supplier_id`, `supplier_name`, `date`, `amount` (0 when unknown),
 /// `currency` and `category`.
 ///
@@ -75,22 +78,19 @@ pub struct PairTest {
 pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame> {
     let rows = rows
         .unique_stable(
-            Some(cols([PROCESS, "award_index", "supplier_id"])),
+            Some(cols([AWARD_KEY, "supplier_id"])),
             UniqueKeepStrategy::First,
         )
-        .sort(
-            ["date", PROCESS, "award_index"],
-            SortMultipleOptions::default(),
-        )
+        // By date, then by process and award (as the award key sorts).
+        .sort(["date", AWARD_KEY], SortMultipleOptions::default())
         .with_column(lit(1i64).alias("one"))
         .cache();
     let pair = [col("buyer_id"), col("supplier_id")];
     // The supplier's share of the market's awards in each category (an award with several
     // suppliers counts for each of them).
-    let awards = rows.clone().unique_stable(
-        Some(cols([PROCESS, "award_index"])),
-        UniqueKeepStrategy::First,
-    );
+    let awards = rows
+        .clone()
+        .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First);
     let market = rows
         .clone()
         .group_by([col("category"), col("supplier_id")])
@@ -174,13 +174,9 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
     };
     let buyer_windows = rows
         .clone()
-        .unique_stable(
-            Some(cols([PROCESS, "award_index"])),
-            UniqueKeepStrategy::First,
-        )
+        .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
         .select([
-            col(PROCESS),
-            col("award_index"),
+            col(AWARD_KEY),
             rolling_sum(col("one"), &["buyer_id"])?.alias("buyer_awards"),
             rolling_sum(col("amount"), &["buyer_id", "currency"])?.alias("buyer_value"),
         ]);
@@ -191,8 +187,8 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         ])
         .join(
             buyer_windows,
-            [col(PROCESS), col("award_index")],
-            [col(PROCESS), col("award_index")],
+            [col(AWARD_KEY)],
+            [col(AWARD_KEY)],
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([
