@@ -61,6 +61,13 @@ pub struct PairTest {
     pub significance: f64,
 }
 
+/// Columns of [`pair_windows`]: the buyer's, the supplier's and the category's number, and the
+/// pair's (the buyer's and the supplier's numbers packed in one integer).
+const BUYER: &str = "buyer_code";
+const SUPPLIER: &str = "supplier_code";
+const CATEGORY: &str = "category_code";
+const PAIR: &str = "pair";
+
 /// The windows of every (buyer, supplier) pair, with the pair's comparison with chance.
 ///
 /// `rows`: one row per award and supplier, with `process`, `award_index`, `award_key`, `buyer_id`,
@@ -76,6 +83,21 @@ pub struct PairTest {
 /// `buyer_total` awards with the probability `expected / buyer_total` each; and `flagged`:
 /// a window qualifies and the p-value is significant among the pairs with a qualifying window.
 pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame> {
+    // The buyers, suppliers and categories numbered (in text order), and the pairs of numbers
+    // packed in one integer: every group-by and join below is on one integer, not on texts
+    // that Polars would encode row by row.
+    let code = |name: &str| {
+        col(name)
+            .rank(
+                RankOptions {
+                    method: RankMethod::Dense,
+                    descending: false,
+                },
+                None,
+            )
+            .cast(DataType::UInt64)
+    };
+    let packed = |high: Expr, low: Expr| high * lit(1u64 << 32) + low;
     let rows = rows
         .unique_stable(
             Some(cols([AWARD_KEY, "supplier_id"])),
@@ -83,9 +105,15 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         )
         // By date, then by process and award (as the award key sorts).
         .sort(["date", AWARD_KEY], SortMultipleOptions::default())
-        .with_column(lit(1i64).alias("one"))
+        .with_columns([
+            lit(1i64).alias("one"),
+            code("buyer_id").alias(BUYER),
+            code("supplier_id").alias(SUPPLIER),
+            code("category").alias(CATEGORY),
+        ])
+        .with_column(packed(col(BUYER), col(SUPPLIER)).alias(PAIR))
         .cache();
-    let pair = [col("buyer_id"), col("supplier_id")];
+    let pair = [col(PAIR)];
     // The supplier's share of the market's awards in each category (an award with several
     // suppliers counts for each of them).
     let awards = rows
@@ -93,15 +121,19 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First);
     let market = rows
         .clone()
-        .group_by([col("category"), col("supplier_id")])
-        .agg([len().alias("in_category")])
+        .group_by([packed(col(CATEGORY), col(SUPPLIER)).alias("category_supplier")])
+        .agg([
+            len().alias("in_category"),
+            col(CATEGORY).first(),
+            col(SUPPLIER).first(),
+        ])
         .join(
             awards
                 .clone()
-                .group_by([col("category")])
+                .group_by([col(CATEGORY)])
                 .agg([len().alias("category_awards")]),
-            [col("category")],
-            [col("category")],
+            [col(CATEGORY)],
+            [col(CATEGORY)],
             JoinArgs::new(JoinType::Inner),
         )
         .with_column(
@@ -110,32 +142,34 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
             .alias("market_share"),
         );
     let mix = awards
-        .group_by([col("buyer_id"), col("category")])
-        .agg([len().alias("buyer_in_category")]);
-    let pairs = rows
-        .clone()
-        .group_by(pair.clone())
-        .agg([len().alias("pair_awards")]);
+        .group_by([packed(col(BUYER), col(CATEGORY)).alias("buyer_category")])
+        .agg([len().alias("buyer_in_category"), col(BUYER).first()]);
+    let pairs = rows.clone().group_by(pair.clone()).agg([
+        len().alias("pair_awards"),
+        col(BUYER).first(),
+        col(SUPPLIER).first(),
+    ]);
     // The buyer's awards in all categories, and each pair's expected count summed over the
     // categories the supplier sells in (elsewhere its share is 0): joining each pair with every
     // category its buyer buys in made about ten rows per award.
     let buyer_totals = mix
         .clone()
-        .group_by([col("buyer_id")])
+        .group_by([col(BUYER)])
         .agg([col("buyer_in_category").sum().alias("buyer_total")]);
     let expected = pairs
         .clone()
-        .select(pair.clone())
+        .select([col(PAIR), col(BUYER), col(SUPPLIER)])
         .join(
-            market.select([col("category"), col("supplier_id"), col("market_share")]),
-            [col("supplier_id")],
-            [col("supplier_id")],
+            market.select([col(CATEGORY), col(SUPPLIER), col("market_share")]),
+            [col(SUPPLIER)],
+            [col(SUPPLIER)],
             JoinArgs::new(JoinType::Inner),
         )
+        .with_column(packed(col(BUYER), col(CATEGORY)).alias("buyer_category"))
         .join(
-            mix,
-            [col("buyer_id"), col("category")],
-            [col("buyer_id"), col("category")],
+            mix.select([col("buyer_category"), col("buyer_in_category")]),
+            [col("buyer_category")],
+            [col("buyer_category")],
             JoinArgs::new(JoinType::Inner),
         )
         .group_by(pair.clone())
@@ -148,8 +182,8 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .clone()
         .join(
             buyer_totals,
-            [col("buyer_id")],
-            [col("buyer_id")],
+            [col(BUYER)],
+            [col(BUYER)],
             JoinArgs::new(JoinType::Inner),
         )
         .join(
@@ -166,7 +200,14 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
                 col("expected") / col("buyer_total").cast(DataType::Float64),
             )
             .alias("p_value"),
-        );
+        )
+        .select([
+            col(PAIR),
+            col("pair_awards"),
+            col("buyer_total"),
+            col("expected"),
+            col("p_value"),
+        ]);
     let window = days_window(test.window_days);
     let rolling_sum = |expr: Expr, by: &[&str]| -> PolarsResult<Expr> {
         expr.rolling_sum_by(col("date"), window.clone())
@@ -177,13 +218,13 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
         .select([
             col(AWARD_KEY),
-            rolling_sum(col("one"), &["buyer_id"])?.alias("buyer_awards"),
-            rolling_sum(col("amount"), &["buyer_id", "currency"])?.alias("buyer_value"),
+            rolling_sum(col("one"), &[BUYER])?.alias("buyer_awards"),
+            rolling_sum(col("amount"), &[BUYER, "currency"])?.alias("buyer_value"),
         ]);
     let windows = rows
         .with_columns([
-            rolling_sum(col("one"), &["buyer_id", "supplier_id"])?.alias("awards"),
-            rolling_sum(col("amount"), &["buyer_id", "supplier_id", "currency"])?.alias("value"),
+            rolling_sum(col("one"), &[PAIR])?.alias("awards"),
+            rolling_sum(col("amount"), &[PAIR, "currency"])?.alias("value"),
         ])
         .join(
             buyer_windows,
