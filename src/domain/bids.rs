@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{BID_KEY, Tables, submitted};
+use super::{BID_KEY, SET_CODE, Tables, dense_code, submitted};
 use crate::frames::KEY as PROCESS;
 
 impl Tables {
@@ -44,18 +44,14 @@ impl Tables {
 
     /// The distinct tenderers of each process's submitted bids (`process`, `tenderer_id`,
     /// sorted; a cached plan), and each process's set of them (`process`, `size`, `set`: the
-    /// sorted ids joined with `, `) when it has at least `minimum` tenderers.
+    /// sorted ids joined with `, `, and [`SET_CODE`]) when it has at least `minimum`
+    /// tenderers (the sets of all processes are a cached plan).
     pub fn tenderer_sets(&self, minimum: u32) -> (LazyFrame, LazyFrame) {
-        let tenderers = self.submitted_tenderers.clone();
-        let sets = tenderers
+        let sets = self
+            .tenderer_sets
             .clone()
-            .group_by_stable([col(PROCESS)])
-            .agg([
-                col("tenderer_id").count().alias("size"),
-                col("tenderer_id").str().join(", ", true).alias("set"),
-            ])
             .filter(col("size").gt_eq(lit(minimum)));
-        (tenderers, sets)
+        (self.submitted_tenderers.clone(), sets)
     }
 }
 
@@ -132,6 +128,17 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
         ])
         // The packed key sorts as (process, index) does.
         .sort([BID_KEY], SortMultipleOptions::default())
+}
+
+/// The plan of the sets of [`Tables::tenderer_sets`] (all sizes), from its tenderers.
+pub(super) fn tenderer_sets(tenderers: LazyFrame) -> LazyFrame {
+    tenderers
+        .group_by_stable([col(PROCESS)])
+        .agg([
+            col("tenderer_id").count().alias("size"),
+            col("tenderer_id").str().join(", ", true).alias("set"),
+        ])
+        .with_column(dense_code("set").alias(SET_CODE))
 }
 
 /// The plan of the tenderers of [`Tables::tenderer_sets`], from the bids table.

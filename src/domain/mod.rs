@@ -47,6 +47,7 @@ pub struct Tables {
     items: LazyFrame,
     bids_by_bid: LazyFrame,
     submitted_tenderers: LazyFrame,
+    tenderer_sets: LazyFrame,
     active_awards_if_final: LazyFrame,
     winners: LazyFrame,
 }
@@ -65,13 +66,15 @@ impl Tables {
         let bids = table(&frames.bids).with_column(packed_key("bid_index").alias(BID_KEY));
         let awards = table(&frames.awards).with_column(packed_key("award_index").alias(AWARD_KEY));
         let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
+        let submitted_tenderers = bids::submitted_tenderers(bids.clone()).cache();
         Tables {
             process_table: scope.processes.clone(),
             processes: scope.processes.clone().lazy(),
             contracts: table(&frames.contracts),
             items: table(&frames.items),
             bids_by_bid: bids::by_bid(bids.clone()).cache(),
-            submitted_tenderers: bids::submitted_tenderers(bids.clone()).cache(),
+            tenderer_sets: bids::tenderer_sets(submitted_tenderers.clone()).cache(),
+            submitted_tenderers,
             winners: awards::winners_of(active_awards_if_final.clone()).cache(),
             active_awards_if_final,
             bids,
@@ -122,6 +125,9 @@ impl Tables {
 /// Column: a bid's key among all bids, its process's key and its index packed in one integer
 /// (see [`packed_key`]): one integer to group and join on instead of two columns.
 pub const BID_KEY: &str = "bid_key";
+/// Column: the number of a set of tenderers (see [`Tables::tenderer_sets`]), the same for the
+/// same set: one integer to group and join on instead of the set's text.
+pub const SET_CODE: &str = "set_code";
 /// Column: an award's key among all awards, as [`BID_KEY`] is a bid's.
 pub const AWARD_KEY: &str = "award_key";
 
@@ -130,6 +136,21 @@ pub const AWARD_KEY: &str = "award_key";
 /// low ones. It sorts as (process, index) does.
 pub fn packed_key(index: &str) -> Expr {
     col(PROCESS).cast(DataType::UInt64) * lit(1u64 << 32) + col(index).cast(DataType::UInt64)
+}
+
+/// The number of each distinct value of a column among its rows, in the values' order (from 1;
+/// the same value, the same number), as a u64: to group and join on integers instead of texts.
+/// Numbers made in different frames do not match.
+pub fn dense_code(name: &str) -> Expr {
+    col(name)
+        .rank(
+            RankOptions {
+                method: RankMethod::Dense,
+                descending: false,
+            },
+            None,
+        )
+        .cast(DataType::UInt64)
 }
 
 /// `frame` (with a `process` column) with each row's `ocid`, from `processes` (a processes

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::chance::{categories, set_meetings};
 use super::support::{PROCESS_EXAMPLES, flagged_tenderers, process_rows};
 use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{Tables, awarded};
+use crate::domain::{SET_CODE, Tables, awarded};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -131,24 +131,27 @@ impl Definition for BidRotation {
             &["buyer_id"],
             settings.significance,
         )?;
-        let groups = sets.clone().group_by([col("buyer_id"), col("set")]).agg([
-            col("winner").n_unique().alias("winners"),
-            col("winner")
-                .unique()
-                .sort(SortOptions::default())
-                .alias("who"),
-        ]);
+        let groups = sets
+            .clone()
+            .group_by([col("buyer_id"), col(SET_CODE)])
+            .agg([
+                col("winner").n_unique().alias("winners"),
+                col("winner")
+                    .unique()
+                    .sort(SortOptions::default())
+                    .alias("who"),
+            ]);
         let per_process = sets
             .join(
                 groups,
-                [col("buyer_id"), col("set")],
-                [col("buyer_id"), col("set")],
+                [col("buyer_id"), col(SET_CODE)],
+                [col("buyer_id"), col(SET_CODE)],
                 JoinArgs::new(JoinType::Left),
             )
             .join(
-                meetings,
-                [col("buyer_id"), col("set")],
-                [col("buyer_id"), col("set")],
+                meetings.drop(cols(["set"])),
+                [col("buyer_id"), col(SET_CODE)],
+                [col("buyer_id"), col(SET_CODE)],
                 JoinArgs::new(JoinType::Left),
             )
             .cache();

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::chance::{categories, set_meetings};
 use super::support::{PROCESS_EXAMPLES, flagged_tenderers, process_rows};
 use super::{Definition, Group, LazyOutcome, Metadata, OCID, PROCESS, Phase, Plan};
-use crate::domain::{Tables, with_ocids};
+use crate::domain::{SET_CODE, Tables, with_ocids};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -112,22 +112,22 @@ impl Definition for RecurringBidderSet {
         )?;
         let places = with_ocids(
             tables.process_table(),
-            sets.clone().select([col("set"), col(PROCESS)]),
+            sets.clone().select([col(SET_CODE), col(PROCESS)]),
         )
         .sort([PROCESS], SortMultipleOptions::default())
-        .group_by([col("set")])
+        .group_by([col(SET_CODE)])
         .agg([col(OCID).head(Some(6)).alias("where")]);
         let per_process = sets
             .join(
-                meetings,
-                [col("set")],
-                [col("set")],
+                meetings.drop(cols(["set"])),
+                [col(SET_CODE)],
+                [col(SET_CODE)],
                 JoinArgs::new(JoinType::Left),
             )
             .join(
                 places,
-                [col("set")],
-                [col("set")],
+                [col(SET_CODE)],
+                [col(SET_CODE)],
                 JoinArgs::new(JoinType::Left),
             );
         let flagged = col("meetings")

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::{binomial_tail, significant};
-use crate::domain::{AWARD_KEY, Tables};
+use crate::domain::{AWARD_KEY, Tables, dense_code};
 use crate::evidence::{Language, Level};
 use crate::indicators::support::{days_window, first_of, pair_organizations, process_rows};
 use crate::indicators::{LazyOutcome, Metadata, PROCESS, Plan};
@@ -86,17 +86,6 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
     // The buyers, suppliers and categories numbered (in text order), and the pairs of numbers
     // packed in one integer: every group-by and join below is on one integer, not on texts
     // that Polars would encode row by row.
-    let code = |name: &str| {
-        col(name)
-            .rank(
-                RankOptions {
-                    method: RankMethod::Dense,
-                    descending: false,
-                },
-                None,
-            )
-            .cast(DataType::UInt64)
-    };
     let packed = |high: Expr, low: Expr| high * lit(1u64 << 32) + low;
     let rows = rows
         .unique_stable(
@@ -107,9 +96,9 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .sort(["date", AWARD_KEY], SortMultipleOptions::default())
         .with_columns([
             lit(1i64).alias("one"),
-            code("buyer_id").alias(BUYER),
-            code("supplier_id").alias(SUPPLIER),
-            code("category").alias(CATEGORY),
+            dense_code("buyer_id").alias(BUYER),
+            dense_code("supplier_id").alias(SUPPLIER),
+            dense_code("category").alias(CATEGORY),
         ])
         .with_column(packed(col(BUYER), col(SUPPLIER)).alias(PAIR))
         .cache();

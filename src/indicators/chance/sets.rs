@@ -5,12 +5,18 @@ use polars::prelude::*;
 use statrs::function::factorial::ln_factorial;
 
 use super::{recurrence_tail, rowwise, significant};
+use crate::domain::{SET_CODE, dense_code};
 use crate::indicators::PROCESS;
+
+/// Columns of [`set_meetings`]: the tenderer's and the category's number.
+const TENDERER: &str = "tenderer_code";
+const CATEGORY: &str = "category_code";
 
 /// How often each set of tenderers meets, against chance.
 ///
 /// `tenderers`: the distinct tenderers of each process (`process`, `tenderer_id`, `category`,
-/// and the `keys`); `sets`: each process's set (`process`, `size`, `set`, and the `keys`). A set
+/// and the `keys`); `sets`: each process's set (`process`, `size`, `set`, [`SET_CODE`], and
+/// the `keys`). A set
 /// is counted within its `keys` (none: the whole market; `buyer_id`: each buyer).
 ///
 /// Each tenderer's rate in a category is its share of the category's tenderer places (one per
@@ -20,8 +26,8 @@ use crate::indicators::PROCESS;
 /// probability summed over the processes of `r` tenderers in each category within the keys.
 /// `p_value`: given that the set met once, the Poisson probability that it meets at least
 /// `meetings` times; `significant` against `significance` divided by the number of sets seen.
-/// One row per keys and set: the keys, `set`, `meetings`, `expected`, `p_value`,
-/// `significant`.
+/// One row per keys and set: the keys, [`SET_CODE`], `set`, `meetings`, `expected`,
+/// `p_value`, `significant`.
 pub fn set_meetings(
     tenderers: LazyFrame,
     sets: LazyFrame,
@@ -34,52 +40,66 @@ pub fn set_meetings(
         all.extend(extra.iter().map(|name| col(*name)));
         all
     };
-    let tenderers = tenderers.cache();
+    // The tenderers and the categories numbered (in text order), and sets known by their
+    // number: the group-bys and joins below run on integers, not on texts.
+    let tenderers = tenderers
+        .with_columns([
+            dense_code("tenderer_id").alias(TENDERER),
+            dense_code("category").alias(CATEGORY),
+        ])
+        .cache();
     let rates = tenderers
         .clone()
-        .group_by([col("category"), col("tenderer_id")])
-        .agg([len().alias("places")])
+        .group_by([(col(CATEGORY) * lit(1u64 << 32) + col(TENDERER)).alias("category_tenderer")])
+        .agg([
+            len().alias("places"),
+            col(CATEGORY).first(),
+            col(TENDERER).first(),
+        ])
         .with_column(
             (col("places").cast(DataType::Float64)
                 / col("places")
                     .sum()
-                    .over([col("category")])?
+                    .over([col(CATEGORY)])?
                     .cast(DataType::Float64))
             .alias("rate"),
         );
     // Processes of each size in each category, within the keys.
-    let mut process_keys = vec![col("category").first(), len().alias("size")];
+    let mut process_keys = vec![col(CATEGORY).first(), len().alias("size")];
     process_keys.extend(keys.iter().map(|key| key.clone().first()));
     let opportunities = tenderers
         .clone()
         .group_by([col(PROCESS)])
         .agg(process_keys)
-        .group_by(with_keys(&["category", "size"]))
+        .group_by(with_keys(&[CATEGORY, "size"]))
         .agg([len().alias("opportunities")]);
-    let seen = sets
-        .clone()
-        .group_by(with_keys(&["set"]))
-        .agg([len().alias("meetings"), col("size").first()]);
+    let seen = sets.clone().group_by(with_keys(&[SET_CODE])).agg([
+        len().alias("meetings"),
+        col("size").first(),
+        col("set").first(),
+    ]);
     // The chance that a process of the set's size in a category draws exactly the set.
     let members = sets
-        .select([col(PROCESS), col("set"), col("size")])
+        .select([col(PROCESS), col(SET_CODE), col("size")])
         .join(
-            tenderers.select([col(PROCESS), col("tenderer_id")]),
+            tenderers.select([col(PROCESS), col(TENDERER)]),
             [col(PROCESS)],
             [col(PROCESS)],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([col("set"), col("size"), col("tenderer_id")])
+        .select([col(SET_CODE), col("size"), col(TENDERER)])
         .unique(None, UniqueKeepStrategy::First);
     let draw = members
         .join(
             rates,
-            [col("tenderer_id")],
-            [col("tenderer_id")],
+            [col(TENDERER)],
+            [col(TENDERER)],
             JoinArgs::new(JoinType::Inner),
         )
-        .group_by([col("set"), col("category")])
+        .group_by([(col(SET_CODE) * lit(1u64 << 32) + col(CATEGORY)).alias("set_category")])
         .agg([
+            col(SET_CODE).first(),
+            col(CATEGORY).first(),
             col("size").first(),
             len().alias("present"),
             col("rate")
@@ -101,23 +121,23 @@ pub fn set_meetings(
                 )
                 .alias("draw"),
         )
-        .select([col("set"), col("category"), col("draw")]);
+        .select([col(SET_CODE), col(CATEGORY), col("draw")]);
     let expected = seen
         .clone()
-        .select(with_keys(&["set", "size"]))
+        .select(with_keys(&[SET_CODE, "size"]))
         .join(
             draw,
-            [col("set")],
-            [col("set")],
+            [col(SET_CODE)],
+            [col(SET_CODE)],
             JoinArgs::new(JoinType::Inner),
         )
         .join(
             opportunities,
-            with_keys(&["category", "size"]),
-            with_keys(&["category", "size"]),
+            with_keys(&[CATEGORY, "size"]),
+            with_keys(&[CATEGORY, "size"]),
             JoinArgs::new(JoinType::Inner),
         )
-        .group_by(with_keys(&["set"]))
+        .group_by(with_keys(&[SET_CODE]))
         .agg(
             [(col("draw") * col("opportunities").cast(DataType::Float64))
                 .sum()
@@ -126,14 +146,15 @@ pub fn set_meetings(
     Ok(seen
         .join(
             expected,
-            with_keys(&["set"]),
-            with_keys(&["set"]),
+            with_keys(&[SET_CODE]),
+            with_keys(&[SET_CODE]),
             JoinArgs::new(JoinType::Left),
         )
         .with_column(col("expected").fill_null(lit(0.0)))
         .with_column(recurrence_tail(col("meetings"), col("expected")).alias("p_value"))
         .with_column(significant(col("p_value"), significance).alias("significant"))
         .select(with_keys(&[
+            SET_CODE,
             "set",
             "meetings",
             "expected",
