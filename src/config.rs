@@ -30,12 +30,12 @@ use crate::scope::Scope;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read the settings file {path}: {source}")]
+    #[error("cannot read the settings file {path}: {error}")]
     Read {
         /// The file.
         path: String,
-        /// The cause.
-        source: std::io::Error,
+        /// The cause (in the message, not also a source: it would be printed twice).
+        error: std::io::Error,
     },
     /// The file is not valid TOML or has an unknown or mistyped key.
     #[error("settings file {path}: {message}")]
@@ -181,9 +181,9 @@ impl Config {
     /// Reads and checks a settings file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: name.clone(),
-            source,
+            error,
         })?;
         Config::parse(&text).map_err(|message| ConfigError::Invalid {
             path: name,

@@ -665,3 +665,78 @@ fn releases_of_one_process_from_standard_input_are_merged_like_the_compiled_rele
     assert_eq!(merged_summary["corrections"]["by_kind"]["buddhist_era"], 5);
     assert_eq!(merged_summary["counts"]["processes"], 2);
 }
+
+/// Runs the command with its standard output closed before it writes: it must end quietly
+/// (no panic, no error about the pipe) and successfully, as `| head` expects.
+fn assert_quiet_on_a_closed_pipe(args: &[&str]) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redflags"))
+        .args(args)
+        .env_remove("REDFLAGS_LOG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success()
+            && !stderr.contains("panicked")
+            && !stderr.to_lowercase().contains("pipe"),
+        "{args:?}: {:?}, {stderr}",
+        output.status
+    );
+}
+
+#[test]
+fn commands_that_print_end_quietly_when_the_reader_stops() {
+    let example = example();
+    let example = example.to_str().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().to_str().unwrap();
+    let prepared = format!("{out}/prepared.jsonl");
+    for args in [
+        vec!["indicators", "--json"],
+        vec!["indicators"],
+        vec!["explain", "single_bid"],
+        vec!["init"],
+        vec!["coverage", example],
+        vec!["check", example],
+        vec!["prepare", example, "--out", "-"],
+        vec!["generate", "--processes", "50"],
+        vec!["cardinal", example],
+        vec!["validate", example],
+        vec!["score", "-q", example, "--out", out],
+        vec!["score", example, "--out", out],
+        vec!["frames", example, "--out", out],
+        vec!["report", example, "--out", &prepared],
+    ] {
+        assert_quiet_on_a_closed_pipe(&args);
+    }
+}
+
+#[test]
+fn a_missing_input_is_named_once_with_its_reason() {
+    for args in [
+        vec!["score", "/nonexistent/input", "--out", "o"],
+        vec!["check", "/nonexistent/input"],
+        vec![
+            "score",
+            "--config",
+            "/nonexistent/settings.toml",
+            "x",
+            "--out",
+            "o",
+        ],
+    ] {
+        let output = redflags().args(&args).assert().code(2).get_output().clone();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(
+            stderr.matches("No such file or directory").count(),
+            1,
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("/nonexistent/"), "{stderr}");
+    }
+}

@@ -423,6 +423,15 @@ fn write_out(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Whether an error is standard output's reader having stopped reading (`| head`).
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn strict_exit(strict: bool, rejected: usize) -> ExitCode {
     if strict && rejected > 0 {
         eprintln!("error: --strict: {rejected} input(s) rejected (see rejected.csv)");

@@ -66,7 +66,12 @@ pub(super) fn prepare(
     let prepared = if out == Path::new("-") {
         let stdout = std::io::stdout();
         let mut writer = std::io::BufWriter::new(stdout.lock());
-        crate::quality::prepare::prepare(inputs, &config, &mut writer)?
+        match crate::quality::prepare::prepare(inputs, &config, &mut writer) {
+            Ok(prepared) => prepared,
+            // A reader that stopped early (`| head`) is not a failure.
+            Err(error) if super::closed_pipe(&error) => return Ok(ExitCode::SUCCESS),
+            Err(error) => return Err(error.into()),
+        }
     } else {
         // Written beside the target and moved into place when complete.
         let mut file = crate::output::OutputFile::create(out)?;

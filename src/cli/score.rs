@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{Failure, ReportArgs, ScoreArgs, load_config, run_inputs, strict_exit};
+use super::{Failure, ReportArgs, ScoreArgs, load_config, run_inputs, strict_exit, write_out};
 use crate::output::Staging;
 
 pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
@@ -21,13 +21,13 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     );
     let scored = run.scored.contracts.height();
     if !quiet {
-        println!(
-            "{} contracting processes scored, {} flags raised, {} inputs rejected; outputs in {}",
+        write_out(&format!(
+            "{} contracting processes scored, {} flags raised, {} inputs rejected; outputs in {}\n",
             scored,
             run.scored.flags.height(),
             run.rejected.len(),
             args.input.out.display()
-        );
+        ))?;
     }
     Ok(strict_exit(args.input.strict, run.rejected.len()))
 }
@@ -43,11 +43,11 @@ pub(super) fn report_command(
     let run = run_inputs(inputs, &config, quiet)?;
     report.write(&run, &config, Some(out))?;
     if !quiet {
-        println!(
-            "report of {} contracting processes in {}",
+        write_out(&format!(
+            "report of {} contracting processes in {}\n",
             run.scored.contracts.height(),
             out.display()
-        );
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -65,7 +65,7 @@ pub(super) fn validate(
             "the validity check needs the single_bid indicator, which the settings disable"
         )));
     };
-    print!("{}", crate::validate::report(validation, &run.scored));
+    write_out(&crate::validate::report(validation, &run.scored))?;
     if let Some(out) = out {
         let mut staging = Staging::new(out)?;
         run.stage_validation(&mut staging)?;
