@@ -111,7 +111,9 @@ fn score_on_the_bundled_example_writes_every_output() {
 
 #[test]
 fn outputs_are_byte_identical_whatever_the_threads() {
-    for input in [example(), common::real_data()] {
+    // The real samples too, where they are.
+    let inputs = [Some(example()), common::shared_sample("data/real")];
+    for input in inputs.into_iter().flatten() {
         let one = tempfile::tempdir().unwrap();
         let two = tempfile::tempdir().unwrap();
         for (dir, threads) in [(&one, "1"), (&two, "2")] {
@@ -347,7 +349,9 @@ fn frames_writes_the_tables_as_parquet() {
 #[test]
 fn every_real_publisher_scores_with_one_row_per_ocid() {
     let out = tempfile::tempdir().unwrap();
-    let real = common::real_data();
+    let Some(real) = common::shared_sample("data/real") else {
+        return;
+    };
     redflags()
         .arg("score")
         .arg(&real)
@@ -501,9 +505,12 @@ fn processes_name_the_organization_flags_of_their_buyer_and_winner() {
 
 #[test]
 fn profiles_and_the_validity_check_run_on_all_the_real_data() {
+    let Some(real) = common::shared_sample("data/real") else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     redflags()
-        .args(["score", common::real_data().to_str().unwrap(), "--out"])
+        .args(["score", real.to_str().unwrap(), "--out"])
         .arg(out.path())
         .assert()
         .success();
@@ -549,7 +556,7 @@ fn profiles_and_the_validity_check_run_on_all_the_real_data() {
     // The validate command: the same check, printed and written.
     let checked = tempfile::tempdir().unwrap();
     let output = redflags()
-        .args(["validate", common::real_data().to_str().unwrap(), "--out"])
+        .args(["validate", real.to_str().unwrap(), "--out"])
         .arg(checked.path())
         .output()
         .unwrap();

@@ -131,7 +131,9 @@ fn has(rows: &[Row], kind: &str, path: &str, value: &str) -> bool {
 
 #[test]
 fn check_names_the_real_problems_of_every_publisher() {
-    let real = common::real_data();
+    let Some(real) = common::shared_sample("data/real") else {
+        return;
+    };
     // For each publisher, (kind, path, value) that the check must find.
     let expected: [(&str, &[Expected]); 6] = [
         (
@@ -631,7 +633,9 @@ fn coverage_counts_the_non_empty_values_of_every_path() {
 #[test]
 fn the_built_in_codelists_are_those_of_the_ocds_schema() {
     use redflags::codelists;
-    let folder = common::shared().join("schema/codelists");
+    let Some(folder) = common::shared_sample("schema/codelists") else {
+        return;
+    };
     for (file, codelist) in [
         ("tenderStatus.csv", &codelists::TENDER_STATUS),
         ("awardStatus.csv", &codelists::AWARD_STATUS),
