@@ -19,6 +19,7 @@ pub mod report;
 pub mod run;
 pub mod scope;
 pub mod score;
+pub mod sentences;
 pub mod stats;
 pub mod synthetic;
 pub mod validate;

@@ -43,9 +43,9 @@ pub struct Run {
 
 impl Run {
     /// The run with its evidence sentences in `language`: the flags, the organization results
-    /// and the profiles' organization flags rendered again from the indicators' values (the
-    /// report and the workbook show these). In English with Common Era dates, the language of
-    /// the CSV outputs, it is the run as it is.
+    /// and the profiles' organization flags rendered again from the indicators' values, and
+    /// the rejection reasons translated (`score --lang`, the report and the workbook show
+    /// these). In English with Common Era dates, the default, it is the run as it is.
     pub fn in_language(
         &self,
         language: &Language,
@@ -65,6 +65,10 @@ impl Run {
         scored.organizations =
             score::organizations_table(&self.frames, &self.indicators, language)?;
         run.profiles = profiles::profiles(&run.frames, &run.scored, &config.profiles)?;
+        let translator = crate::sentences::Translator::new(*language);
+        for rejection in &mut run.rejected {
+            rejection.reason = translator.sentence(&rejection.reason);
+        }
         Ok(Cow::Owned(run))
     }
 }

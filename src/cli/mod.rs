@@ -90,6 +90,8 @@ enum Command {
         /// Also write quality.csv (every finding) and quality.json (the summary) here.
         #[arg(short, long, value_name = "DIR")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        language: LanguageArgs,
     },
     /// Print, as JSON, how many non-empty values every path of the data holds (e.g.
     /// `awards/suppliers/id`), to explore a new publisher.
@@ -220,21 +222,40 @@ struct ReportArgs {
     /// Also write the Excel workbook to this file.
     #[arg(long, value_name = "FILE")]
     xlsx: Option<PathBuf>,
-    /// The report's language.
-    #[arg(long, value_enum, default_value = "en")]
-    lang: crate::report::Lang,
-    /// How years are written (default: the Buddhist Era for Thai, the Common Era otherwise).
-    #[arg(long, value_enum)]
-    calendar: Option<crate::report::Calendar>,
+    #[command(flatten)]
+    language: LanguageArgs,
     /// How many processes and organizations the report's rankings list.
     #[arg(long, default_value_t = 25, value_name = "N")]
     top: usize,
 }
 
+#[derive(Debug, Args)]
+struct LanguageArgs {
+    /// The language of the report and the workbook; with `score`, also of the evidence
+    /// sentences of flags.csv and organizations.csv and the reasons of rejected.csv; with
+    /// `check`, of its findings (the values stay as published).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: crate::report::Lang,
+    /// How years are written (default: the Buddhist Era for Thai, the Common Era otherwise).
+    #[arg(long, value_enum)]
+    calendar: Option<crate::report::Calendar>,
+}
+
+impl LanguageArgs {
+    /// The language and calendar of the outputs.
+    fn language(&self) -> crate::evidence::Language {
+        crate::evidence::Language::new(
+            self.lang,
+            self.calendar.unwrap_or(self.lang.default_calendar()),
+        )
+    }
+}
+
 impl ReportArgs {
     /// Writes the report files asked for: the HTML to `html` if given, the workbook if asked.
     fn write(&self, run: &run::Run, config: &Config, html: Option<&Path>) -> anyhow::Result<()> {
-        let options = crate::report::Options::new(self.lang, self.calendar, self.top);
+        let options =
+            crate::report::Options::new(self.language.lang, self.language.calendar, self.top);
         if let Some(path) = html {
             let page = crate::report::html(run, config, &options)?;
             crate::output::write_file(path, page.as_bytes())?;
@@ -313,7 +334,13 @@ pub fn main() -> ExitCode {
             inputs,
             config,
             out,
-        } => quality::check(&inputs, config.as_deref(), out.as_deref()),
+            language,
+        } => quality::check(
+            &inputs,
+            config.as_deref(),
+            out.as_deref(),
+            language.language(),
+        ),
         Command::Coverage { inputs, config } => quality::coverage(&inputs, config.as_deref()),
         Command::Prepare {
             inputs,

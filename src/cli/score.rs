@@ -10,6 +10,8 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     let clock = std::time::Instant::now();
     let config = load_config(args.config.as_deref())?;
     let run = run_inputs(&args.input.inputs, &config, quiet)?;
+    // The CSV files' sentences in the language asked for (the values are the same).
+    let run = run.in_language(&args.report_options.language.language(), &config)?;
     run.write(&config, &args.input.out)?;
     args.report_options
         .write(&run, &config, args.report.as_deref())?;
