@@ -133,6 +133,8 @@ pub struct Config {
     pub prepare: Prepare,
     /// Bounds on what one unit of input may cost.
     pub limits: Limits,
+    /// When an indicator is named in a warning.
+    pub warnings: crate::warnings::WarningSettings,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
@@ -222,6 +224,7 @@ impl Config {
         }
         self.prepare.check()?;
         self.limits.check()?;
+        self.warnings.check()?;
         for (slug, table) in &self.indicators {
             let Some(indicator) = REGISTRY.iter().find(|i| i.metadata().slug == slug) else {
                 return Err(format!(
@@ -416,6 +419,7 @@ pub fn default_toml() -> String {
     }
     out.push_str(prepare::DEFAULT_TOML);
     out.push_str(&Limits::default_toml());
+    out.push_str(&crate::warnings::WarningSettings::default_toml());
     for indicator in REGISTRY {
         write_section(&mut out, *indicator);
     }

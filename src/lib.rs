@@ -23,3 +23,4 @@ pub mod sentences;
 pub mod stats;
 pub mod synthetic;
 pub mod validate;
+pub mod warnings;

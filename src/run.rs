@@ -39,6 +39,10 @@ pub struct Run {
     pub profiles: Profiles,
     /// How long the run took.
     pub duration: Duration,
+    /// The coverage of the fields the indicators read (see [`frames::coverage`]).
+    pub coverage: polars::prelude::DataFrame,
+    /// The indicators that flag an unusual share, or can assess almost nothing.
+    pub warnings: Vec<crate::warnings::Warning>,
 }
 
 impl Run {
@@ -190,6 +194,22 @@ pub fn run_with(
         resident_mib = crate::memory::resident_memory_mib(),
         "profiled"
     );
+    let read: Vec<(&str, &[&str])> = active
+        .iter()
+        .map(|active| {
+            (
+                active.indicator.metadata().slug,
+                active.indicator.metadata().fields,
+            )
+        })
+        .collect();
+    let coverage = frames::coverage::of_indicators(&frames, &read)?;
+    let warnings = crate::warnings::warnings(
+        &indicators,
+        frames.processes.height(),
+        &coverage,
+        &config.warnings,
+    );
     Ok(Run {
         inputs: inputs.to_vec(),
         sources: ingested.sources,
@@ -201,6 +221,8 @@ pub fn run_with(
         scored,
         profiles,
         duration: started.elapsed(),
+        coverage,
+        warnings,
     })
 }
 
@@ -306,6 +328,7 @@ impl Run {
                     .map(|(term, weight)| (term.column.clone(), json!(weight)))
                     .collect::<serde_json::Map<_, _>>(),
             },
+            "warnings": self.warnings,
             "validation": self.scored.validation,
             "profiles": {
                 "buyers": self.profiles.buyers.height(),

@@ -389,6 +389,8 @@ fn init_logging(verbose: u8, quiet: bool) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: a log file or a pipe gets plain lines.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .without_time()
         .init();
@@ -436,6 +438,9 @@ fn run_inputs(inputs: &[String], config: &Config, quiet: bool) -> Result<run::Ru
         },
     )?;
     bar.finish_and_clear();
+    for warning in &run.warnings {
+        tracing::warn!("{}", warning.line());
+    }
     Ok(run)
 }
 

@@ -7,6 +7,7 @@
 
 mod charts;
 pub mod format;
+mod warnings;
 mod workbook;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -370,6 +371,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
 
     let overview = overview(run, &processes, &messages);
     let indicators = indicator_rows(run, &messages)?;
+    let warnings = warnings::rows(&run.warnings, &messages);
     let charts = charts(run, &processes, &main_currency, &messages)?;
     let buyers = organization_rows(&run.profiles.buyers, "buyer", "b", options.top)?;
     let suppliers = organization_rows(&run.profiles.suppliers, "supplier", "s", options.top)?;
@@ -421,6 +423,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
         overview => data(&overview),
         rejected => data(&rejected),
         indicators => data(&indicators),
+        warnings => data(&warnings),
         charts => data(&charts),
         main_currency,
         top_by_score => data(&top_by_score),
