@@ -228,13 +228,18 @@ pub fn run_with(
 
 impl Run {
     /// Writes the outputs of `score` into `directory`, all together or none: contracts,
-    /// flags, organizations, profiles, the validity check, rejections and the summary.
+    /// flags, organizations, the fields' coverage, profiles, the validity check, rejections and
+    /// the summary.
     pub fn write(&self, config: &Config, directory: &std::path::Path) -> anyhow::Result<()> {
         let mut staging = Staging::new(directory)?;
         staging.csv("contracts.csv", &self.scored.contracts)?;
         staging.parquet("contracts.parquet", &self.scored.contracts)?;
         staging.csv("flags.csv", &self.scored.flags)?;
+        staging.parquet("flags.parquet", &self.scored.flags)?;
         staging.csv("organizations.csv", &self.scored.organizations)?;
+        staging.parquet("organizations.parquet", &self.scored.organizations)?;
+        staging.csv("coverage.csv", &self.coverage)?;
+        staging.parquet("coverage.parquet", &self.coverage)?;
         staging.csv("buyers.csv", &self.profiles.buyers)?;
         staging.parquet("buyers.parquet", &self.profiles.buyers)?;
         staging.csv("suppliers.csv", &self.profiles.suppliers)?;
