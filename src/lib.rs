@@ -16,6 +16,7 @@ pub mod output;
 pub mod profiles;
 pub mod quality;
 pub mod report;
+pub mod reviews;
 pub mod run;
 pub mod scope;
 pub mod score;

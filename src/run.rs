@@ -232,6 +232,13 @@ impl Run {
     /// the summary.
     pub fn write(&self, config: &Config, directory: &std::path::Path) -> anyhow::Result<()> {
         let mut staging = Staging::new(directory)?;
+        self.stage(config, &mut staging)?;
+        staging.commit()?;
+        Ok(())
+    }
+
+    /// Stages the outputs [`Run::write`] writes, for a caller that adds its own.
+    pub fn stage(&self, config: &Config, staging: &mut Staging) -> anyhow::Result<()> {
         staging.csv("contracts.csv", &self.scored.contracts)?;
         staging.parquet("contracts.parquet", &self.scored.contracts)?;
         staging.csv("flags.csv", &self.scored.flags)?;
@@ -244,10 +251,9 @@ impl Run {
         staging.parquet("buyers.parquet", &self.profiles.buyers)?;
         staging.csv("suppliers.csv", &self.profiles.suppliers)?;
         staging.parquet("suppliers.parquet", &self.profiles.suppliers)?;
-        self.stage_validation(&mut staging)?;
+        self.stage_validation(staging)?;
         staging.csv("rejected.csv", &ingest::rejections_frame(&self.rejected)?)?;
         staging.json("summary.json", &self.summary(config))?;
-        staging.commit()?;
         Ok(())
     }
 

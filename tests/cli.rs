@@ -150,6 +150,7 @@ fn outputs_are_byte_identical_whatever_the_threads() {
                 "organizations.csv",
                 "organizations.parquet",
                 "rejected.csv",
+                "reviews.csv",
                 "summary.json",
                 "suppliers.csv",
                 "suppliers.parquet",

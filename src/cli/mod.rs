@@ -213,6 +213,11 @@ struct ScoreArgs {
     /// Also write the HTML report to this file.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// The analyst's reviews of a previous run (its reviews.csv, edited): each verdict is
+    /// carried to the same flag in this run's reviews.csv. Default: the output folder's own
+    /// reviews.csv, if there is one, so that a run never loses a verdict.
+    #[arg(long, value_name = "FILE")]
+    reviews: Option<PathBuf>,
     #[command(flatten)]
     report_options: ReportArgs,
 }
@@ -292,6 +297,12 @@ impl From<anyhow::Error> for Failure {
         } else {
             Failure::Run(error)
         }
+    }
+}
+
+impl From<crate::reviews::ReviewsError> for Failure {
+    fn from(error: crate::reviews::ReviewsError) -> Self {
+        Failure::Usage(error.into())
     }
 }
 
