@@ -151,6 +151,7 @@ fn outputs_are_byte_identical_whatever_the_threads() {
                 "organizations.parquet",
                 "rejected.csv",
                 "reviews.csv",
+                "reviews.parquet",
                 "summary.json",
                 "suppliers.csv",
                 "suppliers.parquet",

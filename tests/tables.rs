@@ -1,4 +1,4 @@
-//! The tables for SQL and notebooks: flags, organizations and the fields' coverage as Parquet
+//! The tables for SQL and notebooks: flags, organizations, reviews and the fields' coverage as Parquet
 //! beside their CSV files, holding the same rows, with the schema the README documents.
 
 use std::path::Path;
@@ -15,7 +15,7 @@ fn parquet(path: &Path) -> DataFrame {
 }
 
 /// The documented schema of each table: column names and types, in order.
-fn schemas() -> [(&'static str, Vec<(&'static str, DataType)>); 3] {
+fn schemas() -> [(&'static str, Vec<(&'static str, DataType)>); 4] {
     use DataType::*;
     [
         (
@@ -42,6 +42,20 @@ fn schemas() -> [(&'static str, Vec<(&'static str, DataType)>); 3] {
                 ("organization_name", String),
                 ("value", Float64),
                 ("evidence", String),
+            ],
+        ),
+        (
+            "reviews",
+            vec![
+                ("ocid", String),
+                ("indicator", String),
+                ("level", String),
+                ("evidence", String),
+                ("status", String),
+                ("verdict", String),
+                ("comment", String),
+                ("reviewer", String),
+                ("reviewed_at", String),
             ],
         ),
         (

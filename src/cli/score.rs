@@ -51,6 +51,7 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     let mut staging = Staging::new(&args.input.out)?;
     run.stage(&config, &mut staging)?;
     staging.csv("reviews.csv", &reviews)?;
+    staging.parquet("reviews.parquet", &reviews)?;
     staging.commit()?;
     args.report_options
         .write(&run, &config, args.report.as_deref())?;
