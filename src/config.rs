@@ -30,12 +30,12 @@ use crate::scope::Scope;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read the settings file {path}: {source}")]
+    #[error("cannot read the settings file {path}: {error}")]
     Read {
         /// The file.
         path: String,
-        /// The cause.
-        source: std::io::Error,
+        /// The cause (in the message, not also a source: it would be printed twice).
+        error: std::io::Error,
     },
     /// The file is not valid TOML or has an unknown or mistyped key.
     #[error("settings file {path}: {message}")]
@@ -133,6 +133,8 @@ pub struct Config {
     pub prepare: Prepare,
     /// Bounds on what one unit of input may cost.
     pub limits: Limits,
+    /// When an indicator is named in a warning.
+    pub warnings: crate::warnings::WarningSettings,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
@@ -181,9 +183,9 @@ impl Config {
     /// Reads and checks a settings file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: name.clone(),
-            source,
+            error,
         })?;
         Config::parse(&text).map_err(|message| ConfigError::Invalid {
             path: name,
@@ -222,6 +224,7 @@ impl Config {
         }
         self.prepare.check()?;
         self.limits.check()?;
+        self.warnings.check()?;
         for (slug, table) in &self.indicators {
             let Some(indicator) = REGISTRY.iter().find(|i| i.metadata().slug == slug) else {
                 return Err(format!(
@@ -416,6 +419,7 @@ pub fn default_toml() -> String {
     }
     out.push_str(prepare::DEFAULT_TOML);
     out.push_str(&Limits::default_toml());
+    out.push_str(&crate::warnings::WarningSettings::default_toml());
     for indicator in REGISTRY {
         write_section(&mut out, *indicator);
     }

@@ -70,6 +70,30 @@ impl Lang {
     }
 }
 
+/// A date as readers of `lang` write it: ISO (`2024-03-31`) in English, `31 มี.ค. 2567` in
+/// Thai (`months`: the language's abbreviated month names), the year in `calendar`'s era.
+pub fn date_text(
+    date: chrono::NaiveDate,
+    lang: Lang,
+    calendar: Calendar,
+    months: &[String],
+) -> String {
+    use chrono::Datelike;
+    let year = match calendar {
+        Calendar::Gregorian => date.year(),
+        Calendar::Buddhist => date.year() + BUDDHIST_OFFSET,
+    };
+    match lang {
+        Lang::En => format!("{year:04}-{:02}-{:02}", date.month(), date.day()),
+        Lang::Th => {
+            let month = months
+                .get(date.month0() as usize)
+                .map_or("", String::as_str);
+            format!("{} {month} {year}", date.day())
+        }
+    }
+}
+
 /// A number with thousands separators and at most `decimals` decimals (trailing zeros
 /// dropped): `1,234,567.5`.
 pub fn number(value: f64, decimals: usize) -> String {

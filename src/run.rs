@@ -39,13 +39,17 @@ pub struct Run {
     pub profiles: Profiles,
     /// How long the run took.
     pub duration: Duration,
+    /// The coverage of the fields the indicators read (see [`frames::coverage`]).
+    pub coverage: polars::prelude::DataFrame,
+    /// The indicators that flag an unusual share, or can assess almost nothing.
+    pub warnings: Vec<crate::warnings::Warning>,
 }
 
 impl Run {
     /// The run with its evidence sentences in `language`: the flags, the organization results
-    /// and the profiles' organization flags rendered again from the indicators' values (the
-    /// report and the workbook show these). In English with Common Era dates, the language of
-    /// the CSV outputs, it is the run as it is.
+    /// and the profiles' organization flags rendered again from the indicators' values, and
+    /// the rejection reasons translated (`score --lang`, the report and the workbook show
+    /// these). In English with Common Era dates, the default, it is the run as it is.
     pub fn in_language(
         &self,
         language: &Language,
@@ -65,6 +69,10 @@ impl Run {
         scored.organizations =
             score::organizations_table(&self.frames, &self.indicators, language)?;
         run.profiles = profiles::profiles(&run.frames, &run.scored, &config.profiles)?;
+        let translator = crate::sentences::Translator::new(*language);
+        for rejection in &mut run.rejected {
+            rejection.reason = translator.sentence(&rejection.reason);
+        }
         Ok(Cow::Owned(run))
     }
 }
@@ -190,6 +198,22 @@ pub fn run_with(
         resident_mib = crate::memory::resident_memory_mib(),
         "profiled"
     );
+    let read: Vec<(&str, &[&str])> = active
+        .iter()
+        .map(|active| {
+            (
+                active.indicator.metadata().slug,
+                active.indicator.metadata().fields,
+            )
+        })
+        .collect();
+    let coverage = frames::coverage::of_indicators(&frames, &read)?;
+    let warnings = crate::warnings::warnings(
+        &indicators,
+        frames.processes.height(),
+        &coverage,
+        &config.warnings,
+    );
     Ok(Run {
         inputs: inputs.to_vec(),
         sources: ingested.sources,
@@ -201,26 +225,39 @@ pub fn run_with(
         scored,
         profiles,
         duration: started.elapsed(),
+        coverage,
+        warnings,
     })
 }
 
 impl Run {
     /// Writes the outputs of `score` into `directory`, all together or none: contracts,
-    /// flags, organizations, profiles, the validity check, rejections and the summary.
+    /// flags, organizations, the fields' coverage, profiles, the validity check, rejections and
+    /// the summary.
     pub fn write(&self, config: &Config, directory: &std::path::Path) -> anyhow::Result<()> {
         let mut staging = Staging::new(directory)?;
+        self.stage(config, &mut staging)?;
+        staging.commit()?;
+        Ok(())
+    }
+
+    /// Stages the outputs [`Run::write`] writes, for a caller that adds its own.
+    pub fn stage(&self, config: &Config, staging: &mut Staging) -> anyhow::Result<()> {
         staging.csv("contracts.csv", &self.scored.contracts)?;
         staging.parquet("contracts.parquet", &self.scored.contracts)?;
         staging.csv("flags.csv", &self.scored.flags)?;
+        staging.parquet("flags.parquet", &self.scored.flags)?;
         staging.csv("organizations.csv", &self.scored.organizations)?;
+        staging.parquet("organizations.parquet", &self.scored.organizations)?;
+        staging.csv("coverage.csv", &self.coverage)?;
+        staging.parquet("coverage.parquet", &self.coverage)?;
         staging.csv("buyers.csv", &self.profiles.buyers)?;
         staging.parquet("buyers.parquet", &self.profiles.buyers)?;
         staging.csv("suppliers.csv", &self.profiles.suppliers)?;
         staging.parquet("suppliers.parquet", &self.profiles.suppliers)?;
-        self.stage_validation(&mut staging)?;
+        self.stage_validation(staging)?;
         staging.csv("rejected.csv", &ingest::rejections_frame(&self.rejected)?)?;
         staging.json("summary.json", &self.summary(config))?;
-        staging.commit()?;
         Ok(())
     }
 
@@ -306,6 +343,7 @@ impl Run {
                     .map(|(term, weight)| (term.column.clone(), json!(weight)))
                     .collect::<serde_json::Map<_, _>>(),
             },
+            "warnings": self.warnings,
             "validation": self.scored.validation,
             "profiles": {
                 "buyers": self.profiles.buyers.height(),

@@ -111,7 +111,9 @@ fn score_on_the_bundled_example_writes_every_output() {
 
 #[test]
 fn outputs_are_byte_identical_whatever_the_threads() {
-    for input in [example(), common::real_data()] {
+    // The real samples too, where they are.
+    let inputs = [Some(example()), common::shared_sample("data/real")];
+    for input in inputs.into_iter().flatten() {
         let one = tempfile::tempdir().unwrap();
         let two = tempfile::tempdir().unwrap();
         for (dir, threads) in [(&one, "1"), (&two, "2")] {
@@ -140,10 +142,16 @@ fn outputs_are_byte_identical_whatever_the_threads() {
                 "contracts.csv",
                 "contracts.parquet",
                 "correlations.csv",
+                "coverage.csv",
+                "coverage.parquet",
                 "flags.csv",
+                "flags.parquet",
                 "manifest.json",
                 "organizations.csv",
+                "organizations.parquet",
                 "rejected.csv",
+                "reviews.csv",
+                "reviews.parquet",
                 "summary.json",
                 "suppliers.csv",
                 "suppliers.parquet",
@@ -347,7 +355,9 @@ fn frames_writes_the_tables_as_parquet() {
 #[test]
 fn every_real_publisher_scores_with_one_row_per_ocid() {
     let out = tempfile::tempdir().unwrap();
-    let real = common::real_data();
+    let Some(real) = common::shared_sample("data/real") else {
+        return;
+    };
     redflags()
         .arg("score")
         .arg(&real)
@@ -501,9 +511,12 @@ fn processes_name_the_organization_flags_of_their_buyer_and_winner() {
 
 #[test]
 fn profiles_and_the_validity_check_run_on_all_the_real_data() {
+    let Some(real) = common::shared_sample("data/real") else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     redflags()
-        .args(["score", common::real_data().to_str().unwrap(), "--out"])
+        .args(["score", real.to_str().unwrap(), "--out"])
         .arg(out.path())
         .assert()
         .success();
@@ -549,7 +562,7 @@ fn profiles_and_the_validity_check_run_on_all_the_real_data() {
     // The validate command: the same check, printed and written.
     let checked = tempfile::tempdir().unwrap();
     let output = redflags()
-        .args(["validate", common::real_data().to_str().unwrap(), "--out"])
+        .args(["validate", real.to_str().unwrap(), "--out"])
         .arg(checked.path())
         .output()
         .unwrap();
@@ -664,4 +677,79 @@ fn releases_of_one_process_from_standard_input_are_merged_like_the_compiled_rele
     // ocds-m-1: its date, the tender period's two and the award's; ocds-m-0: its date.
     assert_eq!(merged_summary["corrections"]["by_kind"]["buddhist_era"], 5);
     assert_eq!(merged_summary["counts"]["processes"], 2);
+}
+
+/// Runs the command with its standard output closed before it writes: it must end quietly
+/// (no panic, no error about the pipe) and successfully, as `| head` expects.
+fn assert_quiet_on_a_closed_pipe(args: &[&str]) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redflags"))
+        .args(args)
+        .env_remove("REDFLAGS_LOG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success()
+            && !stderr.contains("panicked")
+            && !stderr.to_lowercase().contains("pipe"),
+        "{args:?}: {:?}, {stderr}",
+        output.status
+    );
+}
+
+#[test]
+fn commands_that_print_end_quietly_when_the_reader_stops() {
+    let example = example();
+    let example = example.to_str().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().to_str().unwrap();
+    let prepared = format!("{out}/prepared.jsonl");
+    for args in [
+        vec!["indicators", "--json"],
+        vec!["indicators"],
+        vec!["explain", "single_bid"],
+        vec!["init"],
+        vec!["coverage", example],
+        vec!["check", example],
+        vec!["prepare", example, "--out", "-"],
+        vec!["generate", "--processes", "50"],
+        vec!["cardinal", example],
+        vec!["validate", example],
+        vec!["score", "-q", example, "--out", out],
+        vec!["score", example, "--out", out],
+        vec!["frames", example, "--out", out],
+        vec!["report", example, "--out", &prepared],
+    ] {
+        assert_quiet_on_a_closed_pipe(&args);
+    }
+}
+
+#[test]
+fn a_missing_input_is_named_once_with_its_reason() {
+    for args in [
+        vec!["score", "/nonexistent/input", "--out", "o"],
+        vec!["check", "/nonexistent/input"],
+        vec![
+            "score",
+            "--config",
+            "/nonexistent/settings.toml",
+            "x",
+            "--out",
+            "o",
+        ],
+    ] {
+        let output = redflags().args(&args).assert().code(2).get_output().clone();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(
+            stderr.matches("No such file or directory").count(),
+            1,
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("/nonexistent/"), "{stderr}");
+    }
 }

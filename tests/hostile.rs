@@ -524,3 +524,63 @@ fn no_csv_cell_from_the_input_can_run_as_a_formula() {
             .any(|row| row["title"] == "'+cmd|' /C calc'!A0")
     );
 }
+
+#[test]
+fn every_rejection_reason_has_a_thai_sentence() {
+    // One input of each kind the ingest rejects, and the reasons in Thai beside the English.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut lines: Vec<u8> = Vec::new();
+    for line in [
+        &b"{\"ocid\":\"ocds-m-1\"}"[..],
+        b"{\"ocid\": \"ocds-m-2\", \"tender\": {",
+        b"{\"ocid\": nope}",
+        b"{\"ocid\":\"ocds-m-3\",\"tender\":{\"title\":\"\xff\xfe\"}}",
+        b"[{\"ocid\":\"ocds-m-4\"}, 7, true, null, \"x\", []]",
+        b"{\"tender\":{\"id\":\"x\"}}",
+        b"{\"records\":[{\"ocid\":\"r\"}, {\"releases\":[]}]}",
+        b"{\"ocid\":\"ocds-m-5\"} trailing",
+        b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        b"{\"ocid\":\"ocds-m-6\",\"awards\":[1,2,3,4,5]}",
+        b"{\"ocid\":\"ocds-m-7\",\"tender\":{\"id\":\"a long line past the bound of the settings\"}}",
+    ] {
+        lines.extend_from_slice(line);
+        lines.push(b'\n');
+    }
+    let mixed = write(d, "mixed.jsonl", &lines);
+    let empty = write(d, "empty.json", b"");
+    let bomb = write(d, "bomb.jsonl.gz", &gzip(&vec![b' '; 8 << 20]));
+    let config = write(
+        d,
+        "limits.toml",
+        b"[limits]\nmax_array_elements = 4\nmax_line_bytes = 70\nmax_gzip_ratio = 2\ngzip_allowance_bytes = 1024\n",
+    );
+    let (en, th) = (d.join("en"), d.join("th"));
+    let inputs = [mixed.as_path(), &empty, &bomb];
+    score(&inputs, Some(&config), &en);
+    let mut command = redflags();
+    command.args(["-q", "score", "--lang", "th"]);
+    for input in inputs {
+        command.arg(input);
+    }
+    command
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(&th)
+        .assert()
+        .success();
+    let translator = redflags::sentences::Translator::new(redflags::evidence::Language::new(
+        redflags::locale::Lang::Th,
+        redflags::locale::Calendar::Buddhist,
+    ));
+    let (english, thai) = (rejections(&en), rejections(&th));
+    assert!(english.len() >= 12, "{english:#?}");
+    assert_eq!(english.len(), thai.len());
+    for ((name, line, reason), thai) in english.iter().zip(&thai) {
+        let translated = translator
+            .translated(reason)
+            .unwrap_or_else(|| panic!("no Thai sentence for {reason:?}"));
+        assert_eq!((name, line, &translated), (&thai.0, &thai.1, &thai.2));
+    }
+}

@@ -221,7 +221,9 @@ fn directories_are_read_recursively_in_name_order_by_extension() {
 
 #[test]
 fn every_real_sample_is_ingested_and_accounted_for() {
-    let real = common::real_data();
+    let Some(real) = common::shared_sample("data/real") else {
+        return;
+    };
     let ingested = ingest(&[real.display().to_string()]).unwrap();
     let files = walkdir::WalkDir::new(&real)
         .into_iter()

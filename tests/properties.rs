@@ -343,13 +343,15 @@ struct Reference {
 }
 
 impl Reference {
-    fn load() -> Reference {
-        let path = common::shared().join("schema/release-schema-1.1.5.json");
+    /// The reference of the OCDS schema's merge rules, or `None` (the test skipped) without
+    /// the shared schema.
+    fn load() -> Option<Reference> {
+        let path = common::shared_sample("schema/release-schema-1.1.5.json")?;
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        Reference {
+        Some(Reference {
             schema: serde_json::from_str(&text).unwrap(),
-        }
+        })
     }
 
     /// Follows a `$ref` to the schema's definitions.
@@ -470,9 +472,9 @@ impl Reference {
     }
 }
 
-fn reference() -> &'static Reference {
-    static REFERENCE: std::sync::OnceLock<Reference> = std::sync::OnceLock::new();
-    REFERENCE.get_or_init(Reference::load)
+fn reference() -> Option<&'static Reference> {
+    static REFERENCE: std::sync::OnceLock<Option<Reference>> = std::sync::OnceLock::new();
+    REFERENCE.get_or_init(Reference::load).as_ref()
 }
 
 /// Takes the compiled release's own `id`, `date` and `tag` out, checking the tag and that the
@@ -592,7 +594,10 @@ proptest! {
     fn compiled_releases_follow_the_schema_merge_rules(
         releases in releases(1..6, Ids::Always, 1..=3),
     ) {
-        let expected = normalized(reference().compile(&releases));
+        let Some(reference) = reference() else {
+            return Ok(());
+        };
+        let expected = normalized(reference.compile(&releases));
         let latest = by_date(&releases).last().unwrap()["date"].clone();
         let typed = json_of(&compile(typed_all(&releases)));
         prop_assert_eq!(&merged_fields(typed, &latest)?, &expected);

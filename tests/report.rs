@@ -307,8 +307,11 @@ fn the_report_has_every_section_in_english_and_in_thai() {
 
 #[test]
 fn the_report_covers_all_the_real_data() {
+    let Some(real) = common::shared_sample("data/real") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let html = report(&common::real_data(), dir.path(), &["--lang", "th"]);
+    let html = report(&real, dir.path(), &["--lang", "th"]);
     assert_self_contained(&html);
     // The real samples have unreadable inputs: listed by reason.
     assert!(!html.contains("อ่านข้อมูลนำเข้าได้ทั้งหมด"));
@@ -434,4 +437,47 @@ fn the_workbook_has_every_sheet_with_typed_cells() {
         .assert()
         .success();
     assert_eq!(Workbook::open(&thai).names()[0], "กระบวนการ");
+}
+
+/// What the overview's card of publishers says.
+fn publishers_card(html: &str) -> String {
+    let label = "<dt>Publishers (OCID prefixes)</dt><dd>";
+    let start = html.find(label).expect("the publishers card") + label.len();
+    let rest = &html[start..];
+    unescape(&rest[..rest.find("</dd>").unwrap()])
+}
+
+#[test]
+fn ocids_without_a_registered_prefix_are_one_entry_and_the_list_is_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ocids.jsonl");
+    // 300 processes whose ocids are bare numbers or local codes, and 14 registered prefixes
+    // with 14 down to 1 processes each.
+    let mut lines: Vec<String> = (0..300)
+        .map(|i| {
+            let ocid = if i % 2 == 0 {
+                format!("{i}")
+            } else {
+                format!("EGP-2567-{i}")
+            };
+            format!(r#"{{"ocid": "{ocid}", "id": "1", "date": "2024-01-01T00:00:00Z"}}"#)
+        })
+        .collect();
+    for publisher in 0..14 {
+        for process in 0..(14 - publisher) {
+            lines.push(format!(
+                r#"{{"ocid": "ocds-abc{publisher:03}-{process}", "id": "1", "date": "2024-01-01T00:00:00Z"}}"#
+            ));
+        }
+    }
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let card = publishers_card(&report(&input, dir.path(), &[]));
+    let entries: Vec<&str> = card.split(", ").collect();
+    // Ten prefixes, the four others together, and the ocids without a prefix as one entry.
+    assert_eq!(entries.len(), 12, "{card}");
+    assert_eq!(entries[0], "ocds-abc000 (14)");
+    assert_eq!(entries[9], "ocds-abc009 (5)");
+    assert_eq!(entries[10], "4 more prefixes (10)");
+    assert_eq!(entries[11], "other (no registered OCID prefix) (300)");
+    assert!(!card.contains("EGP-2567"), "{card}");
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::Failure;
+use super::{Failure, write_out};
 use crate::config::ConfigError;
 use crate::indicators::REGISTRY;
 use crate::run;
@@ -13,9 +13,9 @@ pub(super) fn cardinal_settings(
     path: Option<&Path>,
 ) -> Result<crate::cardinal::CardinalSettings, Failure> {
     let text = match path {
-        Some(path) => std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        Some(path) => std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.display().to_string(),
-            source,
+            error,
         })?,
         None => REGISTRY
             .iter()
@@ -73,6 +73,6 @@ pub(super) fn cardinal(
         }
     }
     let text = serde_json::to_string(&results).map_err(anyhow::Error::from)?;
-    println!("{text}");
+    write_out(&format!("{text}\n"))?;
     Ok(ExitCode::SUCCESS)
 }

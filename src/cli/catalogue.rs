@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use super::Failure;
+use std::fmt::Write as _;
+
+use super::{Failure, write_out};
 use crate::indicators;
 use crate::indicators::REGISTRY;
 
@@ -26,10 +28,12 @@ pub(super) fn list(json: bool) -> Result<ExitCode, Failure> {
             })
             .collect();
         let text = serde_json::to_string_pretty(&list).map_err(anyhow::Error::from)?;
-        println!("{text}");
+        write_out(&format!("{text}\n"))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
         "{:<30} {:<5} {:<15} {:>8} {:<20} {:<50} defaults",
         "indicator", "code", "phase", "strength", "family", "title"
     );
@@ -41,7 +45,8 @@ pub(super) fn list(json: bool) -> Result<ExitCode, Failure> {
             .map(|(key, value)| format!("{key} = {value}"))
             .collect::<Vec<_>>()
             .join(", ");
-        println!(
+        let _ = writeln!(
+            text,
             "{:<30} {:<5} {:<15} {:>8.2} {:<20} {:<50} {}",
             metadata.slug,
             metadata.code.unwrap_or("-"),
@@ -52,13 +57,14 @@ pub(super) fn list(json: bool) -> Result<ExitCode, Failure> {
             defaults
         );
     }
+    write_out(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub(super) fn explain(name: &str) -> Result<ExitCode, Failure> {
     match indicators::find(name) {
         Some(indicator) => {
-            print!("{}", indicator.metadata().page);
+            write_out(indicator.metadata().page)?;
             Ok(ExitCode::SUCCESS)
         }
         None => {

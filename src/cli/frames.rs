@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::{Failure, FramesArgs, load_config, progress_bar, strict_exit};
+use super::{Failure, FramesArgs, load_config, progress_bar, strict_exit, write_out};
 use crate::ingest;
 use crate::output::Staging;
 use crate::run;
@@ -28,12 +28,12 @@ pub(super) fn frames(args: FramesArgs, quiet: bool) -> Result<ExitCode, Failure>
     )?;
     staging.commit()?;
     if !quiet {
-        println!(
-            "{} contracting processes, {} inputs rejected; tables in {}",
+        write_out(&format!(
+            "{} contracting processes, {} inputs rejected; tables in {}\n",
             frames.processes.height(),
             intake.rejected.len(),
             args.input.out.display()
-        );
+        ))?;
     }
     Ok(strict_exit(args.input.strict, intake.rejected.len()))
 }

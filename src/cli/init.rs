@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::Failure;
+use super::{Failure, write_out};
 
 pub(super) fn init(
     file: Option<&Path>,
@@ -33,7 +33,7 @@ pub(super) fn init(
         None => crate::config::default_toml(),
     };
     match file {
-        None => print!("{text}"),
+        None => write_out(&text)?,
         Some(path) => {
             if path.exists() && !force {
                 return Err(Failure::Usage(anyhow::anyhow!(

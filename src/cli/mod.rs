@@ -90,6 +90,8 @@ enum Command {
         /// Also write quality.csv (every finding) and quality.json (the summary) here.
         #[arg(short, long, value_name = "DIR")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        language: LanguageArgs,
     },
     /// Print, as JSON, how many non-empty values every path of the data holds (e.g.
     /// `awards/suppliers/id`), to explore a new publisher.
@@ -211,6 +213,11 @@ struct ScoreArgs {
     /// Also write the HTML report to this file.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// The analyst's reviews of a previous run (its reviews.csv, edited): each verdict is
+    /// carried to the same flag in this run's reviews.csv. Default: the output folder's own
+    /// reviews.csv, if there is one, so that a run never loses a verdict.
+    #[arg(long, value_name = "FILE")]
+    reviews: Option<PathBuf>,
     #[command(flatten)]
     report_options: ReportArgs,
 }
@@ -220,21 +227,40 @@ struct ReportArgs {
     /// Also write the Excel workbook to this file.
     #[arg(long, value_name = "FILE")]
     xlsx: Option<PathBuf>,
-    /// The report's language.
-    #[arg(long, value_enum, default_value = "en")]
-    lang: crate::report::Lang,
-    /// How years are written (default: the Buddhist Era for Thai, the Common Era otherwise).
-    #[arg(long, value_enum)]
-    calendar: Option<crate::report::Calendar>,
+    #[command(flatten)]
+    language: LanguageArgs,
     /// How many processes and organizations the report's rankings list.
     #[arg(long, default_value_t = 25, value_name = "N")]
     top: usize,
 }
 
+#[derive(Debug, Args)]
+struct LanguageArgs {
+    /// The language of the report and the workbook; with `score`, also of the evidence
+    /// sentences of flags.csv and organizations.csv and the reasons of rejected.csv; with
+    /// `check`, of its findings (the values stay as published).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: crate::report::Lang,
+    /// How years are written (default: the Buddhist Era for Thai, the Common Era otherwise).
+    #[arg(long, value_enum)]
+    calendar: Option<crate::report::Calendar>,
+}
+
+impl LanguageArgs {
+    /// The language and calendar of the outputs.
+    fn language(&self) -> crate::evidence::Language {
+        crate::evidence::Language::new(
+            self.lang,
+            self.calendar.unwrap_or(self.lang.default_calendar()),
+        )
+    }
+}
+
 impl ReportArgs {
     /// Writes the report files asked for: the HTML to `html` if given, the workbook if asked.
     fn write(&self, run: &run::Run, config: &Config, html: Option<&Path>) -> anyhow::Result<()> {
-        let options = crate::report::Options::new(self.lang, self.calendar, self.top);
+        let options =
+            crate::report::Options::new(self.language.lang, self.language.calendar, self.top);
         if let Some(path) = html {
             let page = crate::report::html(run, config, &options)?;
             crate::output::write_file(path, page.as_bytes())?;
@@ -271,6 +297,12 @@ impl From<anyhow::Error> for Failure {
         } else {
             Failure::Run(error)
         }
+    }
+}
+
+impl From<crate::reviews::ReviewsError> for Failure {
+    fn from(error: crate::reviews::ReviewsError) -> Self {
+        Failure::Usage(error.into())
     }
 }
 
@@ -313,7 +345,13 @@ pub fn main() -> ExitCode {
             inputs,
             config,
             out,
-        } => quality::check(&inputs, config.as_deref(), out.as_deref()),
+            language,
+        } => quality::check(
+            &inputs,
+            config.as_deref(),
+            out.as_deref(),
+            language.language(),
+        ),
         Command::Coverage { inputs, config } => quality::coverage(&inputs, config.as_deref()),
         Command::Prepare {
             inputs,
@@ -362,6 +400,8 @@ fn init_logging(verbose: u8, quiet: bool) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: a log file or a pipe gets plain lines.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .without_time()
         .init();
@@ -409,6 +449,9 @@ fn run_inputs(inputs: &[String], config: &Config, quiet: bool) -> Result<run::Ru
         },
     )?;
     bar.finish_and_clear();
+    for warning in &run.warnings {
+        tracing::warn!("{}", warning.line());
+    }
     Ok(run)
 }
 
@@ -421,6 +464,15 @@ fn write_out(text: &str) -> Result<(), Failure> {
         }
         _ => Ok(()),
     }
+}
+
+/// Whether an error is standard output's reader having stopped reading (`| head`).
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn strict_exit(strict: bool, rejected: usize) -> ExitCode {

@@ -10,6 +10,7 @@ pub(super) fn check(
     inputs: &[String],
     config: Option<&Path>,
     out: Option<&Path>,
+    language: crate::evidence::Language,
 ) -> Result<ExitCode, Failure> {
     use crate::quality::{check, findings_frame, report};
     let config = load_config(config)?;
@@ -29,7 +30,14 @@ pub(super) fn check(
             _ => input.clone(),
         })
         .collect();
-    let checked = check::check(&inputs, &config)?;
+    let mut checked = check::check(&inputs, &config)?;
+    // The findings' sentences in the language asked for (their values stay as published).
+    let translator = crate::sentences::Translator::new(language);
+    if !translator.is_english() {
+        for finding in &mut checked.findings {
+            finding.problem = translator.sentence(&finding.problem);
+        }
+    }
     write_out(&report::text(&checked))?;
     if let Some(out) = out {
         let mut staging = Staging::new(out)?;
@@ -66,7 +74,12 @@ pub(super) fn prepare(
     let prepared = if out == Path::new("-") {
         let stdout = std::io::stdout();
         let mut writer = std::io::BufWriter::new(stdout.lock());
-        crate::quality::prepare::prepare(inputs, &config, &mut writer)?
+        match crate::quality::prepare::prepare(inputs, &config, &mut writer) {
+            Ok(prepared) => prepared,
+            // A reader that stopped early (`| head`) is not a failure.
+            Err(error) if super::closed_pipe(&error) => return Ok(ExitCode::SUCCESS),
+            Err(error) => return Err(error.into()),
+        }
     } else {
         // Written beside the target and moved into place when complete.
         let mut file = crate::output::OutputFile::create(out)?;

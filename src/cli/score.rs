@@ -3,14 +3,56 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{Failure, ReportArgs, ScoreArgs, load_config, run_inputs, strict_exit};
+use super::{Failure, ReportArgs, ScoreArgs, load_config, run_inputs, strict_exit, write_out};
 use crate::output::Staging;
 
 pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     let clock = std::time::Instant::now();
     let config = load_config(args.config.as_deref())?;
+    // The verdicts of the previous run, read before anything else: a bad file stops the run
+    // before it costs anything.
+    let own = args.input.out.join("reviews.csv");
+    let reviews_file = args
+        .reviews
+        .clone()
+        .or_else(|| own.is_file().then(|| own.clone()));
+    let previous = match &reviews_file {
+        Some(path) => crate::reviews::read(path)?,
+        None => Vec::new(),
+    };
+    if args.reviews.is_some() && own.is_file() {
+        // The output folder's reviews.csv is replaced: refuse if it holds verdicts the file
+        // given lacks.
+        let lost = crate::reviews::not_in(&crate::reviews::read(&own)?, &previous);
+        if lost > 0 {
+            return Err(Failure::Usage(anyhow::anyhow!(
+                "{} holds {lost} reviewed flag(s) that {} does not: the run would replace \
+                 them; give that file as --reviews, or move it away",
+                own.display(),
+                reviews_file.as_deref().unwrap_or(&own).display()
+            )));
+        }
+    }
     let run = run_inputs(&args.input.inputs, &config, quiet)?;
-    run.write(&config, &args.input.out)?;
+    // The CSV files' sentences in the language asked for (the values are the same).
+    let run = run.in_language(&args.report_options.language.language(), &config)?;
+    let reviews =
+        crate::reviews::carry(&run.scored.flags, &previous).map_err(anyhow::Error::from)?;
+    let (carried, no_longer_raised) = crate::reviews::counts(&reviews);
+    if let Some(path) = &reviews_file {
+        tracing::info!("{carried} verdicts carried from {}", path.display());
+    }
+    if no_longer_raised > 0 {
+        tracing::warn!(
+            "{no_longer_raised} reviewed flags are no longer raised: kept in reviews.csv as \
+             no_longer_raised"
+        );
+    }
+    let mut staging = Staging::new(&args.input.out)?;
+    run.stage(&config, &mut staging)?;
+    staging.csv("reviews.csv", &reviews)?;
+    staging.parquet("reviews.parquet", &reviews)?;
+    staging.commit()?;
     args.report_options
         .write(&run, &config, args.report.as_deref())?;
     tracing::debug!(
@@ -22,13 +64,13 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     );
     let scored = run.scored.contracts.height();
     if !quiet {
-        println!(
-            "{} contracting processes scored, {} flags raised, {} inputs rejected; outputs in {}",
+        write_out(&format!(
+            "{} contracting processes scored, {} flags raised, {} inputs rejected; outputs in {}\n",
             scored,
             run.scored.flags.height(),
             run.rejected.len(),
             args.input.out.display()
-        );
+        ))?;
     }
     Ok(strict_exit(args.input.strict, run.rejected.len()))
 }
@@ -44,11 +86,11 @@ pub(super) fn report_command(
     let run = run_inputs(inputs, &config, quiet)?;
     report.write(&run, &config, Some(out))?;
     if !quiet {
-        println!(
-            "report of {} contracting processes in {}",
+        write_out(&format!(
+            "report of {} contracting processes in {}\n",
             run.scored.contracts.height(),
             out.display()
-        );
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -66,7 +108,7 @@ pub(super) fn validate(
             "the validity check needs the single_bid indicator, which the settings disable"
         )));
     };
-    print!("{}", crate::validate::report(validation, &run.scored));
+    write_out(&crate::validate::report(validation, &run.scored))?;
     if let Some(out) = out {
         let mut staging = Staging::new(out)?;
         run.stage_validation(&mut staging)?;

@@ -2,12 +2,12 @@
 //! over the row's columns, each written by its kind, so that rendering is one vectorized pass
 //! over the flagged rows.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::catalogue::{Catalogue, IndicatorTemplates, Segment, Template};
 use super::{Field, Kind, Level};
-use crate::locale::{BUDDHIST_OFFSET, Calendar, Lang, number};
+use crate::locale::{Calendar, Lang, date_text, number};
 
 /// The column of a rendered sentence.
 const SENTENCE: &str = "evidence";
@@ -207,28 +207,13 @@ impl Writer<'_> {
             return value.dt().strftime("%Y-%m-%d");
         }
         let months = self.catalogue.months.clone();
-        let (lang, offset) = (
-            self.language.lang,
-            match self.language.calendar {
-                Calendar::Gregorian => 0,
-                Calendar::Buddhist => BUDDHIST_OFFSET,
-            },
-        );
+        let Language { lang, calendar } = self.language;
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
         let write = move |days: f64| {
-            let Some(date) = epoch.checked_add_signed(chrono::Duration::days(days as i64)) else {
-                return String::new();
-            };
-            let year = date.year() + offset;
-            match lang {
-                Lang::En => format!("{year:04}-{:02}-{:02}", date.month(), date.day()),
-                Lang::Th => {
-                    let month = months
-                        .get(date.month0() as usize)
-                        .map_or("", String::as_str);
-                    format!("{} {month} {year}", date.day())
-                }
-            }
+            epoch
+                .checked_add_signed(chrono::Duration::days(days as i64))
+                .map(|date| date_text(date, lang, calendar, &months))
+                .unwrap_or_default()
         };
         // The date as days since 1970, written back as a date.
         texts(value.cast(DataType::Date).cast(DataType::Int32), write)

@@ -12,6 +12,7 @@
 
 pub mod build;
 pub mod columns;
+pub mod coverage;
 pub mod tables;
 
 use polars::prelude::*;

@@ -137,8 +137,7 @@ pub enum IngestError {
     Path {
         /// The path.
         path: String,
-        /// The reason.
-        #[source]
+        /// The reason (in the message, not also a source: it would be printed twice).
         error: std::io::Error,
     },
     /// No input was given.

@@ -7,6 +7,7 @@
 
 mod charts;
 pub mod format;
+mod warnings;
 mod workbook;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -370,6 +371,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
 
     let overview = overview(run, &processes, &messages);
     let indicators = indicator_rows(run, &messages)?;
+    let warnings = warnings::rows(&run.warnings, &messages);
     let charts = charts(run, &processes, &main_currency, &messages)?;
     let buyers = organization_rows(&run.profiles.buyers, "buyer", "b", options.top)?;
     let suppliers = organization_rows(&run.profiles.suppliers, "supplier", "s", options.top)?;
@@ -421,6 +423,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
         overview => data(&overview),
         rejected => data(&rejected),
         indicators => data(&indicators),
+        warnings => data(&warnings),
         charts => data(&charts),
         main_currency,
         top_by_score => data(&top_by_score),
@@ -444,23 +447,7 @@ fn data<T: Serialize>(value: T) -> Value {
 
 /// The overview's figures.
 fn overview(run: &Run, processes: &Processes, messages: &Messages) -> Vec<Figure> {
-    let mut prefixes: BTreeMap<String, usize> = BTreeMap::new();
-    for ocid in processes.ocid.iter().flatten() {
-        let prefix: Vec<&str> = ocid.splitn(3, '-').collect();
-        let prefix = if prefix.len() == 3 {
-            format!("{}-{}", prefix[0], prefix[1])
-        } else {
-            ocid.clone()
-        };
-        *prefixes.entry(prefix).or_default() += 1;
-    }
-    let mut prefixes: Vec<(String, usize)> = prefixes.into_iter().collect();
-    prefixes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let publishers = prefixes
-        .iter()
-        .map(|(prefix, count)| format!("{prefix} ({})", number(*count as f64, 0)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let publishers = publishers(processes.ocid.iter().flatten(), messages);
     let dates: Vec<NaiveDate> = processes.date.iter().flatten().copied().collect();
     let period = match (dates.iter().min(), dates.iter().max()) {
         (Some(first), Some(last)) => format!(
@@ -505,6 +492,59 @@ fn overview(run: &Run, processes: &Processes, messages: &Messages) -> Vec<Figure
         ),
         figure("sources", number(run.sources.len() as f64, 0)),
     ]
+}
+
+/// How many OCID prefixes the overview names; the others are counted together.
+const PUBLISHERS_LISTED: usize = 10;
+
+/// The publishers of the processes, by OCID prefix (`ocds-` and six letters or digits),
+/// most processes first: `ocds-b5fd17 (412), other (35)`. Ocids without such a prefix are
+/// counted under one "other" entry, and past the first few prefixes the rest are counted
+/// together, so the list stays short whatever the data.
+fn publishers<'a>(ocids: impl Iterator<Item = &'a String>, messages: &Messages) -> String {
+    let mut prefixes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut other = 0;
+    for ocid in ocids {
+        match ocid_prefix(ocid) {
+            Some(prefix) => *prefixes.entry(prefix).or_default() += 1,
+            None => other += 1,
+        }
+    }
+    let mut prefixes: Vec<(&str, usize)> = prefixes.into_iter().collect();
+    prefixes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let count = |n: usize| number(n as f64, 0);
+    let mut entries: Vec<String> = prefixes
+        .iter()
+        .take(PUBLISHERS_LISTED)
+        .map(|(prefix, n)| format!("{prefix} ({})", count(*n)))
+        .collect();
+    let rest = &prefixes[prefixes.len().min(PUBLISHERS_LISTED)..];
+    if !rest.is_empty() {
+        let processes = rest.iter().map(|(_, n)| n).sum();
+        let more = messages
+            .get("publishers_more")
+            .replace("{n}", &count(rest.len()));
+        entries.push(format!("{more} ({})", count(processes)));
+    }
+    if other > 0 {
+        entries.push(format!(
+            "{} ({})",
+            messages.get("publishers_other"),
+            count(other)
+        ));
+    }
+    if entries.is_empty() {
+        return messages.get("none").to_owned();
+    }
+    entries.join(", ")
+}
+
+/// An ocid's registered prefix: `ocds-` and six letters or digits, before a `-`.
+fn ocid_prefix(ocid: &str) -> Option<&str> {
+    let prefix = ocid.get(..11)?;
+    let code = prefix.strip_prefix("ocds-")?;
+    let registered = code.bytes().all(|byte| byte.is_ascii_alphanumeric());
+    (registered && ocid[11..].starts_with('-')).then_some(prefix)
 }
 
 /// Each indicator's support, counts, weight and catalogue page.

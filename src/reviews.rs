@@ -1,0 +1,265 @@
+//! The analyst's reviews, carried from run to run: `reviews.csv` holds one row per raised flag
+//! of a process with a `verdict` (`not_reviewed` until someone reviews it; `confirmed`,
+//! `false_positive` or `under_review` after), `comment`, `reviewer` and `reviewed_at`. A run
+//! given the previous file (`score --reviews FILE`, or the output folder's own `reviews.csv`)
+//! carries each verdict to the same flag (the same process and indicator); a verdict whose flag
+//! no longer fires is kept, marked `no_longer_raised`, never dropped.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use polars::prelude::*;
+
+/// The verdicts a review may hold; the first is a flag nobody has reviewed.
+pub const VERDICTS: [&str; 4] = [
+    "not_reviewed",
+    "confirmed",
+    "false_positive",
+    "under_review",
+];
+
+/// A review file that cannot be used: it names the file, the line and what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("reviews file {path}: {message}")]
+pub struct ReviewsError {
+    /// The file.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// One row of a reviews file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// The contracting process.
+    pub ocid: String,
+    /// The indicator.
+    pub indicator: String,
+    /// The evidence as the file holds it.
+    pub evidence: String,
+    /// One of [`VERDICTS`].
+    pub verdict: String,
+    /// The analyst's words.
+    pub comment: String,
+    /// Who reviewed it.
+    pub reviewer: String,
+    /// When (as the analyst wrote it).
+    pub reviewed_at: String,
+}
+
+impl Review {
+    /// Whether an analyst wrote anything in it.
+    pub fn reviewed(&self) -> bool {
+        self.verdict != VERDICTS[0]
+            || !self.comment.is_empty()
+            || !self.reviewer.is_empty()
+            || !self.reviewed_at.is_empty()
+    }
+}
+
+/// Text as written to a CSV file, without the `'` the writers put before `=`, `+`, `-` or `@`
+/// so that a spreadsheet does not run it.
+fn unguarded(text: &str) -> String {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
+/// Reads a reviews file (as a run writes it, or as a spreadsheet saves it: with or without a
+/// byte-order mark, columns in any order; `ocid`, `indicator` and `verdict` are needed).
+pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
+    let error = |message: String| ReviewsError {
+        path: path.display().to_string(),
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read it: {e}")))?;
+    let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let mut reader = csv::Reader::from_reader(text);
+    let headers = reader
+        .headers()
+        .map_err(|e| error(format!("not CSV: {e}")))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|header| header.trim() == name);
+    let (Some(ocid), Some(indicator), Some(verdict)) =
+        (column("ocid"), column("indicator"), column("verdict"))
+    else {
+        return Err(error(
+            "it needs the columns ocid, indicator and verdict (as reviews.csv has them)".to_owned(),
+        ));
+    };
+    let optional = [
+        column("evidence"),
+        column("comment"),
+        column("reviewer"),
+        column("reviewed_at"),
+    ];
+    let mut reviews = Vec::new();
+    let mut seen: HashMap<(String, String), (u64, Review)> = HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| error(format!("not CSV: {e}")))?;
+        let line = record.position().map_or(0, |position| position.line());
+        let cell = |index: Option<usize>| {
+            index
+                .and_then(|index| record.get(index))
+                .map(|text| unguarded(text.trim()))
+                .unwrap_or_default()
+        };
+        let review = Review {
+            ocid: cell(Some(ocid)),
+            indicator: cell(Some(indicator)),
+            evidence: cell(optional[0]),
+            verdict: match cell(Some(verdict)) {
+                empty if empty.is_empty() => VERDICTS[0].to_owned(),
+                verdict => verdict,
+            },
+            comment: cell(optional[1]),
+            reviewer: cell(optional[2]),
+            reviewed_at: cell(optional[3]),
+        };
+        if review.ocid.is_empty() && review.indicator.is_empty() {
+            continue;
+        }
+        if !VERDICTS.contains(&review.verdict.as_str()) {
+            return Err(error(format!(
+                "line {line}: unknown verdict {:?}; the verdicts are {}",
+                review.verdict,
+                VERDICTS.join(", ")
+            )));
+        }
+        let key = (review.ocid.clone(), review.indicator.clone());
+        if let Some((first, earlier)) = seen.get(&key) {
+            if earlier.reviewed() && review.reviewed() && *earlier != review {
+                return Err(error(format!(
+                    "lines {first} and {line} review the same flag ({} {}) differently; keep one",
+                    review.ocid, review.indicator
+                )));
+            }
+            if !review.reviewed() {
+                continue;
+            }
+        }
+        seen.insert(key, (line, review.clone()));
+        reviews.push(review);
+    }
+    // Of a flag listed twice, the reviewed row.
+    reviews.retain(|review| {
+        seen.get(&(review.ocid.clone(), review.indicator.clone()))
+            .is_some_and(|(_, kept)| kept == review)
+    });
+    Ok(reviews)
+}
+
+/// The reviews of a run: a row per raised flag of `flags` (as `flags.csv` holds them), in its
+/// order, with the verdict `previous` gives it (`not_reviewed` when none), then each reviewed
+/// row of `previous` whose flag is no longer raised. `status` says which: `raised` or
+/// `no_longer_raised`.
+pub fn carry(flags: &DataFrame, previous: &[Review]) -> PolarsResult<DataFrame> {
+    let texts = |name: &str| -> PolarsResult<Vec<String>> {
+        Ok(flags
+            .column(name)?
+            .cast(&DataType::String)?
+            .str()?
+            .iter()
+            .map(|value| value.unwrap_or_default().to_owned())
+            .collect())
+    };
+    let (ocids, indicators, levels, evidence) = (
+        texts("ocid")?,
+        texts("indicator")?,
+        texts("level")?,
+        texts("evidence")?,
+    );
+    let by_flag: HashMap<(&str, &str), &Review> = previous
+        .iter()
+        .map(|review| ((review.ocid.as_str(), review.indicator.as_str()), review))
+        .collect();
+    let mut rows: Vec<[String; 9]> = Vec::with_capacity(ocids.len());
+    let mut raised = std::collections::HashSet::new();
+    for i in 0..ocids.len() {
+        let key = (ocids[i].as_str(), indicators[i].as_str());
+        raised.insert(key);
+        let review = by_flag.get(&key);
+        let field =
+            |get: fn(&Review) -> &String| review.map(|r| get(r).clone()).unwrap_or_default();
+        rows.push([
+            ocids[i].clone(),
+            indicators[i].clone(),
+            levels[i].clone(),
+            evidence[i].clone(),
+            "raised".to_owned(),
+            review.map_or_else(|| VERDICTS[0].to_owned(), |r| r.verdict.clone()),
+            field(|r| &r.comment),
+            field(|r| &r.reviewer),
+            field(|r| &r.reviewed_at),
+        ]);
+    }
+    for review in previous {
+        if review.reviewed() && !raised.contains(&(review.ocid.as_str(), review.indicator.as_str()))
+        {
+            rows.push([
+                review.ocid.clone(),
+                review.indicator.clone(),
+                "process".to_owned(),
+                review.evidence.clone(),
+                "no_longer_raised".to_owned(),
+                review.verdict.clone(),
+                review.comment.clone(),
+                review.reviewer.clone(),
+                review.reviewed_at.clone(),
+            ]);
+        }
+    }
+    let names = [
+        "ocid",
+        "indicator",
+        "level",
+        "evidence",
+        "status",
+        "verdict",
+        "comment",
+        "reviewer",
+        "reviewed_at",
+    ];
+    let columns = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            Column::new(
+                (*name).into(),
+                rows.iter()
+                    .map(|row| row[index].as_str())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    DataFrame::new(rows.len(), columns)
+}
+
+/// How many of the reviewed rows of `own` (the output folder's reviews.csv) `given` (the file
+/// a run was given) does not hold as they are: what writing the run's reviews would lose.
+pub fn not_in(own: &[Review], given: &[Review]) -> usize {
+    own.iter()
+        .filter(|review| review.reviewed() && !given.contains(review))
+        .count()
+}
+
+/// How many reviews of each kind a run carried: (verdicts carried to raised flags, verdicts
+/// kept whose flag no longer fires).
+pub fn counts(reviews: &DataFrame) -> (usize, usize) {
+    let (Ok(status), Ok(verdict)) = (reviews.column("status"), reviews.column("verdict")) else {
+        return (0, 0);
+    };
+    let (Ok(status), Ok(verdict)) = (status.str(), verdict.str()) else {
+        return (0, 0);
+    };
+    let mut counts = (0, 0);
+    for (status, verdict) in status.iter().zip(verdict.iter()) {
+        match (status, verdict) {
+            (Some("no_longer_raised"), _) => counts.1 += 1,
+            (_, Some(verdict)) if verdict != VERDICTS[0] => counts.0 += 1,
+            _ => {}
+        }
+    }
+    counts
+}
