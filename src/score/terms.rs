@@ -51,19 +51,21 @@ pub(super) fn term_table(
         .processes
         .select(std::iter::once(PROCESS).chain(PROCESS_COLUMNS))?;
     let height = table.height();
+    let [award_values, suppliers] = award_summary(frames);
     let summaries = LazyFrame::collect_all_with_engine(
         vec![
-            award_summary(frames).logical_plan,
+            award_values.logical_plan,
+            suppliers.logical_plan,
             contract_summary(frames).logical_plan,
             winners.logical_plan,
         ],
         Engine::Auto,
         OptFlags::default(),
     )?;
-    let [awards, contracts, winners]: [DataFrame; 3] = summaries
+    let [award_values, suppliers, contracts, winners]: [DataFrame; 4] = summaries
         .try_into()
-        .map_err(|_| polars_err!(ComputeError: "three summaries expected"))?;
-    for summary in [&awards, &contracts] {
+        .map_err(|_| polars_err!(ComputeError: "four summaries expected"))?;
+    for summary in [&award_values, &suppliers, &contracts] {
         table.hstack_mut(&placed_by_key(summary, height)?)?;
     }
     let mut in_scope = vec![false; height];

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use crate::domain::awarded;
+use crate::domain::{awarded, packed_key};
 use crate::frames::Frames;
 use crate::indicators::PROCESS;
 
@@ -18,13 +18,14 @@ fn sum_in_first_currency() -> Expr {
         .sum()
 }
 
-/// Per process: award value, award currency, first award date, suppliers.
-pub(super) fn award_summary(frames: &Frames) -> LazyFrame {
+/// Per process with awarded awards: award value, award currency, first award date; and per
+/// process with their suppliers: the suppliers. Two tables, each one row per process.
+pub(super) fn award_summary(frames: &Frames) -> [LazyFrame; 2] {
     let awards = frames.awards.clone().lazy().filter(awarded());
     let values = awards
         .clone()
         .unique_stable_generic(
-            Some(vec![col(PROCESS), col("award_index")]),
+            Some(vec![packed_key("award_index")]),
             UniqueKeepStrategy::First,
         )
         .group_by_stable([col(PROCESS)])
@@ -50,12 +51,7 @@ pub(super) fn award_summary(frames: &Frames) -> LazyFrame {
                 .join("; ", true)
                 .alias("suppliers"),
         ]);
-    values.join(
-        suppliers,
-        [col(PROCESS)],
-        [col(PROCESS)],
-        JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
-    )
+    [values, suppliers]
 }
 
 /// Per process: the contracts' value (in the first contract's currency).
