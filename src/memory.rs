@@ -17,3 +17,17 @@ fn status_mib(key: &str) -> Option<u64> {
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)
 }
+
+/// The processor time the process has used so far (user and system, every thread), in
+/// milliseconds, where the system tells it (Linux): a stage's share of the work that, unlike
+/// its elapsed time, does not grow when other programs share the machine.
+pub fn cpu_time_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (in parentheses, which may hold spaces): the 12th and
+    // 13th are the user and system times, in ticks of 1/100 s (Linux's USER_HZ).
+    let (_, fields) = stat.rsplit_once(')')?;
+    let mut fields = fields.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some((user + system) * 10)
+}

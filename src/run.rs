@@ -78,6 +78,7 @@ pub fn load_prepared(
     let frames = builder.finish()?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         frames_mib = frames

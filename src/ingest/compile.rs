@@ -159,6 +159,7 @@ pub fn ingest_into(
     hand_over(&mut pending, &mut corrected);
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "read, parsed and handed over"

@@ -14,10 +14,13 @@ use super::merge::{Identified, Merge};
 /// Implements [`Merge`] for a struct by merging each named field.
 macro_rules! merge_fields {
     // An inherent method merging the fields, for a type whose `Merge` does more.
-    (fn $method:ident for $type:ident { $($field:ident),* $(,)? }) => {
+    (fn $method:ident, $settle:ident for $type:ident { $($field:ident),* $(,)? }) => {
         impl $type {
             fn $method(&mut self, newer: Self) {
                 $(self.$field.merge(newer.$field);)*
+            }
+            fn $settle(&mut self) {
+                $(self.$field.settle();)*
             }
         }
     };
@@ -25,6 +28,9 @@ macro_rules! merge_fields {
         impl Merge for $type {
             fn merge(&mut self, newer: Self) {
                 $(self.$field.merge(newer.$field);)*
+            }
+            fn settle(&mut self) {
+                $(self.$field.settle();)*
             }
         }
     };
@@ -543,6 +549,13 @@ impl Merge for Contract {
                 .into();
         }
     }
+
+    fn settle(&mut self) {
+        self.settle_fields();
+        if !self.first_period_end.is_set() {
+            self.first_period_end = period_end(self).into();
+        }
+    }
 }
 
 /// A contract's period end date, if set.
@@ -554,7 +567,7 @@ fn period_end(contract: &Contract) -> Option<String> {
         .map(str::to_owned)
 }
 
-merge_fields!(fn merge_fields for Contract {
+merge_fields!(fn merge_fields, settle_fields for Contract {
     id,
     award_id,
     title,
