@@ -115,6 +115,8 @@ impl Builder {
 impl Consumer for Builder {
     fn take(&mut self, releases: Vec<(u32, Release)>) {
         self.add(releases.iter().map(|(key, release)| (*key, release)));
+        // Dropped on every thread: a batch's releases are many small allocations.
+        releases.into_par_iter().for_each(drop);
     }
 
     fn retract(&mut self, keys: &[u32]) {
