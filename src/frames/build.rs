@@ -4,7 +4,7 @@ use polars::prelude::*;
 
 use super::tables::{AwardRows, BidRows, ContractRows, ItemRows, PartyRows, ProcessRows};
 use crate::dates::parse_timestamp;
-use crate::ingest::lenient::Field;
+use crate::ingest::lenient::{Field, Text};
 use crate::ingest::model::{Amount, Item, OrganizationReference, Release};
 
 /// The rows of every table, filled one compiled release at a time.
@@ -24,11 +24,11 @@ pub struct Rows<'a> {
     pub items: ItemRows<'a>,
 }
 
-fn text(field: &Field<String>) -> Option<&str> {
+fn text(field: &Field<Text>) -> Option<&str> {
     field.str()
 }
 
-fn timestamp(field: &Field<String>) -> Option<i64> {
+fn timestamp(field: &Field<Text>) -> Option<i64> {
     field.str().and_then(parse_timestamp)
 }
 
@@ -137,7 +137,7 @@ impl<'a> Rows<'a> {
     fn push_process(&mut self, key: u32, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
         let rows = &mut self.processes;
         let tender = release.tender.get();
-        let tender_text = |pick: fn(&crate::ingest::model::Tender) -> &Field<String>| {
+        let tender_text = |pick: fn(&crate::ingest::model::Tender) -> &Field<Text>| {
             tender.and_then(|tender| text(pick(tender)))
         };
         rows.process.push(key);

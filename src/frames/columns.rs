@@ -114,12 +114,12 @@ impl IntoColumn for Timestamps {
     }
 }
 
-impl IntoColumn for Vec<&[String]> {
+impl IntoColumn for Vec<&[crate::ingest::lenient::Text]> {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
         let values = self.iter().map(|list| list.len()).sum();
         let mut builder = ListStringChunkedBuilder::new(name.into(), self.len(), values);
         for list in &self {
-            builder.append_values_iter(list.iter().map(String::as_str));
+            builder.append_values_iter(list.iter().map(|text| text.as_str()));
         }
         Ok(Column::from(builder.finish().into_series()))
     }

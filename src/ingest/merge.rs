@@ -8,7 +8,7 @@
 
 use crate::dates::parse_timestamp;
 
-use super::lenient::Field;
+use super::lenient::{Field, Text};
 use super::model::Release;
 
 /// Merges a newer value into an older one, by the OCDS merge rules.
@@ -40,7 +40,7 @@ macro_rules! replaced_whole {
     };
 }
 
-replaced_whole!(String, f64, i64, Vec<String>);
+replaced_whole!(Text, f64, i64, Vec<Text>);
 
 impl<T: Merge + Default> Merge for Field<T> {
     fn merge(&mut self, newer: Self) {
@@ -136,7 +136,7 @@ fn has_repeats(texts: &mut [&str]) -> bool {
 /// they are, and its tag becomes `compiled`.
 pub fn compile_single(mut release: Release) -> Release {
     release.settle();
-    release.tag = Field::Set(vec!["compiled".to_owned()]);
+    release.tag = Field::Set(vec![Text::const_new("compiled")]);
     release
 }
 
@@ -166,7 +166,7 @@ pub fn compile(mut releases: Vec<Release>) -> Release {
         compiled.id = release.id.clone();
         compiled.merge(release);
     }
-    compiled.tag = Field::Set(vec!["compiled".to_owned()]);
+    compiled.tag = Field::Set(vec![Text::const_new("compiled")]);
     compiled
 }
 
