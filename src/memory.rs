@@ -31,3 +31,17 @@ pub fn cpu_time_ms() -> Option<u64> {
     let system: u64 = fields.next()?.parse().ok()?;
     Some((user + system) * 10)
 }
+
+// mimalloc's own entry point (the crate `mimalloc` links the library; its extended API is not
+// exposed by it).
+use mimalloc as _;
+unsafe extern "C" {
+    fn mi_collect(force: bool);
+}
+
+/// Returns the memory freed so far to the system (mimalloc keeps freed pages a while for
+/// reuse): between stages that free much and then allocate large new blocks.
+pub fn release_freed() {
+    // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
+    unsafe { mi_collect(true) }
+}
