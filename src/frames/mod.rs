@@ -208,12 +208,16 @@ fn in_key_order(mut table: DataFrame, renumbered: &[u32]) -> PolarsResult<DataFr
 /// sort, linear in the rows and keys.
 fn counting_order(keys: &[u32]) -> IdxCa {
     let size = keys.iter().max().map_or(0, |&key| key as usize + 1);
-    let mut starts: Vec<IdxSize> = vec![0; size + 1];
+    // Each key's number of rows, then the row where its rows start.
+    let mut starts: Vec<IdxSize> = vec![0; size];
     for &key in keys {
-        starts[key as usize + 1] += 1;
+        starts[key as usize] += 1;
     }
-    for index in 1..starts.len() {
-        starts[index] += starts[index - 1];
+    let mut total = 0;
+    for start in &mut starts {
+        let count = *start;
+        *start = total;
+        total += count;
     }
     let mut order: Vec<IdxSize> = vec![0; keys.len()];
     for (row, &key) in keys.iter().enumerate() {
