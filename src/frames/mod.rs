@@ -304,14 +304,14 @@ mod tests {
             .into_no_null_iter()
             .collect();
         assert_eq!(keys, [0, 1, 2, 2]);
-        let rows: Vec<&str> = ordered
+        let rows: Vec<Option<&str>> = ordered
             .column("row")
             .unwrap()
             .str()
             .unwrap()
-            .into_no_null_iter()
+            .iter()
             .collect();
-        assert_eq!(rows, ["c", "d", "a", "b"]);
+        assert_eq!(rows, [Some("c"), Some("d"), Some("a"), Some("b")]);
         let amounts: Vec<Option<f64>> = ordered
             .column("amount")
             .unwrap()
