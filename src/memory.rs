@@ -1,4 +1,4 @@
-//! The process's memory and processor time, for the debug log (every stage may use it).
+//! The process's memory, for the debug log (every stage may use it).
 
 /// The process's peak resident memory so far, in MiB, where the system tells it (Linux).
 pub fn peak_memory_mib() -> Option<u64> {
@@ -19,13 +19,29 @@ fn status_mib(key: &str) -> Option<u64> {
 }
 
 /// The processor time the process has used so far (user and system, every thread), in
-/// milliseconds, where the system tells it (Linux): unlike the elapsed time, it hardly depends
-/// on what else the machine runs.
-pub fn cpu_ms() -> Option<u64> {
+/// milliseconds, where the system tells it (Linux): a stage's share of the work that, unlike
+/// its elapsed time, does not grow when other programs share the machine.
+pub fn cpu_time_ms() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name (in parentheses, which may hold spaces): utime and
-    // stime are the 12th and 13th of them, in clock ticks (100 per second on Linux).
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(ticks * 10)
+    // The fields after the command name (in parentheses, which may hold spaces): the 12th and
+    // 13th are the user and system times, in ticks of 1/100 s (Linux's USER_HZ).
+    let (_, fields) = stat.rsplit_once(')')?;
+    let mut fields = fields.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some((user + system) * 10)
+}
+
+// mimalloc's own entry point (the crate `mimalloc` links the library; its extended API is not
+// exposed by it).
+use mimalloc as _;
+unsafe extern "C" {
+    fn mi_collect(force: bool);
+}
+
+/// Returns the memory freed so far to the system (mimalloc keeps freed pages a while for
+/// reuse): between stages that free much and then allocate large new blocks.
+pub fn release_freed() {
+    // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
+    unsafe { mi_collect(true) }
 }

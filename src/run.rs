@@ -117,7 +117,7 @@ pub fn load_prepared(
     let frames = builder.finish()?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
-        cpu_ms = crate::memory::cpu_ms(),
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         frames_mib = frames
@@ -177,7 +177,7 @@ pub fn run_with(
         .collect();
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
-        cpu_ms = crate::memory::cpu_ms(),
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "indicators computed"
@@ -185,7 +185,7 @@ pub fn run_with(
     let scored = score::score(&frames, &assessed.processes, &indicators, config)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
-        cpu_ms = crate::memory::cpu_ms(),
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "scored"
@@ -193,7 +193,7 @@ pub fn run_with(
     let profiles = profiles::profiles(&frames, &scored, &config.profiles)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
-        cpu_ms = crate::memory::cpu_ms(),
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "profiled"

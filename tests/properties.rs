@@ -586,6 +586,14 @@ proptest! {
         prop_assert_eq!(actual, expected);
     }
 
+    /// `compile_single`, which settles a release in place, gives exactly what merging it into
+    /// an empty release gives, whatever it holds: `null`s, repeated ids, elements without ids.
+    #[test]
+    fn a_single_release_settles_as_it_merges(release in release(Ids::Mostly, 1..=3)) {
+        let merged = compile(vec![typed(&release)]);
+        prop_assert_eq!(exact(&compile_single(typed(&release))), exact(&merged));
+    }
+
     /// The compiled release is the reference merge of the releases, for the typed model and
     /// for the raw JSON that `prepare` writes: later releases replace values, `null` removes
     /// them, objects merge field by field, arrays of objects with ids merge by id, arrays of

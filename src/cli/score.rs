@@ -57,7 +57,7 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
         .write(&run, &config, args.report.as_deref())?;
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
-        cpu_ms = crate::memory::cpu_ms(),
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "outputs written"

@@ -4,7 +4,7 @@ use polars::prelude::*;
 
 use super::tables::{AwardRows, BidRows, ContractRows, ItemRows, PartyRows, ProcessRows};
 use crate::dates::parse_timestamp;
-use crate::ingest::lenient::Field;
+use crate::ingest::lenient::{Field, Text};
 use crate::ingest::model::{Amount, Item, OrganizationReference, Release};
 
 /// The rows of every table, filled one compiled release at a time.
@@ -24,11 +24,11 @@ pub struct Rows<'a> {
     pub items: ItemRows<'a>,
 }
 
-fn text(field: &Field<String>) -> Option<&str> {
+fn text(field: &Field<Text>) -> Option<&str> {
     field.str()
 }
 
-fn timestamp(field: &Field<String>) -> Option<i64> {
+fn timestamp(field: &Field<Text>) -> Option<i64> {
     field.str().and_then(parse_timestamp)
 }
 
@@ -39,18 +39,40 @@ fn amount(value: &Field<Amount>) -> (Option<f64>, Option<&str>) {
 }
 
 /// Organization names by id, from the `parties` section, for references that give no name.
-struct Names<'a>(PlHashMap<&'a str, &'a str>);
+/// A party's id given twice names the later party.
+enum Names<'a> {
+    /// Few parties (most releases): looked up in order, latest first, with no map to build.
+    Few(Vec<(&'a str, &'a str)>),
+    /// Many parties, by id.
+    Many(PlHashMap<&'a str, &'a str>),
+}
+
+/// Up to this many named parties are looked up without a map.
+const FEW_PARTIES: usize = 16;
 
 impl<'a> Names<'a> {
     fn new(release: &'a Release) -> Self {
-        Names(
-            release
-                .parties
-                .items()
+        let named = release
+            .parties
+            .items()
+            .iter()
+            .filter_map(|party| Some((party.id.str()?, party.name.str()?)));
+        if release.parties.items().len() <= FEW_PARTIES {
+            Names::Few(named.collect())
+        } else {
+            Names::Many(named.collect())
+        }
+    }
+
+    fn name(&self, id: &str) -> Option<&'a str> {
+        match self {
+            Names::Few(names) => names
                 .iter()
-                .filter_map(|party| Some((party.id.str()?, party.name.str()?)))
-                .collect(),
-        )
+                .rev()
+                .find(|(party, _)| *party == id)
+                .map(|(_, name)| *name),
+            Names::Many(names) => names.get(id).copied(),
+        }
     }
 
     /// The reference's id and name (its own name, else the party's).
@@ -59,7 +81,7 @@ impl<'a> Names<'a> {
         let name = reference
             .name
             .str()
-            .or_else(|| id.and_then(|id| self.0.get(id).copied()));
+            .or_else(|| id.and_then(|id| self.name(id)));
         (id, name)
     }
 
@@ -71,6 +93,17 @@ impl<'a> Names<'a> {
             .get()
             .map_or((None, None), |reference| self.resolve(reference))
     }
+}
+
+/// How many distinct texts there are.
+fn distinct<'a>(texts: impl Iterator<Item = &'a str>) -> u32 {
+    let mut texts: Vec<&str> = texts.collect();
+    if texts.len() > FEW_PARTIES {
+        return texts.into_iter().collect::<PlHashSet<&str>>().len() as u32;
+    }
+    texts.sort_unstable();
+    texts.dedup();
+    texts.len() as u32
 }
 
 impl Rows<'_> {
@@ -104,7 +137,7 @@ impl<'a> Rows<'a> {
     fn push_process(&mut self, key: u32, ocid: &'a str, release: &'a Release, names: &Names<'a>) {
         let rows = &mut self.processes;
         let tender = release.tender.get();
-        let tender_text = |pick: fn(&crate::ingest::model::Tender) -> &Field<String>| {
+        let tender_text = |pick: fn(&crate::ingest::model::Tender) -> &Field<Text>| {
             tender.and_then(|tender| text(pick(tender)))
         };
         rows.process.push(key);
@@ -141,8 +174,7 @@ impl<'a> Rows<'a> {
             .push(tender.and_then(|tender| tender.number_of_tenderers.get().copied()));
         rows.tenderers_listed.push(tender.and_then(|tender| {
             let listed = tender.tenderers.get()?;
-            let ids: PlHashSet<&str> = listed.iter().filter_map(|r| r.id.str()).collect();
-            Some(ids.len() as u32)
+            Some(distinct(listed.iter().filter_map(|r| r.id.str())))
         }));
         rows.tender_amendments
             .push(tender.map_or(0, |tender| tender.amendments.items().len() as u32));

@@ -86,7 +86,9 @@ fn text_column<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>> + C
         })
         .collect();
     let validity = (nulls > 0).then(|| values.map(|value| value.is_some()).collect::<Bitmap>());
-    bytes.shrink_to_fit();
+    // A fresh allocation of exactly the texts' bytes: shrinking in place would leave the grown
+    // buffer's block (up to twice the bytes) held for as long as the frames live.
+    let bytes = bytes.as_slice().to_vec();
     let buffer_len = bytes.len();
     let buffers: Buffer<Buffer<u8>> = if bytes.is_empty() {
         Buffer::default()
@@ -114,12 +116,12 @@ impl IntoColumn for Timestamps {
     }
 }
 
-impl IntoColumn for Vec<&[String]> {
+impl IntoColumn for Vec<&[crate::ingest::lenient::Text]> {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
         let values = self.iter().map(|list| list.len()).sum();
         let mut builder = ListStringChunkedBuilder::new(name.into(), self.len(), values);
         for list in &self {
-            builder.append_values_iter(list.iter().map(String::as_str));
+            builder.append_values_iter(list.iter().map(|text| text.as_str()));
         }
         Ok(Column::from(builder.finish().into_series()))
     }

@@ -95,9 +95,14 @@ impl Builder {
             }
             tables.push(table);
         }
+        // The batches' freed memory, and after each table its pieces, go back to the system:
+        // the tables put together are new large blocks that the freed pages cannot hold, so
+        // that without this the resident memory would hold the frames nearly twice.
+        crate::memory::release_freed();
         let renumbered = renumber(&tables[0])?;
         for table in &mut tables {
             *table = in_key_order(std::mem::take(table), &renumbered)?;
+            crate::memory::release_freed();
         }
         let [processes, parties, bids, awards, contracts, items]: [DataFrame; 6] = tables
             .try_into()
@@ -116,6 +121,8 @@ impl Builder {
 impl Consumer for Builder {
     fn take(&mut self, releases: Vec<(u32, Release)>) {
         self.add(releases.iter().map(|(key, release)| (*key, release)));
+        // Dropped on every thread: a batch's releases are many small allocations.
+        releases.into_par_iter().for_each(drop);
     }
 
     fn retract(&mut self, keys: &[u32]) {
@@ -174,25 +181,52 @@ fn renumber(processes: &DataFrame) -> PolarsResult<Vec<u32>> {
 }
 
 /// A table with its keys renumbered and its rows in the order of the new keys (the rows of
-/// one process keep their order).
+/// one process keep their order). Rows out of order are put in order by a counting sort on the
+/// keys, one column at a time, so that memory holds the table and one column more.
 fn in_key_order(mut table: DataFrame, renumbered: &[u32]) -> PolarsResult<DataFrame> {
-    let keys: UInt32Chunked = table
+    let keys: Vec<u32> = table
         .column(KEY)?
         .u32()?
         .into_no_null_iter()
         .map(|key| renumbered[key as usize])
-        .collect_ca(KEY.into());
-    let sorted = keys.iter().is_sorted();
-    table.with_column(keys.into_column())?;
-    if sorted {
-        table.rechunk_mut();
-        Ok(table)
-    } else {
-        table.sort(
-            [KEY],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
+        .collect();
+    if !keys.is_sorted() {
+        let order = counting_order(&keys);
+        for index in 0..table.width() {
+            let gathered = table.columns()[index].take(&order)?;
+            table.replace_column(index, gathered)?;
+        }
     }
+    let mut keys = keys;
+    keys.sort_unstable();
+    let keys = UInt32Chunked::from_vec(KEY.into(), keys);
+    table.with_column(keys.into_column())?;
+    table.rechunk_mut();
+    Ok(table)
+}
+
+/// The rows in the order of their keys, each key's rows in their own order: a stable counting
+/// sort, linear in the rows and keys.
+fn counting_order(keys: &[u32]) -> IdxCa {
+    let size = keys.iter().max().map_or(0, |&key| key as usize + 1);
+    // Each key's number of rows, then the row where its rows start.
+    let mut starts: Vec<IdxSize> = vec![0; size];
+    for &key in keys {
+        starts[key as usize] += 1;
+    }
+    let mut total = 0;
+    for start in &mut starts {
+        let count = *start;
+        *start = total;
+        total += count;
+    }
+    let mut order: Vec<IdxSize> = vec![0; keys.len()];
+    for (row, &key) in keys.iter().enumerate() {
+        let slot = &mut starts[key as usize];
+        order[*slot as usize] = row as IdxSize;
+        *slot += 1;
+    }
+    IdxCa::from_vec(PlSmallStr::EMPTY, order)
 }
 
 impl Frames {
@@ -246,5 +280,46 @@ impl Frames {
                 Ok((name, table))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_out_of_key_order_are_put_in_order_each_process_keeping_its_own() {
+        // Old keys 0, 1, 2 become 2, 0, 1; process 0 has two rows, which keep their order.
+        let table = df!(
+            KEY => [0u32, 0, 1, 2],
+            "row" => ["a", "b", "c", "d"],
+            "amount" => [Some(1.0), None, Some(3.0), Some(4.0)],
+        )
+        .unwrap();
+        let ordered = in_key_order(table, &[2, 0, 1]).unwrap();
+        let keys: Vec<u32> = ordered
+            .column(KEY)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(keys, [0, 1, 2, 2]);
+        let rows: Vec<Option<&str>> = ordered
+            .column("row")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(rows, [Some("c"), Some("d"), Some("a"), Some("b")]);
+        let amounts: Vec<Option<f64>> = ordered
+            .column("amount")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(amounts, [Some(3.0), Some(4.0), Some(1.0), None]);
     }
 }

@@ -69,7 +69,7 @@ table!(
         /// `parties[].name`.
         name: Vec<Option<&'a str>>,
         /// `parties[].roles`.
-        roles: Vec<&'a [String]>,
+        roles: Vec<&'a [crate::ingest::lenient::Text]>,
         /// `parties[].identifier.scheme`.
         identifier_scheme: Vec<Option<&'a str>>,
         /// `parties[].identifier.id`.

@@ -117,7 +117,7 @@ fn collect_phase(phase: &str, queries: Vec<DslPlan>) -> PolarsResult<Vec<DataFra
         phase,
         queries = count,
         took_ms = clock.elapsed().as_millis() as u64,
-        cpu_ms = crate::memory::cpu_ms(),
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "indicators collected"

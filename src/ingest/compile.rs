@@ -98,7 +98,7 @@ fn compile_all<T: Send>(
     prepare: &Prepare,
     compile: impl Fn(T) -> Release + Sync,
 ) -> (Vec<(u32, Release)>, Corrected) {
-    let done: Vec<((u32, Release), Corrected)> = items
+    let (releases, counts): (Vec<(u32, Release)>, Vec<Corrected>) = items
         .into_par_iter()
         .map(|(key, item)| {
             let mut release = compile(item);
@@ -108,11 +108,9 @@ fn compile_all<T: Send>(
             }
             ((key, release), corrected)
         })
-        .collect();
+        .unzip();
     let mut corrected = Corrected::default();
-    let mut releases = Vec::with_capacity(done.len());
-    for (release, counts) in done {
-        releases.push(release);
+    for counts in counts {
         if counts.total > 0 {
             corrected = corrected.absorb(counts);
         }
@@ -159,7 +157,7 @@ pub fn ingest_into(
     hand_over(&mut pending, &mut corrected);
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
-        cpu_ms = crate::memory::cpu_ms(),
+        cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::peak_memory_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "read, parsed and handed over"
@@ -195,7 +193,6 @@ pub fn ingest_into(
         tracing::debug!(
             elapsed_ms = clock.elapsed().as_millis() as u64,
             merged = repeated.len(),
-            cpu_ms = crate::memory::cpu_ms(),
             peak_mib = crate::memory::peak_memory_mib(),
             resident_mib = crate::memory::resident_memory_mib(),
             "merged"

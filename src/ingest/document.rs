@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lenient::{self, Field};
+use super::lenient::{self, Field, Text};
 use super::model::Release;
 use super::upgrade::upgrade;
 
@@ -49,7 +49,7 @@ impl Entry for Release {
         self.ocid.str()
     }
     fn set_ocid(&mut self, ocid: String) {
-        self.ocid = Field::Set(ocid);
+        self.ocid = Field::Set(ocid.into());
     }
     fn carries_data(&self) -> bool {
         self.ocid.is_set()
@@ -197,7 +197,7 @@ impl<R: Default> Default for Node<R> {
 #[serde(default, rename_all = "camelCase", bound = "R: Entry")]
 struct Record<R> {
     #[serde(deserialize_with = "lenient::string")]
-    ocid: Field<String>,
+    ocid: Field<Text>,
     releases: Option<Vec<Element<R>>>,
     compiled_release: Option<Element<R>>,
 }
@@ -215,7 +215,7 @@ impl<R> Default for Record<R> {
 impl<R: Entry> From<Node<R>> for Record<R> {
     fn from(node: Node<R>) -> Self {
         Record {
-            ocid: node.release.ocid().map(str::to_owned).into(),
+            ocid: node.release.ocid().map(Text::from).into(),
             releases: node.releases,
             compiled_release: node.compiled_release,
         }

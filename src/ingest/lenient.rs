@@ -9,10 +9,15 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use compact_str::ToCompactString;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::limits::array_bound_error;
+
+/// A text of the release model: up to 24 bytes (codes, most identifiers) it is held inline,
+/// with no allocation of its own.
+pub type Text = compact_str::CompactString;
 
 /// A field as a release states it: absent, explicitly `null`, or set.
 ///
@@ -76,10 +81,10 @@ impl<T> From<Option<T>> for Field<T> {
     }
 }
 
-impl Field<String> {
+impl Field<Text> {
     /// The text, if set.
     pub fn str(&self) -> Option<&str> {
-        self.get().map(String::as_str)
+        self.get().map(Text::as_str)
     }
 }
 
@@ -144,7 +149,7 @@ fn skip_seq<'de, A: SeqAccess<'de>, T>(mut seq: A) -> Result<Field<T>, A::Error>
 struct TextVisitor;
 
 impl<'de> Visitor<'de> for TextVisitor {
-    type Value = Field<String>;
+    type Value = Field<Text>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("text or a number")
@@ -154,27 +159,27 @@ impl<'de> Visitor<'de> for TextVisitor {
         Ok(if trimmed.is_empty() {
             Field::Null
         } else {
-            Field::Set(trimmed.to_owned())
+            Field::Set(Text::from(trimmed))
         })
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
         if v.trim().len() == v.len() && !v.is_empty() {
-            Ok(Field::Set(v))
+            Ok(Field::Set(Text::from(v)))
         } else {
             self.visit_str(&v)
         }
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Field::Set(v.to_string()))
+        Ok(Field::Set(v.to_compact_string()))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Field::Set(v.to_string()))
+        Ok(Field::Set(v.to_compact_string()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Field::Set(v.to_string()))
+        Ok(Field::Set(Text::from(v.to_string())))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Field::Set(v.to_string()))
+        Ok(Field::Set(v.to_compact_string()))
     }
     null_is_null!();
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
@@ -186,14 +191,14 @@ impl<'de> Visitor<'de> for TextVisitor {
 }
 
 /// Text: a string (trimmed; empty means null), or a number or boolean written as text.
-pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<String>, D::Error> {
+pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<Text>, D::Error> {
     deserializer.deserialize_any(TextVisitor)
 }
 
 struct StringVisitor;
 
 impl<'de> Visitor<'de> for StringVisitor {
-    type Value = Field<String>;
+    type Value = Field<Text>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("text")
@@ -216,7 +221,7 @@ impl<'de> Visitor<'de> for StringVisitor {
 
 /// Text that must be a JSON string (trimmed; empty means null): a number or any other shape is
 /// unusable. For identifiers such as `ocid` that the standard requires to be strings.
-pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<String>, D::Error> {
+pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<Text>, D::Error> {
     deserializer.deserialize_any(StringVisitor)
 }
 
@@ -367,7 +372,7 @@ where
 struct CodesVisitor;
 
 impl<'de> Visitor<'de> for CodesVisitor {
-    type Value = Field<Vec<String>>;
+    type Value = Field<Vec<Text>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of codes")
@@ -398,10 +403,10 @@ impl<'de> Visitor<'de> for CodesVisitor {
         skip(map)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Field::Set(vec![v.to_string()]))
+        Ok(Field::Set(vec![v.to_compact_string()]))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Field::Set(vec![v.to_string()]))
+        Ok(Field::Set(vec![v.to_compact_string()]))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
         Ok(Field::Absent)
@@ -414,14 +419,14 @@ impl<'de> Visitor<'de> for CodesVisitor {
 struct TextSeed;
 
 impl<'de> de::DeserializeSeed<'de> for TextSeed {
-    type Value = Field<String>;
+    type Value = Field<Text>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         text(deserializer)
     }
 }
 
 /// A list of codes (roles, tags): an array of strings, or one string.
-pub fn codes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<Vec<String>>, D::Error> {
+pub fn codes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<Vec<Text>>, D::Error> {
     deserializer.deserialize_any(CodesVisitor)
 }
 
@@ -472,7 +477,7 @@ mod tests {
     #[serde(default)]
     struct Probe {
         #[serde(deserialize_with = "text")]
-        id: Field<String>,
+        id: Field<Text>,
         #[serde(deserialize_with = "number")]
         amount: Field<f64>,
         #[serde(deserialize_with = "integer")]
@@ -480,7 +485,7 @@ mod tests {
         #[serde(deserialize_with = "list")]
         children: Field<Vec<Probe>>,
         #[serde(deserialize_with = "codes")]
-        roles: Field<Vec<String>>,
+        roles: Field<Vec<Text>>,
     }
 
     fn probe(json: &str) -> Probe {
@@ -503,7 +508,7 @@ mod tests {
         #[serde(default)]
         struct Strict {
             #[serde(deserialize_with = "string")]
-            ocid: Field<String>,
+            ocid: Field<Text>,
         }
         let strict = |json: &str| serde_json::from_str::<Strict>(json).unwrap().ocid;
         assert_eq!(strict(r#"{"ocid": " ocds-1 "}"#).str(), Some("ocds-1"));

@@ -8,13 +8,18 @@
 
 use crate::dates::parse_timestamp;
 
-use super::lenient::Field;
+use super::lenient::{Field, Text};
 use super::model::Release;
 
 /// Merges a newer value into an older one, by the OCDS merge rules.
 pub trait Merge {
     /// Applies `newer` on top of `self`.
     fn merge(&mut self, newer: Self);
+
+    /// Makes `self`, in place, what merging it into an empty value makes of it: its `null`
+    /// fields dropped and the elements of its arrays that share an id collapsed. Only an array
+    /// with repeated ids is rebuilt; everything else is left where it is.
+    fn settle(&mut self);
 }
 
 /// An element of an array that merges by `id`.
@@ -30,11 +35,12 @@ macro_rules! replaced_whole {
             fn merge(&mut self, newer: Self) {
                 *self = newer;
             }
+            fn settle(&mut self) {}
         })*
     };
 }
 
-replaced_whole!(String, f64, i64, Vec<String>);
+replaced_whole!(Text, f64, i64, Vec<Text>);
 
 impl<T: Merge + Default> Merge for Field<T> {
     fn merge(&mut self, newer: Self) {
@@ -51,6 +57,14 @@ impl<T: Merge + Default> Merge for Field<T> {
                     *self = Field::Set(fresh);
                 }
             },
+        }
+    }
+
+    fn settle(&mut self) {
+        match self {
+            Field::Absent => {}
+            Field::Null => *self = Field::Absent,
+            Field::Set(value) => value.settle(),
         }
     }
 }
@@ -83,20 +97,47 @@ impl<T: Merge + Identified + Default> Merge for Vec<T> {
             }
         }
     }
+
+    fn settle(&mut self) {
+        // An array with an element without id is taken whole, as it is.
+        if !self.iter().all(|item| item.identifier().is_some()) {
+            return;
+        }
+        let repeats = if self.len() <= 16 {
+            let earlier = |index: usize| &self[..index];
+            self.iter().enumerate().any(|(index, item)| {
+                earlier(index)
+                    .iter()
+                    .any(|other| other.identifier() == item.identifier())
+            })
+        } else {
+            let mut ids: Vec<&str> = self.iter().filter_map(Identified::identifier).collect();
+            has_repeats(&mut ids)
+        };
+        if repeats {
+            let items = std::mem::take(self);
+            self.merge(items);
+        } else {
+            self.iter_mut().for_each(Merge::settle);
+        }
+    }
+}
+
+/// Whether some text comes more than once (the texts are sorted on the way).
+fn has_repeats(texts: &mut [&str]) -> bool {
+    texts.sort_unstable();
+    texts.windows(2).any(|pair| pair[0] == pair[1])
 }
 
 /// Collapses the elements of each array that share an `id`, as merging a release into an empty
 /// one does: a publisher's duplicate ids within one release end up as one element.
-pub fn compile_single(release: Release) -> Release {
-    let mut compiled = Release {
-        ocid: release.ocid.clone(),
-        id: release.id.clone(),
-        date: release.date.clone(),
-        tag: Field::Set(vec!["compiled".to_owned()]),
-        ..Release::default()
-    };
-    compiled.merge(release);
-    compiled
+///
+/// The release is settled in place ([`Merge::settle`]): its `ocid`, `id` and `date` stay as
+/// they are, and its tag becomes `compiled`.
+pub fn compile_single(mut release: Release) -> Release {
+    release.settle();
+    release.tag = Field::Set(vec![Text::const_new("compiled")]);
+    release
 }
 
 /// Where a release's `date` puts it in the merge: undated releases first, then dates that do
@@ -125,7 +166,7 @@ pub fn compile(mut releases: Vec<Release>) -> Release {
         compiled.id = release.id.clone();
         compiled.merge(release);
     }
-    compiled.tag = Field::Set(vec!["compiled".to_owned()]);
+    compiled.tag = Field::Set(vec![Text::const_new("compiled")]);
     compiled
 }
 

@@ -248,23 +248,36 @@ impl<R: document::Entry + Send> Accumulator<'_, R> {
                 return self.reject_unit(index, None, format!("cannot read: {error}"));
             }
         };
-        let mut batch = Vec::new();
-        let mut batch_bytes = 0;
         let limits = self.limits;
-        let reading = source::read(index, reader, &limits, |unit| {
-            batch_bytes += unit.bytes.len();
-            batch.push(unit);
-            if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_UNITS {
-                self.flush(&mut batch);
-                batch_bytes = 0;
-                report(Progress {
-                    source: &self.names[index],
-                    sources_done: index,
-                    units: self.counts.units,
+        let mut batches = |batch: &mut Vec<Unit>| {
+            self.flush(batch);
+            report(Progress {
+                source: &self.names[index],
+                sources_done: index,
+                units: self.counts.units,
+            });
+        };
+        let reading = if rayon::current_num_threads() > 1 {
+            // The source is cut into units on a thread of its own while the pool parses the
+            // batch before: the reading, a serial step, no longer leaves the pool idle.
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Unit>>(0);
+            std::thread::scope(|scope| {
+                let cutter = scope.spawn(move || {
+                    cut(index, reader, &limits, |batch| {
+                        // Sending fails only when the receiving side has stopped (a panic).
+                        let _ = sender.send(std::mem::take(batch));
+                    })
                 });
-            }
-        });
-        self.flush(&mut batch);
+                for mut batch in receiver {
+                    batches(&mut batch);
+                }
+                cutter
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        } else {
+            cut(index, reader, &limits, batches)
+        };
         self.counts.blank_lines += reading.blank_lines;
         if reading.empty {
             self.counts.units += 1;
@@ -277,6 +290,33 @@ impl<R: document::Entry + Send> Accumulator<'_, R> {
             self.reject_unit(index, Some(line), reason);
         }
     }
+}
+
+/// Reads one source into batches of units, handing each batch to `batch` (which leaves it
+/// empty or takes it).
+fn cut(
+    index: usize,
+    reader: impl std::io::BufRead,
+    limits: &Limits,
+    mut batch: impl FnMut(&mut Vec<Unit>),
+) -> source::Reading {
+    let mut units = Vec::new();
+    let mut bytes = 0;
+    let reading = source::read(index, reader, limits, |unit| {
+        bytes += unit.bytes.len();
+        units.push(unit);
+        if bytes >= BATCH_BYTES || units.len() >= BATCH_UNITS {
+            let size = units.len();
+            batch(&mut units);
+            units.clear();
+            units.reserve(size);
+            bytes = 0;
+        }
+    });
+    if !units.is_empty() {
+        batch(&mut units);
+    }
+    reading
 }
 
 /// Parses one unit within the bounds of `limits`.

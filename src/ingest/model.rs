@@ -8,16 +8,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lenient::{self, Field};
+use super::lenient::{self, Field, Text};
 use super::merge::{Identified, Merge};
 
 /// Implements [`Merge`] for a struct by merging each named field.
 macro_rules! merge_fields {
     // An inherent method merging the fields, for a type whose `Merge` does more.
-    (fn $method:ident for $type:ident { $($field:ident),* $(,)? }) => {
+    (fn $method:ident, $settle:ident for $type:ident { $($field:ident),* $(,)? }) => {
         impl $type {
             fn $method(&mut self, newer: Self) {
                 $(self.$field.merge(newer.$field);)*
+            }
+            fn $settle(&mut self) {
+                $(self.$field.settle();)*
             }
         }
     };
@@ -25,6 +28,9 @@ macro_rules! merge_fields {
         impl Merge for $type {
             fn merge(&mut self, newer: Self) {
                 $(self.$field.merge(newer.$field);)*
+            }
+            fn settle(&mut self) {
+                $(self.$field.settle();)*
             }
         }
     };
@@ -47,16 +53,16 @@ macro_rules! identified_by_id {
 pub struct Release {
     /// The contracting process's identifier (a JSON string, as the standard requires).
     #[serde(deserialize_with = "lenient::string")]
-    pub ocid: Field<String>,
+    pub ocid: Field<Text>,
     /// The release's identifier.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// The release's date.
     #[serde(deserialize_with = "lenient::text")]
-    pub date: Field<String>,
+    pub date: Field<Text>,
     /// The release's tags (`tender`, `award`, `compiled`, ...).
     #[serde(deserialize_with = "lenient::codes")]
-    pub tag: Field<Vec<String>>,
+    pub tag: Field<Vec<Text>>,
     /// The buyer.
     #[serde(deserialize_with = "lenient::object")]
     pub buyer: Field<OrganizationReference>,
@@ -95,8 +101,8 @@ impl Release {
     /// Whether any of the release's dates meets `test` (the release's date, periods,
     /// amendments, bids, awards, contracts, transactions).
     pub fn any_date(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
-        let mut check = |field: &Field<String>| field.str().is_some_and(&mut *test);
-        let periods = |period: &Field<Period>, check: &mut dyn FnMut(&Field<String>) -> bool| {
+        let mut check = |field: &Field<Text>| field.str().is_some_and(&mut *test);
+        let periods = |period: &Field<Period>, check: &mut dyn FnMut(&Field<Text>) -> bool| {
             period.get().is_some_and(|period| {
                 check(&period.start_date)
                     || check(&period.end_date)
@@ -104,7 +110,7 @@ impl Release {
             })
         };
         let amendments = |list: &Field<Vec<Amendment>>,
-                          check: &mut dyn FnMut(&Field<String>) -> bool| {
+                          check: &mut dyn FnMut(&Field<Text>) -> bool| {
             list.items().iter().any(|amendment| check(&amendment.date))
         };
         if check(&self.date) {
@@ -150,10 +156,10 @@ impl Release {
 pub struct OrganizationReference {
     /// The organization's id in the `parties` section.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// The organization's name.
     #[serde(deserialize_with = "lenient::text")]
-    pub name: Field<String>,
+    pub name: Field<Text>,
     /// The organization's identifier (OCDS 1.0 references carry only this).
     #[serde(deserialize_with = "lenient::object")]
     pub identifier: Field<Identifier>,
@@ -171,13 +177,13 @@ merge_fields!(OrganizationReference {
 pub struct Identifier {
     /// The register (e.g. `UA-EDR`).
     #[serde(deserialize_with = "lenient::text")]
-    pub scheme: Field<String>,
+    pub scheme: Field<Text>,
     /// The identifier within the register.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// The registered legal name.
     #[serde(deserialize_with = "lenient::text")]
-    pub legal_name: Field<String>,
+    pub legal_name: Field<Text>,
 }
 
 merge_fields!(Identifier {
@@ -192,13 +198,13 @@ merge_fields!(Identifier {
 pub struct Party {
     /// The id other sections reference.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// The name.
     #[serde(deserialize_with = "lenient::text")]
-    pub name: Field<String>,
+    pub name: Field<Text>,
     /// The roles (`buyer`, `procuringEntity`, `tenderer`, `supplier`, ...).
     #[serde(deserialize_with = "lenient::codes")]
-    pub roles: Field<Vec<String>>,
+    pub roles: Field<Vec<Text>>,
     /// The primary identifier.
     #[serde(deserialize_with = "lenient::object")]
     pub identifier: Field<Identifier>,
@@ -220,7 +226,7 @@ pub struct Amount {
     pub amount: Field<f64>,
     /// The ISO 4217 currency code.
     #[serde(deserialize_with = "lenient::text")]
-    pub currency: Field<String>,
+    pub currency: Field<Text>,
 }
 
 merge_fields!(Amount { amount, currency });
@@ -231,13 +237,13 @@ merge_fields!(Amount { amount, currency });
 pub struct Period {
     /// The start date.
     #[serde(deserialize_with = "lenient::text")]
-    pub start_date: Field<String>,
+    pub start_date: Field<Text>,
     /// The end date.
     #[serde(deserialize_with = "lenient::text")]
-    pub end_date: Field<String>,
+    pub end_date: Field<Text>,
     /// The latest possible end date.
     #[serde(deserialize_with = "lenient::text")]
-    pub max_extent_date: Field<String>,
+    pub max_extent_date: Field<Text>,
     /// The length in days.
     #[serde(deserialize_with = "lenient::integer")]
     pub duration_in_days: Field<i64>,
@@ -278,13 +284,13 @@ merge_fields!(Budget { amount });
 pub struct Tender {
     /// The tender's id.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// The title.
     #[serde(deserialize_with = "lenient::text")]
-    pub title: Field<String>,
+    pub title: Field<Text>,
     /// The status (`planned`, `active`, `cancelled`, `unsuccessful`, `complete`, ...).
     #[serde(deserialize_with = "lenient::text")]
-    pub status: Field<String>,
+    pub status: Field<Text>,
     /// The procuring entity.
     #[serde(deserialize_with = "lenient::object")]
     pub procuring_entity: Field<OrganizationReference>,
@@ -293,16 +299,16 @@ pub struct Tender {
     pub value: Field<Amount>,
     /// `open`, `selective`, `limited` or `direct`.
     #[serde(deserialize_with = "lenient::text")]
-    pub procurement_method: Field<String>,
+    pub procurement_method: Field<Text>,
     /// The method's local name.
     #[serde(deserialize_with = "lenient::text")]
-    pub procurement_method_details: Field<String>,
+    pub procurement_method_details: Field<Text>,
     /// `goods`, `works` or `services`.
     #[serde(deserialize_with = "lenient::text")]
-    pub main_procurement_category: Field<String>,
+    pub main_procurement_category: Field<Text>,
     /// The award criteria.
     #[serde(deserialize_with = "lenient::text")]
-    pub award_criteria: Field<String>,
+    pub award_criteria: Field<Text>,
     /// The period for submitting bids.
     #[serde(deserialize_with = "lenient::object")]
     pub tender_period: Field<Period>,
@@ -347,7 +353,7 @@ merge_fields!(Tender {
 pub struct Item {
     /// The item's id.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// Its classification (e.g. a CPV or UNSPSC code).
     #[serde(deserialize_with = "lenient::object")]
     pub classification: Field<Classification>,
@@ -361,10 +367,10 @@ merge_fields!(Item { id, classification });
 pub struct Classification {
     /// The scheme (`CPV`, `UNSPSC`, ...).
     #[serde(deserialize_with = "lenient::text")]
-    pub scheme: Field<String>,
+    pub scheme: Field<Text>,
     /// The code.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
 }
 
 merge_fields!(Classification { scheme, id });
@@ -375,16 +381,16 @@ merge_fields!(Classification { scheme, id });
 pub struct Amendment {
     /// The amendment's id.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// The date.
     #[serde(deserialize_with = "lenient::text")]
-    pub date: Field<String>,
+    pub date: Field<Text>,
     /// Why the amendment was made.
     #[serde(deserialize_with = "lenient::text")]
-    pub rationale: Field<String>,
+    pub rationale: Field<Text>,
     /// What changed.
     #[serde(deserialize_with = "lenient::text")]
-    pub description: Field<String>,
+    pub description: Field<Text>,
 }
 
 merge_fields!(Amendment {
@@ -420,13 +426,13 @@ fn deserialize_bids<'de, D: serde::Deserializer<'de>>(
 pub struct Bid {
     /// The bid's id.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// When it was received.
     #[serde(deserialize_with = "lenient::text")]
-    pub date: Field<String>,
+    pub date: Field<Text>,
     /// `invited`, `pending`, `valid`, `disqualified` or `withdrawn`.
     #[serde(deserialize_with = "lenient::text")]
-    pub status: Field<String>,
+    pub status: Field<Text>,
     /// The bid's price.
     #[serde(deserialize_with = "lenient::object")]
     pub value: Field<Amount>,
@@ -449,16 +455,16 @@ merge_fields!(Bid {
 pub struct Award {
     /// The award's id.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// The title.
     #[serde(deserialize_with = "lenient::text")]
-    pub title: Field<String>,
+    pub title: Field<Text>,
     /// `pending`, `active`, `cancelled` or `unsuccessful`.
     #[serde(deserialize_with = "lenient::text")]
-    pub status: Field<String>,
+    pub status: Field<Text>,
     /// The date of the award decision.
     #[serde(deserialize_with = "lenient::text")]
-    pub date: Field<String>,
+    pub date: Field<Text>,
     /// The awarded value.
     #[serde(deserialize_with = "lenient::object")]
     pub value: Field<Amount>,
@@ -494,19 +500,19 @@ merge_fields!(Award {
 pub struct Contract {
     /// The contract's id.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// The award it implements.
     #[serde(rename = "awardID", deserialize_with = "lenient::text")]
-    pub award_id: Field<String>,
+    pub award_id: Field<Text>,
     /// The title.
     #[serde(deserialize_with = "lenient::text")]
-    pub title: Field<String>,
+    pub title: Field<Text>,
     /// `pending`, `active`, `cancelled` or `terminated`.
     #[serde(deserialize_with = "lenient::text")]
-    pub status: Field<String>,
+    pub status: Field<Text>,
     /// When it was signed.
     #[serde(deserialize_with = "lenient::text")]
-    pub date_signed: Field<String>,
+    pub date_signed: Field<Text>,
     /// Its duration.
     #[serde(deserialize_with = "lenient::object")]
     pub period: Field<Period>,
@@ -528,7 +534,7 @@ pub struct Contract {
     /// The first end date the releases gave the contract's period, kept by the merge so that
     /// a later extension stays visible (not an OCDS field).
     #[serde(skip)]
-    pub first_period_end: Field<String>,
+    pub first_period_end: Field<Text>,
 }
 
 impl Merge for Contract {
@@ -543,18 +549,25 @@ impl Merge for Contract {
                 .into();
         }
     }
+
+    fn settle(&mut self) {
+        self.settle_fields();
+        if !self.first_period_end.is_set() {
+            self.first_period_end = period_end(self).into();
+        }
+    }
 }
 
 /// A contract's period end date, if set.
-fn period_end(contract: &Contract) -> Option<String> {
+fn period_end(contract: &Contract) -> Option<Text> {
     contract
         .period
         .get()
         .and_then(|period| period.end_date.str())
-        .map(str::to_owned)
+        .map(Text::from)
 }
 
-merge_fields!(fn merge_fields for Contract {
+merge_fields!(fn merge_fields, settle_fields for Contract {
     id,
     award_id,
     title,
@@ -585,10 +598,10 @@ merge_fields!(Implementation { transactions });
 pub struct Transaction {
     /// The transaction's id.
     #[serde(deserialize_with = "lenient::text")]
-    pub id: Field<String>,
+    pub id: Field<Text>,
     /// Its date.
     #[serde(deserialize_with = "lenient::text")]
-    pub date: Field<String>,
+    pub date: Field<Text>,
     /// Its value.
     #[serde(deserialize_with = "lenient::object")]
     pub value: Field<Amount>,

@@ -60,13 +60,13 @@ pub fn upgrade(release: &mut Release) {
     }
 }
 
-fn identifier_id(identifier: &Field<super::model::Identifier>) -> Field<String> {
+fn identifier_id(identifier: &Field<super::model::Identifier>) -> Field<super::lenient::Text> {
     let Some(identifier) = identifier.get() else {
         return Field::Absent;
     };
     match (identifier.scheme.str(), identifier.id.str()) {
-        (Some(scheme), Some(id)) => Field::Set(format!("{scheme}-{id}")),
-        (None, Some(id)) => Field::Set(id.to_owned()),
+        (Some(scheme), Some(id)) => Field::Set(compact_str::format_compact!("{scheme}-{id}")),
+        (None, Some(id)) => Field::Set(id.into()),
         _ => Field::Absent,
     }
 }

@@ -233,7 +233,7 @@ pub fn score(
         tracing::debug!(
             step = what,
             elapsed_ms = clock.elapsed().as_millis(),
-            cpu_ms = crate::memory::cpu_ms(),
+            cpu_ms = crate::memory::cpu_time_ms(),
             peak_mib = crate::memory::peak_memory_mib(),
             resident_mib = crate::memory::resident_memory_mib()
         )

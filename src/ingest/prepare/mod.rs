@@ -395,7 +395,10 @@ impl Prepare {
             .zip(contracts)
         {
             new.first_period_end = match old.first_period_end.str() {
-                Some(text) => Field::Set(self.common_era(text).unwrap_or_else(|| text.to_owned())),
+                Some(text) => Field::Set(
+                    self.common_era(text)
+                        .map_or_else(|| text.into(), Into::into),
+                ),
                 None => old.first_period_end.clone(),
             };
         }
