@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::values::{award_summary, contract_summary};
+use super::values::{award_summary, contract_summary, supplier_lists};
 use super::{IndicatorRun, ORGANIZATION_STRENGTH, ORGANIZATION_TERM, Term};
 use crate::domain::awarded;
 use crate::frames::Frames;
@@ -65,6 +65,7 @@ pub(super) fn term_table(
     let [award_values, suppliers, contracts, winners]: [DataFrame; 4] = summaries
         .try_into()
         .map_err(|_| polars_err!(ComputeError: "four summaries expected"))?;
+    let suppliers = supplier_lists(&suppliers)?;
     for summary in [&award_values, &suppliers, &contracts] {
         table.hstack_mut(&placed_by_key(summary, height)?)?;
     }
