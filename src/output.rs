@@ -330,14 +330,31 @@ fn number(value: f64) -> String {
 }
 
 /// Formats every value of a column as CSV text (empty for null).
-pub fn cells(series: &Series) -> PolarsResult<Vec<String>> {
+///
+/// Text is borrowed from the column where it is written as it is (most of a table's cells),
+/// not copied.
+pub fn cells(series: &Series) -> PolarsResult<Vec<std::borrow::Cow<'_, str>>> {
+    if series.dtype() == &DataType::String {
+        return Ok(series
+            .str()?
+            .iter()
+            .map(|value| value.map(neutralize).unwrap_or_default())
+            .collect());
+    }
+    Ok(owned_cells(series)?
+        .into_iter()
+        .map(std::borrow::Cow::Owned)
+        .collect())
+}
+
+/// [`cells`] of a column that is not text, made anew.
+fn owned_cells(series: &Series) -> PolarsResult<Vec<String>> {
     let text = |value: Option<&str>| {
         value
             .map(|v| neutralize(v).into_owned())
             .unwrap_or_default()
     };
     Ok(match series.dtype() {
-        DataType::String => series.str()?.iter().map(text).collect(),
         DataType::Boolean => series
             .bool()?
             .iter()
