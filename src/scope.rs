@@ -8,7 +8,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::frames::{Frames, KEY as PROCESS};
+use crate::frames::{Frames, KEY as PROCESS, listed_keys};
 
 /// The column, added to the processes table the indicators see, that says whether bid prices
 /// may be compared.
@@ -114,11 +114,7 @@ impl Scope {
         let kept = if processes.height() == frames.processes.height() {
             None
         } else {
-            // Keyed by process: the keys number the processes from 0, so a key is its row.
-            let mut kept = vec![false; frames.processes.height()];
-            for key in processes.column(PROCESS)?.u32()?.into_no_null_iter() {
-                kept[key as usize] = true;
-            }
+            let kept = listed_keys(processes.column(PROCESS)?, frames.processes.height())?;
             Some(BooleanChunked::from_slice("kept".into(), &kept).into_series())
         };
         Ok(InScope { processes, kept })

@@ -157,6 +157,18 @@ impl Consumer for Builder {
 /// The process key column of every table.
 pub const KEY: &str = "process";
 
+/// By process key, for `height` processes: whether `keys` (a table's key column) lists the
+/// process. The keys number the processes from 0, so a key is its process's row.
+pub fn listed_keys(keys: &Column, height: usize) -> PolarsResult<Vec<bool>> {
+    let mut listed = vec![false; height];
+    for key in keys.u32()?.into_no_null_iter() {
+        if let Some(place) = listed.get_mut(key as usize) {
+            *place = true;
+        }
+    }
+    Ok(listed)
+}
+
 /// The contracting process's identifier column, in the processes table only.
 pub const OCID: &str = "ocid";
 

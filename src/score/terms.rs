@@ -6,7 +6,7 @@ use polars::prelude::*;
 use super::values::{award_summary, contract_summary, supplier_lists};
 use super::{IndicatorRun, ORGANIZATION_STRENGTH, ORGANIZATION_TERM, Term};
 use crate::domain::awarded;
-use crate::frames::Frames;
+use crate::frames::{Frames, listed_keys};
 use crate::indicators::{FLAGGED, OCID, PROCESS};
 
 /// The columns of `contracts` that describe the process (before the scores).
@@ -69,10 +69,7 @@ pub(super) fn term_table(
     for summary in [&award_values, &suppliers, &contracts] {
         table.hstack_mut(&placed_by_key(summary, height)?)?;
     }
-    let mut in_scope = vec![false; height];
-    for key in assessed.column(PROCESS)?.u32()?.into_no_null_iter() {
-        in_scope[key as usize] = true;
-    }
+    let in_scope = listed_keys(assessed.column(PROCESS)?, height)?;
     table.with_column(Column::new("in_scope".into(), in_scope))?;
     table.hstack_mut(&placed_by_key(&winners, height)?)?;
     let table = table.lazy().with_columns([
@@ -171,7 +168,6 @@ pub(super) fn term_table(
         .or(col("procuring_entity_id").is_not_null())
         .or(col("has_winner"));
     let reaching = reaching.collect()?;
-    let mut table = table;
     table.hstack_mut(&placed_by_key(&reaching, height)?)?;
     let table = table
         .lazy()
