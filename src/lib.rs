@@ -1,6 +1,7 @@
 //! redflags: corruption-risk red flags and risk scores for OCDS procurement data.
 
 pub mod cardinal;
+pub mod changes;
 pub mod cli;
 pub mod codelists;
 pub mod config;

@@ -43,6 +43,9 @@ pub struct Run {
     pub coverage: polars::prelude::DataFrame,
     /// The indicators that flag an unusual share, or can assess almost nothing.
     pub warnings: Vec<crate::warnings::Warning>,
+    /// What changed since a previous run, when one was given (`score --previous`): the
+    /// contracts and flags then carry a `change` column.
+    pub changes: Option<crate::changes::Changes>,
 }
 
 impl Run {
@@ -68,6 +71,9 @@ impl Run {
         )?;
         scored.organizations =
             score::organizations_table(&self.frames, &self.indicators, language)?;
+        if let Some(changes) = &self.changes {
+            scored.flags = changes.mark_flags(&scored.flags)?;
+        }
         run.profiles = profiles::profiles(&run.frames, &run.scored, &config.profiles)?;
         let translator = crate::sentences::Translator::new(*language);
         for rejection in &mut run.rejected {
@@ -227,6 +233,7 @@ pub fn run_with(
         duration: started.elapsed(),
         coverage,
         warnings,
+        changes: None,
     })
 }
 
@@ -256,6 +263,7 @@ impl Run {
         staging.csv("suppliers.csv", &self.profiles.suppliers)?;
         staging.parquet("suppliers.parquet", &self.profiles.suppliers)?;
         self.stage_validation(staging)?;
+        self.stage_changes(staging)?;
         staging.csv("rejected.csv", &ingest::rejections_frame(&self.rejected)?)?;
         staging.json("summary.json", &self.summary(config))?;
         Ok(())
@@ -266,6 +274,15 @@ impl Run {
         if let Some(validation) = &self.scored.validation {
             staging.csv("validation.csv", &validation.terms_frame(&self.scored)?)?;
             staging.csv("correlations.csv", &validation.correlations_frame()?)?;
+        }
+        Ok(())
+    }
+
+    /// Stages changes.csv and changes.parquet, when the run was compared with a previous one.
+    pub fn stage_changes(&self, staging: &mut Staging) -> anyhow::Result<()> {
+        if let Some(changes) = &self.changes {
+            staging.csv("changes.csv", &changes.table)?;
+            staging.parquet("changes.parquet", &changes.table)?;
         }
         Ok(())
     }
@@ -318,7 +335,7 @@ impl Run {
             // `total` = entries + units rejected whole = entries accepted + rejections.
             input.insert("total".to_owned(), self.counts.input().into());
         }
-        json!({
+        let mut summary = json!({
             "version": env!("CARGO_PKG_VERSION"),
             "inputs": self.inputs,
             "sources": self.sources,
@@ -353,6 +370,37 @@ impl Run {
             "run": {
                 "duration_seconds": (self.duration.as_secs_f64() * 1000.0).round() / 1000.0,
             },
-        })
+        });
+        if let (Some(changes), Some(summary)) = (&self.changes, summary.as_object_mut()) {
+            summary.insert("changes".to_owned(), changes.summary());
+        }
+        summary
+    }
+}
+
+impl Run {
+    /// The run compared with a previous one (`score --previous`): its contracts and flags
+    /// marked with their `change`, and [`Run::changes`] set. `language` is the language of
+    /// this run's evidence.
+    pub fn with_changes(
+        mut self,
+        previous: &crate::changes::Previous,
+        language: Language,
+    ) -> anyhow::Result<Run> {
+        let weights = &self.scored.weights[..self.indicators.len()];
+        let render = |language: &Language| {
+            score::flags_table(&self.frames, &self.indicators, weights, language)
+        };
+        let changes = crate::changes::Changes::compare(
+            previous,
+            &self.scored.contracts,
+            &self.scored.flags,
+            language,
+            &render,
+        )?;
+        self.scored.contracts = changes.mark_contracts(&self.scored.contracts)?;
+        self.scored.flags = changes.mark_flags(&self.scored.flags)?;
+        self.changes = Some(changes);
+        Ok(self)
     }
 }

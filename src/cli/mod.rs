@@ -218,6 +218,11 @@ struct ScoreArgs {
     /// reviews.csv, if there is one, so that a run never loses a verdict.
     #[arg(long, value_name = "FILE")]
     reviews: Option<PathBuf>,
+    /// A previous run's output folder: each process and flag is marked new, unchanged,
+    /// changed or cleared since that run (a `change` column in contracts.csv and flags.csv,
+    /// changes.csv, summary.json and the report). It may be the --out folder itself.
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
     #[command(flatten)]
     report_options: ReportArgs,
 }

@@ -1,5 +1,6 @@
 //! `score`, `report` and `validate`: the pipeline run and its outputs.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -33,9 +34,22 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
             )));
         }
     }
+    // The previous run's results, read before the run (and before its folder is written, when
+    // it is the output folder).
+    let previous_run = args
+        .previous
+        .as_deref()
+        .map(crate::changes::Previous::read)
+        .transpose()
+        .map_err(|error| Failure::Usage(error.into()))?;
     let run = run_inputs(&args.input.inputs, &config, quiet)?;
     // The CSV files' sentences in the language asked for (the values are the same).
-    let run = run.in_language(&args.report_options.language.language(), &config)?;
+    let language = args.report_options.language.language();
+    let run = run.in_language(&language, &config)?;
+    let run = match &previous_run {
+        Some(previous_run) => Cow::Owned(run.into_owned().with_changes(previous_run, language)?),
+        None => run,
+    };
     let reviews =
         crate::reviews::carry(&run.scored.flags, &previous).map_err(anyhow::Error::from)?;
     let (carried, no_longer_raised) = crate::reviews::counts(&reviews);

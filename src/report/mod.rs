@@ -5,6 +5,7 @@
 //! data (names, titles, evidence) is shown as it is and escaped by the template engine
 //! (minijinja escapes every value in an `.html` template).
 
+mod changes;
 mod charts;
 pub mod format;
 mod warnings;
@@ -369,6 +370,19 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
         .collect();
     let details: Vec<ProcessRow> = listed.iter().map(|row| process_row(0.0, *row)).collect();
 
+    let details_anchors: BTreeMap<String, String> = anchors
+        .iter()
+        .map(|(row, anchor)| (text(&processes.ocid[*row]), anchor.clone()))
+        .collect();
+    let changes = run
+        .changes
+        .as_ref()
+        .map(|changes| {
+            changes::section(changes, &messages, options.top, &|ocid| {
+                details_anchors.get(ocid).cloned()
+            })
+        })
+        .transpose()?;
     let overview = overview(run, &processes, &messages);
     let indicators = indicator_rows(run, &messages)?;
     let warnings = warnings::rows(&run.warnings, &messages);
@@ -420,6 +434,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
         t => data(&t),
         lang => data(messages.lang),
         buddhist => options.calendar == Calendar::Buddhist,
+        changes => data(&changes),
         overview => data(&overview),
         rejected => data(&rejected),
         indicators => data(&indicators),

@@ -1,6 +1,7 @@
-//! The Excel workbook: contracts, flags, buyers, suppliers, indicators and settings, one
-//! sheet each, with a frozen, filterable header row; numbers as numbers, dates as dates,
-//! text as text (never as a formula).
+//! The Excel workbook: contracts, flags, buyers, suppliers (and the changes since a previous
+//! run, when there was one), indicators and settings, one sheet each, with a frozen,
+//! filterable header row; numbers as numbers, dates as dates, text as text (never as a
+//! formula).
 
 use std::path::Path;
 
@@ -33,7 +34,12 @@ pub fn workbook(
         ("sheet_buyers", &run.profiles.buyers),
         ("sheet_suppliers", &run.profiles.suppliers),
     ];
-    for (key, frame) in tables {
+    // With a previous run, the changes since it (`changes.csv`) after the tables.
+    let changes = run
+        .changes
+        .as_ref()
+        .map(|changes| ("sheet_changes", &changes.table));
+    for (key, frame) in tables.into_iter().chain(changes) {
         // Tables longer than a sheet continue on the next ("contracts 2", ...).
         let rows = MAX_ROWS - 1;
         let parts = frame.height().div_ceil(rows).max(1);
