@@ -27,6 +27,7 @@ use statrs::distribution::{ContinuousCDF, Discrete, Hypergeometric, Normal};
 use std::fmt::Write as _;
 
 use crate::score::{Scored, Term};
+use crate::sentences::Translator;
 
 /// The outcome the terms are checked against.
 pub const OUTCOME: &str = "single_bid";
@@ -414,36 +415,41 @@ fn cell(value: Option<f64>) -> String {
 }
 
 /// The check as a table to read in a terminal: each term, then the strongest correlations.
-pub fn report(validation: &Validation, scored: &Scored) -> String {
+pub fn report(validation: &Validation, scored: &Scored, translator: &Translator) -> String {
+    let t = |english: &str| translator.sentence(english);
     let mut out = String::new();
     let share = 100.0 * validation.single_bid as f64 / validation.competitive.max(1) as f64;
     let _ = writeln!(
         out,
-        "Validity check: each indicator against single bidding, among the {} competitive \
-         processes (single bid in {} of them, {share:.1}%).\n\
-         An indicator predicts single bidding when p < {} (Fisher's exact test) and its whole \
-         {}% confidence interval of the odds ratio is above 1. Weights in use: {}.\n",
-        validation.competitive,
-        validation.single_bid,
-        validation.significance,
-        round4(100.0 * (1.0 - validation.significance)),
-        match scored.weights_source {
-            crate::config::Weights::Configured => "configured",
-            crate::config::Weights::Validated => "validated",
-        },
+        "{}\n{}\n",
+        t(&format!(
+            "Validity check: each indicator against single bidding, among the {} competitive \
+             processes (single bid in {} of them, {share:.1}%).",
+            validation.competitive, validation.single_bid,
+        )),
+        t(&format!(
+            "An indicator predicts single bidding when p < {} (Fisher's exact test) and its whole \
+             {}% confidence interval of the odds ratio is above 1. Weights in use: {}.",
+            validation.significance,
+            round4(100.0 * (1.0 - validation.significance)),
+            match scored.weights_source {
+                crate::config::Weights::Configured => "configured",
+                crate::config::Weights::Validated => "validated",
+            },
+        )),
     );
     let _ = writeln!(
         out,
         "{:<46} {:>10} {:>8} {:>11} {:>10} {:>21} {:>9} {:>8} {:>7}",
-        "indicator",
-        "assessable",
-        "flagged",
-        "competitive",
-        "odds ratio",
-        "interval",
-        "p-value",
-        "predicts",
-        "weight"
+        t("indicator"),
+        t("assessable"),
+        t("flagged"),
+        t("competitive"),
+        t("odds ratio"),
+        t("interval"),
+        t("p-value"),
+        t("predicts"),
+        t("weight")
     );
     for check in &validation.terms {
         let weight = scored.weight_of(&check.term);
@@ -466,7 +472,7 @@ pub fn report(validation: &Validation, scored: &Scored) -> String {
             cell(check.odds_ratio),
             interval,
             cell(check.p_value),
-            if check.predicts { "yes" } else { "no" },
+            t(if check.predicts { "yes" } else { "no" }),
             cell(weight),
         );
     }
@@ -479,13 +485,19 @@ pub fn report(validation: &Validation, scored: &Scored) -> String {
     if !strongest.is_empty() {
         let _ = writeln!(
             out,
-            "\nStrongly correlated indicators (|phi| ≥ 0.3; they may count the same evidence twice):"
+            "\n{}",
+            t(
+                "Strongly correlated indicators (|phi| ≥ 0.3; they may count the same evidence twice):"
+            )
         );
         for pair in strongest.into_iter().take(15) {
             let _ = writeln!(
                 out,
-                "  {:<34} {:<34} phi {:>7} over {} processes",
-                pair.a, pair.b, pair.phi, pair.processes
+                "  {:<34} {:<34} phi {:>7} {}",
+                pair.a,
+                pair.b,
+                pair.phi,
+                t(&format!("over {} processes", pair.processes))
             );
         }
     }

@@ -124,3 +124,50 @@ fn english_stays_the_default() {
     ];
     assert_same_bytes(&default, &english, &files);
 }
+
+/// The printed report of `check` and of `validate`, in English and with `--lang th`.
+fn printed(command: &str, args: &[&str]) -> String {
+    let output = redflags()
+        .args(["-q", command])
+        .arg(example())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{command}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn check_and_validate_print_their_headings_in_thai() {
+    for command in ["check", "validate"] {
+        let english = printed(command, &[]);
+        let thai_text = printed(command, &["--lang", "th"]);
+        let lines: Vec<(&str, &str)> = english.lines().zip(thai_text.lines()).collect();
+        assert_eq!(
+            english.lines().count(),
+            thai_text.lines().count(),
+            "{command}"
+        );
+        let mut headings = 0;
+        for (english_line, thai_line) in lines {
+            // A heading, or a table's column names: the data rows start with a field path, an
+            // indicator or a code, in lower case.
+            let heading = english_line.starts_with(|c: char| c.is_ascii_uppercase())
+                || english_line.contains(" contracting processes in ")
+                || ["field ", "indicator ", "path "]
+                    .iter()
+                    .any(|start| english_line.starts_with(start));
+            if heading {
+                headings += 1;
+                assert!(
+                    thai(thai_line),
+                    "{command}: {english_line:?} -> {thai_line:?}"
+                );
+            }
+            if english_line != thai_line {
+                assert!(thai(thai_line), "{command}: {thai_line:?}");
+            }
+        }
+        assert!(headings >= 4, "{command}: {headings} headings");
+    }
+}

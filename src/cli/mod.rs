@@ -75,6 +75,8 @@ enum Command {
         /// Also write validation.csv and correlations.csv into this folder.
         #[arg(short, long, value_name = "DIR")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        language: LanguageArgs,
     },
     /// Check the data before trusting its flags: coverage and unusable values of the fields
     /// the indicators read, what each indicator can assess, codes outside OCDS codelists,
@@ -243,7 +245,8 @@ struct ReportArgs {
 struct LanguageArgs {
     /// The language of the report and the workbook; with `score`, also of the evidence
     /// sentences of flags.csv and organizations.csv and the reasons of rejected.csv; with
-    /// `check`, of its findings (the values stay as published).
+    /// `check`, of its findings and headings (the values stay as published); with `validate`,
+    /// of its headings.
     #[arg(long, value_enum, default_value = "en")]
     lang: crate::report::Lang,
     /// How years are written (default: the Buddhist Era for Thai, the Common Era otherwise).
@@ -345,7 +348,14 @@ pub fn main() -> ExitCode {
             inputs,
             config,
             out,
-        } => score::validate(&inputs, config.as_deref(), out.as_deref(), quiet),
+            language,
+        } => score::validate(
+            &inputs,
+            config.as_deref(),
+            out.as_deref(),
+            language.language(),
+            quiet,
+        ),
         Command::Check {
             inputs,
             config,

@@ -38,7 +38,7 @@ pub(super) fn check(
             finding.problem = translator.sentence(&finding.problem);
         }
     }
-    write_out(&report::text(&checked))?;
+    write_out(&report::text(&checked, &translator))?;
     if let Some(out) = out {
         let mut staging = Staging::new(out)?;
         let findings = findings_frame(&checked.findings, &checked.sources);

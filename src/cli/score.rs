@@ -113,6 +113,7 @@ pub(super) fn validate(
     inputs: &[String],
     config: Option<&Path>,
     out: Option<&Path>,
+    language: crate::evidence::Language,
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
@@ -122,7 +123,12 @@ pub(super) fn validate(
             "the validity check needs the single_bid indicator, which the settings disable"
         )));
     };
-    write_out(&crate::validate::report(validation, &run.scored))?;
+    let translator = crate::sentences::Translator::new(language);
+    write_out(&crate::validate::report(
+        validation,
+        &run.scored,
+        &translator,
+    ))?;
     if let Some(out) = out {
         let mut staging = Staging::new(out)?;
         run.stage_validation(&mut staging)?;

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::Kind;
 use super::check::{Checked, share};
+use crate::sentences::Translator;
 
 /// The findings counted by kind, in report order.
 fn by_kind(checked: &Checked) -> BTreeMap<Kind, u64> {
@@ -103,28 +104,38 @@ pub fn summary(checked: &Checked) -> serde_json::Value {
     })
 }
 
-/// The report printed by `redflags check`.
-pub fn text(checked: &Checked) -> String {
+/// The report printed by `redflags check`, its headings in the translator's language (the
+/// field paths, codes and kinds of finding stay as they are).
+pub fn text(checked: &Checked, translator: &Translator) -> String {
+    let t = |english: &str| translator.sentence(english);
     let processes = checked.counts.processes;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{processes} contracting processes in {} releases and records from {} sources; \
-         {} inputs rejected{}",
-        checked.counts.entries_accepted,
-        checked.sources.len(),
-        checked.rejected,
+        "{}{}",
+        t(&format!(
+            "{processes} contracting processes in {} releases and records from {} sources; {} \
+             inputs rejected",
+            checked.counts.entries_accepted,
+            checked.sources.len(),
+            checked.rejected,
+        )),
         if checked.rejected > 0 {
-            " (`redflags score` lists them in rejected.csv)"
+            format!(" {}", t("(`redflags score` lists them in rejected.csv)"))
         } else {
-            ""
+            String::new()
         }
     );
     let _ = writeln!(
         out,
-        "\nFields the indicators read: processes with a value, values, unusable values, problems\n\
-         {:<44} {:>9} {:>8} {:>7} {:>8}  problems",
-        "field", "processes", "coverage", "values", "unusable"
+        "\n{}\n{:<44} {:>9} {:>8} {:>7} {:>8}  {}",
+        t("Fields the indicators read: processes with a value, values, unusable values, problems"),
+        t("field"),
+        t("processes"),
+        t("coverage"),
+        t("values"),
+        t("unusable"),
+        t("problems"),
     );
     for field in &checked.fields {
         let _ = writeln!(
@@ -140,9 +151,12 @@ pub fn text(checked: &Checked) -> String {
     }
     let _ = writeln!(
         out,
-        "\nWhat each indicator can assess (with the settings' [prepare] corrections)\n\
-         {:<32} {:>10} {:>7}  held back by (field: coverage, unusable values)",
-        "indicator", "assessable", "share"
+        "\n{}\n{:<32} {:>10} {:>7}  {}",
+        t("What each indicator can assess (with the settings' [prepare] corrections)"),
+        t("indicator"),
+        t("assessable"),
+        t("share"),
+        t("held back by (field: coverage, unusable values)"),
     );
     for indicator in &checked.indicators {
         let missing: Vec<String> = indicator
@@ -151,12 +165,17 @@ pub fn text(checked: &Checked) -> String {
             .take(3)
             .map(|held| match held.unusable {
                 0 => format!("{} ({}%)", held.field, held.coverage),
-                n => format!("{} ({}%, {n} unusable)", held.field, held.coverage),
+                n => format!(
+                    "{} ({}%, {})",
+                    held.field,
+                    held.coverage,
+                    t(&format!("{n} unusable"))
+                ),
             })
             .collect();
         let (count, percent) = match indicator.assessable {
             Some(n) => (n.to_string(), format!("{:.1}%", share(n as u64, processes))),
-            None => ("disabled".to_owned(), String::new()),
+            None => (t("disabled"), String::new()),
         };
         let _ = writeln!(
             out,
@@ -170,10 +189,15 @@ pub fn text(checked: &Checked) -> String {
     if !checked.codes.is_empty() {
         let _ = writeln!(
             out,
-            "\nLocal codes: not in OCDS codelists, or methods in procurementMethodDetails where\n\
-             procurementMethod has no OCDS code (map them in [prepare.map])\n\
-             {:<40} {:<26} {:>6}  code",
-            "path", "codelist", "values"
+            "\n{}\n{:<40} {:<26} {:>6}  {}",
+            t(
+                "Local codes: not in OCDS codelists, or methods in procurementMethodDetails where\n\
+               procurementMethod has no OCDS code (map them in [prepare.map])"
+            ),
+            t("path"),
+            t("codelist"),
+            t("values"),
+            t("code"),
         );
         for code in &checked.codes {
             let _ = writeln!(
@@ -186,8 +210,11 @@ pub fn text(checked: &Checked) -> String {
     let counts = by_kind(checked);
     let _ = writeln!(
         out,
-        "\nFindings: {} (one row each in quality.csv with --out)",
-        checked.findings.len()
+        "\n{}",
+        t(&format!(
+            "Findings: {} (one row each in quality.csv with --out)",
+            checked.findings.len()
+        ))
     );
     for kind in Kind::ALL {
         let Some(count) = counts.get(&kind) else {
@@ -197,7 +224,7 @@ pub fn text(checked: &Checked) -> String {
             out,
             "{:<20} {count:>7}  {}",
             kind.name(),
-            example(checked, kind)
+            example(checked, kind, &t("e.g."))
         );
     }
     if counts.contains_key(&Kind::BuddhistEra)
@@ -205,22 +232,29 @@ pub fn text(checked: &Checked) -> String {
     {
         let _ = writeln!(
             out,
-            "\nBuddhist Era: {note}; `buddhist_era = \"auto\"` in [prepare] converts years above 2400."
+            "\n{}",
+            t(&format!(
+                "Buddhist Era: {note}; `buddhist_era = \"auto\"` in [prepare] converts years \
+                 above 2400."
+            ))
         );
     }
     if checked.corrected.total > 0 {
         let _ = writeln!(
             out,
-            "\n[prepare] corrects {} values: {}",
-            checked.corrected.total,
-            checked.corrected.describe()
+            "\n{}",
+            t(&format!(
+                "[prepare] corrects {} values: {}",
+                checked.corrected.total,
+                checked.corrected.describe()
+            ))
         );
     }
     out
 }
 
 /// The first finding of a kind, in a line: where, and what.
-fn example(checked: &Checked, kind: Kind) -> String {
+fn example(checked: &Checked, kind: Kind, for_example: &str) -> String {
     let Some(finding) = checked.findings.iter().find(|f| f.kind == kind) else {
         return String::new();
     };
@@ -234,5 +268,8 @@ fn example(checked: &Checked, kind: Kind) -> String {
         })
         .unwrap_or_default();
     let line = finding.line.map(|l| format!(":{l}")).unwrap_or_default();
-    format!("e.g. {source}{line} {}: {}", finding.path, finding.problem)
+    format!(
+        "{for_example} {source}{line} {}: {}",
+        finding.path, finding.problem
+    )
 }
