@@ -59,7 +59,7 @@ impl Review {
 
 /// Text as written to a CSV file, without the `'` the writers put before `=`, `+`, `-` or `@`
 /// so that a spreadsheet does not run it.
-fn unguarded(text: &str) -> String {
+pub(crate) fn unguarded(text: &str) -> String {
     match text.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
         _ => text.to_owned(),

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use polars::prelude::{ParquetReader, SerReader};
+
 mod common;
 
 use common::{csv_rows, redflags};
@@ -257,6 +259,12 @@ fn a_second_month_marks_new_cleared_and_gone() {
         assert_eq!(counted["flags"][&kind], count, "flags {kind}");
     }
     let listed = tally(&changes);
+    // changes.parquet holds the same rows: written as CSV, it is changes.csv.
+    let file = std::fs::File::open(month2.join("changes.parquet")).unwrap();
+    let twin = ParquetReader::new(file).finish().unwrap();
+    let mut written = Vec::new();
+    redflags::output::write_csv(&mut written, &twin).unwrap();
+    assert_eq!(written, std::fs::read(month2.join("changes.csv")).unwrap());
     assert_eq!(counted["processes"]["gone"], 1);
     assert_eq!(
         counted["flags"]["cleared"],

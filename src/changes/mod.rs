@@ -331,10 +331,16 @@ fn with_column(frame: &DataFrame, changes: Vec<&str>) -> PolarsResult<DataFrame>
     Ok(marked)
 }
 
-/// The rows as `changes.csv` holds them; the scores as numbers.
+/// The rows as `changes.csv` holds them; the scores as numbers, the text as it is (without
+/// the CSV files' guard against formulas, which writing them as CSV puts back).
 fn table(rows: &[Row]) -> PolarsResult<DataFrame> {
     let text = |name: &str, get: fn(&Row) -> &str| {
-        Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>())
+        Column::new(
+            name.into(),
+            rows.iter()
+                .map(|row| crate::reviews::unguarded(get(row)))
+                .collect::<Vec<_>>(),
+        )
     };
     let score = |name: &str, get: fn(&Row) -> &str| {
         Column::new(
