@@ -40,8 +40,38 @@ unsafe extern "C" {
 }
 
 /// Returns the memory freed so far to the system (mimalloc keeps freed pages a while for
-/// reuse): between stages that free much and then allocate large new blocks.
+/// reuse): between stages that free much and then allocate large new blocks. Each thread's heap holds its own freed pages, so every thread of both pools (this crate's
+/// and Polars') collects its own.
 pub fn release_freed() {
     // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
-    unsafe { mi_collect(true) }
+    let collect = |()| unsafe { mi_collect(true) };
+    collect(());
+    rayon::broadcast(|_| collect(()));
+    polars_core::runtime::THREAD_POOL.broadcast(|_| collect(()));
+}
+
+/// The peak resident memory since the previous call (or since the start), in MiB: each stage
+/// of the debug log gives its own peak. Where the system cannot start the peak again (it
+/// refuses the write, or it is not Linux), this is the peak so far, as [`peak_memory_mib`].
+///
+/// Starting the peak again also starts the peak that the system reports when the process ends
+/// (`/usr/bin/time`'s maximum resident set size) again: the debug log, which calls this, is for
+/// reading stages, and its `run_peak_mib` ([`run_peak_mib`]) keeps the run's peak.
+pub fn stage_peak_mib() -> Option<u64> {
+    let peak = peak_memory_mib()?;
+    RUN_PEAK_MIB.fetch_max(peak, std::sync::atomic::Ordering::Relaxed);
+    // Writing 5 to clear_refs starts the peak resident set size again from the resident memory
+    // now (see proc(5)).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    Some(peak)
+}
+
+/// The largest stage peak read by [`stage_peak_mib`] so far.
+static RUN_PEAK_MIB: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The run's peak resident memory so far, in MiB, with the stages' peaks started again by
+/// [`stage_peak_mib`]: the largest of them and the current stage's.
+pub fn run_peak_mib() -> Option<u64> {
+    let current = peak_memory_mib()?;
+    Some(current.max(RUN_PEAK_MIB.load(std::sync::atomic::Ordering::Relaxed)))
 }

@@ -124,7 +124,7 @@ pub fn load_prepared(
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
-        peak_mib = crate::memory::peak_memory_mib(),
+        peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         frames_mib = frames
             .tables()
@@ -134,6 +134,25 @@ pub fn load_prepared(
             / (1 << 20),
         "frames built"
     );
+    if tracing::enabled!(tracing::Level::TRACE) {
+        for (name, table) in frames.tables() {
+            let columns: Vec<String> = table
+                .columns()
+                .iter()
+                .map(|column| {
+                    let size = column.as_materialized_series().estimated_size();
+                    format!("{}={}", column.name(), size >> 10)
+                })
+                .collect();
+            tracing::trace!(
+                table = name,
+                rows = table.height(),
+                kib = table.estimated_size() >> 10,
+                columns = columns.join(" "),
+                "frame size"
+            );
+        }
+    }
     Ok((intake, frames))
 }
 
@@ -184,15 +203,25 @@ pub fn run_with(
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
-        peak_mib = crate::memory::peak_memory_mib(),
+        peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
+        outcomes_mib = indicators
+            .iter()
+            .map(|run| {
+                let outcome = &run.outcome;
+                outcome.processes.estimated_size()
+                    + outcome.evidence.estimated_size()
+                    + outcome.organizations.estimated_size()
+            })
+            .sum::<usize>()
+            >> 20,
         "indicators computed"
     );
     let scored = score::score(&frames, &assessed.processes, &indicators, config)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
-        peak_mib = crate::memory::peak_memory_mib(),
+        peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "scored"
     );
@@ -200,7 +229,7 @@ pub fn run_with(
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
-        peak_mib = crate::memory::peak_memory_mib(),
+        peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "profiled"
     );

@@ -30,6 +30,8 @@ pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
         })
         .collect();
     let mut results = collect_phase("first", queries)?.into_iter();
+    // The first phase's working memory, on every thread, goes back before the outcomes grow.
+    crate::memory::release_freed();
     let mut outcomes = Vec::with_capacity(pending.len());
     let mut staged = Vec::new();
     let mut queries = Vec::new();
@@ -118,7 +120,7 @@ fn collect_phase(phase: &str, queries: Vec<DslPlan>) -> PolarsResult<Vec<DataFra
         queries = count,
         took_ms = clock.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
-        peak_mib = crate::memory::peak_memory_mib(),
+        peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "indicators collected"
     );

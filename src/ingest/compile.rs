@@ -158,7 +158,7 @@ pub fn ingest_into(
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
-        peak_mib = crate::memory::peak_memory_mib(),
+        peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "read, parsed and handed over"
     );
@@ -193,7 +193,7 @@ pub fn ingest_into(
         tracing::debug!(
             elapsed_ms = clock.elapsed().as_millis() as u64,
             merged = repeated.len(),
-            peak_mib = crate::memory::peak_memory_mib(),
+            peak_mib = crate::memory::stage_peak_mib(),
             resident_mib = crate::memory::resident_memory_mib(),
             "merged"
         );

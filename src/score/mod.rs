@@ -234,7 +234,7 @@ pub fn score(
             step = what,
             elapsed_ms = clock.elapsed().as_millis(),
             cpu_ms = crate::memory::cpu_time_ms(),
-            peak_mib = crate::memory::peak_memory_mib(),
+            peak_mib = crate::memory::stage_peak_mib(),
             resident_mib = crate::memory::resident_memory_mib()
         )
     };
