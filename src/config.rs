@@ -71,6 +71,9 @@ pub struct ScoreSettings {
     pub organization_factor: f64,
     /// `configured` or `validated`.
     pub weights: Weights,
+    /// Whether a flag the analyst reviewed as a false positive (`score --reviews`) is left out
+    /// of its process's score (it stays in flags.csv and the report, with its verdict).
+    pub exclude_false_positives: bool,
 }
 
 impl Default for ScoreSettings {
@@ -78,6 +81,7 @@ impl Default for ScoreSettings {
         ScoreSettings {
             organization_factor: 0.25,
             weights: Weights::Configured,
+            exclude_false_positives: false,
         }
     }
 }
@@ -383,8 +387,11 @@ pub fn default_toml() -> String {
          # validity check (see [validation]): an indicator that does not predict single bidding\n\
          # gets 0, the others 1 - 1/OR at the lower end of their odds ratio's interval;\n\
          # single_bid keeps its own.\n\
-         weights = \"configured\"\n",
-        score.organization_factor
+         weights = \"configured\"\n\
+         # true: a flag an analyst reviewed as a false positive (`score --reviews`) stays in\n\
+         # flags.csv and the report, with its verdict, but leaves its process's score.\n\
+         exclude_false_positives = {}\n",
+        score.organization_factor, score.exclude_false_positives
     );
     let _ = write!(
         out,

@@ -144,3 +144,148 @@ fn a_bad_reviews_file_is_refused_with_its_line() {
         assert!(!dir.path().join("out").exists(), "nothing written");
     }
 }
+
+/// Run 1's reviews, with verdicts on the first flags: a false positive on the first (the only
+/// flag of its process in the example), a confirmed one and one under review.
+fn reviewed_file(dir: &Path) -> (PathBuf, Vec<std::collections::BTreeMap<String, String>>) {
+    let first = dir.join("first");
+    assert!(score(&first, &[]).status.success());
+    let mut reviews = csv_rows(&first.join("reviews.csv"));
+    for (row, verdict, comment) in [
+        (0, "false_positive", "ประกาศเร่งด่วน อนุญาตตามระเบียบ"),
+        (1, "confirmed", "one bidder, known to the buyer"),
+        (2, "under_review", ""),
+    ] {
+        reviews[row].insert("verdict".into(), verdict.into());
+        reviews[row].insert("comment".into(), comment.into());
+    }
+    let edited = dir.join("edited.csv");
+    write_rows(&edited, &reviews);
+    (edited, reviews)
+}
+
+#[test]
+fn verdicts_are_shown_beside_the_flags_and_counted_per_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let (edited, reviews) = reviewed_file(dir.path());
+    let out = dir.path().join("out");
+    let output = score(&out, &["--reviews", edited.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+
+    let flags = csv_rows(&out.join("flags.csv"));
+    assert_eq!(flags[0]["verdict"], "false_positive");
+    assert_eq!(flags[0]["comment"], "ประกาศเร่งด่วน อนุญาตตามระเบียบ");
+    assert_eq!(flags[1]["verdict"], "confirmed");
+    assert_eq!(flags[2]["verdict"], "under_review");
+    assert!(
+        flags[3..]
+            .iter()
+            .all(|flag| flag["verdict"] == "not_reviewed")
+    );
+    // Without exclude_false_positives, the false positive still counts.
+    assert_eq!(flags[0]["counted"], "true");
+
+    // Per process, the verdicts on its flags.
+    let contracts = csv_rows(&out.join("contracts.csv"));
+    let process = |ocid: &str| {
+        contracts
+            .iter()
+            .find(|row| row["ocid"] == ocid)
+            .unwrap()
+            .clone()
+    };
+    let mut expected: std::collections::BTreeMap<&str, [u32; 4]> = Default::default();
+    for (review, kind) in reviews.iter().zip([2, 1, 3]) {
+        let counts = expected.entry(review["ocid"].as_str()).or_default();
+        counts[0] += 1;
+        counts[kind] += 1;
+    }
+    for (ocid, counts) in &expected {
+        let row = process(ocid);
+        let found: Vec<u32> = [
+            "flags_reviewed",
+            "flags_confirmed",
+            "flags_false_positive",
+            "flags_under_review",
+        ]
+        .iter()
+        .map(|column| row[*column].parse().unwrap())
+        .collect();
+        assert_eq!(found, counts, "{ocid}");
+    }
+    let unreviewed = contracts
+        .iter()
+        .filter(|row| !expected.contains_key(row["ocid"].as_str()))
+        .collect::<Vec<_>>();
+    assert!(unreviewed.iter().all(|row| row["flags_reviewed"] == "0"));
+
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["reviews"],
+        serde_json::json!({
+            "reviewed": 3, "confirmed": 1, "false_positive": 1, "under_review": 1,
+            "no_longer_raised": 0, "exclude_false_positives": false
+        })
+    );
+}
+
+#[test]
+fn a_false_positive_can_be_left_out_of_the_score_and_stays_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (edited, reviews) = reviewed_file(dir.path());
+    let settings = dir.path().join("settings.toml");
+    std::fs::write(&settings, "[score]\nexclude_false_positives = true\n").unwrap();
+    let kept = dir.path().join("kept");
+    let left_out = dir.path().join("left_out");
+    assert!(
+        score(&kept, &["--reviews", edited.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let output = score(
+        &left_out,
+        &[
+            "--reviews",
+            edited.to_str().unwrap(),
+            "--config",
+            settings.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+
+    let false_positive = reviews[0]["ocid"].as_str();
+    let (before, after) = (
+        csv_rows(&kept.join("contracts.csv")),
+        csv_rows(&left_out.join("contracts.csv")),
+    );
+    for (before, after) in before.iter().zip(&after) {
+        if before["ocid"] == false_positive {
+            // Its only flag was the false positive: assessed, nothing counts, a score of 0; the
+            // flag is still raised and listed.
+            assert_eq!(before["flag_count"], "1");
+            assert!(before["risk_score"].parse::<f64>().unwrap() > 0.0);
+            assert_eq!(after["risk_score"], "0");
+            assert_eq!(after["value_at_risk"], "0");
+            assert_eq!(after["flag_count"], "1");
+            assert_eq!(after["flags"], before["flags"]);
+            assert_eq!(after["flags_false_positive"], "1");
+        } else {
+            // Every other process keeps its score.
+            assert_eq!(
+                before["risk_score"], after["risk_score"],
+                "{}",
+                before["ocid"]
+            );
+        }
+    }
+    let flags = csv_rows(&left_out.join("flags.csv"));
+    assert_eq!(flags.len(), csv_rows(&kept.join("flags.csv")).len());
+    assert_eq!(
+        (flags[0]["verdict"].as_str(), flags[0]["counted"].as_str()),
+        ("false_positive", "false")
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(left_out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["reviews"]["exclude_false_positives"], true);
+}

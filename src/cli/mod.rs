@@ -434,11 +434,17 @@ fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
 }
 
 /// Runs the pipeline with a progress bar.
-fn run_inputs(inputs: &[String], config: &Config, quiet: bool) -> Result<run::Run, Failure> {
+fn run_inputs(
+    inputs: &[String],
+    config: &Config,
+    verdicts: &crate::reviews::Verdicts,
+    quiet: bool,
+) -> Result<run::Run, Failure> {
     let bar = progress_bar(quiet);
     let run = run::run_with(
         inputs,
         config,
+        verdicts,
         &mut |sources| bar.set_length(sources as u64),
         &mut |progress| {
             bar.set_position(progress.sources_done as u64);

@@ -33,25 +33,26 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
             )));
         }
     }
-    let run = run_inputs(&args.input.inputs, &config, quiet)?;
+    let verdicts = crate::reviews::Verdicts::new(previous);
+    let run = run_inputs(&args.input.inputs, &config, &verdicts, quiet)?;
     // The CSV files' sentences in the language asked for (the values are the same).
     let run = run.in_language(&args.report_options.language.language(), &config)?;
-    let reviews =
-        crate::reviews::carry(&run.scored.flags, &previous).map_err(anyhow::Error::from)?;
-    let (carried, no_longer_raised) = crate::reviews::counts(&reviews);
+    let tally = crate::reviews::Tally::of(&run.scored.reviews);
     if let Some(path) = &reviews_file {
-        tracing::info!("{carried} verdicts carried from {}", path.display());
+        tracing::info!(
+            "{} verdicts carried from {}",
+            tally.reviewed,
+            path.display()
+        );
     }
-    if no_longer_raised > 0 {
+    if tally.no_longer_raised > 0 {
         tracing::warn!(
-            "{no_longer_raised} reviewed flags are no longer raised: kept in reviews.csv as \
-             no_longer_raised"
+            "{} reviewed flags are no longer raised: kept in reviews.csv as no_longer_raised",
+            tally.no_longer_raised
         );
     }
     let mut staging = Staging::new(&args.input.out)?;
     run.stage(&config, &mut staging)?;
-    staging.csv("reviews.csv", &reviews)?;
-    staging.parquet("reviews.parquet", &reviews)?;
     staging.commit()?;
     args.report_options
         .write(&run, &config, args.report.as_deref())?;
@@ -83,7 +84,7 @@ pub(super) fn report_command(
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
-    let run = run_inputs(inputs, &config, quiet)?;
+    let run = run_inputs(inputs, &config, &Default::default(), quiet)?;
     report.write(&run, &config, Some(out))?;
     if !quiet {
         write_out(&format!(
@@ -102,7 +103,7 @@ pub(super) fn validate(
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
-    let run = run_inputs(inputs, &config, quiet)?;
+    let run = run_inputs(inputs, &config, &Default::default(), quiet)?;
     let Some(validation) = &run.scored.validation else {
         return Err(Failure::Usage(anyhow::anyhow!(
             "the validity check needs the single_bid indicator, which the settings disable"
