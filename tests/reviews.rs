@@ -289,3 +289,199 @@ fn a_false_positive_can_be_left_out_of_the_score_and_stays_listed() {
         serde_json::from_slice(&std::fs::read(left_out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["reviews"]["exclude_false_positives"], true);
 }
+
+/// The rows of every sheet of a workbook, as text (calamine, as `reviews import` reads it).
+fn sheets(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::Reader;
+    let mut workbook = calamine::open_workbook_auto(path).unwrap();
+    workbook
+        .sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = workbook.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// Writes sheets as an analyst's spreadsheet program saves them: every cell as text.
+fn save_sheets(path: &Path, sheets: &[(String, Vec<Vec<String>>)]) {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if !cell.is_empty() {
+                    sheet.write_string(r as u32, c as u16, cell).unwrap();
+                }
+            }
+        }
+    }
+    workbook.save(path).unwrap();
+}
+
+/// `redflags reviews import WORKBOOK --out OUT`.
+fn import(workbook: &Path, out: &Path) -> std::process::Output {
+    redflags()
+        .args(["reviews", "import"])
+        .arg(workbook)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn verdicts_filled_in_the_workbook_are_imported_and_carried() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let xlsx = dir.path().join("report.xlsx");
+    let output = score(&first, &["--lang", "th", "--xlsx", xlsx.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+
+    // The flags sheet (named in Thai) has the review columns, every flag not reviewed yet,
+    // and a dropdown of the four verdicts on the verdict column.
+    let mut workbook = sheets(&xlsx);
+    assert_eq!(workbook[1].0, "สัญญาณเตือน");
+    let mut flags = workbook[1].1.clone();
+    let header = flags[0].clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for name in ["verdict", "comment", "reviewer", "reviewed_at"] {
+        column(name);
+    }
+    assert!(
+        flags[1..]
+            .iter()
+            .all(|row| row[column("verdict")] == "not_reviewed")
+    );
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("xl/worksheets/sheet2.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(
+        sheet.contains(r#"<dataValidation type="list""#)
+            && sheet.contains(
+                "<formula1>\"not_reviewed,confirmed,false_positive,under_review\"</formula1>"
+            ),
+        "no verdict dropdown"
+    );
+
+    // The analyst fills in two rows and saves.
+    let (ocid, indicator) = (column("ocid"), column("indicator"));
+    let reviewed = [
+        (flags[1][ocid].clone(), flags[1][indicator].clone()),
+        (flags[2][ocid].clone(), flags[2][indicator].clone()),
+    ];
+    flags[1][column("verdict")] = "confirmed".into();
+    flags[1][column("comment")] = "=ผู้ชนะรายเดียวซ้ำ".into();
+    flags[1][column("reviewer")] = "สมหญิง".into();
+    flags[1][column("reviewed_at")] = "2024-08-01".into();
+    flags[2][column("verdict")] = "false_positive".into();
+    let rows_of_flags = flags.len();
+    workbook[1].1 = flags;
+    let edited = dir.path().join("edited.xlsx");
+    save_sheets(&edited, &workbook);
+
+    let imported = dir.path().join("imported.csv");
+    let output = import(&edited, &imported);
+    assert!(output.status.success(), "{output:?}");
+    let rows = csv_rows(&imported);
+    assert_eq!(rows.len(), rows_of_flags - 1);
+    assert_eq!(rows[0]["verdict"], "confirmed");
+    assert_eq!(rows[0]["reviewer"], "สมหญิง");
+
+    // Given to the next run, the verdicts reach the same flags, everywhere.
+    let second = dir.path().join("second");
+    let report = dir.path().join("report.html");
+    let output = score(
+        &second,
+        &[
+            "--reviews",
+            imported.to_str().unwrap(),
+            "--lang",
+            "th",
+            "--report",
+            report.to_str().unwrap(),
+            "--xlsx",
+            dir.path().join("second.xlsx").to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let carried = csv_rows(&second.join("reviews.csv"));
+    let verdict_of = |rows: &[std::collections::BTreeMap<String, String>],
+                      (o, i): &(String, String)| {
+        rows.iter()
+            .find(|row| &row["ocid"] == o && &row["indicator"] == i)
+            .map(|row| row["verdict"].clone())
+            .unwrap()
+    };
+    assert_eq!(verdict_of(&carried, &reviewed[0]), "confirmed");
+    assert_eq!(verdict_of(&carried, &reviewed[1]), "false_positive");
+    // The comment that looks like a formula is kept as text.
+    assert_eq!(carried[0]["comment"], "'=ผู้ชนะรายเดียวซ้ำ");
+    let flags_csv = csv_rows(&second.join("flags.csv"));
+    assert_eq!(verdict_of(&flags_csv, &reviewed[1]), "false_positive");
+    // The next workbook holds the verdicts in its review columns, ready for the next round.
+    let again = sheets(&dir.path().join("second.xlsx"));
+    let row = again[1]
+        .1
+        .iter()
+        .find(|row| row[ocid] == reviewed[0].0 && row[indicator] == reviewed[0].1)
+        .unwrap();
+    assert_eq!(
+        (
+            row[column("verdict")].as_str(),
+            row[column("reviewer")].as_str()
+        ),
+        ("confirmed", "สมหญิง")
+    );
+    // The Thai report counts them and shows each verdict beside its flag.
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("ผลการตรวจสอบของนักวิเคราะห์"), "no review card");
+    assert!(html.contains("<dt>สัญญาณเตือนที่ตรวจสอบแล้ว</dt><dd>2</dd>"));
+    assert!(html.contains("<td>ยืนยันแล้ว: =ผู้ชนะรายเดียวซ้ำ</td>"));
+}
+
+#[test]
+fn an_unknown_verdict_in_the_workbook_is_named_by_sheet_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = vec![
+        ["ocid", "indicator", "level", "verdict"]
+            .map(String::from)
+            .to_vec(),
+        ["ocds-1", "single_bid", "process", "confirmed"]
+            .map(String::from)
+            .to_vec(),
+        ["ocds-2", "single_bid", "process", "not sure"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    let workbook = dir.path().join("edited.xlsx");
+    save_sheets(&workbook, &[("flags".to_owned(), sheet)]);
+    let out = dir.path().join("reviews.csv");
+    let output = import(&workbook, &out);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("sheet flags, row 3, column D (verdict): unknown verdict \"not sure\""),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    // A workbook without review columns says what it lacks.
+    save_sheets(
+        &workbook,
+        &[("other".to_owned(), vec![vec!["a".to_owned()]])],
+    );
+    let output = import(&workbook, &out);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no sheet has the columns ocid"));
+}

@@ -22,6 +22,7 @@ mod frames;
 mod generate;
 mod init;
 mod quality;
+mod reviews;
 mod score;
 
 /// Corruption-risk red flags and risk scores for public procurement data in the Open
@@ -166,6 +167,30 @@ enum Command {
     /// Write synthetic OCDS data (compiled releases, one per line) with planted corruption
     /// schemes, and optionally the truth: which schemes each process carries.
     Generate(GenerateArgs),
+    /// The analyst's reviews of the flags (verdicts carried from run to run by
+    /// `score --reviews`).
+    Reviews {
+        #[command(subcommand)]
+        command: ReviewsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewsCommand {
+    /// Read the review columns of a workbook written by `--xlsx` (the flags sheet's verdict,
+    /// comment, reviewer and reviewed_at, as an analyst filled them in) into a reviews file
+    /// for `score --reviews`.
+    Import {
+        /// The workbook (.xlsx).
+        #[arg(value_name = "WORKBOOK")]
+        workbook: PathBuf,
+        /// The reviews file to write.
+        #[arg(short, long, value_name = "FILE", default_value = "reviews.csv")]
+        out: PathBuf,
+        /// Replace the file even if it holds verdicts the workbook lacks.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -374,6 +399,14 @@ pub fn main() -> ExitCode {
             map,
         } => cardinal::cardinal(&inputs, settings.as_deref(), no_meta, count, map),
         Command::Generate(args) => generate::generate(&args, quiet),
+        Command::Reviews {
+            command:
+                ReviewsCommand::Import {
+                    workbook,
+                    out,
+                    force,
+                },
+        } => reviews::import(&workbook, &out, force, quiet),
     };
     match result {
         Ok(code) => code,

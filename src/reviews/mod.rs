@@ -10,6 +10,10 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+mod import;
+
+pub use import::import;
+
 /// The verdicts a review may hold; the first is a flag nobody has reviewed.
 pub const VERDICTS: [&str; 4] = [
     "not_reviewed",
@@ -98,6 +102,54 @@ impl Review {
     }
 }
 
+/// Where the columns of a table of reviews are, found by name in its header row (a reviews
+/// file, or a workbook's flags sheet).
+struct ReviewColumns {
+    ocid: usize,
+    indicator: usize,
+    verdict: usize,
+    level: Option<usize>,
+    evidence: Option<usize>,
+    comment: Option<usize>,
+    reviewer: Option<usize>,
+    reviewed_at: Option<usize>,
+}
+
+impl ReviewColumns {
+    /// The columns, by the position of each name; none without `ocid`, `indicator` and
+    /// `verdict`.
+    fn find(position: impl Fn(&str) -> Option<usize>) -> Option<ReviewColumns> {
+        Some(ReviewColumns {
+            ocid: position("ocid")?,
+            indicator: position("indicator")?,
+            verdict: position("verdict")?,
+            level: position("level"),
+            evidence: position("evidence"),
+            comment: position("comment"),
+            reviewer: position("reviewer"),
+            reviewed_at: position("reviewed_at"),
+        })
+    }
+
+    /// The review of a row, from its cells by position (an empty verdict is `not_reviewed`;
+    /// the verdict is not checked); none for a row with neither ocid nor indicator.
+    fn review(&self, cell: impl Fn(Option<usize>) -> String) -> Option<Review> {
+        let review = Review {
+            ocid: cell(Some(self.ocid)),
+            indicator: cell(Some(self.indicator)),
+            evidence: cell(self.evidence),
+            verdict: match cell(Some(self.verdict)) {
+                empty if empty.is_empty() => VERDICTS[0].to_owned(),
+                verdict => verdict,
+            },
+            comment: cell(self.comment),
+            reviewer: cell(self.reviewer),
+            reviewed_at: cell(self.reviewed_at),
+        };
+        (!review.ocid.is_empty() || !review.indicator.is_empty()).then_some(review)
+    }
+}
+
 /// Text as written to a CSV file, without the `'` the writers put before `=`, `+`, `-` or `@`
 /// so that a spreadsheet does not run it.
 fn unguarded(text: &str) -> String {
@@ -121,20 +173,13 @@ pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
         .headers()
         .map_err(|e| error(format!("not CSV: {e}")))?
         .clone();
-    let column = |name: &str| headers.iter().position(|header| header.trim() == name);
-    let (Some(ocid), Some(indicator), Some(verdict)) =
-        (column("ocid"), column("indicator"), column("verdict"))
+    let Some(columns) =
+        ReviewColumns::find(|name| headers.iter().position(|header| header.trim() == name))
     else {
         return Err(error(
             "it needs the columns ocid, indicator and verdict (as reviews.csv has them)".to_owned(),
         ));
     };
-    let optional = [
-        column("evidence"),
-        column("comment"),
-        column("reviewer"),
-        column("reviewed_at"),
-    ];
     let mut reviews = Vec::new();
     let mut seen: HashMap<(String, String), (u64, Review)> = HashMap::new();
     for record in reader.records() {
@@ -146,21 +191,9 @@ pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
                 .map(|text| unguarded(text.trim()))
                 .unwrap_or_default()
         };
-        let review = Review {
-            ocid: cell(Some(ocid)),
-            indicator: cell(Some(indicator)),
-            evidence: cell(optional[0]),
-            verdict: match cell(Some(verdict)) {
-                empty if empty.is_empty() => VERDICTS[0].to_owned(),
-                verdict => verdict,
-            },
-            comment: cell(optional[1]),
-            reviewer: cell(optional[2]),
-            reviewed_at: cell(optional[3]),
-        };
-        if review.ocid.is_empty() && review.indicator.is_empty() {
+        let Some(review) = columns.review(cell) else {
             continue;
-        }
+        };
         if !VERDICTS.contains(&review.verdict.as_str()) {
             return Err(error(format!(
                 "line {line}: unknown verdict {:?}; the verdicts are {}",
@@ -251,18 +284,25 @@ pub fn carry(flags: &DataFrame, previous: &[Review]) -> PolarsResult<DataFrame> 
             ]);
         }
     }
-    let names = [
-        "ocid",
-        "indicator",
-        "level",
-        "evidence",
-        "status",
-        "verdict",
-        "comment",
-        "reviewer",
-        "reviewed_at",
-    ];
-    let columns = names
+    table(&rows)
+}
+
+/// The columns of a reviews file, as a run writes it.
+pub const COLUMNS: [&str; 9] = [
+    "ocid",
+    "indicator",
+    "level",
+    "evidence",
+    "status",
+    "verdict",
+    "comment",
+    "reviewer",
+    "reviewed_at",
+];
+
+/// The reviews table of rows in the order of [`COLUMNS`].
+pub fn table(rows: &[[String; 9]]) -> PolarsResult<DataFrame> {
+    let columns = COLUMNS
         .iter()
         .enumerate()
         .map(|(index, name)| {
