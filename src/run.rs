@@ -350,6 +350,7 @@ impl Run {
             "indicators": indicators,
             "weights": {
                 "source": self.scored.weights_source,
+                "from_verdicts": self.scored.weights_from_verdicts,
                 "terms": self
                     .scored
                     .terms
@@ -361,6 +362,7 @@ impl Run {
             "warnings": self.warnings,
             "reviews": self.reviews_summary(config),
             "validation": self.scored.validation,
+            "precision": self.scored.precision,
             "profiles": {
                 "buyers": self.profiles.buyers.height(),
                 "suppliers": self.profiles.suppliers.height(),

@@ -485,3 +485,113 @@ fn an_unknown_verdict_in_the_workbook_is_named_by_sheet_row_and_column() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no sheet has the columns ocid"));
 }
+
+#[test]
+fn validate_gives_each_indicators_precision_from_the_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    assert!(score(&first, &[]).status.success());
+    // Of the single-bid flags, every fourth a false positive, the rest confirmed; the short
+    // tender periods under review (not counted).
+    let mut reviews = csv_rows(&first.join("reviews.csv"));
+    let mut single_bids = 0;
+    for review in &mut reviews {
+        let verdict = match review["indicator"].as_str() {
+            "single_bid" => {
+                single_bids += 1;
+                if single_bids % 4 == 1 {
+                    "false_positive"
+                } else {
+                    "confirmed"
+                }
+            }
+            "short_tender_period" => "under_review",
+            _ => continue,
+        };
+        review.insert("verdict".into(), verdict.into());
+    }
+    assert_eq!(single_bids, 8, "the example's single bids");
+    let edited = dir.path().join("edited.csv");
+    write_rows(&edited, &reviews);
+
+    let output = redflags()
+        .args(["-q", "validate"])
+        .arg(example())
+        .args(["--reviews", edited.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Odds") || stdout.contains("odds ratio"),
+        "{stdout}"
+    );
+    // 6 of 8 confirmed: 0.75, Wilson 95% 0.4093 – 0.9285.
+    let line = stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("Precision from the analysts' verdicts"))
+        .find(|line| line.starts_with("single_bid "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        cells,
+        [
+            "single_bid",
+            "8",
+            "6",
+            "2",
+            "0",
+            "0.75",
+            "0.4093",
+            "–",
+            "0.9285"
+        ]
+    );
+    assert!(!stdout.contains("Weights from the verdicts"));
+
+    // With validated weights and enough reviewed flags, single_bid's strength comes from them.
+    let settings = dir.path().join("settings.toml");
+    let out = dir.path().join("validated");
+    let validated = |min_reviewed: u32| -> serde_json::Value {
+        std::fs::write(
+            &settings,
+            format!("[score]\nweights = \"validated\"\nmin_reviewed = {min_reviewed}\n"),
+        )
+        .unwrap();
+        let output = score(
+            &out,
+            &[
+                "--reviews",
+                edited.to_str().unwrap(),
+                "--config",
+                settings.to_str().unwrap(),
+            ],
+        );
+        assert!(output.status.success(), "{output:?}");
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+    };
+    let summary = validated(8);
+    assert_eq!(
+        summary["weights"]["from_verdicts"],
+        serde_json::json!(["single_bid"])
+    );
+    assert_eq!(summary["weights"]["terms"]["single_bid"], 0.4093);
+    let precision = summary["precision"].as_array().unwrap();
+    let single_bid = precision
+        .iter()
+        .find(|p| p["indicator"] == "single_bid")
+        .unwrap();
+    assert_eq!(single_bid["precision"], 0.75);
+    let flags = csv_rows(&out.join("flags.csv"));
+    assert!(
+        flags
+            .iter()
+            .filter(|flag| flag["indicator"] == "single_bid")
+            .all(|flag| flag["weight"] == "0.4093")
+    );
+
+    // One reviewed flag short of the minimum: the validity check's weight, as before.
+    let summary = validated(9);
+    assert_eq!(summary["weights"]["from_verdicts"], serde_json::json!([]));
+    assert_eq!(summary["weights"]["terms"]["single_bid"], 0.3);
+}

@@ -76,6 +76,10 @@ enum Command {
         /// Also write validation.csv and correlations.csv into this folder.
         #[arg(short, long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The analysts' reviews (a reviews.csv with verdicts): each indicator's precision,
+        /// the share of its reviewed flags that were confirmed, with its 95% interval.
+        #[arg(long, value_name = "FILE")]
+        reviews: Option<PathBuf>,
     },
     /// Check the data before trusting its flags: coverage and unusable values of the fields
     /// the indicators read, what each indicator can assess, codes outside OCDS codelists,
@@ -365,7 +369,14 @@ pub fn main() -> ExitCode {
             inputs,
             config,
             out,
-        } => score::validate(&inputs, config.as_deref(), out.as_deref(), quiet),
+            reviews,
+        } => score::validate(
+            &inputs,
+            config.as_deref(),
+            out.as_deref(),
+            reviews.as_deref(),
+            quiet,
+        ),
         Command::Check {
             inputs,
             config,

@@ -100,16 +100,26 @@ pub(super) fn validate(
     inputs: &[String],
     config: Option<&Path>,
     out: Option<&Path>,
+    reviews: Option<&Path>,
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
-    let run = run_inputs(inputs, &config, &Default::default(), quiet)?;
+    let verdicts = crate::reviews::Verdicts::new(match reviews {
+        Some(path) => crate::reviews::read(path)?,
+        None => Vec::new(),
+    });
+    let run = run_inputs(inputs, &config, &verdicts, quiet)?;
     let Some(validation) = &run.scored.validation else {
         return Err(Failure::Usage(anyhow::anyhow!(
             "the validity check needs the single_bid indicator, which the settings disable"
         )));
     };
     write_out(&crate::validate::report(validation, &run.scored))?;
+    write_out(&crate::precision::report(
+        &run.scored.precision,
+        &run.scored.weights_from_verdicts,
+        config.score.min_reviewed,
+    ))?;
     if let Some(out) = out {
         let mut staging = Staging::new(out)?;
         run.stage_validation(&mut staging)?;

@@ -225,6 +225,11 @@ pub struct Scored {
     /// The reviews of the run, as `reviews.csv` holds them: a row per raised flag, with its
     /// verdict, then each reviewed flag no longer raised (see [`crate::reviews::carry`]).
     pub reviews: DataFrame,
+    /// Each indicator's precision from the verdicts on the flags it raises.
+    pub precision: Vec<crate::precision::Precision>,
+    /// The terms whose strength came from the verdicts (`weights = "validated"` with enough
+    /// reviewed flags).
+    pub weights_from_verdicts: Vec<String>,
 }
 
 /// Scores every process and gathers the flags and organization-level results. `frames` are
@@ -273,9 +278,12 @@ pub fn score_reviewed(
     step("terms");
     let validation = validate::validate(&table, &terms, config.validation.significance)?;
     step("validation");
+    let exclude = config.score.exclude_false_positives;
+    let reviewed = reviewed::Reviewed::of(frames, &terms, verdicts, exclude)?;
+    let precision = reviewed.precision(&table, &terms)?;
     let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
-    let weights = match config.score.weights {
-        Weights::Configured => configured,
+    let (weights, weights_from_verdicts) = match config.score.weights {
+        Weights::Configured => (configured, Vec::new()),
         Weights::Validated => {
             let Some(validation) = &validation else {
                 anyhow::bail!(
@@ -283,12 +291,15 @@ pub fn score_reviewed(
                      derived from each indicator's association with single bidding"
                 );
             };
-            validation.weights(&terms)
+            crate::precision::weights(
+                &terms,
+                &validation.weights(&terms),
+                &precision,
+                config.score.min_reviewed,
+            )
         }
     };
     let organization_flags = reaching(&links).collect()?;
-    let exclude = config.score.exclude_false_positives;
-    let reviewed = reviewed::Reviewed::of(frames, &terms, verdicts, exclude)?;
     let contracts = finish(table, &terms, &weights, &organization_flags, &reviewed)?;
     step("scores and ranks");
     let flags = flags_table(
@@ -312,5 +323,7 @@ pub fn score_reviewed(
         validation,
         verdicts: verdicts.clone(),
         reviews,
+        precision,
+        weights_from_verdicts,
     })
 }

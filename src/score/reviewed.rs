@@ -4,12 +4,14 @@
 //! listed).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use polars::prelude::*;
 
 use super::Term;
 use crate::frames::Frames;
 use crate::indicators::OCID;
+use crate::precision::Precision;
 use crate::reviews::{Verdict, Verdicts};
 
 /// The columns of `contracts` that count a process's verdicts, in order: every reviewed flag,
@@ -72,6 +74,37 @@ impl Reviewed {
     /// Whether a raised term is left out of its process's score.
     pub(super) fn excluded(&self, row: usize, term: usize) -> bool {
         self.exclude_false_positives && self.verdict(row, term) == Verdict::FalsePositive
+    }
+
+    /// Each process-level term's precision from the verdicts on the flags it raises (`table`:
+    /// the term columns, a process per row).
+    pub(super) fn precision(
+        &self,
+        table: &DataFrame,
+        terms: &[Term],
+    ) -> PolarsResult<Vec<Precision>> {
+        let mut counts = vec![[0u64; 4]; terms.len()];
+        let mut columns: HashMap<usize, Vec<Option<i8>>> = HashMap::new();
+        for (&(row, term), verdict) in &self.verdicts {
+            let column = match columns.entry(term) {
+                Entry::Occupied(column) => column.into_mut(),
+                Entry::Vacant(column) => {
+                    let values = table.column(terms[term].column.as_str())?.i8()?;
+                    column.insert(values.iter().collect())
+                }
+            };
+            if column.get(row).copied().flatten() == Some(1) {
+                counts[term][*verdict as usize] += 1;
+            }
+        }
+        Ok(terms
+            .iter()
+            .zip(counts)
+            .filter(|(term, _)| !term.organization)
+            .map(|(term, [_, confirmed, false_positive, under_review])| {
+                Precision::new(term.indicator, confirmed, false_positive, under_review)
+            })
+            .collect())
     }
 }
 
