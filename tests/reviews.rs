@@ -97,6 +97,10 @@ fn verdicts_are_carried_to_the_next_run_and_never_lost() {
         ),
         ("ocds-example-bkk-gone", "no_longer_raised", "under_review")
     );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(second.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["reviews"]["no_longer_raised"], 1);
+    assert_eq!(summary["reviews"]["reviewed"], 2);
 
     // Run 3 into the same folder without --reviews: its own reviews.csv is carried, the same
     // bytes again (a run never drops what an analyst wrote).
