@@ -71,6 +71,12 @@ pub struct ScoreSettings {
     pub organization_factor: f64,
     /// `configured` or `validated`.
     pub weights: Weights,
+    /// Whether a flag the analyst reviewed as a false positive (`score --reviews`) is left out
+    /// of its process's score (it stays in flags.csv and the report, with its verdict).
+    pub exclude_false_positives: bool,
+    /// With `weights = "validated"`, the fewest flags reviewed as confirmed or false positive
+    /// an indicator needs for its strength to come from the analysts' verdicts.
+    pub min_reviewed: u32,
 }
 
 impl Default for ScoreSettings {
@@ -78,6 +84,8 @@ impl Default for ScoreSettings {
         ScoreSettings {
             organization_factor: 0.25,
             weights: Weights::Configured,
+            exclude_false_positives: false,
+            min_reviewed: 20,
         }
     }
 }
@@ -383,8 +391,15 @@ pub fn default_toml() -> String {
          # validity check (see [validation]): an indicator that does not predict single bidding\n\
          # gets 0, the others 1 - 1/OR at the lower end of their odds ratio's interval;\n\
          # single_bid keeps its own.\n\
-         weights = \"configured\"\n",
-        score.organization_factor
+         weights = \"configured\"\n\
+         # With weights = \"validated\" and verdicts (`score --reviews`), an indicator with at\n\
+         # least this many flags reviewed as confirmed or false positive gets its strength\n\
+         # from them instead: the lower end of the 95% interval of its precision.\n\
+         min_reviewed = {}\n\
+         # true: a flag an analyst reviewed as a false positive (`score --reviews`) stays in\n\
+         # flags.csv and the report, with its verdict, but leaves its process's score.\n\
+         exclude_false_positives = {}\n",
+        score.organization_factor, score.min_reviewed, score.exclude_false_positives
     );
     let _ = write!(
         out,

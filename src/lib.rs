@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod locale;
 pub mod memory;
 pub mod output;
+pub mod precision;
 pub mod profiles;
 pub mod quality;
 pub mod report;

@@ -14,6 +14,7 @@ use crate::ingest::prepare::{Corrected, Prepare};
 use crate::ingest::{self, IngestCounts, Intake, Limits, Rejection};
 use crate::output::Staging;
 use crate::profiles::{self, Profiles};
+use crate::reviews::{Tally, Verdicts};
 use crate::score::{self, IndicatorRun, Scored};
 
 /// Everything one scoring run produced.
@@ -68,7 +69,10 @@ impl Run {
             &self.indicators,
             &scored.weights[..self.indicators.len()],
             language,
+            &scored.verdicts,
+            config.score.exclude_false_positives,
         )?;
+        scored.reviews = crate::reviews::carry(&scored.flags, scored.verdicts.reviews())?;
         scored.organizations =
             score::organizations_table(&self.frames, &self.indicators, language)?;
         if let Some(changes) = &self.changes {
@@ -158,13 +162,21 @@ pub fn load_prepared(
 
 /// Runs the whole pipeline over the inputs with the given settings.
 pub fn run(inputs: &[String], config: &Config) -> anyhow::Result<Run> {
-    run_with(inputs, config, &mut |_| {}, &mut |_| {})
+    run_with(
+        inputs,
+        config,
+        &Verdicts::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
 }
 
-/// [`run`], reporting the ingest's progress (see [`ingest::ingest_with`]).
+/// [`run`] with the analyst's verdicts on the flags (see [`score::score_reviewed`]),
+/// reporting the ingest's progress (see [`ingest::ingest_with`]).
 pub fn run_with(
     inputs: &[String],
     config: &Config,
+    verdicts: &Verdicts,
     started_reading: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(ingest::Progress),
 ) -> anyhow::Result<Run> {
@@ -217,7 +229,8 @@ pub fn run_with(
             >> 20,
         "indicators computed"
     );
-    let scored = score::score(&frames, &assessed.processes, &indicators, config)?;
+    let scored =
+        score::score_reviewed(&frames, &assessed.processes, &indicators, config, verdicts)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
@@ -268,8 +281,8 @@ pub fn run_with(
 
 impl Run {
     /// Writes the outputs of `score` into `directory`, all together or none: contracts,
-    /// flags, organizations, the fields' coverage, profiles, the validity check, rejections and
-    /// the summary.
+    /// flags, organizations, the reviews, the fields' coverage, profiles, the validity check,
+    /// rejections and the summary.
     pub fn write(&self, config: &Config, directory: &std::path::Path) -> anyhow::Result<()> {
         let mut staging = Staging::new(directory)?;
         self.stage(config, &mut staging)?;
@@ -285,6 +298,8 @@ impl Run {
         staging.parquet("flags.parquet", &self.scored.flags)?;
         staging.csv("organizations.csv", &self.scored.organizations)?;
         staging.parquet("organizations.parquet", &self.scored.organizations)?;
+        staging.csv("reviews.csv", &self.scored.reviews)?;
+        staging.parquet("reviews.parquet", &self.scored.reviews)?;
         staging.csv("coverage.csv", &self.coverage)?;
         staging.parquet("coverage.parquet", &self.coverage)?;
         staging.csv("buyers.csv", &self.profiles.buyers)?;
@@ -381,6 +396,7 @@ impl Run {
             "indicators": indicators,
             "weights": {
                 "source": self.scored.weights_source,
+                "from_verdicts": self.scored.weights_from_verdicts,
                 "terms": self
                     .scored
                     .terms
@@ -390,7 +406,9 @@ impl Run {
                     .collect::<serde_json::Map<_, _>>(),
             },
             "warnings": self.warnings,
+            "reviews": self.reviews_summary(config),
             "validation": self.scored.validation,
+            "precision": self.scored.precision,
             "profiles": {
                 "buyers": self.profiles.buyers.height(),
                 "suppliers": self.profiles.suppliers.height(),
@@ -417,8 +435,17 @@ impl Run {
         language: Language,
     ) -> anyhow::Result<Run> {
         let weights = &self.scored.weights[..self.indicators.len()];
+        // Only the evidence of the rendered flags is compared: whether a false positive counts
+        // does not matter here.
         let render = |language: &Language| {
-            score::flags_table(&self.frames, &self.indicators, weights, language)
+            score::flags_table(
+                &self.frames,
+                &self.indicators,
+                weights,
+                language,
+                &self.scored.verdicts,
+                false,
+            )
         };
         let changes = crate::changes::Changes::compare(
             previous,
@@ -431,5 +458,20 @@ impl Run {
         self.scored.flags = changes.mark_flags(&self.scored.flags)?;
         self.changes = Some(changes);
         Ok(self)
+    }
+
+    /// The verdicts of the run, as `summary.json` counts them: the reviewed flags still raised
+    /// (by verdict), the reviewed flags no longer raised (kept in reviews.csv), and whether
+    /// false positives are left out of the scores.
+    fn reviews_summary(&self, config: &Config) -> serde_json::Value {
+        let tally = Tally::of(&self.scored.reviews);
+        let mut value = serde_json::to_value(tally).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "exclude_false_positives".to_owned(),
+                config.score.exclude_false_positives.into(),
+            );
+        }
+        value
     }
 }

@@ -30,6 +30,8 @@ fn schemas() -> [(&'static str, Vec<(&'static str, DataType)>); 4] {
                 ("family", String),
                 ("counted", Boolean),
                 ("evidence", String),
+                ("verdict", String),
+                ("comment", String),
             ],
         ),
         (

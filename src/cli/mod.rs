@@ -22,6 +22,7 @@ mod frames;
 mod generate;
 mod init;
 mod quality;
+mod reviews;
 mod score;
 
 /// Corruption-risk red flags and risk scores for public procurement data in the Open
@@ -77,6 +78,10 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         language: LanguageArgs,
+        /// The analysts' reviews (a reviews.csv with verdicts): each indicator's precision,
+        /// the share of its reviewed flags that were confirmed, with its 95% interval.
+        #[arg(long, value_name = "FILE")]
+        reviews: Option<PathBuf>,
     },
     /// Check the data before trusting its flags: coverage and unusable values of the fields
     /// the indicators read, what each indicator can assess, codes outside OCDS codelists,
@@ -168,6 +173,30 @@ enum Command {
     /// Write synthetic OCDS data (compiled releases, one per line) with planted corruption
     /// schemes, and optionally the truth: which schemes each process carries.
     Generate(GenerateArgs),
+    /// The analyst's reviews of the flags (verdicts carried from run to run by
+    /// `score --reviews`).
+    Reviews {
+        #[command(subcommand)]
+        command: ReviewsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewsCommand {
+    /// Read the review columns of a workbook written by `--xlsx` (the flags sheet's verdict,
+    /// comment, reviewer and reviewed_at, as an analyst filled them in) into a reviews file
+    /// for `score --reviews`.
+    Import {
+        /// The workbook (.xlsx).
+        #[arg(value_name = "WORKBOOK")]
+        workbook: PathBuf,
+        /// The reviews file to write.
+        #[arg(short, long, value_name = "FILE", default_value = "reviews.csv")]
+        out: PathBuf,
+        /// Replace the file even if it holds verdicts the workbook lacks.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -349,11 +378,13 @@ pub fn main() -> ExitCode {
             config,
             out,
             language,
+            reviews,
         } => score::validate(
             &inputs,
             config.as_deref(),
             out.as_deref(),
             language.language(),
+            reviews.as_deref(),
             quiet,
         ),
         Command::Check {
@@ -389,6 +420,14 @@ pub fn main() -> ExitCode {
             map,
         } => cardinal::cardinal(&inputs, settings.as_deref(), no_meta, count, map),
         Command::Generate(args) => generate::generate(&args, quiet),
+        Command::Reviews {
+            command:
+                ReviewsCommand::Import {
+                    workbook,
+                    out,
+                    force,
+                },
+        } => reviews::import(&workbook, &out, force, quiet),
     };
     match result {
         Ok(code) => code,
@@ -449,11 +488,17 @@ fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
 }
 
 /// Runs the pipeline with a progress bar.
-fn run_inputs(inputs: &[String], config: &Config, quiet: bool) -> Result<run::Run, Failure> {
+fn run_inputs(
+    inputs: &[String],
+    config: &Config,
+    verdicts: &crate::reviews::Verdicts,
+    quiet: bool,
+) -> Result<run::Run, Failure> {
     let bar = progress_bar(quiet);
     let run = run::run_with(
         inputs,
         config,
+        verdicts,
         &mut |sources| bar.set_length(sources as u64),
         &mut |progress| {
             bar.set_position(progress.sources_done as u64);

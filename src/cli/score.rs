@@ -42,7 +42,8 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
         .map(crate::changes::Previous::read)
         .transpose()
         .map_err(|error| Failure::Usage(error.into()))?;
-    let run = run_inputs(&args.input.inputs, &config, quiet)?;
+    let verdicts = crate::reviews::Verdicts::new(previous);
+    let run = run_inputs(&args.input.inputs, &config, &verdicts, quiet)?;
     // The CSV files' sentences in the language asked for (the values are the same).
     let language = args.report_options.language.language();
     let run = run.in_language(&language, &config)?;
@@ -50,22 +51,22 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
         Some(previous_run) => Cow::Owned(run.into_owned().with_changes(previous_run, language)?),
         None => run,
     };
-    let reviews =
-        crate::reviews::carry(&run.scored.flags, &previous).map_err(anyhow::Error::from)?;
-    let (carried, no_longer_raised) = crate::reviews::counts(&reviews);
+    let tally = crate::reviews::Tally::of(&run.scored.reviews);
     if let Some(path) = &reviews_file {
-        tracing::info!("{carried} verdicts carried from {}", path.display());
+        tracing::info!(
+            "{} verdicts carried from {}",
+            tally.reviewed,
+            path.display()
+        );
     }
-    if no_longer_raised > 0 {
+    if tally.no_longer_raised > 0 {
         tracing::warn!(
-            "{no_longer_raised} reviewed flags are no longer raised: kept in reviews.csv as \
-             no_longer_raised"
+            "{} reviewed flags are no longer raised: kept in reviews.csv as no_longer_raised",
+            tally.no_longer_raised
         );
     }
     let mut staging = Staging::new(&args.input.out)?;
     run.stage(&config, &mut staging)?;
-    staging.csv("reviews.csv", &reviews)?;
-    staging.parquet("reviews.parquet", &reviews)?;
     staging.commit()?;
     args.report_options
         .write(&run, &config, args.report.as_deref())?;
@@ -98,7 +99,7 @@ pub(super) fn report_command(
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
-    let run = run_inputs(inputs, &config, quiet)?;
+    let run = run_inputs(inputs, &config, &Default::default(), quiet)?;
     report.write(&run, &config, Some(out))?;
     if !quiet {
         write_out(&format!(
@@ -115,10 +116,15 @@ pub(super) fn validate(
     config: Option<&Path>,
     out: Option<&Path>,
     language: crate::evidence::Language,
+    reviews: Option<&Path>,
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
-    let run = run_inputs(inputs, &config, quiet)?;
+    let verdicts = crate::reviews::Verdicts::new(match reviews {
+        Some(path) => crate::reviews::read(path)?,
+        None => Vec::new(),
+    });
+    let run = run_inputs(inputs, &config, &verdicts, quiet)?;
     let Some(validation) = &run.scored.validation else {
         return Err(Failure::Usage(anyhow::anyhow!(
             "the validity check needs the single_bid indicator, which the settings disable"
@@ -128,6 +134,12 @@ pub(super) fn validate(
     write_out(&crate::validate::report(
         validation,
         &run.scored,
+        &translator,
+    ))?;
+    write_out(&crate::precision::report(
+        &run.scored.precision,
+        &run.scored.weights_from_verdicts,
+        config.score.min_reviewed,
         &translator,
     ))?;
     if let Some(out) = out {

@@ -8,6 +8,7 @@
 mod changes;
 mod charts;
 pub mod format;
+mod reviews;
 mod warnings;
 mod workbook;
 
@@ -98,6 +99,8 @@ struct FlagRow {
     /// Its strength in the score, and whether its family counted a stronger flag instead.
     strength: String,
     evidence: String,
+    /// The analyst's verdict and comment (empty when not reviewed).
+    review: String,
 }
 
 /// One listed contracting process.
@@ -258,20 +261,25 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
     let flags_frame = &run.scored.flags;
     let mut flags_by_ocid: BTreeMap<String, Vec<FlagRow>> = BTreeMap::new();
     let counted: Vec<Option<bool>> = flags_frame.column("counted")?.bool()?.iter().collect();
-    for (((ocid, indicator), (level, evidence)), (weight, counted)) in texts(flags_frame, "ocid")?
-        .into_iter()
-        .zip(texts(flags_frame, "indicator")?)
-        .zip(
-            texts(flags_frame, "level")?
-                .into_iter()
-                .zip(texts(flags_frame, "evidence")?),
-        )
-        .zip(decimals(flags_frame, "weight")?.into_iter().zip(counted))
+    let verdicts = texts(flags_frame, "verdict")?;
+    let comments = texts(flags_frame, "comment")?;
+    for (row, (((ocid, indicator), (level, evidence)), (weight, counted))) in
+        texts(flags_frame, "ocid")?
+            .into_iter()
+            .zip(texts(flags_frame, "indicator")?)
+            .zip(
+                texts(flags_frame, "level")?
+                    .into_iter()
+                    .zip(texts(flags_frame, "evidence")?),
+            )
+            .zip(decimals(flags_frame, "weight")?.into_iter().zip(counted))
+            .enumerate()
     {
         let indicator = text(&indicator);
+        let verdict = verdicts[row].as_deref();
         let mut strength = weight.map(|w| number(w, 2)).unwrap_or_default();
         if counted == Some(false) {
-            let note = messages.text.get("not_counted").map_or("", String::as_str);
+            let note = reviews::not_counted_note(&messages, verdict, config);
             strength.push_str(&format!(" ({note})"));
         }
         flags_by_ocid.entry(text(&ocid)).or_default().push(FlagRow {
@@ -279,6 +287,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
             level: messages.level(&text(&level)).to_owned(),
             strength,
             evidence: text(&evidence),
+            review: reviews::flag_review(&messages, verdict, comments[row].as_deref()),
         });
     }
 
@@ -298,6 +307,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
             level: messages.level("organization").to_owned(),
             strength: String::new(),
             evidence: text(&organization),
+            review: String::new(),
         });
     }
 
@@ -386,6 +396,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
     let overview = overview(run, &processes, &messages);
     let indicators = indicator_rows(run, &messages)?;
     let warnings = warnings::rows(&run.warnings, &messages);
+    let review_figures = reviews::figures(run, config, &messages);
     let charts = charts(run, &processes, &main_currency, &messages)?;
     let buyers = organization_rows(&run.profiles.buyers, "buyer", "b", options.top)?;
     let suppliers = organization_rows(&run.profiles.suppliers, "supplier", "s", options.top)?;
@@ -439,6 +450,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
         rejected => data(&rejected),
         indicators => data(&indicators),
         warnings => data(&warnings),
+        reviews => data(&review_figures),
         charts => data(&charts),
         main_currency,
         top_by_score => data(&top_by_score),

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use polars::prelude::*;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+use rust_xlsxwriter::{DataValidation, ExcelDateTime, Format, Workbook, Worksheet};
 
 use super::format::Messages;
 use crate::config::Config;
@@ -28,9 +28,10 @@ pub fn workbook(
     let mut workbook = Workbook::new();
     let header = Format::new().set_bold().set_text_wrap();
     let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let flags = flags_with_reviews(run)?;
     let tables = [
         ("sheet_contracts", &run.scored.contracts),
-        ("sheet_flags", &run.scored.flags),
+        ("sheet_flags", &flags),
         ("sheet_buyers", &run.profiles.buyers),
         ("sheet_suppliers", &run.profiles.suppliers),
     ];
@@ -53,6 +54,9 @@ pub fn workbook(
             sheet.set_name(&name)?;
             let slice = frame.slice((part * rows) as i64, rows);
             write_frame(sheet, &slice, &header, &date).with_context(|| format!("sheet {name}"))?;
+            if key == "sheet_flags" {
+                verdict_dropdown(sheet, &slice, messages)?;
+            }
         }
     }
     let indicators = indicators_frame(run, messages)?;
@@ -66,6 +70,60 @@ pub fn workbook(
         .save_to_buffer()
         .with_context(|| format!("cannot write {}", path.display()))?;
     crate::output::write_file(path, &bytes)
+}
+
+/// The flags with the review columns an analyst fills in: `verdict` and `comment` (as
+/// flags.csv has them), `reviewer` and `reviewed_at`; `redflags reviews import` reads them
+/// back by these names.
+fn flags_with_reviews(run: &Run) -> PolarsResult<DataFrame> {
+    let flags = &run.scored.flags;
+    let reviews: Vec<_> = flags
+        .column("ocid")?
+        .str()?
+        .iter()
+        .zip(flags.column("indicator")?.str()?.iter())
+        .map(|(ocid, indicator)| {
+            run.scored
+                .verdicts
+                .get(ocid.unwrap_or(""), indicator.unwrap_or(""))
+        })
+        .collect();
+    let field = |get: fn(&crate::reviews::Review) -> &str| -> Vec<&str> {
+        reviews
+            .iter()
+            .map(|review| review.map_or("", get))
+            .collect()
+    };
+    let mut flags = flags.clone();
+    flags.with_column(Column::new("reviewer".into(), field(|r| &r.reviewer)))?;
+    flags.with_column(Column::new("reviewed_at".into(), field(|r| &r.reviewed_at)))?;
+    Ok(flags)
+}
+
+/// A dropdown of the four verdicts on the `verdict` column of a flags sheet.
+fn verdict_dropdown(
+    sheet: &mut Worksheet,
+    frame: &DataFrame,
+    messages: &Messages,
+) -> anyhow::Result<()> {
+    let Some(column) = frame
+        .get_column_names()
+        .iter()
+        .position(|name| name.as_str() == "verdict")
+    else {
+        return Ok(());
+    };
+    if frame.height() == 0 {
+        return Ok(());
+    }
+    let column = column as u16;
+    let validation = DataValidation::new()
+        .allow_list_strings(&crate::reviews::VERDICTS)?
+        .set_input_title(messages.get("verdict_input_title"))?
+        .set_input_message(messages.get("verdict_input_message"))?;
+    sheet.add_data_validation(1, column, frame.height() as u32, column, &validation)?;
+    sheet.set_column_width(column, 16.0)?;
+    Ok(())
 }
 
 /// One row per indicator: its catalogue entry and what it found.

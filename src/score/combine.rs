@@ -4,6 +4,7 @@
 use polars::prelude::*;
 
 use super::organizations::organization_flags;
+use super::reviewed::{Reviewed, VERDICT_COLUMNS, VerdictCounts};
 use super::terms::PROCESS_COLUMNS;
 use super::{ORGANIZATION_STRENGTH, Term};
 use crate::indicators::{Group, PROCESS};
@@ -84,8 +85,14 @@ impl Combination {
 
 /// Per process, in one pass over the term columns: the score, each group's score, how many
 /// terms raised a flag and how many could assess it, and the raised terms' names joined
-/// with `; `, as columns.
-fn combine(table: &DataFrame, terms: &[Term], weights: &[f64]) -> PolarsResult<Vec<Column>> {
+/// with `; `, and the counts of their verdicts, as columns. A flag `reviewed` leaves out (a
+/// false positive, when the settings say so) adds nothing to the scores.
+fn combine(
+    table: &DataFrame,
+    terms: &[Term],
+    weights: &[f64],
+    reviewed: &Reviewed,
+) -> PolarsResult<Vec<Column>> {
     let height = table.height();
     let columns: Vec<Vec<Option<i8>>> = terms
         .iter()
@@ -113,6 +120,7 @@ fn combine(table: &DataFrame, terms: &[Term], weights: &[f64]) -> PolarsResult<V
     let mut values = vec![None; terms.len()];
     let mut strongest = Vec::new();
     let mut names = String::new();
+    let mut verdicts = VerdictCounts::default();
     for row in 0..height {
         for (value, column) in values.iter_mut().zip(&columns) {
             *value = column[row];
@@ -120,6 +128,8 @@ fn combine(table: &DataFrame, terms: &[Term], weights: &[f64]) -> PolarsResult<V
         let strength = |index: usize, weight: f64| {
             if terms[index].organization {
                 organization_strength[row].unwrap_or(0.0)
+            } else if reviewed.excluded(row, index) {
+                0.0
             } else {
                 weight
             }
@@ -142,6 +152,13 @@ fn combine(table: &DataFrame, terms: &[Term], weights: &[f64]) -> PolarsResult<V
         flag_count.push(raised);
         assessable_count.push(values.iter().filter(|value| value.is_some()).count() as u32);
         flags.push(names.clone());
+        verdicts.push(
+            values
+                .iter()
+                .enumerate()
+                .filter(|(index, value)| **value == Some(1) && !terms[*index].organization)
+                .map(|(index, _)| reviewed.verdict(row, index)),
+        );
     }
     let mut combined = vec![
         Column::new("risk_score".into(), risk_score),
@@ -149,6 +166,7 @@ fn combine(table: &DataFrame, terms: &[Term], weights: &[f64]) -> PolarsResult<V
         Column::new("flags".into(), flags),
         Column::new("assessable_count".into(), assessable_count),
     ];
+    combined.extend(verdicts.columns());
     for ((group, _), scores) in groups.iter().zip(group_scores) {
         combined.push(Column::new(
             format!("score_{}", group.name()).into(),
@@ -165,9 +183,10 @@ pub(super) fn finish(
     terms: &[Term],
     weights: &[f64],
     reaching: &DataFrame,
+    reviewed: &Reviewed,
 ) -> PolarsResult<DataFrame> {
     let mut table = table;
-    for column in combine(&table, terms, weights)? {
+    for column in combine(&table, terms, weights, reviewed)? {
         table.with_column(column)?;
     }
     table.with_column(organization_flags(reaching, table.height())?)?;
@@ -301,10 +320,11 @@ fn output_order(terms: &[Term]) -> Vec<Expr> {
             "flag_count",
             "flags",
             "organization_flags",
-            "assessable_count",
         ]
         .map(col),
     );
+    columns.extend(VERDICT_COLUMNS.map(col));
+    columns.push(col("assessable_count"));
     for group in Group::ALL {
         if terms.iter().any(|term| term.group == Some(group)) {
             columns.push(col(format!("score_{}", group.name())));

@@ -27,6 +27,7 @@ use polars::prelude::*;
 mod combine;
 mod flags;
 mod organizations;
+mod reviewed;
 mod terms;
 mod values;
 
@@ -34,12 +35,14 @@ use combine::finish;
 pub use flags::flags_table;
 pub use organizations::organizations_table;
 use organizations::{organization_links, reaching};
+pub use reviewed::VERDICT_COLUMNS;
 use terms::term_table;
 
 use crate::config::{Config, Weights};
 use crate::evidence::Language;
 use crate::frames::Frames;
 use crate::indicators::{EVIDENCE, FLAGGED, Group, Outcome, PROCESS};
+use crate::reviews::Verdicts;
 use crate::validate::{self, Validation};
 
 /// One indicator's outcome in a run.
@@ -217,6 +220,16 @@ pub struct Scored {
     pub weights_source: Weights,
     /// The validity check of each term against single bidding (none without `single_bid`).
     pub validation: Option<Validation>,
+    /// The analyst's verdicts the run was given.
+    pub verdicts: Verdicts,
+    /// The reviews of the run, as `reviews.csv` holds them: a row per raised flag, with its
+    /// verdict, then each reviewed flag no longer raised (see [`crate::reviews::carry`]).
+    pub reviews: DataFrame,
+    /// Each indicator's precision from the verdicts on the flags it raises.
+    pub precision: Vec<crate::precision::Precision>,
+    /// The terms whose strength came from the verdicts (`weights = "validated"` with enough
+    /// reviewed flags).
+    pub weights_from_verdicts: Vec<String>,
 }
 
 /// Scores every process and gathers the flags and organization-level results. `frames` are
@@ -227,6 +240,19 @@ pub fn score(
     assessed: &DataFrame,
     runs: &[IndicatorRun],
     config: &Config,
+) -> anyhow::Result<Scored> {
+    score_reviewed(frames, assessed, runs, config, &Verdicts::default())
+}
+
+/// [`score`] with the analyst's verdicts on the flags: counted per process, shown beside each
+/// flag, and, with `[score] exclude_false_positives`, a false positive left out of its
+/// process's score.
+pub fn score_reviewed(
+    frames: &Frames,
+    assessed: &DataFrame,
+    runs: &[IndicatorRun],
+    config: &Config,
+    verdicts: &Verdicts,
 ) -> anyhow::Result<Scored> {
     let clock = std::time::Instant::now();
     let step = |what: &str| {
@@ -252,9 +278,12 @@ pub fn score(
     step("terms");
     let validation = validate::validate(&table, &terms, config.validation.significance)?;
     step("validation");
+    let exclude = config.score.exclude_false_positives;
+    let reviewed = reviewed::Reviewed::of(frames, &terms, verdicts, exclude)?;
+    let precision = reviewed.precision(&table, &terms)?;
     let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
-    let weights = match config.score.weights {
-        Weights::Configured => configured,
+    let (weights, weights_from_verdicts) = match config.score.weights {
+        Weights::Configured => (configured, Vec::new()),
         Weights::Validated => {
             let Some(validation) = &validation else {
                 anyhow::bail!(
@@ -262,13 +291,26 @@ pub fn score(
                      derived from each indicator's association with single bidding"
                 );
             };
-            validation.weights(&terms)
+            crate::precision::weights(
+                &terms,
+                &validation.weights(&terms),
+                &precision,
+                config.score.min_reviewed,
+            )
         }
     };
     let organization_flags = reaching(&links).collect()?;
-    let contracts = finish(table, &terms, &weights, &organization_flags)?;
+    let contracts = finish(table, &terms, &weights, &organization_flags, &reviewed)?;
     step("scores and ranks");
-    let flags = flags_table(frames, runs, &weights[..runs.len()], &language)?;
+    let flags = flags_table(
+        frames,
+        runs,
+        &weights[..runs.len()],
+        &language,
+        verdicts,
+        exclude,
+    )?;
+    let reviews = crate::reviews::carry(&flags, verdicts.reviews())?;
     step("flags");
     Ok(Scored {
         contracts,
@@ -279,5 +321,9 @@ pub fn score(
         weights,
         weights_source: config.score.weights,
         validation,
+        verdicts: verdicts.clone(),
+        reviews,
+        precision,
+        weights_from_verdicts,
     })
 }

@@ -10,6 +10,10 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+mod import;
+
+pub use import::import;
+
 /// The verdicts a review may hold; the first is a flag nobody has reviewed.
 pub const VERDICTS: [&str; 4] = [
     "not_reviewed",
@@ -17,6 +21,42 @@ pub const VERDICTS: [&str; 4] = [
     "false_positive",
     "under_review",
 ];
+
+/// A flag's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nobody has reviewed it.
+    NotReviewed,
+    /// The analyst confirmed it: worth acting on.
+    Confirmed,
+    /// The analyst found it a false alarm.
+    FalsePositive,
+    /// Under review.
+    UnderReview,
+}
+
+impl Verdict {
+    /// Every verdict, in the order of [`VERDICTS`].
+    pub const ALL: [Verdict; 4] = [
+        Verdict::NotReviewed,
+        Verdict::Confirmed,
+        Verdict::FalsePositive,
+        Verdict::UnderReview,
+    ];
+
+    /// Its name in the files (`false_positive`).
+    pub fn name(self) -> &'static str {
+        VERDICTS[self as usize]
+    }
+
+    /// The verdict of a name in the files.
+    pub fn parse(name: &str) -> Option<Verdict> {
+        Verdict::ALL
+            .into_iter()
+            .find(|verdict| verdict.name() == name)
+    }
+}
 
 /// A review file that cannot be used: it names the file, the line and what is wrong.
 #[derive(Debug, thiserror::Error)]
@@ -48,12 +88,65 @@ pub struct Review {
 }
 
 impl Review {
+    /// Its verdict (`not_reviewed` for a name [`read`] would have refused).
+    pub fn verdict(&self) -> Verdict {
+        Verdict::parse(&self.verdict).unwrap_or(Verdict::NotReviewed)
+    }
+
     /// Whether an analyst wrote anything in it.
     pub fn reviewed(&self) -> bool {
         self.verdict != VERDICTS[0]
             || !self.comment.is_empty()
             || !self.reviewer.is_empty()
             || !self.reviewed_at.is_empty()
+    }
+}
+
+/// Where the columns of a table of reviews are, found by name in its header row (a reviews
+/// file, or a workbook's flags sheet).
+struct ReviewColumns {
+    ocid: usize,
+    indicator: usize,
+    verdict: usize,
+    level: Option<usize>,
+    evidence: Option<usize>,
+    comment: Option<usize>,
+    reviewer: Option<usize>,
+    reviewed_at: Option<usize>,
+}
+
+impl ReviewColumns {
+    /// The columns, by the position of each name; none without `ocid`, `indicator` and
+    /// `verdict`.
+    fn find(position: impl Fn(&str) -> Option<usize>) -> Option<ReviewColumns> {
+        Some(ReviewColumns {
+            ocid: position("ocid")?,
+            indicator: position("indicator")?,
+            verdict: position("verdict")?,
+            level: position("level"),
+            evidence: position("evidence"),
+            comment: position("comment"),
+            reviewer: position("reviewer"),
+            reviewed_at: position("reviewed_at"),
+        })
+    }
+
+    /// The review of a row, from its cells by position (an empty verdict is `not_reviewed`;
+    /// the verdict is not checked); none for a row with neither ocid nor indicator.
+    fn review(&self, cell: impl Fn(Option<usize>) -> String) -> Option<Review> {
+        let review = Review {
+            ocid: cell(Some(self.ocid)),
+            indicator: cell(Some(self.indicator)),
+            evidence: cell(self.evidence),
+            verdict: match cell(Some(self.verdict)) {
+                empty if empty.is_empty() => VERDICTS[0].to_owned(),
+                verdict => verdict,
+            },
+            comment: cell(self.comment),
+            reviewer: cell(self.reviewer),
+            reviewed_at: cell(self.reviewed_at),
+        };
+        (!review.ocid.is_empty() || !review.indicator.is_empty()).then_some(review)
     }
 }
 
@@ -80,20 +173,13 @@ pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
         .headers()
         .map_err(|e| error(format!("not CSV: {e}")))?
         .clone();
-    let column = |name: &str| headers.iter().position(|header| header.trim() == name);
-    let (Some(ocid), Some(indicator), Some(verdict)) =
-        (column("ocid"), column("indicator"), column("verdict"))
+    let Some(columns) =
+        ReviewColumns::find(|name| headers.iter().position(|header| header.trim() == name))
     else {
         return Err(error(
             "it needs the columns ocid, indicator and verdict (as reviews.csv has them)".to_owned(),
         ));
     };
-    let optional = [
-        column("evidence"),
-        column("comment"),
-        column("reviewer"),
-        column("reviewed_at"),
-    ];
     let mut reviews = Vec::new();
     let mut seen: HashMap<(String, String), (u64, Review)> = HashMap::new();
     for record in reader.records() {
@@ -105,21 +191,9 @@ pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
                 .map(|text| unguarded(text.trim()))
                 .unwrap_or_default()
         };
-        let review = Review {
-            ocid: cell(Some(ocid)),
-            indicator: cell(Some(indicator)),
-            evidence: cell(optional[0]),
-            verdict: match cell(Some(verdict)) {
-                empty if empty.is_empty() => VERDICTS[0].to_owned(),
-                verdict => verdict,
-            },
-            comment: cell(optional[1]),
-            reviewer: cell(optional[2]),
-            reviewed_at: cell(optional[3]),
-        };
-        if review.ocid.is_empty() && review.indicator.is_empty() {
+        let Some(review) = columns.review(cell) else {
             continue;
-        }
+        };
         if !VERDICTS.contains(&review.verdict.as_str()) {
             return Err(error(format!(
                 "line {line}: unknown verdict {:?}; the verdicts are {}",
@@ -210,18 +284,25 @@ pub fn carry(flags: &DataFrame, previous: &[Review]) -> PolarsResult<DataFrame> 
             ]);
         }
     }
-    let names = [
-        "ocid",
-        "indicator",
-        "level",
-        "evidence",
-        "status",
-        "verdict",
-        "comment",
-        "reviewer",
-        "reviewed_at",
-    ];
-    let columns = names
+    table(&rows)
+}
+
+/// The columns of a reviews file, as a run writes it.
+pub const COLUMNS: [&str; 9] = [
+    "ocid",
+    "indicator",
+    "level",
+    "evidence",
+    "status",
+    "verdict",
+    "comment",
+    "reviewer",
+    "reviewed_at",
+];
+
+/// The reviews table of rows in the order of [`COLUMNS`].
+pub fn table(rows: &[[String; 9]]) -> PolarsResult<DataFrame> {
+    let columns = COLUMNS
         .iter()
         .enumerate()
         .map(|(index, name)| {
@@ -244,22 +325,108 @@ pub fn not_in(own: &[Review], given: &[Review]) -> usize {
         .count()
 }
 
-/// How many reviews of each kind a run carried: (verdicts carried to raised flags, verdicts
-/// kept whose flag no longer fires).
-pub fn counts(reviews: &DataFrame) -> (usize, usize) {
-    let (Ok(status), Ok(verdict)) = (reviews.column("status"), reviews.column("verdict")) else {
-        return (0, 0);
-    };
-    let (Ok(status), Ok(verdict)) = (status.str(), verdict.str()) else {
-        return (0, 0);
-    };
-    let mut counts = (0, 0);
-    for (status, verdict) in status.iter().zip(verdict.iter()) {
-        match (status, verdict) {
-            (Some("no_longer_raised"), _) => counts.1 += 1,
-            (_, Some(verdict)) if verdict != VERDICTS[0] => counts.0 += 1,
-            _ => {}
+/// How many verdicts a run's reviews hold, as `summary.json` and the report count them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    /// Raised flags reviewed (any verdict but `not_reviewed`).
+    pub reviewed: usize,
+    /// Of which confirmed.
+    pub confirmed: usize,
+    /// Of which false positives.
+    pub false_positive: usize,
+    /// Of which under review.
+    pub under_review: usize,
+    /// Reviewed flags no longer raised, kept.
+    pub no_longer_raised: usize,
+}
+
+impl Tally {
+    /// The tally of a reviews table as [`carry`] makes it.
+    pub fn of(reviews: &DataFrame) -> Tally {
+        let mut tally = Tally::default();
+        let (Ok(status), Ok(verdict)) = (reviews.column("status"), reviews.column("verdict"))
+        else {
+            return tally;
+        };
+        let (Ok(status), Ok(verdict)) = (status.str(), verdict.str()) else {
+            return tally;
+        };
+        for (status, verdict) in status.iter().zip(verdict.iter()) {
+            let verdict = verdict.and_then(Verdict::parse);
+            if status == Some("no_longer_raised") {
+                tally.no_longer_raised += 1;
+                continue;
+            }
+            match verdict {
+                Some(Verdict::Confirmed) => tally.confirmed += 1,
+                Some(Verdict::FalsePositive) => tally.false_positive += 1,
+                Some(Verdict::UnderReview) => tally.under_review += 1,
+                _ => continue,
+            }
+            tally.reviewed += 1;
         }
+        tally
     }
-    counts
+}
+
+/// The reviews given to a run (`score --reviews`, or the output folder's own), looked up by
+/// flag.
+#[derive(Debug, Clone, Default)]
+pub struct Verdicts {
+    reviews: Vec<Review>,
+    /// Each ocid's reviews, as indexes into `reviews`.
+    by_ocid: HashMap<String, Vec<usize>>,
+}
+
+impl Verdicts {
+    /// The reviews as [`read`] returns them (one row per flag).
+    pub fn new(reviews: Vec<Review>) -> Verdicts {
+        let mut by_ocid: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, review) in reviews.iter().enumerate() {
+            by_ocid.entry(review.ocid.clone()).or_default().push(index);
+        }
+        Verdicts { reviews, by_ocid }
+    }
+
+    /// The reviews, in the file's order.
+    pub fn reviews(&self) -> &[Review] {
+        &self.reviews
+    }
+
+    /// Whether any flag has a verdict other than `not_reviewed`.
+    pub fn any(&self) -> bool {
+        self.reviews
+            .iter()
+            .any(|review| review.verdict() != Verdict::NotReviewed)
+    }
+
+    /// The review of a flag, if the reviews hold one.
+    pub fn get(&self, ocid: &str, indicator: &str) -> Option<&Review> {
+        self.by_ocid
+            .get(ocid)?
+            .iter()
+            .map(|index| &self.reviews[*index])
+            .find(|review| review.indicator == indicator)
+    }
+
+    /// The verdicts other than `not_reviewed`, by process key (a process's row in `ocids`, the
+    /// processes' ocid column) and indicator.
+    pub fn keyed(&self, ocids: &StringChunked) -> HashMap<(u32, &str), Verdict> {
+        let mut keyed = HashMap::new();
+        if !self.any() {
+            return keyed;
+        }
+        for (key, ocid) in ocids.iter().enumerate() {
+            let Some(indexes) = ocid.and_then(|ocid| self.by_ocid.get(ocid)) else {
+                continue;
+            };
+            for review in indexes.iter().map(|index| &self.reviews[*index]) {
+                let verdict = review.verdict();
+                if verdict != Verdict::NotReviewed {
+                    keyed.insert((key as u32, review.indicator.as_str()), verdict);
+                }
+            }
+        }
+        keyed
+    }
 }
