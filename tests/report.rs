@@ -3,13 +3,13 @@
 //! cell types.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::collections::BTreeMap;
 use std::io::Read;
 
 mod common;
-use common::redflags;
+use common::{example, redflags};
 
 /// A cell of the workbook, by the type Excel reads it as.
 #[derive(Debug, Clone, PartialEq)]
@@ -193,10 +193,6 @@ impl Workbook {
             .max()
             .unwrap_or(0)
     }
-}
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
 }
 
 /// Writes the report of `input` and returns the HTML.

@@ -196,6 +196,12 @@ enum ReviewsCommand {
         /// Replace the file even if it holds verdicts the workbook lacks.
         #[arg(long)]
         force: bool,
+        /// Merge the workbook's verdicts into this reviews file instead (e.g. the run's
+        /// reviews.csv, where other verdicts were written): a flag the workbook reviewed and
+        /// the file did not takes the workbook's verdict; one both reviewed differently is
+        /// refused, nothing written.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["out", "force"])]
+        into: Option<PathBuf>,
     },
 }
 
@@ -426,8 +432,15 @@ pub fn main() -> ExitCode {
                     workbook,
                     out,
                     force,
+                    into,
                 },
-        } => reviews::import(&workbook, &out, force, quiet),
+        } => {
+            let target = match &into {
+                Some(path) => reviews::Target::Into(path),
+                None => reviews::Target::Out { path: &out, force },
+            };
+            reviews::import(&workbook, target, quiet)
+        }
     };
     match result {
         Ok(code) => code,
