@@ -9,7 +9,7 @@ use polars::prelude::{ParquetReader, SerReader};
 
 mod common;
 
-use common::{csv_rows, example, example_lines, redflags, write_lines};
+use common::{csv_rows, example, example_head, example_lines, redflags, write_lines};
 
 /// Scores `input` into `out` with `args`; asserts success.
 fn score(input: &Path, out: &Path, args: &[&str]) {
@@ -269,13 +269,7 @@ fn a_second_month_marks_new_cleared_and_gone() {
 #[test]
 fn the_report_opens_with_what_is_new() {
     let dir = tempfile::tempdir().unwrap();
-    let lines: Vec<String> = example_lines()
-        .into_iter()
-        .take(30)
-        .map(|(_, line)| line)
-        .collect();
-    let part = dir.path().join("part.jsonl");
-    write_lines(&part, &lines);
+    let part = example_head(dir.path(), 30);
     let first = dir.path().join("first");
     score(&part, &first, &[]);
     let previous = first.display().to_string();

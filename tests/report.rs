@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 mod common;
-use common::{example, redflags};
+use common::{csv_rows, example, example_head, redflags, sheets, write_rows};
 
 /// A cell of the workbook, by the type Excel reads it as.
 #[derive(Debug, Clone, PartialEq)]
@@ -476,4 +476,59 @@ fn ocids_without_a_registered_prefix_are_one_entry_and_the_list_is_capped() {
     assert_eq!(entries[10], "4 more prefixes (10)");
     assert_eq!(entries[11], "other (no registered OCID prefix) (300)");
     assert!(!card.contains("EGP-2567"), "{card}");
+}
+
+/// `report` takes the analyst's reviews and a previous run as `score` does: the same page and
+/// workbook as `score --report --xlsx` with the same options, opening with what is new and
+/// showing the verdicts.
+#[test]
+fn the_report_takes_the_reviews_and_the_previous_run_as_score_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = example_head(dir.path(), 30);
+    let first = dir.path().join("first");
+    redflags()
+        .arg("score")
+        .arg(&part)
+        .arg("--out")
+        .arg(&first)
+        .assert()
+        .success();
+    let mut reviews = csv_rows(&first.join("reviews.csv"));
+    reviews[0].insert("verdict".into(), "confirmed".into());
+    reviews[0].insert("comment".into(), "ตรวจแล้ว".into());
+    let edited = dir.path().join("edited.csv");
+    write_rows(&edited, &reviews);
+    let (edited, previous) = (edited.to_str().unwrap(), first.to_str().unwrap());
+    let history = ["--reviews", edited, "--previous", previous, "--lang", "th"];
+
+    let (scored, from_score) = (dir.path().join("scored"), dir.path().join("score.xlsx"));
+    redflags()
+        .arg("score")
+        .arg(example())
+        .arg("--out")
+        .arg(&scored)
+        .args(history)
+        .arg("--report")
+        .arg(scored.join("report.html"))
+        .arg("--xlsx")
+        .arg(&from_score)
+        .assert()
+        .success();
+    let from_report = dir.path().join("report.xlsx");
+    let html = report(
+        &example(),
+        dir.path(),
+        &[&history[..], &["--xlsx", from_report.to_str().unwrap()]].concat(),
+    );
+    assert_eq!(
+        html,
+        std::fs::read_to_string(scored.join("report.html")).unwrap()
+    );
+    assert_eq!(sheets(&from_report), sheets(&from_score));
+    let changes = html.find(r#"<section id="changes">"#).expect("what is new");
+    assert!(changes < html.find(r#"<section id="overview">"#).unwrap());
+    assert!(html.contains(r#"<h3 id="reviews">"#));
+    assert!(html.contains("<td>ยืนยันแล้ว: ตรวจแล้ว</td>"));
+    // report writes no reviews file beside the page.
+    assert!(!dir.path().join("reviews.csv").exists());
 }

@@ -30,6 +30,18 @@ pub fn example_lines() -> Vec<(Option<String>, String)> {
         .collect()
 }
 
+/// The example's first `lines` lines (its first month), written into `dir` as part.jsonl.
+pub fn example_head(dir: &Path, lines: usize) -> PathBuf {
+    let head: Vec<String> = example_lines()
+        .into_iter()
+        .take(lines)
+        .map(|(_, line)| line)
+        .collect();
+    let part = dir.join("part.jsonl");
+    write_lines(&part, &head);
+    part
+}
+
 /// Writes lines as a line-delimited JSON file.
 pub fn write_lines(path: &Path, lines: &[String]) {
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
