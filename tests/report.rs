@@ -291,6 +291,12 @@ fn the_report_has_every_section_in_english_and_in_thai() {
     for heading in ["Overview", "Charts", "Methodology", "How to read a score"] {
         assert!(!thai.contains(&format!(">{heading}<")), "{heading}");
     }
+    // The buyers' and suppliers' top reasons in Thai (English in the English report).
+    assert!(thai.contains("single_bid: 8 จาก 12 กระบวนการ (67%)"));
+    let organizations = &thai[thai.find(r#"<section id="organizations">"#).unwrap()
+        ..thai.find(r#"<section id="methodology">"#).unwrap()];
+    assert!(!organizations.contains(" processes ("), "{organizations}");
+    assert!(english.contains("single_bid: 8 of 12 processes (67%)"));
     assert_self_contained(&thai);
     // The Common Era on request.
     let gregorian = report(
