@@ -215,11 +215,34 @@ fn table_cells(html: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Where the scenario runs: a temporary folder, or `REDFLAGS_SCENARIO_OUT` (a new or empty
+/// folder, kept: tests/browser.sh renders its run-2 report in Chromium).
+fn scenario_folder() -> (Option<tempfile::TempDir>, PathBuf) {
+    match std::env::var_os("REDFLAGS_SCENARIO_OUT") {
+        Some(folder) => {
+            let folder = PathBuf::from(folder);
+            std::fs::create_dir_all(&folder).unwrap();
+            assert!(
+                std::fs::read_dir(&folder).unwrap().next().is_none(),
+                "REDFLAGS_SCENARIO_OUT {} is not empty",
+                folder.display()
+            );
+            (None, folder)
+        }
+        None => {
+            let dir = tempfile::tempdir().unwrap();
+            let folder = dir.path().to_owned();
+            (Some(dir), folder)
+        }
+    }
+}
+
 #[test]
 fn an_analyst_month_to_month() {
-    let dir = tempfile::tempdir().unwrap();
-    let (run1, run2) = (dir.path().join("run1"), dir.path().join("run2"));
-    let month1 = example_head(dir.path(), 30);
+    let (_temporary, dir) = scenario_folder();
+    let dir = dir.as_path();
+    let (run1, run2) = (dir.join("run1"), dir.join("run2"));
+    let month1 = example_head(dir, 30);
     let xlsx1 = run1.join("report.xlsx");
 
     // Run 1: the first month, in Thai, with the workbook.
@@ -292,7 +315,7 @@ fn an_analyst_month_to_month() {
     );
 
     // Run 2: the month's data with the new processes, given the reviews and run 1.
-    let data2 = month2(dir.path());
+    let data2 = month2(dir);
     let (report2, xlsx2) = (run2.join("report.html"), run2.join("report.xlsx"));
     run(&[
         "-q",
