@@ -3,17 +3,13 @@
 //! flags that no longer fire as cleared, and the processes that left the data as gone.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use polars::prelude::{ParquetReader, SerReader};
 
 mod common;
 
-use common::{csv_rows, redflags};
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
-}
+use common::{csv_rows, example, example_head, example_lines, redflags, write_lines};
 
 /// Scores `input` into `out` with `args`; asserts success.
 fn score(input: &Path, out: &Path, args: &[&str]) {
@@ -38,24 +34,6 @@ fn tally(rows: &[BTreeMap<String, String>]) -> BTreeMap<String, u64> {
         *counts.entry(row["change"].clone()).or_default() += 1;
     }
     counts
-}
-
-/// The example's lines, each with its ocid (none for the line that is not JSON).
-fn example_lines() -> Vec<(Option<String>, String)> {
-    std::fs::read_to_string(example())
-        .unwrap()
-        .lines()
-        .map(|line| {
-            let ocid = serde_json::from_str::<serde_json::Value>(line)
-                .ok()
-                .and_then(|value| value["ocid"].as_str().map(str::to_owned));
-            (ocid, line.to_owned())
-        })
-        .collect()
-}
-
-fn write_lines(path: &Path, lines: &[String]) {
-    std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
 /// A second run over the same input and settings, compared with the first, finds nothing
@@ -291,13 +269,7 @@ fn a_second_month_marks_new_cleared_and_gone() {
 #[test]
 fn the_report_opens_with_what_is_new() {
     let dir = tempfile::tempdir().unwrap();
-    let lines: Vec<String> = example_lines()
-        .into_iter()
-        .take(30)
-        .map(|(_, line)| line)
-        .collect();
-    let part = dir.path().join("part.jsonl");
-    write_lines(&part, &lines);
+    let part = example_head(dir.path(), 30);
     let first = dir.path().join("first");
     score(&part, &first, &[]);
     let previous = first.display().to_string();

@@ -1,17 +1,13 @@
 //! The command line, through the real binary.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use predicates::prelude::*;
 
 mod common;
 
-use common::{csv_rows, redflags};
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
-}
+use common::{csv_rows, example, redflags};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

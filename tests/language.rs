@@ -2,15 +2,11 @@
 //! evidence of flags.csv and organizations.csv, the reasons of rejected.csv — in Thai, with
 //! Thai dates and numbers, and every value the same as in English, through the real binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 
-use common::{csv_rows, redflags};
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
-}
+use common::{csv_rows, example, redflags};
 
 fn score(out: &Path, args: &[&str]) {
     redflags()

@@ -3,13 +3,13 @@
 //! cell types.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::collections::BTreeMap;
 use std::io::Read;
 
 mod common;
-use common::redflags;
+use common::{csv_rows, example, example_head, redflags, sheets, write_rows};
 
 /// A cell of the workbook, by the type Excel reads it as.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,10 +195,6 @@ impl Workbook {
     }
 }
 
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
-}
-
 /// Writes the report of `input` and returns the HTML.
 fn report(input: &Path, dir: &Path, args: &[&str]) -> String {
     let out = dir.join("report.html");
@@ -295,6 +291,12 @@ fn the_report_has_every_section_in_english_and_in_thai() {
     for heading in ["Overview", "Charts", "Methodology", "How to read a score"] {
         assert!(!thai.contains(&format!(">{heading}<")), "{heading}");
     }
+    // The buyers' and suppliers' top reasons in Thai (English in the English report).
+    assert!(thai.contains("single_bid: 8 จาก 12 กระบวนการ (67%)"));
+    let organizations = &thai[thai.find(r#"<section id="organizations">"#).unwrap()
+        ..thai.find(r#"<section id="methodology">"#).unwrap()];
+    assert!(!organizations.contains(" processes ("), "{organizations}");
+    assert!(english.contains("single_bid: 8 of 12 processes (67%)"));
     assert_self_contained(&thai);
     // The Common Era on request.
     let gregorian = report(
@@ -480,4 +482,59 @@ fn ocids_without_a_registered_prefix_are_one_entry_and_the_list_is_capped() {
     assert_eq!(entries[10], "4 more prefixes (10)");
     assert_eq!(entries[11], "other (no registered OCID prefix) (300)");
     assert!(!card.contains("EGP-2567"), "{card}");
+}
+
+/// `report` takes the analyst's reviews and a previous run as `score` does: the same page and
+/// workbook as `score --report --xlsx` with the same options, opening with what is new and
+/// showing the verdicts.
+#[test]
+fn the_report_takes_the_reviews_and_the_previous_run_as_score_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = example_head(dir.path(), 30);
+    let first = dir.path().join("first");
+    redflags()
+        .arg("score")
+        .arg(&part)
+        .arg("--out")
+        .arg(&first)
+        .assert()
+        .success();
+    let mut reviews = csv_rows(&first.join("reviews.csv"));
+    reviews[0].insert("verdict".into(), "confirmed".into());
+    reviews[0].insert("comment".into(), "ตรวจแล้ว".into());
+    let edited = dir.path().join("edited.csv");
+    write_rows(&edited, &reviews);
+    let (edited, previous) = (edited.to_str().unwrap(), first.to_str().unwrap());
+    let history = ["--reviews", edited, "--previous", previous, "--lang", "th"];
+
+    let (scored, from_score) = (dir.path().join("scored"), dir.path().join("score.xlsx"));
+    redflags()
+        .arg("score")
+        .arg(example())
+        .arg("--out")
+        .arg(&scored)
+        .args(history)
+        .arg("--report")
+        .arg(scored.join("report.html"))
+        .arg("--xlsx")
+        .arg(&from_score)
+        .assert()
+        .success();
+    let from_report = dir.path().join("report.xlsx");
+    let html = report(
+        &example(),
+        dir.path(),
+        &[&history[..], &["--xlsx", from_report.to_str().unwrap()]].concat(),
+    );
+    assert_eq!(
+        html,
+        std::fs::read_to_string(scored.join("report.html")).unwrap()
+    );
+    assert_eq!(sheets(&from_report), sheets(&from_score));
+    let changes = html.find(r#"<section id="changes">"#).expect("what is new");
+    assert!(changes < html.find(r#"<section id="overview">"#).unwrap());
+    assert!(html.contains(r#"<h3 id="reviews">"#));
+    assert!(html.contains("<td>ยืนยันแล้ว: ตรวจแล้ว</td>"));
+    // report writes no reviews file beside the page.
+    assert!(!dir.path().join("reviews.csv").exists());
 }

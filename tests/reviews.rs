@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::{csv_rows, redflags};
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
-}
+use common::{csv_rows, example, redflags, save_sheets, sheets, write_rows};
 
 fn score(out: &Path, args: &[&str]) -> std::process::Output {
     redflags()
@@ -22,17 +18,6 @@ fn score(out: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-/// Writes rows as a CSV file, as a spreadsheet saves it (no byte-order mark).
-fn write_rows(path: &Path, rows: &[std::collections::BTreeMap<String, String>]) {
-    let mut writer = csv::Writer::from_path(path).unwrap();
-    let headers: Vec<&String> = rows[0].keys().collect();
-    writer.write_record(&headers).unwrap();
-    for row in rows {
-        writer.write_record(row.values()).unwrap();
-    }
-    writer.flush().unwrap();
 }
 
 #[test]
@@ -294,41 +279,6 @@ fn a_false_positive_can_be_left_out_of_the_score_and_stays_listed() {
     assert_eq!(summary["reviews"]["exclude_false_positives"], true);
 }
 
-/// The rows of every sheet of a workbook, as text (calamine, as `reviews import` reads it).
-fn sheets(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
-    use calamine::Reader;
-    let mut workbook = calamine::open_workbook_auto(path).unwrap();
-    workbook
-        .sheet_names()
-        .into_iter()
-        .map(|name| {
-            let range = workbook.worksheet_range(&name).unwrap();
-            let rows = range
-                .rows()
-                .map(|row| row.iter().map(|cell| cell.to_string()).collect())
-                .collect();
-            (name, rows)
-        })
-        .collect()
-}
-
-/// Writes sheets as an analyst's spreadsheet program saves them: every cell as text.
-fn save_sheets(path: &Path, sheets: &[(String, Vec<Vec<String>>)]) {
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in sheets {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                if !cell.is_empty() {
-                    sheet.write_string(r as u32, c as u16, cell).unwrap();
-                }
-            }
-        }
-    }
-    workbook.save(path).unwrap();
-}
-
 /// `redflags reviews import WORKBOOK --out OUT`.
 fn import(workbook: &Path, out: &Path) -> std::process::Output {
     redflags()
@@ -452,6 +402,84 @@ fn verdicts_filled_in_the_workbook_are_imported_and_carried() {
     assert!(html.contains("ผลการตรวจสอบของนักวิเคราะห์"), "no review card");
     assert!(html.contains("<dt>สัญญาณเตือนที่ตรวจสอบแล้ว</dt><dd>2</dd>"));
     assert!(html.contains("<td>ยืนยันแล้ว: =ผู้ชนะรายเดียวซ้ำ</td>"));
+}
+
+/// Verdicts written in the run's reviews.csv and others in its workbook: `reviews import
+/// --into` merges the workbook's into the file (each flag reviewed in one place keeps its
+/// verdict), refuses a flag reviewed differently in both, and `--out` over the file points
+/// to it.
+#[test]
+fn the_workbooks_verdicts_are_merged_into_a_reviews_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let xlsx = first.join("report.xlsx");
+    let output = score(&first, &["--xlsx", xlsx.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let file = first.join("reviews.csv");
+    let mut reviews = csv_rows(&file);
+    reviews[0].insert("verdict".into(), "confirmed".into());
+    reviews[0].insert("reviewer".into(), "csv".into());
+    write_rows(&file, &reviews);
+
+    let mut workbook = sheets(&xlsx);
+    let flags = &mut workbook[1].1;
+    let column = |name: &str| flags[0].iter().position(|h| h == name).unwrap();
+    let (verdict, reviewer) = (column("verdict"), column("reviewer"));
+    flags[2][verdict] = "false_positive".into();
+    flags[2][reviewer] = "xlsx".into();
+    let edited = dir.path().join("edited.xlsx");
+    save_sheets(&edited, &workbook);
+
+    // --out over the file would lose the CSV's verdict: refused, pointing to --into.
+    let output = import(&edited, &file);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--into"));
+
+    let into = |workbook: &Path| {
+        redflags()
+            .args(["reviews", "import"])
+            .arg(workbook)
+            .arg("--into")
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    let output = into(&edited);
+    assert!(output.status.success(), "{output:?}");
+    let merged = csv_rows(&file);
+    assert_eq!(merged.len(), reviews.len());
+    let verdicts: Vec<(&str, &str)> = merged
+        .iter()
+        .map(|row| (row["verdict"].as_str(), row["reviewer"].as_str()))
+        .collect();
+    assert_eq!(verdicts[0], ("confirmed", "csv"));
+    assert_eq!(verdicts[1], ("false_positive", "xlsx"));
+    assert!(verdicts[2..].iter().all(|v| *v == ("not_reviewed", "")));
+    for (merged, before) in merged.iter().zip(&reviews) {
+        for column in ["ocid", "indicator", "level", "evidence", "status"] {
+            assert_eq!(merged[column], before[column], "{column}");
+        }
+    }
+    // Merging the same workbook again changes nothing.
+    let before = std::fs::read(&file).unwrap();
+    assert!(into(&edited).status.success());
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    // A flag reviewed differently in both: refused, the file as it was.
+    workbook[1].1[1][verdict] = "false_positive".into();
+    save_sheets(&edited, &workbook);
+    let output = into(&edited);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1 flag(s) reviewed differently")
+            && stderr.contains(&format!(
+                "{} {} (confirmed in the file, false_positive in the workbook)",
+                reviews[0]["ocid"], reviews[0]["indicator"]
+            )),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 
 #[test]

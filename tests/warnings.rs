@@ -2,15 +2,11 @@
 //! the processes it assesses, or assesses less than `min_assessable_share` of them, is named on
 //! the terminal, in summary.json (with the fields most likely to blame) and in the report.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 
-use common::redflags;
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
-}
+use common::{example, redflags};
 
 /// Runs `score` on the example with the settings and returns summary.json and the terminal's
 /// standard error.

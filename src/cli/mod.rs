@@ -61,6 +61,8 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         out: PathBuf,
         #[command(flatten)]
+        history: HistoryArgs,
+        #[command(flatten)]
         report: ReportArgs,
     },
     /// Check each indicator on the data itself: its odds ratio with single bidding among
@@ -196,6 +198,12 @@ enum ReviewsCommand {
         /// Replace the file even if it holds verdicts the workbook lacks.
         #[arg(long)]
         force: bool,
+        /// Merge the workbook's verdicts into this reviews file instead (e.g. the run's
+        /// reviews.csv, where other verdicts were written): a flag the workbook reviewed and
+        /// the file did not takes the workbook's verdict; one both reviewed differently is
+        /// refused, nothing written.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["out", "force"])]
+        into: Option<PathBuf>,
     },
 }
 
@@ -244,18 +252,27 @@ struct ScoreArgs {
     /// Also write the HTML report to this file.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    history: HistoryArgs,
+    #[command(flatten)]
+    report_options: ReportArgs,
+}
+
+/// What a run is given from earlier runs (`score` and `report`).
+#[derive(Debug, Args)]
+struct HistoryArgs {
     /// The analyst's reviews of a previous run (its reviews.csv, edited): each verdict is
-    /// carried to the same flag in this run's reviews.csv. Default: the output folder's own
-    /// reviews.csv, if there is one, so that a run never loses a verdict.
+    /// carried to the same flag (in this run's reviews.csv, flags.csv, contracts.csv, the report
+    /// and the workbook). Default with `score`: the output folder's own reviews.csv, if there
+    /// is one, so that a run never loses a verdict.
     #[arg(long, value_name = "FILE")]
     reviews: Option<PathBuf>,
     /// A previous run's output folder: each process and flag is marked new, unchanged,
     /// changed or cleared since that run (a `change` column in contracts.csv and flags.csv,
-    /// changes.csv, summary.json and the report). It may be the --out folder itself.
+    /// changes.csv, summary.json, the workbook, and the report, which opens with what is new).
+    /// It may be the --out folder of `score` itself.
     #[arg(long, value_name = "DIR")]
     previous: Option<PathBuf>,
-    #[command(flatten)]
-    report_options: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -371,8 +388,9 @@ pub fn main() -> ExitCode {
             inputs,
             config,
             out,
+            history,
             report,
-        } => score::report_command(&inputs, config.as_deref(), &out, &report, quiet),
+        } => score::report_command(&inputs, config.as_deref(), &out, &history, &report, quiet),
         Command::Validate {
             inputs,
             config,
@@ -426,8 +444,15 @@ pub fn main() -> ExitCode {
                     workbook,
                     out,
                     force,
+                    into,
                 },
-        } => reviews::import(&workbook, &out, force, quiet),
+        } => {
+            let target = match &into {
+                Some(path) => reviews::Target::Into(path),
+                None => reviews::Target::Out { path: &out, force },
+            };
+            reviews::import(&workbook, target, quiet)
+        }
     };
     match result {
         Ok(code) => code,

@@ -1,70 +1,22 @@
 //! `score`, `report` and `validate`: the pipeline run and its outputs.
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{Failure, ReportArgs, ScoreArgs, load_config, run_inputs, strict_exit, write_out};
+use super::{
+    Failure, HistoryArgs, ReportArgs, ScoreArgs, load_config, run_inputs, strict_exit, write_out,
+};
+use crate::config::Config;
 use crate::output::Staging;
+use crate::run;
 
 pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     let clock = std::time::Instant::now();
     let config = load_config(args.config.as_deref())?;
-    // The verdicts of the previous run, read before anything else: a bad file stops the run
-    // before it costs anything.
-    let own = args.input.out.join("reviews.csv");
-    let reviews_file = args
-        .reviews
-        .clone()
-        .or_else(|| own.is_file().then(|| own.clone()));
-    let previous = match &reviews_file {
-        Some(path) => crate::reviews::read(path)?,
-        None => Vec::new(),
-    };
-    if args.reviews.is_some() && own.is_file() {
-        // The output folder's reviews.csv is replaced: refuse if it holds verdicts the file
-        // given lacks.
-        let lost = crate::reviews::not_in(&crate::reviews::read(&own)?, &previous);
-        if lost > 0 {
-            return Err(Failure::Usage(anyhow::anyhow!(
-                "{} holds {lost} reviewed flag(s) that {} does not: the run would replace \
-                 them; give that file as --reviews, or move it away",
-                own.display(),
-                reviews_file.as_deref().unwrap_or(&own).display()
-            )));
-        }
-    }
-    // The previous run's results, read before the run (and before its folder is written, when
-    // it is the output folder).
-    let previous_run = args
-        .previous
-        .as_deref()
-        .map(crate::changes::Previous::read)
-        .transpose()
-        .map_err(|error| Failure::Usage(error.into()))?;
-    let verdicts = crate::reviews::Verdicts::new(previous);
-    let run = run_inputs(&args.input.inputs, &config, &verdicts, quiet)?;
-    // The CSV files' sentences in the language asked for (the values are the same).
-    let language = args.report_options.language.language();
-    let run = run.in_language(&language, &config)?;
-    let run = match &previous_run {
-        Some(previous_run) => Cow::Owned(run.into_owned().with_changes(previous_run, language)?),
-        None => run,
-    };
-    let tally = crate::reviews::Tally::of(&run.scored.reviews);
-    if let Some(path) = &reviews_file {
-        tracing::info!(
-            "{} verdicts carried from {}",
-            tally.reviewed,
-            path.display()
-        );
-    }
-    if tally.no_longer_raised > 0 {
-        tracing::warn!(
-            "{} reviewed flags are no longer raised: kept in reviews.csv as no_longer_raised",
-            tally.no_longer_raised
-        );
-    }
+    let history = History::read(&args.history, Some(&args.input.out))?;
+    let run = run_inputs(&args.input.inputs, &config, &history.verdicts, quiet)?;
+    let run = history.apply(&run, &args.report_options.language.language(), &config)?;
     let mut staging = Staging::new(&args.input.out)?;
     run.stage(&config, &mut staging)?;
     staging.commit()?;
@@ -91,15 +43,99 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     Ok(strict_exit(args.input.strict, run.rejected.len()))
 }
 
+/// What a run is given from earlier runs (`--reviews`, `--previous`), read before the run: a
+/// bad file stops it before it costs anything.
+struct History {
+    /// The reviews file read, if any.
+    reviews_file: Option<PathBuf>,
+    /// Its verdicts.
+    verdicts: crate::reviews::Verdicts,
+    /// The previous run's results.
+    previous: Option<crate::changes::Previous>,
+}
+
+impl History {
+    /// Reads the reviews and the previous run's results. `out`, the output folder of `score`:
+    /// without `--reviews`, its own reviews.csv is read, and a `--reviews` file that lacks
+    /// verdicts it holds is refused (the run would replace them).
+    fn read(args: &HistoryArgs, out: Option<&Path>) -> Result<History, Failure> {
+        let own = out
+            .map(|out| out.join("reviews.csv"))
+            .filter(|own| own.is_file());
+        let reviews_file = args.reviews.clone().or_else(|| own.clone());
+        let reviews = match &reviews_file {
+            Some(path) => crate::reviews::read(path)?,
+            None => Vec::new(),
+        };
+        if let (Some(given), Some(own)) = (&args.reviews, &own) {
+            let lost = crate::reviews::not_in(&crate::reviews::read(own)?, &reviews);
+            if lost > 0 {
+                return Err(Failure::Usage(anyhow::anyhow!(
+                    "{} holds {lost} reviewed flag(s) that {} does not: the run would replace \
+                     them; give that file as --reviews, or move it away",
+                    own.display(),
+                    given.display()
+                )));
+            }
+        }
+        // Read before the run (and before its folder is written, when it is the output
+        // folder).
+        let previous = args
+            .previous
+            .as_deref()
+            .map(crate::changes::Previous::read)
+            .transpose()
+            .map_err(|error| Failure::Usage(error.into()))?;
+        Ok(History {
+            reviews_file,
+            verdicts: crate::reviews::Verdicts::new(reviews),
+            previous,
+        })
+    }
+
+    /// The run with its sentences in `language` and, given a previous run, compared with it;
+    /// the verdicts carried are logged.
+    fn apply<'a>(
+        &self,
+        run: &'a run::Run,
+        language: &crate::evidence::Language,
+        config: &Config,
+    ) -> Result<Cow<'a, run::Run>, Failure> {
+        let run = run.in_language(language, config)?;
+        let run = match &self.previous {
+            Some(previous) => Cow::Owned(run.into_owned().with_changes(previous, *language)?),
+            None => run,
+        };
+        let tally = crate::reviews::Tally::of(&run.scored.reviews);
+        if let Some(path) = &self.reviews_file {
+            tracing::info!(
+                "{} verdicts carried from {}",
+                tally.reviewed,
+                path.display()
+            );
+        }
+        if tally.no_longer_raised > 0 {
+            tracing::warn!(
+                "{} reviewed flags are no longer raised: kept in reviews.csv as no_longer_raised",
+                tally.no_longer_raised
+            );
+        }
+        Ok(run)
+    }
+}
+
 pub(super) fn report_command(
     inputs: &[String],
     config: Option<&Path>,
     out: &Path,
+    history: &HistoryArgs,
     report: &ReportArgs,
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
-    let run = run_inputs(inputs, &config, &Default::default(), quiet)?;
+    let history = History::read(history, None)?;
+    let run = run_inputs(inputs, &config, &history.verdicts, quiet)?;
+    let run = history.apply(&run, &report.language.language(), &config)?;
     report.write(&run, &config, Some(out))?;
     if !quiet {
         write_out(&format!(

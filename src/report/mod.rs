@@ -398,8 +398,15 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
     let warnings = warnings::rows(&run.warnings, &messages);
     let review_figures = reviews::figures(run, config, &messages);
     let charts = charts(run, &processes, &main_currency, &messages)?;
-    let buyers = organization_rows(&run.profiles.buyers, "buyer", "b", options.top)?;
-    let suppliers = organization_rows(&run.profiles.suppliers, "supplier", "s", options.top)?;
+    let translator = crate::sentences::Translator::new(options.language());
+    let buyers = organization_rows(&run.profiles.buyers, "buyer", "b", options.top, &translator)?;
+    let suppliers = organization_rows(
+        &run.profiles.suppliers,
+        "supplier",
+        "s",
+        options.top,
+        &translator,
+    )?;
 
     let mut rejected: BTreeMap<&str, usize> = BTreeMap::new();
     for rejection in &run.rejected {
@@ -759,12 +766,14 @@ fn flagged_value_by_supplier(run: &Run, currency: &str) -> anyhow::Result<Vec<(S
         .collect())
 }
 
-/// The first `top` organizations of a profile table (already riskiest first).
+/// The first `top` organizations of a profile table (already riskiest first), their top
+/// reasons in the report's language.
 fn organization_rows(
     frame: &DataFrame,
     role: &str,
     prefix: &str,
     top: usize,
+    translator: &crate::sentences::Translator,
 ) -> anyhow::Result<Vec<OrganizationRow>> {
     let frame = frame.head(Some(top));
     let ids = texts(&frame, &format!("{role}_id"))?;
@@ -792,7 +801,11 @@ fn organization_rows(
             value_at_risk: at_risk[i]
                 .map(|v| money(v, currency[i].as_deref().unwrap_or("")))
                 .unwrap_or_default(),
-            top_reasons: text(&reasons[i]),
+            top_reasons: text(&reasons[i])
+                .split("; ")
+                .map(|reason| translator.sentence(reason))
+                .collect::<Vec<_>>()
+                .join("; "),
             organization_flags: flags[i]
                 .as_deref()
                 .map(|all| all.split("; ").map(str::to_owned).collect())

@@ -5,13 +5,14 @@ use std::path::Path;
 
 use calamine::{Data, Reader, open_workbook_auto};
 
-use super::{Review, ReviewColumns, ReviewsError, VERDICTS};
+use super::{Entry, ReviewColumns, ReviewsError, VERDICTS};
 
 /// The review rows of every sheet of a workbook that has the columns `ocid`, `indicator` and
 /// `verdict` in its header row (the flags sheet, and its continuations on a large run), in
-/// sheet and row order: `(level, review)`. An empty verdict is `not_reviewed`; an unknown one
-/// is refused with its sheet, row and column.
-pub fn import(path: &Path) -> Result<Vec<(String, Review)>, ReviewsError> {
+/// sheet and row order, each `raised` (a workbook lists the raised flags). An empty verdict is
+/// `not_reviewed`, an empty level `process`; an unknown verdict is refused with its sheet, row
+/// and column.
+pub fn import(path: &Path) -> Result<Vec<Entry>, ReviewsError> {
     let error = |message: String| ReviewsError {
         path: path.display().to_string(),
         message,
@@ -42,9 +43,10 @@ pub fn import(path: &Path) -> Result<Vec<(String, Review)>, ReviewsError> {
                     .map(|cell| text(cell).trim().to_owned())
                     .unwrap_or_default()
             };
-            let Some(review) = columns.review(cell) else {
+            let Some(mut entry) = columns.entry(cell) else {
                 continue;
             };
+            let review = &entry.review;
             if !VERDICTS.contains(&review.verdict.as_str()) {
                 // Excel numbers rows from 1 and names columns by letters.
                 let row = first_row as usize + index + 2;
@@ -56,11 +58,8 @@ pub fn import(path: &Path) -> Result<Vec<(String, Review)>, ReviewsError> {
                     VERDICTS.join(", ")
                 )));
             }
-            let level = match cell(columns.level) {
-                empty if empty.is_empty() => "process".to_owned(),
-                level => level,
-            };
-            rows.push((level, review));
+            entry.status = "raised".to_owned();
+            rows.push(entry);
         }
     }
     if !found {

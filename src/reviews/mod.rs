@@ -102,6 +102,40 @@ impl Review {
     }
 }
 
+/// A row of a reviews file: the review, with the flag's `level` and `status` (`raised`, or
+/// `no_longer_raised` for a verdict kept after its flag stopped firing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// `process` or `organization`.
+    pub level: String,
+    /// `raised` or `no_longer_raised`.
+    pub status: String,
+    /// The review.
+    pub review: Review,
+}
+
+impl Entry {
+    /// The row's cells, in the order of [`COLUMNS`].
+    pub fn into_row(self) -> [String; 9] {
+        let Entry {
+            level,
+            status,
+            review,
+        } = self;
+        [
+            review.ocid,
+            review.indicator,
+            level,
+            review.evidence,
+            status,
+            review.verdict,
+            review.comment,
+            review.reviewer,
+            review.reviewed_at,
+        ]
+    }
+}
+
 /// Where the columns of a table of reviews are, found by name in its header row (a reviews
 /// file, or a workbook's flags sheet).
 struct ReviewColumns {
@@ -109,6 +143,7 @@ struct ReviewColumns {
     indicator: usize,
     verdict: usize,
     level: Option<usize>,
+    status: Option<usize>,
     evidence: Option<usize>,
     comment: Option<usize>,
     reviewer: Option<usize>,
@@ -124,6 +159,7 @@ impl ReviewColumns {
             indicator: position("indicator")?,
             verdict: position("verdict")?,
             level: position("level"),
+            status: position("status"),
             evidence: position("evidence"),
             comment: position("comment"),
             reviewer: position("reviewer"),
@@ -148,6 +184,23 @@ impl ReviewColumns {
         };
         (!review.ocid.is_empty() || !review.indicator.is_empty()).then_some(review)
     }
+
+    /// The entry of a row: its review (as [`ReviewColumns::review`]), its level (`process`
+    /// when empty or absent) and its status (`raised` when empty or absent).
+    fn entry(&self, cell: impl Fn(Option<usize>) -> String) -> Option<Entry> {
+        let or = |text: String, default: &str| {
+            if text.is_empty() {
+                default.to_owned()
+            } else {
+                text
+            }
+        };
+        Some(Entry {
+            level: or(cell(self.level), "process"),
+            status: or(cell(self.status), "raised"),
+            review: self.review(&cell)?,
+        })
+    }
 }
 
 /// Text as written to a CSV file, without the `'` the writers put before `=`, `+`, `-` or `@`
@@ -162,6 +215,14 @@ pub(crate) fn unguarded(text: &str) -> String {
 /// Reads a reviews file (as a run writes it, or as a spreadsheet saves it: with or without a
 /// byte-order mark, columns in any order; `ocid`, `indicator` and `verdict` are needed).
 pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
+    Ok(read_entries(path)?
+        .into_iter()
+        .map(|entry| entry.review)
+        .collect())
+}
+
+/// Reads a reviews file as [`read`] does, each review with its row's level and status.
+pub fn read_entries(path: &Path) -> Result<Vec<Entry>, ReviewsError> {
     let error = |message: String| ReviewsError {
         path: path.display().to_string(),
         message,
@@ -180,7 +241,7 @@ pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
             "it needs the columns ocid, indicator and verdict (as reviews.csv has them)".to_owned(),
         ));
     };
-    let mut reviews = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     let mut seen: HashMap<(String, String), (u64, Review)> = HashMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| error(format!("not CSV: {e}")))?;
@@ -191,9 +252,10 @@ pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
                 .map(|text| unguarded(text.trim()))
                 .unwrap_or_default()
         };
-        let Some(review) = columns.review(cell) else {
+        let Some(entry) = columns.entry(cell) else {
             continue;
         };
+        let review = &entry.review;
         if !VERDICTS.contains(&review.verdict.as_str()) {
             return Err(error(format!(
                 "line {line}: unknown verdict {:?}; the verdicts are {}",
@@ -203,7 +265,7 @@ pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
         }
         let key = (review.ocid.clone(), review.indicator.clone());
         if let Some((first, earlier)) = seen.get(&key) {
-            if earlier.reviewed() && review.reviewed() && *earlier != review {
+            if earlier.reviewed() && review.reviewed() && earlier != review {
                 return Err(error(format!(
                     "lines {first} and {line} review the same flag ({} {}) differently; keep one",
                     review.ocid, review.indicator
@@ -214,14 +276,79 @@ pub fn read(path: &Path) -> Result<Vec<Review>, ReviewsError> {
             }
         }
         seen.insert(key, (line, review.clone()));
-        reviews.push(review);
+        entries.push(entry);
     }
     // Of a flag listed twice, the reviewed row.
-    reviews.retain(|review| {
+    entries.retain(|Entry { review, .. }| {
         seen.get(&(review.ocid.clone(), review.indicator.clone()))
             .is_some_and(|(_, kept)| kept == review)
     });
-    Ok(reviews)
+    Ok(entries)
+}
+
+/// Two reviews of one flag that say different things: the analyst must settle which holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The flag's process.
+    pub ocid: String,
+    /// The flag's indicator.
+    pub indicator: String,
+    /// The verdict the reviews file holds.
+    pub file: String,
+    /// The verdict the other source (a workbook) holds.
+    pub other: String,
+}
+
+/// The entries of a reviews file with the reviews of `other` (a workbook's, as [`import`] reads
+/// them) merged in, so that verdicts written in both places reach the next run: each flag of
+/// `file` keeps its row, with the review of `other` when only `other` reviewed it; the flags
+/// `other` has and `file` lacks follow, in `other`'s order. A flag both reviewed differently
+/// (verdict, comment, reviewer or date) is a conflict: every one is returned, nothing merged.
+pub fn merge(file: Vec<Entry>, other: Vec<Entry>) -> Result<Vec<Entry>, Vec<Conflict>> {
+    let key = |entry: &Entry| (entry.review.ocid.clone(), entry.review.indicator.clone());
+    let mut others: HashMap<(String, String), Entry> = HashMap::new();
+    let mut order = Vec::new();
+    for entry in other {
+        order.push(key(&entry));
+        others.insert(key(&entry), entry);
+    }
+    let analysts = |review: &Review| {
+        (
+            review.verdict.clone(),
+            review.comment.clone(),
+            review.reviewer.clone(),
+            review.reviewed_at.clone(),
+        )
+    };
+    let mut conflicts = Vec::new();
+    let mut merged = Vec::with_capacity(file.len());
+    for mut entry in file {
+        if let Some(theirs) = others.remove(&key(&entry)) {
+            let ours = &entry.review;
+            if ours.reviewed()
+                && theirs.review.reviewed()
+                && analysts(ours) != analysts(&theirs.review)
+            {
+                conflicts.push(Conflict {
+                    ocid: ours.ocid.clone(),
+                    indicator: ours.indicator.clone(),
+                    file: ours.verdict.clone(),
+                    other: theirs.review.verdict.clone(),
+                });
+            } else if !ours.reviewed() && theirs.review.reviewed() {
+                entry.review = Review {
+                    evidence: std::mem::take(&mut entry.review.evidence),
+                    ..theirs.review
+                };
+            }
+        }
+        merged.push(entry);
+    }
+    if !conflicts.is_empty() {
+        return Err(conflicts);
+    }
+    merged.extend(order.into_iter().filter_map(|key| others.remove(&key)));
+    Ok(merged)
 }
 
 /// The reviews of a run: a row per raised flag of `flags` (as `flags.csv` holds them), in its
@@ -271,17 +398,12 @@ pub fn carry(flags: &DataFrame, previous: &[Review]) -> PolarsResult<DataFrame> 
     for review in previous {
         if review.reviewed() && !raised.contains(&(review.ocid.as_str(), review.indicator.as_str()))
         {
-            rows.push([
-                review.ocid.clone(),
-                review.indicator.clone(),
-                "process".to_owned(),
-                review.evidence.clone(),
-                "no_longer_raised".to_owned(),
-                review.verdict.clone(),
-                review.comment.clone(),
-                review.reviewer.clone(),
-                review.reviewed_at.clone(),
-            ]);
+            let entry = Entry {
+                level: "process".to_owned(),
+                status: "no_longer_raised".to_owned(),
+                review: review.clone(),
+            };
+            rows.push(entry.into_row());
         }
     }
     table(&rows)

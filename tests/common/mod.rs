@@ -11,6 +11,42 @@ pub fn redflags() -> assert_cmd::Command {
     command
 }
 
+/// The bundled example: 54 Bangkok processes, one per line, and one line that is not JSON.
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bangkok-example.jsonl")
+}
+
+/// The example's lines, each with its ocid (none for the line that is not JSON).
+pub fn example_lines() -> Vec<(Option<String>, String)> {
+    std::fs::read_to_string(example())
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let ocid = serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|value| value["ocid"].as_str().map(str::to_owned));
+            (ocid, line.to_owned())
+        })
+        .collect()
+}
+
+/// The example's first `lines` lines (its first month), written into `dir` as part.jsonl.
+pub fn example_head(dir: &Path, lines: usize) -> PathBuf {
+    let head: Vec<String> = example_lines()
+        .into_iter()
+        .take(lines)
+        .map(|(_, line)| line)
+        .collect();
+    let part = dir.join("part.jsonl");
+    write_lines(&part, &head);
+    part
+}
+
+/// Writes lines as a line-delimited JSON file.
+pub fn write_lines(path: &Path, lines: &[String]) {
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
 /// The shared data folder: `REDFLAGS_SHARED` if set, else `../shared` next to the checkout.
 fn shared() -> PathBuf {
     std::env::var_os("REDFLAGS_SHARED")
@@ -110,4 +146,50 @@ pub fn described_outcome(
         .collect()
         .unwrap();
     outcome
+}
+
+/// Writes rows as a CSV file, as a spreadsheet saves it (no byte-order mark).
+pub fn write_rows(path: &Path, rows: &[BTreeMap<String, String>]) {
+    let mut writer = csv::Writer::from_path(path).unwrap();
+    let headers: Vec<&String> = rows[0].keys().collect();
+    writer.write_record(&headers).unwrap();
+    for row in rows {
+        writer.write_record(row.values()).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
+/// The rows of every sheet of a workbook, as text (calamine, as `reviews import` reads it).
+pub fn sheets(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::Reader;
+    let mut workbook = calamine::open_workbook_auto(path).unwrap();
+    workbook
+        .sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = workbook.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// Writes sheets as an analyst's spreadsheet program saves them: every cell as text.
+pub fn save_sheets(path: &Path, sheets: &[(String, Vec<Vec<String>>)]) {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if !cell.is_empty() {
+                    sheet.write_string(r as u32, c as u16, cell).unwrap();
+                }
+            }
+        }
+    }
+    workbook.save(path).unwrap();
 }
