@@ -542,7 +542,7 @@ fn an_analyst_month_to_month() {
     ]);
     let precision = stdout
         .lines()
-        .skip_while(|line| !line.starts_with("ความแม่นยำจากผลการทบทวนของนักวิเคราะห์"))
+        .skip_while(|line| !line.starts_with("ความแม่นยำจากผลการตรวจสอบของนักวิเคราะห์"))
         .collect::<Vec<_>>();
     let cells = |indicator: &str| -> Vec<&str> {
         precision
