@@ -6,6 +6,5 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    redflags::memory::tune_allocator();
     redflags::cli::main()
 }

@@ -37,31 +37,12 @@ pub fn cpu_time_ms() -> Option<u64> {
 use mimalloc as _;
 unsafe extern "C" {
     fn mi_collect(force: bool);
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_t`, the same in mimalloc 2 and 3).
-const PURGE_DELAY_OPTION: std::ffi::c_int = 15;
-
-/// How long mimalloc keeps a freed page before giving it back to the system, in milliseconds
-/// (its default is 10). The stages free and allocate gigabytes in bursts: a page given back too
-/// soon is asked for again at once, and every new page costs the kernel a fault and a clearing.
-/// At 300,000 processes 100 ms takes 3 s of the 13-14 s the kernel spent (out of 40 s of processor time)
-/// for 2% more peak memory; longer delays (1 s, never) save more but keep 15-25% more memory.
-const PURGE_DELAY_MS: std::ffi::c_long = 100;
-
-/// Sets the allocator's options for this workload; called once at the start of the command
-/// (the environment's `MIMALLOC_PURGE_DELAY`, when set, wins).
-pub fn tune_allocator() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: `mi_option_set` takes no pointer; an option's value may be set at any time.
-        unsafe { mi_option_set(PURGE_DELAY_OPTION, PURGE_DELAY_MS) }
-    }
-}
-
-/// Returns the memory freed so far to the system (mimalloc keeps freed pages a while for
-/// reuse): between stages that free much and then allocate large new blocks. Each thread's heap holds its own freed pages, so every thread of both pools (this crate's
-/// and Polars') collects its own.
+/// Returns the memory freed so far to the system (mimalloc keeps freed pages for a second
+/// for reuse): between stages that free much and then allocate large new blocks. Each thread's
+/// heap holds its own freed pages, so every thread of both pools (this crate's and Polars')
+/// collects its own.
 pub fn release_freed() {
     // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
     let collect = |()| unsafe { mi_collect(true) };
