@@ -329,6 +329,12 @@ fn number(value: f64) -> String {
     }
 }
 
+/// A reader of a CSV file's bytes as this tool writes it or a spreadsheet saves it: the
+/// byte-order mark, if any, skipped; the first row is the header.
+pub fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::Reader::from_reader(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes))
+}
+
 /// Formats every value of a column as CSV text (empty for null).
 ///
 /// Text is borrowed from the column where it is written as it is (most of a table's cells),

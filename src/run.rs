@@ -47,22 +47,28 @@ pub struct Run {
     /// What changed since a previous run, when one was given (`score --previous`): the
     /// contracts and flags then carry a `change` column.
     pub changes: Option<crate::changes::Changes>,
+    /// The language and calendar its sentences are in (English with Common Era dates as run;
+    /// see [`Run::in_language`]).
+    pub language: Language,
 }
 
 impl Run {
     /// The run with its evidence sentences in `language`: the flags, the organization results
     /// and the profiles' organization flags rendered again from the indicators' values, and
     /// the rejection reasons translated (`score --lang`, the report and the workbook show
-    /// these). In English with Common Era dates, the default, it is the run as it is.
+    /// these). A run already in `language` (English with Common Era dates as run; the CSV
+    /// files' language once `score --lang` rendered them) is the run as it is, so the report
+    /// and the workbook in the same language render nothing again.
     pub fn in_language(
         &self,
         language: &Language,
         config: &Config,
     ) -> anyhow::Result<Cow<'_, Run>> {
-        if *language == Language::english() {
+        if *language == self.language {
             return Ok(Cow::Borrowed(self));
         }
         let mut run = self.clone();
+        run.language = *language;
         let scored = &mut run.scored;
         scored.flags = score::flags_table(
             &self.frames,
@@ -276,6 +282,7 @@ pub fn run_with(
         coverage,
         warnings,
         changes: None,
+        language: Language::english(),
     })
 }
 

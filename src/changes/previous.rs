@@ -63,8 +63,7 @@ fn read_table(directory: &Path, stem: &str, names: &[&str]) -> Result<Table, Pre
     };
     if csv.is_file() {
         let bytes = std::fs::read(&csv).map_err(|e| error(&csv, format!("cannot read it: {e}")))?;
-        let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-        let mut reader = csv::Reader::from_reader(text);
+        let mut reader = crate::output::csv_reader(&bytes);
         let headers = reader
             .headers()
             .map_err(|e| error(&csv, format!("not CSV: {e}")))?

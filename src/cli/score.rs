@@ -156,10 +156,11 @@ pub(super) fn validate(
     quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
-    let verdicts = crate::reviews::Verdicts::new(match reviews {
-        Some(path) => crate::reviews::read(path)?,
-        None => Vec::new(),
-    });
+    let history = HistoryArgs {
+        reviews: reviews.map(Path::to_path_buf),
+        previous: None,
+    };
+    let verdicts = History::read(&history, None)?.verdicts;
     let run = run_inputs(inputs, &config, &verdicts, quiet)?;
     let Some(validation) = &run.scored.validation else {
         return Err(Failure::Usage(anyhow::anyhow!(

@@ -30,8 +30,6 @@ pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
         })
         .collect();
     let mut results = collect_phase("first", queries)?.into_iter();
-    // The first phase's working memory, on every thread, goes back before the outcomes grow.
-    crate::memory::release_freed();
     let mut outcomes = Vec::with_capacity(pending.len());
     let mut staged = Vec::new();
     let mut queries = Vec::new();

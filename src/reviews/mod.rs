@@ -228,8 +228,7 @@ pub fn read_entries(path: &Path) -> Result<Vec<Entry>, ReviewsError> {
         message,
     };
     let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read it: {e}")))?;
-    let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-    let mut reader = csv::Reader::from_reader(text);
+    let mut reader = crate::output::csv_reader(&bytes);
     let headers = reader
         .headers()
         .map_err(|e| error(format!("not CSV: {e}")))?
