@@ -178,7 +178,9 @@ fn profile(
         )
         .str()
         .join("; ", true)
-        .alias("organization_flags")]);
+        .alias("organization_flags")])
+        // Numbered as the frames' ids are, to join on numbers.
+        .with_column(col(ORGANIZATION_ID).cast(crate::frames::numbered_type()));
     let left = |frame: LazyFrame, other: LazyFrame| {
         frame.join(
             other,
@@ -187,7 +189,7 @@ fn profile(
             JoinArgs::new(JoinType::Left),
         )
     };
-    let mut table = left(
+    let table = left(
         left(
             left(
                 left(
@@ -211,6 +213,7 @@ fn profile(
             .with_maintain_order(true),
     )
     .collect()?;
+    let mut table = crate::frames::unnumbered(table)?;
     let reasons = top_reasons(&table, &scored.terms)?;
     table.with_column(Column::new("top_reasons".into(), reasons))?;
     let mut order: Vec<Expr> = vec![

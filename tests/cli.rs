@@ -39,6 +39,11 @@ fn score_on_the_bundled_example_writes_every_output() {
         .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
         .collect();
     assert!(leftovers.is_empty());
+    // The Parquet tables hold organization ids and names as texts, as the CSV files do,
+    // whatever the frames hold them as.
+    for table in ["contracts", "flags", "organizations", "buyers", "suppliers"] {
+        assert_texts_are_plain(&out.path().join(format!("{table}.parquet")));
+    }
 
     let contracts = csv_rows(&out.path().join("contracts.csv"));
     assert_eq!(contracts.len(), 48);
@@ -330,6 +335,7 @@ fn frames_writes_the_tables_as_parquet() {
         let path = out.path().join(format!("{table}.parquet"));
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(&bytes[..4], b"PAR1", "{table}");
+        assert_texts_are_plain(&path);
     }
     // Each file can be read on its own: every row names its process by key and by ocid.
     let read = |table: &str| {
@@ -748,4 +754,30 @@ fn a_missing_input_is_named_once_with_its_reason() {
         );
         assert!(stderr.contains("/nonexistent/"), "{stderr}");
     }
+}
+
+/// A Parquet file written by redflags holds its texts as plain texts (no categorical column),
+/// and holds at least one text column.
+fn assert_texts_are_plain(path: &std::path::Path) {
+    use polars::prelude::{DataType, ParquetReader, SerReader};
+    let frame = ParquetReader::new(std::fs::File::open(path).unwrap())
+        .finish()
+        .unwrap();
+    let types: Vec<(String, DataType)> = frame
+        .columns()
+        .iter()
+        .map(|column| (column.name().to_string(), column.dtype().clone()))
+        .collect();
+    assert!(
+        types
+            .iter()
+            .all(|(_, dtype)| !matches!(dtype, DataType::Categorical(..))),
+        "{}: {types:?}",
+        path.display()
+    );
+    assert!(
+        types.iter().any(|(_, dtype)| dtype == &DataType::String),
+        "{}: {types:?}",
+        path.display()
+    );
 }

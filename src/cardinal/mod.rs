@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 
 use polars::prelude::*;
 
+use crate::frames::as_text;
+
 use crate::config::Config;
 use crate::domain::{code_is, submitted, submitted_as};
 use crate::frames::Frames;
@@ -213,7 +215,7 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
     let ocids = run.frames.processes.column(OCID)?.str()?;
     let mut ocid_tenderer: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let keys = tenderers.column(PROCESS)?.u32()?;
-    let ids = tenderers.column("tenderer_id")?.str()?;
+    let ids = as_text(tenderers.column("tenderer_id")?)?;
     for (key, id) in keys.iter().zip(ids.iter()) {
         if let (Some(ocid), Some(id)) = (ocid_of(ocids, key), id) {
             ocid_tenderer.entry(ocid).or_default().push(id);
@@ -247,7 +249,7 @@ pub fn maps(run: &Run, frames: &Frames) -> anyhow::Result<Value> {
             ("ocid_procuringentity_r038", "procuring_entity_id"),
         ] {
             let ocids = disqualified.column(OCID)?.str()?;
-            let ids = disqualified.column(column)?.str()?;
+            let ids = as_text(disqualified.column(column)?)?;
             let map: BTreeMap<&str, &str> = ocids
                 .iter()
                 .zip(ids.iter())

@@ -20,6 +20,8 @@ pub(super) fn frames(args: FramesArgs, quiet: bool) -> Result<ExitCode, Failure>
     bar.finish_and_clear();
     let mut staging = Staging::new(&args.input.out)?;
     for (name, frame) in frames.self_contained().map_err(anyhow::Error::from)? {
+        // Written with texts as texts, for any Parquet reader.
+        let frame = crate::frames::unnumbered(frame).map_err(anyhow::Error::from)?;
         staging.parquet(&format!("{name}.parquet"), &frame)?;
     }
     staging.csv(

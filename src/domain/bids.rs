@@ -86,7 +86,11 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
         )
         .sort([BID_KEY, "tenderer_id"], SortMultipleOptions::default())
         .group_by([col(BID_KEY)])
-        .agg([col("tenderer_id").str().join("|", true).alias("joined")]);
+        .agg([col("tenderer_id")
+            .cast(DataType::String)
+            .str()
+            .join("|", true)
+            .alias("joined")]);
     bids.unique_stable(Some(cols([BID_KEY])), UniqueKeepStrategy::First)
         .select([
             col(PROCESS),
@@ -136,7 +140,11 @@ pub(super) fn tenderer_sets(tenderers: LazyFrame) -> LazyFrame {
         .group_by_stable([col(PROCESS)])
         .agg([
             col("tenderer_id").count().alias("size"),
-            col("tenderer_id").str().join(", ", true).alias("set"),
+            col("tenderer_id")
+                .cast(DataType::String)
+                .str()
+                .join(", ", true)
+                .alias("set"),
         ])
         .with_column(dense_code("set").alias(SET_CODE))
 }

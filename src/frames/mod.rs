@@ -214,6 +214,62 @@ fn in_key_order(mut table: DataFrame, renumbered: &[u32]) -> PolarsResult<DataFr
     let keys = UInt32Chunked::from_vec(KEY.into(), keys);
     table.with_column(keys.into_column())?;
     table.rechunk_mut();
+    numbered(table)
+}
+
+/// The columns of organization ids and names, held as numbered texts (Polars' categorical:
+/// each row a 4-byte number, each distinct text once): the same organization recurs in many
+/// processes, and a text column would hold it in every row.
+pub const NUMBERED: [&str; 10] = [
+    "buyer_id",
+    "buyer_name",
+    "procuring_entity_id",
+    "procuring_entity_name",
+    "party_id",
+    "name",
+    "tenderer_id",
+    "tenderer_name",
+    "supplier_id",
+    "supplier_name",
+];
+
+/// The type of the [`NUMBERED`] columns: texts numbered in one list shared by every table, so
+/// that an id of one table joins and compares with the same id of another.
+pub fn numbered_type() -> DataType {
+    DataType::from_categories(Categories::global())
+}
+
+/// A column of texts as text, whether it is held as text or numbered (see [`NUMBERED`]).
+pub fn as_text(column: &Column) -> PolarsResult<StringChunked> {
+    match column.dtype() {
+        DataType::String => Ok(column.str()?.clone()),
+        _ => Ok(column.cast(&DataType::String)?.str()?.clone()),
+    }
+}
+
+/// `table` with its numbered columns (see [`NUMBERED`]) as plain texts: for the tables a run
+/// writes, which hold texts whatever the frames hold.
+pub fn unnumbered(mut table: DataFrame) -> PolarsResult<DataFrame> {
+    for index in 0..table.width() {
+        let column = &table.columns()[index];
+        if matches!(column.dtype(), DataType::Categorical(..)) {
+            let text = as_text(column)?.into_column();
+            table.replace_column(index, text)?;
+        }
+    }
+    Ok(table)
+}
+
+/// `table` with its [`NUMBERED`] columns numbered, one after another in the table's order: the
+/// numbers are given in the order the texts are first met, the same for the same input.
+fn numbered(mut table: DataFrame) -> PolarsResult<DataFrame> {
+    for index in 0..table.width() {
+        let column = &table.columns()[index];
+        if NUMBERED.contains(&column.name().as_str()) && column.dtype() == &DataType::String {
+            let cast = column.cast(&numbered_type())?;
+            table.replace_column(index, cast)?;
+        }
+    }
     Ok(table)
 }
 

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
+
+use crate::frames::as_text;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
@@ -137,7 +139,7 @@ impl Definition for Benford {
 /// The organization rows of the buyers whose first digits depart from Benford's law, from the
 /// counts of each buyer's first digits (`buyer_id`, `digit`, `count`).
 fn departing_buyers(digits: &DataFrame, settings: &Settings) -> PolarsResult<DataFrame> {
-    let buyers = digits.column("buyer_id")?.str()?;
+    let buyers = as_text(digits.column("buyer_id")?)?;
     let digit = digits.column("digit")?.i64()?;
     let count = digits.column("count")?.u32()?;
     let mut by_buyer: BTreeMap<&str, [u64; 9]> = BTreeMap::new();

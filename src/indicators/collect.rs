@@ -72,7 +72,8 @@ pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
     Ok(outcomes)
 }
 
-/// A copy of `table` in new buffers of its own size: texts rebuilt, other columns gathered.
+/// A copy of `table` in new buffers of its own size: texts rebuilt (numbered texts as plain
+/// texts: the outcomes leave the frames' numbering), other columns gathered.
 fn compacted(table: &DataFrame) -> PolarsResult<DataFrame> {
     let all = IdxCa::from_vec("".into(), (0..table.height() as IdxSize).collect());
     let columns = table
@@ -81,8 +82,7 @@ fn compacted(table: &DataFrame) -> PolarsResult<DataFrame> {
         .map(|column| {
             let series = column.as_materialized_series();
             let copied = match series.dtype() {
-                DataType::String => series
-                    .str()?
+                DataType::String | DataType::Categorical(..) => crate::frames::as_text(column)?
                     .iter()
                     .collect::<StringChunked>()
                     .with_name(series.name().clone())

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
+
+use crate::frames::as_text;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
@@ -164,7 +166,7 @@ impl Definition for ThresholdBunching {
 fn bunched_buyers(counts: &[DataFrame], settings: &Settings) -> PolarsResult<DataFrame> {
     let mut results: BTreeMap<(String, u64), (u64, u64, f64)> = BTreeMap::new();
     for (&threshold, counts) in settings.thresholds.iter().zip(counts) {
-        let buyers = counts.column("buyer_id")?.str()?;
+        let buyers = as_text(counts.column("buyer_id")?)?;
         let below = counts.column("below")?.u32()?;
         let above = counts.column("above")?.u32()?;
         for ((buyer, below), above) in buyers.iter().zip(below.iter()).zip(above.iter()) {

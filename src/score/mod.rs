@@ -300,16 +300,23 @@ pub fn score_reviewed(
         }
     };
     let organization_flags = reaching(&links).collect()?;
-    let contracts = finish(table, &terms, &weights, &organization_flags, &reviewed)?;
+    // The tables a run writes hold texts, not the frames' numbered texts.
+    let contracts = crate::frames::unnumbered(finish(
+        table,
+        &terms,
+        &weights,
+        &organization_flags,
+        &reviewed,
+    )?)?;
     step("scores and ranks");
-    let flags = flags_table(
+    let flags = crate::frames::unnumbered(flags_table(
         frames,
         runs,
         &weights[..runs.len()],
         &language,
         verdicts,
         exclude,
-    )?;
+    )?)?;
     let reviews = crate::reviews::carry(&flags, verdicts.reviews())?;
     step("flags");
     Ok(Scored {

@@ -87,7 +87,9 @@ pub(super) fn organization_links(
             col("indicator"),
             col("organization"),
         ])
-        .agg([col("position").min()]);
+        .agg([col("position").min()])
+        // The organizations' ids numbered as the frames' are, to join on numbers.
+        .with_column(col(ORGANIZATION_ID).cast(crate::frames::numbered_type()));
     Ok(links
         .join(
             flagged,
@@ -174,6 +176,11 @@ fn organization_names(frames: &Frames) -> LazyFrame {
                     .and(col("organization_name").is_not_null()),
             )
             .unique_stable_generic(Some(vec![col(ORGANIZATION_ID)]), UniqueKeepStrategy::First)
+            // As texts, as the organization results hold them.
+            .with_columns([
+                col(ORGANIZATION_ID).cast(DataType::String),
+                col("organization_name").cast(DataType::String),
+            ])
         })
         .unwrap_or_else(|_| DataFrame::empty().lazy())
 }

@@ -2,6 +2,8 @@
 
 use polars::prelude::*;
 
+use crate::frames::as_text;
+
 use crate::domain::{awarded, packed_key};
 use crate::frames::Frames;
 use crate::indicators::PROCESS;
@@ -55,8 +57,8 @@ pub(super) fn award_summary(frames: &Frames) -> [LazyFrame; 2] {
 /// than the rest of the score.
 pub(super) fn supplier_lists(suppliers: &DataFrame) -> PolarsResult<DataFrame> {
     let keys = suppliers.column(PROCESS)?.u32()?;
-    let ids = suppliers.column("supplier_id")?.str()?;
-    let names = suppliers.column("supplier_name")?.str()?;
+    let ids = as_text(suppliers.column("supplier_id")?)?;
+    let names = as_text(suppliers.column("supplier_name")?)?;
     let mut processes: Vec<u32> = Vec::new();
     let mut id_lists: Vec<String> = Vec::new();
     let mut name_lists: Vec<String> = Vec::new();

@@ -80,12 +80,9 @@ pub fn shared_sample(relative: &str) -> Option<PathBuf> {
     None
 }
 
-/// A text column's values.
+/// A text column's values (held as text or numbered).
 pub fn strings(frame: &polars::prelude::DataFrame, name: &str) -> Vec<Option<String>> {
-    frame
-        .column(name)
-        .unwrap()
-        .str()
+    redflags::frames::as_text(frame.column(name).unwrap())
         .unwrap()
         .iter()
         .map(|value| value.map(str::to_owned))

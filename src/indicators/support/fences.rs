@@ -2,6 +2,8 @@
 
 use polars::prelude::*;
 
+use crate::frames::as_text;
+
 use crate::stats::{Fences, round4};
 
 /// The evidence values of a fence a value crossed: `fence` (rounded to 4 decimals, null when
@@ -34,7 +36,7 @@ pub fn upper_fences_by(
     value: &str,
     minimum: usize,
 ) -> PolarsResult<DataFrame> {
-    let groups = frame.column(group)?.str()?;
+    let groups = as_text(frame.column(group)?)?;
     let values = frame.column(value)?.cast(&DataType::Float64)?;
     let values = values.f64()?;
     let mut by_group: std::collections::BTreeMap<Option<&str>, Vec<f64>> = Default::default();
