@@ -32,6 +32,19 @@ pub fn cpu_time_ms() -> Option<u64> {
     Some((user + system) * 10)
 }
 
+/// Keeps the process on the system's small (4 KiB) pages, without transparent huge pages
+/// (Linux; elsewhere nothing): mimalloc asks for huge pages, and a 2 MiB page the program uses
+/// a little of is resident whole and is cleared whole by the kernel when first touched.
+/// Measured at 100,000 processes (`score`, every output): 6.14-6.61 s and 821-835 MB with
+/// huge pages, 5.67-5.96 s and 763-792 MB without, the kernel's time halved.
+pub fn small_pages_only() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes no pointer; it sets a flag of the calling process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 // mimalloc's own entry point (the crate `mimalloc` links the library; its extended API is not
 // exposed by it).
 use mimalloc as _;

@@ -55,6 +55,14 @@ impl Staging {
 
     /// Creates a file in the staging folder.
     fn create(&mut self, name: &str) -> anyhow::Result<BufWriter<File>> {
+        // At trace level, the memory the previous file's writing took.
+        if let Some(previous) = self.files.last() {
+            tracing::trace!(
+                written = previous.as_str(),
+                peak_mib = crate::memory::stage_peak_mib(),
+                resident_mib = crate::memory::resident_memory_mib(),
+            );
+        }
         let path = self.staging.path().join(name);
         let file = File::create(&path).with_context(|| format!("cannot create {name}"))?;
         self.files.push(name.to_owned());

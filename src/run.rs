@@ -242,6 +242,10 @@ pub fn run_with(
         cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
+        contracts_mib = scored.contracts.estimated_size() >> 20,
+        flags_mib = scored.flags.estimated_size() >> 20,
+        reviews_mib = scored.reviews.estimated_size() >> 20,
+        organizations_mib = scored.organizations.estimated_size() >> 20,
         "scored"
     );
     let profiles = profiles::profiles(&frames, &scored, &config.profiles)?;
