@@ -80,10 +80,7 @@ impl Staging {
     /// Writes a table as Parquet.
     pub fn parquet(&mut self, name: &str, frame: &DataFrame) -> anyhow::Result<()> {
         let mut out = self.create(name)?;
-        let mut frame = frame.clone();
-        ParquetWriter::new(&mut out)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(&mut frame)
+        write_parquet(&mut out, frame)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("writing {name}"))?;
         out.flush()?;
@@ -343,6 +340,47 @@ pub fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     csv::Reader::from_reader(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes))
 }
 
+/// The least rows per row group of a Parquet file (Polars' default size): a table is written
+/// in `rows / ROW_GROUP_ROWS` row groups of equal size (at least one), as Polars cuts a table
+/// held in one piece.
+const ROW_GROUP_ROWS: usize = 512 * 512;
+
+/// Writes a table as Parquet (Zstandard), one row group at a time: numbered texts (see
+/// [`crate::frames::NUMBERED`]) are written as texts, made for one row group at a time.
+pub fn write_parquet(out: &mut impl Write, frame: &DataFrame) -> PolarsResult<()> {
+    let height = frame.height();
+    let groups = (height / ROW_GROUP_ROWS).max(1);
+    let size = height / groups;
+    // The row group `index`: the last one takes the rows left over.
+    let group = |index: usize| {
+        let length = if index + 1 == groups {
+            height - index * size
+        } else {
+            size
+        };
+        frame.slice((index * size) as i64, length)
+    };
+    let plain = |frame: DataFrame| -> PolarsResult<DataFrame> {
+        let mut frame = crate::frames::unnumbered(frame)?;
+        // The writer takes a table whose columns are cut into pieces at the same rows.
+        if frame.should_rechunk() {
+            frame.rechunk_mut();
+        }
+        Ok(frame)
+    };
+    let first = plain(group(0))?;
+    let mut writer = ParquetWriter::new(out)
+        .with_compression(ParquetCompression::Zstd(None))
+        .batched(first.schema())?;
+    writer.write_batch(&first)?;
+    drop(first);
+    for index in 1..groups {
+        writer.write_batch(&plain(group(index))?)?;
+    }
+    writer.finish()?;
+    Ok(())
+}
+
 /// Formats every value of a column as CSV text (empty for null).
 ///
 /// Text is borrowed from the column where it is written as it is (most of a table's cells),
@@ -352,6 +390,13 @@ pub fn cells(series: &Series) -> PolarsResult<Vec<std::borrow::Cow<'_, str>>> {
         return Ok(series
             .str()?
             .iter()
+            .map(|value| value.map(neutralize).unwrap_or_default())
+            .collect());
+    }
+    if let DataType::Categorical(..) = series.dtype() {
+        return Ok(series
+            .cat32()?
+            .iter_str()
             .map(|value| value.map(neutralize).unwrap_or_default())
             .collect());
     }

@@ -300,14 +300,9 @@ pub fn score_reviewed(
         }
     };
     let organization_flags = reaching(&links).collect()?;
-    // The tables a run writes hold texts, not the frames' numbered texts.
-    let contracts = crate::frames::unnumbered(finish(
-        table,
-        &terms,
-        &weights,
-        &organization_flags,
-        &reviewed,
-    )?)?;
+    // The organizations' ids and names stay numbered as the frames hold them: they are
+    // written as texts (see `output::cells` and `output::write_parquet`).
+    let contracts = finish(table, &terms, &weights, &organization_flags, &reviewed)?;
     step("scores and ranks");
     let flags = crate::frames::unnumbered(flags_table(
         frames,
