@@ -113,11 +113,26 @@ pub(super) fn organization_links(
 /// Per process (its row is its key), the organization-level flags of its buyer, its procuring
 /// entity and its winners: `indicator: role name (id)`, joined with `; `, in registry order;
 /// none when no flag reaches it. `reaching` is sorted by process, each flag once.
+///
+/// The column is numbered text (categorical, a list of its own): the processes of one buyer
+/// and one winner carry the same text, which is held once (at 300,000 generated processes,
+/// 149,503 distinct texts of 467 bytes on average).
 pub(super) fn organization_flags(reaching: &DataFrame, height: usize) -> PolarsResult<Column> {
-    let mut texts: Vec<Option<String>> = vec![None; height];
     let keys = reaching.column(PROCESS)?.u32()?;
     let indicators = reaching.column("indicator")?.str()?;
     let organizations = reaching.column("organization")?.str()?;
+    // Each process's text, as the number of a distinct text.
+    let mut numbers: Vec<Option<u32>> = vec![None; height];
+    let mut distinct: std::collections::HashMap<String, u32> = Default::default();
+    let mut text = String::new();
+    let mut current: Option<u32> = None;
+    let mut keep = |key: Option<u32>, text: &mut String| {
+        if let Some(place) = key.and_then(|key| numbers.get_mut(key as usize)) {
+            let next = distinct.len() as u32;
+            *place = Some(*distinct.entry(std::mem::take(text)).or_insert(next));
+        }
+        text.clear();
+    };
     for ((key, indicator), organization) in
         keys.iter().zip(indicators.iter()).zip(organizations.iter())
     {
@@ -125,10 +140,10 @@ pub(super) fn organization_flags(reaching: &DataFrame, height: usize) -> PolarsR
         else {
             continue;
         };
-        let Some(text) = texts.get_mut(key as usize) else {
-            continue;
-        };
-        let text = text.get_or_insert_with(String::new);
+        if current != Some(key) {
+            keep(current, &mut text);
+            current = Some(key);
+        }
         if !text.is_empty() {
             text.push_str("; ");
         }
@@ -136,7 +151,24 @@ pub(super) fn organization_flags(reaching: &DataFrame, height: usize) -> PolarsR
         text.push_str(": ");
         text.push_str(organization);
     }
-    Ok(Column::new("organization_flags".into(), texts))
+    keep(current, &mut text);
+    let mut texts = vec![""; distinct.len()];
+    for (text, number) in &distinct {
+        texts[*number as usize] = text;
+    }
+    let numbered = DataType::from_categories(Categories::new(
+        "organization_flags".into(),
+        "redflags".into(),
+        CategoricalPhysical::U32,
+    ));
+    let column = Categorical32Chunked::from_str_iter(
+        "organization_flags".into(),
+        numbered,
+        numbers
+            .iter()
+            .map(|number| number.map(|number| texts[number as usize])),
+    )?;
+    Ok(column.into_series().into_column())
 }
 
 /// Each organization-level flag reaching a process, once, in registry order: `process`,
