@@ -88,7 +88,6 @@ pub(super) fn term_table(
     // term would copy the growing table once per term.
     let mut table = table.collect()?;
     let mut terms = Vec::new();
-    let mut raised_flags = Vec::new();
     for run in runs {
         let outcome = &run.outcome.processes;
         let column = place(
@@ -106,13 +105,6 @@ pub(super) fn term_table(
             family: run.family.clone(),
             weight: run.weight,
         });
-        raised_flags.push(
-            outcome
-                .clone()
-                .lazy()
-                .filter(col(FLAGGED))
-                .select([col(PROCESS), lit(run.slug).alias("indicator")]),
-        );
     }
     // The organization term: the strongest organization flag reaching the process, from an
     // indicator that does not already flag the process itself.
@@ -123,52 +115,66 @@ pub(super) fn term_table(
     if organization_runs.is_empty() {
         return Ok((table, terms));
     }
-    let strengths = DataFrame::new(
-        organization_runs.len(),
-        vec![
-            Column::new(
-                "indicator".into(),
-                organization_runs
-                    .iter()
-                    .map(|run| run.slug)
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "strength".into(),
-                organization_runs
-                    .iter()
-                    .map(|run| run.organization_weight)
-                    .collect::<Vec<_>>(),
-            ),
-        ],
-    )?;
-    let raised = concat(raised_flags, UnionArgs::default())?;
-    let reaching = links
+    // Each organization indicator's strength, and the processes it flags itself.
+    let strength_of: std::collections::HashMap<&str, (usize, f64)> = organization_runs
+        .iter()
+        .enumerate()
+        .map(|(index, run)| (run.slug, (index, run.organization_weight)))
+        .collect();
+    let raised = organization_runs
+        .iter()
+        .map(|run| {
+            let outcome = &run.outcome.processes;
+            let mut flagged = vec![false; height];
+            for (key, flag) in outcome
+                .column(PROCESS)?
+                .u32()?
+                .iter()
+                .zip(outcome.column(FLAGGED)?.bool()?.iter())
+            {
+                if let (Some(key), Some(true)) = (key, flag)
+                    && let Some(place) = flagged.get_mut(key as usize)
+                {
+                    *place = true;
+                }
+            }
+            Ok(flagged)
+        })
+        .collect::<PolarsResult<Vec<Vec<bool>>>>()?;
+    // One pass over the links (each organization flag reaching each process): the strongest
+    // flag of an indicator that does not flag the process itself, at the process's row.
+    let links = links
         .clone()
         .select([col(PROCESS), col("indicator")])
-        .unique(None, UniqueKeepStrategy::First)
-        .join(
-            strengths.lazy(),
-            [col("indicator")],
-            [col("indicator")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col("strength").gt(lit(0.0)))
-        .join(
-            raised,
-            [col(PROCESS), col("indicator")],
-            [col(PROCESS), col("indicator")],
-            JoinArgs::new(JoinType::Anti),
-        )
-        .group_by([col(PROCESS)])
-        .agg([col("strength").max().alias(ORGANIZATION_STRENGTH)]);
+        .collect()?;
+    let mut strongest: Vec<Option<f64>> = vec![None; height];
+    for (key, indicator) in links
+        .column(PROCESS)?
+        .u32()?
+        .iter()
+        .zip(links.column("indicator")?.str()?.iter())
+    {
+        let (Some(key), Some(indicator)) = (key, indicator) else {
+            continue;
+        };
+        let Some(&(run, strength)) = strength_of.get(indicator) else {
+            continue;
+        };
+        let key = key as usize;
+        if strength <= 0.0 || raised[run].get(key).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(best) = strongest.get_mut(key) {
+            *best = Some(best.map_or(strength, |best| best.max(strength)));
+        }
+    }
+    drop(links);
+    table.with_column(Column::new(ORGANIZATION_STRENGTH.into(), strongest))?;
     // Assessable: the process is in scope and has a buyer, a procuring entity or a winner.
     let linked = col("buyer_id")
         .is_not_null()
         .or(col("procuring_entity_id").is_not_null())
         .or(col("has_winner"));
-    let reaching = reaching.collect()?;
-    table.hstack_mut(&placed_by_key(&reaching, height)?)?;
     let table = table
         .lazy()
         .with_columns([
