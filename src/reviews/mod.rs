@@ -355,48 +355,78 @@ pub fn merge(file: Vec<Entry>, other: Vec<Entry>) -> Result<Vec<Entry>, Vec<Conf
 /// row of `previous` whose flag is no longer raised. `status` says which: `raised` or
 /// `no_longer_raised`.
 pub fn carry(flags: &DataFrame, previous: &[Review]) -> PolarsResult<DataFrame> {
-    let texts = |name: &str| -> PolarsResult<Vec<String>> {
-        Ok(flags
-            .column(name)?
-            .cast(&DataType::String)?
+    let height = flags.height();
+    // The flag's own columns are the flags table's, shared, not copied (a missing text is
+    // written as an empty one).
+    let shared = |name: &str| -> PolarsResult<Column> {
+        let column = flags.column(name)?.cast(&DataType::String)?;
+        if column.null_count() == 0 {
+            return Ok(column);
+        }
+        let texts: Vec<&str> = column
             .str()?
             .iter()
-            .map(|value| value.unwrap_or_default().to_owned())
-            .collect())
+            .map(|value| value.unwrap_or_default())
+            .collect();
+        Ok(Column::new(name.into(), texts))
     };
-    let (ocids, indicators, levels, evidence) = (
-        texts("ocid")?,
-        texts("indicator")?,
-        texts("level")?,
-        texts("evidence")?,
-    );
     let by_flag: HashMap<(&str, &str), &Review> = previous
         .iter()
         .map(|review| ((review.ocid.as_str(), review.indicator.as_str()), review))
         .collect();
-    let mut rows: Vec<[String; 9]> = Vec::with_capacity(ocids.len());
+    let constant = |name: &str, text: &str| {
+        Column::new_scalar(name.into(), Scalar::from(PlSmallStr::from(text)), height)
+    };
     let mut raised = std::collections::HashSet::new();
-    for i in 0..ocids.len() {
-        let key = (ocids[i].as_str(), indicators[i].as_str());
-        raised.insert(key);
-        let review = by_flag.get(&key);
-        let field =
-            |get: fn(&Review) -> &String| review.map(|r| get(r).clone()).unwrap_or_default();
-        rows.push([
-            ocids[i].clone(),
-            indicators[i].clone(),
-            levels[i].clone(),
-            evidence[i].clone(),
-            "raised".to_owned(),
-            review.map_or_else(|| VERDICTS[0].to_owned(), |r| r.verdict.clone()),
-            field(|r| &r.comment),
-            field(|r| &r.reviewer),
-            field(|r| &r.reviewed_at),
-        ]);
-    }
+    let review_columns: [Column; 4] = if by_flag.is_empty() {
+        [
+            constant("verdict", VERDICTS[0]),
+            constant("comment", ""),
+            constant("reviewer", ""),
+            constant("reviewed_at", ""),
+        ]
+    } else {
+        let ocids = flags.column("ocid")?.cast(&DataType::String)?;
+        let indicators = flags.column("indicator")?.cast(&DataType::String)?;
+        let mut fields: [Vec<&str>; 4] = Default::default();
+        for (ocid, indicator) in ocids.str()?.iter().zip(indicators.str()?.iter()) {
+            let key = (ocid.unwrap_or_default(), indicator.unwrap_or_default());
+            let review = by_flag.get(&key);
+            fields[0].push(review.map_or(VERDICTS[0], |r| r.verdict.as_str()));
+            fields[1].push(review.map_or("", |r| r.comment.as_str()));
+            fields[2].push(review.map_or("", |r| r.reviewer.as_str()));
+            fields[3].push(review.map_or("", |r| r.reviewed_at.as_str()));
+            if review.is_some() {
+                raised.insert((key.0.to_owned(), key.1.to_owned()));
+            }
+        }
+        let [verdicts, comments, reviewers, dates] = fields;
+        [
+            Column::new("verdict".into(), verdicts),
+            Column::new("comment".into(), comments),
+            Column::new("reviewer".into(), reviewers),
+            Column::new("reviewed_at".into(), dates),
+        ]
+    };
+    let [verdict, comment, reviewer, reviewed_at] = review_columns;
+    let mut reviews = DataFrame::new(
+        height,
+        vec![
+            shared("ocid")?,
+            shared("indicator")?,
+            shared("level")?,
+            shared("evidence")?,
+            constant("status", "raised"),
+            verdict,
+            comment,
+            reviewer,
+            reviewed_at,
+        ],
+    )?;
+    // The reviewed flags no longer raised: a reviewed flag still raised is in `raised`.
+    let mut rows: Vec<[String; 9]> = Vec::new();
     for review in previous {
-        if review.reviewed() && !raised.contains(&(review.ocid.as_str(), review.indicator.as_str()))
-        {
+        if review.reviewed() && !raised.contains(&(review.ocid.clone(), review.indicator.clone())) {
             let entry = Entry {
                 level: "process".to_owned(),
                 status: "no_longer_raised".to_owned(),
@@ -405,7 +435,10 @@ pub fn carry(flags: &DataFrame, previous: &[Review]) -> PolarsResult<DataFrame> 
             rows.push(entry.into_row());
         }
     }
-    table(&rows)
+    if !rows.is_empty() {
+        reviews.vstack_mut_owned(table(&rows)?)?;
+    }
+    Ok(reviews)
 }
 
 /// The columns of a reviews file, as a run writes it.
