@@ -56,6 +56,22 @@ fn flag<'a>(rows: &'a [Row], ocid: &str, indicator: &str) -> &'a Row {
         .unwrap_or_else(|| panic!("no row for {ocid} {indicator}"))
 }
 
+/// The row of a flag (`ocid`, `indicator`) in a sheet (its header first), and the place of
+/// each named column.
+fn sheet_flag(
+    sheet: &[Vec<String>],
+    ocid: &str,
+    indicator: &str,
+) -> (usize, impl Fn(&str) -> usize + use<>) {
+    let header = sheet[0].clone();
+    let column = move |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = sheet
+        .iter()
+        .position(|row| row[column("ocid")] == ocid && row[column("indicator")] == indicator)
+        .unwrap_or_else(|| panic!("no row for {ocid} {indicator}"));
+    (row, column)
+}
+
 /// A verdict as the analyst writes it.
 struct Verdict {
     ocid: &'static str,
@@ -276,15 +292,9 @@ fn an_analyst_month_to_month() {
     // ... and three others in the workbook's flags sheet, saved in place.
     let mut workbook = sheets(&xlsx1);
     let flags_sheet = &mut workbook[1].1;
-    let header = flags_sheet[0].clone();
-    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
     for verdict in &IN_WORKBOOK {
-        let row = flags_sheet
-            .iter_mut()
-            .find(|row| {
-                row[column("ocid")] == verdict.ocid && row[column("indicator")] == verdict.indicator
-            })
-            .unwrap();
+        let (row, column) = sheet_flag(flags_sheet, verdict.ocid, verdict.indicator);
+        let row = &mut flags_sheet[row];
         verdict.write(&mut |name, value| row[column(name)] = value.to_owned());
     }
     save_sheets(&xlsx1, &workbook);
@@ -385,15 +395,9 @@ fn an_analyst_month_to_month() {
     // The workbook's review columns hold them, ready for the next round.
     let workbook2 = sheets(&xlsx2);
     let sheet = &workbook2[1].1;
-    let header = &sheet[0];
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
     for verdict in &still_raised {
-        let row = sheet
-            .iter()
-            .find(|row| {
-                row[at("ocid")] == verdict.ocid && row[at("indicator")] == verdict.indicator
-            })
-            .unwrap();
+        let (row, at) = sheet_flag(sheet, verdict.ocid, verdict.indicator);
+        let row = &sheet[row];
         assert_eq!(
             [
                 &row[at("verdict")],

@@ -94,18 +94,26 @@ fn read_table(directory: &Path, stem: &str, names: &[&str]) -> Result<Table, Pre
     if parquet.is_file() {
         let file = std::fs::File::open(&parquet)
             .map_err(|e| error(&parquet, format!("cannot read it: {e}")))?;
-        let frame = ParquetReader::new(file)
+        let not_parquet = |e: PolarsError| error(&parquet, format!("not Parquet: {e}"));
+        let mut reader = ParquetReader::new(file);
+        let schema = reader.schema().map_err(not_parquet)?;
+        if let Some(name) = names.iter().find(|name| !schema.contains(name)) {
+            return Err(error(
+                &parquet,
+                format!("no column {name}: is it a `redflags score` output?"),
+            ));
+        }
+        // Only the columns compared are read.
+        let frame = reader
+            .with_columns(Some(names.iter().map(|name| name.to_string()).collect()))
             .finish()
-            .map_err(|e| error(&parquet, format!("not Parquet: {e}")))?;
+            .map_err(not_parquet)?;
         let columns = names
             .iter()
             .map(|name| {
-                let column = frame.column(name).map_err(|_| {
-                    error(
-                        &parquet,
-                        format!("no column {name}: is it a `redflags score` output?"),
-                    )
-                })?;
+                let column = frame
+                    .column(name)
+                    .map_err(|e| error(&parquet, e.to_string()))?;
                 Ok(crate::output::cells(column.as_materialized_series())
                     .map_err(|e| error(&parquet, e.to_string()))?
                     .into_iter()

@@ -241,10 +241,7 @@ pub fn numbered_type() -> DataType {
 
 /// A column of texts as text, whether it is held as text or numbered (see [`NUMBERED`]).
 pub fn as_text(column: &Column) -> PolarsResult<StringChunked> {
-    match column.dtype() {
-        DataType::String => Ok(column.str()?.clone()),
-        _ => Ok(column.cast(&DataType::String)?.str()?.clone()),
-    }
+    Ok(column.cast(&DataType::String)?.str()?.clone())
 }
 
 /// `table` with its numbered columns (see [`NUMBERED`]) as plain texts: for the tables a run

@@ -396,8 +396,8 @@ pub fn carry(flags: &DataFrame, previous: &[Review]) -> PolarsResult<DataFrame> 
             fields[1].push(review.map_or("", |r| r.comment.as_str()));
             fields[2].push(review.map_or("", |r| r.reviewer.as_str()));
             fields[3].push(review.map_or("", |r| r.reviewed_at.as_str()));
-            if review.is_some() {
-                raised.insert((key.0.to_owned(), key.1.to_owned()));
+            if let Some(review) = review {
+                raised.insert((review.ocid.as_str(), review.indicator.as_str()));
             }
         }
         let [verdicts, comments, reviewers, dates] = fields;
@@ -426,7 +426,8 @@ pub fn carry(flags: &DataFrame, previous: &[Review]) -> PolarsResult<DataFrame> 
     // The reviewed flags no longer raised: a reviewed flag still raised is in `raised`.
     let mut rows: Vec<[String; 9]> = Vec::new();
     for review in previous {
-        if review.reviewed() && !raised.contains(&(review.ocid.clone(), review.indicator.clone())) {
+        if review.reviewed() && !raised.contains(&(review.ocid.as_str(), review.indicator.as_str()))
+        {
             let entry = Entry {
                 level: "process".to_owned(),
                 status: "no_longer_raised".to_owned(),
