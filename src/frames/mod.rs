@@ -13,6 +13,7 @@
 pub mod build;
 pub mod columns;
 pub mod coverage;
+mod numbering;
 pub mod tables;
 
 use polars::prelude::*;
@@ -63,9 +64,10 @@ impl Builder {
                 for (key, release) in chunk {
                     rows.push(*key, release);
                 }
-                rows.into_tables()
+                numbering::Part::new(rows.into_tables()?)
             })
-            .collect();
+            .collect::<PolarsResult<Vec<_>>>()
+            .and_then(numbering::numbered_in_order);
         match parts {
             Ok(parts) => self.parts.extend(parts),
             Err(error) => {

@@ -292,7 +292,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
     }
 
     // The organization-level flags reaching each process: the organization term's evidence.
-    let reaching = &run.scored.organization_flags;
+    let reaching = &run.scored.organization_flags.table()?;
     for ((key, indicator), organization) in reaching
         .column(PROCESS)?
         .u32()?

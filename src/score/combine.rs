@@ -182,7 +182,7 @@ pub(super) fn finish(
     table: DataFrame,
     terms: &[Term],
     weights: &[f64],
-    reaching: &DataFrame,
+    reaching: &super::organizations::Reaching,
     reviewed: &Reviewed,
 ) -> PolarsResult<DataFrame> {
     let mut table = table;

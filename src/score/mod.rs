@@ -33,8 +33,8 @@ mod values;
 
 use combine::finish;
 pub use flags::flags_table;
+pub use organizations::Reaching;
 pub use organizations::organizations_table;
-use organizations::{organization_links, reaching};
 pub use reviewed::VERDICT_COLUMNS;
 use terms::term_table;
 
@@ -210,8 +210,8 @@ pub struct Scored {
     /// One row per organization-level result.
     pub organizations: DataFrame,
     /// Each organization-level flag reaching a process (its buyer, procuring entity or a
-    /// winner), in registry order: `process`, `indicator`, `organization` (`role name (id)`).
-    pub organization_flags: DataFrame,
+    /// winner), in registry order (see [`Reaching::table`]).
+    pub organization_flags: Reaching,
     /// The terms of the score, in the order of their columns.
     pub terms: Vec<Term>,
     /// Each term's strength in the score, in the order of `terms`.
@@ -270,11 +270,9 @@ pub fn score_reviewed(
     let organizations = organizations_table(frames, runs, &language)?;
     step("organizations");
     // Computed once: the terms, the flags and the organization columns all read it.
-    let links = organization_links(frames, &organizations)?
-        .collect()?
-        .lazy();
+    let organization_flags = Reaching::of(frames, &organizations)?;
     step("organization links");
-    let (table, terms) = term_table(frames, assessed, runs, &links)?;
+    let (table, terms) = term_table(frames, assessed, runs, &organization_flags)?;
     step("terms");
     let validation = validate::validate(&table, &terms, config.validation.significance)?;
     step("validation");
@@ -299,7 +297,6 @@ pub fn score_reviewed(
             )
         }
     };
-    let organization_flags = reaching(&links).collect()?;
     // The organizations' ids and names stay numbered as the frames hold them: they are
     // written as texts (see `output::cells` and `output::write_parquet`).
     let contracts = finish(table, &terms, &weights, &organization_flags, &reviewed)?;

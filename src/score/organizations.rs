@@ -17,110 +17,152 @@ fn role_name() -> Expr {
         .otherwise(col(ROLE))
 }
 
-/// Every flagged organization linked to each process it is the buyer, procuring entity or a
-/// winner (supplier of an awarded award, flagged as supplier or tenderer) of: `process`,
-/// `position` (the result's row in `organizations`: registry order), `indicator` and
-/// `organization` (`role name (id)`), sorted by process and position, each once. The rows are
-/// narrow: the organization's text is made once per result, not once per process it
-/// reaches.
-pub(super) fn organization_links(
-    frames: &Frames,
-    organizations: &DataFrame,
-) -> PolarsResult<LazyFrame> {
-    let link = |frame: &DataFrame, id: &str, role: &str| {
-        frame.clone().lazy().select([
+/// The organization-level flags reaching each process: every flagged organization linked to
+/// each process it is the buyer, procuring entity or a winner (supplier of an awarded award,
+/// flagged as supplier or tenderer) of.
+#[derive(Debug, Clone)]
+pub struct Reaching {
+    /// `process` and `position` (the result's row in the organizations table: registry
+    /// order), sorted by process and position, each once. Two numbers a link: what a result
+    /// says is in `labels`, once per result, not once per process it reaches.
+    links: DataFrame,
+    /// Per result (row of the organizations table): `indicator` and `organization` (`role
+    /// name (id)`).
+    labels: DataFrame,
+}
+
+impl Reaching {
+    /// The links of the results of `organizations` (see [`organizations_table`]).
+    pub(super) fn of(frames: &Frames, organizations: &DataFrame) -> PolarsResult<Reaching> {
+        let link = |frame: &DataFrame, id: &str, role: &str| {
+            frame.clone().lazy().select([
+                col(PROCESS),
+                col(id).alias(ORGANIZATION_ID),
+                lit(role).alias("link"),
+            ])
+        };
+        let winners = frames.awards.clone().lazy().filter(awarded()).select([
             col(PROCESS),
-            col(id).alias(ORGANIZATION_ID),
-            lit(role).alias("link"),
-        ])
-    };
-    let winners = frames.awards.clone().lazy().filter(awarded()).select([
-        col(PROCESS),
-        col("supplier_id").alias(ORGANIZATION_ID),
-        lit("winner").alias("link"),
-    ]);
-    let links = concat(
-        [
-            link(&frames.processes, "buyer_id", "buyer"),
-            link(&frames.processes, "procuring_entity_id", "procuring_entity"),
-            winners,
-        ],
-        UnionArgs::default(),
-    )?
-    .filter(col(ORGANIZATION_ID).is_not_null())
-    .unique(None, UniqueKeepStrategy::First);
-    let flagged = organizations
-        .clone()
-        .lazy()
-        .with_row_index("position", None)
-        .select([
-            col("position"),
-            col(ORGANIZATION_ID),
-            when(
-                col(ROLE)
-                    .eq(lit("supplier"))
-                    .or(col(ROLE).eq(lit("tenderer"))),
+            col("supplier_id").alias(ORGANIZATION_ID),
+            lit("winner").alias("link"),
+        ]);
+        let links = concat(
+            [
+                link(&frames.processes, "buyer_id", "buyer"),
+                link(&frames.processes, "procuring_entity_id", "procuring_entity"),
+                winners,
+            ],
+            UnionArgs::default(),
+        )?
+        .filter(col(ORGANIZATION_ID).is_not_null())
+        .unique(None, UniqueKeepStrategy::First);
+        let flagged = organizations
+            .clone()
+            .lazy()
+            .with_row_index("position", None)
+            .select([
+                col("position"),
+                col(ORGANIZATION_ID),
+                when(
+                    col(ROLE)
+                        .eq(lit("supplier"))
+                        .or(col(ROLE).eq(lit("tenderer"))),
+                )
+                .then(lit("winner"))
+                .otherwise(col(ROLE))
+                .alias("link"),
+                col("indicator"),
+                col(ROLE),
+                col("organization_name"),
+            ])
+            // An indicator may give one organization several results (one per flagged pair):
+            // it reaches each process once, at its first result's position. (The role, the id
+            // and the name are what the result's `organization` text is made of.)
+            .group_by([
+                col(ORGANIZATION_ID),
+                col("link"),
+                col("indicator"),
+                col(ROLE),
+                col("organization_name"),
+            ])
+            .agg([col("position").min()])
+            // The organizations' ids numbered as the frames' are, to join on numbers.
+            .with_column(col(ORGANIZATION_ID).cast(crate::frames::numbered_type()));
+        let links = links
+            .join(
+                flagged,
+                [col(ORGANIZATION_ID), col("link")],
+                [col(ORGANIZATION_ID), col("link")],
+                JoinArgs::new(JoinType::Inner),
             )
-            .then(lit("winner"))
-            .otherwise(col(ROLE))
-            .alias("link"),
-            col("indicator"),
-            concat_str(
-                [
-                    role_name(),
-                    lit(" "),
-                    col("organization_name").fill_null(col(ORGANIZATION_ID)),
-                    lit(" ("),
-                    col(ORGANIZATION_ID),
-                    lit(")"),
-                ],
-                "",
-                false,
+            .select([col(PROCESS), col("position")])
+            .sort(
+                [PROCESS, "position"],
+                SortMultipleOptions::default().with_maintain_order(true),
             )
-            .alias("organization"),
-        ])
-        // An indicator may give one organization several results (one per flagged pair): it
-        // reaches each process once, at its first result's position.
-        .group_by([
-            col(ORGANIZATION_ID),
-            col("link"),
-            col("indicator"),
-            col("organization"),
-        ])
-        .agg([col("position").min()])
-        // The organizations' ids numbered as the frames' are, to join on numbers.
-        .with_column(col(ORGANIZATION_ID).cast(crate::frames::numbered_type()));
-    Ok(links
-        .join(
-            flagged,
-            [col(ORGANIZATION_ID), col("link")],
-            [col(ORGANIZATION_ID), col("link")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .select([
-            col(PROCESS),
-            col("position"),
-            col("indicator"),
-            col("organization"),
-        ])
-        .sort(
-            [PROCESS, "position"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .cache())
+            .collect()?;
+        let labels = organizations
+            .clone()
+            .lazy()
+            .select([
+                col("indicator"),
+                concat_str(
+                    [
+                        role_name(),
+                        lit(" "),
+                        col("organization_name").fill_null(col(ORGANIZATION_ID)),
+                        lit(" ("),
+                        col(ORGANIZATION_ID),
+                        lit(")"),
+                    ],
+                    "",
+                    false,
+                )
+                .alias("organization"),
+            ])
+            .collect()?;
+        Ok(Reaching { links, labels })
+    }
+
+    /// Each link as (process, indicator, organization text).
+    pub(super) fn each(
+        &self,
+    ) -> PolarsResult<impl Iterator<Item = (u32, Option<&str>, Option<&str>)>> {
+        let indicators = self.labels.column("indicator")?.str()?;
+        let organizations = self.labels.column("organization")?.str()?;
+        let processes = self.links.column(PROCESS)?.u32()?;
+        let positions = self.links.column("position")?.idx()?;
+        Ok(processes
+            .iter()
+            .zip(positions.iter())
+            .filter_map(move |(process, position)| {
+                let position = position? as usize;
+                Some((
+                    process?,
+                    indicators.get(position),
+                    organizations.get(position),
+                ))
+            }))
+    }
+
+    /// Each organization-level flag reaching a process, once, in registry order: `process`,
+    /// `indicator` and `organization` (`role name (id)`).
+    pub fn table(&self) -> PolarsResult<DataFrame> {
+        let positions = self.links.column("position")?.idx()?;
+        let mut labels = self.labels.take(positions)?;
+        labels.insert_column(0, self.links.column(PROCESS)?.clone())?;
+        Ok(labels)
+    }
 }
 
 /// Per process (its row is its key), the organization-level flags of its buyer, its procuring
 /// entity and its winners: `indicator: role name (id)`, joined with `; `, in registry order;
-/// none when no flag reaches it. `reaching` is sorted by process, each flag once.
+/// none when no flag reaches it.
 ///
 /// The column is numbered text (categorical, a list of its own): the processes of one buyer
 /// and one winner carry the same text, which is held once (at 300,000 generated processes,
 /// 149,503 distinct texts of 467 bytes on average).
-pub(super) fn organization_flags(reaching: &DataFrame, height: usize) -> PolarsResult<Column> {
-    let keys = reaching.column(PROCESS)?.u32()?;
-    let indicators = reaching.column("indicator")?.str()?;
-    let organizations = reaching.column("organization")?.str()?;
+pub(super) fn organization_flags(reaching: &Reaching, height: usize) -> PolarsResult<Column> {
     // Each process's text, as the number of a distinct text.
     let mut numbers: Vec<Option<u32>> = vec![None; height];
     let mut distinct: std::collections::HashMap<String, u32> = Default::default();
@@ -133,11 +175,8 @@ pub(super) fn organization_flags(reaching: &DataFrame, height: usize) -> PolarsR
         }
         text.clear();
     };
-    for ((key, indicator), organization) in
-        keys.iter().zip(indicators.iter()).zip(organizations.iter())
-    {
-        let (Some(key), Some(indicator), Some(organization)) = (key, indicator, organization)
-        else {
+    for (key, indicator, organization) in reaching.each()? {
+        let (Some(indicator), Some(organization)) = (indicator, organization) else {
             continue;
         };
         if current != Some(key) {
@@ -169,16 +208,6 @@ pub(super) fn organization_flags(reaching: &DataFrame, height: usize) -> PolarsR
             .map(|number| number.map(|number| texts[number as usize])),
     )?;
     Ok(column.into_series().into_column())
-}
-
-/// Each organization-level flag reaching a process, once, in registry order: `process`,
-/// `indicator` and `organization` (`role name (id)`).
-pub(super) fn reaching(links: &LazyFrame) -> LazyFrame {
-    // The links are already one per process and organization text (the text names the role,
-    // which decides the link), so each flag is there once.
-    links
-        .clone()
-        .select([col(PROCESS), col("indicator"), col("organization")])
 }
 
 /// Every organization's best-known name: the first name seen for its id, in process order.

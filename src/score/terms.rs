@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use super::organizations::Reaching;
 use super::values::{award_summary, contract_summary, supplier_lists};
 use super::{IndicatorRun, ORGANIZATION_STRENGTH, ORGANIZATION_TERM, Term};
 use crate::domain::awarded;
@@ -35,7 +36,7 @@ pub(super) fn term_table(
     frames: &Frames,
     assessed: &DataFrame,
     runs: &[IndicatorRun],
-    links: &LazyFrame,
+    reaching: &Reaching,
 ) -> PolarsResult<(DataFrame, Vec<Term>)> {
     let winners = frames
         .awards
@@ -143,21 +144,10 @@ pub(super) fn term_table(
         .collect::<PolarsResult<Vec<Vec<bool>>>>()?;
     // One pass over the links (each organization flag reaching each process): the strongest
     // flag of an indicator that does not flag the process itself, at the process's row.
-    let links = links
-        .clone()
-        .select([col(PROCESS), col("indicator")])
-        .collect()?;
     let mut strongest: Vec<Option<f64>> = vec![None; height];
-    for (key, indicator) in links
-        .column(PROCESS)?
-        .u32()?
-        .iter()
-        .zip(links.column("indicator")?.str()?.iter())
-    {
-        let (Some(key), Some(indicator)) = (key, indicator) else {
-            continue;
-        };
-        let Some(&(run, strength)) = strength_of.get(indicator) else {
+    for (key, indicator, _) in reaching.each()? {
+        let Some(&(run, strength)) = indicator.and_then(|indicator| strength_of.get(indicator))
+        else {
             continue;
         };
         let key = key as usize;
@@ -168,7 +158,6 @@ pub(super) fn term_table(
             *best = Some(best.map_or(strength, |best| best.max(strength)));
         }
     }
-    drop(links);
     table.with_column(Column::new(ORGANIZATION_STRENGTH.into(), strongest))?;
     // Assessable: the process is in scope and has a buyer, a procuring entity or a winner.
     let linked = col("buyer_id")

@@ -1,0 +1,187 @@
+//! Numbering the organization ids and names (see [`super::NUMBERED`]) of each part of the
+//! frames as the part is built, not once all of them are read.
+//!
+//! A part (the tables of one chunk of releases) is made in parallel, and so is the numbering of
+//! its columns against the part's own list of distinct texts. The parts' lists then enter the
+//! one list every table shares in input order, a serial step over each part's distinct texts
+//! only, and each part's numbers are translated in parallel. So the parts hold four bytes per
+//! row for these columns from the start, the texts are hashed once per row in parallel instead
+//! of once more after the reading in one thread, and the numbers are the same for the same
+//! input whatever the threads.
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+/// The tables of one chunk of releases, with each numbered column numbered against the
+/// column's own distinct texts.
+pub(super) struct Part {
+    tables: [DataFrame; 6],
+    columns: Vec<Local>,
+}
+
+/// A numbered column of a part, numbered within the part.
+struct Local {
+    /// The table (in [`super::Frames::NAMES`] order) and the column's position in it.
+    table: usize,
+    column: usize,
+    /// Each row's number in the column's own list (none for no text).
+    codes: UInt32Chunked,
+    /// The row where each text of that list is first met, in the list's order.
+    first: Vec<usize>,
+}
+
+impl Part {
+    /// The part of `tables`, its numbered text columns numbered within it.
+    pub(super) fn new(tables: [DataFrame; 6]) -> PolarsResult<Part> {
+        let mut columns = Vec::new();
+        for (index, table) in tables.iter().enumerate() {
+            for (position, column) in table.columns().iter().enumerate() {
+                if super::NUMBERED.contains(&column.name().as_str())
+                    && column.dtype() == &DataType::String
+                {
+                    columns.push(Local::of(index, position, column.str()?));
+                }
+            }
+        }
+        Ok(Part { tables, columns })
+    }
+
+    /// The tables, each numbered column given the shared list's numbers (`numbers[c][n]`: the
+    /// number of the `n`th text of column `c`'s own list).
+    fn into_tables(self, numbers: &[Vec<u32>]) -> PolarsResult<[DataFrame; 6]> {
+        let dtype = super::numbered_type();
+        let mut tables = self.tables;
+        for (local, numbers) in self.columns.into_iter().zip(numbers) {
+            // (The slots of missing texts hold 0 whether or not the list has a text 0.)
+            let shared = local
+                .codes
+                .apply_values(|code| numbers.get(code as usize).copied().unwrap_or_default());
+            let numbered =
+                Categorical32Chunked::from_cats_and_dtype(shared, dtype.clone()).into_series();
+            tables[local.table].replace_column(local.column, numbered.into_column())?;
+        }
+        Ok(tables)
+    }
+}
+
+impl Local {
+    fn of(table: usize, column: usize, texts: &StringChunked) -> Local {
+        let mut numbers: PlHashMap<&str, u32> = PlHashMap::default();
+        let mut first = Vec::new();
+        let codes: UInt32Chunked = texts
+            .iter()
+            .enumerate()
+            .map(|(row, text)| {
+                text.map(|text| {
+                    let next = numbers.len() as u32;
+                    *numbers.entry(text).or_insert_with(|| {
+                        first.push(row);
+                        next
+                    })
+                })
+            })
+            .collect();
+        Local {
+            table,
+            column,
+            codes: codes.with_name(texts.name().clone()),
+            first,
+        }
+    }
+}
+
+/// The parts' tables, their numbered columns numbered in the list every table shares: the
+/// parts' distinct texts enter it in the parts' order, each part's columns in table and column
+/// order, each column's texts in the order first met.
+pub(super) fn numbered_in_order(parts: Vec<Part>) -> PolarsResult<Vec<[DataFrame; 6]>> {
+    let dtype = super::numbered_type();
+    let DataType::Categorical(_, mapping) = &dtype else {
+        polars_bail!(ComputeError: "numbered texts are categorical");
+    };
+    let numbers: Vec<Vec<Vec<u32>>> = parts
+        .iter()
+        .map(|part| {
+            part.columns
+                .iter()
+                .map(|local| {
+                    let texts = part.tables[local.table].columns()[local.column].str()?;
+                    local
+                        .first
+                        .iter()
+                        .map(|&row| match texts.get(row) {
+                            Some(text) => mapping.insert_cat(text),
+                            None => polars_bail!(ComputeError: "a numbered text is missing"),
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect::<PolarsResult<_>>()?;
+    parts
+        .into_par_iter()
+        .zip(numbers)
+        .map(|(part, numbers)| part.into_tables(&numbers))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str, texts: &[Option<&str>]) -> DataFrame {
+        let keys = Column::new(super::super::KEY.into(), vec![0u32; texts.len()]);
+        let texts = Column::new(name.into(), texts.to_vec());
+        DataFrame::new(keys.len(), vec![keys, texts]).unwrap()
+    }
+
+    fn part(texts: &[Option<&str>]) -> Part {
+        let tables = std::array::from_fn(|index| {
+            if index == 1 {
+                table("name", texts)
+            } else {
+                table("status", &[])
+            }
+        });
+        Part::new(tables).unwrap()
+    }
+
+    #[test]
+    fn parts_numbered_apart_share_one_list_in_input_order() {
+        let first = [
+            Some("Numbering test: Beta"),
+            None,
+            Some("Numbering test: Alpha"),
+            Some("Numbering test: Beta"),
+        ];
+        let second = [
+            Some("Numbering test: Gamma"),
+            Some("Numbering test: Alpha"),
+            None,
+        ];
+        // A part whose column has no text at all.
+        let none = [None, None];
+        let tables = numbered_in_order(vec![part(&first), part(&second), part(&none)]).unwrap();
+        let mut seen = Vec::new();
+        for (tables, texts) in tables.iter().zip([&first[..], &second[..], &none[..]]) {
+            let column = tables[1].column("name").unwrap();
+            assert_eq!(column.dtype(), &super::super::numbered_type());
+            let numbered = column.cat32().unwrap();
+            assert_eq!(numbered.iter_str().collect::<Vec<_>>(), texts);
+            seen.extend(numbered.physical().iter());
+            // Columns that are not numbered are left as they are.
+            assert_eq!(
+                tables[0].column("status").unwrap().dtype(),
+                &DataType::String
+            );
+        }
+        // The same text has the same number in both parts; a text first met later has a
+        // higher number.
+        let beta = seen[0].unwrap();
+        let alpha = seen[2].unwrap();
+        let gamma = seen[4].unwrap();
+        assert_eq!(seen[3], Some(beta));
+        assert_eq!(seen[5], Some(alpha));
+        assert_eq!(seen[1], None);
+        assert!(beta < alpha && alpha < gamma);
+    }
+}
