@@ -86,16 +86,20 @@ fn pipeline(c: &mut Criterion) {
             |b, frames| {
                 b.iter(|| {
                     // As a run does: every indicator planned over one set of tables, the plans
-                    // collected together.
+                    // collected in their batches.
                     let active = config.active();
                     let tables = Tables::new(frames);
                     let plans = active
                         .iter()
                         .map(|active| active.indicator.plan(&tables, &active.settings).unwrap())
                         .collect();
+                    let batches: Vec<_> = active
+                        .iter()
+                        .map(|active| active.indicator.metadata().batch)
+                        .collect();
                     let runs: Vec<IndicatorRun> = active
                         .iter()
-                        .zip(collect(plans).unwrap())
+                        .zip(collect(plans, &batches).unwrap())
                         .map(|(active, outcome)| IndicatorRun::new(active, outcome))
                         .collect();
                     score(frames, &frames.processes, &runs, &config).unwrap()

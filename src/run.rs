@@ -211,7 +211,11 @@ pub fn run_with(
                 })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let outcomes = indicators::collect(plans)
+    let batches: Vec<_> = active
+        .iter()
+        .map(|active| active.indicator.metadata().batch)
+        .collect();
+    let outcomes = indicators::collect(plans, &batches)
         .map_err(|error| anyhow::Error::new(error).context("computing the indicators"))?;
     let indicators: Vec<IndicatorRun> = active
         .iter()

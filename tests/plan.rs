@@ -5,7 +5,7 @@ mod common;
 
 use redflags::domain::Tables;
 use redflags::evidence::Language;
-use redflags::indicators::{Metadata, Outcome, Plan, REGISTRY, collect, explain, find};
+use redflags::indicators::{Batch, Metadata, Outcome, Plan, REGISTRY, collect, explain, find};
 use redflags::scope::Scope;
 
 use common::generated_frames as generated;
@@ -54,7 +54,12 @@ fn indicators_collected_together_give_what_each_gives_alone() {
         .iter()
         .map(|indicator| indicator.plan(&tables, &settings).unwrap())
         .collect();
-    let together = collect(plans).unwrap();
+    // In their batches, as a run collects them.
+    let batches: Vec<_> = REGISTRY
+        .iter()
+        .map(|indicator| indicator.metadata().batch)
+        .collect();
+    let together = collect(plans, &batches).unwrap();
     assert_eq!(together.len(), REGISTRY.len());
     let mut flagged = 0;
     for (indicator, outcome) in REGISTRY.iter().zip(&together) {
@@ -121,7 +126,7 @@ fn the_scope_filters_the_tables_where_they_are_read_as_a_filtered_copy_would() {
             .iter()
             .map(|indicator| indicator.plan(tables, &settings).unwrap())
             .collect();
-        collect(plans).unwrap()
+        collect(plans, &[]).unwrap()
     };
     let filtered = outcomes(&Tables::scoped(&frames, &in_scope));
     let copied = outcomes(&Tables::new(&scope.apply(&frames).unwrap()));
@@ -144,4 +149,36 @@ fn the_scope_filters_the_tables_where_they_are_read_as_a_filtered_copy_would() {
         let keys = outcome.processes.column("process").unwrap().u32().unwrap();
         assert!(keys.into_no_null_iter().all(|key| kept.contains(&key)));
     }
+}
+
+#[test]
+fn the_indicators_that_share_a_large_table_are_collected_in_its_batch() {
+    let frames = generated();
+    let settings = toml::Table::new();
+    let tables = Tables::new(&frames);
+    // What each large shared table's plan computes, as the optimized plan prints it.
+    let marks = [
+        (r#"count().alias("tenderer_count")"#, Batch::Bids),
+        (r#"len().alias("meetings")"#, Batch::TendererSets),
+        (r#"len().alias("pair_awards")"#, Batch::Pairs),
+    ];
+    let mut batched = 0;
+    for indicator in REGISTRY {
+        let metadata = indicator.metadata();
+        let plan = explain(&[indicator.plan(&tables, &settings).unwrap()]).unwrap();
+        let reads: Vec<Batch> = marks
+            .iter()
+            .filter(|(mark, _)| plan.contains(mark))
+            .map(|(_, batch)| *batch)
+            .collect();
+        match reads.as_slice() {
+            [] => assert_eq!(metadata.batch, Batch::Other, "{}", metadata.slug),
+            [batch] => {
+                assert_eq!(metadata.batch, *batch, "{}", metadata.slug);
+                batched += 1;
+            }
+            _ => panic!("{} reads {reads:?}", metadata.slug),
+        }
+    }
+    assert!(batched >= 10, "{batched}");
 }

@@ -9,9 +9,9 @@
 //! scope's columns, and nothing of a later stage.
 //!
 //! The derived tables are methods of [`Tables`], the frames as lazy tables made once per run:
-//! those several indicators read are cached plans, computed once when the indicators' plans
-//! are collected together (see [`crate::indicators::collect`]). Nothing here collects
-//! anything.
+//! those several indicators read are cached plans, computed once when the plans of the
+//! indicators of one batch are collected together (see [`crate::indicators::collect`] and
+//! [`crate::indicators::Batch`]). Nothing here collects anything.
 
 pub mod awards;
 pub mod bids;

@@ -4,7 +4,9 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
-use super::{Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan};
+use super::{
+    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+};
 use crate::domain::{Tables, code_is};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -34,6 +36,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.50,
     family: "disqualification",
     lists_tenderers: true,
+    batch: Batch::Other,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

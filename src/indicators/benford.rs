@@ -10,8 +10,8 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::support::no_process_rows;
 use super::{
-    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE, VALUE,
-    empty_organizations,
+    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE,
+    VALUE, empty_organizations,
 };
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -51,6 +51,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.05,
     family: "amount_pattern",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     evidence: Evidence {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, set_meetings};
 use super::support::{PROCESS_EXAMPLES, flagged_tenderers, process_rows};
-use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{SET_CODE, Tables, awarded};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -47,6 +47,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.30,
     family: "bidder_ring",
     lists_tenderers: true,
+    batch: Batch::TendererSets,
     levels: &["process", "tenderer"],
     fields: &[
         "buyer.id",

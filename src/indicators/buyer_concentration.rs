@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::no_process_rows;
 use super::{
-    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE, VALUE,
+    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE,
+    VALUE,
 };
 use crate::domain::{AWARD_KEY, Tables};
 use crate::evidence::{Evidence, Field, Kind};
@@ -41,6 +42,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.10,
     family: "favoured_supplier",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["buyer"],
     fields: &[
         "buyer.id",

@@ -1,23 +1,43 @@
-//! Collecting the indicators' plans: all together, in two phases.
+//! Collecting the indicators' plans: in batches, in two phases.
 
 use polars::prelude::*;
 
-use super::{Outcome, Plan, ProcessRows, Step};
+use super::{Batch, Outcome, Plan, ProcessRows, Step};
 
-/// Collects the plans of several indicators, all together, into their outcomes (in the order
-/// of the plans).
+/// Collects the plans of several indicators into their outcomes (in the order of the plans);
+/// `batches` gives each plan's [`Batch`] (a plan without one is in [`Batch::Other`]).
 ///
-/// One `collect_all` takes every lazy outcome and every staged plan's inputs, so that the
-/// cached derived tables they read (see [`crate::domain::Tables`]) are computed once for all
-/// of them. The staged plans' steps then run on their inputs, and a second `collect_all` takes
-/// the outcomes they make. Each phase is logged at debug level with its time and memory; at
-/// trace level the first phase's optimized plan is logged too (see [`explain`]).
-pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
+/// In the first phase each batch is one `collect_all` of its lazy outcomes and its staged
+/// plans' inputs, so that the cached derived tables they read (see [`crate::domain::Tables`])
+/// are computed once for the batch; the batches run one after another, so that only one
+/// batch's cached tables are held at a time. The staged plans' steps then run on their inputs,
+/// and a second `collect_all` takes the outcomes they make. Each collection is logged at debug
+/// level with its time and memory; at trace level each batch's optimized plan is logged too
+/// (see [`explain`]).
+pub fn collect(plans: Vec<Plan>, batches: &[Batch]) -> PolarsResult<Vec<Outcome>> {
+    let batch_of = |index: usize| batches.get(index).copied().unwrap_or(Batch::Other);
+    let mut order: Vec<Batch> = (0..plans.len()).map(batch_of).collect();
+    order.sort();
+    order.dedup();
+    // Each first-phase query's batch, in the order of the queries.
+    let of_query: Vec<Batch> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(index, plan)| std::iter::repeat_n(batch_of(index), queries_of(plan)))
+        .collect();
     if tracing::enabled!(tracing::Level::TRACE) {
-        let plan = explain(&plans)?;
-        tracing::trace!(%plan, "the indicators' first phase, optimized");
+        for batch in &order {
+            let plans: Vec<DslPlan> = first_phase(&plans)
+                .into_iter()
+                .zip(&of_query)
+                .filter(|(_, of)| *of == batch)
+                .map(|(query, _)| query)
+                .collect();
+            let plan = LazyFrame::explain_all(plans, OptFlags::default())?;
+            tracing::trace!(?batch, %plan, "the indicators' first phase, optimized");
+        }
     }
-    let queries = first_phase(&plans);
+    let mut queries: Vec<Option<DslPlan>> = first_phase(&plans).into_iter().map(Some).collect();
     enum Pending {
         Collected(Vec<(String, f64)>),
         Staged(usize, Step),
@@ -29,7 +49,27 @@ pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
             Plan::Staged { inputs, then } => Pending::Staged(inputs.len(), then),
         })
         .collect();
-    let mut results = collect_phase("first", queries)?.into_iter();
+    let mut collected: Vec<Option<DataFrame>> = (0..queries.len()).map(|_| None).collect();
+    for batch in order {
+        let indexes: Vec<usize> = (0..of_query.len())
+            .filter(|index| of_query[*index] == batch)
+            .collect();
+        let batch_queries = indexes
+            .iter()
+            .filter_map(|index| queries[*index].take())
+            .collect();
+        let results = collect_phase("first", Some(batch), batch_queries)?;
+        for (index, result) in indexes.into_iter().zip(results) {
+            collected[index] = Some(result);
+        }
+        // The batch's cached tables are gone: their pages go back before the next batch's.
+        crate::memory::release_freed();
+    }
+    let mut results = collected
+        .into_iter()
+        .map(|result| result.ok_or_else(|| polars_err!(ComputeError: "a query was not collected")))
+        .collect::<PolarsResult<Vec<_>>>()?
+        .into_iter();
     let mut outcomes = Vec::with_capacity(pending.len());
     let mut staged = Vec::new();
     let mut queries = Vec::new();
@@ -47,7 +87,7 @@ pub fn collect(plans: Vec<Plan>) -> PolarsResult<Vec<Outcome>> {
             }
         }
     }
-    let mut results = collect_phase("second", queries)?.into_iter();
+    let mut results = collect_phase("second", None, queries)?.into_iter();
     for (index, meta) in staged {
         outcomes[index] = Some(next_outcome(&mut results, meta)?);
     }
@@ -124,11 +164,19 @@ fn next_outcome(
     })
 }
 
-/// The optimized plan of the first phase of [`collect`] for these plans, as text: the queries
-/// one after the other (`PLAN 0:`, ...), a cached subplan as `CACHE[id: ...]` under each query
-/// that reads it, with its own plan under the first only.
+/// The optimized plan of the first phase of [`collect`] for these plans collected in one batch,
+/// as text: the queries one after the other (`PLAN 0:`, ...), a cached subplan as
+/// `CACHE[id: ...]` under each query that reads it, with its own plan under the first only.
 pub fn explain(plans: &[Plan]) -> PolarsResult<String> {
     LazyFrame::explain_all(first_phase(plans), OptFlags::default())
+}
+
+/// How many queries `plan` has in the first phase of [`collect`].
+fn queries_of(plan: &Plan) -> usize {
+    match plan {
+        Plan::Lazy(_) => 3,
+        Plan::Staged { inputs, .. } => inputs.len(),
+    }
 }
 
 /// The queries of the first phase of [`collect`]: each lazy outcome's three tables and each
@@ -150,12 +198,17 @@ fn first_phase(plans: &[Plan]) -> Vec<DslPlan> {
 }
 
 /// One `collect_all` of [`collect`], logged.
-fn collect_phase(phase: &str, queries: Vec<DslPlan>) -> PolarsResult<Vec<DataFrame>> {
+fn collect_phase(
+    phase: &str,
+    batch: Option<Batch>,
+    queries: Vec<DslPlan>,
+) -> PolarsResult<Vec<DataFrame>> {
     let clock = std::time::Instant::now();
     let count = queries.len();
     let results = LazyFrame::collect_all_with_engine(queries, Engine::Auto, OptFlags::default())?;
     tracing::debug!(
         phase,
+        batch = batch.map(|batch| format!("{batch:?}")),
         queries = count,
         took_ms = clock.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::process_rows;
-use super::{Definition, Group, Metadata, PROCESS, Phase, Plan, ProcessRows};
+use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan, ProcessRows};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -41,6 +41,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.50,
     family: "contract_change",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &[
         "contracts.amendments",

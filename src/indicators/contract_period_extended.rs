@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{largest_contract, process_rows};
-use super::{Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -34,6 +34,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.15,
     family: "contract_change",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &["contracts.period.startDate", "contracts.period.endDate"],
     evidence: Evidence {

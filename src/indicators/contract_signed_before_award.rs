@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::support::signed_before::{Before, FIELDS, signed_before};
-use super::{Definition, Group, Metadata, NoSettings, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, NoSettings, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::Evidence;
 
@@ -19,6 +19,7 @@ static BEFORE_AWARD: Metadata = Metadata {
     weight: 0.40,
     family: "contract_dates",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &[
         "contracts.dateSigned",

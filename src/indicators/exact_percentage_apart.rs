@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::support::process_rows;
-use super::{Definition, Group, Metadata, NoSettings, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, NoSettings, PROCESS, Phase, Plan};
 use crate::domain::{Tables, submitted};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -20,6 +20,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.40,
     family: "cover_bidding",
     lists_tenderers: false,
+    batch: Batch::Bids,
     levels: &["process"],
     fields: &[
         "awards.status",

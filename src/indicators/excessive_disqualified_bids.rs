@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{fence_evidence, no_process_rows};
 use super::{
-    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE, VALUE,
+    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE,
+    VALUE,
 };
 use crate::domain::{Tables, code_is, submitted_as};
 use crate::evidence::{Evidence, Field, Kind};
@@ -53,6 +54,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.10,
     family: "disqualification",
     lists_tenderers: false,
+    batch: Batch::Bids,
     levels: &["buyer", "procuring_entity", "tenderer"],
     fields: &[
         "buyer.id",

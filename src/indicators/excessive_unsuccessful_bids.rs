@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{counts, no_process_rows};
 use super::{
-    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ProcessRows,
-    ROLE, VALUE, empty_organizations,
+    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -47,6 +47,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.10,
     family: "supplier_profile",
     lists_tenderers: false,
+    batch: Batch::Bids,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{counts, no_process_rows};
 use super::{
-    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ProcessRows,
-    ROLE, VALUE, empty_organizations,
+    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{AWARD_KEY, Tables, code_is, packed_key};
 use crate::evidence::{Evidence, Field, Kind};
@@ -51,6 +51,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.05,
     family: "supplier_profile",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

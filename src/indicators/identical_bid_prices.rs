@@ -4,8 +4,8 @@ use polars::prelude::*;
 
 use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
-    CARDINAL_SETTING, CardinalOnly, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID,
-    PROCESS, Phase, Plan,
+    Batch, CARDINAL_SETTING, CardinalOnly, Definition, Group, LazyOutcome, Metadata,
+    ORGANIZATION_ID, PROCESS, Phase, Plan,
 };
 use crate::domain::{BID_KEY, Tables, submitted_as};
 use crate::evidence::{Evidence, Field, Kind};
@@ -22,6 +22,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.50,
     family: "cover_bidding",
     lists_tenderers: true,
+    batch: Batch::Bids,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

@@ -4,7 +4,8 @@ use polars::prelude::*;
 
 use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
-    Definition, Group, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    Batch, Definition, Group, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS, Phase,
+    Plan,
 };
 use crate::domain::{Tables, code_is};
 use crate::evidence::{Evidence, Field, Kind};
@@ -21,6 +22,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.50,
     family: "late_bid",
     lists_tenderers: true,
+    batch: Batch::Other,
     levels: &["process", "tenderer"],
     fields: &[
         "tender.tenderPeriod.endDate",

@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::support::process_rows;
-use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_is, submitted_as};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -31,6 +31,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.50,
     family: "disqualification",
     lists_tenderers: false,
+    batch: Batch::Bids,
     levels: &["process"],
     fields: &[
         "bids.details.status",

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::process_rows;
-use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, awarded, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -41,6 +41,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.15,
     family: "estimate",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &[
         "tender.value.amount",

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{process_rows, with_group_fences};
-use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -35,6 +35,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.15,
     family: "supplier_profile",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &[
         "buyer.id",

@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::support::process_rows;
-use super::{CompetitiveMethods, Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, CompetitiveMethods, Definition, Group, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -22,6 +22,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.10,
     family: "tender_period",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &["tender.procurementMethod", "tender.tenderPeriod"],
     evidence: Evidence {

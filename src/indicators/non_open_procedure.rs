@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::process_rows;
 use super::{
-    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ProcessRows,
-    ROLE, VALUE, empty_organizations,
+    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
@@ -47,6 +47,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.05,
     family: "method",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process", "buyer"],
     fields: &[
         "tender.procurementMethod",

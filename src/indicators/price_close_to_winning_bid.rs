@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::second_bid::{FIELDS, GAP_EVIDENCE, SETTINGS, Settings, Side, outcome};
-use super::{Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, Phase, Plan};
 use crate::domain::Tables;
 
 /// The indicator.
@@ -19,6 +19,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.15,
     family: "bid_gap",
     lists_tenderers: true,
+    batch: Batch::Bids,
     levels: &["process", "tenderer"],
     fields: FIELDS,
     evidence: GAP_EVIDENCE,

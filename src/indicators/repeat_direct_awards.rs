@@ -15,7 +15,7 @@ use super::chance::{
     PairTest, categories, described_pairs, pair_evidence, pair_fields, pair_outcome, pair_rows,
     pair_windows,
 };
-use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -66,6 +66,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.10,
     family: "favoured_supplier",
     lists_tenderers: false,
+    batch: Batch::Pairs,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

@@ -19,7 +19,7 @@ use super::chance::{
 };
 use crate::evidence::{Evidence, Field, Kind};
 
-use super::{Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 
 /// The indicator.
@@ -74,6 +74,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.25,
     family: "favoured_supplier",
     lists_tenderers: false,
+    batch: Batch::Pairs,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

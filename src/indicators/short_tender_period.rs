@@ -6,7 +6,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{process_rows, whole_days};
-use super::{Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -48,6 +48,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.15,
     family: "tender_period",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &[
         "tender.tenderPeriod.startDate",

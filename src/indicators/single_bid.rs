@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::support::process_rows;
-use super::{CompetitiveMethods, Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, CompetitiveMethods, Definition, Group, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in, submitted};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -39,6 +39,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.30,
     family: "single_bid",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &[
         "tender.procurementMethod",

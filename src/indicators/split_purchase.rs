@@ -12,7 +12,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{days_window, first_of, pair_organizations, process_rows};
-use super::{Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind, Language, Level};
 
@@ -80,6 +80,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.25,
     family: "threshold_avoidance",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::process_rows;
-use super::{Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, Definition, Group, Metadata, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -34,6 +34,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.10,
     family: "estimate",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["process"],
     fields: &[
         "planning.budget.amount.amount",

@@ -10,7 +10,7 @@ use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::support::no_process_rows;
 use super::{
-    Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, Phase, Plan, ROLE, VALUE,
+    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, Phase, Plan, ROLE, VALUE,
     empty_organizations,
 };
 use crate::domain::Tables;
@@ -55,6 +55,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.10,
     family: "threshold_avoidance",
     lists_tenderers: false,
+    batch: Batch::Other,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     evidence: Evidence {
