@@ -11,7 +11,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use chrono::{DateTime, NaiveDate};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike};
 use polars::prelude::*;
 use rayon::prelude::*;
 
@@ -34,6 +36,8 @@ pub struct Staging {
     directory: PathBuf,
     staging: tempfile::TempDir,
     files: Vec<String>,
+    /// When the last file was created (for the trace log).
+    started: std::time::Instant,
 }
 
 impl Staging {
@@ -50,19 +54,22 @@ impl Staging {
             directory: directory.to_path_buf(),
             staging,
             files: Vec::new(),
+            started: std::time::Instant::now(),
         })
     }
 
     /// Creates a file in the staging folder.
     fn create(&mut self, name: &str) -> anyhow::Result<BufWriter<File>> {
-        // At trace level, the memory the previous file's writing took.
+        // At trace level, the time and memory the previous file's writing took.
         if let Some(previous) = self.files.last() {
             tracing::trace!(
                 written = previous.as_str(),
+                elapsed_ms = self.started.elapsed().as_millis() as u64,
                 peak_mib = crate::memory::stage_peak_mib(),
                 resident_mib = crate::memory::resident_memory_mib(),
             );
         }
+        self.started = std::time::Instant::now();
         let path = self.staging.path().join(name);
         let file = File::create(&path).with_context(|| format!("cannot create {name}"))?;
         self.files.push(name.to_owned());
@@ -302,35 +309,75 @@ const BOM: &[u8] = b"\xef\xbb\xbf";
 /// Text a spreadsheet would read as a formula gets a leading apostrophe. A lone sign or a
 /// plain number (`-`, `-12.5`) is not a formula and stays as it is.
 fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
-    let harmless = text.len() == 1 || text.parse::<f64>().is_ok();
-    match text.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !harmless => format!("'{text}").into(),
-        _ => text.into(),
+    if is_formula(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
     }
+}
+
+/// Whether a spreadsheet would read `text` as a formula (see [`neutralize`]).
+fn is_formula(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && text.len() > 1
+        && text.parse::<f64>().is_err()
 }
 
 /// Formats a timestamp (milliseconds since the epoch, UTC) as ISO 8601.
 fn iso_timestamp(milliseconds: i64, unit: TimeUnit) -> String {
+    let mut text = String::new();
+    write_timestamp(&mut text, milliseconds, unit);
+    text
+}
+
+/// Writes [`iso_timestamp`] into `out`.
+fn write_timestamp(out: &mut String, value: i64, unit: TimeUnit) {
     let milliseconds = match unit {
-        TimeUnit::Milliseconds => milliseconds,
-        TimeUnit::Microseconds => milliseconds.div_euclid(1_000),
-        TimeUnit::Nanoseconds => milliseconds.div_euclid(1_000_000),
+        TimeUnit::Milliseconds => value,
+        TimeUnit::Microseconds => value.div_euclid(1_000),
+        TimeUnit::Nanoseconds => value.div_euclid(1_000_000),
     };
-    match DateTime::from_timestamp_millis(milliseconds) {
-        Some(time) if time.timestamp_subsec_millis() == 0 => {
-            time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let Some(time) = DateTime::from_timestamp_millis(milliseconds) else {
+        return;
+    };
+    let date = time.date_naive();
+    // As chrono's `%Y`: four digits, with a sign before and after them.
+    let year = date.year();
+    let _ = if (0..=9999).contains(&year) {
+        write!(out, "{year:04}")
+    } else {
+        write!(out, "{year:+05}")
+    };
+    let _ = write!(
+        out,
+        "-{:02}-{:02}T{:02}:{:02}:{:02}",
+        date.month(),
+        date.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    );
+    match time.timestamp_subsec_millis() {
+        0 => out.push('Z'),
+        millis => {
+            let _ = write!(out, ".{millis:03}Z");
         }
-        Some(time) => time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        None => String::new(),
     }
 }
 
 /// Formats a number as the shortest text that reads back as the same number.
 fn number(value: f64) -> String {
+    let mut text = String::new();
+    write_number(&mut text, value);
+    text
+}
+
+/// Writes [`number`] into `out`.
+fn write_number(out: &mut String, value: f64) {
     if value.is_finite() {
-        value.to_string()
-    } else {
-        String::new()
+        let _ = write!(out, "{value}");
     }
 }
 
@@ -489,23 +536,93 @@ pub fn write_csv(out: &mut impl Write, frame: &DataFrame) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// The rows of a table as CSV text, without a header.
+/// The rows of a table as CSV text, without a header: each cell written in place (see
+/// [`Cells`]), none made as a text of its own.
 fn csv_rows(frame: &DataFrame) -> anyhow::Result<Vec<u8>> {
     let columns = frame
         .columns()
         .iter()
-        .map(|column| cells(column.as_materialized_series()))
+        .map(|column| Cells::of(column.as_materialized_series()))
         .collect::<PolarsResult<Vec<_>>>()?;
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    let mut record = csv::StringRecord::new();
+    let mut field = String::new();
     for row in 0..frame.height() {
-        record.clear();
         for column in &columns {
-            record.push_field(&column[row]);
+            field.clear();
+            column.write(row, &mut field);
+            writer.write_field(&field)?;
         }
-        writer.write_record(&record)?;
+        writer.write_record(None::<&[u8]>)?;
     }
     Ok(writer.into_inner().map_err(|error| error.into_error())?)
+}
+
+/// A column's values ready to be written as CSV text one cell at a time, as [`cells`] formats
+/// them.
+enum Cells<'a> {
+    Text(Vec<Option<&'a str>>),
+    Float(Vec<Option<f64>>),
+    Integer(Vec<Option<i64>>),
+    Boolean(Vec<Option<bool>>),
+    Timestamp(Vec<Option<i64>>, TimeUnit),
+    /// Lists and the rarer types, formatted beforehand.
+    Made(Vec<String>),
+}
+
+impl<'a> Cells<'a> {
+    fn of(series: &'a Series) -> PolarsResult<Cells<'a>> {
+        Ok(match series.dtype() {
+            DataType::String => Cells::Text(series.str()?.iter().collect()),
+            DataType::Categorical(..) => Cells::Text(series.cat32()?.iter_str().collect()),
+            DataType::Float32 | DataType::Float64 => {
+                Cells::Float(series.cast(&DataType::Float64)?.f64()?.iter().collect())
+            }
+            DataType::Boolean => Cells::Boolean(series.bool()?.iter().collect()),
+            DataType::Datetime(unit, _) => Cells::Timestamp(
+                series.cast(&DataType::Int64)?.i64()?.iter().collect(),
+                *unit,
+            ),
+            dtype if dtype.is_integer() => {
+                Cells::Integer(series.cast(&DataType::Int64)?.i64()?.iter().collect())
+            }
+            _ => Cells::Made(owned_cells(series)?),
+        })
+    }
+
+    /// Writes row `row`'s cell into `out` (nothing for a missing value).
+    fn write(&self, row: usize, out: &mut String) {
+        match self {
+            Cells::Text(values) => {
+                if let Some(text) = values[row] {
+                    if is_formula(text) {
+                        out.push('\'');
+                    }
+                    out.push_str(text);
+                }
+            }
+            Cells::Float(values) => {
+                if let Some(value) = values[row] {
+                    write_number(out, value);
+                }
+            }
+            Cells::Integer(values) => {
+                if let Some(value) = values[row] {
+                    let _ = write!(out, "{value}");
+                }
+            }
+            Cells::Boolean(values) => {
+                if let Some(value) = values[row] {
+                    out.push_str(if value { "true" } else { "false" });
+                }
+            }
+            Cells::Timestamp(values, unit) => {
+                if let Some(value) = values[row] {
+                    write_timestamp(out, value, *unit);
+                }
+            }
+            Cells::Made(values) => out.push_str(&values[row]),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -545,5 +662,20 @@ mod tests {
             iso_timestamp(1_500, TimeUnit::Milliseconds),
             "1970-01-01T00:00:01.500Z"
         );
+        // Years outside 0-9999 as chrono's `%Y` writes them.
+        for millis in [
+            -62_198_755_200_000,
+            253_402_300_800_000,
+            -1,
+            1_700_000_000_123,
+        ] {
+            let time = DateTime::from_timestamp_millis(millis).unwrap();
+            let expected = if time.timestamp_subsec_millis() == 0 {
+                time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            } else {
+                time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+            };
+            assert_eq!(iso_timestamp(millis, TimeUnit::Milliseconds), expected);
+        }
     }
 }
