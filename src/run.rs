@@ -239,8 +239,7 @@ pub fn run_with(
             >> 20,
         "indicators computed"
     );
-    let scored =
-        score::score_reviewed(&frames, &assessed.processes, &indicators, config, verdicts)?;
+    let scored = score::score_reviewed(&frames, &assessed.keys()?, &indicators, config, verdicts)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),

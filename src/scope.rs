@@ -8,11 +8,15 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::frames::{Frames, KEY as PROCESS, listed_keys};
+use crate::frames::{Frames, KEY as PROCESS};
 
 /// The column, added to the processes table the indicators see, that says whether bid prices
 /// may be compared.
 pub const PRICE_COMPARISON: &str = "price_comparison";
+
+/// Column of the processes table of [`InScope`]: whether the process is in scope (when some
+/// are not).
+const IN_SCOPE: &str = "__in_scope";
 
 /// The settings of the `[scope]` section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,20 +108,27 @@ impl Scope {
     /// The processes the indicators see, with the [`PRICE_COMPARISON`] column, and which
     /// processes of `frames` they are.
     pub fn select(&self, frames: &Frames) -> PolarsResult<InScope> {
-        let processes = frames
+        // Two flags per process, in key order (a process's key is its row); the processes
+        // table itself is not copied.
+        let flags = frames
             .processes
             .clone()
             .lazy()
-            .filter(self.kept())
-            .with_column(self.price_comparison().alias(PRICE_COMPARISON))
+            .select([
+                self.kept().alias("kept"),
+                self.price_comparison().alias(PRICE_COMPARISON),
+            ])
             .collect()?;
-        let kept = if processes.height() == frames.processes.height() {
-            None
-        } else {
-            let kept = listed_keys(processes.column(PROCESS)?, frames.processes.height())?;
-            Some(BooleanChunked::from_slice("kept".into(), &kept).into_series())
-        };
-        Ok(InScope { processes, kept })
+        let kept = flags.column("kept")?.bool()?;
+        let height = kept.sum().unwrap_or(0) as usize;
+        let kept = (height < frames.processes.height()).then(|| kept.clone().into_series());
+        // The processes table with a column or two more (the others shared, not copied).
+        let mut all = frames.processes.clone();
+        all.with_column(flags.column(PRICE_COMPARISON)?.clone())?;
+        if let Some(kept) = &kept {
+            all.with_column(kept.clone().with_name(IN_SCOPE.into()).into_column())?;
+        }
+        Ok(InScope { all, kept, height })
     }
 
     /// The frames the indicators see, as tables: the excluded processes removed from every
@@ -133,28 +144,64 @@ impl Scope {
             awards: restrict(&frames.awards)?,
             contracts: restrict(&frames.contracts)?,
             items: restrict(&frames.items)?,
-            processes: scope.processes,
+            processes: scope.processes().collect()?,
         })
     }
 }
 
-/// The processes in scope: their table, as the indicators see it, and which processes of the
-/// frames they are.
+/// The processes in scope: which processes of the frames they are, and whether their bid
+/// prices may be compared. Nothing is copied: the tables are filtered where they are read.
 #[derive(Clone)]
 pub struct InScope {
-    /// The processes table of the processes in scope, with the [`PRICE_COMPARISON`] column.
-    pub processes: DataFrame,
+    /// The frames' processes table (its columns shared, not copied), with the
+    /// [`PRICE_COMPARISON`] column where the scope gives it.
+    all: DataFrame,
     /// By process key: whether the process is in scope; none when every process is.
     kept: Option<Series>,
+    /// How many processes are in scope.
+    height: usize,
 }
 
 impl InScope {
     /// Every process of `frames` in scope, as they are.
     pub fn all(frames: &Frames) -> InScope {
         InScope {
-            processes: frames.processes.clone(),
+            all: frames.processes.clone(),
             kept: None,
+            height: frames.processes.height(),
         }
+    }
+
+    /// The processes table of the processes in scope, with the [`PRICE_COMPARISON`] column
+    /// where the scope gives it, as a lazy filter (see [`InScope::restrict`]).
+    pub fn processes(&self) -> LazyFrame {
+        let all = self.all.clone().lazy();
+        match self.kept {
+            // By a column of its own, row for row: filtered as the other tables are (see
+            // [`InScope::restrict`], a table-long literal gathered by key), some indicators'
+            // plans of the processes failed with "gather indices are out of bounds".
+            Some(_) => all.filter(col(IN_SCOPE)).drop(cols([IN_SCOPE])),
+            None => all,
+        }
+    }
+
+    /// Whether the processes say if their bid prices may be compared (the
+    /// [`PRICE_COMPARISON`] column).
+    pub fn has_price_comparison(&self) -> bool {
+        self.all
+            .get_column_names()
+            .iter()
+            .any(|name| name.as_str() == PRICE_COMPARISON)
+    }
+
+    /// The keys of the processes in scope, as a one-column (`process`) table.
+    pub fn keys(&self) -> PolarsResult<DataFrame> {
+        self.processes().select([col(PROCESS)]).collect()
+    }
+
+    /// How many processes are in scope.
+    pub fn height(&self) -> usize {
+        self.height
     }
 
     /// The rows of a table (with a `process` column) of the processes in scope, as a lazy

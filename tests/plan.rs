@@ -115,11 +115,8 @@ fn the_scope_filters_the_tables_where_they_are_read_as_a_filtered_copy_would() {
         ..Scope::default()
     };
     let in_scope = scope.select(&frames).unwrap();
-    let excluded = frames.processes.height() - in_scope.processes.height();
-    assert!(
-        excluded > 100 && in_scope.processes.height() > 100,
-        "{excluded}"
-    );
+    let excluded = frames.processes.height() - in_scope.height();
+    assert!(excluded > 100 && in_scope.height() > 100, "{excluded}");
     let settings = toml::Table::new();
     let outcomes = |tables: &Tables| {
         let plans = REGISTRY
@@ -138,7 +135,8 @@ fn the_scope_filters_the_tables_where_they_are_read_as_a_filtered_copy_would() {
     assert!(flagged > 0);
     // The processes left out are assessed by no indicator.
     let kept: std::collections::HashSet<u32> = in_scope
-        .processes
+        .keys()
+        .unwrap()
         .column("process")
         .unwrap()
         .u32()

@@ -40,6 +40,8 @@ use crate::scope::InScope;
 pub struct Tables {
     /// The processes table, as it is (for the processes' ocids).
     process_table: DataFrame,
+    /// Whether `processes` has the [`crate::scope::PRICE_COMPARISON`] column.
+    price_comparison: bool,
     processes: LazyFrame,
     bids: LazyFrame,
     awards: LazyFrame,
@@ -68,8 +70,9 @@ impl Tables {
         let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
         let submitted_tenderers = bids::submitted_tenderers(bids.clone()).cache();
         Tables {
-            process_table: scope.processes.clone(),
-            processes: scope.processes.clone().lazy(),
+            process_table: frames.processes.clone(),
+            price_comparison: scope.has_price_comparison(),
+            processes: scope.processes(),
             contracts: table(&frames.contracts),
             items: table(&frames.items),
             bids_by_bid: bids::by_bid(bids.clone()).cache(),
@@ -82,7 +85,8 @@ impl Tables {
         }
     }
 
-    /// The processes table the tables read (with each process's ocid).
+    /// The frames' processes table, every process in scope or not: for each process's ocid by
+    /// its key.
     pub fn process_table(&self) -> &DataFrame {
         &self.process_table
     }
@@ -115,10 +119,7 @@ impl Tables {
     /// Whether the processes table went through a scope and says which processes' bid prices
     /// may be compared (see [`crate::scope::PRICE_COMPARISON`]).
     fn has_price_comparison(&self) -> bool {
-        self.process_table
-            .get_column_names()
-            .iter()
-            .any(|name| name.as_str() == crate::scope::PRICE_COMPARISON)
+        self.price_comparison
     }
 }
 

@@ -233,8 +233,8 @@ pub struct Scored {
 }
 
 /// Scores every process and gathers the flags and organization-level results. `frames` are
-/// all the processes, `assessed` the processes table of those in scope (the indicators ran on
-/// them).
+/// all the processes, `assessed` a table whose `process` column lists those in scope (the
+/// indicators ran on them).
 pub fn score(
     frames: &Frames,
     assessed: &DataFrame,
