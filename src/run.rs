@@ -194,6 +194,7 @@ pub fn run_with(
         started_reading,
         report,
     )?;
+    let frames = frames.for_run();
     let active = config.active();
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.select(&frames)?;

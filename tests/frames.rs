@@ -52,6 +52,28 @@ const THAI: &str = r#"{
 }"#;
 
 #[test]
+fn a_run_holds_the_parties_ids_and_names_only() {
+    let frames = Frames::build(&[compile_single(release(THAI))]).unwrap();
+    for (table, columns) in Frames::EXPORTED_ONLY {
+        let (_, frame) = frames
+            .tables()
+            .into_iter()
+            .find(|(name, _)| *name == table)
+            .unwrap();
+        for column in columns {
+            assert!(frame.column(column).is_ok(), "{table}.{column}");
+        }
+    }
+    let parties = frames.for_run().parties;
+    assert_eq!(
+        parties.get_column_names(),
+        ["process", "party_id", "name"],
+        "{parties}"
+    );
+    assert_eq!(parties.height(), 3);
+}
+
+#[test]
 fn every_table_holds_the_release() {
     let frames = Frames::build(&[compile_single(release(THAI))]).unwrap();
     let processes = &frames.processes;

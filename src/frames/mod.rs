@@ -319,6 +319,21 @@ impl Frames {
         builder.finish()
     }
 
+    /// The frames a run holds: without the columns that only `redflags frames` writes (see
+    /// [`Frames::EXPORTED_ONLY`]), their memory handed back. (At 100,000 generated processes
+    /// the parties' roles and identifiers are 12.7 MB of the frames' 81 MB by Polars'
+    /// estimate.)
+    pub fn for_run(mut self) -> Frames {
+        let [(_, columns)] = Self::EXPORTED_ONLY;
+        self.parties = self.parties.drop_many(columns);
+        crate::memory::release_freed();
+        self
+    }
+
+    /// The columns no stage of a run reads, by table: only `redflags frames` writes them.
+    pub const EXPORTED_ONLY: [(&'static str, [&'static str; 3]); 1] =
+        [("parties", ["roles", "identifier_scheme", "identifier_id"])];
+
     /// The tables with their names.
     pub fn tables(&self) -> [(&'static str, &DataFrame); 6] {
         let [p, pa, b, a, c, i] = Self::NAMES;
