@@ -52,7 +52,7 @@ const THAI: &str = r#"{
 }"#;
 
 #[test]
-fn a_run_holds_the_parties_ids_and_names_only() {
+fn a_run_holds_the_columns_its_stages_read_only() {
     let frames = Frames::build(&[compile_single(release(THAI))]).unwrap();
     for (table, columns) in Frames::EXPORTED_ONLY {
         let (_, frame) = frames
@@ -64,7 +64,17 @@ fn a_run_holds_the_parties_ids_and_names_only() {
             assert!(frame.column(column).is_ok(), "{table}.{column}");
         }
     }
-    let parties = frames.for_run().parties;
+    let frames = frames.for_run();
+    for (table, frame) in frames.tables() {
+        for (exported, columns) in Frames::EXPORTED_ONLY {
+            if table == exported {
+                for column in columns {
+                    assert!(frame.column(column).is_err(), "{table}.{column}");
+                }
+            }
+        }
+    }
+    let parties = frames.parties;
     assert_eq!(
         parties.get_column_names(),
         ["process", "party_id", "name"],
