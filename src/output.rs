@@ -325,14 +325,7 @@ fn is_formula(text: &str) -> bool {
         && text.parse::<f64>().is_err()
 }
 
-/// Formats a timestamp (milliseconds since the epoch, UTC) as ISO 8601.
-fn iso_timestamp(milliseconds: i64, unit: TimeUnit) -> String {
-    let mut text = String::new();
-    write_timestamp(&mut text, milliseconds, unit);
-    text
-}
-
-/// Writes [`iso_timestamp`] into `out`.
+/// Writes a timestamp (in `unit`s since the epoch, UTC) into `out` as ISO 8601.
 fn write_timestamp(out: &mut String, value: i64, unit: TimeUnit) {
     let milliseconds = match unit {
         TimeUnit::Milliseconds => value,
@@ -367,14 +360,8 @@ fn write_timestamp(out: &mut String, value: i64, unit: TimeUnit) {
     }
 }
 
-/// Formats a number as the shortest text that reads back as the same number.
-fn number(value: f64) -> String {
-    let mut text = String::new();
-    write_number(&mut text, value);
-    text
-}
-
-/// Writes [`number`] into `out`.
+/// Writes a number into `out` as the shortest text that reads back as the same number
+/// (nothing for one that is not finite).
 fn write_number(out: &mut String, value: f64) {
     if value.is_finite() {
         let _ = write!(out, "{value}");
@@ -424,54 +411,31 @@ pub fn write_parquet(out: &mut impl Write, frame: &DataFrame) -> PolarsResult<()
 /// Text is borrowed from the column where it is written as it is (most of a table's cells),
 /// not copied.
 pub fn cells(series: &Series) -> PolarsResult<Vec<std::borrow::Cow<'_, str>>> {
-    if series.dtype() == &DataType::String {
-        return Ok(series
-            .str()?
-            .iter()
+    Ok(match Cells::of(series)? {
+        Cells::Text(values) => values
+            .into_iter()
             .map(|value| value.map(neutralize).unwrap_or_default())
-            .collect());
-    }
-    if let DataType::Categorical(..) = series.dtype() {
-        return Ok(series
-            .cat32()?
-            .iter_str()
-            .map(|value| value.map(neutralize).unwrap_or_default())
-            .collect());
-    }
-    Ok(owned_cells(series)?
-        .into_iter()
-        .map(std::borrow::Cow::Owned)
-        .collect())
+            .collect(),
+        Cells::Made(values) => values.into_iter().map(std::borrow::Cow::Owned).collect(),
+        cells => (0..series.len())
+            .map(|row| {
+                let mut cell = String::new();
+                cells.write(row, &mut cell);
+                std::borrow::Cow::Owned(cell)
+            })
+            .collect(),
+    })
 }
 
-/// [`cells`] of a column that is not text, made anew.
-fn owned_cells(series: &Series) -> PolarsResult<Vec<String>> {
+/// [`cells`] of a column of the types [`Cells`] does not write one at a time (dates, lists and
+/// the rarer types), made anew.
+fn made_cells(series: &Series) -> PolarsResult<Vec<String>> {
     let text = |value: Option<&str>| {
         value
             .map(|v| neutralize(v).into_owned())
             .unwrap_or_default()
     };
     Ok(match series.dtype() {
-        DataType::Boolean => series
-            .bool()?
-            .iter()
-            .map(|v| v.map(|b| b.to_string()).unwrap_or_default())
-            .collect(),
-        DataType::Float32 | DataType::Float64 => series
-            .cast(&DataType::Float64)?
-            .f64()?
-            .iter()
-            .map(|v| v.map(number).unwrap_or_default())
-            .collect(),
-        DataType::Datetime(unit, _) => {
-            let unit = *unit;
-            series
-                .cast(&DataType::Int64)?
-                .i64()?
-                .iter()
-                .map(|v| v.map(|ms| iso_timestamp(ms, unit)).unwrap_or_default())
-                .collect()
-        }
         DataType::Date => series
             .cast(&DataType::Int32)?
             .i32()?
@@ -498,12 +462,6 @@ fn owned_cells(series: &Series) -> PolarsResult<Vec<String>> {
             }
             out
         }
-        dtype if dtype.is_integer() => series
-            .cast(&DataType::Int64)?
-            .i64()?
-            .iter()
-            .map(|v| v.map(|n| n.to_string()).unwrap_or_default())
-            .collect(),
         _ => {
             let as_text = series.cast(&DataType::String)?;
             as_text.str()?.iter().map(text).collect()
@@ -585,7 +543,7 @@ impl<'a> Cells<'a> {
             dtype if dtype.is_integer() => {
                 Cells::Integer(series.cast(&DataType::Int64)?.i64()?.iter().collect())
             }
-            _ => Cells::Made(owned_cells(series)?),
+            _ => Cells::Made(made_cells(series)?),
         })
     }
 
@@ -628,6 +586,12 @@ impl<'a> Cells<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn iso_timestamp(value: i64, unit: TimeUnit) -> String {
+        let mut text = String::new();
+        write_timestamp(&mut text, value, unit);
+        text
+    }
 
     #[test]
     fn formulas_are_neutralized_and_text_kept() {

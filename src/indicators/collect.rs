@@ -13,7 +13,7 @@ use super::{Batch, Outcome, Plan, ProcessRows, Step};
 /// batch's cached tables are held at a time. The staged plans' steps then run on their inputs,
 /// and a second `collect_all` takes the outcomes they make. Each collection is logged at debug
 /// level with its time and memory; at trace level each batch's optimized plan is logged too
-/// (see [`explain`]).
+/// (as [`explain`] gives it).
 pub fn collect(plans: Vec<Plan>, batches: &[Batch]) -> PolarsResult<Vec<Outcome>> {
     let batch_of = |index: usize| batches.get(index).copied().unwrap_or(Batch::Other);
     let mut order: Vec<Batch> = (0..plans.len()).map(batch_of).collect();
@@ -25,18 +25,6 @@ pub fn collect(plans: Vec<Plan>, batches: &[Batch]) -> PolarsResult<Vec<Outcome>
         .enumerate()
         .flat_map(|(index, plan)| std::iter::repeat_n(batch_of(index), queries_of(plan)))
         .collect();
-    if tracing::enabled!(tracing::Level::TRACE) {
-        for batch in &order {
-            let plans: Vec<DslPlan> = first_phase(&plans)
-                .into_iter()
-                .zip(&of_query)
-                .filter(|(_, of)| *of == batch)
-                .map(|(query, _)| query)
-                .collect();
-            let plan = LazyFrame::explain_all(plans, OptFlags::default())?;
-            tracing::trace!(?batch, %plan, "the indicators' first phase, optimized");
-        }
-    }
     let mut queries: Vec<Option<DslPlan>> = first_phase(&plans).into_iter().map(Some).collect();
     enum Pending {
         Collected(Vec<(String, f64)>),
@@ -54,10 +42,14 @@ pub fn collect(plans: Vec<Plan>, batches: &[Batch]) -> PolarsResult<Vec<Outcome>
         let indexes: Vec<usize> = (0..of_query.len())
             .filter(|index| of_query[*index] == batch)
             .collect();
-        let batch_queries = indexes
+        let batch_queries: Vec<DslPlan> = indexes
             .iter()
             .filter_map(|index| queries[*index].take())
             .collect();
+        if tracing::enabled!(tracing::Level::TRACE) {
+            let plan = LazyFrame::explain_all(batch_queries.clone(), OptFlags::default())?;
+            tracing::trace!(?batch, %plan, "the indicators' first phase, optimized");
+        }
         let results = collect_phase("first", Some(batch), batch_queries)?;
         for (index, result) in indexes.into_iter().zip(results) {
             collected[index] = Some(result);

@@ -292,21 +292,14 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
     }
 
     // The organization-level flags reaching each process: the organization term's evidence.
-    let reaching = &run.scored.organization_flags.table()?;
-    for ((key, indicator), organization) in reaching
-        .column(PROCESS)?
-        .u32()?
-        .iter()
-        .zip(texts(reaching, "indicator")?)
-        .zip(texts(reaching, "organization")?)
-    {
+    for (key, indicator, organization) in run.scored.organization_flags.each()? {
         // A process's key is its row in `contracts`.
-        let ocid = key.and_then(|key| processes.ocid.get(key as usize)?.clone());
+        let ocid = processes.ocid.get(key as usize).cloned().flatten();
         flags_by_ocid.entry(text(&ocid)).or_default().push(FlagRow {
-            indicator: messages.indicator(&text(&indicator)).to_owned(),
+            indicator: messages.indicator(indicator.unwrap_or_default()).to_owned(),
             level: messages.level("organization").to_owned(),
             strength: String::new(),
-            evidence: text(&organization),
+            evidence: organization.unwrap_or_default().to_owned(),
             review: String::new(),
         });
     }

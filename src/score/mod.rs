@@ -210,7 +210,7 @@ pub struct Scored {
     /// One row per organization-level result.
     pub organizations: DataFrame,
     /// Each organization-level flag reaching a process (its buyer, procuring entity or a
-    /// winner), in registry order (see [`Reaching::table`]).
+    /// winner), in registry order (see [`Reaching::each`]).
     pub organization_flags: Reaching,
     /// The terms of the score, in the order of their columns.
     pub terms: Vec<Term>,

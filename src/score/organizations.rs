@@ -124,10 +124,9 @@ impl Reaching {
         Ok(Reaching { links, labels })
     }
 
-    /// Each link as (process, indicator, organization text).
-    pub(super) fn each(
-        &self,
-    ) -> PolarsResult<impl Iterator<Item = (u32, Option<&str>, Option<&str>)>> {
+    /// Each organization-level flag reaching a process, once, in registry order, as
+    /// (process, indicator, organization text: `role name (id)`).
+    pub fn each(&self) -> PolarsResult<impl Iterator<Item = (u32, Option<&str>, Option<&str>)>> {
         let indicators = self.labels.column("indicator")?.str()?;
         let organizations = self.labels.column("organization")?.str()?;
         let processes = self.links.column(PROCESS)?.u32()?;
@@ -143,15 +142,6 @@ impl Reaching {
                     organizations.get(position),
                 ))
             }))
-    }
-
-    /// Each organization-level flag reaching a process, once, in registry order: `process`,
-    /// `indicator` and `organization` (`role name (id)`).
-    pub fn table(&self) -> PolarsResult<DataFrame> {
-        let positions = self.links.column("position")?.idx()?;
-        let mut labels = self.labels.take(positions)?;
-        labels.insert_column(0, self.links.column(PROCESS)?.clone())?;
-        Ok(labels)
     }
 }
 
