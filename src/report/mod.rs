@@ -730,11 +730,16 @@ fn flagged_value_by_supplier(run: &Run, currency: &str) -> anyhow::Result<Vec<(S
                 .and(col("value_currency").eq(lit(currency))),
         )
         .select([col(PROCESS), col("value_amount")])
+        // In process order, so that each supplier's values are summed in the same order
+        // whatever the threads (the sum's last bits, and the chart, would change with it).
         .join(
             awards,
             [col(PROCESS)],
             [col(PROCESS)],
-            JoinArgs::new(JoinType::Inner),
+            JoinArgs {
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Inner)
+            },
         )
         .group_by([col("supplier_id")])
         .agg([
