@@ -49,7 +49,7 @@ pub(super) fn cardinal(
     }
     let currency = crate::cardinal::main_currency(&settings, inputs);
     let config = settings.for_command(currency.as_deref());
-    let run = run::run(inputs, &config)?;
+    let run = run::run_keeping(inputs, &config, run::Keep::Frames)?;
     let assessed = config
         .scope
         .apply(&run.frames)

@@ -523,6 +523,7 @@ fn run_inputs(
     let run = run::run_with(
         inputs,
         config,
+        run::Keep::Needed,
         verdicts,
         &mut |sources| bar.set_length(sources as u64),
         &mut |progress| {

@@ -337,6 +337,19 @@ impl Frames {
         self
     }
 
+    /// The frames as the stages after the indicators read them (the score, the profiles, the
+    /// outputs and the report): every process and award, the parties' and the tenderers' ids
+    /// and names (each organization's name), the contracts' values, and no item rows; the rest
+    /// is handed back.
+    pub fn after_indicators(mut self) -> PolarsResult<Frames> {
+        self.parties = self.parties.select([KEY, "party_id", "name"])?;
+        self.bids = self.bids.select([KEY, "tenderer_id", "tenderer_name"])?;
+        self.contracts = self.contracts.select([KEY, "amount", "currency"])?;
+        self.items = self.items.clear();
+        crate::memory::release_freed();
+        Ok(self)
+    }
+
     /// The columns no stage of a run reads, by table: only `redflags frames` writes them.
     pub const EXPORTED_ONLY: [(&'static str, &'static [&'static str]); 4] = [
         (
