@@ -47,12 +47,7 @@ impl Default for Scope {
 
 /// Whether the `procurement_method_details` column is one of `values` (exact match).
 fn details_in(values: &[String]) -> Expr {
-    col("procurement_method_details")
-        .is_in(
-            lit(Series::new("".into(), values.to_vec())).implode(false),
-            false,
-        )
-        .fill_null(lit(false))
+    crate::domain::text_in("procurement_method_details", values)
 }
 
 impl Scope {
@@ -81,6 +76,7 @@ impl Scope {
         let mut kept = lit(true);
         if self.exclude_cancelled_tenders {
             let cancelled = col("tender_status")
+                .cast(DataType::String)
                 .str()
                 .to_lowercase()
                 .eq(lit("cancelled"))

@@ -102,11 +102,12 @@ fn the_scope_filters_the_tables_where_they_are_read_as_a_filtered_copy_would() {
     let frames = generated();
     // Leave out the processes of the most common procurementMethodDetails.
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    // Held as numbered text, like every code.
     let column = frames
         .processes
         .column("procurement_method_details")
         .unwrap();
-    for details in column.str().unwrap().iter().flatten() {
+    for details in redflags::frames::as_text(column).unwrap().iter().flatten() {
         *counts.entry(details.to_owned()).or_default() += 1;
     }
     let (details, _) = counts.into_iter().max_by_key(|(_, n)| *n).unwrap();

@@ -127,6 +127,7 @@ pub fn report_currency_mismatches(
                 .and(col("currency").neq(lit(main))),
         )
         .select([col("currency")
+            .cast(DataType::String)
             .unique()
             .sort(SortOptions::default())
             .implode(false)

@@ -97,7 +97,7 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
             col("bid_index"),
             col(BID_KEY),
             col("bid_id"),
-            col("status").str().to_lowercase(),
+            col("status").cast(DataType::String).str().to_lowercase(),
             col("amount"),
             col("currency"),
             col("date"),

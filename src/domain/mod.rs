@@ -19,7 +19,7 @@ pub mod predicates;
 
 use polars::prelude::*;
 
-pub use predicates::{awarded, code_in, code_is, submitted, submitted_as};
+pub use predicates::{awarded, code_in, code_is, submitted, submitted_as, text_in};
 
 use crate::frames::{Frames, KEY as PROCESS, OCID};
 use crate::scope::InScope;

@@ -219,10 +219,24 @@ fn in_key_order(mut table: DataFrame, renumbered: &[u32]) -> PolarsResult<DataFr
     numbered(table)
 }
 
-/// The columns of organization ids and names, held as numbered texts (Polars' categorical:
-/// each row a 4-byte number, each distinct text once): the same organization recurs in many
-/// processes, and a text column would hold it in every row.
-pub const NUMBERED: [&str; 10] = [
+/// The columns of codes (statuses, methods, categories, currencies, classification schemes
+/// and sections) and of organization ids and names, held as numbered texts (Polars'
+/// categorical: each row a 4-byte number, each distinct text once): a few codes and the same
+/// organizations recur in every table, and a text column would hold them in every row (16
+/// bytes of view each). At 1,000,000 generated processes the codes numbered took the frames'
+/// resident memory from 1,736 to 1,443 MB. Code comparisons read them as text where case does
+/// not matter ([`crate::domain::code_in`]) and as numbered text where it does.
+pub const NUMBERED: [&str; 20] = [
+    "tender_status",
+    "procurement_method",
+    "procurement_method_details",
+    "main_procurement_category",
+    "tender_currency",
+    "budget_currency",
+    "status",
+    "currency",
+    "section",
+    "scheme",
     "buyer_id",
     "buyer_name",
     "procuring_entity_id",

@@ -1,5 +1,5 @@
-//! Numbering the organization ids and names (see [`super::NUMBERED`]) of each part of the
-//! frames as the part is built, not once all of them are read.
+//! Numbering the codes and the organization ids and names (see [`super::NUMBERED`]) of each
+//! part of the frames as the part is built, not once all of them are read.
 //!
 //! A part (the tables of one chunk of releases) is made in parallel, and so is the numbering of
 //! its columns against the part's own list of distinct texts. The parts' lists then enter the
@@ -139,7 +139,7 @@ mod tests {
             if index == 1 {
                 table("name", texts)
             } else {
-                table("status", &[])
+                table("title", &[])
             }
         });
         Part::new(tables).unwrap()
@@ -170,7 +170,7 @@ mod tests {
             seen.extend(numbered.physical().iter());
             // Columns that are not numbered are left as they are.
             assert_eq!(
-                tables[0].column("status").unwrap().dtype(),
+                tables[0].column("title").unwrap().dtype(),
                 &DataType::String
             );
         }

@@ -9,7 +9,7 @@ use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
     ProcessRows, ROLE, VALUE, empty_organizations,
 };
-use crate::domain::{Tables, code_in};
+use crate::domain::{Tables, code_in, text_in};
 use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, round4};
 
@@ -99,12 +99,7 @@ impl Definition for NonOpenProcedure {
         let by_details = if details.is_empty() {
             lit(false)
         } else {
-            col("procurement_method_details")
-                .is_in(
-                    lit(Series::new("".into(), details.clone())).implode(false),
-                    false,
-                )
-                .fill_null(lit(false))
+            text_in("procurement_method_details", details)
         };
         let non_open = code_in("procurement_method", &settings.procurement_methods)
             .and(col("procurement_method").is_not_null())

@@ -118,6 +118,7 @@ pub fn categories(processes: LazyFrame) -> LazyFrame {
         col("buyer_id"),
         col("buyer_name"),
         col("main_procurement_category")
+            .cast(DataType::String)
             .str()
             .to_lowercase()
             .fill_null(lit(""))

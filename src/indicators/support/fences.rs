@@ -50,7 +50,15 @@ pub fn upper_fences_by(
         .filter(|(_, values)| values.len() >= minimum)
         .map(|(key, values)| (key, crate::stats::Fences::of(&values).map(|f| f.upper)))
         .unzip();
-    df!(group => keys, "upper_fence" => fences)
+    // The groups as the frame holds them (texts or numbered texts), to join with it.
+    let keys = Series::new(group.into(), keys).cast(frame.column(group)?.dtype())?;
+    DataFrame::new(
+        keys.len(),
+        vec![
+            keys.into_column(),
+            Column::new("upper_fence".into(), fences),
+        ],
+    )
 }
 
 /// `frame` with the `upper_fence` of `value` within its `group` (see [`upper_fences_by`]),
