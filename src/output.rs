@@ -385,7 +385,7 @@ const ROW_GROUP_ROWS: usize = 1 << 16;
 /// group at a time.
 pub fn write_parquet(out: &mut impl Write, frame: &DataFrame) -> PolarsResult<()> {
     let plain = |frame: DataFrame| -> PolarsResult<DataFrame> {
-        let mut frame = crate::frames::unnumbered(frame)?;
+        let mut frame = lists_joined(crate::frames::unnumbered(frame)?)?;
         // The writer takes a table whose columns are cut into pieces at the same rows.
         if frame.should_rechunk() {
             frame.rechunk_mut();
@@ -448,6 +448,7 @@ fn made_cells(series: &Series) -> PolarsResult<Vec<String>> {
                 .unwrap_or_default()
             })
             .collect(),
+        DataType::List(inner) if is_text(inner) => joined_cells(series)?,
         DataType::List(_) => {
             let mut out = Vec::with_capacity(series.len());
             for value in series.list()?.series_iter() {
@@ -467,6 +468,65 @@ fn made_cells(series: &Series) -> PolarsResult<Vec<String>> {
             as_text.str()?.iter().map(text).collect()
         }
     })
+}
+
+/// Whether a type is text, held as text or numbered.
+fn is_text(dtype: &DataType) -> bool {
+    matches!(dtype, DataType::String | DataType::Categorical(..))
+}
+
+/// The cells of a column of lists of texts: each list's texts (formulas neutralized, empty
+/// ones left out) joined with `; `, read from the list's values in place.
+fn joined_cells(series: &Series) -> PolarsResult<Vec<String>> {
+    use polars_arrow::array::Array;
+    let lists = series.cast(&DataType::List(Box::new(DataType::String)))?;
+    let lists = lists.list()?;
+    let mut out = Vec::with_capacity(lists.len());
+    for array in lists.downcast_iter() {
+        let values = array
+            .values()
+            .as_any()
+            .downcast_ref::<polars_arrow::array::Utf8ViewArray>()
+            .ok_or_else(|| polars_err!(ComputeError: "a list of texts expected"))?;
+        for row in 0..array.len() {
+            let mut cell = String::new();
+            if array.is_valid(row) {
+                let (start, end) = array.offsets().start_end(row);
+                for text in (start..end).filter_map(|index| values.get(index)) {
+                    if text.is_empty() {
+                        continue;
+                    }
+                    if !cell.is_empty() {
+                        cell.push_str("; ");
+                    }
+                    cell.push_str(&neutralize(text));
+                }
+            }
+            out.push(cell);
+        }
+    }
+    Ok(out)
+}
+
+/// `frame` with its columns of lists of texts as texts, each list's texts joined with `; `
+/// as the CSV files write them (formulas aside): the Parquet files hold the same text.
+fn lists_joined(mut frame: DataFrame) -> PolarsResult<DataFrame> {
+    for index in 0..frame.width() {
+        let column = &frame.columns()[index];
+        if let DataType::List(inner) = column.dtype()
+            && is_text(inner)
+        {
+            let joined = column
+                .as_materialized_series()
+                .cast(&DataType::List(Box::new(DataType::String)))?
+                .list()?
+                .lst_join(&StringChunked::from_slice("".into(), &["; "]), true)?
+                .with_name(column.name().clone())
+                .into_column();
+            frame.replace_column(index, joined)?;
+        }
+    }
+    Ok(frame)
 }
 
 /// Writes a table as CSV: a byte-order mark, a header, then the rows.

@@ -197,7 +197,7 @@ pub(super) fn term_table(
 
 /// The columns of `frame` but its key, each value at the row of its process's key in a table
 /// of `height` processes (null where `frame` has no row): `frame` has at most one row per key.
-fn placed_by_key(frame: &DataFrame, height: usize) -> PolarsResult<Vec<Column>> {
+pub(super) fn placed_by_key(frame: &DataFrame, height: usize) -> PolarsResult<Vec<Column>> {
     let mut rows: Vec<Option<IdxSize>> = vec![None; height];
     for (row, key) in frame
         .column(PROCESS)?
