@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use redflags::config::Config;
 use redflags::domain::Tables;
 use redflags::frames::Frames;
-use redflags::indicators::collect;
+use redflags::indicators::{Planned, collect};
 use redflags::ingest::ingest;
 use redflags::score::{IndicatorRun, score};
 use serde::de::IgnoredAny;
@@ -88,18 +88,13 @@ fn pipeline(c: &mut Criterion) {
                     // As a run does: every indicator planned over one set of tables, the plans
                     // collected in their batches.
                     let active = config.active();
-                    let tables = Tables::new(frames);
-                    let plans = active
+                    let planned = active
                         .iter()
-                        .map(|active| active.indicator.plan(&tables, &active.settings).unwrap())
-                        .collect();
-                    let batches: Vec<_> = active
-                        .iter()
-                        .map(|active| active.indicator.metadata().batch)
+                        .map(|active| Planned::of(active.indicator, &active.settings))
                         .collect();
                     let runs: Vec<IndicatorRun> = active
                         .iter()
-                        .zip(collect(plans, &batches).unwrap())
+                        .zip(collect(&Tables::new(frames), planned).unwrap())
                         .map(|(active, outcome)| IndicatorRun::new(active, outcome))
                         .collect();
                     score(frames, &frames.processes, &runs, &config).unwrap()

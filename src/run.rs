@@ -221,23 +221,12 @@ pub fn run_with(
     // One set of lazy tables for every indicator, so that their plans share the cached derived
     // tables, and all the plans collected together.
     let tables = Tables::scoped(&frames, &assessed);
-    let plans = active
+    let planned = active
         .iter()
-        .map(|active| {
-            active
-                .indicator
-                .plan(&tables, &active.settings)
-                .map_err(|error| {
-                    error.context(format!("indicator {}", active.indicator.metadata().slug))
-                })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let batches: Vec<_> = active
-        .iter()
-        .map(|active| active.indicator.metadata().batch)
+        .map(|active| indicators::Planned::of(active.indicator, &active.settings))
         .collect();
-    let outcomes = indicators::collect(plans, &batches)
-        .map_err(|error| anyhow::Error::new(error).context("computing the indicators"))?;
+    let outcomes = indicators::collect(&tables, planned)
+        .map_err(|error| error.context("computing the indicators"))?;
     let read: Vec<(&str, &[&str])> = active
         .iter()
         .map(|active| {

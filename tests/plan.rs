@@ -5,7 +5,9 @@ mod common;
 
 use redflags::domain::Tables;
 use redflags::evidence::Language;
-use redflags::indicators::{Batch, Metadata, Outcome, Plan, REGISTRY, collect, explain, find};
+use redflags::indicators::{
+    Batch, Metadata, Outcome, Plan, Planned, REGISTRY, collect, explain, find,
+};
 use redflags::scope::Scope;
 
 use common::generated_frames as generated;
@@ -45,21 +47,20 @@ fn assert_same(metadata: &Metadata, outcome: &Outcome, other: &Outcome) {
     );
 }
 
+/// Every indicator of the registry with `settings`, in its batch.
+fn planned(settings: &toml::Table) -> Vec<Planned<'_>> {
+    REGISTRY
+        .iter()
+        .map(|indicator| Planned::of(*indicator, settings))
+        .collect()
+}
+
 #[test]
 fn indicators_collected_together_give_what_each_gives_alone() {
     let frames = generated();
     let settings = toml::Table::new();
-    let tables = Tables::new(&frames);
-    let plans = REGISTRY
-        .iter()
-        .map(|indicator| indicator.plan(&tables, &settings).unwrap())
-        .collect();
-    // In their batches, as a run collects them.
-    let batches: Vec<_> = REGISTRY
-        .iter()
-        .map(|indicator| indicator.metadata().batch)
-        .collect();
-    let together = collect(plans, &batches).unwrap();
+    // In their batches, each batch's shared tables computed ahead, as a run collects them.
+    let together = collect(&Tables::new(&frames), planned(&settings)).unwrap();
     assert_eq!(together.len(), REGISTRY.len());
     let mut flagged = 0;
     for (indicator, outcome) in REGISTRY.iter().zip(&together) {
@@ -119,13 +120,7 @@ fn the_scope_filters_the_tables_where_they_are_read_as_a_filtered_copy_would() {
     let excluded = frames.processes.height() - in_scope.height();
     assert!(excluded > 100 && in_scope.height() > 100, "{excluded}");
     let settings = toml::Table::new();
-    let outcomes = |tables: &Tables| {
-        let plans = REGISTRY
-            .iter()
-            .map(|indicator| indicator.plan(tables, &settings).unwrap())
-            .collect();
-        collect(plans, &[]).unwrap()
-    };
+    let outcomes = |tables: &Tables| collect(tables, planned(&settings)).unwrap();
     let filtered = outcomes(&Tables::scoped(&frames, &in_scope));
     let copied = outcomes(&Tables::new(&scope.apply(&frames).unwrap()));
     let mut flagged = 0;

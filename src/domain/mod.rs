@@ -121,6 +121,51 @@ impl Tables {
     fn has_price_comparison(&self) -> bool {
         self.price_comparison
     }
+
+    /// These tables with the `derived` tables computed (in one collection, so that what they
+    /// share is made once): the plans built from the result read them from memory, each
+    /// collected on its own, instead of computing them in a collection of all their queries
+    /// (which holds every cached table of every query until the last query ends).
+    pub fn with_computed(&self, derived: &[Derived]) -> PolarsResult<Tables> {
+        let mut tables = self.clone();
+        if derived.is_empty() {
+            return Ok(tables);
+        }
+        let plans = derived
+            .iter()
+            .map(|derived| tables.derived(*derived).clone().logical_plan)
+            .collect();
+        let computed =
+            LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())?;
+        for (derived, table) in derived.iter().zip(computed) {
+            *tables.derived(*derived) = table.lazy();
+        }
+        Ok(tables)
+    }
+
+    /// The plan of a derived table.
+    fn derived(&mut self, derived: Derived) -> &mut LazyFrame {
+        match derived {
+            Derived::BidsByBid => &mut self.bids_by_bid,
+            Derived::Winners => &mut self.winners,
+            Derived::SubmittedTenderers => &mut self.submitted_tenderers,
+            Derived::TendererSets => &mut self.tenderer_sets,
+        }
+    }
+}
+
+/// A derived table several indicators read, which [`Tables::with_computed`] can compute ahead
+/// of their plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derived {
+    /// [`Tables::bids_by_bid`].
+    BidsByBid,
+    /// [`Tables::winners`].
+    Winners,
+    /// The tenderers of [`Tables::tenderer_sets`].
+    SubmittedTenderers,
+    /// The sets of [`Tables::tenderer_sets`].
+    TendererSets,
 }
 
 /// Column: a bid's key among all bids, its process's key and its index packed in one integer

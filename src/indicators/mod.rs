@@ -11,9 +11,9 @@ use polars::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-pub use collect::{collect, explain};
+pub use collect::{Planned, collect, explain};
 
-use crate::domain::Tables;
+use crate::domain::{Derived, Tables};
 use crate::evidence::{Evidence, Language, Level, evidence_text};
 use crate::frames::Frames;
 
@@ -365,12 +365,10 @@ pub struct Metadata {
 }
 
 /// The large derived tables an indicator's plan shares with other indicators' plans, which
-/// decide the batch its queries are collected in (see [`collect`]): the plans of one batch
-/// are collected together, so that the tables they share are made once, and the batches one
-/// after another, in this order, so that a batch's tables are freed before the next batch
-/// makes its own. (Collected all at once, every cached table of every indicator was held at the
-/// same time: at 1,000,000 generated processes the first phase's peak was 4.1 GB against 3.4
-/// GB in batches, for the same time.) A wrong batch costs time or memory, never a result.
+/// decide the batch it is collected in (see [`collect`]): a batch's shared tables are computed
+/// once, ahead of its indicators, each indicator is then collected on its own, and the batches
+/// run one after another, in this order, so that a batch's tables are freed before the next
+/// batch makes its own. A wrong batch costs time or memory, never a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Batch {
     /// The awarded awards as (buyer, supplier) pairs, their windows and their comparison with
@@ -382,6 +380,18 @@ pub enum Batch {
     Bids,
     /// No large table shared with another batch.
     Other,
+}
+
+impl Batch {
+    /// The derived tables the batch's indicators share, computed ahead of them.
+    pub fn computed_ahead(self) -> &'static [Derived] {
+        match self {
+            Batch::Bids => &[Derived::BidsByBid, Derived::Winners],
+            Batch::TendererSets => &[Derived::SubmittedTenderers, Derived::TendererSets],
+            // Each pair indicator makes its own pairs; the others share nothing large.
+            Batch::Pairs | Batch::Other => &[],
+        }
+    }
 }
 
 /// The settings of an indicator that has none of its own.
@@ -455,10 +465,13 @@ pub trait Indicator: Send + Sync {
     fn plan(&self, tables: &Tables, settings: &toml::Table) -> anyhow::Result<Plan>;
 
     /// Computes the indicator alone over the frames with the given settings: its plan,
-    /// collected.
+    /// collected, with no derived table computed ahead.
     fn run(&self, frames: &Frames, settings: &toml::Table) -> anyhow::Result<Outcome> {
-        let plan = self.plan(&Tables::new(frames), settings)?;
-        let mut outcomes = collect(vec![plan], &[])?;
+        let planned = Planned {
+            batch: Batch::Other,
+            ..Planned::of(self, settings)
+        };
+        let mut outcomes = collect(&Tables::new(frames), vec![planned])?;
         outcomes
             .pop()
             .ok_or_else(|| anyhow::anyhow!("indicator {}: no outcome", self.metadata().slug))
