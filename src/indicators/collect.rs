@@ -61,6 +61,9 @@ pub fn collect(tables: &Tables, planned: Vec<Planned<'_>>) -> anyhow::Result<Vec
         let clock = std::time::Instant::now();
         let computed = tables.with_computed(batch.computed_ahead())?;
         let mut count = 0;
+        // At trace level each indicator's own peak is logged (the system's peak started again
+        // after each), and the batch's is the largest of them.
+        let mut batch_peak = 0;
         for (slot, outcome) in planned.iter_mut().zip(&mut outcomes) {
             let Some(Planned { slug, plan, .. }) = slot.take_if(|planned| planned.batch == batch)
             else {
@@ -71,8 +74,22 @@ pub fn collect(tables: &Tables, planned: Vec<Planned<'_>>) -> anyhow::Result<Vec
                 let plan = explain(std::slice::from_ref(&plan))?;
                 tracing::trace!(indicator = slug, %plan, "the indicator's plan, optimized");
             }
+            let started = std::time::Instant::now();
             *outcome = Some(collect_one(plan)?);
             count += 1;
+            // Its working tables are gone: their pages go back before the next indicator's.
+            crate::memory::release_freed();
+            if tracing::enabled!(tracing::Level::TRACE) {
+                let peak = crate::memory::stage_peak_mib();
+                batch_peak = batch_peak.max(peak.unwrap_or_default());
+                tracing::trace!(
+                    indicator = slug,
+                    took_ms = started.elapsed().as_millis() as u64,
+                    peak_mib = peak,
+                    resident_mib = crate::memory::resident_memory_mib(),
+                    "indicator collected"
+                );
+            }
         }
         drop(computed);
         tracing::debug!(
@@ -80,7 +97,7 @@ pub fn collect(tables: &Tables, planned: Vec<Planned<'_>>) -> anyhow::Result<Vec
             indicators = count,
             took_ms = clock.elapsed().as_millis() as u64,
             cpu_ms = crate::memory::cpu_time_ms(),
-            peak_mib = crate::memory::stage_peak_mib(),
+            peak_mib = crate::memory::stage_peak_mib().map(|peak| peak.max(batch_peak)),
             resident_mib = crate::memory::resident_memory_mib(),
             "indicators collected"
         );

@@ -60,20 +60,22 @@ impl Definition for IdenticalBidPrices {
             priced = priced.and(col("currency").is_not_null());
         }
         let bids = tables.comparable_bids(priced);
-        // How many different tenderers bid each price, by a plain group-by and a join.
-        let sharing = bids
-            .clone()
-            .group_by([col(PROCESS), col("amount"), col("currency")])
-            .agg([col("tenderers").n_unique().alias("sharing")]);
+        // How many different tenderers bid each price of a process, as a window over the
+        // (process, price, currency) groups: no join back on three keys.
         let bids = bids
-            .join(
-                sharing,
-                [col(PROCESS), col("amount"), col("currency")],
-                [col(PROCESS), col("amount"), col("currency")],
-                JoinArgs {
-                    nulls_equal: true,
-                    ..JoinArgs::new(JoinType::Left)
-                },
+            .select([
+                col(PROCESS),
+                col("bid_index"),
+                col(BID_KEY),
+                col("amount"),
+                col("currency"),
+                col("tenderers"),
+            ])
+            .with_column(
+                col("tenderers")
+                    .n_unique()
+                    .over([col(PROCESS), col("amount"), col("currency")])?
+                    .alias("sharing"),
             )
             .cache();
         let identical = bids.clone().filter(col("sharing").gt(lit(1)));
