@@ -115,7 +115,12 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([
-            col("joined").fill_null(col("tenderers")).alias("tenderers"),
+            // Numbered as the tenderers' ids are (a bid's several ids join the list), so that
+            // grouping, joining and comparing with the winners run on numbers.
+            col("joined")
+                .cast(crate::frames::numbered_type())
+                .fill_null(col("tenderers"))
+                .alias("tenderers"),
             col("tenderer_count").fill_null(lit(0u32)),
         ])
         .select([

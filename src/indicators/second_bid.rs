@@ -237,10 +237,9 @@ fn judged(
         evidence(fence, quartiles),
     );
     let flagged_rows = measured.lazy().filter(flagged);
-    let winners = flagged_rows.clone().select([
-        col(PROCESS),
-        col("winner").cast(DataType::String).alias(ORGANIZATION_ID),
-    ]);
+    let winners = flagged_rows
+        .clone()
+        .select([col(PROCESS), col("winner").alias(ORGANIZATION_ID)]);
     let organizations = match side {
         Side::Low => organizations_from(
             tables,
