@@ -42,14 +42,17 @@ pub fn profiles(
         col("supplier_id").alias(ORGANIZATION_ID),
         col("supplier_name").alias("name"),
     ]);
+    let buyers = profile(
+        buyers,
+        "buyer",
+        &["buyer"],
+        scored,
+        settings.minimum_buyer_processes,
+    )?;
+    // The buyers' working tables are gone: their pages go back before the suppliers'.
+    crate::memory::release_freed();
     Ok(Profiles {
-        buyers: profile(
-            buyers,
-            "buyer",
-            &["buyer"],
-            scored,
-            settings.minimum_buyer_processes,
-        )?,
+        buyers,
         suppliers: profile(
             suppliers,
             "supplier",

@@ -256,6 +256,8 @@ pub fn score_reviewed(
 ) -> anyhow::Result<Scored> {
     let clock = std::time::Instant::now();
     let step = |what: &str| {
+        // Each step's working tables are gone: their pages go back before the next step's.
+        crate::memory::release_freed();
         tracing::debug!(
             step = what,
             elapsed_ms = clock.elapsed().as_millis(),
