@@ -90,9 +90,18 @@ fn profile(
         col("flag_count"),
     ];
     columns.extend(scored.terms.iter().map(|term| col(term.column.as_str())));
+    // Each (process, organization) pair once, made unique on one number (the process key
+    // and the organization's number packed).
+    const PAIR: &str = "__pair";
     let processes = links
         .select([col(PROCESS), col(ORGANIZATION_ID)])
-        .unique_stable(None, UniqueKeepStrategy::First)
+        .with_column(
+            (col(PROCESS).cast(DataType::UInt64) * lit(1u64 << 32)
+                + col(ORGANIZATION_ID).to_physical().cast(DataType::UInt64))
+            .alias(PAIR),
+        )
+        .unique_stable(Some(cols([PAIR])), UniqueKeepStrategy::First)
+        .drop(cols([PAIR]))
         .join(
             scored.keyed_contracts().select(columns),
             [col(PROCESS)],
