@@ -62,7 +62,9 @@ impl Definition for IdenticalBidPrices {
         let bids = tables.comparable_bids(priced);
         // How many different tenderers bid each price of a process, as a window over the
         // (process, price, currency) groups: no join back on three keys.
+        // Only a process with two priced bids or more can be assessed (see `per_process`).
         let bids = bids
+            .filter(len().over([col(PROCESS)])?.gt(lit(1)))
             .select([
                 col(PROCESS),
                 col("bid_index"),
