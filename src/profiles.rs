@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use polars::prelude::*;
 
 use crate::config::ProfileSettings;
-use crate::domain::awarded;
+use crate::domain::{awarded, with_process};
 use crate::evidence::money;
 use crate::frames::Frames;
 use crate::indicators::{EVIDENCE, ORGANIZATION_ID, PROCESS, ROLE};
@@ -95,11 +95,7 @@ fn profile(
     const PAIR: &str = "__pair";
     let processes = links
         .select([col(PROCESS), col(ORGANIZATION_ID)])
-        .with_column(
-            (col(PROCESS).cast(DataType::UInt64) * lit(1u64 << 32)
-                + col(ORGANIZATION_ID).to_physical().cast(DataType::UInt64))
-            .alias(PAIR),
-        )
+        .with_column(with_process(col(ORGANIZATION_ID).to_physical()).alias(PAIR))
         .unique_stable(Some(cols([PAIR])), UniqueKeepStrategy::First)
         .drop(cols([PAIR]))
         .join(

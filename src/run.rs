@@ -31,8 +31,8 @@ pub struct Run {
     /// The values the `[prepare]` corrections changed, by kind.
     pub corrected: Corrected,
     /// The normalized tables as the stages after the indicators read them: every process and
-    /// award, the parties' and tenderers' ids and names, no contract or item rows (see
-    /// [`Frames::after_indicators`]), unless the run was made with [`Keep::Frames`].
+    /// award, the parties' and tenderers' ids and names, the contracts' values, no item rows
+    /// (see [`Frames::after_indicators`]), unless the run was made with [`Keep::Frames`].
     pub frames: Frames,
     /// Each enabled indicator's outcome, in registry order.
     pub indicators: Vec<IndicatorRun>,
@@ -218,8 +218,8 @@ pub fn run_with(
     let active = config.active();
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.select(&frames)?;
-    // One set of lazy tables for every indicator, so that their plans share the cached derived
-    // tables, and all the plans collected together.
+    // One set of lazy tables for every indicator, so that the plans of a batch share its
+    // derived tables, computed once (see `indicators::collect`).
     let tables = Tables::scoped(&frames, &assessed);
     let planned = active
         .iter()

@@ -47,7 +47,7 @@ impl Default for Scope {
 
 /// Whether the `procurement_method_details` column is one of `values` (exact match).
 fn details_in(values: &[String]) -> Expr {
-    crate::domain::text_in("procurement_method_details", values)
+    crate::frames::text_in("procurement_method_details", values)
 }
 
 impl Scope {

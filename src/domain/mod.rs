@@ -19,7 +19,7 @@ pub mod predicates;
 
 use polars::prelude::*;
 
-pub use predicates::{awarded, code_in, code_is, submitted, submitted_as, text_in};
+pub use predicates::{awarded, code_in, code_is, submitted, submitted_as};
 
 use crate::frames::{Frames, KEY as PROCESS, OCID};
 use crate::scope::InScope;
@@ -181,7 +181,13 @@ pub const AWARD_KEY: &str = "award_key";
 /// the process key in the high 32 bits and the element's index (`index`, a u32 column) in the
 /// low ones. It sorts as (process, index) does.
 pub fn packed_key(index: &str) -> Expr {
-    col(PROCESS).cast(DataType::UInt64) * lit(1u64 << 32) + col(index).cast(DataType::UInt64)
+    with_process(col(index))
+}
+
+/// The process key in the high 32 bits and `low` (a 32-bit number: an index, a numbered
+/// text's number) in the low ones: one integer for a (process, something) pair.
+pub fn with_process(low: Expr) -> Expr {
+    col(PROCESS).cast(DataType::UInt64) * lit(1u64 << 32) + low.cast(DataType::UInt64)
 }
 
 /// The number of each distinct value of a column among its rows, in the values' order (from 1;

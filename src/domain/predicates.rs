@@ -55,18 +55,6 @@ pub fn code_in(column: &str, codes: &[String]) -> Expr {
         .fill_null(lit(false))
 }
 
-/// Whether a text column (held as text or numbered) is exactly one of `values`; false where
-/// it has no text.
-pub fn text_in(column: &str, values: &[String]) -> Expr {
-    col(column)
-        .cast(DataType::String)
-        .is_in(
-            lit(Series::new("".into(), values.to_vec())).implode(false),
-            false,
-        )
-        .fill_null(lit(false))
-}
-
 /// Whether a code column equals one code, compared without regard to case.
 pub fn code_is(column: &str, code: &str) -> Expr {
     col(column)

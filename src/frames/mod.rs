@@ -260,6 +260,18 @@ pub fn as_text(column: &Column) -> PolarsResult<StringChunked> {
     Ok(column.cast(&DataType::String)?.str()?.clone())
 }
 
+/// Whether a text column (held as text or numbered) is exactly one of `values`; false where
+/// it has no text.
+pub fn text_in(column: &str, values: &[String]) -> Expr {
+    col(column)
+        .cast(DataType::String)
+        .is_in(
+            lit(Series::new("".into(), values.to_vec())).implode(false),
+            false,
+        )
+        .fill_null(lit(false))
+}
+
 /// `table` with its numbered columns (see [`NUMBERED`]) as plain texts: for the tables a run
 /// writes, which hold texts whatever the frames hold.
 pub fn unnumbered(mut table: DataFrame) -> PolarsResult<DataFrame> {

@@ -60,9 +60,9 @@ impl Definition for IdenticalBidPrices {
             priced = priced.and(col("currency").is_not_null());
         }
         let bids = tables.comparable_bids(priced);
-        // How many different tenderers bid each price of a process, as a window over the
-        // (process, price, currency) groups: no join back on three keys.
         // Only a process with two priced bids or more can be assessed (see `per_process`).
+        // How many different tenderers bid each of its prices: a window over the (process,
+        // price, currency) groups, with no join back on the three keys.
         let bids = bids
             .filter(len().over([col(PROCESS)])?.gt(lit(1)))
             .select([

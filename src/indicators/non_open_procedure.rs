@@ -9,8 +9,9 @@ use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
     ProcessRows, ROLE, VALUE, empty_organizations,
 };
-use crate::domain::{Tables, code_in, text_in};
+use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
+use crate::frames::text_in;
 use crate::stats::{Fences, round4};
 
 /// The indicator.
