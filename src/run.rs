@@ -110,22 +110,24 @@ pub fn load_with(
         inputs,
         &Prepare::none(),
         &Limits::default(),
+        frames::Builder::default(),
         started,
         report,
     )
 }
 
 /// [`load_with`], within the bounds of `limits`, correcting the data by the `[prepare]`
-/// settings. The frames are built batch by batch while the input is read.
+/// settings. The frames are built by `builder` (every column, or a run's: see
+/// [`frames::Builder::for_run`]) batch by batch while the input is read.
 pub fn load_prepared(
     inputs: &[String],
     prepare: &Prepare,
     limits: &Limits,
+    mut builder: frames::Builder,
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(ingest::Progress),
 ) -> anyhow::Result<(Intake, Frames)> {
     let clock = Instant::now();
-    let mut builder = frames::Builder::default();
     let intake = ingest::ingest_into(inputs, prepare, limits, started, report, &mut builder)?;
     tracing::info!(
         processes = intake.counts.processes,
@@ -211,10 +213,10 @@ pub fn run_with(
         inputs,
         &config.prepare,
         &config.limits,
+        frames::Builder::for_run(),
         started_reading,
         report,
     )?;
-    let frames = frames.for_run();
     let active = config.active();
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.select(&frames)?;

@@ -14,6 +14,7 @@ pub(super) fn frames(args: FramesArgs, quiet: bool) -> Result<ExitCode, Failure>
         &args.input.inputs,
         &config.prepare,
         &config.limits,
+        crate::frames::Builder::default(),
         &mut |sources| bar.set_length(sources as u64),
         &mut |progress| bar.set_position(progress.sources_done as u64),
     )?;

@@ -22,6 +22,9 @@ pub struct Rows<'a> {
     pub contracts: ContractRows<'a>,
     /// Classified items.
     pub items: ItemRows<'a>,
+    /// Whether the columns only `redflags frames` writes ([`super::Frames::EXPORTED_ONLY`])
+    /// are left out: a run never reads them.
+    pub run_only: bool,
 }
 
 fn text(field: &Field<Text>) -> Option<&str> {
@@ -107,15 +110,36 @@ fn distinct<'a>(texts: impl Iterator<Item = &'a str>) -> u32 {
 }
 
 impl Rows<'_> {
+    /// The rows of a run (see [`Rows::run_only`]), or with every column.
+    pub fn new(run_only: bool) -> Self {
+        Rows {
+            run_only,
+            ..Rows::default()
+        }
+    }
+
+    /// The columns of `table` left out.
+    fn left_out(&self, table: &str) -> &'static [&'static str] {
+        if !self.run_only {
+            return &[];
+        }
+        super::Frames::EXPORTED_ONLY
+            .iter()
+            .find(|(name, _)| *name == table)
+            .map_or(&[], |(_, columns)| columns)
+    }
+
     /// The rows as tables, in [`super::Frames::NAMES`] order.
     pub fn into_tables(self) -> PolarsResult<[DataFrame; 6]> {
+        let [processes, parties, bids, awards, contracts, items] =
+            super::Frames::NAMES.map(|table| self.left_out(table));
         Ok([
-            self.processes.into_frame()?,
-            self.parties.into_frame()?,
-            self.bids.into_frame()?,
-            self.awards.into_frame()?,
-            self.contracts.into_frame()?,
-            self.items.into_frame()?,
+            self.processes.into_frame(processes)?,
+            self.parties.into_frame(parties)?,
+            self.bids.into_frame(bids)?,
+            self.awards.into_frame(awards)?,
+            self.contracts.into_frame(contracts)?,
+            self.items.into_frame(items)?,
         ])
     }
 }
@@ -152,7 +176,13 @@ impl<'a> Rows<'a> {
         });
         rows.procuring_entity_id.push(entity_id);
         rows.procuring_entity_name.push(entity_name);
-        rows.tender_id.push(tender_text(|t| &t.id));
+        let all = !self.run_only;
+        if all {
+            rows.tender_id.push(tender_text(|t| &t.id));
+            rows.award_criteria.push(tender_text(|t| &t.award_criteria));
+            rows.tender_amendments
+                .push(tender.map_or(0, |tender| tender.amendments.items().len() as u32));
+        }
         rows.tender_status.push(tender_text(|t| &t.status));
         rows.procurement_method
             .push(tender_text(|t| &t.procurement_method));
@@ -160,7 +190,6 @@ impl<'a> Rows<'a> {
             .push(tender_text(|t| &t.procurement_method_details));
         rows.main_procurement_category
             .push(tender_text(|t| &t.main_procurement_category));
-        rows.award_criteria.push(tender_text(|t| &t.award_criteria));
         let (tender_amount, tender_currency) = tender.map_or((None, None), |t| amount(&t.value));
         rows.tender_amount.push(tender_amount);
         rows.tender_currency.push(tender_currency);
@@ -176,8 +205,6 @@ impl<'a> Rows<'a> {
             let listed = tender.tenderers.get()?;
             Some(distinct(listed.iter().filter_map(|r| r.id.str())))
         }));
-        rows.tender_amendments
-            .push(tender.map_or(0, |tender| tender.amendments.items().len() as u32));
         let budget = release
             .planning
             .get()
@@ -188,16 +215,20 @@ impl<'a> Rows<'a> {
         rows.budget_currency.push(budget_currency);
         if let Some(tender) = tender {
             self.items
-                .push_all(key, "tender", None, None, tender.items.items());
+                .push_all(key, "tender", None, None, tender.items.items(), all);
         }
     }
 
     fn push_parties(&mut self, key: u32, release: &'a Release) {
         let rows = &mut self.parties;
+        let all = !self.run_only;
         for party in release.parties.items() {
             rows.process.push(key);
             rows.party_id.push(text(&party.id));
             rows.name.push(text(&party.name));
+            if !all {
+                continue;
+            }
             rows.roles.push(party.roles.items());
             let identifier = party.identifier.get();
             rows.identifier_scheme
@@ -272,6 +303,7 @@ impl<'a> Rows<'a> {
                 Some(index as u32),
                 award_id,
                 award.items.items(),
+                !self.run_only,
             );
         }
     }
@@ -323,8 +355,10 @@ impl<'a> Rows<'a> {
                 }
             }
             rows.transactions_amount.push((counted > 0).then_some(sum));
-            rows.transactions_count.push(counted);
-            rows.transactions_skipped.push(skipped);
+            if !self.run_only {
+                rows.transactions_count.push(counted);
+                rows.transactions_skipped.push(skipped);
+            }
             let contract_id = text(&contract.id);
             self.items.push_all(
                 key,
@@ -332,12 +366,15 @@ impl<'a> Rows<'a> {
                 Some(index as u32),
                 contract_id,
                 contract.items.items(),
+                !self.run_only,
             );
         }
     }
 }
 
 impl<'a> ItemRows<'a> {
+    /// The classified items of a section; `all`: with their ids and their parent's id (see
+    /// [`Rows::run_only`]).
     fn push_all(
         &mut self,
         key: u32,
@@ -345,6 +382,7 @@ impl<'a> ItemRows<'a> {
         parent_index: Option<u32>,
         parent_id: Option<&'a str>,
         items: &'a [Item],
+        all: bool,
     ) {
         for item in items {
             let Some(classification) = item.classification.get() else {
@@ -353,8 +391,10 @@ impl<'a> ItemRows<'a> {
             self.process.push(key);
             self.section.push(section);
             self.parent_index.push(parent_index);
-            self.parent_id.push(parent_id);
-            self.item_id.push(text(&item.id));
+            if all {
+                self.parent_id.push(parent_id);
+                self.item_id.push(text(&item.id));
+            }
             self.scheme.push(text(&classification.scheme));
             self.classification_id.push(text(&classification.id));
         }

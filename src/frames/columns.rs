@@ -141,11 +141,16 @@ macro_rules! table {
             /// The column names, in order.
             pub const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
 
-            /// The rows as a data frame.
-            pub fn into_frame(self) -> PolarsResult<DataFrame> {
+            /// The rows as a data frame, without the columns named in `left_out` (their
+            /// vectors were not filled).
+            pub fn into_frame(self, left_out: &[&str]) -> PolarsResult<DataFrame> {
                 use $crate::frames::columns::IntoColumn;
                 let height = self.process.len();
-                DataFrame::new(height, vec![$(self.$field.into_column(stringify!($field))?),*])
+                let mut columns = Vec::with_capacity(Self::COLUMNS.len());
+                $(if !left_out.contains(&stringify!($field)) {
+                    columns.push(self.$field.into_column(stringify!($field))?);
+                })*
+                DataFrame::new(height, columns)
             }
         }
     };

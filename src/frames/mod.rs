@@ -51,16 +51,30 @@ pub struct Builder {
     parts: Vec<[DataFrame; 6]>,
     /// The first error met.
     error: Option<PolarsError>,
+    /// Whether the columns only `redflags frames` writes are left out (see [`Builder::for_run`]).
+    run_only: bool,
 }
 
 impl Builder {
+    /// A builder of the frames a run reads: without the columns that only `redflags frames`
+    /// writes ([`Frames::EXPORTED_ONLY`]), which are then never made. Made and dropped after
+    /// the reading, they held about 430 MiB at 1,000,000 generated processes, and the pages
+    /// their many small pieces shared with other blocks stayed resident.
+    pub fn for_run() -> Builder {
+        Builder {
+            run_only: true,
+            ..Builder::default()
+        }
+    }
+
     /// Turns compiled releases, with their process keys, into rows, in parallel.
     fn add<'a>(&mut self, releases: impl Iterator<Item = (u32, &'a Release)>) {
         let releases: Vec<(u32, &Release)> = releases.collect();
+        let run_only = self.run_only;
         let parts: PolarsResult<Vec<[DataFrame; 6]>> = releases
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let mut rows = Rows::default();
+                let mut rows = Rows::new(run_only);
                 for (key, release) in chunk {
                     rows.push(*key, release);
                 }
@@ -90,7 +104,7 @@ impl Builder {
                 .map(|part| std::mem::take(&mut part[index]));
             let mut table = match pieces.next() {
                 Some(first) => first,
-                None => Rows::default().into_tables()?[index].clone(),
+                None => Rows::new(self.run_only).into_tables()?[index].clone(),
             };
             for piece in pieces {
                 table.vstack_mut_owned(piece)?;
@@ -335,7 +349,15 @@ impl Frames {
 
     /// Builds the tables from compiled releases (one per contracting process).
     pub fn build(releases: &[Release]) -> PolarsResult<Frames> {
-        let mut builder = Builder::default();
+        Self::build_with(Builder::default(), releases)
+    }
+
+    /// [`Frames::build`], the frames of a run (see [`Builder::for_run`]).
+    pub fn build_for_run(releases: &[Release]) -> PolarsResult<Frames> {
+        Self::build_with(Builder::for_run(), releases)
+    }
+
+    fn build_with(mut builder: Builder, releases: &[Release]) -> PolarsResult<Frames> {
         builder.add(
             releases
                 .iter()
@@ -343,24 +365,6 @@ impl Frames {
                 .map(|(key, release)| (key as u32, release)),
         );
         builder.finish()
-    }
-
-    /// The frames a run holds: without the columns that only `redflags frames` writes (see
-    /// [`Frames::EXPORTED_ONLY`]), their memory handed back. (At 300,000 generated processes
-    /// the parties' roles and identifiers alone held 117 MB.)
-    pub fn for_run(mut self) -> Frames {
-        for (name, columns) in Self::EXPORTED_ONLY {
-            let table = match name {
-                "processes" => &mut self.processes,
-                "parties" => &mut self.parties,
-                "contracts" => &mut self.contracts,
-                "items" => &mut self.items,
-                _ => continue,
-            };
-            *table = table.drop_many(columns.iter().copied());
-        }
-        crate::memory::release_freed();
-        self
     }
 
     /// The frames as the stages after the indicators read them (the score, the profiles, the
