@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{BID_KEY, SET_CODE, Tables, dense_code, submitted};
+use super::{BID_KEY, SET_CODE, Tables, dense_code, sorted_distinct, submitted};
 use crate::frames::KEY as PROCESS;
 
 impl Tables {
@@ -63,9 +63,8 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
     let identified = bids
         .clone()
         .filter(col("tenderer_id").is_not_null())
-        .select([col(BID_KEY), col("tenderer_id")])
-        .unique(None, UniqueKeepStrategy::First)
-        .cache();
+        .select([col(BID_KEY), col("tenderer_id")]);
+    let identified = sorted_distinct(identified, &[BID_KEY, "tenderer_id"]).cache();
     let counts = identified
         .clone()
         .group_by([col(BID_KEY)])
@@ -91,7 +90,7 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
             .str()
             .join("|", true)
             .alias("joined")]);
-    bids.unique_stable(Some(cols([BID_KEY])), UniqueKeepStrategy::First)
+    sorted_distinct(bids, &[BID_KEY])
         .select([
             col(PROCESS),
             col("bid_index"),
@@ -156,8 +155,9 @@ pub(super) fn tenderer_sets(tenderers: LazyFrame) -> LazyFrame {
 
 /// The plan of the tenderers of [`Tables::tenderer_sets`], from the bids table.
 pub(super) fn submitted_tenderers(bids: LazyFrame) -> LazyFrame {
-    bids.filter(submitted().and(col("tenderer_id").is_not_null()))
-        .select([col(PROCESS), col("tenderer_id")])
-        .unique(None, UniqueKeepStrategy::First)
-        .sort([PROCESS, "tenderer_id"], SortMultipleOptions::default())
+    sorted_distinct(
+        bids.filter(submitted().and(col("tenderer_id").is_not_null()))
+            .select([col(PROCESS), col("tenderer_id")]),
+        &[PROCESS, "tenderer_id"],
+    )
 }
