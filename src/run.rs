@@ -269,6 +269,11 @@ pub fn run_with(
         "indicators computed"
     );
     let scored = score::score_reviewed(&frames, &assessed.keys()?, &indicators, config, verdicts)?;
+    let mut indicators = indicators;
+    for run in &mut indicators {
+        run.keep_flagged_only()?;
+    }
+    crate::memory::release_freed();
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),

@@ -905,6 +905,7 @@ impl Indicator {
                 organizations,
                 meta: Vec::new(),
             },
+            counted: None,
         }
     }
 }

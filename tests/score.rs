@@ -69,6 +69,7 @@ fn run(slug: &'static str, weight: f64, outcome: Outcome) -> IndicatorRun {
         weight,
         organization_weight: weight,
         outcome,
+        counted: None,
     }
 }
 
