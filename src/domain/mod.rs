@@ -236,3 +236,29 @@ pub fn with_ocids(processes: &DataFrame, frame: LazyFrame) -> LazyFrame {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_distinct_keeps_the_first_row_of_each_key_in_key_order() {
+        let frame = df!(
+            "process" => [2u32, 1, 2, 1, 2, 3],
+            "id" => ["b", "a", "a", "a", "b", "c"],
+            "row" => [0u32, 1, 2, 3, 4, 5],
+        )
+        .unwrap();
+        let distinct = sorted_distinct(frame.lazy(), &["process", "id"])
+            .collect()
+            .unwrap();
+        let column = |name: &str| distinct.column(name).unwrap();
+        let processes: Vec<Option<u32>> = column("process").u32().unwrap().iter().collect();
+        let ids: Vec<Option<&str>> = column("id").str().unwrap().iter().collect();
+        let rows: Vec<Option<u32>> = column("row").u32().unwrap().iter().collect();
+        assert_eq!(processes, [Some(1), Some(2), Some(2), Some(3)]);
+        assert_eq!(ids, [Some("a"), Some("a"), Some("b"), Some("c")]);
+        // Of the equal keys, the first row in the input: (1, "a") at 1, (2, "b") at 0.
+        assert_eq!(rows, [Some(1), Some(2), Some(0), Some(5)]);
+    }
+}
