@@ -22,8 +22,10 @@ pub struct Rows<'a> {
     pub contracts: ContractRows<'a>,
     /// Classified items.
     pub items: ItemRows<'a>,
-    /// Whether the columns only `redflags frames` writes ([`super::Frames::EXPORTED_ONLY`])
-    /// are left out: a run never reads them.
+    /// Whether the tables are made without the columns only `redflags frames` writes
+    /// ([`super::Frames::EXPORTED_ONLY`]): a run never reads them. Their row vectors are filled
+    /// all the same (a chunk's, a few KB of references); their Polars columns, which would
+    /// last as long as the frames, are not made.
     pub run_only: bool,
 }
 
@@ -120,13 +122,11 @@ impl Rows<'_> {
 
     /// The columns of `table` left out.
     fn left_out(&self, table: &str) -> &'static [&'static str] {
-        if !self.run_only {
-            return &[];
+        if self.run_only {
+            super::Frames::exported_only(table)
+        } else {
+            &[]
         }
-        super::Frames::EXPORTED_ONLY
-            .iter()
-            .find(|(name, _)| *name == table)
-            .map_or(&[], |(_, columns)| columns)
     }
 
     /// The rows as tables, in [`super::Frames::NAMES`] order.
@@ -176,13 +176,10 @@ impl<'a> Rows<'a> {
         });
         rows.procuring_entity_id.push(entity_id);
         rows.procuring_entity_name.push(entity_name);
-        let all = !self.run_only;
-        if all {
-            rows.tender_id.push(tender_text(|t| &t.id));
-            rows.award_criteria.push(tender_text(|t| &t.award_criteria));
-            rows.tender_amendments
-                .push(tender.map_or(0, |tender| tender.amendments.items().len() as u32));
-        }
+        rows.tender_id.push(tender_text(|t| &t.id));
+        rows.award_criteria.push(tender_text(|t| &t.award_criteria));
+        rows.tender_amendments
+            .push(tender.map_or(0, |tender| tender.amendments.items().len() as u32));
         rows.tender_status.push(tender_text(|t| &t.status));
         rows.procurement_method
             .push(tender_text(|t| &t.procurement_method));
@@ -215,20 +212,16 @@ impl<'a> Rows<'a> {
         rows.budget_currency.push(budget_currency);
         if let Some(tender) = tender {
             self.items
-                .push_all(key, "tender", None, None, tender.items.items(), all);
+                .push_all(key, "tender", None, None, tender.items.items());
         }
     }
 
     fn push_parties(&mut self, key: u32, release: &'a Release) {
         let rows = &mut self.parties;
-        let all = !self.run_only;
         for party in release.parties.items() {
             rows.process.push(key);
             rows.party_id.push(text(&party.id));
             rows.name.push(text(&party.name));
-            if !all {
-                continue;
-            }
             rows.roles.push(party.roles.items());
             let identifier = party.identifier.get();
             rows.identifier_scheme
@@ -303,7 +296,6 @@ impl<'a> Rows<'a> {
                 Some(index as u32),
                 award_id,
                 award.items.items(),
-                !self.run_only,
             );
         }
     }
@@ -355,10 +347,8 @@ impl<'a> Rows<'a> {
                 }
             }
             rows.transactions_amount.push((counted > 0).then_some(sum));
-            if !self.run_only {
-                rows.transactions_count.push(counted);
-                rows.transactions_skipped.push(skipped);
-            }
+            rows.transactions_count.push(counted);
+            rows.transactions_skipped.push(skipped);
             let contract_id = text(&contract.id);
             self.items.push_all(
                 key,
@@ -366,15 +356,12 @@ impl<'a> Rows<'a> {
                 Some(index as u32),
                 contract_id,
                 contract.items.items(),
-                !self.run_only,
             );
         }
     }
 }
 
 impl<'a> ItemRows<'a> {
-    /// The classified items of a section; `all`: with their ids and their parent's id (see
-    /// [`Rows::run_only`]).
     fn push_all(
         &mut self,
         key: u32,
@@ -382,7 +369,6 @@ impl<'a> ItemRows<'a> {
         parent_index: Option<u32>,
         parent_id: Option<&'a str>,
         items: &'a [Item],
-        all: bool,
     ) {
         for item in items {
             let Some(classification) = item.classification.get() else {
@@ -391,10 +377,8 @@ impl<'a> ItemRows<'a> {
             self.process.push(key);
             self.section.push(section);
             self.parent_index.push(parent_index);
-            if all {
-                self.parent_id.push(parent_id);
-                self.item_id.push(text(&item.id));
-            }
+            self.parent_id.push(parent_id);
+            self.item_id.push(text(&item.id));
             self.scheme.push(text(&classification.scheme));
             self.classification_id.push(text(&classification.id));
         }

@@ -380,6 +380,14 @@ impl Frames {
         Ok(self)
     }
 
+    /// The columns of `table` that no stage of a run reads (see [`Frames::EXPORTED_ONLY`]).
+    pub fn exported_only(table: &str) -> &'static [&'static str] {
+        Self::EXPORTED_ONLY
+            .iter()
+            .find(|(name, _)| *name == table)
+            .map_or(&[], |(_, columns)| columns)
+    }
+
     /// The columns no stage of a run reads, by table: only `redflags frames` writes them.
     pub const EXPORTED_ONLY: [(&'static str, &'static [&'static str]); 4] = [
         (
