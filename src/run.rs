@@ -227,7 +227,7 @@ pub fn run_with(
         .iter()
         .map(|active| indicators::Planned::of(active.indicator, &active.settings))
         .collect();
-    let outcomes = indicators::collect(&tables, planned)
+    let outcomes = indicators::collect_flagged_only(&tables, planned)
         .map_err(|error| error.context("computing the indicators"))?;
     let read: Vec<(&str, &[&str])> = active
         .iter()
@@ -269,10 +269,6 @@ pub fn run_with(
         "indicators computed"
     );
     let scored = score::score_reviewed(&frames, &assessed.keys()?, &indicators, config, verdicts)?;
-    let mut indicators = indicators;
-    for run in &mut indicators {
-        run.keep_flagged_only()?;
-    }
     crate::memory::release_freed();
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,

@@ -904,8 +904,8 @@ impl Indicator {
                 evidence,
                 organizations,
                 meta: Vec::new(),
+                assessed: None,
             },
-            counted: None,
         }
     }
 }

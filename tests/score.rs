@@ -56,7 +56,25 @@ fn outcome(frames: &Frames, rows: &[(&str, bool)], organizations: Option<DataFra
         evidence,
         organizations: organizations.unwrap_or_else(|| empty_organizations().unwrap()),
         meta: Vec::new(),
+        assessed: None,
     }
+}
+
+/// Two indicators over p1-p4: `first` assesses p1-p3 and flags p1 and p3, `second` assesses
+/// and flags p1 and p2.
+fn first_and_second(frames: &Frames) -> Vec<IndicatorRun> {
+    vec![
+        run(
+            "first",
+            0.5,
+            outcome(frames, &[("p1", true), ("p2", false), ("p3", true)], None),
+        ),
+        run(
+            "second",
+            0.3,
+            outcome(frames, &[("p1", true), ("p2", true)], None),
+        ),
+    ]
 }
 
 fn run(slug: &'static str, weight: f64, outcome: Outcome) -> IndicatorRun {
@@ -69,7 +87,6 @@ fn run(slug: &'static str, weight: f64, outcome: Outcome) -> IndicatorRun {
         weight,
         organization_weight: weight,
         outcome,
-        counted: None,
     }
 }
 
@@ -85,18 +102,7 @@ fn column_f64(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
 #[test]
 fn score_combines_strengths_and_checks_that_passed_never_dilute_it() {
     let frames = frames(&["p1", "p2", "p3", "p4"]);
-    let mut runs = vec![
-        run(
-            "first",
-            0.5,
-            outcome(&frames, &[("p1", true), ("p2", false), ("p3", true)], None),
-        ),
-        run(
-            "second",
-            0.3,
-            outcome(&frames, &[("p1", true), ("p2", true)], None),
-        ),
-    ];
+    let mut runs = first_and_second(&frames);
     let scored = score(&frames, &runs);
     let contracts = &scored.contracts;
     // p1: 100 × (1 − 0.5 × 0.7) = 65; p2: 30; p3: 50; p4: nothing assessable → no score.
@@ -155,6 +161,39 @@ fn score_combines_strengths_and_checks_that_passed_never_dilute_it() {
     assert_eq!(
         column_f64(&with_passed.contracts, "risk_score"),
         column_f64(contracts, "risk_score")
+    );
+}
+
+#[test]
+fn outcomes_cut_to_their_flagged_processes_score_the_same() {
+    let frames = frames(&["p1", "p2", "p3", "p4"]);
+    let whole = first_and_second(&frames);
+    let mut cut = whole.clone();
+    for run in &mut cut {
+        run.outcome.keep_flagged_only(4).unwrap();
+        // Cutting twice changes nothing.
+        run.outcome.keep_flagged_only(4).unwrap();
+    }
+    // Only the flagged rows are left; the counts are those of the whole outcomes.
+    assert_eq!(cut[0].outcome.processes.height(), 2);
+    assert_eq!(cut[1].outcome.processes.height(), 2);
+    let counts = |runs: &[IndicatorRun]| -> Vec<(usize, usize)> {
+        runs.iter()
+            .map(|run| (run.assessable(), run.flagged()))
+            .collect()
+    };
+    assert_eq!(counts(&whole), [(3, 2), (2, 2)]);
+    assert_eq!(counts(&cut), counts(&whole));
+    let assessed = cut[0].outcome.assessed.as_ref().unwrap();
+    let keys: Vec<u32> = (0..4).filter(|key| assessed.contains(*key)).collect();
+    assert_eq!(keys.len(), 3);
+    let (whole, cut) = (score(&frames, &whole), score(&frames, &cut));
+    assert!(whole.contracts.equals_missing(&cut.contracts));
+    assert!(whole.flags.equals_missing(&cut.flags));
+    // Not assessable stays apart from assessed and clear: p4 for `first`, p2 clear.
+    assert_eq!(
+        column_i8(&cut.contracts, "first"),
+        [Some(1), Some(0), Some(1), None]
     );
 }
 

@@ -52,6 +52,25 @@ impl<'a> Planned<'a> {
 /// time and memory; at trace level each indicator's optimized plan is logged too (as
 /// [`explain`] gives it).
 pub fn collect(tables: &Tables, planned: Vec<Planned<'_>>) -> anyhow::Result<Vec<Outcome>> {
+    collect_with(tables, planned, false)
+}
+
+/// [`collect`], each outcome cut to its flagged processes as soon as it is collected (see
+/// [`Outcome::keep_flagged_only`]): so the outcomes of the batches before do not hold their
+/// unflagged rows while a batch runs, nor the score after them.
+pub fn collect_flagged_only(
+    tables: &Tables,
+    planned: Vec<Planned<'_>>,
+) -> anyhow::Result<Vec<Outcome>> {
+    collect_with(tables, planned, true)
+}
+
+fn collect_with(
+    tables: &Tables,
+    planned: Vec<Planned<'_>>,
+    flagged_only: bool,
+) -> anyhow::Result<Vec<Outcome>> {
+    let height = tables.process_table().height();
     let mut order: Vec<Batch> = planned.iter().map(|planned| planned.batch).collect();
     order.sort();
     order.dedup();
@@ -75,7 +94,11 @@ pub fn collect(tables: &Tables, planned: Vec<Planned<'_>>) -> anyhow::Result<Vec
                 tracing::trace!(indicator = slug, %plan, "the indicator's plan, optimized");
             }
             let started = std::time::Instant::now();
-            *outcome = Some(collect_one(plan)?);
+            let mut collected = collect_one(plan)?;
+            if flagged_only {
+                collected.keep_flagged_only(height)?;
+            }
+            *outcome = Some(collected);
             count += 1;
             // Its working tables are gone: their pages go back before the next indicator's.
             crate::memory::release_freed();
@@ -119,6 +142,7 @@ pub fn collect(tables: &Tables, planned: Vec<Planned<'_>>) -> anyhow::Result<Vec
                 evidence: compacted(&outcome.evidence)?,
                 organizations: compacted(&outcome.organizations)?,
                 meta: outcome.meta,
+                assessed: outcome.assessed,
             })
         })
         .collect::<PolarsResult<Vec<_>>>()?;
@@ -192,6 +216,7 @@ fn next_outcome(
         evidence: next_result(results)?,
         organizations: next_result(results)?,
         meta,
+        assessed: None,
     })
 }
 

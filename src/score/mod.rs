@@ -41,7 +41,7 @@ use terms::term_table;
 use crate::config::{Config, Weights};
 use crate::evidence::Language;
 use crate::frames::Frames;
-use crate::indicators::{EVIDENCE, FLAGGED, Group, Outcome, PROCESS};
+use crate::indicators::{EVIDENCE, Group, Outcome, PROCESS};
 use crate::reviews::Verdicts;
 use crate::validate::{self, Validation};
 
@@ -64,19 +64,6 @@ pub struct IndicatorRun {
     pub organization_weight: f64,
     /// What it found.
     pub outcome: Outcome,
-    /// How many processes it could assess and flagged, once its outcome's processes are cut
-    /// to the flagged ones (see [`IndicatorRun::keep_flagged_only`]); none while they are
-    /// whole.
-    pub counted: Option<Counted>,
-}
-
-/// An indicator's counts of processes, kept when its outcome is cut to the flagged ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counted {
-    /// The processes it could assess.
-    pub assessable: usize,
-    /// The processes it flagged.
-    pub flagged: usize,
 }
 
 impl IndicatorRun {
@@ -92,26 +79,7 @@ impl IndicatorRun {
             weight: active.weight,
             organization_weight: active.organization_weight,
             outcome,
-            counted: None,
         }
-    }
-
-    /// Cuts its outcome's processes to the flagged ones, keeping how many it could assess
-    /// and flagged: the score reads every assessed process, the stages after it only the
-    /// flagged ones (the flags, the organizations, Cardinal's results), and the outcomes of
-    /// 1,000,000 generated processes held about 250 MB, nearly all of it unflagged rows.
-    pub fn keep_flagged_only(&mut self) -> PolarsResult<()> {
-        if self.counted.is_some() {
-            return Ok(());
-        }
-        let counted = Counted {
-            assessable: self.assessable(),
-            flagged: self.flagged(),
-        };
-        let flagged = self.outcome.processes.column(FLAGGED)?.bool()?.clone();
-        self.outcome.processes = self.outcome.processes.filter(&flagged)?;
-        self.counted = Some(counted);
-        Ok(())
     }
 
     /// Its catalogue entry (none for an indicator outside the registry, as in tests).
@@ -157,23 +125,12 @@ impl IndicatorRun {
 
     /// How many processes it could assess.
     pub fn assessable(&self) -> usize {
-        self.counted.map_or_else(
-            || self.outcome.processes.height(),
-            |counted| counted.assessable,
-        )
+        self.outcome.assessable()
     }
 
     /// How many processes it flagged.
     pub fn flagged(&self) -> usize {
-        if let Some(counted) = self.counted {
-            return counted.flagged;
-        }
-        self.outcome
-            .processes
-            .column(FLAGGED)
-            .ok()
-            .and_then(|column| column.bool().ok().map(|flags| flags.sum().unwrap_or(0)))
-            .unwrap_or(0) as usize
+        self.outcome.flagged()
     }
 }
 

@@ -90,13 +90,7 @@ pub(super) fn term_table(
     let mut table = table.collect()?;
     let mut terms = Vec::new();
     for run in runs {
-        let outcome = &run.outcome.processes;
-        let column = place(
-            run.slug,
-            height,
-            outcome.column(PROCESS)?.u32()?,
-            outcome.column(FLAGGED)?.bool()?,
-        );
+        let column = Column::new(run.slug.into(), run.outcome.flag_by_key(height)?);
         table.with_column(column)?;
         terms.push(Term {
             column: run.slug.to_owned(),
@@ -211,18 +205,4 @@ pub(super) fn placed_by_key(frame: &DataFrame, height: usize) -> PolarsResult<Ve
     }
     let rows = IdxCa::from_iter_options("row".into(), rows.into_iter());
     Ok(frame.drop(PROCESS)?.take(&rows)?.into_columns())
-}
-
-/// A term's column: each process's flag (1 raised, 0 clear) at its row, which is its key;
-/// null for the processes `keys` do not list.
-fn place(name: &str, height: usize, keys: &UInt32Chunked, flags: &BooleanChunked) -> Column {
-    let mut placed: Vec<Option<i8>> = vec![None; height];
-    for (key, flag) in keys.iter().zip(flags.iter()) {
-        if let (Some(key), Some(flag)) = (key, flag)
-            && let Some(row) = placed.get_mut(key as usize)
-        {
-            *row = Some(i8::from(flag));
-        }
-    }
-    Column::new(name.into(), placed)
 }
