@@ -218,11 +218,13 @@ pub fn run_with(
         report,
     )?;
     let active = config.active();
+    let mut frames = frames;
+    let parked = frames.park()?;
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.select(&frames)?;
     // One set of lazy tables for every indicator, so that the plans of a batch share its
     // derived tables, computed once (see `indicators::collect`).
-    let tables = Tables::scoped(&frames, &assessed);
+    let tables = Tables::scoped(&frames, &assessed).with_ocids_from(parked.ocids()?);
     let planned = active
         .iter()
         .map(|active| indicators::Planned::of(active.indicator, &active.settings))
@@ -242,10 +244,11 @@ pub fn run_with(
     // The indicators' tables share the frames' columns: dropped first, so that what the later
     // stages do not read is handed back.
     drop(tables);
-    let frames = match keep {
+    let mut frames = match keep {
         Keep::Needed => frames.after_indicators()?,
         Keep::Frames => frames,
     };
+    frames.unpark(parked)?;
     let indicators: Vec<IndicatorRun> = active
         .iter()
         .zip(outcomes)

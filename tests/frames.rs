@@ -80,6 +80,25 @@ fn a_run_holds_the_columns_its_stages_read_only() {
 }
 
 #[test]
+fn parked_columns_leave_while_the_indicators_run_and_come_back_as_they_were() {
+    let frames = common::generated_frames();
+    let mut parked = frames.clone();
+    let file = parked.park().unwrap();
+    for name in Frames::PARKED {
+        assert!(frames.processes.column(name).is_ok(), "{name}");
+        assert!(parked.processes.column(name).is_err(), "{name}");
+    }
+    assert_eq!(parked.processes.height(), frames.processes.height());
+    parked.unpark(file).unwrap();
+    // The same columns in the same order, row for row.
+    assert!(parked.processes.equals_missing(&frames.processes));
+    assert_eq!(
+        parked.processes.get_column_names(),
+        frames.processes.get_column_names()
+    );
+}
+
+#[test]
 fn every_table_holds_the_release() {
     let frames = Frames::build(&[compile_single(release(THAI))]).unwrap();
     let processes = &frames.processes;

@@ -38,8 +38,10 @@ use crate::scope::InScope;
 /// filters them differently, leaving one copy per indicator.)
 #[derive(Clone)]
 pub struct Tables {
-    /// The processes table, as it is (for the processes' ocids).
-    process_table: DataFrame,
+    /// How many processes the frames hold, in scope or not.
+    height: usize,
+    /// Each process's key and ocid (see [`Tables::ocids`]).
+    ocids: LazyFrame,
     /// Whether `processes` has the [`crate::scope::PRICE_COMPARISON`] column.
     price_comparison: bool,
     processes: LazyFrame,
@@ -70,7 +72,12 @@ impl Tables {
         let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
         let submitted_tenderers = bids::submitted_tenderers(bids.clone()).cache();
         Tables {
-            process_table: frames.processes.clone(),
+            height: frames.processes.height(),
+            ocids: frames
+                .processes
+                .clone()
+                .lazy()
+                .select([col(PROCESS), col(OCID)]),
             price_comparison: scope.has_price_comparison(),
             processes: scope.processes(),
             contracts: table(&frames.contracts),
@@ -85,10 +92,23 @@ impl Tables {
         }
     }
 
-    /// The frames' processes table, every process in scope or not: for each process's ocid by
-    /// its key.
-    pub fn process_table(&self) -> &DataFrame {
-        &self.process_table
+    /// How many processes the frames hold, in scope or not (the process keys are below it).
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Each process's key and ocid (`process`, `ocid`), every process in scope or not: for
+    /// the texts that name processes.
+    pub fn ocids(&self) -> LazyFrame {
+        self.ocids.clone()
+    }
+
+    /// These tables with the processes' ocids read from `ocids` (`process`, `ocid`): for a run
+    /// whose frames hold them out of memory while the indicators run (see
+    /// [`crate::frames::Frames::park`]).
+    pub fn with_ocids_from(mut self, ocids: LazyFrame) -> Tables {
+        self.ocids = ocids;
+        self
     }
 
     /// One row per contracting process.
@@ -226,8 +246,17 @@ pub fn dense_code(name: &str) -> Expr {
 /// `frame` (with a `process` column) with each row's `ocid`, from `processes` (a processes
 /// table), in the order of `frame`: for the texts that name processes.
 pub fn with_ocids(processes: &DataFrame, frame: LazyFrame) -> LazyFrame {
-    frame.join(
+    joined_ocids(
         processes.clone().lazy().select([col(PROCESS), col(OCID)]),
+        frame,
+    )
+}
+
+/// `frame` (with a `process` column) with each row's `ocid`, from `ocids` (`process`,
+/// `ocid`), in the order of `frame`.
+pub fn joined_ocids(ocids: LazyFrame, frame: LazyFrame) -> LazyFrame {
+    frame.join(
+        ocids,
         [col(PROCESS)],
         [col(PROCESS)],
         JoinArgs {

@@ -54,7 +54,10 @@ impl IntoColumn for Vec<Option<&str>> {
 /// texts' bytes (short ones live in their views), and a view per row pointing into it.
 /// Names, identifiers and codes repeat across a table's rows; Polars keeps the sharing through
 /// filters, joins and concatenation, which copy views, not bytes.
-fn text_column<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>> + Clone) -> Column {
+pub(crate) fn text_column<'a>(
+    name: &str,
+    values: impl Iterator<Item = Option<&'a str>> + Clone,
+) -> Column {
     use polars_arrow::array::{Utf8ViewArray, View};
     use polars_arrow::bitmap::Bitmap;
     use polars_arrow::datatypes::ArrowDataType;

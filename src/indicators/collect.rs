@@ -70,7 +70,7 @@ fn collect_with(
     planned: Vec<Planned<'_>>,
     flagged_only: bool,
 ) -> anyhow::Result<Vec<Outcome>> {
-    let height = tables.process_table().height();
+    let height = tables.height();
     let mut order: Vec<Batch> = planned.iter().map(|planned| planned.batch).collect();
     order.sort();
     order.dedup();

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::chance::{categories, set_meetings};
 use super::support::{PROCESS_EXAMPLES, flagged_tenderers, process_rows};
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, OCID, PROCESS, Phase, Plan};
-use crate::domain::{SET_CODE, Tables, with_ocids};
+use crate::domain::{SET_CODE, Tables, joined_ocids};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -111,8 +111,8 @@ impl Definition for RecurringBidderSet {
             &[],
             settings.significance,
         )?;
-        let places = with_ocids(
-            tables.process_table(),
+        let places = joined_ocids(
+            tables.ocids(),
             sets.clone().select([col(SET_CODE), col(PROCESS)]),
         )
         .sort([PROCESS], SortMultipleOptions::default())

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use crate::domain::{Tables, with_ocids};
+use crate::domain::{Tables, joined_ocids};
 use crate::evidence::{Field, Kind};
 use crate::indicators::{
     FLAGGED, OCID, ORGANIZATION_ID, PROCESS, PROCESSES, ProcessRows, ROLE, VALUE,
@@ -67,7 +67,7 @@ pub fn organizations_from(tables: &Tables, rows: LazyFrame, role: &str) -> LazyF
     let distinct = rows
         .select([col(ORGANIZATION_ID), col(PROCESS)])
         .unique_stable(None, UniqueKeepStrategy::First);
-    with_ocids(tables.process_table(), distinct)
+    joined_ocids(tables.ocids(), distinct)
         .sort([ORGANIZATION_ID, PROCESS], SortMultipleOptions::default())
         .group_by_stable([col(ORGANIZATION_ID)])
         .agg([
