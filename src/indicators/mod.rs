@@ -131,7 +131,8 @@ impl Group {
 /// `processes` has one row per *assessable* process (a process missing from it was not
 /// assessable, which is not the same as not flagged), in process order, with the columns
 /// [`PROCESS`] (u32, the process key of the frames), [`FLAGGED`] (bool) and [`VALUE`] (f64, the
-/// measured quantity, may be null).
+/// measured quantity, may be null). In a run it is cut to the flagged rows as soon as it is
+/// collected, the assessable processes kept as bits ([`Outcome::assessed`]).
 ///
 /// `evidence` has a row per *flagged* process (several for an indicator that describes each
 /// of a process's flagged contracts, say), in process order, with the column [`PROCESS`] and
