@@ -209,7 +209,7 @@ pub fn run_with(
     report: &mut dyn FnMut(ingest::Progress),
 ) -> anyhow::Result<Run> {
     let started = Instant::now();
-    let (ingested, frames) = load_prepared(
+    let (ingested, mut frames) = load_prepared(
         inputs,
         &config.prepare,
         &config.limits,
@@ -218,7 +218,6 @@ pub fn run_with(
         report,
     )?;
     let active = config.active();
-    let mut frames = frames;
     let parked = frames.park()?;
     // The indicators see the processes in scope only; the outputs keep every process.
     let assessed = config.scope.select(&frames)?;

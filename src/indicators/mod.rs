@@ -162,35 +162,29 @@ pub struct Outcome {
 
 /// The processes an indicator could assess, one bit per process key: what is left of the
 /// unflagged rows of an outcome cut to its flagged ones (see [`Outcome::keep_flagged_only`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assessed {
-    words: Vec<u64>,
-    count: usize,
-}
+#[derive(Debug, Clone)]
+pub struct Assessed(polars_arrow::bitmap::Bitmap);
 
 impl Assessed {
     /// The processes of `keys`, among `height` processes (keys from 0).
     fn of(keys: &UInt32Chunked, height: usize) -> Assessed {
-        let mut words = vec![0u64; height.div_ceil(64)];
+        let mut bits = polars_arrow::bitmap::MutableBitmap::from_len_zeroed(height);
         for key in keys.iter().flatten() {
-            if let Some(word) = words.get_mut(key as usize / 64) {
-                *word |= 1 << (key % 64);
+            if (key as usize) < height {
+                bits.set(key as usize, true);
             }
         }
-        let count = words.iter().map(|word| word.count_ones() as usize).sum();
-        Assessed { words, count }
+        Assessed(bits.into())
     }
 
     /// Whether the process of `key` could be assessed.
     pub fn contains(&self, key: u32) -> bool {
-        self.words
-            .get(key as usize / 64)
-            .is_some_and(|word| word & (1 << (key % 64)) != 0)
+        self.0.get(key as usize).unwrap_or(false)
     }
 
     /// How many processes could be assessed.
     pub fn count(&self) -> usize {
-        self.count
+        self.0.set_bits()
     }
 }
 
