@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{days_window, first_of, pair_organizations, process_rows};
+use super::support::{first_of, pair_organizations, process_rows, rolling_sums_within};
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind, Language, Level};
@@ -193,40 +193,34 @@ impl Definition for SplitPurchase {
             col("threshold"),
             col("class"),
         ];
-        let window = days_window(settings.window_days);
         // The pieces: awards large enough not to be routine purchases.
         let pieces = awards
             .clone()
             .filter(col("amount").gt_eq(col("threshold") * lit(settings.minimum_fraction)))
             .cache();
         // Windows (ending at each piece) whose pieces add up above the threshold.
-        let anchors = pieces
-            .clone()
-            .with_columns([
-                col("amount")
-                    .rolling_sum_by(col("date"), window.clone())
-                    .over(pair.clone())?
-                    .alias("total"),
-                col("one")
-                    .rolling_sum_by(col("date"), window)
-                    .over(pair.clone())?
-                    .alias("count"),
-            ])
-            .filter(
-                col("total")
-                    .gt(col("threshold"))
-                    .and(col("count").gt_eq(lit(settings.minimum_awards))),
-            )
-            .select([
-                col("buyer_id"),
-                col("supplier_id"),
-                col("currency"),
-                col("threshold"),
-                col("class"),
-                col("date").alias("anchor"),
-                col("total"),
-                col("count"),
-            ]);
+        let anchors = rolling_sums_within(
+            pieces.clone().with_row_index("row", None),
+            "row",
+            &["buyer_id", "supplier_id", "currency", "threshold", "class"],
+            &[(col("amount"), "total"), (col("one"), "count")],
+            settings.window_days,
+        )
+        .filter(
+            col("total")
+                .gt(col("threshold"))
+                .and(col("count").gt_eq(lit(settings.minimum_awards))),
+        )
+        .select([
+            col("buyer_id"),
+            col("supplier_id"),
+            col("currency"),
+            col("threshold"),
+            col("class"),
+            col("date").alias("anchor"),
+            col("total"),
+            col("count"),
+        ]);
         // Every award inside a qualifying window is part of the split.
         let members = pieces
             .join(anchors, pair.clone(), pair, JoinArgs::new(JoinType::Inner))

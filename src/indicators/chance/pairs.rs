@@ -4,9 +4,9 @@
 use polars::prelude::*;
 
 use super::{binomial_tail, significant};
-use crate::domain::{AWARD_KEY, Tables, dense_code};
+use crate::domain::{AWARD_KEY, Tables, numbered_code, text_code};
 use crate::evidence::{Language, Level};
-use crate::indicators::support::{days_window, first_of, pair_organizations, process_rows};
+use crate::indicators::support::{first_of, pair_organizations, process_rows, rolling_sums_within};
 use crate::indicators::{LazyOutcome, Metadata, PROCESS, Plan};
 
 /// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
@@ -67,6 +67,8 @@ const BUYER: &str = "buyer_code";
 const SUPPLIER: &str = "supplier_code";
 const CATEGORY: &str = "category_code";
 const PAIR: &str = "pair";
+/// The rows' order, which tells each row from the others when the windows are summed.
+const ROW: &str = "row";
 
 /// The windows of every (buyer, supplier) pair, with the pair's comparison with chance.
 ///
@@ -83,8 +85,8 @@ const PAIR: &str = "pair";
 /// `buyer_total` awards with the probability `expected / buyer_total` each; and `flagged`:
 /// a window qualifies and the p-value is significant among the pairs with a qualifying window.
 pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame> {
-    // The buyers, suppliers and categories numbered (in text order), and the pairs of numbers
-    // packed in one integer: every group-by and join below is on one integer, not on texts
+    // The buyers and suppliers by the frames' numbers, the categories by the frames' list
+    // of texts, and the pairs of numbers packed in one integer: every group-by and join below is on one integer, not on texts
     // that Polars would encode row by row.
     let packed = |high: Expr, low: Expr| high * lit(1u64 << 32) + low;
     let rows = rows
@@ -96,9 +98,9 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .sort(["date", AWARD_KEY], SortMultipleOptions::default())
         .with_columns([
             lit(1i64).alias("one"),
-            dense_code("buyer_id").alias(BUYER),
-            dense_code("supplier_id").alias(SUPPLIER),
-            dense_code("category").alias(CATEGORY),
+            numbered_code("buyer_id").alias(BUYER),
+            numbered_code("supplier_id").alias(SUPPLIER),
+            text_code("category").alias(CATEGORY),
         ])
         .with_column(packed(col(BUYER), col(SUPPLIER)).alias(PAIR))
         .cache();
@@ -197,30 +199,51 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
             col("expected"),
             col("p_value"),
         ]);
-    let window = days_window(test.window_days);
-    let rolling_sum = |expr: Expr, by: &[&str]| -> PolarsResult<Expr> {
-        expr.rolling_sum_by(col("date"), window.clone())
-            .over(by.iter().map(|name| col(*name)).collect::<Vec<_>>())
-    };
-    let buyer_windows = rows
-        .clone()
-        .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
-        .select([
-            col(AWARD_KEY),
-            rolling_sum(col("one"), &[BUYER])?.alias("buyer_awards"),
-            rolling_sum(col("amount"), &[BUYER, "currency"])?.alias("buyer_value"),
-        ]);
-    let windows = rows
-        .with_columns([
-            rolling_sum(col("one"), &[PAIR])?.alias("awards"),
-            rolling_sum(col("amount"), &[PAIR, "currency"])?.alias("value"),
-        ])
+    let buyer_windows = rolling_sums_within(
+        rows.clone()
+            .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
+            .select([
+                col(AWARD_KEY),
+                col(BUYER),
+                col("currency"),
+                col("date"),
+                col("one"),
+                col("amount"),
+            ]),
+        AWARD_KEY,
+        &[BUYER],
+        &[(col("one"), "buyer_awards")],
+        test.window_days,
+    );
+    let windows = rolling_sums_within(
+        rows.with_row_index(ROW, None),
+        ROW,
+        &[PAIR],
+        &[(col("one"), "awards")],
+        test.window_days,
+    );
+    let windows = rolling_sums_within(
+        windows,
+        ROW,
+        &[PAIR, "currency"],
+        &[(col("amount"), "value")],
+        test.window_days,
+    );
+    let windows = windows
         .join(
-            buyer_windows,
+            rolling_sums_within(
+                buyer_windows,
+                AWARD_KEY,
+                &[BUYER, "currency"],
+                &[(col("amount"), "buyer_value")],
+                test.window_days,
+            )
+            .select([col(AWARD_KEY), col("buyer_awards"), col("buyer_value")]),
             [col(AWARD_KEY)],
             [col(AWARD_KEY)],
             JoinArgs::new(JoinType::Left),
         )
+        .drop(cols([ROW]))
         .with_columns([
             (col("awards").cast(DataType::Float64) / col("buyer_awards").cast(DataType::Float64))
                 .alias("count_share"),

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use statrs::function::factorial::ln_factorial;
 
 use super::{recurrence_tail, rowwise, significant};
-use crate::domain::{SET_CODE, dense_code};
+use crate::domain::{SET_CODE, numbered_code, text_code};
 use crate::indicators::PROCESS;
 
 /// Columns of [`set_meetings`]: the tenderer's and the category's number.
@@ -40,12 +40,12 @@ pub fn set_meetings(
         all.extend(extra.iter().map(|name| col(*name)));
         all
     };
-    // The tenderers and the categories numbered (in text order), and sets known by their
-    // number: the group-bys and joins below run on integers, not on texts.
+    // The tenderers by the frames' numbers, the categories by the frames' list of texts, and sets
+    // known by their number: the group-bys and joins below run on integers, not on texts.
     let tenderers = tenderers
         .with_columns([
-            dense_code("tenderer_id").alias(TENDERER),
-            dense_code("category").alias(CATEGORY),
+            numbered_code("tenderer_id").alias(TENDERER),
+            text_code("category").alias(CATEGORY),
         ])
         .cache();
     let rates = tenderers

@@ -43,6 +43,70 @@ pub fn days_window(days: i64) -> RollingOptionsDynamicWindow {
     }
 }
 
+/// `rows` with, for each of `sums` (a value and the name of its sum), the sum of the value
+/// over the rows of the same `groups` whose `date` lies within the `days` days up to and
+/// including the row's (see [`days_window`]); `row` names a column whose value is unique to
+/// each row.
+pub fn rolling_sums_within(
+    rows: LazyFrame,
+    row: &str,
+    groups: &[&str],
+    sums: &[(Expr, &str)],
+    days: i64,
+) -> LazyFrame {
+    const CLOCK: &str = "__clock";
+    let window = days * 86_400_000;
+    let apart = lit(window + 1);
+    let new_group = groups
+        .iter()
+        .map(|group| col(*group).neq_missing(col(*group).shift(lit(1))))
+        .reduce(Expr::or)
+        .unwrap_or(lit(false));
+    let step = when(new_group)
+        .then(apart.clone())
+        .otherwise(
+            col("date")
+                .cast(DataType::Int64)
+                .diff(lit(1), polars::series::ops::NullBehavior::Ignore)
+                .clip_max(apart.clone()),
+        )
+        .fill_null(apart);
+    let clock = when(col("date").is_null())
+        .then(lit(NULL).cast(DataType::Int64))
+        .otherwise(step.cum_sum(false));
+    let options = RollingOptionsDynamicWindow {
+        window_size: Duration::parse(&format!("{window}i")),
+        ..days_window(days)
+    };
+    let mut order: Vec<&str> = groups.to_vec();
+    order.push("date");
+    let mut columns = vec![col(row)];
+    columns.extend(sums.iter().map(|(value, name)| {
+        value
+            .clone()
+            .rolling_sum_by(col(CLOCK), options.clone())
+            .alias(*name)
+    }));
+    let rows = rows.cache();
+    let summed = rows
+        .clone()
+        .sort(
+            order,
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .with_column(clock.alias(CLOCK))
+        .select(columns);
+    rows.join(
+        summed,
+        [col(row)],
+        [col(row)],
+        JoinArgs {
+            maintain_order: MaintainOrderJoin::Left,
+            ..JoinArgs::new(JoinType::Left)
+        },
+    )
+}
+
 /// Per process, the contract with the largest `measure` (the first in the publisher's order
 /// among equals), with `columns` (besides `measure` and `contract_id`) taken from it.
 pub fn largest_contract(frame: LazyFrame, measure: &str, columns: &[&str]) -> LazyFrame {
