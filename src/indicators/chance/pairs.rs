@@ -205,7 +205,16 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
             .select([
                 col(AWARD_KEY),
                 col(BUYER),
-                col("currency"),
+                // The buyer and the currency's number (a missing currency as a number of its
+                // own) in one integer.
+                packed(
+                    col(BUYER),
+                    col("currency")
+                        .to_physical()
+                        .cast(DataType::UInt64)
+                        .fill_null(lit(u64::from(u32::MAX))),
+                )
+                .alias("buyer_currency"),
                 col("date"),
                 col("one"),
                 col("amount"),
@@ -234,7 +243,7 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
             rolling_sums_within(
                 buyer_windows,
                 AWARD_KEY,
-                &[BUYER, "currency"],
+                &["buyer_currency"],
                 &[(col("amount"), "buyer_value")],
                 test.window_days,
             )
@@ -350,14 +359,17 @@ pub fn pair_outcome(
     let fields = metadata.evidence.process;
     let mut firsts = vec![col(value).first()];
     firsts.extend(fields.iter().map(|field| col(field.name).first()));
-    let per_process = windows
+    // Each process described by its pair of largest value: the processes of a flagged pair
+    // sorted among themselves (a few of them), then joined to all the processes.
+    let windows = windows.cache();
+    let described = windows
+        .clone()
         .select([col(PROCESS), col("buyer_id"), col("supplier_id")])
-        .unique_stable(None, UniqueKeepStrategy::First)
         .join(
             pairs.clone(),
             [col("buyer_id"), col("supplier_id")],
             [col("buyer_id"), col("supplier_id")],
-            JoinArgs::new(JoinType::Left),
+            JoinArgs::new(JoinType::Inner),
         )
         .sort(
             [PROCESS, value, "supplier_id"],
@@ -367,6 +379,15 @@ pub fn pair_outcome(
         )
         .group_by_stable([col(PROCESS)])
         .agg(firsts);
+    let per_process = windows
+        .select([col(PROCESS)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .join(
+            described,
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs::new(JoinType::Left),
+        );
     let processes = process_rows(
         per_process,
         col(value).is_not_null(),
