@@ -93,6 +93,7 @@ fn collect_with(
                 let plan = explain(std::slice::from_ref(&plan))?;
                 tracing::trace!(indicator = slug, %plan, "the indicator's plan, optimized");
             }
+            log_profile(slug, &plan)?;
             let started = std::time::Instant::now();
             let mut collected = collect_one(plan)?;
             if flagged_only {
@@ -218,6 +219,45 @@ fn next_outcome(
         meta,
         assessed: None,
     })
+}
+
+/// The environment variable naming the indicator whose queries [`log_profile`] times.
+pub const PROFILE: &str = "REDFLAGS_PROFILE";
+
+/// With [`PROFILE`] naming the indicator `slug`, the steps of each of its queries that took
+/// Polars the longest, logged (at info level) with their time: to find what limits an
+/// indicator (see benches/README.md). Each query is collected once more for this, on its own,
+/// so the steps the queries share are timed in each.
+fn log_profile(slug: &str, plan: &Plan) -> PolarsResult<()> {
+    if std::env::var(PROFILE).ok().as_deref() != Some(slug) {
+        return Ok(());
+    }
+    for (query, dsl) in first_phase(std::slice::from_ref(plan))
+        .into_iter()
+        .enumerate()
+    {
+        let (_, steps) = LazyFrame::from(dsl).profile()?;
+        let steps = steps
+            .lazy()
+            .select([col("node"), (col("end") - col("start")).alias("took_us")])
+            .sort(
+                ["took_us"],
+                SortMultipleOptions::default().with_order_descending(true),
+            )
+            .limit(20)
+            .collect()?;
+        let took = steps.column("took_us")?.cast(&DataType::UInt64)?;
+        for (step, took) in steps.column("node")?.str()?.iter().zip(took.u64()?.iter()) {
+            tracing::info!(
+                indicator = slug,
+                query,
+                step = step.unwrap_or_default(),
+                took_ms = took.unwrap_or_default() / 1000,
+                "profiled"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The optimized plan of the first phase of [`collect`] for these plans collected in one batch,
