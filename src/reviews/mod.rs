@@ -593,3 +593,38 @@ impl Verdicts {
         keyed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_reviewed_flags_are_read_and_every_row_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviews.csv");
+        std::fs::write(
+            &path,
+            "ocid,indicator,verdict,comment\n\
+             ocds-1,single_bid,not_reviewed,\n\
+             ocds-2,single_bid,confirmed,\n\
+             ocds-3,single_bid,not_reviewed,called the buyer\n\
+             ocds-4,single_bid,not_reviewed,\n",
+        )
+        .unwrap();
+        let reviews = read(&path).unwrap();
+        let kept: Vec<(&str, &str)> = reviews
+            .iter()
+            .map(|review| (review.ocid.as_str(), review.verdict.as_str()))
+            .collect();
+        // A comment is a review, whatever the verdict says.
+        assert_eq!(kept, [("ocds-2", "confirmed"), ("ocds-3", "not_reviewed")]);
+        // A row nobody reviewed is still read and checked.
+        std::fs::write(
+            &path,
+            "ocid,indicator,verdict\nocds-1,single_bid,confirmed\nocds-2,single_bid,maybe\n",
+        )
+        .unwrap();
+        let error = read(&path).unwrap_err();
+        assert!(error.message.contains("line 3"), "{}", error.message);
+    }
+}
