@@ -186,13 +186,8 @@ impl Definition for SplitPurchase {
             .sort(["date", AWARD_KEY], SortMultipleOptions::default())
             .with_columns([lit(1i64).alias("one"), col("currency").fill_null(lit(""))])
             .cache();
-        let pair = [
-            col("buyer_id"),
-            col("supplier_id"),
-            col("currency"),
-            col("threshold"),
-            col("class"),
-        ];
+        let keys = ["buyer_id", "supplier_id", "currency", "threshold", "class"];
+        let pair: Vec<Expr> = keys.iter().map(|key| col(*key)).collect();
         // The pieces: awards large enough not to be routine purchases.
         let pieces = awards
             .clone()
@@ -202,7 +197,7 @@ impl Definition for SplitPurchase {
         let anchors = rolling_sums_within(
             pieces.clone().with_row_index("row", None),
             "row",
-            &["buyer_id", "supplier_id", "currency", "threshold", "class"],
+            &keys,
             &[(col("amount"), "total"), (col("one"), "count")],
             settings.window_days,
         )

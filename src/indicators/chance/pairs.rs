@@ -85,9 +85,9 @@ const ROW: &str = "row";
 /// `buyer_total` awards with the probability `expected / buyer_total` each; and `flagged`:
 /// a window qualifies and the p-value is significant among the pairs with a qualifying window.
 pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame> {
-    // The buyers and suppliers by the frames' numbers, the categories by the frames' list
-    // of texts, and the pairs of numbers packed in one integer: every group-by and join below is on one integer, not on texts
-    // that Polars would encode row by row.
+    // The buyers and suppliers by the frames' numbers, the categories by the frames' list of
+    // texts, and the pairs of numbers packed in one integer: every group-by and join below is
+    // on one integer, not on texts that Polars would encode row by row.
     let packed = |high: Expr, low: Expr| high * lit(1u64 << 32) + low;
     let rows = rows
         .unique_stable(
@@ -209,10 +209,7 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
                 // own) in one integer.
                 packed(
                     col(BUYER),
-                    col("currency")
-                        .to_physical()
-                        .cast(DataType::UInt64)
-                        .fill_null(lit(u64::from(u32::MAX))),
+                    numbered_code("currency").fill_null(lit(u64::from(u32::MAX))),
                 )
                 .alias("buyer_currency"),
                 col("date"),

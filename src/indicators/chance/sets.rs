@@ -40,8 +40,8 @@ pub fn set_meetings(
         all.extend(extra.iter().map(|name| col(*name)));
         all
     };
-    // The tenderers by the frames' numbers, the categories by the frames' list of texts, and sets
-    // known by their number: the group-bys and joins below run on integers, not on texts.
+    // The tenderers by the frames' numbers, the categories by the frames' list of texts, and
+    // sets known by their number: the group-bys and joins below run on integers, not on texts.
     let tenderers = tenderers
         .with_columns([
             numbered_code("tenderer_id").alias(TENDERER),
@@ -78,7 +78,6 @@ pub fn set_meetings(
         col("size").first(),
         col("set").first(),
     ]);
-    // The chance that a process of the set's size in a category draws exactly the set.
     // Each set's tenderers, from one of its processes among the tenderers' (the first): every
     // process of a set has the same tenderers. (Those of every process, kept once each, took
     // 1.3 s at 1,000,000 processes for the distinct rows alone.)
@@ -99,6 +98,7 @@ pub fn set_meetings(
             JoinArgs::new(JoinType::Inner),
         )
         .select([col(SET_CODE), col("size"), col(TENDERER)]);
+    // The chance that a process of the set's size in a category draws exactly the set.
     let draw = members
         .join(
             rates,

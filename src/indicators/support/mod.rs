@@ -1,6 +1,7 @@
 //! What several indicators share in building their outcomes: the tables of the outcomes
-//! ([`rows`]), quartile fences within groups ([`fences`]), periods in days, each process's largest contract, and the comparison of a contract's signature with an
-//! earlier event ([`signed_before`]).
+//! ([`rows`]), quartile fences within groups ([`fences`]), periods in days, rolling sums
+//! within groups, each process's largest contract, and the comparison of a contract's
+//! signature with an earlier event ([`signed_before`]).
 
 pub mod fences;
 pub mod rows;
@@ -52,12 +53,13 @@ pub fn days_window(days: i64) -> RollingOptionsDynamicWindow {
 /// in one pass rather than group by group (which Polars does one small column at a time: at
 /// 100,000 awards and tens of thousands of (buyer, supplier) pairs, half of `repeat_winner`'s
 /// time). The rows are sorted by group (by the groups' numbers, in no order of their texts;
-/// within a group, in date order as they come), and each row's date is replaced by a clock, in milliseconds, that keeps each step
-/// between two rows of a group when it is no longer than the window, and makes every longer
-/// step, and the step from one group to the next, one millisecond longer than the window. A
-/// window then holds the same rows of its group as on the dates, and none of another group;
-/// each group's windows are summed as when the group is summed alone. The clock grows by at
-/// most the window's length per row: no overflow below 290 million rows.
+/// within a group, in date order as they come), and each row's date is replaced by a clock,
+/// in milliseconds, that keeps each step between two rows of a group when it is no longer
+/// than the window, and makes every longer step, and the step from one group to the next,
+/// one millisecond longer than the window. A window then holds the same rows of its group as
+/// on the dates, and none of another group; each group's windows are summed as when the
+/// group is summed alone. The clock grows by at most the window's length per row: no
+/// overflow below 290 million rows.
 pub fn rolling_sums_within(
     rows: LazyFrame,
     row: &str,
