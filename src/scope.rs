@@ -75,12 +75,7 @@ impl Scope {
     fn kept(&self) -> Expr {
         let mut kept = lit(true);
         if self.exclude_cancelled_tenders {
-            let cancelled = col("tender_status")
-                .cast(DataType::String)
-                .str()
-                .to_lowercase()
-                .eq(lit("cancelled"))
-                .fill_null(lit(false));
+            let cancelled = crate::domain::code_is("tender_status", "cancelled");
             kept = kept.and(cancelled.not());
         }
         if !self.excluded_procurement_method_details.is_empty() {

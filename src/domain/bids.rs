@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use super::{BID_KEY, SET_CODE, Tables, dense_code, sorted_distinct, submitted};
 use crate::frames::KEY as PROCESS;
+use crate::frames::lowercase;
 
 impl Tables {
     /// One row per bid: `process`, `bid_index`, `bid_id`, `status` (lower case), `amount`,
@@ -96,7 +97,7 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
             col("bid_index"),
             col(BID_KEY),
             col("bid_id"),
-            col("status").cast(DataType::String).str().to_lowercase(),
+            lowercase("status"),
             col("amount"),
             col("currency"),
             col("date"),

@@ -3,15 +3,12 @@
 
 use polars::prelude::*;
 
+use crate::frames::text_test;
+
 /// Awards that count as awarded: status `active`, or no status at all (many publishers
 /// publish none).
 pub fn awarded() -> Expr {
-    col("status")
-        .cast(DataType::String)
-        .str()
-        .to_lowercase()
-        .eq(lit("active"))
-        .fill_null(lit(true))
+    text_test("status", |status| status.to_lowercase() == "active").fill_null(lit(true))
 }
 
 /// Whether a bid (a row of the bids table) was submitted: its status is `pending`, `valid` or
@@ -47,20 +44,11 @@ pub fn code_in(column: &str, codes: &[String]) -> Expr {
         return lit(true);
     }
     let lowered: Vec<String> = codes.iter().map(|code| code.to_lowercase()).collect();
-    col(column)
-        .cast(DataType::String)
-        .str()
-        .to_lowercase()
-        .is_in(lit(Series::new("".into(), lowered)).implode(false), false)
-        .fill_null(lit(false))
+    text_test(column, move |text| lowered.contains(&text.to_lowercase())).fill_null(lit(false))
 }
 
 /// Whether a code column equals one code, compared without regard to case.
 pub fn code_is(column: &str, code: &str) -> Expr {
-    col(column)
-        .cast(DataType::String)
-        .str()
-        .to_lowercase()
-        .eq(lit(code.to_lowercase()))
-        .fill_null(lit(false))
+    let lowered = code.to_lowercase();
+    text_test(column, move |text| text.to_lowercase() == lowered).fill_null(lit(false))
 }

@@ -15,6 +15,9 @@ pub mod columns;
 pub mod coverage;
 mod numbering;
 pub mod tables;
+mod texts;
+
+pub use texts::{lowercase, text_in, text_test};
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -257,8 +260,8 @@ fn in_key_order(mut table: DataFrame, renumbered: &[u32]) -> PolarsResult<DataFr
 /// categorical: each row a 4-byte number, each distinct text once): a few codes and the same
 /// organizations recur in every table, and a text column would hold them in every row (16
 /// bytes of view each). At 1,000,000 generated processes the codes numbered took the frames'
-/// resident memory from 1,736 to 1,443 MB. Code comparisons read them as text where case does
-/// not matter ([`crate::domain::code_in`]) and as numbered text where it does.
+/// resident memory from 1,736 to 1,443 MB. Code comparisons test each distinct text once
+/// ([`text_test`], used by [`crate::domain::code_in`]), not each row.
 pub const NUMBERED: [&str; 20] = [
     "tender_status",
     "procurement_method",
@@ -291,18 +294,6 @@ pub fn numbered_type() -> DataType {
 /// A column of texts as text, whether it is held as text or numbered (see [`NUMBERED`]).
 pub fn as_text(column: &Column) -> PolarsResult<StringChunked> {
     Ok(column.cast(&DataType::String)?.str()?.clone())
-}
-
-/// Whether a text column (held as text or numbered) is exactly one of `values`; false where
-/// it has no text.
-pub fn text_in(column: &str, values: &[String]) -> Expr {
-    col(column)
-        .cast(DataType::String)
-        .is_in(
-            lit(Series::new("".into(), values.to_vec())).implode(false),
-            false,
-        )
-        .fill_null(lit(false))
 }
 
 /// `table` with its numbered columns (see [`NUMBERED`]) as plain texts: for the tables a run

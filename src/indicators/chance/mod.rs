@@ -117,10 +117,7 @@ pub fn categories(processes: LazyFrame) -> LazyFrame {
         col(PROCESS),
         col("buyer_id"),
         col("buyer_name"),
-        col("main_procurement_category")
-            .cast(DataType::String)
-            .str()
-            .to_lowercase()
+        crate::frames::lowercase("main_procurement_category")
             .fill_null(lit(""))
             .alias("category"),
     ])

