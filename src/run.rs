@@ -328,20 +328,13 @@ impl Run {
 
     /// Stages the outputs [`Run::write`] writes, for a caller that adds its own.
     pub fn stage(&self, config: &Config, staging: &mut Staging) -> anyhow::Result<()> {
-        staging.csv("contracts.csv", &self.scored.contracts)?;
-        staging.parquet("contracts.parquet", &self.scored.contracts)?;
-        staging.csv("flags.csv", &self.scored.flags)?;
-        staging.parquet("flags.parquet", &self.scored.flags)?;
-        staging.csv("organizations.csv", &self.scored.organizations)?;
-        staging.parquet("organizations.parquet", &self.scored.organizations)?;
-        staging.csv("reviews.csv", &self.scored.reviews)?;
-        staging.parquet("reviews.parquet", &self.scored.reviews)?;
-        staging.csv("coverage.csv", &self.coverage)?;
-        staging.parquet("coverage.parquet", &self.coverage)?;
-        staging.csv("buyers.csv", &self.profiles.buyers)?;
-        staging.parquet("buyers.parquet", &self.profiles.buyers)?;
-        staging.csv("suppliers.csv", &self.profiles.suppliers)?;
-        staging.parquet("suppliers.parquet", &self.profiles.suppliers)?;
+        staging.table("contracts", &self.scored.contracts)?;
+        staging.table("flags", &self.scored.flags)?;
+        staging.table("organizations", &self.scored.organizations)?;
+        staging.table("reviews", &self.scored.reviews)?;
+        staging.table("coverage", &self.coverage)?;
+        staging.table("buyers", &self.profiles.buyers)?;
+        staging.table("suppliers", &self.profiles.suppliers)?;
         self.stage_validation(staging)?;
         self.stage_changes(staging)?;
         staging.csv("rejected.csv", &ingest::rejections_frame(&self.rejected)?)?;
@@ -361,8 +354,7 @@ impl Run {
     /// Stages changes.csv and changes.parquet, when the run was compared with a previous one.
     pub fn stage_changes(&self, staging: &mut Staging) -> anyhow::Result<()> {
         if let Some(changes) = &self.changes {
-            staging.csv("changes.csv", &changes.table)?;
-            staging.parquet("changes.parquet", &changes.table)?;
+            staging.table("changes", &changes.table)?;
         }
         Ok(())
     }
