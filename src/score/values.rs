@@ -8,32 +8,59 @@ use crate::domain::{awarded, packed_key};
 use crate::frames::Frames;
 use crate::indicators::PROCESS;
 
-/// The sum of `amount` over the rows in the first currency seen (rows without a currency
-/// count as that currency): amounts in different currencies are never added together.
-fn sum_in_first_currency() -> Expr {
-    col("amount")
-        .filter(
-            col("currency")
-                .eq(col("currency").drop_nulls().first())
-                .fill_null(lit(true)),
-        )
-        .sum()
+/// The column of each row's process's first currency, in [`with_first_currency`].
+const FIRST_CURRENCY: &str = "first_currency";
+
+/// `rows` (with `process`, `currency` and `amount`) with [`FIRST_CURRENCY`]: the first
+/// currency among its process's rows, in row order.
+fn with_first_currency(rows: LazyFrame) -> LazyFrame {
+    let rows = rows.cache();
+    let firsts = rows
+        .clone()
+        .filter(col("currency").is_not_null())
+        .group_by_stable([col(PROCESS)])
+        .agg([col("currency").first().alias(FIRST_CURRENCY)]);
+    rows.join(
+        firsts,
+        [col(PROCESS)],
+        [col(PROCESS)],
+        JoinArgs {
+            maintain_order: MaintainOrderJoin::Left,
+            ..JoinArgs::new(JoinType::Left)
+        },
+    )
+}
+
+/// The first currency of each process's rows (see [`with_first_currency`]) and the sum of
+/// `amount` over its rows in that currency (rows without a currency count as that currency):
+/// amounts in different currencies are never added together. Each row's test is made on the
+/// whole column before the groups are summed: a filter within each group took 120–140 ms per
+/// table at 100,000 processes.
+fn first_currency_and_sum() -> [Expr; 2] {
+    let in_first = col("currency").eq(col(FIRST_CURRENCY)).fill_null(lit(true));
+    [
+        col(FIRST_CURRENCY).first(),
+        when(in_first)
+            .then(col("amount"))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .sum(),
+    ]
 }
 
 /// Per process with awarded awards: award value, award currency, first award date; and per
 /// process with their suppliers: the suppliers. Two tables, each one row per process.
 pub(super) fn award_summary(frames: &Frames) -> [LazyFrame; 2] {
     let awards = frames.awards.clone().lazy().filter(awarded());
-    let values = awards
-        .clone()
-        .unique_stable_generic(
-            Some(vec![packed_key("award_index")]),
-            UniqueKeepStrategy::First,
-        )
+    let values = awards.clone().unique_stable_generic(
+        Some(vec![packed_key("award_index")]),
+        UniqueKeepStrategy::First,
+    );
+    let [currency, amount] = first_currency_and_sum();
+    let values = with_first_currency(values)
         .group_by_stable([col(PROCESS)])
         .agg([
-            col("currency").drop_nulls().first().alias("award_currency"),
-            sum_in_first_currency().alias("award_amount"),
+            currency.alias("award_currency"),
+            amount.alias("award_amount"),
             col("amount").count().alias("awards_with_amount"),
             col("date").min().alias("award_date"),
         ]);
@@ -104,17 +131,12 @@ pub(super) fn supplier_lists(suppliers: &DataFrame) -> PolarsResult<DataFrame> {
 
 /// Per process: the contracts' value (in the first contract's currency).
 pub(super) fn contract_summary(frames: &Frames) -> LazyFrame {
-    frames
-        .contracts
-        .clone()
-        .lazy()
+    let [currency, amount] = first_currency_and_sum();
+    with_first_currency(frames.contracts.clone().lazy())
         .group_by_stable([col(PROCESS)])
         .agg([
-            col("currency")
-                .drop_nulls()
-                .first()
-                .alias("contract_currency"),
-            sum_in_first_currency().alias("contract_amount"),
+            currency.alias("contract_currency"),
+            amount.alias("contract_amount"),
             col("amount").count().alias("contracts_with_amount"),
         ])
 }
