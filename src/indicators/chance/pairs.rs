@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::{binomial_tail, significant};
-use crate::domain::{AWARD_KEY, Tables, numbered_code, text_code};
+use crate::domain::{AWARD_KEY, Tables, first_of_run, numbered_code, text_code};
 use crate::evidence::{Language, Level};
 use crate::indicators::support::{first_of, pair_organizations, process_rows, rolling_sums_within};
 use crate::indicators::{LazyOutcome, Metadata, PROCESS, Plan};
@@ -105,11 +105,12 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .with_column(packed(col(BUYER), col(SUPPLIER)).alias(PAIR))
         .cache();
     let pair = [col(PAIR)];
+    // Each award once, its first row: sorted by date, then award, the rows of an award are
+    // next to each other. Cached: the four tables below read it with different columns, and
+    // Polars would otherwise make it once for each.
+    let awards = rows.clone().filter(first_of_run(&[AWARD_KEY])).cache();
     // The supplier's share of the market's awards in each category (an award with several
     // suppliers counts for each of them).
-    let awards = rows
-        .clone()
-        .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First);
     let market = rows
         .clone()
         .group_by([packed(col(CATEGORY), col(SUPPLIER)).alias("category_supplier")])
@@ -133,6 +134,7 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
             .alias("market_share"),
         );
     let mix = awards
+        .clone()
         .group_by([packed(col(BUYER), col(CATEGORY)).alias("buyer_category")])
         .agg([len().alias("buyer_in_category"), col(BUYER).first()]);
     let pairs = rows.clone().group_by(pair.clone()).agg([
@@ -200,22 +202,20 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
             col("p_value"),
         ]);
     let buyer_windows = rolling_sums_within(
-        rows.clone()
-            .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
-            .select([
-                col(AWARD_KEY),
+        awards.clone().select([
+            col(AWARD_KEY),
+            col(BUYER),
+            // The buyer and the currency's number (a missing currency as a number of its
+            // own) in one integer.
+            packed(
                 col(BUYER),
-                // The buyer and the currency's number (a missing currency as a number of its
-                // own) in one integer.
-                packed(
-                    col(BUYER),
-                    numbered_code("currency").fill_null(lit(u64::from(u32::MAX))),
-                )
-                .alias("buyer_currency"),
-                col("date"),
-                col("one"),
-                col("amount"),
-            ]),
+                numbered_code("currency").fill_null(lit(u64::from(u32::MAX))),
+            )
+            .alias("buyer_currency"),
+            col("date"),
+            col("one"),
+            col("amount"),
+        ]),
         AWARD_KEY,
         &[BUYER],
         &[(col("one"), "buyer_awards")],
