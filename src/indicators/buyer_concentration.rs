@@ -8,7 +8,7 @@ use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE,
     VALUE,
 };
-use crate::domain::{AWARD_KEY, Tables};
+use crate::domain::{AWARD_KEY, Tables, numbered_code, text_code};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -129,8 +129,17 @@ impl Definition for BuyerConcentration {
                 JoinArgs::new(JoinType::Inner),
             )
             .with_column((col("supplier_value") / col("total")).alias("share"))
-            .sort(
-                ["buyer_id", "category", "currency", "share", "supplier_id"],
+            // Each market's suppliers by share (the largest first), then id: the markets by
+            // their numbers, not their texts (a sort of the texts took half the indicator's
+            // time), since they are sorted again, by text, once judged.
+            .sort_by_exprs(
+                [
+                    numbered_code("buyer_id"),
+                    text_code("category"),
+                    numbered_code("currency"),
+                    col("share"),
+                    col("supplier_id"),
+                ],
                 SortMultipleOptions::default()
                     .with_order_descending_multi([false, false, false, true, false]),
             )
