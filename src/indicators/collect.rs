@@ -65,6 +65,10 @@ pub fn collect_flagged_only(
     collect_with(tables, planned, true)
 }
 
+/// The growth of resident memory, in MiB, after which the freed memory of the indicators
+/// collected goes back to the system (see [`crate::memory::Releases`]).
+const RELEASE_STEP_MIB: u64 = 64;
+
 fn collect_with(
     tables: &Tables,
     planned: Vec<Planned<'_>>,
@@ -83,6 +87,7 @@ fn collect_with(
         // At trace level each indicator's own peak is logged (the system's peak started again
         // after each), and the batch's is the largest of them.
         let mut batch_peak = 0;
+        let mut releases = crate::memory::Releases::new(RELEASE_STEP_MIB);
         for (slot, outcome) in planned.iter_mut().zip(&mut outcomes) {
             let Some(Planned { slug, plan, .. }) = slot.take_if(|planned| planned.batch == batch)
             else {
@@ -101,8 +106,9 @@ fn collect_with(
             }
             *outcome = Some(collected);
             count += 1;
-            // Its working tables are gone: their pages go back before the next indicator's.
-            crate::memory::release_freed();
+            // Its working tables are gone: their pages go back before the next indicator's,
+            // when they were large.
+            releases.release_if_grown();
             if tracing::enabled!(tracing::Level::TRACE) {
                 let peak = crate::memory::stage_peak_mib();
                 batch_peak = batch_peak.max(peak.unwrap_or_default());
