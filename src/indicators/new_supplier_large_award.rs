@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{process_rows, with_group_fences};
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{AWARD_KEY, Tables};
+use crate::domain::{AWARD_KEY, Tables, numbered_code};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -89,10 +89,12 @@ impl Definition for NewSupplierLargeAward {
             .unique(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
             .select([col("market"), col("amount")]);
         // Each supplier's first award in the data (earliest date, then process, in ocid order).
+        // The suppliers by their numbers, not their texts: their order is not kept (each
+        // process's first awards are sorted again below).
         let first = awards
             .filter(col("supplier_id").is_not_null())
-            .sort(
-                ["supplier_id", "date", AWARD_KEY],
+            .sort_by_exprs(
+                [numbered_code("supplier_id"), col("date"), col(AWARD_KEY)],
                 SortMultipleOptions::default(),
             )
             .group_by_stable([col("supplier_id")])
