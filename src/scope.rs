@@ -75,7 +75,7 @@ impl Scope {
     fn kept(&self) -> Expr {
         let mut kept = lit(true);
         if self.exclude_cancelled_tenders {
-            let cancelled = crate::domain::code_is("tender_status", "cancelled");
+            let cancelled = crate::frames::code_is("tender_status", "cancelled");
             kept = kept.and(cancelled.not());
         }
         if !self.excluded_procurement_method_details.is_empty() {

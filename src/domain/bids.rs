@@ -4,8 +4,7 @@
 use polars::prelude::*;
 
 use super::{BID_KEY, SET_CODE, Tables, dense_code, sorted_distinct, submitted};
-use crate::frames::KEY as PROCESS;
-use crate::frames::lowercase;
+use crate::frames::{KEY as PROCESS, lowercase};
 
 impl Tables {
     /// One row per bid: `process`, `bid_index`, `bid_id`, `status` (lower case), `amount`,

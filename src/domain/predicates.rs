@@ -1,9 +1,11 @@
 //! What a row of the frames is, in the standard's terms: an award that counts as awarded, a
-//! submitted bid, a code among others.
+//! submitted bid, a code among others (the comparisons of codes themselves are the frames',
+//! [`crate::frames::code_in`], re-exported here).
 
 use polars::prelude::*;
 
 use crate::frames::text_test;
+pub use crate::frames::{code_in, code_is};
 
 /// Awards that count as awarded: status `active`, or no status at all (many publishers
 /// publish none).
@@ -35,20 +37,4 @@ pub fn submitted_as(cardinal: bool) -> Expr {
     } else {
         submitted()
     }
-}
-
-/// Whether a code column (`procurementMethod`, a status) is one of `codes`, compared without
-/// regard to case. An empty list means any value, including none.
-pub fn code_in(column: &str, codes: &[String]) -> Expr {
-    if codes.is_empty() {
-        return lit(true);
-    }
-    let lowered: Vec<String> = codes.iter().map(|code| code.to_lowercase()).collect();
-    text_test(column, move |text| lowered.contains(&text.to_lowercase())).fill_null(lit(false))
-}
-
-/// Whether a code column equals one code, compared without regard to case.
-pub fn code_is(column: &str, code: &str) -> Expr {
-    let lowered = code.to_lowercase();
-    text_test(column, move |text| text.to_lowercase() == lowered).fill_null(lit(false))
 }

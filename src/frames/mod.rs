@@ -17,7 +17,7 @@ mod numbering;
 pub mod tables;
 mod texts;
 
-pub use texts::{lowercase, text_in, text_test};
+pub use texts::{code_in, code_is, lowercase, text_in, text_test};
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -261,7 +261,7 @@ fn in_key_order(mut table: DataFrame, renumbered: &[u32]) -> PolarsResult<DataFr
 /// organizations recur in every table, and a text column would hold them in every row (16
 /// bytes of view each). At 1,000,000 generated processes the codes numbered took the frames'
 /// resident memory from 1,736 to 1,443 MB. Code comparisons test each distinct text once
-/// ([`text_test`], used by [`crate::domain::code_in`]), not each row.
+/// ([`text_test`], used by [`code_in`]), not each row.
 pub const NUMBERED: [&str; 20] = [
     "tender_status",
     "procurement_method",
