@@ -249,7 +249,10 @@ fn in_key_order(mut table: DataFrame, renumbered: &[u32]) -> PolarsResult<DataFr
     }
     let mut keys = keys;
     keys.sort_unstable();
-    let keys = UInt32Chunked::from_vec(KEY.into(), keys);
+    let mut keys = UInt32Chunked::from_vec(KEY.into(), keys);
+    // Marked sorted, so that Polars groups by the key in runs of equal keys instead of a hash
+    // table (and keeps the mark through the filters and slices of the indicators).
+    keys.set_sorted_flag(polars_core::series::IsSorted::Ascending);
     table.with_column(keys.into_column())?;
     table.rechunk_mut();
     numbered(table)
