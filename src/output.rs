@@ -585,24 +585,56 @@ pub fn write_csv(out: &mut impl Write, frame: &DataFrame) -> anyhow::Result<()> 
 }
 
 /// The rows of a table as CSV text, without a header: each cell written in place (see
-/// [`Cells`]), none made as a text of its own.
+/// [`Cells`]), none made as a text of its own, and quoted as the `csv` crate quotes (the
+/// header's writer): only a text holding a comma, a double quote or a line break, its double
+/// quotes doubled. Writing the cells straight into the chunk's text, instead of through the
+/// `csv` crate field by field, took the contracts' CSV at 100,000 generated processes from
+/// X to Y ms.
 fn csv_rows(frame: &DataFrame) -> anyhow::Result<Vec<u8>> {
     let columns = frame
         .columns()
         .iter()
         .map(|column| Cells::of(column.as_materialized_series()))
         .collect::<PolarsResult<Vec<_>>>()?;
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    let mut field = String::new();
+    let mut out = String::with_capacity(frame.height() * 64 * columns.len().max(1));
     for row in 0..frame.height() {
-        for column in &columns {
-            field.clear();
-            column.write(row, &mut field);
-            writer.write_field(&field)?;
+        let start = out.len();
+        for (index, column) in columns.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            column.write_csv(row, &mut out);
         }
-        writer.write_record(None::<&[u8]>)?;
+        // A row of one empty cell is written as an empty quoted text, not as an empty line.
+        if out.len() == start {
+            out.push_str("\"\"");
+        }
+        out.push('\n');
     }
-    Ok(writer.into_inner().map_err(|error| error.into_error())?)
+    Ok(out.into_bytes())
+}
+
+/// Writes `text` as a CSV cell: as it is, or quoted where it holds a comma, a double quote or
+/// a line break (its double quotes doubled). `prefix` goes before it, inside the quotes.
+fn write_csv_text(out: &mut String, prefix: &str, text: &str) {
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b',', b'"', b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
+    {
+        out.push_str(prefix);
+        out.push_str(text);
+        return;
+    }
+    out.push('"');
+    out.push_str(prefix);
+    let mut pieces = text.split('"');
+    if let Some(first) = pieces.next() {
+        out.push_str(first);
+    }
+    for piece in pieces {
+        out.push_str("\"\"");
+        out.push_str(piece);
+    }
+    out.push('"');
 }
 
 /// A column's values ready to be written as CSV text one cell at a time, as [`cells`] formats
@@ -635,6 +667,21 @@ impl<'a> Cells<'a> {
             }
             _ => Cells::Made(made_cells(series)?),
         })
+    }
+
+    /// Writes row `row`'s cell into `out` as a CSV cell (see [`write_csv_text`]): texts
+    /// quoted where they must be; numbers, dates and booleans never need it.
+    fn write_csv(&self, row: usize, out: &mut String) {
+        match self {
+            Cells::Text(values) => {
+                if let Some(text) = values[row] {
+                    let prefix = if is_formula(text) { "'" } else { "" };
+                    write_csv_text(out, prefix, text);
+                }
+            }
+            Cells::Made(values) => write_csv_text(out, "", &values[row]),
+            _ => self.write(row, out),
+        }
     }
 
     /// Writes row `row`'s cell into `out` (nothing for a missing value).
@@ -691,6 +738,66 @@ mod tests {
         assert_eq!(neutralize("-"), "-");
         assert_eq!(neutralize("-12.5"), "-12.5");
         assert_eq!(neutralize("กรุงเทพมหานคร"), "กรุงเทพมหานคร");
+    }
+
+    /// The CSV the `csv` crate writes of the same cells, row by row.
+    fn csv_crate_rows(frame: &DataFrame) -> Vec<u8> {
+        let columns: Vec<Vec<String>> = frame
+            .columns()
+            .iter()
+            .map(|column| {
+                cells(column.as_materialized_series())
+                    .unwrap()
+                    .into_iter()
+                    .map(|cell| cell.into_owned())
+                    .collect()
+            })
+            .collect();
+        let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+        for row in 0..frame.height() {
+            writer
+                .write_record(columns.iter().map(|column| column[row].as_str()))
+                .unwrap();
+        }
+        writer.into_inner().unwrap()
+    }
+
+    #[test]
+    fn rows_are_quoted_as_the_csv_crate_quotes_them() {
+        let texts = [
+            Some("plain"),
+            Some("a, b"),
+            Some("say \"no\""),
+            Some("\"=1\""),
+            Some("line\nbreak"),
+            Some("carriage\rreturn"),
+            Some("=SUM(A1), 2"),
+            Some("-1+1"),
+            Some("กรุงเทพมหานคร, \"เขต\""),
+            Some(""),
+            None,
+        ];
+        let frame = df!(
+            "text" => texts,
+            "number" => [Some(1.5), None, Some(-2.0), Some(1e21), Some(0.1), None, Some(3.0),
+                Some(4.0), Some(5.25), Some(6.0), Some(7.0)],
+            "flag" => [Some(true), Some(false), None, Some(true), Some(true), Some(true),
+                Some(true), Some(true), Some(true), Some(true), Some(false)],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(csv_rows(&frame).unwrap()).unwrap(),
+            String::from_utf8(csv_crate_rows(&frame)).unwrap()
+        );
+        // One column: an empty cell is written quoted, so that the row is not an empty line.
+        let single = frame.select(["text"]).unwrap();
+        let written = csv_rows(&single).unwrap();
+        assert_eq!(written, csv_crate_rows(&single));
+        assert!(
+            String::from_utf8(written)
+                .unwrap()
+                .ends_with("\n\"\"\n\"\"\n")
+        );
     }
 
     #[test]

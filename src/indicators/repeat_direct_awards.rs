@@ -137,15 +137,17 @@ impl Definition for RepeatDirectAwards {
             minimum_share: 0.0,
             significance: settings.significance,
         };
-        let windows = pair_windows(rows, &test)?;
+        let windows = pair_windows(rows, &test)?.cache();
         // Each flagged pair, described by its busiest window.
-        let pairs = windows.clone().filter(col("flagged")).sort(
-            ["awards", "date", PROCESS],
-            SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
-        );
         let mut evidence = vec![col("awards")];
         evidence.extend(pair_evidence(settings.window_days));
-        let pairs = described_pairs(pairs, col("awards").alias("in_window"), evidence);
+        let pairs = described_pairs(
+            windows.clone().filter(col("flagged")),
+            &["awards", "date", PROCESS],
+            &[true, false, false],
+            col("awards").alias("in_window"),
+            evidence,
+        );
         pair_outcome(windows, pairs, "in_window", &METADATA)
     }
 }

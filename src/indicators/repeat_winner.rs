@@ -146,7 +146,7 @@ impl Definition for RepeatWinner {
             minimum_share: settings.minimum_share,
             significance: settings.significance,
         };
-        let windows = pair_windows(rows, &test)?;
+        let windows = pair_windows(rows, &test)?.cache();
         // Each flagged pair, described by its strongest window.
         let mut evidence = vec![
             col("awards"),
@@ -155,11 +155,13 @@ impl Definition for RepeatWinner {
             col("value_share"),
         ];
         evidence.extend(pair_evidence(settings.window_days));
-        let pairs = windows.clone().filter(col("flagged")).sort(
-            ["share", "awards", "date", PROCESS],
-            SortMultipleOptions::default().with_order_descending_multi([true, true, false, false]),
+        let pairs = described_pairs(
+            windows.clone().filter(col("flagged")),
+            &["share", "awards", "date", PROCESS],
+            &[true, true, false, false],
+            col("share"),
+            evidence,
         );
-        let pairs = described_pairs(pairs, col("share"), evidence);
         pair_outcome(windows, pairs, "share", &METADATA)
     }
 }

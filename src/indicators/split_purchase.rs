@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_of, pair_organizations, process_rows, rolling_sums_within};
+use super::support::{first_by, pair_organizations, process_rows, rolling_sums_within};
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind, Language, Level};
@@ -222,10 +222,6 @@ impl Definition for SplitPurchase {
             .filter(col("date").lt_eq(col("anchor")).and(col("date").gt_eq(
                 col("anchor") - lit(Duration::parse(&format!("{}d", settings.window_days))),
             )))
-            .sort(
-                [PROCESS, "total", "anchor"],
-                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-            )
             .cache();
         // Each flagged process, and each pair, described by its largest split.
         let evidence = [
@@ -254,10 +250,11 @@ impl Definition for SplitPurchase {
             lit((settings.minimum_fraction * 100.0).round()).alias("minimum_percent"),
             col("total"),
         ];
+        // Described by the largest total, then the earliest anchor.
         let described = |frame: LazyFrame, keys: &[&str]| {
             let mut columns: Vec<Expr> = keys.iter().map(|key| col(*key)).collect();
             columns.extend(evidence.clone());
-            first_of(frame, keys).select(columns)
+            first_by(frame, keys, &["total", "anchor"], &[true, false]).select(columns)
         };
         let per_process = awards
             .select([col(PROCESS)])
@@ -274,13 +271,9 @@ impl Definition for SplitPurchase {
             col("total"),
             FIELDS.iter().map(|field| col(field.name)),
         );
-        let pairs = members.sort(
-            ["buyer_id", "supplier_id", "total"],
-            SortMultipleOptions::default().with_order_descending_multi([false, false, true]),
-        );
         let order = Language::english().sentence(METADATA.slug, Level::Organization, FIELDS);
         let organizations = pair_organizations(
-            described(pairs, &["buyer_id", "supplier_id"]),
+            described(members, &["buyer_id", "supplier_id"]),
             "total",
             FIELDS,
             order,

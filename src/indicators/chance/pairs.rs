@@ -6,7 +6,7 @@ use polars::prelude::*;
 use super::{binomial_tail, significant};
 use crate::domain::{AWARD_KEY, Tables, first_of_run, numbered_code, text_code};
 use crate::evidence::{Language, Level};
-use crate::indicators::support::{first_of, pair_organizations, process_rows, rolling_sums_within};
+use crate::indicators::support::{first_by, pair_organizations, process_rows, rolling_sums_within};
 use crate::indicators::{LazyOutcome, Metadata, PROCESS, Plan};
 
 /// The awarded awards (status `active` or none) with a date and a supplier, of `processes`
@@ -329,17 +329,19 @@ pub fn pair_evidence(window_days: i64) -> [Expr; 8] {
     ]
 }
 
-/// Each (buyer, supplier) pair of `windows` (the flagged windows, the one describing its pair
-/// first), as [`pair_outcome`] reads them: `buyer_id`, `supplier_id`, `value` and the
-/// `evidence` values, all of the pair's first window.
+/// Each (buyer, supplier) pair of `windows` (the flagged windows), as [`pair_outcome`] reads
+/// them: `buyer_id`, `supplier_id`, `value` and the `evidence` values, all of the pair's
+/// window first in the order of the columns `by` (each descending where `descending` says).
 pub fn described_pairs(
     windows: LazyFrame,
+    by: &[&str],
+    descending: &[bool],
     value: Expr,
     evidence: impl IntoIterator<Item = Expr>,
 ) -> LazyFrame {
     let mut columns = vec![col("buyer_id"), col("supplier_id"), value];
     columns.extend(evidence);
-    first_of(windows, &["buyer_id", "supplier_id"]).select(columns)
+    first_by(windows, &["buyer_id", "supplier_id"], by, descending).select(columns)
 }
 
 /// The outcome of a (buyer, supplier) indicator: every process in `windows` (with `process`,
@@ -347,6 +349,11 @@ pub fn described_pairs(
 /// (`buyer_id`, `supplier_id`, `value` and the evidence values), described by its pair of largest
 /// `value`; each flagged pair's buyer and supplier get an organization row. `pairs` holds the
 /// evidence values of the indicator described by `metadata` (the same at both levels).
+///
+/// `windows` is read twice here and `pairs` is made from it: the caller caches it once
+/// ([`pair_windows`]' result, `.cache()`), which computes the windows and their tests once
+/// instead of twice. It must not be cached again here: at 300,000 generated processes a cache
+/// of that cache gave `pairs` windows its filter had left out (Polars 0.55).
 pub fn pair_outcome(
     windows: LazyFrame,
     pairs: LazyFrame,
@@ -358,7 +365,6 @@ pub fn pair_outcome(
     firsts.extend(fields.iter().map(|field| col(field.name).first()));
     // Each process described by its pair of largest value: the processes of a flagged pair
     // sorted among themselves (a few of them), then joined to all the processes.
-    let windows = windows.cache();
     let described = windows
         .clone()
         .select([col(PROCESS), col("buyer_id"), col("supplier_id")])

@@ -17,12 +17,22 @@ pub use rows::{
 
 use super::PROCESS;
 
-/// The first row of each group of `keys` in `frame` (in the frame's order): the row a group's
-/// evidence is taken from.
-pub fn first_of(frame: LazyFrame, keys: &[&str]) -> LazyFrame {
+/// Each group of `keys` in `frame` by one row, the row a group's evidence is taken from: its
+/// first in the order of the columns `by`, each descending where `descending` says (missing
+/// values first, as a sort puts them), ties in the frame's order; the groups in the order
+/// their first rows come in the frame.
+///
+/// The order is the aggregation's own, not the frame's: a sort before a group-by whose
+/// groups a join reads is free, for Polars' optimizer, to reach the group-by in another order
+/// (cached or not, the same plan described some pairs by different windows).
+pub fn first_by(frame: LazyFrame, keys: &[&str], by: &[&str], descending: &[bool]) -> LazyFrame {
+    let order = SortMultipleOptions::default()
+        .with_order_descending_multi(descending.to_vec())
+        .with_maintain_order(true);
+    let by: Vec<Expr> = by.iter().map(|column| col(*column)).collect();
     frame
         .group_by_stable(keys.iter().map(|key| col(*key)).collect::<Vec<_>>())
-        .agg([all().as_expr().first()])
+        .agg([all().as_expr().sort_by(by, order).first()])
 }
 
 /// Whole days from `start` to `end` (timestamps), rounded down: a period a second short of 15
