@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{BID_KEY, SET_CODE, Tables, dense_code, sorted_distinct, submitted};
+use super::{BID_KEY, SET_CODE, Tables, sorted_distinct, submitted};
 use crate::frames::{KEY as PROCESS, lowercase};
 
 impl Tables {
@@ -150,7 +150,16 @@ pub(super) fn tenderer_sets(tenderers: LazyFrame) -> LazyFrame {
                 .join(", ", true)
                 .alias("set"),
         ])
-        .with_column(dense_code("set").alias(SET_CODE))
+        // The set's number: the first process with the same set, found by a hash of the
+        // sets' texts rather than a sort of them (which took most of the sets' time).
+        .with_column(
+            col(PROCESS)
+                .min()
+                .over([col("set")])
+                .expect("a window with a partition is always made")
+                .cast(DataType::UInt64)
+                .alias(SET_CODE),
+        )
 }
 
 /// The plan of the tenderers of [`Tables::tenderer_sets`], from the bids table.

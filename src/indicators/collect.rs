@@ -83,6 +83,11 @@ fn collect_with(
     for batch in order {
         let clock = std::time::Instant::now();
         let computed = tables.with_computed(batch.computed_ahead())?;
+        tracing::trace!(
+            ?batch,
+            took_ms = clock.elapsed().as_millis() as u64,
+            "the batch's shared tables computed ahead"
+        );
         let mut count = 0;
         // At trace level each indicator's own peak is logged (the system's peak started again
         // after each), and the batch's is the largest of them.
