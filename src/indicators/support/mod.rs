@@ -22,9 +22,9 @@ use super::PROCESS;
 /// values first, as a sort puts them), ties in the frame's order; the groups in the order
 /// their first rows come in the frame.
 ///
-/// The order is the aggregation's own, not the frame's: a sort before a group-by whose
-/// groups a join reads is free, for Polars' optimizer, to reach the group-by in another order
-/// (cached or not, the same plan described some pairs by different windows).
+/// The order is the aggregation's own, not the frame's, so that no sort before the group-by
+/// has to survive the optimizer, which may make a group-by whose groups a join reads
+/// unordered.
 pub fn first_by(frame: LazyFrame, keys: &[&str], by: &[&str], descending: &[bool]) -> LazyFrame {
     let order = SortMultipleOptions::default()
         .with_order_descending_multi(descending.to_vec())
