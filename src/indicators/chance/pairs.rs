@@ -149,58 +149,6 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .clone()
         .group_by([col(BUYER)])
         .agg([col("buyer_in_category").sum().alias("buyer_total")]);
-    let expected = pairs
-        .clone()
-        .select([col(PAIR), col(BUYER), col(SUPPLIER)])
-        .join(
-            market.select([col(CATEGORY), col(SUPPLIER), col("market_share")]),
-            [col(SUPPLIER)],
-            [col(SUPPLIER)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_column(packed(col(BUYER), col(CATEGORY)).alias("buyer_category"))
-        .join(
-            mix.select([col("buyer_category"), col("buyer_in_category")]),
-            [col("buyer_category")],
-            [col("buyer_category")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .group_by(pair.clone())
-        .agg([
-            (col("buyer_in_category").cast(DataType::Float64) * col("market_share"))
-                .sum()
-                .alias("expected"),
-        ]);
-    let chance = pairs
-        .clone()
-        .join(
-            buyer_totals,
-            [col(BUYER)],
-            [col(BUYER)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .join(
-            expected,
-            pair.clone(),
-            pair.clone(),
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(col("expected").fill_null(lit(0.0)))
-        .with_column(
-            binomial_tail(
-                col("pair_awards"),
-                col("buyer_total"),
-                col("expected") / col("buyer_total").cast(DataType::Float64),
-            )
-            .alias("p_value"),
-        )
-        .select([
-            col(PAIR),
-            col("pair_awards"),
-            col("buyer_total"),
-            col("expected"),
-            col("p_value"),
-        ]);
     let buyer_windows = rolling_sums_within(
         awards.clone().select([
             col(AWARD_KEY),
@@ -269,18 +217,71 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
                 .alias("qualifies"),
         )
         .cache();
-    // The pairs tested: those with a qualifying window.
+    // The pairs tested: those with a qualifying window. Only they are compared with chance
+    // (most pairs have no qualifying window).
     let tested = windows
         .clone()
         .filter(col("qualifies"))
         .select(pair.clone())
-        .unique(None, UniqueKeepStrategy::First)
+        .unique(None, UniqueKeepStrategy::First);
+    let pairs = pairs.join(
+        tested,
+        pair.clone(),
+        pair.clone(),
+        JoinArgs::new(JoinType::Semi),
+    );
+    let expected = pairs
+        .clone()
+        .select([col(PAIR), col(BUYER), col(SUPPLIER)])
         .join(
-            chance,
-            pair.clone(),
-            pair.clone(),
+            market.select([col(CATEGORY), col(SUPPLIER), col("market_share")]),
+            [col(SUPPLIER)],
+            [col(SUPPLIER)],
             JoinArgs::new(JoinType::Inner),
         )
+        .with_column(packed(col(BUYER), col(CATEGORY)).alias("buyer_category"))
+        .join(
+            mix.select([col("buyer_category"), col("buyer_in_category")]),
+            [col("buyer_category")],
+            [col("buyer_category")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by(pair.clone())
+        .agg([
+            (col("buyer_in_category").cast(DataType::Float64) * col("market_share"))
+                .sum()
+                .alias("expected"),
+        ]);
+    let tested = pairs
+        .clone()
+        .join(
+            buyer_totals,
+            [col(BUYER)],
+            [col(BUYER)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            expected,
+            pair.clone(),
+            pair.clone(),
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("expected").fill_null(lit(0.0)))
+        .with_column(
+            binomial_tail(
+                col("pair_awards"),
+                col("buyer_total"),
+                col("expected") / col("buyer_total").cast(DataType::Float64),
+            )
+            .alias("p_value"),
+        )
+        .select([
+            col(PAIR),
+            col("pair_awards"),
+            col("buyer_total"),
+            col("expected"),
+            col("p_value"),
+        ])
         .with_column(significant(col("p_value"), test.significance).alias("significant"));
     Ok(windows
         .join(tested, pair.clone(), pair, JoinArgs::new(JoinType::Left))
