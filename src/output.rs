@@ -388,12 +388,44 @@ fn write_timestamp(out: &mut String, value: i64, unit: TimeUnit) {
 }
 
 /// Writes a number into `out` as the shortest text that reads back as the same number
-/// (nothing for one that is not finite).
+/// (nothing for one that is not finite), as Rust's `Display` writes it.
+///
+/// Most numbers written are amounts, scores and shares of a few decimals, which are written
+/// directly from their digits: a number below 10⁹ that is the nearest one to a decimal of at
+/// most [`FEW_DECIMALS`] places is that decimal's, whose at most 15 significant digits no
+/// shorter text reads back as (it is what `Display` writes). Others go through `Display`,
+/// which took 6% of the outputs' processor time at 100,000 generated processes.
 fn write_number(out: &mut String, value: f64) {
-    if value.is_finite() {
-        let _ = write!(out, "{value}");
+    if !value.is_finite() {
+        return;
     }
+    const SCALE: f64 = 1e6;
+    let scaled = (value * SCALE).round();
+    if value.abs() < 1e9 && value != 0.0 && scaled / SCALE == value {
+        // Below 10^15 in magnitude: an exact integer.
+        let scaled = scaled as i64;
+        if scaled < 0 {
+            out.push('-');
+        }
+        let magnitude = scaled.unsigned_abs();
+        let whole = magnitude / 1_000_000;
+        let mut fraction = magnitude % 1_000_000;
+        let _ = write!(out, "{whole}");
+        if fraction > 0 {
+            let mut places = FEW_DECIMALS;
+            while fraction.is_multiple_of(10) {
+                fraction /= 10;
+                places -= 1;
+            }
+            let _ = write!(out, ".{fraction:0places$}");
+        }
+        return;
+    }
+    let _ = write!(out, "{value}");
 }
+
+/// The decimal places of the numbers [`write_number`] writes from their digits.
+const FEW_DECIMALS: usize = 6;
 
 /// A reader of a CSV file's bytes as this tool writes it or a spreadsheet saves it: the
 /// byte-order mark, if any, skipped; the first row is the header.
@@ -729,6 +761,63 @@ mod tests {
         let mut text = String::new();
         write_timestamp(&mut text, value, unit);
         text
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            0.1,
+            0.2,
+            0.3,
+            10.94,
+            69.51,
+            193651.41,
+            21185.46,
+            0.05,
+            0.9968633895869891,
+            1e-7,
+            1e-6,
+            0.000001,
+            0.0000015,
+            123456.789012,
+            999999999.999999,
+            1e9,
+            1e15,
+            1e21,
+            3.0e-300,
+            2.5,
+            -37.5,
+            1.0 / 3.0,
+            0.07,
+        ];
+        // Amounts, shares and rounded scores of every size, and some that are not rounded.
+        let mut seed = 0x9e3779b97f4a7c15u64;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = (seed % 1_000_000_000_000) as f64;
+            let places = 10f64.powi((seed >> 40) as i32 % 9);
+            let sign = if seed & 1 == 0 { 1.0 } else { -1.0 };
+            values.push(sign * digits / places);
+            values.push(sign * (digits / places * 100.0).round() / 100.0);
+            values.push(f64::from_bits(seed >> 2));
+        }
+        for value in values {
+            let mut written = String::new();
+            write_number(&mut written, value);
+            let expected = if value.is_finite() {
+                format!("{value}")
+            } else {
+                String::new()
+            };
+            assert_eq!(written, expected, "{value:e}");
+        }
     }
 
     #[test]
