@@ -4,7 +4,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{process_rows, with_group_fences};
+use super::support::{process_rows, upper_fences_by};
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, numbered_code};
 use crate::evidence::{Evidence, Field, Kind};
@@ -118,10 +118,11 @@ impl Definition for NewSupplierLargeAward {
 /// each supplier's first award: a process is judged by its largest first award against its
 /// market's upper fence (computed with at least `minimum` awards).
 fn judged(per_award: DataFrame, first: DataFrame, minimum: usize) -> PolarsResult<LazyOutcome> {
-    let fences = with_group_fences(per_award, "market", "amount", minimum)?
-        .filter(col("upper_fence").is_not_null())
-        .select([col("market"), col("upper_fence")])
-        .unique(None, UniqueKeepStrategy::First);
+    // One row per market with a fence (not the awards joined to their fences, then made
+    // distinct again).
+    let fences = upper_fences_by(&per_award, "market", "amount", minimum)?
+        .lazy()
+        .filter(col("upper_fence").is_not_null());
     let first = first.lazy().join(
         fences,
         [col("market")],
