@@ -130,6 +130,7 @@ impl Definition for BidRotation {
             ),
             sets.clone(),
             &["buyer_id"],
+            settings.minimum_processes,
             settings.significance,
         )?;
         let groups = sets

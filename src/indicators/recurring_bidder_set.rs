@@ -109,6 +109,7 @@ impl Definition for RecurringBidderSet {
                 .with_column(col("category").fill_null(lit(""))),
             sets.clone(),
             &[],
+            settings.minimum_processes,
             settings.significance,
         )?;
         let places = joined_ocids(

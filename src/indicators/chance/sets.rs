@@ -27,11 +27,14 @@ const CATEGORY: &str = "category_code";
 /// `p_value`: given that the set met once, the Poisson probability that it meets at least
 /// `meetings` times; `significant` against `significance` divided by the number of sets seen.
 /// One row per keys and set: the keys, [`SET_CODE`], `set`, `meetings`, `expected`,
-/// `p_value`, `significant`.
+/// `p_value`, `significant`. Only the sets that meet at least `minimum` times within their keys
+/// (those the callers can flag) are compared with chance: the others have no `expected` nor
+/// `p_value` and are not `significant`, but count among the sets seen.
 pub fn set_meetings(
     tenderers: LazyFrame,
     sets: LazyFrame,
     keys: &[&str],
+    minimum: u32,
     significance: f64,
 ) -> PolarsResult<LazyFrame> {
     let keys: Vec<Expr> = keys.iter().map(|key| col(*key)).collect();
@@ -78,6 +81,14 @@ pub fn set_meetings(
         col("size").first(),
         col("set").first(),
     ]);
+    // The sets compared with chance (most sets meet once).
+    let tested = seen.clone().filter(col("meetings").gt_eq(lit(minimum)));
+    let sets = sets.join(
+        tested.clone().select([col(SET_CODE)]),
+        [col(SET_CODE)],
+        [col(SET_CODE)],
+        JoinArgs::new(JoinType::Semi),
+    );
     // Each set's tenderers, from one of its processes among the tenderers' (the first): every
     // process of a set has the same tenderers. (Those of every process, kept once each, took
     // 1.3 s at 1,000,000 processes for the distinct rows alone.)
@@ -132,8 +143,7 @@ pub fn set_meetings(
                 .alias("draw"),
         )
         .select([col(SET_CODE), col(CATEGORY), col("draw")]);
-    let expected = seen
-        .clone()
+    let expected = tested
         .select(with_keys(&[SET_CODE, "size"]))
         .join(
             draw,
@@ -160,7 +170,12 @@ pub fn set_meetings(
             with_keys(&[SET_CODE]),
             JoinArgs::new(JoinType::Left),
         )
-        .with_column(col("expected").fill_null(lit(0.0)))
+        .with_column(
+            when(col("meetings").gt_eq(lit(minimum)))
+                .then(col("expected").fill_null(lit(0.0)))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("expected"),
+        )
         .with_column(recurrence_tail(col("meetings"), col("expected")).alias("p_value"))
         .with_column(significant(col("p_value"), significance).alias("significant"))
         .select(with_keys(&[
