@@ -133,27 +133,23 @@ impl Definition for BidRotation {
             settings.minimum_processes,
             settings.significance,
         )?;
+        let group = [col("buyer_id"), col(SET_CODE)];
         let groups = sets
             .clone()
-            .group_by([col("buyer_id"), col(SET_CODE)])
-            .agg([
-                col("winner").n_unique().alias("winners"),
-                col("winner")
-                    .unique()
-                    .sort(SortOptions::default())
-                    .alias("who"),
-            ]);
+            .group_by(group.clone())
+            .agg([col("winner").n_unique().alias("winners")]);
         let per_process = sets
+            .clone()
             .join(
                 groups,
-                [col("buyer_id"), col(SET_CODE)],
-                [col("buyer_id"), col(SET_CODE)],
+                group.clone(),
+                group.clone(),
                 JoinArgs::new(JoinType::Left),
             )
             .join(
                 meetings.drop(cols(["set"])),
-                [col("buyer_id"), col(SET_CODE)],
-                [col("buyer_id"), col(SET_CODE)],
+                group.clone(),
+                group.clone(),
                 JoinArgs::new(JoinType::Left),
             )
             .cache();
@@ -161,13 +157,44 @@ impl Definition for BidRotation {
             .gt_eq(lit(settings.minimum_processes))
             .and(col("winners").gt_eq(lit(settings.minimum_winners)))
             .and(col("significant"));
-        let evidence = ["set", "meetings", "buyer_id", "who", "expected", "p_value"].map(col);
-        let processes = process_rows(
+        let evidence = [
+            "set", "meetings", "buyer_id", SET_CODE, "expected", "p_value",
+        ]
+        .map(col);
+        let mut processes = process_rows(
             per_process.clone(),
             flagged.clone(),
             col("winners"),
             evidence,
         );
+        // The winners of each flagged set, listed for the flagged processes only (a list for
+        // every set of every buyer was most of the indicator's group-bys).
+        let who = sets
+            .join(
+                per_process
+                    .clone()
+                    .filter(flagged.clone())
+                    .select(group.clone())
+                    .unique(None, UniqueKeepStrategy::Any),
+                group.clone(),
+                group.clone(),
+                JoinArgs::new(JoinType::Semi),
+            )
+            .group_by(group.clone())
+            .agg([col("winner")
+                .unique()
+                .sort(SortOptions::default())
+                .alias("who")]);
+        processes.evidence = processes
+            .evidence
+            .join(who, group.clone(), group, JoinArgs::new(JoinType::Left))
+            .select(
+                [
+                    PROCESS, "set", "meetings", "buyer_id", "who", "expected", "p_value",
+                ]
+                .map(col),
+            )
+            .sort([PROCESS], SortMultipleOptions::default());
         let organizations = flagged_tenderers(tables, tenderers, per_process, flagged);
         Ok(LazyOutcome {
             processes,
