@@ -112,33 +112,22 @@ impl Definition for RecurringBidderSet {
             settings.minimum_processes,
             settings.significance,
         )?;
-        let places = joined_ocids(
-            tables.ocids(),
-            sets.clone().select([col(SET_CODE), col(PROCESS)]),
-        )
-        .sort([PROCESS], SortMultipleOptions::default())
-        .group_by([col(SET_CODE)])
-        .agg([col(OCID).head(Some(6)).alias("where")]);
         let per_process = sets
+            .clone()
             .join(
                 meetings.drop(cols(["set"])),
                 [col(SET_CODE)],
                 [col(SET_CODE)],
                 JoinArgs::new(JoinType::Left),
             )
-            .join(
-                places,
-                [col(SET_CODE)],
-                [col(SET_CODE)],
-                JoinArgs::new(JoinType::Left),
-            );
+            .cache();
         let flagged = col("meetings")
             .gt_eq(lit(settings.minimum_processes))
             .and(col("significant"));
         let evidence = [
             col("set"),
             col("meetings"),
-            col("where"),
+            col(SET_CODE),
             when(col("meetings").gt(lit(6)))
                 .then(lit("more"))
                 .otherwise(lit("all"))
@@ -146,13 +135,47 @@ impl Definition for RecurringBidderSet {
             col("expected"),
             col("p_value"),
         ];
-        let per_process = per_process.cache();
-        let processes = process_rows(
+        let mut processes = process_rows(
             per_process.clone(),
             flagged.clone(),
             col("meetings"),
             evidence,
         );
+        // Where each flagged set met (its first processes, all of them being flagged), for the
+        // flagged sets only: the ocids of every set's processes were joined before.
+        let flagged_sets = per_process
+            .clone()
+            .filter(flagged.clone())
+            .select([col(SET_CODE)])
+            .unique(None, UniqueKeepStrategy::Any);
+        let places = joined_ocids(
+            tables.ocids(),
+            sets.join(
+                flagged_sets,
+                [col(SET_CODE)],
+                [col(SET_CODE)],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .select([col(SET_CODE), col(PROCESS)]),
+        )
+        .sort([PROCESS], SortMultipleOptions::default())
+        .group_by([col(SET_CODE)])
+        .agg([col(OCID).head(Some(6)).alias("where")]);
+        processes.evidence = processes
+            .evidence
+            .join(
+                places,
+                [col(SET_CODE)],
+                [col(SET_CODE)],
+                JoinArgs::new(JoinType::Left),
+            )
+            .select(
+                [
+                    PROCESS, "set", "meetings", "where", "listed", "expected", "p_value",
+                ]
+                .map(col),
+            )
+            .sort([PROCESS], SortMultipleOptions::default());
         let organizations = flagged_tenderers(tables, tenderers, per_process, flagged);
         Ok(LazyOutcome {
             processes,
