@@ -168,10 +168,13 @@ impl Definition for ExcessiveDisqualifiedBids {
         let per_process = tables
             .bids_by_bid()
             .filter(submitted_as(settings.cardinal))
+            // Each bid's test made on the whole column, then summed per group (made inside the
+            // aggregation, it was made group by group).
+            .with_column(disqualified.clone().alias("disqualified"))
             .group_by([col(PROCESS)])
             .agg([
                 col("bid_index").count().alias("submitted"),
-                disqualified.clone().sum().alias("disqualified"),
+                col("disqualified").sum(),
             ])
             .join(
                 tables.processes().select([
@@ -204,9 +207,10 @@ impl Definition for ExcessiveDisqualifiedBids {
         let tenderers = tables
             .bids()
             .filter(submitted_as(settings.cardinal).and(col("tenderer_id").is_not_null()))
+            .with_column(disqualified.alias("disqualified"))
             .group_by([col("tenderer_id").alias(ORGANIZATION_ID)])
             .agg([
-                disqualified.sum().alias("disqualified"),
+                col("disqualified").sum(),
                 col(PROCESS).count().alias("submitted"),
             ])
             .with_column(col("submitted").alias("size"));
