@@ -6,7 +6,9 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, set_meetings};
-use super::support::{PROCESS_EXAMPLES, flagged_tenderers, process_rows};
+use super::support::{
+    PROCESS_EXAMPLES, flagged_tenderers, in_flagged_groups, process_rows, with_group_evidence,
+};
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{SET_CODE, Tables, awarded};
 use crate::evidence::{Evidence, Field, Kind};
@@ -161,40 +163,25 @@ impl Definition for BidRotation {
             "set", "meetings", "buyer_id", SET_CODE, "expected", "p_value",
         ]
         .map(col);
-        let mut processes = process_rows(
+        let processes = process_rows(
             per_process.clone(),
             flagged.clone(),
             col("winners"),
             evidence,
         );
-        // The winners of each flagged set, listed for the flagged processes only (a list for
-        // every set of every buyer was most of the indicator's group-bys).
-        let who = sets
-            .join(
-                per_process
-                    .clone()
-                    .filter(flagged.clone())
-                    .select(group.clone())
-                    .unique(None, UniqueKeepStrategy::Any),
-                group.clone(),
-                group.clone(),
-                JoinArgs::new(JoinType::Semi),
-            )
+        // The winners of each flagged set.
+        let who = in_flagged_groups(sets, per_process.clone(), flagged.clone(), &group)
             .group_by(group.clone())
             .agg([col("winner")
                 .unique()
                 .sort(SortOptions::default())
                 .alias("who")]);
-        processes.evidence = processes
-            .evidence
-            .join(who, group.clone(), group, JoinArgs::new(JoinType::Left))
-            .select(
-                [
-                    PROCESS, "set", "meetings", "buyer_id", "who", "expected", "p_value",
-                ]
-                .map(col),
-            )
-            .sort([PROCESS], SortMultipleOptions::default());
+        let processes = with_group_evidence(
+            processes,
+            who,
+            &group,
+            &["set", "meetings", "buyer_id", "who", "expected", "p_value"],
+        );
         let organizations = flagged_tenderers(tables, tenderers, per_process, flagged);
         Ok(LazyOutcome {
             processes,

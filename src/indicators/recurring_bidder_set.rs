@@ -6,7 +6,9 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chance::{categories, set_meetings};
-use super::support::{PROCESS_EXAMPLES, flagged_tenderers, process_rows};
+use super::support::{
+    PROCESS_EXAMPLES, flagged_tenderers, in_flagged_groups, process_rows, with_group_evidence,
+};
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, OCID, PROCESS, Phase, Plan};
 use crate::domain::{SET_CODE, Tables, joined_ocids};
 use crate::evidence::{Evidence, Field, Kind};
@@ -135,47 +137,28 @@ impl Definition for RecurringBidderSet {
             col("expected"),
             col("p_value"),
         ];
-        let mut processes = process_rows(
+        let processes = process_rows(
             per_process.clone(),
             flagged.clone(),
             col("meetings"),
             evidence,
         );
-        // Where each flagged set met (its first processes, all of them being flagged), for the
-        // flagged sets only: the ocids of every set's processes were joined before.
-        let flagged_sets = per_process
-            .clone()
-            .filter(flagged.clone())
-            .select([col(SET_CODE)])
-            .unique(None, UniqueKeepStrategy::Any);
+        // Where each flagged set met: its first processes (all of them flagged).
+        let set = [col(SET_CODE)];
         let places = joined_ocids(
             tables.ocids(),
-            sets.join(
-                flagged_sets,
-                [col(SET_CODE)],
-                [col(SET_CODE)],
-                JoinArgs::new(JoinType::Semi),
-            )
-            .select([col(SET_CODE), col(PROCESS)]),
+            in_flagged_groups(sets, per_process.clone(), flagged.clone(), &set)
+                .select([col(SET_CODE), col(PROCESS)]),
         )
         .sort([PROCESS], SortMultipleOptions::default())
-        .group_by([col(SET_CODE)])
+        .group_by(set.clone())
         .agg([col(OCID).head(Some(6)).alias("where")]);
-        processes.evidence = processes
-            .evidence
-            .join(
-                places,
-                [col(SET_CODE)],
-                [col(SET_CODE)],
-                JoinArgs::new(JoinType::Left),
-            )
-            .select(
-                [
-                    PROCESS, "set", "meetings", "where", "listed", "expected", "p_value",
-                ]
-                .map(col),
-            )
-            .sort([PROCESS], SortMultipleOptions::default());
+        let processes = with_group_evidence(
+            processes,
+            places,
+            &set,
+            &["set", "meetings", "where", "listed", "expected", "p_value"],
+        );
         let organizations = flagged_tenderers(tables, tenderers, per_process, flagged);
         Ok(LazyOutcome {
             processes,

@@ -369,11 +369,10 @@ pub fn parse_as<R: Entry>(bytes: &[u8], line: Option<u64>) -> Parsed<R> {
     // Checked whole first (fast, with SIMD instructions), so that the parser need not check
     // each string: invalid UTF-8 anywhere is not JSON, as the parser would say. Only invalid
     // text is checked again, for the position of the fault.
-    let checked = simdutf8::basic::from_utf8(bytes).map_err(|_| std::str::from_utf8(bytes));
+    let checked = simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes));
     let text = match checked {
         Ok(text) => text,
-        Err(Ok(text)) => text,
-        Err(Err(error)) => {
+        Err(error) => {
             let (at, column) = super::limits::position(bytes, error.valid_up_to());
             let reason = format!("not JSON: invalid UTF-8 at line {at} column {column}");
             return Parsed::refused(line.or(Some(at)), reason);

@@ -219,13 +219,13 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .cache();
     // The pairs tested: those with a qualifying window. Only they are compared with chance
     // (most pairs have no qualifying window).
-    let tested = windows
+    let qualifying = windows
         .clone()
         .filter(col("qualifies"))
         .select(pair.clone())
         .unique(None, UniqueKeepStrategy::First);
     let pairs = pairs.join(
-        tested,
+        qualifying,
         pair.clone(),
         pair.clone(),
         JoinArgs::new(JoinType::Semi),

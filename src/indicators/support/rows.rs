@@ -49,6 +49,51 @@ pub fn process_rows(
     }
 }
 
+/// The rows of `rows` in the groups of `keys` that hold a flagged row of `per_process`: what an
+/// evidence value listing a group's members needs, made for the flagged groups only (a list
+/// made for every group was most of the work of the indicators that list them).
+pub fn in_flagged_groups(
+    rows: LazyFrame,
+    per_process: LazyFrame,
+    flagged: Expr,
+    keys: &[Expr],
+) -> LazyFrame {
+    let groups = per_process
+        .filter(flagged)
+        .select(keys)
+        .unique(None, UniqueKeepStrategy::Any);
+    rows.join(
+        groups,
+        keys.to_vec(),
+        keys.to_vec(),
+        JoinArgs::new(JoinType::Semi),
+    )
+}
+
+/// `processes` with evidence values of a flagged group joined to its evidence on `keys` (its
+/// evidence holding the keys, `details` one row per flagged group), the evidence then made of
+/// `columns` in that order, in process order.
+pub fn with_group_evidence(
+    mut processes: ProcessRows,
+    details: LazyFrame,
+    keys: &[Expr],
+    columns: &[&str],
+) -> ProcessRows {
+    let mut selected = vec![col(PROCESS)];
+    selected.extend(columns.iter().map(|column| col(*column)));
+    processes.evidence = processes
+        .evidence
+        .join(
+            details,
+            keys.to_vec(),
+            keys.to_vec(),
+            JoinArgs::new(JoinType::Left),
+        )
+        .select(selected)
+        .sort([PROCESS], SortMultipleOptions::default());
+    processes
+}
+
 /// The process tables of an indicator that reports on organizations only: no process is
 /// assessed on its own.
 pub fn no_process_rows(tables: &Tables) -> ProcessRows {
