@@ -134,8 +134,10 @@ pub fn ingest_into(
     let mut corrected = Corrected::default();
     let mut pending: Vec<(u32, Release)> = Vec::with_capacity(BATCH_RELEASES);
     let mut hand_over = |pending: &mut Vec<(u32, Release)>, corrected: &mut Corrected| {
-        let (releases, counts) =
-            compile_all(std::mem::take(pending), prepare, merge::compile_single);
+        // A fresh batch of the full size: a taken vector left empty would grow again from
+        // nothing, its releases moved at every doubling.
+        let batch = std::mem::replace(pending, Vec::with_capacity(BATCH_RELEASES));
+        let (releases, counts) = compile_all(batch, prepare, merge::compile_single);
         *corrected = std::mem::take(corrected).absorb(counts);
         consumer.take(releases);
     };

@@ -42,6 +42,15 @@ macro_rules! replaced_whole {
 
 replaced_whole!(Text, f64, i64, Vec<Text>);
 
+impl<T: Merge> Merge for Box<T> {
+    fn merge(&mut self, newer: Self) {
+        (**self).merge(*newer);
+    }
+    fn settle(&mut self) {
+        (**self).settle();
+    }
+}
+
 impl<T: Merge + Default> Merge for Field<T> {
     fn merge(&mut self, newer: Self) {
         match newer {

@@ -73,8 +73,10 @@ pub struct Release {
     #[serde(deserialize_with = "lenient::object")]
     pub planning: Field<Planning>,
     /// The tender.
+    /// The tender, boxed: it is most of a release's size (600 of 950 bytes), and a release is
+    /// moved several times between the parse and the rows.
     #[serde(deserialize_with = "lenient::object")]
-    pub tender: Field<Tender>,
+    pub tender: Field<Box<Tender>>,
     /// The bids (OCDS bid extension).
     #[serde(deserialize_with = "deserialize_bids")]
     pub bids: Field<Bids>,
