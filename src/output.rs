@@ -365,26 +365,41 @@ fn write_timestamp(out: &mut String, value: i64, unit: TimeUnit) {
     let date = time.date_naive();
     // As chrono's `%Y`: four digits, with a sign before and after them.
     let year = date.year();
-    let _ = if (0..=9999).contains(&year) {
-        write!(out, "{year:04}")
+    if (0..=9999).contains(&year) {
+        push_padded(out, year as u64, 4);
     } else {
-        write!(out, "{year:+05}")
-    };
-    let _ = write!(
-        out,
-        "-{:02}-{:02}T{:02}:{:02}:{:02}",
-        date.month(),
-        date.day(),
-        time.hour(),
-        time.minute(),
-        time.second()
-    );
+        let _ = write!(out, "{year:+05}");
+    }
+    for (separator, value) in [
+        ('-', date.month()),
+        ('-', date.day()),
+        ('T', time.hour()),
+        (':', time.minute()),
+        (':', time.second()),
+    ] {
+        out.push(separator);
+        push_padded(out, u64::from(value), 2);
+    }
     match time.timestamp_subsec_millis() {
         0 => out.push('Z'),
         millis => {
-            let _ = write!(out, ".{millis:03}Z");
+            out.push('.');
+            push_padded(out, u64::from(millis), 3);
+            out.push('Z');
         }
     }
+}
+
+/// Writes `value` in decimal digits, with zeros before them up to `width` digits: as
+/// `write!(out, "{value:0width$}")` writes it, without the formatting machinery, which took
+/// about a tenth of the CSV files' processor time.
+fn push_padded(out: &mut String, value: u64, width: usize) {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(value);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
 }
 
 /// Writes a number into `out` as the shortest text that reads back as the same number
@@ -410,14 +425,15 @@ fn write_number(out: &mut String, value: f64) {
         let magnitude = scaled.unsigned_abs();
         let whole = magnitude / 1_000_000;
         let mut fraction = magnitude % 1_000_000;
-        let _ = write!(out, "{whole}");
+        push_padded(out, whole, 0);
         if fraction > 0 {
             let mut places = FEW_DECIMALS;
             while fraction.is_multiple_of(10) {
                 fraction /= 10;
                 places -= 1;
             }
-            let _ = write!(out, ".{fraction:0places$}");
+            out.push('.');
+            push_padded(out, fraction, places);
         }
         return;
     }
@@ -735,7 +751,7 @@ impl<'a> Cells<'a> {
             }
             Cells::Integer(values) => {
                 if let Some(value) = values[row] {
-                    let _ = write!(out, "{value}");
+                    out.push_str(itoa::Buffer::new().format(value));
                 }
             }
             Cells::Boolean(values) => {

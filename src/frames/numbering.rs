@@ -65,22 +65,54 @@ impl Part {
 }
 
 impl Local {
+    /// Numbers a column of texts within the part. A column made by
+    /// [`super::columns::text_column`] is one array that stores each distinct long text once,
+    /// so two rows hold the same text where they hold the same view (its length and inline
+    /// bytes, or its place in the one buffer): the views are numbered, a 16-byte key, instead
+    /// of the texts. Should a text be stored twice, its rows get two numbers here and the same
+    /// one in the shared list, which numbers texts ([`numbered_in_order`]).
     fn of(table: usize, column: usize, texts: &StringChunked) -> Local {
-        let mut numbers: PlHashMap<&str, u32> = PlHashMap::default();
+        use polars_arrow::array::Array;
         let mut first = Vec::new();
-        let codes: UInt32Chunked = texts
-            .iter()
-            .enumerate()
-            .map(|(row, text)| {
-                text.map(|text| {
+        let one_array = texts.downcast_get(0).filter(|_| texts.chunks().len() == 1);
+        let codes: UInt32Chunked = match one_array {
+            Some(array) => {
+                let mut numbers: PlHashMap<u128, u32> = PlHashMap::default();
+                let mut number = |row: usize, view: u128| {
                     let next = numbers.len() as u32;
-                    *numbers.entry(text).or_insert_with(|| {
+                    *numbers.entry(view).or_insert_with(|| {
                         first.push(row);
                         next
                     })
-                })
-            })
-            .collect();
+                };
+                let views = array.views().iter().enumerate();
+                match array.validity() {
+                    None => views
+                        .map(|(row, view)| Some(number(row, view.as_u128())))
+                        .collect(),
+                    Some(valid) => views
+                        .zip(valid.iter())
+                        .map(|((row, view), valid)| valid.then(|| number(row, view.as_u128())))
+                        .collect(),
+                }
+            }
+            None => {
+                let mut numbers: PlHashMap<&str, u32> = PlHashMap::default();
+                texts
+                    .iter()
+                    .enumerate()
+                    .map(|(row, text)| {
+                        text.map(|text| {
+                            let next = numbers.len() as u32;
+                            *numbers.entry(text).or_insert_with(|| {
+                                first.push(row);
+                                next
+                            })
+                        })
+                    })
+                    .collect()
+            }
+        };
         Local {
             table,
             column,
