@@ -66,7 +66,8 @@ pub fn lowercase(column: &str) -> Expr {
 
 /// `of` each distinct text of a text or numbered column, and for each row the place of its
 /// text's value among them (None where the row has no text). A numbered column's texts are
-/// each met once (`of` runs once per distinct number); a plain text column's once per row.
+/// each met once (`of` runs once per distinct number); so are a plain text column's (once
+/// per distinct text).
 fn each_text<T>(
     column: &Column,
     of: &impl Fn(&str) -> T,
@@ -75,32 +76,65 @@ fn each_text<T>(
     let rows = match column.dtype() {
         DataType::Categorical(_, mapping) => {
             let numbers = column.to_physical_repr().cast(&DataType::UInt32)?;
-            let mut places: PlHashMap<u32, Option<u32>> = PlHashMap::new();
-            numbers
-                .u32()?
+            let numbers = numbers.u32()?;
+            // Each number's place, found by indexing: codes are numbered among the first
+            // texts read, so the numbers a code column holds are small. A column of larger
+            // numbers (names, ids) keeps them in a hash table.
+            let largest = numbers.max().unwrap_or(0) as usize;
+            let mut place = |number: u32, slot: &mut u32| {
+                if *slot == UNSEEN {
+                    *slot = match mapping.cat_to_str(number) {
+                        Some(text) => {
+                            values.push(of(text));
+                            values.len() as u32 - 1
+                        }
+                        None => NO_TEXT,
+                    };
+                }
+                (*slot != NO_TEXT).then_some(*slot)
+            };
+            if largest <= DENSE_NUMBERS.max(numbers.len()) {
+                let mut places = vec![UNSEEN; largest + 1];
+                numbers
+                    .iter()
+                    .map(|number| number.and_then(|n| place(n, &mut places[n as usize])))
+                    .collect()
+            } else {
+                let mut places: PlHashMap<u32, u32> = PlHashMap::new();
+                numbers
+                    .iter()
+                    .map(|number| number.and_then(|n| place(n, places.entry(n).or_insert(UNSEEN))))
+                    .collect()
+            }
+        }
+        _ => {
+            // A plain text column's rows are many and its texts few (a lowered status): `of`
+            // runs once per distinct text, found by hashing it, which costs less than `of`.
+            let texts = column.cast(&DataType::String)?;
+            let mut places: PlHashMap<&str, u32> = PlHashMap::new();
+            texts
+                .str()?
                 .iter()
-                .map(|number| {
-                    let number = number?;
-                    *places.entry(number).or_insert_with(|| {
-                        let value = of(mapping.cat_to_str(number)?);
-                        values.push(value);
-                        Some(values.len() as u32 - 1)
-                    })
+                .map(|text| {
+                    let text = text?;
+                    Some(*places.entry(text).or_insert_with(|| {
+                        values.push(of(text));
+                        values.len() as u32 - 1
+                    }))
                 })
                 .collect()
         }
-        _ => column
-            .cast(&DataType::String)?
-            .str()?
-            .iter()
-            .map(|text| {
-                values.push(of(text?));
-                Some(values.len() as u32 - 1)
-            })
-            .collect(),
     };
     Ok((values, rows))
 }
+
+/// The place of a number not met yet, and of one that has no text (see [`each_text`]).
+const UNSEEN: u32 = u32::MAX;
+const NO_TEXT: u32 = u32::MAX - 1;
+
+/// The numbers up to which [`each_text`] finds places by indexing (a table of 4 bytes a
+/// number), whatever the column's length.
+const DENSE_NUMBERS: usize = 1 << 16;
 
 #[cfg(test)]
 mod tests {
