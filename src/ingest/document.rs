@@ -344,6 +344,24 @@ const CONTAINER_KEYS: [&[u8]; 4] = [
 static CONTAINER_SEARCHES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
     std::sync::LazyLock::new(|| CONTAINER_KEYS.map(memchr::memmem::Finder::new));
 
+/// Two texts, one of which every [`CONTAINER_KEYS`] holds: a unit holding neither is a plain
+/// release after two searches instead of four (the searches were 7% of the parse's
+/// instructions); only a unit holding one is searched for the keys themselves.
+static CONTAINER_HINTS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+    std::sync::LazyLock::new(|| {
+        [b"elease".as_slice(), b"\"records\""].map(memchr::memmem::Finder::new)
+    });
+
+/// Whether a unit holds any of [`CONTAINER_KEYS`].
+fn may_be_container(bytes: &[u8]) -> bool {
+    CONTAINER_HINTS
+        .iter()
+        .any(|hint| hint.find(bytes).is_some())
+        && CONTAINER_SEARCHES
+            .iter()
+            .any(|search| search.find(bytes).is_some())
+}
+
 /// Describes a JSON value's kind from its first byte.
 fn kind_of(first: u8) -> &'static str {
     match first {
@@ -381,10 +399,7 @@ pub fn parse_as<R: Entry>(bytes: &[u8], line: Option<u64>) -> Parsed<R> {
     let first = bytes.trim_ascii_start().first().copied();
     let outcome = match first {
         Some(b'{') => {
-            if CONTAINER_SEARCHES
-                .iter()
-                .any(|search| search.find(bytes).is_some())
-            {
+            if may_be_container(bytes) {
                 serde_json::from_str::<Node<R>>(text).map(|node| collector.node(None, node))
             } else {
                 // The common case, a release or compiled release alone: no buffering.
