@@ -93,17 +93,19 @@ impl Builder {
     fn add<'a>(&mut self, releases: impl Iterator<Item = (u32, &'a Release)>) {
         let releases: Vec<(u32, &Release)> = releases.collect();
         let run_only = self.run_only;
-        let parts: PolarsResult<Vec<[DataFrame; 6]>> = releases
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut rows = Rows::new(run_only);
-                for (key, release) in chunk {
-                    rows.push(*key, release);
-                }
-                numbering::Part::new(rows.into_tables()?)
-            })
-            .collect::<PolarsResult<Vec<_>>>()
-            .and_then(numbering::numbered_in_order);
+        let parts: PolarsResult<Vec<[DataFrame; 6]>> = numbering::shared_list().and_then(|list| {
+            releases
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut rows = Rows::new(run_only);
+                    for (key, release) in chunk {
+                        rows.push(*key, release);
+                    }
+                    numbering::Part::new(rows.into_tables()?, &list)
+                })
+                .collect::<PolarsResult<Vec<_>>>()
+                .and_then(|parts| numbering::numbered_in_order(parts, &list))
+        });
         match parts {
             Ok(parts) => self.parts.extend(parts),
             Err(error) => {

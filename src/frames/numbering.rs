@@ -9,6 +9,8 @@
 //! of once more after the reading in one thread, and the numbers are the same for the same
 //! input whatever the threads.
 
+use std::hash::BuildHasher;
+
 use polars::prelude::*;
 use rayon::prelude::*;
 
@@ -28,18 +30,21 @@ struct Local {
     codes: UInt32Chunked,
     /// The row where each text of that list is first met, in the list's order.
     first: Vec<usize>,
+    /// Each text of that list's hash for the shared list, and its number there if the list
+    /// held it already when the part was made (see [`numbered_in_order`]).
+    found: Vec<(u64, Option<u32>)>,
 }
 
 impl Part {
     /// The part of `tables`, its numbered text columns numbered within it.
-    pub(super) fn new(tables: [DataFrame; 6]) -> PolarsResult<Part> {
+    pub(super) fn new(tables: [DataFrame; 6], mapping: &CategoricalMapping) -> PolarsResult<Part> {
         let mut columns = Vec::new();
         for (index, table) in tables.iter().enumerate() {
             for (position, column) in table.columns().iter().enumerate() {
                 if super::NUMBERED.contains(&column.name().as_str())
                     && column.dtype() == &DataType::String
                 {
-                    columns.push(Local::of(index, position, column.str()?));
+                    columns.push(Local::of(index, position, column.str()?, mapping)?);
                 }
             }
         }
@@ -71,7 +76,12 @@ impl Local {
     /// bytes, or its place in the one buffer): the views are numbered, a 16-byte key, instead
     /// of the texts. Should a text be stored twice, its rows get two numbers here and the same
     /// one in the shared list, which numbers texts ([`numbered_in_order`]).
-    fn of(table: usize, column: usize, texts: &StringChunked) -> Local {
+    fn of(
+        table: usize,
+        column: usize,
+        texts: &StringChunked,
+        mapping: &CategoricalMapping,
+    ) -> PolarsResult<Local> {
         use polars_arrow::array::Array;
         let mut first = Vec::new();
         let one_array = texts.downcast_get(0).filter(|_| texts.chunks().len() == 1);
@@ -113,23 +123,47 @@ impl Local {
                     .collect()
             }
         };
-        Local {
+        let found = first
+            .iter()
+            .map(|&row| {
+                let text = texts
+                    .get(row)
+                    .ok_or_else(|| polars_err!(ComputeError: "a numbered text is missing"))?;
+                let hash = mapping.hasher().hash_one(text);
+                Ok((hash, mapping.get_cat_with_hash(text, hash)))
+            })
+            .collect::<PolarsResult<_>>()?;
+        Ok(Local {
             table,
             column,
             codes: codes.with_name(texts.name().clone()),
             first,
-        }
+            found,
+        })
+    }
+}
+
+/// The list every numbered column shares (see [`super::numbered_type`]). Polars keeps it only
+/// while something holds it (a new one, with another hash, is made after): the caller holds
+/// it from the making of a batch's parts to their numbering.
+pub(super) fn shared_list() -> PolarsResult<Arc<CategoricalMapping>> {
+    match super::numbered_type() {
+        DataType::Categorical(_, mapping) => Ok(mapping),
+        _ => polars_bail!(ComputeError: "numbered texts are categorical"),
     }
 }
 
 /// The parts' tables, their numbered columns numbered in the list every table shares: the
 /// parts' distinct texts enter it in the parts' order, each part's columns in table and column
 /// order, each column's texts in the order first met.
-pub(super) fn numbered_in_order(parts: Vec<Part>) -> PolarsResult<Vec<[DataFrame; 6]>> {
-    let dtype = super::numbered_type();
-    let DataType::Categorical(_, mapping) = &dtype else {
-        polars_bail!(ComputeError: "numbered texts are categorical");
-    };
+pub(super) fn numbered_in_order(
+    parts: Vec<Part>,
+    mapping: &CategoricalMapping,
+) -> PolarsResult<Vec<[DataFrame; 6]>> {
+    // Only the texts the list did not hold when their part was made are put in it here, in
+    // order; the rest (most of them, once the organizations have been met) have their
+    // numbers already. Every part of a batch is made before this step and the next batch's
+    // after it, so the numbers are those of putting every text in, in order.
     let numbers: Vec<Vec<Vec<u32>>> = parts
         .iter()
         .map(|part| {
@@ -140,9 +174,13 @@ pub(super) fn numbered_in_order(parts: Vec<Part>) -> PolarsResult<Vec<[DataFrame
                     local
                         .first
                         .iter()
-                        .map(|&row| match texts.get(row) {
-                            Some(text) => mapping.insert_cat(text),
-                            None => polars_bail!(ComputeError: "a numbered text is missing"),
+                        .zip(&local.found)
+                        .map(|(&row, &(hash, found))| match (found, texts.get(row)) {
+                            (Some(number), _) => Ok(number),
+                            (None, Some(text)) => mapping.insert_cat_with_hash(text, hash),
+                            (None, None) => {
+                                polars_bail!(ComputeError: "a numbered text is missing")
+                            }
                         })
                         .collect()
                 })
@@ -166,7 +204,7 @@ mod tests {
         DataFrame::new(keys.len(), vec![keys, texts]).unwrap()
     }
 
-    fn part(texts: &[Option<&str>]) -> Part {
+    fn part(texts: &[Option<&str>], mapping: &CategoricalMapping) -> Part {
         let tables = std::array::from_fn(|index| {
             if index == 1 {
                 table("name", texts)
@@ -174,7 +212,7 @@ mod tests {
                 table("title", &[])
             }
         });
-        Part::new(tables).unwrap()
+        Part::new(tables, mapping).unwrap()
     }
 
     #[test]
@@ -192,7 +230,13 @@ mod tests {
         ];
         // A part whose column has no text at all.
         let none = [None, None];
-        let tables = numbered_in_order(vec![part(&first), part(&second), part(&none)]).unwrap();
+        let list = shared_list().unwrap();
+        let parts = vec![
+            part(&first, &list),
+            part(&second, &list),
+            part(&none, &list),
+        ];
+        let tables = numbered_in_order(parts, &list).unwrap();
         let mut seen = Vec::new();
         for (tables, texts) in tables.iter().zip([&first[..], &second[..], &none[..]]) {
             let column = tables[1].column("name").unwrap();
