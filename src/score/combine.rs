@@ -2,6 +2,7 @@
 //! the ranks and the flag lists.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::organizations::organization_flags;
 use super::reviewed::{Reviewed, VERDICT_COLUMNS, VerdictCounts};
@@ -83,6 +84,46 @@ impl Combination {
     }
 }
 
+/// The rows [`combine`] scores at once on one thread: the processes are scored in runs of
+/// this many, in parallel (one thread, a loop over every process, took 120 ms at 100,000
+/// generated processes and 1.9 s at 1,000,000 with the ranks after it).
+const ROWS_AT_ONCE: usize = 1 << 14;
+
+/// What [`combine`] makes of a run of processes, row by row.
+struct Combined {
+    risk_score: Vec<Option<f64>>,
+    group_scores: Vec<Vec<Option<f64>>>,
+    flag_count: Vec<u32>,
+    assessable_count: Vec<u32>,
+    flags: Vec<String>,
+    verdicts: VerdictCounts,
+}
+
+impl Combined {
+    fn with_capacity(rows: usize, groups: usize) -> Combined {
+        Combined {
+            risk_score: Vec::with_capacity(rows),
+            group_scores: vec![Vec::with_capacity(rows); groups],
+            flag_count: Vec::with_capacity(rows),
+            assessable_count: Vec::with_capacity(rows),
+            flags: Vec::with_capacity(rows),
+            verdicts: VerdictCounts::default(),
+        }
+    }
+
+    /// Adds the rows of `run` after its own.
+    fn append(&mut self, mut run: Combined) {
+        self.risk_score.append(&mut run.risk_score);
+        for (scores, more) in self.group_scores.iter_mut().zip(&mut run.group_scores) {
+            scores.append(more);
+        }
+        self.flag_count.append(&mut run.flag_count);
+        self.assessable_count.append(&mut run.assessable_count);
+        self.flags.append(&mut run.flags);
+        self.verdicts.append(run.verdicts);
+    }
+}
+
 /// Per process, in one pass over the term columns: the score, each group's score, how many
 /// terms raised a flag and how many could assess it, and the raised terms' names joined
 /// with `; `, and the counts of their verdicts, as columns. A flag `reviewed` leaves out (a
@@ -112,54 +153,72 @@ fn combine(
             (group, combination)
         })
         .collect();
-    let mut risk_score = Vec::with_capacity(height);
-    let mut group_scores: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(height); groups.len()];
-    let mut flag_count = Vec::with_capacity(height);
-    let mut assessable_count = Vec::with_capacity(height);
-    let mut flags = Vec::with_capacity(height);
-    let mut values = vec![None; terms.len()];
-    let mut strongest = Vec::new();
-    let mut names = String::new();
-    let mut verdicts = VerdictCounts::default();
-    for row in 0..height {
-        for (value, column) in values.iter_mut().zip(&columns) {
-            *value = column[row];
-        }
-        let strength = |index: usize, weight: f64| {
-            if terms[index].organization {
-                organization_strength[row].unwrap_or(0.0)
-            } else if reviewed.excluded(row, index) {
-                0.0
-            } else {
-                weight
-            }
-        };
-        risk_score.push(total.score(&values, strength, &mut strongest));
-        for ((_, combination), scores) in groups.iter().zip(&mut group_scores) {
-            scores.push(combination.score(&values, strength, &mut strongest));
-        }
-        names.clear();
-        let mut raised = 0u32;
-        for (term, value) in terms.iter().zip(&values) {
-            if *value == Some(1) {
-                if raised > 0 {
-                    names.push_str("; ");
+    // The processes in runs of rows, each run on any thread, put back together in order.
+    let runs: Vec<Combined> = (0..height)
+        .step_by(ROWS_AT_ONCE)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|start| {
+            let rows = start..(start + ROWS_AT_ONCE).min(height);
+            let mut run = Combined::with_capacity(rows.len(), groups.len());
+            let mut values = vec![None; terms.len()];
+            let mut strongest = Vec::new();
+            for row in rows {
+                for (value, column) in values.iter_mut().zip(&columns) {
+                    *value = column[row];
                 }
-                names.push_str(&term.label());
-                raised += 1;
+                let strength = |index: usize, weight: f64| {
+                    if terms[index].organization {
+                        organization_strength[row].unwrap_or(0.0)
+                    } else if reviewed.excluded(row, index) {
+                        0.0
+                    } else {
+                        weight
+                    }
+                };
+                run.risk_score
+                    .push(total.score(&values, strength, &mut strongest));
+                for ((_, combination), scores) in groups.iter().zip(&mut run.group_scores) {
+                    scores.push(combination.score(&values, strength, &mut strongest));
+                }
+                let mut names = String::new();
+                let mut raised = 0u32;
+                for (term, value) in terms.iter().zip(&values) {
+                    if *value == Some(1) {
+                        if raised > 0 {
+                            names.push_str("; ");
+                        }
+                        names.push_str(term.indicator);
+                        raised += 1;
+                    }
+                }
+                run.flag_count.push(raised);
+                run.assessable_count
+                    .push(values.iter().filter(|value| value.is_some()).count() as u32);
+                run.flags.push(names);
+                run.verdicts.push(
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(index, value)| **value == Some(1) && !terms[*index].organization)
+                        .map(|(index, _)| reviewed.verdict(row, index)),
+                );
             }
-        }
-        flag_count.push(raised);
-        assessable_count.push(values.iter().filter(|value| value.is_some()).count() as u32);
-        flags.push(names.clone());
-        verdicts.push(
-            values
-                .iter()
-                .enumerate()
-                .filter(|(index, value)| **value == Some(1) && !terms[*index].organization)
-                .map(|(index, _)| reviewed.verdict(row, index)),
-        );
+            run
+        })
+        .collect();
+    let mut all = Combined::with_capacity(height, groups.len());
+    for run in runs {
+        all.append(run);
     }
+    let Combined {
+        risk_score,
+        group_scores,
+        flag_count,
+        assessable_count,
+        flags,
+        verdicts,
+    } = all;
     let mut combined = vec![
         Column::new("risk_score".into(), risk_score),
         Column::new("flag_count".into(), flag_count),

@@ -129,6 +129,13 @@ impl VerdictCounts {
         }
     }
 
+    /// Adds the processes of `more` after its own.
+    pub(super) fn append(&mut self, more: VerdictCounts) {
+        for (counts, mut more) in self.counts.iter_mut().zip(more.counts) {
+            counts.append(&mut more);
+        }
+    }
+
     /// The columns, named as [`VERDICT_COLUMNS`].
     pub(super) fn columns(self) -> Vec<Column> {
         VERDICT_COLUMNS
