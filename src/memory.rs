@@ -45,11 +45,36 @@ pub fn small_pages_only() {
     }
 }
 
-// mimalloc's own entry point (the crate `mimalloc` links the library; its extended API is not
+// mimalloc's own entry points (the crate `mimalloc` links the library; its extended API is not
 // exposed by it).
 use mimalloc as _;
 unsafe extern "C" {
     fn mi_collect(force: bool);
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    #[cfg(test)]
+    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+}
+
+/// mimalloc's `mi_option_purge_delay`: its place in the library's list of options (the same in
+/// its versions 2 and 3).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// The delay, in milliseconds, after which mimalloc hands freed memory back to the system on
+/// its own, once [`purge_only_when_released`] has set it: an hour, longer than any run.
+pub const PURGE_DELAY_MS: std::ffi::c_long = 3_600_000;
+
+/// Makes mimalloc hand freed memory back to the system only when [`release_freed`] asks it
+/// to, not on its own a second after it was freed (its default): a stage's freed pages are
+/// then there for the next one, where mimalloc had handed them back and each came back as a
+/// page fault that the kernel clears. Forced collections still hand them back, so the memory
+/// of large inputs stays where [`release_freed`] keeps it. Measured with the system's count
+/// of page faults (`/usr/bin/time`'s minor faults): at 100,000 generated processes 286,218 ->
+/// 129,422 and the kernel's time 1.41 -> 0.74 s, the peak 490 -> 582 MB; at 1,000,000
+/// 5,115,332 -> 3,386,883, the kernel's time 22.2 -> 12.9 s, the peak unchanged (1.97 and
+/// 1.87 GB in two runs under load).
+pub fn purge_only_when_released() {
+    // SAFETY: setting an option takes no pointer; mimalloc reads this one each time it purges.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
 }
 
 /// Returns the memory freed so far to the system (mimalloc keeps freed pages for a second
@@ -136,4 +161,17 @@ static RUN_PEAK_MIB: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64
 pub fn run_peak_mib() -> Option<u64> {
     let current = peak_memory_mib()?;
     Some(current.max(RUN_PEAK_MIB.load(std::sync::atomic::Ordering::Relaxed)))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The option set is mimalloc's purge delay: the one whose default is a second (version 3).
+    #[test]
+    fn the_option_set_is_the_purge_delay() {
+        // SAFETY: reading an option takes no pointer.
+        let delay = || unsafe { super::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay(), 1000);
+        super::purge_only_when_released();
+        assert_eq!(delay(), super::PURGE_DELAY_MS);
+    }
 }
