@@ -7,6 +7,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     redflags::memory::small_pages_only();
-    redflags::memory::purge_only_when_released();
+    redflags::memory::purge_as_size_fits();
     redflags::cli::main()
 }

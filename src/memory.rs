@@ -60,22 +60,52 @@ unsafe extern "C" {
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 /// The delay, in milliseconds, after which mimalloc hands freed memory back to the system on
-/// its own, once [`purge_only_when_released`] has set it: an hour, longer than any run.
+/// its own while the process holds less than [`OWN_PURGES_ABOVE_MIB`]: an hour, longer than
+/// any run.
 pub const PURGE_DELAY_MS: std::ffi::c_long = 3_600_000;
 
-/// Makes mimalloc hand freed memory back to the system only when [`release_freed`] asks it
-/// to, not on its own a second after it was freed (its default): a stage's freed pages are
-/// then there for the next one, where mimalloc had handed them back and each came back as a
-/// page fault that the kernel clears. Forced collections still hand them back, so the memory
-/// of large inputs stays where [`release_freed`] keeps it. Measured with the system's count
-/// of page faults (`/usr/bin/time`'s minor faults): at 100,000 generated processes 286,218 ->
-/// 129,422 and the kernel's time 1.41 -> 0.74 s, the peak 490 -> 582 MB; at 1,000,000
-/// 5,115,332 -> 3,386,883, the kernel's time 22.2 -> 12.9 s, the peak unchanged (1.97 and
-/// 1.87 GB in two runs under load).
-pub fn purge_only_when_released() {
+/// mimalloc's own purge delay (version 3), kept above [`OWN_PURGES_ABOVE_MIB`].
+pub const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 1000;
+
+/// The resident memory, in MiB, from which mimalloc hands freed memory back on its own again,
+/// a second after it was freed (see [`purge_as_size_fits`]).
+pub const OWN_PURGES_ABOVE_MIB: u64 = 2048;
+
+/// Sets when mimalloc hands freed memory back to the system, by the resident memory now:
+/// below [`OWN_PURGES_ABOVE_MIB`] only when [`release_freed`] asks it to (at the end of a stage
+/// or batch, and only above [`KEPT_BELOW_MIB`]), not on its own a second after it was freed
+/// (its default), so that a stage's freed pages are there for the next step; above it, on its
+/// own as by default. Pages handed back come back as page faults that the kernel clears:
+/// counted by the system (`/usr/bin/time`'s minor faults), at 100,000 generated processes
+/// 286,218 -> 129,422 and the kernel's time 1.41 -> 0.74 s, the peak 490 -> 582 MB; at
+/// 1,000,000, 5,115,332 -> 3,386,883, the kernel's time 22.2 -> 12.9 s (under load), the peak
+/// unchanged (1.87 GB). At 5,000,000, whose memory is above 4 GiB for most of the run, freed
+/// memory held until the next release took the peak from 7.46 to 8.28 GB, past the 8 GB the
+/// run has: so the delay depends on the size. Called at the start, after every batch read and
+/// by every [`release_freed`].
+pub fn purge_as_size_fits() {
+    let own = resident_memory_mib().is_some_and(|now| now >= OWN_PURGES_ABOVE_MIB);
+    let before = OWN_PURGES.swap(u8::from(own), std::sync::atomic::Ordering::Relaxed);
+    if before == u8::from(own) {
+        return;
+    }
+    let delay = if own {
+        DEFAULT_PURGE_DELAY_MS
+    } else {
+        PURGE_DELAY_MS
+    };
     // SAFETY: setting an option takes no pointer; mimalloc reads this one each time it purges.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, delay) };
+    if own {
+        // The purges already scheduled are due in an hour: a forced collection purges them
+        // now and starts the schedule again, with the shorter delay.
+        // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
+        unsafe { mi_collect(true) };
+    }
 }
+
+/// Whether mimalloc purges on its own ([`purge_as_size_fits`]): 0 no, 1 yes, 2 not set yet.
+static OWN_PURGES: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(2);
 
 /// Returns the memory freed so far to the system (mimalloc keeps freed pages for a second
 /// for reuse): between stages that free much and then allocate large new blocks. Each thread's
@@ -85,6 +115,7 @@ pub fn purge_only_when_released() {
 /// Nothing is returned while the process holds less than [`KEPT_BELOW_MIB`]: the pages handed
 /// back are soon asked for again, and each comes back as a page fault that the kernel clears.
 pub fn release_freed() {
+    purge_as_size_fits();
     if resident_memory_mib().is_some_and(|now| now < KEPT_BELOW_MIB) {
         return;
     }
@@ -165,13 +196,14 @@ pub fn run_peak_mib() -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    /// The option set is mimalloc's purge delay: the one whose default is a second (version 3).
+    /// The option set is mimalloc's purge delay: the one whose default is a second (version 3);
+    /// a test process is far below the size from which mimalloc purges on its own.
     #[test]
     fn the_option_set_is_the_purge_delay() {
         // SAFETY: reading an option takes no pointer.
         let delay = || unsafe { super::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(delay(), 1000);
-        super::purge_only_when_released();
+        assert_eq!(delay(), super::DEFAULT_PURGE_DELAY_MS);
+        super::purge_as_size_fits();
         assert_eq!(delay(), super::PURGE_DELAY_MS);
     }
 }

@@ -106,6 +106,8 @@ impl Builder {
                 .collect::<PolarsResult<Vec<_>>>()
                 .and_then(|parts| numbering::numbered_in_order(parts, &list))
         });
+        // The memory grows batch by batch: past a size, mimalloc purges on its own again.
+        crate::memory::purge_as_size_fits();
         match parts {
             Ok(parts) => self.parts.extend(parts),
             Err(error) => {
