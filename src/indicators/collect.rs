@@ -74,11 +74,12 @@ const RELEASE_STEP_MIB: u64 = 64;
 /// Polars runs the steps of a query in parallel, but not the planning and the steps it cannot
 /// divide: one indicator at a time left 20% of the two cores idle at 100,000 generated
 /// processes. Two at a time, the indicators took 1,176-1,207 -> 1,086-1,136 ms at 100,000
-/// (three alternate pairs) and about 15.7 -> 14.8 s at 1,000,000, whose batches start at
-/// 0.8-1.2 GiB and whose peak rose from 1,776 to 1,863 MiB (a second indicator's working
-/// tables). At 5,000,000 the batches start above 4 GiB, one at a time, as before: a second
-/// indicator's tables would take the run past 8 GB.
-const SIDE_BY_SIDE_BELOW_MIB: u64 = 1536;
+/// (three alternate pairs, their batches starting at 280-440 MiB). At 1,000,000, whose
+/// batches start at 0.8-1.2 GiB, two at a time gained about 0.9 s but the second indicator's
+/// working tables took the bids batch's peak, the run's, to 1,855,344-2,046,988 KiB (five
+/// runs; the target is 2 GB), against 1,802,016 and 1,840,220 one at a time: so from 768 MiB
+/// one at a time. At 5,000,000 the batches start above 4 GiB.
+const SIDE_BY_SIDE_BELOW_MIB: u64 = 768;
 
 fn collect_with(
     tables: &Tables,
