@@ -62,10 +62,10 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// The delay, in milliseconds, after which mimalloc hands freed memory back to the system on
 /// its own while the process holds less than [`OWN_PURGES_ABOVE_MIB`]: an hour, longer than
 /// any run.
-pub const PURGE_DELAY_MS: std::ffi::c_long = 3_600_000;
+const PURGE_DELAY_MS: std::ffi::c_long = 3_600_000;
 
 /// mimalloc's own purge delay (version 3), kept above [`OWN_PURGES_ABOVE_MIB`].
-pub const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 1000;
+const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
 /// The resident memory, in MiB, from which mimalloc hands freed memory back on its own again,
 /// a second after it was freed (see [`purge_as_size_fits`]).
@@ -84,7 +84,12 @@ pub const OWN_PURGES_ABOVE_MIB: u64 = 2048;
 /// run has: so the delay depends on the size. Called at the start, after every batch read and
 /// by every [`release_freed`].
 pub fn purge_as_size_fits() {
-    let own = resident_memory_mib().is_some_and(|now| now >= OWN_PURGES_ABOVE_MIB);
+    purge_as_fits(resident_memory_mib());
+}
+
+/// [`purge_as_size_fits`] with the resident memory, in MiB, already read.
+fn purge_as_fits(resident_mib: Option<u64>) {
+    let own = resident_mib.is_some_and(|now| now >= OWN_PURGES_ABOVE_MIB);
     let before = OWN_PURGES.swap(u8::from(own), std::sync::atomic::Ordering::Relaxed);
     if before == u8::from(own) {
         return;
@@ -107,16 +112,17 @@ pub fn purge_as_size_fits() {
 /// Whether mimalloc purges on its own ([`purge_as_size_fits`]): 0 no, 1 yes, 2 not set yet.
 static OWN_PURGES: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(2);
 
-/// Returns the memory freed so far to the system (mimalloc keeps freed pages for a second
-/// for reuse): between stages that free much and then allocate large new blocks. Each thread's
+/// Returns the memory freed so far to the system (mimalloc keeps freed pages for reuse, see
+/// [`purge_as_size_fits`]): between stages that free much and then allocate large new blocks. Each thread's
 /// heap holds its own freed pages, so every thread of both pools (this crate's and Polars')
 /// collects its own.
 ///
 /// Nothing is returned while the process holds less than [`KEPT_BELOW_MIB`]: the pages handed
 /// back are soon asked for again, and each comes back as a page fault that the kernel clears.
 pub fn release_freed() {
-    purge_as_size_fits();
-    if resident_memory_mib().is_some_and(|now| now < KEPT_BELOW_MIB) {
+    let resident = resident_memory_mib();
+    purge_as_fits(resident);
+    if resident.is_some_and(|now| now < KEPT_BELOW_MIB) {
         return;
     }
     // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.

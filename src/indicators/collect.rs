@@ -121,13 +121,14 @@ fn collect_with(
         let side_by_side = count > 1
             && crate::memory::resident_memory_mib().is_some_and(|now| now < SIDE_BY_SIDE_BELOW_MIB);
         let (collected, batch_peak) = if side_by_side {
-            let (first, second): (Vec<_>, Vec<_>) = members
-                .into_iter()
-                .enumerate()
-                .partition(|(position, _)| position % 2 == 0);
-            let strip =
-                |list: Vec<(usize, _)>| list.into_iter().map(|(_, member)| member).collect();
-            let (first, second): (Vec<_>, Vec<_>) = (strip(first), strip(second));
+            let (mut first, mut second) = (Vec::new(), Vec::new());
+            for (position, member) in members.into_iter().enumerate() {
+                if position % 2 == 0 {
+                    first.push(member);
+                } else {
+                    second.push(member);
+                }
+            }
             std::thread::scope(|scope| {
                 let other = scope.spawn(|| collect_listed(second, height, flagged_only));
                 let mine = collect_listed(first, height, flagged_only);

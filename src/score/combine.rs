@@ -154,11 +154,10 @@ fn combine(
         })
         .collect();
     // The processes in runs of rows, each run on any thread, put back together in order.
-    let runs: Vec<Combined> = (0..height)
-        .step_by(ROWS_AT_ONCE)
-        .collect::<Vec<_>>()
+    let runs: Vec<Combined> = (0..height.div_ceil(ROWS_AT_ONCE))
         .into_par_iter()
-        .map(|start| {
+        .map(|run| {
+            let start = run * ROWS_AT_ONCE;
             let rows = start..(start + ROWS_AT_ONCE).min(height);
             let mut run = Combined::with_capacity(rows.len(), groups.len());
             let mut values = vec![None; terms.len()];
