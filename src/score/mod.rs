@@ -239,6 +239,14 @@ pub fn score(
     score_reviewed(frames, assessed, runs, config, &Verdicts::default())
 }
 
+/// The resident memory, in MiB, below which the flags table is made beside the scores (see
+/// [`score_reviewed`]); above it, after them. The score's steps ran at about 1.4 of the two
+/// cores at 100,000 generated processes (0.58 s of processor time in 0.41-0.45 s); beside
+/// them, the flags took the stage from 398-448 to 332-409 ms (three alternate runs). At
+/// 1,000,000, which starts the score at about 900 MiB, the two together peaked at 1,841 MiB,
+/// against 1,605 and 1,749 MiB one after the other: the run's peak is kept under 2 GB.
+const FLAGS_BESIDE_BELOW_MIB: u64 = 768;
+
 /// [`score`] with the analyst's verdicts on the flags: counted per process, shown beside each
 /// flag, and, with `[score] exclude_false_positives`, a false positive left out of its
 /// process's score.
@@ -264,62 +272,78 @@ pub fn score_reviewed(
     // The language of the evidence in `flags` and `organizations` (flags.csv and
     // organizations.csv); the report and the workbook render theirs again in their own.
     let language = Language::english();
-    let organizations = organizations_table(frames, runs, &language)?;
-    step("organizations");
-    // Computed once: the terms, the flags and the organization columns all read it.
-    let organization_flags = Reaching::of(frames, &organizations)?;
-    step("organization links");
-    let (table, terms) = term_table(frames, assessed, runs, &organization_flags)?;
-    step("terms");
-    let validation = validate::validate(&table, &terms, config.validation.significance)?;
-    step("validation");
     let exclude = config.score.exclude_false_positives;
-    let reviewed = reviewed::Reviewed::of(frames, &terms, verdicts, exclude)?;
-    let precision = reviewed.precision(&table, &terms)?;
-    let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
-    let (weights, weights_from_verdicts) = match config.score.weights {
-        Weights::Configured => (configured, Vec::new()),
-        Weights::Validated => {
-            let Some(validation) = &validation else {
-                anyhow::bail!(
-                    "score.weights = \"validated\" needs the single_bid indicator: the weights are \
-                     derived from each indicator's association with single bidding"
-                );
-            };
-            crate::precision::weights(
-                &terms,
-                &validation.weights(&terms),
-                &precision,
-                config.score.min_reviewed,
-            )
-        }
+    // The flags table with the indicators' weights, its texts plain, and the reviews carried
+    // over to it.
+    let flags_of = |weights: &[f64]| -> anyhow::Result<(DataFrame, DataFrame)> {
+        let flags = crate::frames::unnumbered(flags_table(
+            frames, runs, weights, &language, verdicts, exclude,
+        )?)?;
+        let reviews = crate::reviews::carry(&flags, verdicts.reviews())?;
+        Ok((flags, reviews))
     };
-    // The organizations' ids and names stay numbered as the frames hold them: they are
-    // written as texts (see `output::cells` and `output::write_parquet`).
-    let contracts = finish(table, &terms, &weights, &organization_flags, &reviewed)?;
-    step("scores and ranks");
-    let flags = crate::frames::unnumbered(flags_table(
-        frames,
-        runs,
-        &weights[..runs.len()],
-        &language,
-        verdicts,
-        exclude,
-    )?)?;
-    let reviews = crate::reviews::carry(&flags, verdicts.reviews())?;
-    step("flags");
-    Ok(Scored {
-        contracts,
-        flags,
-        organizations,
-        organization_flags,
-        terms,
-        weights,
-        weights_source: config.score.weights,
-        validation,
-        verdicts: verdicts.clone(),
-        reviews,
-        precision,
-        weights_from_verdicts,
+    // With the settings' weights, the flags table needs nothing the scores make: it is made
+    // beside them, on a thread of its own, while the process is small enough (see
+    // [`FLAGS_BESIDE_BELOW_MIB`]).
+    let beside = config.score.weights == Weights::Configured
+        && crate::memory::resident_memory_mib().is_some_and(|now| now < FLAGS_BESIDE_BELOW_MIB);
+    let configured_weights: Vec<f64> = runs.iter().map(|run| run.weight).collect();
+    std::thread::scope(|scope| {
+        let early = beside.then(|| scope.spawn(|| flags_of(&configured_weights)));
+        let organizations = organizations_table(frames, runs, &language)?;
+        step("organizations");
+        // Computed once: the terms, the flags and the organization columns all read it.
+        let organization_flags = Reaching::of(frames, &organizations)?;
+        step("organization links");
+        let (table, terms) = term_table(frames, assessed, runs, &organization_flags)?;
+        step("terms");
+        let validation = validate::validate(&table, &terms, config.validation.significance)?;
+        step("validation");
+        let reviewed = reviewed::Reviewed::of(frames, &terms, verdicts, exclude)?;
+        let precision = reviewed.precision(&table, &terms)?;
+        let configured: Vec<f64> = terms.iter().map(|term| term.weight).collect();
+        let (weights, weights_from_verdicts) = match config.score.weights {
+            Weights::Configured => (configured, Vec::new()),
+            Weights::Validated => {
+                let Some(validation) = &validation else {
+                    anyhow::bail!(
+                        "score.weights = \"validated\" needs the single_bid indicator: the \
+                         weights are derived from each indicator's association with single \
+                         bidding"
+                    );
+                };
+                crate::precision::weights(
+                    &terms,
+                    &validation.weights(&terms),
+                    &precision,
+                    config.score.min_reviewed,
+                )
+            }
+        };
+        // The organizations' ids and names stay numbered as the frames hold them: they are
+        // written as texts (see `output::cells` and `output::write_parquet`).
+        let contracts = finish(table, &terms, &weights, &organization_flags, &reviewed)?;
+        step("scores and ranks");
+        let (flags, reviews) = match early {
+            Some(early) => early
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            None => flags_of(&weights[..runs.len()])?,
+        };
+        step("flags");
+        Ok(Scored {
+            contracts,
+            flags,
+            organizations,
+            organization_flags,
+            terms,
+            weights,
+            weights_source: config.score.weights,
+            validation,
+            verdicts: verdicts.clone(),
+            reviews,
+            precision,
+            weights_from_verdicts,
+        })
     })
 }
