@@ -80,24 +80,55 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes a table as CSV and as Parquet, `{stem}.csv` and `{stem}.parquet`, the two at
-    /// once: the Parquet writer, which compresses one row group at a time, leaves a core idle
-    /// about half the time, and the CSV's formatting takes it.
+    /// Writes a table as CSV and as Parquet, `{stem}.csv` and `{stem}.parquet` (see
+    /// [`Staging::tables`]).
     pub fn table(&mut self, stem: &str, frame: &DataFrame) -> anyhow::Result<()> {
-        let (csv, parquet) = (format!("{stem}.csv"), format!("{stem}.parquet"));
-        let csv_out = self.create(&csv)?;
-        let parquet_out = self.create(&parquet)?;
-        let (csv_written, parquet_written) = std::thread::scope(|scope| {
-            let parquet_written =
-                scope.spawn(|| finish(&parquet, parquet_out, |out| Ok(write_parquet(out, frame)?)));
-            let csv_written = finish(&csv, csv_out, |out| write_csv(out, frame));
-            let parquet_written = parquet_written
+        self.tables(&[(stem, frame)])
+    }
+
+    /// Writes tables as CSV and as Parquet, `{stem}.csv` and `{stem}.parquet` for each, two
+    /// files at a time: each of two threads writes the next file, in the order given (CSV,
+    /// then Parquet, table after table), as soon as it has written one. The Parquet writer,
+    /// which compresses one row group at a time, leaves a core idle about half the time, and
+    /// the CSV's formatting takes it; and a small table's files are written while a larger
+    /// one's still are. (Table after table, each table's two files at once, the small tables at
+    /// the end used about 1.3 of the two cores at 100,000 generated processes.)
+    pub fn tables(&mut self, tables: &[(&str, &DataFrame)]) -> anyhow::Result<()> {
+        let mut files = Vec::with_capacity(2 * tables.len());
+        for &(stem, frame) in tables {
+            for parquet in [false, true] {
+                let name = format!("{stem}.{}", if parquet { "parquet" } else { "csv" });
+                let out = self.create(&name)?;
+                files.push((name, out, frame, parquet));
+            }
+        }
+        let queue = std::sync::Mutex::new(files.into_iter());
+        let write = || -> anyhow::Result<()> {
+            loop {
+                // (The lock is held only to take the next file.)
+                let next = queue
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .next();
+                let Some((name, out, frame, parquet)) = next else {
+                    return Ok(());
+                };
+                if parquet {
+                    finish(&name, out, |out| Ok(write_parquet(out, frame)?))?;
+                } else {
+                    finish(&name, out, |out| write_csv(out, frame))?;
+                }
+            }
+        };
+        std::thread::scope(|scope| {
+            let other = scope.spawn(write);
+            let mine = write();
+            let other = other
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (csv_written, parquet_written)
-        });
-        csv_written?;
-        parquet_written?;
+            mine.and(other)
+        })?;
+        // The tables' working memory goes back before what comes next is made.
         crate::memory::release_freed();
         Ok(())
     }

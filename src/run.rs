@@ -328,13 +328,15 @@ impl Run {
 
     /// Stages the outputs [`Run::write`] writes, for a caller that adds its own.
     pub fn stage(&self, config: &Config, staging: &mut Staging) -> anyhow::Result<()> {
-        staging.table("contracts", &self.scored.contracts)?;
-        staging.table("flags", &self.scored.flags)?;
-        staging.table("organizations", &self.scored.organizations)?;
-        staging.table("reviews", &self.scored.reviews)?;
-        staging.table("coverage", &self.coverage)?;
-        staging.table("buyers", &self.profiles.buyers)?;
-        staging.table("suppliers", &self.profiles.suppliers)?;
+        staging.tables(&[
+            ("contracts", &self.scored.contracts),
+            ("flags", &self.scored.flags),
+            ("organizations", &self.scored.organizations),
+            ("reviews", &self.scored.reviews),
+            ("coverage", &self.coverage),
+            ("buyers", &self.profiles.buyers),
+            ("suppliers", &self.profiles.suppliers),
+        ])?;
         self.stage_validation(staging)?;
         self.stage_changes(staging)?;
         staging.csv("rejected.csv", &ingest::rejections_frame(&self.rejected)?)?;
