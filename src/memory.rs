@@ -69,7 +69,7 @@ const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
 /// The resident memory, in MiB, from which mimalloc hands freed memory back on its own again,
 /// a second after it was freed (see [`purge_as_size_fits`]).
-pub const OWN_PURGES_ABOVE_MIB: u64 = 2048;
+const OWN_PURGES_ABOVE_MIB: u64 = 2048;
 
 /// Sets when mimalloc hands freed memory back to the system, by the resident memory now:
 /// below [`OWN_PURGES_ABOVE_MIB`] only when [`release_freed`] asks it to (at the end of a stage
@@ -113,9 +113,9 @@ fn purge_as_fits(resident_mib: Option<u64>) {
 static OWN_PURGES: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(2);
 
 /// Returns the memory freed so far to the system (mimalloc keeps freed pages for reuse, see
-/// [`purge_as_size_fits`]): between stages that free much and then allocate large new blocks. Each thread's
-/// heap holds its own freed pages, so every thread of both pools (this crate's and Polars')
-/// collects its own.
+/// [`purge_as_size_fits`]): between stages that free much and then allocate large new blocks.
+/// Each thread's heap holds its own freed pages, so every thread of both pools (this crate's
+/// and Polars') collects its own.
 ///
 /// Nothing is returned while the process holds less than [`KEPT_BELOW_MIB`]: the pages handed
 /// back are soon asked for again, and each comes back as a page fault that the kernel clears.
@@ -139,7 +139,7 @@ pub fn release_freed() {
 /// alternate pairs), and its peak went from 400 to 500 MB. Large inputs, whose memory is past
 /// the floor for most of the run, still hand back after every stage: at 1,000,000 the peak
 /// went from 1.74 to 1.85 GB.
-pub const KEPT_BELOW_MIB: u64 = 1024;
+const KEPT_BELOW_MIB: u64 = 1024;
 
 /// Returns freed memory to the system ([`release_freed`]) only once the resident memory has
 /// grown by more than a step since the last time: between steps that each free what they
@@ -184,7 +184,7 @@ impl Releases {
 /// million page faults. Kept, the run's faults were 3,756,647 -> 2,426,182 and 2,450,208, the
 /// kernel's time 14.78 -> 11.79 and 10.13 s, the processor time 97.8 -> 94.4 and 89.4 s, and
 /// the peak 1,828,612 -> 1,802,016 and 1,808,324 KiB.
-pub const BELOW_PEAK_MIB: u64 = 64;
+const BELOW_PEAK_MIB: u64 = 64;
 
 /// The peak resident memory since the previous call (or since the start), in MiB: each stage
 /// of the debug log gives its own peak. Where the system cannot start the peak again (it

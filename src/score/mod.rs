@@ -287,9 +287,14 @@ pub fn score_reviewed(
     // [`FLAGS_BESIDE_BELOW_MIB`]).
     let beside = config.score.weights == Weights::Configured
         && crate::memory::resident_memory_mib().is_some_and(|now| now < FLAGS_BESIDE_BELOW_MIB);
-    let configured_weights: Vec<f64> = runs.iter().map(|run| run.weight).collect();
     std::thread::scope(|scope| {
-        let early = beside.then(|| scope.spawn(|| flags_of(&configured_weights)));
+        // (The settings' weights of the indicators' own terms are their runs' weights.)
+        let early = beside.then(|| {
+            scope.spawn(|| {
+                let weights: Vec<f64> = runs.iter().map(|run| run.weight).collect();
+                flags_of(&weights)
+            })
+        });
         let organizations = organizations_table(frames, runs, &language)?;
         step("organizations");
         // Computed once: the terms, the flags and the organization columns all read it.
