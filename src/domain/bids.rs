@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{BID_KEY, SET_CODE, Tables, sorted_distinct, submitted};
+use super::{BID_KEY, SET_CODE, Tables, ascending, sorted_distinct, submitted};
 use crate::frames::{KEY as PROCESS, lowercase};
 
 impl Tables {
@@ -134,8 +134,9 @@ pub(super) fn by_bid(bids: LazyFrame) -> LazyFrame {
             col("tenderer_count"),
             col(BID_KEY),
         ])
-        // The packed key sorts as (process, index) does.
+        // The packed key sorts as (process, index) does, so the process keys come sorted too.
         .sort([BID_KEY], SortMultipleOptions::default())
+        .with_column(ascending(col(PROCESS)))
 }
 
 /// The plan of the sets of [`Tables::tenderer_sets`] (all sizes), from its tenderers.

@@ -18,6 +18,7 @@ pub mod bids;
 pub mod predicates;
 
 use polars::prelude::*;
+use polars_plan::plans::AExprSorted;
 
 pub use predicates::{awarded, code_in, code_is, submitted, submitted_as};
 
@@ -67,8 +68,12 @@ impl Tables {
     /// scope, and the other tables of `frames` filtered to its processes where they are read.
     pub fn scoped(frames: &Frames, scope: &InScope) -> Tables {
         let table = |table: &DataFrame| scope.restrict(table.clone().lazy());
-        let bids = table(&frames.bids).with_column(packed_key("bid_index").alias(BID_KEY));
-        let awards = table(&frames.awards).with_column(packed_key("award_index").alias(AWARD_KEY));
+        // The frames hold each process's bids and awards in the order of their index (see
+        // `crate::frames::build`), so the packed keys come sorted.
+        let bids =
+            table(&frames.bids).with_column(ascending(packed_key("bid_index")).alias(BID_KEY));
+        let awards = table(&frames.awards)
+            .with_column(ascending(packed_key("award_index")).alias(AWARD_KEY));
         let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
         let submitted_tenderers = bids::submitted_tenderers(bids.clone()).cache();
         Tables {
@@ -202,6 +207,26 @@ pub const AWARD_KEY: &str = "award_key";
 /// low ones. It sorts as (process, index) does.
 pub fn packed_key(index: &str) -> Expr {
     with_process(col(index))
+}
+
+/// `expr` marked sorted in ascending order, for a column known to be sorted (a key of rows in
+/// key order): Polars then groups it in runs of equal values and joins two such columns by
+/// merging them, instead of through hash tables, whose cost grows faster than the rows once
+/// they outgrow the processor's caches. A mark on a column that is not sorted gives wrong
+/// results: mark only what is sorted by construction.
+pub fn ascending(expr: Expr) -> Expr {
+    expr.set_sorted_flag(AExprSorted {
+        descending: Some(false),
+        nulls_last: None,
+    })
+}
+
+/// A process and the numbered code of a column of its rows (a currency: see
+/// [`numbered_code`]) packed in one integer (see [`with_process`]), a missing code a number of
+/// its own: one integer to join on instead of the two columns, which Polars would encode row
+/// by row.
+pub fn process_and_code(name: &str) -> Expr {
+    with_process(numbered_code(name).fill_null(lit(u64::from(u32::MAX))))
 }
 
 /// The process key in the high 32 bits and `low` (a 32-bit number: an index, a numbered

@@ -5,11 +5,15 @@ use polars::prelude::*;
 
 use super::support::process_rows;
 use super::{Batch, Definition, Group, Metadata, NoSettings, PROCESS, Phase, Plan};
-use crate::domain::{Tables, submitted};
+use crate::domain::{Tables, process_and_code, submitted};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct ExactPercentageApart;
+
+/// Column: a bid's process and currency in one integer, to pair each losing bid with the
+/// winning bid in its currency (a missing currency with a missing one).
+const PROCESS_CURRENCY: &str = "process_currency";
 
 static METADATA: Metadata = Metadata {
     slug: "exact_percentage_apart",
@@ -69,14 +73,16 @@ impl Definition for ExactPercentageApart {
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
-            .with_column(cents.alias("cents"))
+            .with_columns([
+                cents.alias("cents"),
+                process_and_code("currency").alias(PROCESS_CURRENCY),
+            ])
             .cache();
         let winning = bids
             .clone()
             .filter(col("tenderers").eq(col("winner")))
             .select([
-                col(PROCESS),
-                col("currency"),
+                col(PROCESS_CURRENCY),
                 col("cents").alias("winning_cents"),
                 col("amount").alias("winning_amount"),
             ]);
@@ -89,15 +95,13 @@ impl Definition for ExactPercentageApart {
                 col("cents"),
                 col("amount"),
                 col("bid_index"),
+                col(PROCESS_CURRENCY),
             ])
             .join(
                 winning,
-                [col(PROCESS), col("currency")],
-                [col(PROCESS), col("currency")],
-                JoinArgs {
-                    nulls_equal: true,
-                    ..JoinArgs::new(JoinType::Inner)
-                },
+                [col(PROCESS_CURRENCY)],
+                [col(PROCESS_CURRENCY)],
+                JoinArgs::new(JoinType::Inner),
             )
             .with_column((col("cents") - col("winning_cents")).alias("difference"))
             .with_column(

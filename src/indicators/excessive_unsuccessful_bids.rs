@@ -8,7 +8,7 @@ use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
     ProcessRows, ROLE, VALUE, empty_organizations,
 };
-use crate::domain::Tables;
+use crate::domain::{Tables, ascending, numbered_code, sorted_distinct, with_process};
 use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule, percentile, round4};
 
@@ -98,8 +98,15 @@ impl Definition for ExcessiveUnsuccessfulBids {
                     .eq(lit("valid"))
                     .and(col("tenderer_count").eq(lit(1))),
             )
-            .select([col(PROCESS), col("tenderers").alias(ORGANIZATION_ID)])
-            .unique(None, UniqueKeepStrategy::First)
+            .select([
+                col(PROCESS),
+                col("tenderers").alias(ORGANIZATION_ID),
+                with_process(numbered_code("tenderers")).alias("process_tenderer"),
+            ]);
+        // Each (process, tenderer) once, found in a sort of one integer: the bids come in
+        // process order, so the sort leaves the process keys sorted.
+        let tenderers = sorted_distinct(tenderers, &["process_tenderer"])
+            .with_column(ascending(col(PROCESS)))
             .join(
                 tables.winners(),
                 [col(PROCESS)],

@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::support::{PROCESS_EXAMPLES, fence_evidence, organizations_from, process_rows};
 use super::{LazyOutcome, ORGANIZATION_ID, PROCESS, Plan};
-use crate::domain::Tables;
+use crate::domain::{Tables, process_and_code};
 use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule};
 
@@ -62,12 +62,16 @@ pub fn differences(tables: &Tables, settings: &Settings) -> LazyFrame {
             col("currency").first(),
         ])
         .cache();
+    // The other bids in the winner's currency, joined on the process and currency in one
+    // integer.
     let second = bids
         .filter(col("won").not())
         .join(
-            winning.clone().select([col(PROCESS), col("currency")]),
-            [col(PROCESS), col("currency")],
-            [col(PROCESS), col("currency")],
+            winning
+                .clone()
+                .select([process_and_code("currency").alias("process_currency")]),
+            [process_and_code("currency")],
+            [col("process_currency")],
             JoinArgs::new(JoinType::Semi),
         )
         .sort([PROCESS, "amount", tie], SortMultipleOptions::default())
