@@ -195,8 +195,7 @@ impl Definition for SplitPurchase {
             .cache();
         // Windows (ending at each piece) whose pieces add up above the threshold.
         let anchors = rolling_sums_within(
-            pieces.clone().with_row_index("row", None),
-            "row",
+            pieces.clone(),
             &keys,
             &[(col("amount"), "total"), (col("one"), "count")],
             settings.window_days,

@@ -4,7 +4,7 @@ use polars::prelude::*;
 
 use crate::frames::as_text;
 
-use crate::domain::{awarded, packed_key};
+use crate::domain::{ascending, awarded, packed_key};
 use crate::frames::Frames;
 use crate::indicators::PROCESS;
 
@@ -54,8 +54,10 @@ fn in_first_currency(
 /// process with their suppliers: the suppliers. Two tables, each one row per process.
 pub(super) fn award_summary(frames: &Frames) -> [LazyFrame; 2] {
     let awards = frames.awards.clone().lazy().filter(awarded());
+    // Each award once: its rows are next to each other, in award order (the packed key
+    // sorted), so Polars finds them in runs rather than through a hash table.
     let values = awards.clone().unique_stable_generic(
-        Some(vec![packed_key("award_index")]),
+        Some(vec![ascending(packed_key("award_index"))]),
         UniqueKeepStrategy::First,
     );
     let values = in_first_currency(

@@ -67,8 +67,10 @@ const BUYER: &str = "buyer_code";
 const SUPPLIER: &str = "supplier_code";
 const CATEGORY: &str = "category_code";
 const PAIR: &str = "pair";
-/// The rows' order, which tells each row from the others when the windows are summed.
-const ROW: &str = "row";
+/// Whether a row is its award's first (see [`pair_windows`]).
+const FIRST_OF_AWARD: &str = "first_of_award";
+/// The buyer's number and the currency's packed in one integer.
+const BUYER_CURRENCY: &str = "buyer_currency";
 
 /// The windows of every (buyer, supplier) pair, with the pair's comparison with chance.
 ///
@@ -149,74 +151,70 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         .clone()
         .group_by([col(BUYER)])
         .agg([col("buyer_in_category").sum().alias("buyer_total")]);
-    let buyer_windows = rolling_sums_within(
-        awards.clone().select([
-            col(AWARD_KEY),
+    // Each row's windows: the pair's awards and value, and the buyer's awards and value (in
+    // the row's currency), all summed over the rows themselves, so that no join puts them
+    // together. The buyer's sums count each award at its first row only: the rows of an award
+    // share its date, so every row of it gets the award's window.
+    let first = || col(FIRST_OF_AWARD);
+    let windows = rows.with_columns([
+        first_of_run(&[AWARD_KEY]).alias(FIRST_OF_AWARD),
+        // The buyer and the currency's number (a missing currency as a number of its own) in
+        // one integer.
+        packed(
             col(BUYER),
-            // The buyer and the currency's number (a missing currency as a number of its
-            // own) in one integer.
-            packed(
-                col(BUYER),
-                numbered_code("currency").fill_null(lit(u64::from(u32::MAX))),
-            )
-            .alias("buyer_currency"),
-            col("date"),
-            col("one"),
-            col("amount"),
-        ]),
-        AWARD_KEY,
-        &[BUYER],
-        &[(col("one"), "buyer_awards")],
-        test.window_days,
-    );
+            numbered_code("currency").fill_null(lit(u64::from(u32::MAX))),
+        )
+        .alias(BUYER_CURRENCY),
+    ]);
     let windows = rolling_sums_within(
-        rows.with_row_index(ROW, None),
-        ROW,
+        windows,
         &[PAIR],
         &[(col("one"), "awards")],
         test.window_days,
     );
     let windows = rolling_sums_within(
         windows,
-        ROW,
         &[PAIR, "currency"],
         &[(col("amount"), "value")],
         test.window_days,
     );
-    let windows = windows
-        .join(
-            rolling_sums_within(
-                buyer_windows,
-                AWARD_KEY,
-                &["buyer_currency"],
-                &[(col("amount"), "buyer_value")],
-                test.window_days,
-            )
-            .select([col(AWARD_KEY), col("buyer_awards"), col("buyer_value")]),
-            [col(AWARD_KEY)],
-            [col(AWARD_KEY)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .drop(cols([ROW]))
-        .with_columns([
-            (col("awards").cast(DataType::Float64) / col("buyer_awards").cast(DataType::Float64))
-                .alias("count_share"),
-            when(col("buyer_value").gt(lit(0.0)))
-                .then(col("value") / col("buyer_value"))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias("value_share"),
-        ])
-        .with_column(
-            polars::lazy::dsl::max_horizontal([col("count_share"), col("value_share")])?
-                .alias("share"),
-        )
-        .with_column(
-            col("awards")
-                .gt_eq(lit(test.minimum_awards))
-                .and(col("share").gt_eq(lit(test.minimum_share)))
-                .alias("qualifies"),
-        )
-        .cache();
+    let windows = rolling_sums_within(
+        windows,
+        &[BUYER],
+        &[(
+            when(first()).then(col("one")).otherwise(lit(0i64)),
+            "buyer_awards",
+        )],
+        test.window_days,
+    );
+    let windows = rolling_sums_within(
+        windows,
+        &[BUYER_CURRENCY],
+        &[(
+            when(first()).then(col("amount")).otherwise(lit(0.0)),
+            "buyer_value",
+        )],
+        test.window_days,
+    )
+    .drop(cols([FIRST_OF_AWARD, BUYER_CURRENCY]))
+    .with_columns([
+        (col("awards").cast(DataType::Float64) / col("buyer_awards").cast(DataType::Float64))
+            .alias("count_share"),
+        when(col("buyer_value").gt(lit(0.0)))
+            .then(col("value") / col("buyer_value"))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias("value_share"),
+    ])
+    .with_column(
+        polars::lazy::dsl::max_horizontal([col("count_share"), col("value_share")])?.alias("share"),
+    )
+    .with_column(
+        col("awards")
+            .gt_eq(lit(test.minimum_awards))
+            .and(col("share").gt_eq(lit(test.minimum_share)))
+            .alias("qualifies"),
+    )
+    .cache();
     // The pairs tested: those with a qualifying window. Only they are compared with chance
     // (most pairs have no qualifying window).
     let qualifying = windows

@@ -56,45 +56,52 @@ pub fn days_window(days: i64) -> RollingOptionsDynamicWindow {
 
 /// `rows` with, for each of `sums` (a value and the name of its sum), the sum of the value
 /// over the rows of the same `groups` whose `date` lies within the `days` days up to and
-/// including the row's (see [`days_window`]); `row` names a column whose value is unique to
-/// each row. The rows come in date order.
+/// including the row's (see [`days_window`]). The rows come in date order.
 ///
 /// The same numbers as `value.rolling_sum_by(col("date"), days_window(days)).over(groups)`,
 /// in one pass rather than group by group (which Polars does one small column at a time: at
 /// 100,000 awards and tens of thousands of (buyer, supplier) pairs, half of `repeat_winner`'s
-/// time). The rows are sorted by group (by the groups' numbers, in no order of their texts;
-/// within a group, in date order as they come), and each row's date is replaced by a clock,
-/// in milliseconds, that keeps each step between two rows of a group when it is no longer
-/// than the window, and makes every longer step, and the step from one group to the next,
-/// one millisecond longer than the window. A window then holds the same rows of its group as
-/// on the dates, and none of another group; each group's windows are summed as when the
-/// group is summed alone. The clock grows by at most the window's length per row: no
+/// time). The rows are taken in the order of their groups (by the groups' numbers, in no order
+/// of their texts; within a group, in date order as they come), and each row's date is
+/// replaced by a clock, in milliseconds, that keeps each step between two rows of a group when
+/// it is no longer than the window, and makes every longer step, and the step from one group
+/// to the next, one millisecond longer than the window. A window then holds the same rows of
+/// its group as on the dates, and none of another group; each group's windows are summed as
+/// when the group is summed alone. The clock grows by at most the window's length per row: no
 /// overflow below 290 million rows.
+///
+/// Only the columns the sums need are put in the groups' order, and the sums are put back in
+/// the rows' order by the inverse of that order: no sort of the whole rows and no join back
+/// (a join on a row number or a key through a hash table, whose cost grew faster than the
+/// rows).
 pub fn rolling_sums_within(
     rows: LazyFrame,
-    row: &str,
     groups: &[&str],
     sums: &[(Expr, &str)],
     days: i64,
 ) -> LazyFrame {
+    const ORDER: &str = "__order";
+    const BACK: &str = "__back";
     const CLOCK: &str = "__clock";
     let window = days * 86_400_000;
     let apart = lit(window + 1);
+    let in_order = |expr: Expr| expr.gather(col(ORDER), false);
     let new_group = groups
         .iter()
-        .map(|group| col(*group).neq_missing(col(*group).shift(lit(1))))
+        .map(|group| in_order(col(*group)).neq_missing(in_order(col(*group)).shift(lit(1))))
         .reduce(Expr::or)
         .unwrap_or(lit(false));
+    let date = in_order(col("date"));
     let step = when(new_group)
         .then(apart.clone())
         .otherwise(
-            col("date")
+            date.clone()
                 .cast(DataType::Int64)
                 .diff(lit(1), polars::series::ops::NullBehavior::Ignore)
                 .clip_max(apart.clone()),
         )
         .fill_null(apart);
-    let clock = when(col("date").is_null())
+    let clock = when(date.is_null())
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(step.cum_sum(false));
     let options = RollingOptionsDynamicWindow {
@@ -105,31 +112,26 @@ pub fn rolling_sums_within(
         .iter()
         .map(|group| col(*group).to_physical())
         .collect();
-    let mut columns = vec![col(row)];
-    columns.extend(sums.iter().map(|(value, name)| {
-        value
-            .clone()
-            .rolling_sum_by(col(CLOCK), options.clone())
-            .alias(*name)
-    }));
-    let rows = rows.cache();
-    let summed = rows
-        .clone()
-        .sort_by_exprs(
+    let summed: Vec<Expr> = sums
+        .iter()
+        .map(|(value, name)| {
+            in_order(value.clone())
+                .rolling_sum_by(col(CLOCK), options.clone())
+                .gather(col(BACK), false)
+                .alias(*name)
+        })
+        .collect();
+    rows.with_row_index(ORDER, None)
+        .with_column(col(ORDER).sort_by(
             order,
             SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .with_column(clock.alias(CLOCK))
-        .select(columns);
-    rows.join(
-        summed,
-        [col(row)],
-        [col(row)],
-        JoinArgs {
-            maintain_order: MaintainOrderJoin::Left,
-            ..JoinArgs::new(JoinType::Left)
-        },
-    )
+        ))
+        .with_columns([
+            col(ORDER).arg_sort(false, false).alias(BACK),
+            clock.alias(CLOCK),
+        ])
+        .with_columns(summed)
+        .drop(cols([ORDER, BACK, CLOCK]))
 }
 
 /// Per process, the contract with the largest `measure` (the first in the publisher's order
