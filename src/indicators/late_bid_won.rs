@@ -7,11 +7,15 @@ use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS, Phase,
     Plan,
 };
-use crate::domain::{Tables, code_is};
+use crate::domain::{Tables, ascending, code_is, numbered_code, sorted_distinct, with_process};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct LateBidWon;
+
+/// Column: a process and a tenderer's number (the frames' numbering, shared by the tenderers'
+/// and the suppliers' ids) in one integer, to match bids with winners.
+const PROCESS_TENDERER: &str = "process_tenderer";
 
 static METADATA: Metadata = Metadata {
     slug: "late_bid_won",
@@ -55,8 +59,16 @@ impl Definition for LateBidWon {
         let winners = tables
             .awards()
             .filter(code_is("status", "active").and(col("supplier_id").is_not_null()))
-            .select([col(PROCESS), col("supplier_id").alias("tenderer")])
-            .unique_stable(None, UniqueKeepStrategy::First);
+            .select([
+                col(PROCESS),
+                col("supplier_id").alias("tenderer"),
+                with_process(numbered_code("supplier_id")).alias(PROCESS_TENDERER),
+            ]);
+        // Each (process, winner) once, by a sort of one integer (the process in its high
+        // bits, so the process keys stay sorted).
+        let winners = sorted_distinct(winners, &[PROCESS_TENDERER])
+            .with_column(ascending(col(PROCESS)))
+            .select([col(PROCESS), col(PROCESS_TENDERER)]);
         let deadlines = tables
             .processes()
             .filter(col("tender_end").is_not_null())
@@ -73,6 +85,7 @@ impl Definition for LateBidWon {
                 col(PROCESS),
                 col("tenderer_id").alias("tenderer"),
                 col("date"),
+                with_process(numbered_code("tenderer_id")).alias(PROCESS_TENDERER),
             ])
             .join(
                 deadlines,
@@ -85,10 +98,10 @@ impl Definition for LateBidWon {
             .clone()
             .filter(col("date").gt(col("tender_end")))
             .join(
-                winners.clone(),
-                [col(PROCESS), col("tenderer")],
-                [col(PROCESS), col("tenderer")],
-                JoinArgs::new(JoinType::Inner),
+                winners.clone().select([col(PROCESS_TENDERER)]),
+                [col(PROCESS_TENDERER)],
+                [col(PROCESS_TENDERER)],
+                JoinArgs::new(JoinType::Semi),
             )
             .sort(
                 [PROCESS, "tenderer", "date"],
