@@ -7,7 +7,7 @@ use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
 };
-use crate::domain::{Tables, code_is};
+use crate::domain::{Tables, code_is, sorted_distinct};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -108,9 +108,10 @@ impl Definition for AllExceptWinnerDisqualified {
                 JoinArgs::new(JoinType::Inner),
             )
             .filter(col("tenderer_id").neq(col("valid")))
-            .select([col(PROCESS), col("tenderer_id")])
-            .unique(None, UniqueKeepStrategy::First)
-            .sort([PROCESS, "tenderer_id"], SortMultipleOptions::default())
+            .select([col(PROCESS), col("tenderer_id")]);
+        // Each (process, tenderer) once, in the order of the sort the names need, without a
+        // hash table of the pairs.
+        let others = sorted_distinct(others, &[PROCESS, "tenderer_id"])
             .group_by([col(PROCESS)])
             .agg([
                 col("tenderer_id").count().alias("others"),
