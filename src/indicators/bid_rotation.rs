@@ -10,11 +10,20 @@ use super::support::{
     PROCESS_EXAMPLES, flagged_tenderers, in_flagged_groups, process_rows, with_group_evidence,
 };
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{SET_CODE, Tables, awarded};
+use crate::domain::{SET_CODE, Tables, awarded, numbered_code};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
 pub struct BidRotation;
+
+/// Column: the buyer's number (the frames' numbering) and the set's ([`SET_CODE`], a process
+/// key) in one integer.
+const BUYER_SET: &str = "buyer_set";
+
+/// The [`BUYER_SET`] of rows with `buyer_id` and [`SET_CODE`].
+fn buyer_set() -> Expr {
+    (numbered_code("buyer_id") * lit(1u64 << 32) + col(SET_CODE)).alias(BUYER_SET)
+}
 
 /// Its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,6 +131,7 @@ impl Definition for BidRotation {
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
+            .with_column(buyer_set())
             .cache();
         let meetings = set_meetings(
             tenderers.clone().join(
@@ -136,22 +146,26 @@ impl Definition for BidRotation {
             settings.significance,
         )?;
         let group = [col("buyer_id"), col(SET_CODE)];
+        // Grouped and joined on the buyer and the set in one integer.
+        let packed = [col(BUYER_SET)];
         let groups = sets
             .clone()
-            .group_by(group.clone())
+            .group_by(packed.clone())
             .agg([col("winner").n_unique().alias("winners")]);
         let per_process = sets
             .clone()
             .join(
                 groups,
-                group.clone(),
-                group.clone(),
+                packed.clone(),
+                packed.clone(),
                 JoinArgs::new(JoinType::Left),
             )
             .join(
-                meetings.drop(cols(["set"])),
-                group.clone(),
-                group.clone(),
+                meetings
+                    .with_column(buyer_set())
+                    .drop(cols(["set", "buyer_id", SET_CODE])),
+                packed.clone(),
+                packed,
                 JoinArgs::new(JoinType::Left),
             )
             .cache();
