@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{AWARD_KEY, Tables, ascending, awarded, code_in, code_is, first_of_run, packed_key};
+use super::{AWARD_KEY, Tables, awarded, code_in, code_is, packed_key};
 use crate::frames::KEY as PROCESS;
 
 impl Tables {
@@ -53,12 +53,10 @@ impl Tables {
     /// `award_index`, [`AWARD_KEY`], `class`). Awards with neither are left
     /// out, unless `digits` is 0: then every award has the same empty class.
     pub fn item_classes(&self, digits: u32) -> LazyFrame {
-        // Each award once (its rows are next to each other, in award order), the award keys
-        // staying sorted.
         let awards = self
             .awards()
             .select([col(PROCESS), col("award_index"), col(AWARD_KEY)])
-            .filter(first_of_run(&[AWARD_KEY]));
+            .unique(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First);
         if digits == 0 {
             return awards.with_column(lit("").alias("class"));
         }
@@ -84,13 +82,8 @@ impl Tables {
                     .alias("class"),
                 )
         };
-        // The awards' items come in award order within each process (see
-        // `crate::frames::build`): their packed keys are sorted.
-        let of_awards = first(
-            "award",
-            vec![ascending(packed_key("parent_index")).alias(AWARD_KEY)],
-        )
-        .select([col(AWARD_KEY), col("class")]);
+        let of_awards = first("award", vec![packed_key("parent_index").alias(AWARD_KEY)])
+            .select([col(AWARD_KEY), col("class")]);
         let of_tenders = first("tender", vec![col(PROCESS)])
             .select([col(PROCESS), col("class").alias("tender_class")]);
         awards

@@ -8,7 +8,7 @@ use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
     ProcessRows, ROLE, VALUE, empty_organizations,
 };
-use crate::domain::{AWARD_KEY, Tables, ascending, code_is, packed_key};
+use crate::domain::{AWARD_KEY, Tables, code_is, packed_key};
 use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule, round4};
 
@@ -115,8 +115,7 @@ impl Definition for HeterogeneousSupplier {
                     .and(col("classification_id").is_not_null()),
             )
             .select([
-                // Sorted: the awards' items come in award order (see `crate::frames::build`).
-                ascending(packed_key("parent_index")).alias(AWARD_KEY),
+                packed_key("parent_index").alias(AWARD_KEY),
                 col("classification_id")
                     .str()
                     .head(lit(digits))
