@@ -226,13 +226,34 @@ pub fn ascending(expr: Expr) -> Expr {
 /// its own: one integer to join on instead of the two columns, which Polars would encode row
 /// by row.
 pub fn process_and_code(name: &str) -> Expr {
-    with_process(numbered_code(name).fill_null(lit(u64::from(u32::MAX))))
+    with_process(code_or_missing(name))
+}
+
+/// The number of a numbered column's text (see [`numbered_code`]), a missing text a number of
+/// its own (above every text's): to pack with another number and group or join on.
+pub fn code_or_missing(name: &str) -> Expr {
+    numbered_code(name).fill_null(lit(u64::from(u32::MAX)))
+}
+
+/// Two 32-bit numbers (u64 columns) in one integer, `high` in the high bits: one integer to
+/// group and join on instead of two columns.
+pub fn packed(high: Expr, low: Expr) -> Expr {
+    high * lit(1u64 << 32) + low
+}
+
+/// The rows of `frame` distinct on `key`, a [`with_process`] key, found by a sort of that one
+/// integer; the process keys, in its high bits, stay sorted (and are marked so).
+pub fn distinct_in_process(frame: LazyFrame, key: &str) -> LazyFrame {
+    sorted_distinct(frame, &[key]).with_column(ascending(col(PROCESS)))
 }
 
 /// The process key in the high 32 bits and `low` (a 32-bit number: an index, a numbered
 /// text's number) in the low ones: one integer for a (process, something) pair.
 pub fn with_process(low: Expr) -> Expr {
-    col(PROCESS).cast(DataType::UInt64) * lit(1u64 << 32) + low.cast(DataType::UInt64)
+    packed(
+        col(PROCESS).cast(DataType::UInt64),
+        low.cast(DataType::UInt64),
+    )
 }
 
 /// The rows of `frame` with distinct `keys`, sorted by them: the rows sorted (equal keys keep

@@ -10,7 +10,7 @@ use super::support::{
     PROCESS_EXAMPLES, flagged_tenderers, in_flagged_groups, process_rows, with_group_evidence,
 };
 use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{SET_CODE, Tables, awarded, numbered_code};
+use crate::domain::{SET_CODE, Tables, awarded, numbered_code, packed};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -22,7 +22,7 @@ const BUYER_SET: &str = "buyer_set";
 
 /// The [`BUYER_SET`] of rows with `buyer_id` and [`SET_CODE`].
 fn buyer_set() -> Expr {
-    (numbered_code("buyer_id") * lit(1u64 << 32) + col(SET_CODE)).alias(BUYER_SET)
+    packed(numbered_code("buyer_id"), col(SET_CODE)).alias(BUYER_SET)
 }
 
 /// Its settings.

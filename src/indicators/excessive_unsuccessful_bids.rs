@@ -8,7 +8,7 @@ use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
     ProcessRows, ROLE, VALUE, empty_organizations,
 };
-use crate::domain::{Tables, ascending, numbered_code, sorted_distinct, with_process};
+use crate::domain::{Tables, distinct_in_process, numbered_code, with_process};
 use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule, percentile, round4};
 
@@ -105,8 +105,7 @@ impl Definition for ExcessiveUnsuccessfulBids {
             ]);
         // Each (process, tenderer) once, found in a sort of one integer: the bids come in
         // process order, so the sort leaves the process keys sorted.
-        let tenderers = sorted_distinct(tenderers, &["process_tenderer"])
-            .with_column(ascending(col(PROCESS)))
+        let tenderers = distinct_in_process(tenderers, "process_tenderer")
             .join(
                 tables.winners(),
                 [col(PROCESS)],

@@ -7,7 +7,7 @@ use super::{
     Batch, Definition, Group, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS, Phase,
     Plan,
 };
-use crate::domain::{Tables, ascending, code_is, numbered_code, sorted_distinct, with_process};
+use crate::domain::{Tables, code_is, distinct_in_process, numbered_code, with_process};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -66,8 +66,7 @@ impl Definition for LateBidWon {
             ]);
         // Each (process, winner) once, by a sort of one integer (the process in its high
         // bits, so the process keys stay sorted).
-        let winners = sorted_distinct(winners, &[PROCESS_TENDERER])
-            .with_column(ascending(col(PROCESS)))
+        let winners = distinct_in_process(winners, PROCESS_TENDERER)
             .select([col(PROCESS), col(PROCESS_TENDERER)]);
         let deadlines = tables
             .processes()

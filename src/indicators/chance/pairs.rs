@@ -4,7 +4,9 @@
 use polars::prelude::*;
 
 use super::{binomial_tail, significant};
-use crate::domain::{AWARD_KEY, Tables, first_of_run, numbered_code, text_code};
+use crate::domain::{
+    AWARD_KEY, Tables, code_or_missing, first_of_run, numbered_code, packed, text_code,
+};
 use crate::evidence::{Language, Level};
 use crate::indicators::support::{first_by, pair_organizations, process_rows, rolling_sums_within};
 use crate::indicators::{LazyOutcome, Metadata, PROCESS, Plan};
@@ -90,7 +92,6 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
     // The buyers and suppliers by the frames' numbers, the categories by the frames' list of
     // texts, and the pairs of numbers packed in one integer: every group-by and join below is
     // on one integer, not on texts that Polars would encode row by row.
-    let packed = |high: Expr, low: Expr| high * lit(1u64 << 32) + low;
     let rows = rows
         .unique_stable(
             Some(cols([AWARD_KEY, "supplier_id"])),
@@ -160,11 +161,7 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
         first_of_run(&[AWARD_KEY]).alias(FIRST_OF_AWARD),
         // The buyer and the currency's number (a missing currency as a number of its own) in
         // one integer.
-        packed(
-            col(BUYER),
-            numbered_code("currency").fill_null(lit(u64::from(u32::MAX))),
-        )
-        .alias(BUYER_CURRENCY),
+        packed(col(BUYER), code_or_missing("currency")).alias(BUYER_CURRENCY),
     ]);
     let windows = rolling_sums_within(
         windows,

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use statrs::function::factorial::ln_factorial;
 
 use super::{recurrence_tail, rowwise, significant};
-use crate::domain::{SET_CODE, numbered_code, text_code};
+use crate::domain::{SET_CODE, numbered_code, packed, text_code};
 use crate::indicators::PROCESS;
 
 /// Columns of [`set_meetings`]: the tenderer's and the category's number.
@@ -53,7 +53,7 @@ pub fn set_meetings(
         .cache();
     let rates = tenderers
         .clone()
-        .group_by([(col(CATEGORY) * lit(1u64 << 32) + col(TENDERER)).alias("category_tenderer")])
+        .group_by([packed(col(CATEGORY), col(TENDERER)).alias("category_tenderer")])
         .agg([
             len().alias("places"),
             col(CATEGORY).first(),
@@ -117,7 +117,7 @@ pub fn set_meetings(
             [col(TENDERER)],
             JoinArgs::new(JoinType::Inner),
         )
-        .group_by([(col(SET_CODE) * lit(1u64 << 32) + col(CATEGORY)).alias("set_category")])
+        .group_by([packed(col(SET_CODE), col(CATEGORY)).alias("set_category")])
         .agg([
             col(SET_CODE).first(),
             col(CATEGORY).first(),
