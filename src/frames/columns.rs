@@ -58,6 +58,27 @@ pub(crate) fn text_column<'a>(
     name: &str,
     values: impl Iterator<Item = Option<&'a str>> + Clone,
 ) -> Column {
+    views_column(name, values, true)
+}
+
+/// A text column of texts known to be distinct (each process's `ocid`): made as
+/// [`text_column`] makes its columns, without looking for repeats. A table of every text seen
+/// costs more than the texts as they grow: at 1,000,000 processes, 300 ms against 4.5 ms at
+/// 100,000.
+pub(crate) fn distinct_text_column<'a>(
+    name: &str,
+    values: impl Iterator<Item = Option<&'a str>> + Clone,
+) -> Column {
+    views_column(name, values, false)
+}
+
+/// The column of [`text_column`] (`shared`: each distinct long text stored once) or of
+/// [`distinct_text_column`] (each long text stored where it comes).
+fn views_column<'a>(
+    name: &str,
+    values: impl Iterator<Item = Option<&'a str>> + Clone,
+    shared: bool,
+) -> Column {
     use polars_arrow::array::{Utf8ViewArray, View};
     use polars_arrow::bitmap::Bitmap;
     use polars_arrow::datatypes::ArrowDataType;
@@ -79,11 +100,16 @@ pub(crate) fn text_column<'a>(
                 if text.len() <= View::MAX_INLINE_SIZE as usize {
                     return View::new_inline(text.as_bytes());
                 }
-                let offset = *offsets.entry(text).or_insert_with(|| {
+                let mut append = || {
                     let offset = bytes.len() as u32;
                     bytes.extend_from_slice(text.as_bytes());
                     offset
-                });
+                };
+                let offset = if shared {
+                    *offsets.entry(text).or_insert_with(append)
+                } else {
+                    append()
+                };
                 View::new_from_bytes(text.as_bytes(), 0, offset)
             }
         })
@@ -187,5 +213,21 @@ mod tests {
             array.total_bytes_len(),
             2 * long.len() + "short".len() + thai.len()
         );
+    }
+
+    #[test]
+    fn a_column_of_distinct_texts_holds_every_long_text_where_it_comes() {
+        let values = [
+            Some("ocds-rfsyn0-0000000002"),
+            None,
+            Some("ocds-1"),
+            Some("ocds-rfsyn0-0000000001"),
+        ];
+        let column = distinct_text_column("ocid", values.iter().copied());
+        let texts = column.str().unwrap();
+        assert_eq!(texts.iter().collect::<Vec<_>>(), values);
+        assert_eq!(texts.null_count(), 1);
+        let array = texts.downcast_iter().next().unwrap();
+        assert_eq!(array.total_buffer_len(), 2 * "ocds-rfsyn0-0000000001".len());
     }
 }
