@@ -21,6 +21,13 @@ pub(super) struct Part {
     columns: Vec<Local>,
 }
 
+/// The texts of a part already looked up in the shared list, with their hash for it and their
+/// number there: an organization's id and name come in several tables of a part (the parties,
+/// the bids, the awards), and the shared list, which holds every organization of the input,
+/// is a lookup into memory far larger than the processor's caches. At 1,000,000 generated
+/// processes its lookups took 1.9 s of processor time, against 0.08 s at 100,000.
+type LookedUp<'a> = PlHashMap<&'a str, (u64, Option<u32>)>;
+
 /// A numbered column of a part, numbered within the part.
 struct Local {
     /// The table (in [`super::Frames::NAMES`] order) and the column's position in it.
@@ -39,15 +46,18 @@ impl Part {
     /// The part of `tables`, its numbered text columns numbered within it.
     pub(super) fn new(tables: [DataFrame; 6], mapping: &CategoricalMapping) -> PolarsResult<Part> {
         let mut columns = Vec::new();
+        let mut looked_up = LookedUp::default();
         for (index, table) in tables.iter().enumerate() {
             for (position, column) in table.columns().iter().enumerate() {
                 if super::NUMBERED.contains(&column.name().as_str())
                     && column.dtype() == &DataType::String
                 {
-                    columns.push(Local::of(index, position, column.str()?, mapping)?);
+                    let texts = column.str()?;
+                    columns.push(Local::of(index, position, texts, mapping, &mut looked_up)?);
                 }
             }
         }
+        drop(looked_up);
         Ok(Part { tables, columns })
     }
 
@@ -76,11 +86,12 @@ impl Local {
     /// bytes, or its place in the one buffer): the views are numbered, a 16-byte key, instead
     /// of the texts. Should a text be stored twice, its rows get two numbers here and the same
     /// one in the shared list, which numbers texts ([`numbered_in_order`]).
-    fn of(
+    fn of<'a>(
         table: usize,
         column: usize,
-        texts: &StringChunked,
+        texts: &'a StringChunked,
         mapping: &CategoricalMapping,
+        looked_up: &mut LookedUp<'a>,
     ) -> PolarsResult<Local> {
         use polars_arrow::array::Array;
         let mut first = Vec::new();
@@ -129,8 +140,10 @@ impl Local {
                 let text = texts
                     .get(row)
                     .ok_or_else(|| polars_err!(ComputeError: "a numbered text is missing"))?;
-                let hash = mapping.hasher().hash_one(text);
-                Ok((hash, mapping.get_cat_with_hash(text, hash)))
+                Ok(*looked_up.entry(text).or_insert_with(|| {
+                    let hash = mapping.hasher().hash_one(text);
+                    (hash, mapping.get_cat_with_hash(text, hash))
+                }))
             })
             .collect::<PolarsResult<_>>()?;
         Ok(Local {
