@@ -57,6 +57,7 @@ impl Part {
                 }
             }
         }
+        // (It borrows the tables' texts: gone before the tables move into the part.)
         drop(looked_up);
         Ok(Part { tables, columns })
     }

@@ -92,17 +92,17 @@ pub(super) fn supplier_lists(suppliers: &DataFrame) -> PolarsResult<DataFrame> {
     let ids = as_text(suppliers.column("supplier_id")?)?;
     let names = as_text(suppliers.column("supplier_name")?)?;
     let mut processes: Vec<u32> = Vec::new();
-    // Each list written into the columns from one buffer, not kept as a text of its own until
-    // the columns are made (two texts per process, at 1,000,000 processes 2 million small
-    // blocks).
+    // Each list appended to its column as it is made, not kept as a text of its own until the
+    // columns are made (two texts per process, at 1,000,000 processes 2 million small blocks).
     let mut id_lists = StringChunkedBuilder::new("supplier_ids".into(), 0);
     let mut name_lists = StringChunkedBuilder::new("suppliers".into(), 0);
-    let mut list = String::new();
     let (mut seen_ids, mut seen_names): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
     let mut flush = |key: u32, seen_ids: &mut Vec<&str>, seen_names: &mut Vec<&str>| {
         processes.push(key);
-        append_list(&mut id_lists, &mut list, seen_ids);
-        append_list(&mut name_lists, &mut list, seen_names);
+        id_lists.append_value(seen_ids.join("; "));
+        name_lists.append_value(seen_names.join("; "));
+        seen_ids.clear();
+        seen_names.clear();
     };
     let mut current = None;
     for ((key, id), name) in keys.iter().zip(ids.iter()).zip(names.iter()) {
@@ -134,20 +134,6 @@ pub(super) fn supplier_lists(suppliers: &DataFrame) -> PolarsResult<DataFrame> {
             name_lists.finish().into_column(),
         ],
     )
-}
-
-/// Appends the texts of `seen`, joined by "; ", to `lists`, through the buffer `list`, and
-/// empties `seen`.
-fn append_list(lists: &mut StringChunkedBuilder, list: &mut String, seen: &mut Vec<&str>) {
-    list.clear();
-    for (position, text) in seen.iter().enumerate() {
-        if position > 0 {
-            list.push_str("; ");
-        }
-        list.push_str(text);
-    }
-    lists.append_value(&*list);
-    seen.clear();
 }
 
 /// Per process: the contracts' value (in the first contract's currency).
