@@ -245,25 +245,32 @@ impl Outcome {
         }
     }
 
-    /// Each of `height` processes' flag, by key: 1 raised, 0 assessed and clear, none not
-    /// assessable.
-    pub fn flag_by_key(&self, height: usize) -> PolarsResult<Vec<Option<i8>>> {
-        let mut placed: Vec<Option<i8>> = match &self.assessed {
+    /// Each of `height` processes' flag, by key, as a column named `name`: 1 raised, 0
+    /// assessed and clear, null not assessable. (Made as values and validity bits, not as
+    /// options one by one: the score makes one per indicator, 31 columns of 1,000,000 rows.)
+    pub fn flag_by_key(&self, name: &str, height: usize) -> PolarsResult<Int8Chunked> {
+        let mut valid = match &self.assessed {
             Some(assessed) => (0..height as u32)
-                .map(|key| assessed.contains(key).then_some(0))
-                .collect(),
-            None => vec![None; height],
+                .map(|key| assessed.contains(key))
+                .collect::<polars_arrow::bitmap::MutableBitmap>(),
+            None => polars_arrow::bitmap::MutableBitmap::from_len_zeroed(height),
         };
+        let mut values = vec![0i8; height];
         let keys = self.processes.column(PROCESS)?.u32()?;
         let flags = self.processes.column(FLAGGED)?.bool()?;
         for (key, flag) in keys.iter().zip(flags.iter()) {
             if let (Some(key), Some(flag)) = (key, flag)
-                && let Some(row) = placed.get_mut(key as usize)
+                && let Some(value) = values.get_mut(key as usize)
             {
-                *row = Some(i8::from(flag));
+                *value = i8::from(flag);
+                valid.set(key as usize, true);
             }
         }
-        Ok(placed)
+        Ok(Int8Chunked::from_vec_validity(
+            name.into(),
+            values,
+            Some(valid.into()),
+        ))
     }
 
     /// The sentence of each flagged process of the indicator described by `metadata`, in

@@ -329,7 +329,10 @@ pub(super) fn finish(
                 .alias("rank_score"),
         )
         // By value at risk: within each currency (amounts in different currencies are never
-        // compared).
+        // compared). The currencies are sorted by their numbers, not their texts: only the
+        // order within each currency makes the ranks, and comparing the texts took most of
+        // this sort at 1,000,000 generated processes.
+        .with_column(col("value_currency").to_physical())
         .sort(
             ["value_currency", "value_at_risk", "risk_score", PROCESS],
             descending(

@@ -143,6 +143,22 @@ impl Reaching {
         Ok(Reaching { links, labels })
     }
 
+    /// Each link, once, as (process, the result's row in the organizations table), in process
+    /// and position order.
+    pub(super) fn links(&self) -> PolarsResult<impl Iterator<Item = (u32, usize)> + '_> {
+        let processes = self.links.column(PROCESS)?.u32()?;
+        let positions = self.links.column("position")?.idx()?;
+        Ok(processes
+            .iter()
+            .zip(positions.iter())
+            .filter_map(|(process, position)| Some((process?, position? as usize))))
+    }
+
+    /// Each result's indicator, by its row in the organizations table.
+    pub(super) fn indicators(&self) -> PolarsResult<&StringChunked> {
+        self.labels.column("indicator")?.str()
+    }
+
     /// Each organization-level flag reaching a process, once, in registry order, as
     /// (process, indicator, organization text: `role name (id)`).
     pub fn each(&self) -> PolarsResult<impl Iterator<Item = (u32, Option<&str>, Option<&str>)>> {

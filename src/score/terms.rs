@@ -90,7 +90,7 @@ pub(super) fn term_table(
     let mut table = table.collect()?;
     let mut terms = Vec::new();
     for run in runs {
-        let column = Column::new(run.slug.into(), run.outcome.flag_by_key(height)?);
+        let column = run.outcome.flag_by_key(run.slug, height)?.into_column();
         table.with_column(column)?;
         terms.push(Term {
             column: run.slug.to_owned(),
@@ -136,12 +136,18 @@ pub(super) fn term_table(
             Ok(flagged)
         })
         .collect::<PolarsResult<Vec<Vec<bool>>>>()?;
+    // Each result's indicator and strength, looked up once per result, not once per process
+    // it reaches.
+    let of_result: Vec<Option<(usize, f64)>> = reaching
+        .indicators()?
+        .iter()
+        .map(|indicator| indicator.and_then(|indicator| strength_of.get(indicator).copied()))
+        .collect();
     // One pass over the links (each organization flag reaching each process): the strongest
     // flag of an indicator that does not flag the process itself, at the process's row.
     let mut strongest: Vec<Option<f64>> = vec![None; height];
-    for (key, indicator, _) in reaching.each()? {
-        let Some(&(run, strength)) = indicator.and_then(|indicator| strength_of.get(indicator))
-        else {
+    for (key, position) in reaching.links()? {
+        let Some(&Some((run, strength))) = of_result.get(position) else {
             continue;
         };
         let key = key as usize;
