@@ -165,7 +165,9 @@ pub(super) fn tenderer_sets(tenderers: LazyFrame) -> LazyFrame {
 /// number found by its tenderers' numbers (two sets of the same ids have the same numbers):
 /// a Polars group-by gathered each process's ids as a list of texts to join them, and a
 /// window over the joined texts hashed every text, most of the sets' time at 1,000,000
-/// generated processes. Rows not sorted by process go through that group-by.
+/// generated processes. Rows not sorted by process go through that group-by. (Two sets are
+/// the same when they hold the same ids; comparing their joined texts also took an id holding
+/// `, ` for two ids.)
 fn sets_of(tenderers: DataFrame) -> PolarsResult<DataFrame> {
     let processes = tenderers.column(PROCESS)?.u32()?;
     let in_order = processes.null_count() == 0
