@@ -190,6 +190,25 @@ impl InScope {
         self.processes().select([col(PROCESS)]).collect()
     }
 
+    /// The processes table of every process, in scope or not (with the scope's columns).
+    pub fn all_processes(&self) -> &DataFrame {
+        &self.all
+    }
+
+    /// The scope of the processes of `all`, rows of [`InScope::all_processes`] (whole
+    /// processes: see [`crate::domain::Tables::cut`]).
+    pub fn cut(&self, all: DataFrame) -> InScope {
+        let height = match all.column(IN_SCOPE).and_then(|kept| kept.bool().cloned()) {
+            Ok(kept) => kept.sum().unwrap_or(0) as usize,
+            Err(_) => all.height(),
+        };
+        InScope {
+            all,
+            kept: self.kept.clone(),
+            height,
+        }
+    }
+
     /// How many processes are in scope.
     pub fn height(&self) -> usize {
         self.height

@@ -6,7 +6,8 @@ mod common;
 use redflags::domain::Tables;
 use redflags::evidence::Language;
 use redflags::indicators::{
-    Batch, Metadata, Outcome, Plan, Planned, REGISTRY, collect, explain, find,
+    Batch, InParts, Metadata, Outcome, PROCESSES, Plan, Planned, REGISTRY, collect,
+    collect_in_parts, explain, find,
 };
 use redflags::scope::Scope;
 
@@ -69,6 +70,42 @@ fn indicators_collected_together_give_what_each_gives_alone() {
         flagged += outcome.organizations.height() + outcome.processes.height();
     }
     assert!(flagged > 0);
+}
+
+#[test]
+fn per_process_indicators_collected_on_parts_of_the_processes_give_what_they_give_whole() {
+    let frames = generated();
+    // Some processes out of scope, so that the parts' tables are filtered as well as cut.
+    let scope = Scope {
+        excluded_procurement_method_details: vec!["ตกลงราคา".to_owned()],
+        ..Scope::default()
+    };
+    let in_scope = scope.select(&frames).unwrap();
+    let tables = Tables::scoped(&frames, &in_scope);
+    let settings = toml::Table::new();
+    let whole = collect(&tables, planned(&settings)).unwrap();
+    // Seven parts of about 143 processes.
+    let part = frames.processes.height() / 7;
+    let parts = collect_in_parts(&tables, planned(&settings), part).unwrap();
+    let mut per_process = 0;
+    let mut across_parts = 0;
+    for ((indicator, whole), parts) in REGISTRY.iter().zip(&whole).zip(&parts) {
+        assert_same(indicator.metadata(), whole, parts);
+        if indicator.metadata().in_parts == InParts::Whole {
+            continue;
+        }
+        per_process += 1;
+        // Organizations flagged in processes of several parts, their rows put together.
+        if let Ok(processes) = parts.organizations.column(PROCESSES) {
+            for keys in processes.list().unwrap().amortized_iter().flatten() {
+                let keys: Vec<u32> = keys.as_ref().u32().unwrap().into_no_null_iter().collect();
+                let (first, last) = (keys[0], keys[keys.len() - 1]);
+                across_parts += usize::from(first as usize / part != last as usize / part);
+            }
+        }
+    }
+    assert!(per_process >= 10, "{per_process}");
+    assert!(across_parts > 0);
 }
 
 #[test]

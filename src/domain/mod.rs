@@ -17,6 +17,8 @@ pub mod awards;
 pub mod bids;
 pub mod predicates;
 
+use std::ops::Range;
+
 use polars::prelude::*;
 use polars_plan::plans::AExprSorted;
 
@@ -39,6 +41,13 @@ use crate::scope::InScope;
 /// filters them differently, leaving one copy per indicator.)
 #[derive(Clone)]
 pub struct Tables {
+    /// The frames and the scope the tables read (their columns shared, not copied): for
+    /// [`Tables::cut`].
+    frames: Frames,
+    scope: InScope,
+    /// The derived tables computed ahead (see [`Tables::with_computed`]), each with whether
+    /// its rows are in process order.
+    computed: Vec<(Derived, DataFrame, bool)>,
     /// How many processes the frames hold, in scope or not.
     height: usize,
     /// Each process's key and ocid (see [`Tables::ocids`]).
@@ -77,6 +86,9 @@ impl Tables {
         let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
         let submitted_tenderers = bids::submitted_tenderers(bids.clone()).cache();
         Tables {
+            frames: frames.clone(),
+            scope: scope.clone(),
+            computed: Vec::new(),
             height: frames.processes.height(),
             ocids: frames
                 .processes
@@ -116,6 +128,13 @@ impl Tables {
         self
     }
 
+    /// These tables with the processes' ocids read once (see [`Tables::ocids`]), for the
+    /// queries of several indicators: each would read them from where they are held.
+    pub fn with_ocids_read(mut self) -> PolarsResult<Tables> {
+        self.ocids = self.ocids.collect()?.lazy();
+        Ok(self)
+    }
+
     /// One row per contracting process.
     pub fn processes(&self) -> LazyFrame {
         self.processes.clone()
@@ -150,22 +169,85 @@ impl Tables {
     /// These tables with the `derived` tables computed (in one collection, so that what they
     /// share is made once): the plans built from the result read them from memory, each
     /// collected on its own, instead of computing them in a collection of all their queries
-    /// (which holds every cached table of every query until the last query ends).
-    pub fn with_computed(&self, derived: &[Derived]) -> PolarsResult<Tables> {
+    /// (which holds every cached table of every query until the last query ends). Those made
+    /// of each process's rows alone (see [`Derived::per_process`]) are computed on each of
+    /// `parts` (ranges of process keys) in turn and put together, when there are several.
+    pub fn with_computed(&self, derived: &[Derived], parts: &[Range<u32>]) -> PolarsResult<Tables> {
         let mut tables = self.clone();
+        let (in_parts, whole): (Vec<Derived>, Vec<Derived>) = derived
+            .iter()
+            .partition(|derived| derived.per_process() && parts.len() > 1);
+        if !in_parts.is_empty() {
+            let mut pieces: Vec<Vec<DataFrame>> = in_parts.iter().map(|_| Vec::new()).collect();
+            for keys in parts {
+                let computed = self.cut(keys.clone())?.computed(&in_parts)?;
+                for (pieces, table) in pieces.iter_mut().zip(computed) {
+                    pieces.push(table);
+                }
+            }
+            for (derived, pieces) in in_parts.iter().zip(pieces) {
+                tables.set_computed(*derived, stacked(pieces)?)?;
+            }
+            // The sets are made from the tenderers: from those computed, not once more.
+            if in_parts.contains(&Derived::SubmittedTenderers) {
+                tables.tenderer_sets =
+                    bids::tenderer_sets(tables.submitted_tenderers.clone()).cache();
+            }
+        }
+        for (derived, table) in whole.iter().zip(tables.computed(&whole)?) {
+            tables.set_computed(*derived, table)?;
+        }
+        Ok(tables)
+    }
+
+    /// The `derived` tables of these tables, computed in one collection.
+    fn computed(&mut self, derived: &[Derived]) -> PolarsResult<Vec<DataFrame>> {
         if derived.is_empty() {
-            return Ok(tables);
+            return Ok(Vec::new());
         }
         let plans = derived
             .iter()
-            .map(|derived| tables.derived(*derived).clone().logical_plan)
+            .map(|derived| self.derived(*derived).clone().logical_plan)
             .collect();
-        let computed =
-            LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())?;
-        for (derived, table) in derived.iter().zip(computed) {
-            *tables.derived(*derived) = table.lazy();
+        LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())
+    }
+
+    /// These tables with the derived table `derived` read from `table`, computed.
+    fn set_computed(&mut self, derived: Derived, table: DataFrame) -> PolarsResult<()> {
+        *self.derived(derived) = table.clone().lazy();
+        let in_order = in_process_order(&table)?;
+        self.computed.push((derived, table, in_order));
+        Ok(())
+    }
+
+    /// These tables cut to the processes whose keys are in `keys`: every table, and every
+    /// derived table computed ahead, holds those processes' rows only (the rows of tables in
+    /// process order, as the frames are, are a slice of them, not a copy). For the indicators whose outcome for a process reads
+    /// only that process's rows (see [`crate::indicators::Metadata::per_process`]), collected
+    /// on parts of the processes small enough for the processor's caches.
+    pub fn cut(&self, keys: Range<u32>) -> PolarsResult<Tables> {
+        let frames = Frames {
+            processes: rows_of(&self.frames.processes, &keys)?,
+            parties: rows_of(&self.frames.parties, &keys)?,
+            bids: rows_of(&self.frames.bids, &keys)?,
+            awards: rows_of(&self.frames.awards, &keys)?,
+            contracts: rows_of(&self.frames.contracts, &keys)?,
+            items: rows_of(&self.frames.items, &keys)?,
+        };
+        let scope = self.scope.cut(rows_of(self.scope.all_processes(), &keys)?);
+        let mut cut = Tables::scoped(&frames, &scope);
+        cut.height = self.height;
+        cut.ocids = self.ocids.clone().filter(in_range(&keys));
+        for (derived, table, in_order) in &self.computed {
+            let rows = if *in_order {
+                rows_of(table, &keys)?
+            } else {
+                table.filter(&in_range_mask(table, &keys)?)?
+            };
+            *cut.derived(*derived) = rows.clone().lazy();
+            cut.computed.push((*derived, rows, *in_order));
         }
-        Ok(tables)
+        Ok(cut)
     }
 
     /// The plan of a derived table.
@@ -177,6 +259,72 @@ impl Tables {
             Derived::TendererSets => &mut self.tenderer_sets,
         }
     }
+}
+
+/// Tables of the same columns one after the other, as one table in one piece.
+pub fn stacked(pieces: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let mut pieces = pieces.into_iter();
+    let mut table = pieces.next().unwrap_or_default();
+    for piece in pieces {
+        table.vstack_mut_owned(piece)?;
+    }
+    table.rechunk_mut_par();
+    Ok(table)
+}
+
+/// Whether a process key is in `keys`.
+fn in_range(keys: &Range<u32>) -> Expr {
+    col(PROCESS)
+        .gt_eq(lit(keys.start))
+        .and(col(PROCESS).lt(lit(keys.end)))
+}
+
+/// [`in_range`] for each row of `table`.
+fn in_range_mask(table: &DataFrame, keys: &Range<u32>) -> PolarsResult<BooleanChunked> {
+    let processes = table.column(PROCESS)?.u32()?;
+    Ok(processes
+        .iter()
+        .map(|key| key.is_some_and(|key| keys.contains(&key)))
+        .collect())
+}
+
+/// Whether the rows of `table` are in process order (its `process` column has no missing key
+/// and never goes down).
+fn in_process_order(table: &DataFrame) -> PolarsResult<bool> {
+    let processes = table.column(PROCESS)?.u32()?;
+    Ok(processes.null_count() == 0
+        && ((processes.is_sorted_flag() == polars_core::series::IsSorted::Ascending)
+            || processes
+                .into_no_null_iter()
+                .zip(processes.into_no_null_iter().skip(1))
+                .all(|(earlier, later)| earlier <= later)))
+}
+
+/// The rows of `table` whose process keys are in `keys`: a slice of the table when its
+/// `process` column is marked sorted (the frames' tables are: see
+/// [`crate::frames::Frames`]), else a filtered copy.
+pub fn rows_of(table: &DataFrame, keys: &Range<u32>) -> PolarsResult<DataFrame> {
+    let processes = table.column(PROCESS)?.u32()?;
+    if processes.null_count() > 0
+        || !(processes.is_sorted_flag() == polars_core::series::IsSorted::Ascending)
+    {
+        return table.filter(&in_range_mask(table, keys)?);
+    }
+    let first_at_or_above = |key: u32| {
+        let mut offset = 0;
+        for array in processes.downcast_iter() {
+            let values = array.values().as_slice();
+            let at = values.partition_point(|&value| value < key);
+            if at < values.len() {
+                return offset + at;
+            }
+            offset += values.len();
+        }
+        offset
+    };
+    let start = first_at_or_above(keys.start);
+    let end = first_at_or_above(keys.end).max(start);
+    Ok(table.slice(start as i64, end - start))
 }
 
 /// A derived table several indicators read, which [`Tables::with_computed`] can compute ahead
@@ -191,6 +339,19 @@ pub enum Derived {
     SubmittedTenderers,
     /// The sets of [`Tables::tenderer_sets`].
     TendererSets,
+}
+
+impl Derived {
+    /// Whether each process's rows of the table are made from that process's rows alone, in
+    /// process order (or in an order nothing reads), so that the table may be made part by
+    /// part of the processes. The sets of tenderers are not: a set's number is the first
+    /// process with the same set, among all of them.
+    pub fn per_process(self) -> bool {
+        match self {
+            Derived::BidsByBid | Derived::Winners | Derived::SubmittedTenderers => true,
+            Derived::TendererSets => false,
+        }
+    }
 }
 
 /// Column: a bid's key among all bids, its process's key and its index packed in one integer

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
 };
 use crate::domain::{Tables, code_is, sorted_distinct};
 use crate::evidence::{Evidence, Field, Kind};
@@ -37,6 +37,7 @@ static METADATA: Metadata = Metadata {
     family: "disqualification",
     lists_tenderers: true,
     batch: Batch::Other,
+    in_parts: InParts::Outcome,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

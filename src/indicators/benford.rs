@@ -10,8 +10,8 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::support::no_process_rows;
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE,
-    VALUE, empty_organizations,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
+    Plan, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -52,6 +52,7 @@ static METADATA: Metadata = Metadata {
     family: "amount_pattern",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     evidence: Evidence {

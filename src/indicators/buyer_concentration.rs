@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::no_process_rows;
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE,
-    VALUE,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
+    Plan, ROLE, VALUE,
 };
 use crate::domain::{AWARD_KEY, Tables, numbered_code, text_code};
 use crate::evidence::{Evidence, Field, Kind};
@@ -43,6 +43,7 @@ static METADATA: Metadata = Metadata {
     family: "favoured_supplier",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["buyer"],
     fields: &[
         "buyer.id",

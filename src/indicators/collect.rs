@@ -1,9 +1,10 @@
 //! Collecting the indicators' plans: batch after batch, each batch's shared tables computed
-//! first, then each indicator on its own.
+//! first, then each indicator on its own; on a large input, the indicators that can be
+//! collected on parts of the processes part after part.
 
 use polars::prelude::*;
 
-use super::{Batch, Outcome, Plan, ProcessRows};
+use super::{Batch, InParts, LazyOutcome, Outcome, Plan, ProcessRows};
 use crate::domain::Tables;
 
 /// One indicator to collect: its name and batch, and how to plan it over a set of tables.
@@ -12,12 +13,14 @@ pub struct Planned<'a> {
     pub slug: &'static str,
     /// Its batch (see [`Batch`]).
     pub batch: Batch,
-    /// Its plan over the tables it is given.
+    /// Whether it may be collected on parts of the processes (see [`InParts`]).
+    pub in_parts: InParts,
+    /// Its plan over the tables it is given (the whole tables, or each part's).
     pub plan: Planner<'a>,
 }
 
 /// How an indicator is planned over a set of tables.
-pub type Planner<'a> = Box<dyn FnOnce(&Tables) -> anyhow::Result<Plan> + 'a>;
+pub type Planner<'a> = Box<dyn Fn(&Tables) -> anyhow::Result<Plan> + 'a>;
 
 impl<'a> Planned<'a> {
     /// `indicator` with `settings`, in its batch; a planning error names the indicator.
@@ -29,6 +32,7 @@ impl<'a> Planned<'a> {
         Planned {
             slug: metadata.slug,
             batch: metadata.batch,
+            in_parts: metadata.in_parts,
             plan: Box::new(move |tables: &Tables| {
                 indicator
                     .plan(tables, settings)
@@ -48,11 +52,25 @@ impl<'a> Planned<'a> {
 /// indicator's own working tables are held at a time. (Collected as one `collect_all` per
 /// batch, every cached table of every query of the batch was held until its last query
 /// ended: at 1,000,000 generated processes the bids batch peaked at 2.49 GB.) The shared
-/// tables are dropped before the next batch. Each batch is logged at debug level with its
-/// time and memory; at trace level each indicator's optimized plan is logged too (as
+/// tables are dropped before the next batch. On more than one and a half times
+/// [`PART_PROCESSES`] processes, the shared tables made of each process's rows alone and the
+/// indicators that may be (see [`InParts`]) are collected on parts of about
+/// [`PART_PROCESSES`] processes, part after part, and put together: the same outcomes, from
+/// working tables that fit in the processor's caches. Each batch is logged at debug level
+/// with its time and memory; at trace level each indicator's optimized plan is logged too (as
 /// [`explain`] gives it).
 pub fn collect(tables: &Tables, planned: Vec<Planned<'_>>) -> anyhow::Result<Vec<Outcome>> {
-    collect_with(tables, planned, false)
+    collect_with(tables, planned, false, PART_PROCESSES)
+}
+
+/// [`collect`], the per-process indicators collected on parts of about `part` processes each
+/// (see [`PART_PROCESSES`]): the same outcomes, whatever the parts.
+pub fn collect_in_parts(
+    tables: &Tables,
+    planned: Vec<Planned<'_>>,
+    part: usize,
+) -> anyhow::Result<Vec<Outcome>> {
+    collect_with(tables, planned, false, part)
 }
 
 /// [`collect`], each outcome cut to its flagged processes as soon as it is collected (see
@@ -62,7 +80,25 @@ pub fn collect_flagged_only(
     tables: &Tables,
     planned: Vec<Planned<'_>>,
 ) -> anyhow::Result<Vec<Outcome>> {
-    collect_with(tables, planned, true)
+    collect_with(tables, planned, true, PART_PROCESSES)
+}
+
+/// About how many processes the indicators that may be collected in parts (see [`InParts`])
+/// are collected on at a time. The working tables of a
+/// query over 100,000 generated processes fit in the processor's last-level cache (about 57 MB
+/// of frames); over 1,000,000 they do not, and every hash table, join and gather costs more per
+/// row: each of these indicators took 13-20 times as long at 1,000,000 as at 100,000 collected
+/// whole.
+pub const PART_PROCESSES: usize = 100_000;
+
+/// The ranges of process keys of the parts of `height` processes, about `part` each; one part
+/// (no cut) below one and a half times `part`.
+fn parts(height: usize, part: usize) -> Vec<std::ops::Range<u32>> {
+    let count = ((height + part / 2) / part.max(1)).max(1);
+    let bound = |index: usize| (index * height).div_ceil(count) as u32;
+    (0..count)
+        .map(|index| bound(index)..bound(index + 1))
+        .collect()
 }
 
 /// The growth of resident memory, in MiB, after which the freed memory of the indicators
@@ -85,8 +121,10 @@ fn collect_with(
     tables: &Tables,
     planned: Vec<Planned<'_>>,
     flagged_only: bool,
+    part: usize,
 ) -> anyhow::Result<Vec<Outcome>> {
     let height = tables.height();
+    let parts = parts(height, part);
     let mut order: Vec<Batch> = planned.iter().map(|planned| planned.batch).collect();
     order.sort();
     order.dedup();
@@ -94,13 +132,29 @@ fn collect_with(
     let mut planned: Vec<Option<Planned>> = planned.into_iter().map(Some).collect();
     for batch in order {
         let clock = std::time::Instant::now();
-        let computed = tables.with_computed(batch.computed_ahead())?;
+        let computed = tables.with_computed(batch.computed_ahead(), &parts)?;
         tracing::trace!(
             ?batch,
             took_ms = clock.elapsed().as_millis() as u64,
             "the batch's shared tables computed ahead"
         );
-        // Each indicator of the batch planned over the tables with the shared ones computed.
+        // The batch's per-process indicators, part after part, when there are several.
+        let in_parts: Vec<(usize, Planned)> = planned
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(index, slot)| {
+                slot.take_if(|planned| {
+                    planned.batch == batch && planned.in_parts != InParts::Whole && parts.len() > 1
+                })
+                .map(|planned| (index, planned))
+            })
+            .collect();
+        let mut count = in_parts.len();
+        for (index, collected) in collect_in_parts_of(&computed, in_parts, &parts, flagged_only)? {
+            outcomes[index] = Some(collected);
+        }
+        // Each other indicator of the batch planned over the tables with the shared ones
+        // computed.
         let mut members = Vec::new();
         for (index, slot) in planned.iter_mut().enumerate() {
             let Some(Planned { slug, plan, .. }) = slot.take_if(|planned| planned.batch == batch)
@@ -108,14 +162,10 @@ fn collect_with(
                 continue;
             };
             let plan = plan(&computed)?;
-            if tracing::enabled!(tracing::Level::TRACE) {
-                let plan = explain(std::slice::from_ref(&plan))?;
-                tracing::trace!(indicator = slug, %plan, "the indicator's plan, optimized");
-            }
-            log_profile(slug, &plan)?;
+            log_plan(slug, &plan)?;
             members.push((index, slug, plan));
         }
-        let count = members.len();
+        count += members.len();
         // Two indicators at a time while the process is small enough (see
         // [`SIDE_BY_SIDE_BELOW_MIB`]): one's serial steps leave a core to the other's.
         let side_by_side = count > 1
@@ -182,6 +232,217 @@ fn collect_with(
     Ok(outcomes)
 }
 
+/// Collects indicators that may be collected in parts (each with its place among the
+/// outcomes) on the `parts` of the processes: part after part, each indicator on the part's
+/// tables one after the other (so that the part's rows stay in the caches). An indicator whose
+/// outcome is per process ([`InParts::Outcome`]) has its outcomes of the parts put together
+/// (see [`joined`]); one whose inputs are ([`InParts::Inputs`]) has its inputs of the parts
+/// put together, its step run on them, and its outcome collected.
+fn collect_in_parts_of(
+    tables: &Tables,
+    members: Vec<(usize, Planned<'_>)>,
+    parts: &[std::ops::Range<u32>],
+    flagged_only: bool,
+) -> anyhow::Result<Vec<(usize, Outcome)>> {
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    let height = tables.height();
+    // Per member, per part: its outcome, or its inputs.
+    let mut collected: Vec<Vec<Collected>> = members.iter().map(|_| Vec::new()).collect();
+    let mut took = vec![std::time::Duration::ZERO; members.len()];
+    let mut releases = crate::memory::Releases::new(RELEASE_STEP_MIB);
+    for keys in parts {
+        let cut = tables.cut(keys.clone())?.with_ocids_read()?;
+        for ((_, planned), (collected, took)) in members
+            .iter()
+            .zip(collected.iter_mut().zip(took.iter_mut()))
+        {
+            let started = std::time::Instant::now();
+            let plan = (planned.plan)(&cut)?;
+            if keys.start == 0 {
+                // The first part's plan stands for the others'.
+                log_plan(planned.slug, &plan)?;
+            }
+            collected.push(match (planned.in_parts, plan) {
+                (InParts::Inputs, Plan::Staged { inputs, .. }) => {
+                    Collected::Inputs(collected_inputs(inputs)?)
+                }
+                (_, plan) => {
+                    let mut outcome = collect_one(plan)?;
+                    if flagged_only {
+                        outcome.keep_flagged_only(height)?;
+                    }
+                    Collected::Outcome(outcome)
+                }
+            });
+            *took += started.elapsed();
+        }
+        drop(cut);
+        releases.release_if_grown();
+    }
+    members
+        .into_iter()
+        .zip(collected.into_iter().zip(took))
+        .map(|((index, planned), (collected, took))| {
+            let started = std::time::Instant::now();
+            let outcome = whole_outcome(tables, &planned, collected, flagged_only)
+                .map_err(|error| error.context(planned.slug))?;
+            tracing::trace!(
+                indicator = planned.slug,
+                parts = parts.len(),
+                took_ms = (took + started.elapsed()).as_millis() as u64,
+                "indicator collected"
+            );
+            Ok((index, outcome))
+        })
+        .collect()
+}
+
+/// What an indicator collected in parts collected on one part.
+enum Collected {
+    /// Its outcome on the part.
+    Outcome(Outcome),
+    /// Its staged plan's inputs on the part.
+    Inputs(Vec<DataFrame>),
+}
+
+/// The inputs of a staged plan, collected (in one collection).
+fn collected_inputs(inputs: Vec<LazyFrame>) -> PolarsResult<Vec<DataFrame>> {
+    LazyFrame::collect_all_with_engine(
+        inputs.into_iter().map(|input| input.logical_plan).collect(),
+        Engine::Auto,
+        OptFlags::default(),
+    )
+}
+
+/// An indicator's outcome from what it collected on each part: the parts' outcomes put
+/// together, or its step (planned over all the processes) run on the parts' inputs put
+/// together and its outcome collected.
+fn whole_outcome(
+    tables: &Tables,
+    planned: &Planned<'_>,
+    collected: Vec<Collected>,
+    flagged_only: bool,
+) -> anyhow::Result<Outcome> {
+    let mut outcomes = Vec::new();
+    let mut inputs: Vec<Vec<DataFrame>> = Vec::new();
+    for part in collected {
+        match part {
+            Collected::Outcome(outcome) => outcomes.push(outcome),
+            Collected::Inputs(part) => {
+                if inputs.is_empty() {
+                    inputs = part.into_iter().map(|input| vec![input]).collect();
+                } else {
+                    for (pieces, piece) in inputs.iter_mut().zip(part) {
+                        pieces.push(piece);
+                    }
+                }
+            }
+        }
+    }
+    if inputs.is_empty() {
+        return Ok(joined(outcomes)?);
+    }
+    let Plan::Staged { then, .. } = (planned.plan)(tables)? else {
+        anyhow::bail!("its inputs were collected in parts, but its plan is not staged");
+    };
+    let inputs = inputs
+        .into_iter()
+        .map(crate::domain::stacked)
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let mut outcome = collected_outcome(then(inputs)?)?;
+    if flagged_only {
+        outcome.keep_flagged_only(tables.height())?;
+    }
+    Ok(outcome)
+}
+
+/// One outcome from an indicator's outcomes on parts of the processes, in key order: their
+/// process rows and evidence one after the other (each part's in process order), the
+/// processes they assessed together, and their organization rows (those of
+/// [`super::support::organizations_from`]) put together by organization as that function
+/// makes them from every process at once.
+fn joined(parts: Vec<Outcome>) -> PolarsResult<Outcome> {
+    let mut parts = parts.into_iter();
+    let mut whole = parts
+        .next()
+        .ok_or_else(|| polars_err!(ComputeError: "no part of an outcome"))?;
+    let mut organizations = vec![std::mem::take(&mut whole.organizations)];
+    for part in parts {
+        polars_ensure!(
+            format!("{:?}", part.meta) == format!("{:?}", whole.meta),
+            ComputeError: "the parts of a per-process indicator's outcome have different statistics"
+        );
+        whole.processes.vstack_mut_owned(part.processes)?;
+        whole.evidence.vstack_mut_owned(part.evidence)?;
+        whole.assessed = match (whole.assessed.take(), part.assessed) {
+            (Some(whole), Some(part)) => Some(whole.or(&part)),
+            (None, None) => None,
+            _ => polars_bail!(ComputeError: "parts of an outcome cut differently"),
+        };
+        organizations.push(part.organizations);
+    }
+    whole.organizations = joined_organizations(organizations)?;
+    Ok(whole)
+}
+
+/// The organization rows of the parts of an outcome (each as
+/// [`super::support::organizations_from`] makes them, or none) as that function makes them
+/// from every part at once: one row per organization, sorted by role and id, its processes
+/// and its first examples in process order (the parts' order), its counts summed.
+fn joined_organizations(parts: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    use super::{ORGANIZATION_ID, PROCESSES, ROLE, VALUE};
+    let first = parts.first().cloned().unwrap_or_default();
+    let mut parts: Vec<DataFrame> = parts.into_iter().filter(|part| part.height() > 0).collect();
+    if parts.len() < 2 {
+        // None or one part with rows: as they are (the first part's, empty, for none).
+        return Ok(parts.pop().unwrap_or(first));
+    }
+    let expected = [ROLE, ORGANIZATION_ID, VALUE, PROCESSES, "count", "examples"];
+    let columns: Vec<&str> = parts[0]
+        .get_column_names()
+        .iter()
+        .map(|name| name.as_str())
+        .collect();
+    polars_ensure!(
+        columns == expected,
+        ComputeError: "the organization rows of a per-process indicator are not those of organizations_from: {columns:?}"
+    );
+    let count_type = parts[0].column("count")?.dtype().clone();
+    let flat = ExplodeOptions {
+        empty_as_null: false,
+        keep_nulls: false,
+    };
+    let mut all = parts.remove(0);
+    for part in parts {
+        all.vstack_mut_owned(part)?;
+    }
+    all.lazy()
+        .group_by_stable([col(ROLE), col(ORGANIZATION_ID)])
+        .agg([
+            col(VALUE).sum(),
+            col(PROCESSES).explode(flat),
+            col("count").sum().cast(count_type),
+            col("examples").explode(flat).head(Some(5)),
+        ])
+        .sort(
+            [ROLE, ORGANIZATION_ID],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()
+}
+
+/// At trace level, an indicator's optimized plan (as [`explain`] gives it); with [`PROFILE`]
+/// naming it, its slowest steps (see [`log_profile`]).
+fn log_plan(slug: &str, plan: &Plan) -> PolarsResult<()> {
+    if tracing::enabled!(tracing::Level::TRACE) {
+        let plan = explain(std::slice::from_ref(plan))?;
+        tracing::trace!(indicator = slug, %plan, "the indicator's plan, optimized");
+    }
+    log_profile(slug, plan)
+}
+
 /// Collects the indicators listed (each with its place among the outcomes), one after the
 /// other; returns their outcomes with their places, and at trace level the largest of their
 /// peaks.
@@ -221,18 +482,18 @@ fn collect_listed(
 /// One indicator's outcome from its plan: its queries collected together, and for a staged
 /// plan its step run on them and the step's outcome collected.
 fn collect_one(plan: Plan) -> PolarsResult<Outcome> {
-    let all = |queries: Vec<DslPlan>| {
-        LazyFrame::collect_all_with_engine(queries, Engine::Auto, OptFlags::default())
-    };
     let outcome = match plan {
         Plan::Lazy(outcome) => *outcome,
-        Plan::Staged { inputs, then } => then(all(inputs
-            .into_iter()
-            .map(|input| input.logical_plan)
-            .collect())?)?,
+        Plan::Staged { inputs, then } => then(collected_inputs(inputs)?)?,
     };
+    collected_outcome(outcome)
+}
+
+/// An outcome's queries collected together.
+fn collected_outcome(outcome: LazyOutcome) -> PolarsResult<Outcome> {
     let queries = Vec::from(outcome_queries(outcome.processes, outcome.organizations));
-    next_outcome(&mut all(queries)?.into_iter(), outcome.meta)
+    let results = LazyFrame::collect_all_with_engine(queries, Engine::Auto, OptFlags::default())?;
+    next_outcome(&mut results.into_iter(), outcome.meta)
 }
 
 /// A copy of `table` in new buffers of its own size: texts rebuilt (numbered texts as plain
@@ -350,4 +611,27 @@ fn first_phase(plans: &[Plan]) -> Vec<DslPlan> {
                 .collect(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_cover_every_key_once_in_order() {
+        // One part, from the first key to the last.
+        let one = |end: u32| vec![std::ops::Range { start: 0, end }];
+        assert_eq!(parts(1000, 100_000), one(1000));
+        assert_eq!(parts(149_999, 100_000), one(149_999));
+        assert_eq!(parts(150_000, 100_000), [0..75_000, 75_000..150_000]);
+        let cut = parts(1_000_003, 100_000);
+        assert_eq!(cut.len(), 10);
+        assert_eq!(cut[0].start, 0);
+        assert_eq!(cut[9].end, 1_000_003);
+        for (before, after) in cut.iter().zip(&cut[1..]) {
+            assert_eq!(before.end, after.start);
+            assert!((100_000..=100_001).contains(&(before.end - before.start)));
+        }
+        assert_eq!(parts(0, 100_000), one(0));
+    }
 }

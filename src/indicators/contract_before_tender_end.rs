@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::support::signed_before::{Before, FIELDS, signed_before};
-use super::{Batch, Definition, Group, Metadata, NoSettings, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::Evidence;
 
@@ -20,6 +20,7 @@ static BEFORE_TENDER_END: Metadata = Metadata {
     family: "contract_dates",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Outcome,
     levels: &["process"],
     fields: &["contracts.dateSigned", "tender.tenderPeriod.endDate"],
     evidence: Evidence {

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{largest_contract, process_rows};
-use super::{Batch, Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -35,6 +35,7 @@ static METADATA: Metadata = Metadata {
     family: "contract_change",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Outcome,
     levels: &["process"],
     fields: &["contracts.period.startDate", "contracts.period.endDate"],
     evidence: Evidence {

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{process_rows, whole_days, with_group_fences};
-use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, awarded, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -46,6 +46,7 @@ static METADATA: Metadata = Metadata {
     family: "decision",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["process"],
     fields: &[
         "tender.tenderPeriod.endDate",

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::support::process_rows;
-use super::{Batch, Definition, Group, Metadata, NoSettings, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, PROCESS, Phase, Plan};
 use crate::domain::{Tables, process_and_code, submitted};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -25,6 +25,7 @@ static METADATA: Metadata = Metadata {
     family: "cover_bidding",
     lists_tenderers: false,
     batch: Batch::Bids,
+    in_parts: InParts::Outcome,
     levels: &["process"],
     fields: &[
         "awards.status",

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{fence_evidence, no_process_rows};
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan, ROLE,
-    VALUE,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
+    Plan, ROLE, VALUE,
 };
 use crate::domain::{Tables, code_is, submitted_as};
 use crate::evidence::{Evidence, Field, Kind};
@@ -55,6 +55,7 @@ static METADATA: Metadata = Metadata {
     family: "disqualification",
     lists_tenderers: false,
     batch: Batch::Bids,
+    in_parts: InParts::Whole,
     levels: &["buyer", "procuring_entity", "tenderer"],
     fields: &[
         "buyer.id",

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{counts, no_process_rows};
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ProcessRows, ROLE, VALUE, empty_organizations,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
+    Plan, ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{Tables, distinct_in_process, numbered_code, with_process};
 use crate::evidence::{Evidence, Field, Kind};
@@ -48,6 +48,7 @@ static METADATA: Metadata = Metadata {
     family: "supplier_profile",
     lists_tenderers: false,
     batch: Batch::Bids,
+    in_parts: InParts::Whole,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

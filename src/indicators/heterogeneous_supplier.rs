@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{counts, no_process_rows};
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ProcessRows, ROLE, VALUE, empty_organizations,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
+    Plan, ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{AWARD_KEY, Tables, code_is, packed_key};
 use crate::evidence::{Evidence, Field, Kind};
@@ -52,6 +52,7 @@ static METADATA: Metadata = Metadata {
     family: "supplier_profile",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

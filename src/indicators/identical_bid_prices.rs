@@ -4,7 +4,7 @@ use polars::prelude::*;
 
 use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
-    Batch, CARDINAL_SETTING, CardinalOnly, Definition, Group, LazyOutcome, Metadata,
+    Batch, CARDINAL_SETTING, CardinalOnly, Definition, Group, InParts, LazyOutcome, Metadata,
     ORGANIZATION_ID, PROCESS, Phase, Plan,
 };
 use crate::domain::{
@@ -25,6 +25,7 @@ static METADATA: Metadata = Metadata {
     family: "cover_bidding",
     lists_tenderers: true,
     batch: Batch::Bids,
+    in_parts: InParts::Outcome,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

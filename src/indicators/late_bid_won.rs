@@ -4,8 +4,8 @@ use polars::prelude::*;
 
 use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS, Phase,
-    Plan,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS,
+    Phase, Plan,
 };
 use crate::domain::{Tables, code_is, distinct_in_process, numbered_code, with_process};
 use crate::evidence::{Evidence, Field, Kind};
@@ -27,6 +27,7 @@ static METADATA: Metadata = Metadata {
     family: "late_bid",
     lists_tenderers: true,
     batch: Batch::Other,
+    in_parts: InParts::Outcome,
     levels: &["process", "tenderer"],
     fields: &[
         "tender.tenderPeriod.endDate",

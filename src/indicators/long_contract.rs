@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{largest_contract, process_rows, whole_days, with_group_fences};
-use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -37,6 +37,7 @@ static METADATA: Metadata = Metadata {
     family: "contract_length",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["process"],
     fields: &[
         "contracts.period.startDate",

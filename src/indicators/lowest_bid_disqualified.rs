@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::support::process_rows;
-use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_is, submitted_as};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -32,6 +32,7 @@ static METADATA: Metadata = Metadata {
     family: "disqualification",
     lists_tenderers: false,
     batch: Batch::Bids,
+    in_parts: InParts::Outcome,
     levels: &["process"],
     fields: &[
         "bids.details.status",

@@ -11,7 +11,9 @@ use polars::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-pub use collect::{Planned, collect, collect_flagged_only, explain};
+pub use collect::{
+    PART_PROCESSES, Planned, collect, collect_flagged_only, collect_in_parts, explain,
+};
 
 use crate::domain::{Derived, Tables};
 use crate::evidence::{Evidence, Language, Level, evidence_text};
@@ -175,6 +177,11 @@ impl Assessed {
             }
         }
         Assessed(bits.into())
+    }
+
+    /// The processes either could assess.
+    pub fn or(&self, other: &Assessed) -> Assessed {
+        Assessed(&self.0 | &other.0)
     }
 
     /// Whether the process of `key` could be assessed.
@@ -446,6 +453,8 @@ pub struct Metadata {
     pub lists_tenderers: bool,
     /// The batch its queries are collected in (see [`Batch`]).
     pub batch: Batch,
+    /// Whether it may be collected on parts of the processes at a time (see [`InParts`]).
+    pub in_parts: InParts,
     /// The levels it reports at (`process`, `buyer`, `procuring_entity`, `supplier`,
     /// `tenderer`).
     pub levels: &'static [&'static str],
@@ -488,6 +497,23 @@ impl Batch {
             Batch::Pairs | Batch::Other => &[],
         }
     }
+}
+
+/// Whether an indicator may be collected on parts of the processes at a time, with the same
+/// outcome as on all of them at once (see [`collect`]): queries over parts small enough for
+/// the processor's caches cost less per row than over all the processes of a large input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InParts {
+    /// No: it compares processes with each other or with statistics of all of them.
+    Whole,
+    /// Its outcome for a process reads that process's rows only, and its organization rows
+    /// are those of [`support::organizations_from`] (or none): it is collected part by part,
+    /// and the parts' outcomes put together.
+    Outcome,
+    /// It is a [`Plan::Staged`] whose inputs are made of each process's rows alone, in process
+    /// order: they are collected part by part and put together, and its step (statistics of
+    /// all the processes) runs on them whole.
+    Inputs,
 }
 
 /// The settings of an indicator that has none of its own.

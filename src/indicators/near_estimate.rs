@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::process_rows;
-use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, awarded, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -42,6 +42,7 @@ static METADATA: Metadata = Metadata {
     family: "estimate",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Outcome,
     levels: &["process"],
     fields: &[
         "tender.value.amount",

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{process_rows, upper_fences_by};
-use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, numbered_code};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -36,6 +36,7 @@ static METADATA: Metadata = Metadata {
     family: "supplier_profile",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["process"],
     fields: &[
         "buyer.id",

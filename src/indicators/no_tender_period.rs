@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::support::process_rows;
-use super::{Batch, CompetitiveMethods, Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, CompetitiveMethods, Definition, Group, InParts, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -23,6 +23,7 @@ static METADATA: Metadata = Metadata {
     family: "tender_period",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Outcome,
     levels: &["process"],
     fields: &["tender.procurementMethod", "tender.tenderPeriod"],
     evidence: Evidence {

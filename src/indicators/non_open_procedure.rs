@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::support::process_rows;
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase, Plan,
-    ProcessRows, ROLE, VALUE, empty_organizations,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
+    Plan, ProcessRows, ROLE, VALUE, empty_organizations,
 };
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
@@ -49,6 +49,7 @@ static METADATA: Metadata = Metadata {
     family: "method",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["process", "buyer"],
     fields: &[
         "tender.procurementMethod",

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::second_bid::{FIELDS, GAP_EVIDENCE, SETTINGS, Settings, Side, outcome};
-use super::{Batch, Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, Phase, Plan};
 use crate::domain::Tables;
 
 /// The indicator.
@@ -20,6 +20,7 @@ static METADATA: Metadata = Metadata {
     family: "bid_gap",
     lists_tenderers: true,
     batch: Batch::Bids,
+    in_parts: InParts::Inputs,
     levels: &["process", "tenderer"],
     fields: FIELDS,
     evidence: GAP_EVIDENCE,

@@ -9,7 +9,7 @@ use super::chance::{categories, set_meetings};
 use super::support::{
     PROCESS_EXAMPLES, flagged_tenderers, in_flagged_groups, process_rows, with_group_evidence,
 };
-use super::{Batch, Definition, Group, LazyOutcome, Metadata, OCID, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, OCID, PROCESS, Phase, Plan};
 use crate::domain::{SET_CODE, Tables, joined_ocids};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -50,6 +50,7 @@ static METADATA: Metadata = Metadata {
     family: "bidder_ring",
     lists_tenderers: true,
     batch: Batch::TendererSets,
+    in_parts: InParts::Whole,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

@@ -15,7 +15,7 @@ use super::chance::{
     PairTest, categories, described_pairs, pair_evidence, pair_fields, pair_outcome, pair_rows,
     pair_windows,
 };
-use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -67,6 +67,7 @@ static METADATA: Metadata = Metadata {
     family: "favoured_supplier",
     lists_tenderers: false,
     batch: Batch::Pairs,
+    in_parts: InParts::Whole,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

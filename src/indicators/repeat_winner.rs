@@ -19,7 +19,7 @@ use super::chance::{
 };
 use crate::evidence::{Evidence, Field, Kind};
 
-use super::{Batch, Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 
 /// The indicator.
@@ -75,6 +75,7 @@ static METADATA: Metadata = Metadata {
     family: "favoured_supplier",
     lists_tenderers: false,
     batch: Batch::Pairs,
+    in_parts: InParts::Whole,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

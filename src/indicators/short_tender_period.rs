@@ -6,7 +6,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{process_rows, whole_days};
-use super::{Batch, Definition, Group, Metadata, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -49,6 +49,7 @@ static METADATA: Metadata = Metadata {
     family: "tender_period",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Outcome,
     levels: &["process"],
     fields: &[
         "tender.tenderPeriod.startDate",

@@ -3,7 +3,9 @@
 use polars::prelude::*;
 
 use super::support::process_rows;
-use super::{Batch, CompetitiveMethods, Definition, Group, Metadata, PROCESS, Phase, Plan};
+use super::{
+    Batch, CompetitiveMethods, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan,
+};
 use crate::domain::{Tables, code_in, submitted};
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -40,6 +42,7 @@ static METADATA: Metadata = Metadata {
     family: "single_bid",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Outcome,
     levels: &["process"],
     fields: &[
         "tender.procurementMethod",

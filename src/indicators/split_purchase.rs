@@ -12,7 +12,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::{first_by, pair_organizations, process_rows, rolling_sums_within};
-use super::{Batch, Definition, Group, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind, Language, Level};
 
@@ -81,6 +81,7 @@ static METADATA: Metadata = Metadata {
     family: "threshold_avoidance",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

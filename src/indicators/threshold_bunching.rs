@@ -10,8 +10,8 @@ use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::support::no_process_rows;
 use super::{
-    Batch, Definition, Group, LazyOutcome, Metadata, ORGANIZATION_ID, Phase, Plan, ROLE, VALUE,
-    empty_organizations,
+    Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, Phase, Plan, ROLE,
+    VALUE, empty_organizations,
 };
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -56,6 +56,7 @@ static METADATA: Metadata = Metadata {
     family: "threshold_avoidance",
     lists_tenderers: false,
     batch: Batch::Other,
+    in_parts: InParts::Whole,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     evidence: Evidence {

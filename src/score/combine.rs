@@ -346,10 +346,22 @@ pub(super) fn finish(
                 .otherwise(lit(NULL).cast(DataType::UInt32))
                 .alias("rank_value_at_risk"),
         )
-        .sort([ROW], SortMultipleOptions::default())
-        .select([col("rank_score"), col("rank_value_at_risk")])
+        .select([col(ROW), col("rank_score"), col("rank_value_at_risk")])
         .collect()?;
-    scored.hstack_mut(ranks.columns())?;
+    // Put back by row in one pass (each row's place is its number), not by a third sort.
+    let rows = ranks.column(ROW)?.idx()?;
+    let columns = ["rank_score", "rank_value_at_risk"]
+        .into_iter()
+        .map(|name| {
+            let ranks = ranks.column(name)?.u32()?;
+            let mut placed: Vec<Option<u32>> = vec![None; rows.len()];
+            for (row, rank) in rows.into_no_null_iter().zip(ranks.iter()) {
+                placed[row as usize] = rank;
+            }
+            Ok(UInt32Chunked::from_iter_options(name.into(), placed.into_iter()).into_column())
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    scored.hstack_mut(&columns)?;
     scored.lazy().select(output_order(terms)).collect()
 }
 
