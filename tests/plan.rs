@@ -191,12 +191,7 @@ fn the_indicators_that_share_a_large_table_are_collected_in_its_batch() {
     let marks = [
         (r#"count().alias("tenderer_count")"#, Batch::Bids),
         (r#"len().alias("meetings")"#, Batch::TendererSets),
-        // (The pair indicators' windows are made from their rows in a later step: their
-        // first queries make the rows.)
-        (
-            r#"col("class").fill_null([col("category")]).alias("category")"#,
-            Batch::Pairs,
-        ),
+        (r#"len().alias("pair_awards")"#, Batch::Pairs),
     ];
     let mut batched = 0;
     for indicator in REGISTRY {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chance::{
     PairTest, categories, described_pairs, pair_evidence, pair_fields, pair_outcome, pair_rows,
-    pair_windows, staged_pairs,
+    pair_windows,
 };
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in};
@@ -67,7 +67,7 @@ static METADATA: Metadata = Metadata {
     family: "favoured_supplier",
     lists_tenderers: false,
     batch: Batch::Pairs,
-    in_parts: InParts::Inputs,
+    in_parts: InParts::Whole,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",
@@ -138,20 +138,17 @@ impl Definition for RepeatDirectAwards {
             minimum_share: 0.0,
             significance: settings.significance,
         };
-        let window_days = settings.window_days;
-        Ok(staged_pairs(rows, move |rows| {
-            let windows = pair_windows(rows, &test)?.cache();
-            // Each flagged pair, described by its busiest window.
-            let mut evidence = vec![col("awards")];
-            evidence.extend(pair_evidence(window_days));
-            let pairs = described_pairs(
-                windows.clone().filter(col("flagged")),
-                &["awards", "date", PROCESS],
-                &[true, false, false],
-                col("awards").alias("in_window"),
-                evidence,
-            );
-            pair_outcome(windows, pairs, "in_window", &METADATA)
-        }))
+        let windows = pair_windows(rows, &test)?.cache();
+        // Each flagged pair, described by its busiest window.
+        let mut evidence = vec![col("awards")];
+        evidence.extend(pair_evidence(settings.window_days));
+        let pairs = described_pairs(
+            windows.clone().filter(col("flagged")),
+            &["awards", "date", PROCESS],
+            &[true, false, false],
+            col("awards").alias("in_window"),
+            evidence,
+        );
+        pair_outcome(windows, pairs, "in_window", &METADATA)
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chance::{
     PairTest, categories, described_pairs, pair_evidence, pair_fields, pair_outcome, pair_rows,
-    pair_windows, staged_pairs,
+    pair_windows,
 };
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -75,7 +75,7 @@ static METADATA: Metadata = Metadata {
     family: "favoured_supplier",
     lists_tenderers: false,
     batch: Batch::Pairs,
-    in_parts: InParts::Inputs,
+    in_parts: InParts::Whole,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",
@@ -147,25 +147,22 @@ impl Definition for RepeatWinner {
             minimum_share: settings.minimum_share,
             significance: settings.significance,
         };
-        let window_days = settings.window_days;
-        Ok(staged_pairs(rows, move |rows| {
-            let windows = pair_windows(rows, &test)?.cache();
-            // Each flagged pair, described by its strongest window.
-            let mut evidence = vec![
-                col("awards"),
-                col("buyer_awards"),
-                col("count_share"),
-                col("value_share"),
-            ];
-            evidence.extend(pair_evidence(window_days));
-            let pairs = described_pairs(
-                windows.clone().filter(col("flagged")),
-                &["share", "awards", "date", PROCESS],
-                &[true, true, false, false],
-                col("share"),
-                evidence,
-            );
-            pair_outcome(windows, pairs, "share", &METADATA)
-        }))
+        let windows = pair_windows(rows, &test)?.cache();
+        // Each flagged pair, described by its strongest window.
+        let mut evidence = vec![
+            col("awards"),
+            col("buyer_awards"),
+            col("count_share"),
+            col("value_share"),
+        ];
+        evidence.extend(pair_evidence(settings.window_days));
+        let pairs = described_pairs(
+            windows.clone().filter(col("flagged")),
+            &["share", "awards", "date", PROCESS],
+            &[true, true, false, false],
+            col("share"),
+            evidence,
+        );
+        pair_outcome(windows, pairs, "share", &METADATA)
     }
 }

@@ -19,9 +19,7 @@ mod pairs;
 mod sets;
 
 pub(crate) use pairs::pair_fields;
-pub use pairs::{
-    PairTest, described_pairs, pair_evidence, pair_outcome, pair_rows, pair_windows, staged_pairs,
-};
+pub use pairs::{PairTest, described_pairs, pair_evidence, pair_outcome, pair_rows, pair_windows};
 pub use sets::set_meetings;
 
 /// A function of a row's numbers, applied by [`rowwise`].

@@ -355,7 +355,7 @@ pub fn pair_outcome(
     pairs: LazyFrame,
     value: &str,
     metadata: &Metadata,
-) -> PolarsResult<LazyOutcome> {
+) -> PolarsResult<Plan> {
     let fields = metadata.evidence.process;
     let mut firsts = vec![col(value).first()];
     firsts.extend(fields.iter().map(|field| col(field.name).first()));
@@ -399,21 +399,6 @@ pub fn pair_outcome(
         processes,
         organizations,
         meta: Vec::new(),
-    })
-}
-
-/// The plan of a pair indicator from its [`pair_rows`], which are made of each process's rows
-/// alone: collected first (in award order), as the input of a staged plan, so that a large
-/// input's rows are made part by part of the processes (see
-/// [`crate::indicators::InParts::Inputs`]); `then` makes the outcome from them, over every
-/// process at once.
-pub fn staged_pairs(
-    rows: LazyFrame,
-    then: impl FnOnce(LazyFrame) -> PolarsResult<LazyOutcome> + Send + 'static,
-) -> Plan {
-    let rows = rows.sort(
-        [AWARD_KEY],
-        SortMultipleOptions::default().with_maintain_order(true),
-    );
-    Plan::staged([rows], move |[rows]| then(rows.lazy()))
+    }
+    .into())
 }
