@@ -240,7 +240,7 @@ impl Tables {
         cut.ocids = self.ocids.clone().filter(in_range(&keys));
         for (derived, table, in_order) in &self.computed {
             let rows = if *in_order {
-                rows_of(table, &keys)?
+                slice_of(table, &keys)?
             } else {
                 table.filter(&in_range_mask(table, &keys)?)?
             };
@@ -261,14 +261,14 @@ impl Tables {
     }
 }
 
-/// Tables of the same columns one after the other, as one table in one piece.
+/// Tables of the same columns one after the other, as one table (each piece a chunk of its
+/// columns: not copied into one, which would hold the table twice for a moment).
 pub fn stacked(pieces: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     let mut pieces = pieces.into_iter();
     let mut table = pieces.next().unwrap_or_default();
     for piece in pieces {
         table.vstack_mut_owned(piece)?;
     }
-    table.rechunk_mut_par();
     Ok(table)
 }
 
@@ -306,10 +306,16 @@ fn in_process_order(table: &DataFrame) -> PolarsResult<bool> {
 pub fn rows_of(table: &DataFrame, keys: &Range<u32>) -> PolarsResult<DataFrame> {
     let processes = table.column(PROCESS)?.u32()?;
     if processes.null_count() > 0
-        || !(processes.is_sorted_flag() == polars_core::series::IsSorted::Ascending)
+        || processes.is_sorted_flag() != polars_core::series::IsSorted::Ascending
     {
         return table.filter(&in_range_mask(table, keys)?);
     }
+    slice_of(table, keys)
+}
+
+/// The rows of `table`, in process order, whose process keys are in `keys`: a slice.
+fn slice_of(table: &DataFrame, keys: &Range<u32>) -> PolarsResult<DataFrame> {
+    let processes = table.column(PROCESS)?.u32()?;
     let first_at_or_above = |key: u32| {
         let mut offset = 0;
         for array in processes.downcast_iter() {
