@@ -169,13 +169,7 @@ pub(super) fn tenderer_sets(tenderers: LazyFrame) -> LazyFrame {
 /// the same when they hold the same ids; comparing their joined texts also took an id holding
 /// `, ` for two ids.)
 fn sets_of(tenderers: DataFrame) -> PolarsResult<DataFrame> {
-    let processes = tenderers.column(PROCESS)?.u32()?;
-    let in_order = processes.null_count() == 0
-        && processes
-            .into_no_null_iter()
-            .zip(processes.into_no_null_iter().skip(1))
-            .all(|(earlier, later)| earlier <= later);
-    if !in_order {
+    if !super::in_process_order(&tenderers)? {
         return tenderers
             .lazy()
             .group_by_stable([col(PROCESS)])
@@ -196,7 +190,11 @@ fn sets_of(tenderers: DataFrame) -> PolarsResult<DataFrame> {
             )
             .collect();
     }
-    let processes: Vec<u32> = processes.into_no_null_iter().collect();
+    let processes: Vec<u32> = tenderers
+        .column(PROCESS)?
+        .u32()?
+        .into_no_null_iter()
+        .collect();
     let ids = tenderers.column("tenderer_id")?;
     let numbers: Vec<Option<u32>> = ids
         .to_physical_repr()

@@ -222,9 +222,9 @@ impl Tables {
 
     /// These tables cut to the processes whose keys are in `keys`: every table, and every
     /// derived table computed ahead, holds those processes' rows only (the rows of tables in
-    /// process order, as the frames are, are a slice of them, not a copy). For the indicators whose outcome for a process reads
-    /// only that process's rows (see [`crate::indicators::Metadata::per_process`]), collected
-    /// on parts of the processes small enough for the processor's caches.
+    /// process order, as the frames are, are a slice of them, not a copy). For the indicators
+    /// that may be collected on parts of the processes small enough for the processor's
+    /// caches (see [`crate::indicators::InParts`]).
     pub fn cut(&self, keys: Range<u32>) -> PolarsResult<Tables> {
         let frames = Frames {
             processes: rows_of(&self.frames.processes, &keys)?,
@@ -290,7 +290,7 @@ fn in_range_mask(table: &DataFrame, keys: &Range<u32>) -> PolarsResult<BooleanCh
 
 /// Whether the rows of `table` are in process order (its `process` column has no missing key
 /// and never goes down).
-fn in_process_order(table: &DataFrame) -> PolarsResult<bool> {
+pub(crate) fn in_process_order(table: &DataFrame) -> PolarsResult<bool> {
     let processes = table.column(PROCESS)?.u32()?;
     Ok(processes.null_count() == 0
         && ((processes.is_sorted_flag() == polars_core::series::IsSorted::Ascending)

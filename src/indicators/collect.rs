@@ -84,11 +84,10 @@ pub fn collect_flagged_only(
 }
 
 /// About how many processes the indicators that may be collected in parts (see [`InParts`])
-/// are collected on at a time. The working tables of a
-/// query over 100,000 generated processes fit in the processor's last-level cache (about 57 MB
-/// of frames); over 1,000,000 they do not, and every hash table, join and gather costs more per
-/// row: each of these indicators took 13-20 times as long at 1,000,000 as at 100,000 collected
-/// whole.
+/// are collected on at a time. The working tables of a query over 100,000 generated
+/// processes fit in the processor's last-level cache (about 57 MB of frames); over 1,000,000
+/// they do not, and every hash table, join and gather costs more per row: each of these
+/// indicators took 13-20 times as long at 1,000,000 as at 100,000 collected whole.
 pub const PART_PROCESSES: usize = 100_000;
 
 /// The ranges of process keys of the parts of `height` processes, about `part` each; one part
@@ -149,7 +148,7 @@ fn collect_with(
                 .map(|planned| (index, planned))
             })
             .collect();
-        let mut count = in_parts.len();
+        let count = in_parts.len();
         for (index, collected) in collect_in_parts_of(&computed, in_parts, &parts, flagged_only)? {
             outcomes[index] = Some(collected);
         }
@@ -165,10 +164,10 @@ fn collect_with(
             log_plan(slug, &plan)?;
             members.push((index, slug, plan));
         }
-        count += members.len();
+        let count = count + members.len();
         // Two indicators at a time while the process is small enough (see
         // [`SIDE_BY_SIDE_BELOW_MIB`]): one's serial steps leave a core to the other's.
-        let side_by_side = count > 1
+        let side_by_side = members.len() > 1
             && crate::memory::resident_memory_mib().is_some_and(|now| now < SIDE_BY_SIDE_BELOW_MIB);
         let (collected, batch_peak) = if side_by_side {
             let (mut first, mut second) = (Vec::new(), Vec::new());
@@ -414,11 +413,8 @@ fn joined_organizations(parts: Vec<DataFrame>) -> PolarsResult<DataFrame> {
         empty_as_null: false,
         keep_nulls: false,
     };
-    let mut all = parts.remove(0);
-    for part in parts {
-        all.vstack_mut_owned(part)?;
-    }
-    all.lazy()
+    crate::domain::stacked(parts)?
+        .lazy()
         .group_by_stable([col(ROLE), col(ORGANIZATION_ID)])
         .agg([
             col(VALUE).sum(),
