@@ -1,6 +1,6 @@
 //! Collecting the indicators' plans: batch after batch, each batch's shared tables computed
 //! first, then each indicator on its own; on a large input, the indicators that can be
-//! collected on parts of the processes part after part.
+//! collected on parts of the processes part by part.
 
 use polars::prelude::*;
 
@@ -20,7 +20,7 @@ pub struct Planned<'a> {
 }
 
 /// How an indicator is planned over a set of tables.
-pub type Planner<'a> = Box<dyn Fn(&Tables) -> anyhow::Result<Plan> + 'a>;
+pub type Planner<'a> = Box<dyn Fn(&Tables) -> anyhow::Result<Plan> + Send + Sync + 'a>;
 
 impl<'a> Planned<'a> {
     /// `indicator` with `settings`, in its batch; a planning error names the indicator.
@@ -48,14 +48,15 @@ impl<'a> Planned<'a> {
 /// are computed first, in one collection; then each indicator of the batch is planned over
 /// the tables with those computed and collected on its own: its queries in one `collect_all`
 /// (so that its own cached tables are made once), and, for a staged plan, its step and then
-/// its outcome's queries. So the shared tables are made once per batch, and only one
-/// indicator's own working tables are held at a time. (Collected as one `collect_all` per
+/// its outcome's queries. So the shared tables are made once per batch, and only the working
+/// tables of the one or two indicators being collected (see [`SIDE_BY_SIDE_BELOW_MIB`]) are
+/// held at a time. (Collected as one `collect_all` per
 /// batch, every cached table of every query of the batch was held until its last query
 /// ended: at 1,000,000 generated processes the bids batch peaked at 2.49 GB.) The shared
 /// tables are dropped before the next batch. On more than one and a half times
 /// [`PART_PROCESSES`] processes, the shared tables made of each process's rows alone and the
 /// indicators that may be (see [`InParts`]) are collected on parts of about
-/// [`PART_PROCESSES`] processes, part after part, and put together: the same outcomes, from
+/// [`PART_PROCESSES`] processes, part by part, and put together: the same outcomes, from
 /// working tables that fit in the processor's caches. Each batch is logged at debug level
 /// with its time and memory; at trace level each indicator's optimized plan is logged too (as
 /// [`explain`] gives it).
@@ -104,17 +105,18 @@ fn parts(height: usize, part: usize) -> Vec<std::ops::Range<u32>> {
 /// collected goes back to the system (see [`crate::memory::Releases`]).
 const RELEASE_STEP_MIB: u64 = 64;
 
-/// The resident memory, in MiB, below which a batch's indicators are collected two at a time
-/// (each of two threads collecting its half one after the other), above which one at a time.
+/// The resident memory, in MiB, below which a batch's work (its indicators collected whole,
+/// and its parts, see [`collect`]) is taken by two threads, job after job, above which by one.
 /// Polars runs the steps of a query in parallel, but not the planning and the steps it cannot
 /// divide: one indicator at a time left 20% of the two cores idle at 100,000 generated
 /// processes. Two at a time, the indicators took 1,176-1,207 -> 1,086-1,136 ms at 100,000
 /// (three alternate pairs, their batches starting at 280-440 MiB). At 1,000,000, whose
-/// batches start at 0.8-1.2 GiB, two at a time gained about 0.9 s but the second indicator's
-/// working tables took the bids batch's peak, the run's, to 1,855,344-2,046,988 KiB (five
-/// runs; the target is 2 GB), against 1,802,016 and 1,840,220 one at a time: so from 768 MiB
-/// one at a time. At 5,000,000 the batches start above 4 GiB.
-const SIDE_BY_SIDE_BELOW_MIB: u64 = 768;
+/// batches start at 1.0-1.5 GiB, two at a time once took the bids batch's peak to
+/// 1,855,344-2,046,988 KiB (the target is 2 GB), when all its indicators were collected whole;
+/// with its per-process indicators collected in parts, two threads peak at 1,504 MiB in the
+/// indicators (the run's peak, 1,745 MiB, is in the profiles) and the indicators' stage took
+/// 23.3 -> 21.2 s. At 5,000,000 the batches start above 4 GiB: one thread.
+const SIDE_BY_SIDE_BELOW_MIB: u64 = 1536;
 
 fn collect_with(
     tables: &Tables,
@@ -137,7 +139,7 @@ fn collect_with(
             took_ms = clock.elapsed().as_millis() as u64,
             "the batch's shared tables computed ahead"
         );
-        // The batch's per-process indicators, part after part, when there are several.
+        // The batch's per-process indicators, collected part by part when there are several.
         let in_parts: Vec<(usize, Planned)> = planned
             .iter_mut()
             .enumerate()
@@ -149,12 +151,10 @@ fn collect_with(
             })
             .collect();
         let count = in_parts.len();
-        for (index, collected) in collect_in_parts_of(&computed, in_parts, &parts, flagged_only)? {
-            outcomes[index] = Some(collected);
-        }
-        // Each other indicator of the batch planned over the tables with the shared ones
-        // computed.
-        let mut members = Vec::new();
+        // The batch's work: each other indicator, planned over the tables with the shared
+        // ones computed and collected whole; then the parts, on each of which every indicator
+        // collected in parts is collected.
+        let mut jobs = Vec::new();
         for (index, slot) in planned.iter_mut().enumerate() {
             let Some(Planned { slug, plan, .. }) = slot.take_if(|planned| planned.batch == batch)
             else {
@@ -162,38 +162,52 @@ fn collect_with(
             };
             let plan = plan(&computed)?;
             log_plan(slug, &plan)?;
-            members.push((index, slug, plan));
+            jobs.push(Job::Whole(index, slug, plan));
         }
-        let count = count + members.len();
-        // Two indicators at a time while the process is small enough (see
-        // [`SIDE_BY_SIDE_BELOW_MIB`]): one's serial steps leave a core to the other's.
-        let side_by_side = members.len() > 1
+        let count = count + jobs.len();
+        if !in_parts.is_empty() {
+            jobs.extend((0..parts.len()).map(Job::Part));
+        }
+        // Two threads take the jobs one by one while the process is small enough (see
+        // [`SIDE_BY_SIDE_BELOW_MIB`]): one job's serial steps leave a core to the other's.
+        let side_by_side = jobs.len() > 1
             && crate::memory::resident_memory_mib().is_some_and(|now| now < SIDE_BY_SIDE_BELOW_MIB);
-        let (collected, batch_peak) = if side_by_side {
-            let (mut first, mut second) = (Vec::new(), Vec::new());
-            for (position, member) in members.into_iter().enumerate() {
-                if position % 2 == 0 {
-                    first.push(member);
-                } else {
-                    second.push(member);
-                }
-            }
-            std::thread::scope(|scope| {
-                let other = scope.spawn(|| collect_listed(second, height, flagged_only));
-                let mine = collect_listed(first, height, flagged_only);
-                let other = other
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                let (mut mine, peak) = mine?;
-                let (other, other_peak) = other?;
-                mine.extend(other);
-                anyhow::Ok((mine, peak.max(other_peak)))
-            })?
-        } else {
-            collect_listed(members, height, flagged_only)?
+        let queue = std::sync::Mutex::new(jobs.into_iter());
+        let next = || {
+            queue
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .next()
         };
-        for (index, collected) in collected {
-            outcomes[index] = Some(collected);
+        let work = || collect_jobs(next, &computed, &in_parts, &parts, flagged_only);
+        let (done, batch_peak) = std::thread::scope(|scope| {
+            let other = side_by_side.then(|| scope.spawn(work));
+            let mine = work();
+            let other = other.map(|other| {
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            let (mut done, mut batch_peak) = mine?;
+            if let Some(other) = other {
+                let (other, other_peak) = other?;
+                done.extend(other);
+                batch_peak = batch_peak.max(other_peak);
+            }
+            anyhow::Ok((done, batch_peak))
+        })?;
+        let mut pieces: Vec<Vec<(Collected, std::time::Duration)>> =
+            parts.iter().map(|_| Vec::new()).collect();
+        for done in done {
+            match done {
+                Done::Whole(index, outcome) => outcomes[index] = Some(outcome),
+                Done::Part(part, collected) => pieces[part] = collected,
+            }
+        }
+        if !in_parts.is_empty() {
+            for (index, outcome) in in_parts_outcomes(&computed, in_parts, pieces, flagged_only)? {
+                outcomes[index] = Some(outcome);
+            }
         }
         drop(computed);
         tracing::debug!(
@@ -231,39 +245,93 @@ fn collect_with(
     Ok(outcomes)
 }
 
-/// Collects indicators that may be collected in parts (each with its place among the
-/// outcomes) on the `parts` of the processes: part after part, each indicator on the part's
-/// tables one after the other (so that the part's rows stay in the caches). An indicator whose
-/// outcome is per process ([`InParts::Outcome`]) has its outcomes of the parts put together
-/// (see [`joined`]); one whose inputs are ([`InParts::Inputs`]) has its inputs of the parts
-/// put together, its step run on them, and its outcome collected.
-fn collect_in_parts_of(
+/// A piece of a batch's work for one thread.
+enum Job {
+    /// An indicator (by its place among the outcomes) collected whole.
+    Whole(usize, &'static str, Plan),
+    /// Every indicator of the batch collected in parts, on one part (by its place).
+    Part(usize),
+}
+
+/// A piece of work done.
+enum Done {
+    /// An indicator's outcome, with its place among the outcomes.
+    Whole(usize, Outcome),
+    /// What each indicator collected in parts collected on one part (by its place), in the
+    /// order of the indicators, with the time it took.
+    Part(usize, Vec<(Collected, std::time::Duration)>),
+}
+
+/// Does the jobs that `next` gives, one after the other until it gives none: an indicator
+/// collected whole, or every indicator collected in parts (`in_parts`) on one of the `parts`
+/// of `tables`. Returns what was done, and at trace level the largest of the peaks after each
+/// indicator collected whole.
+fn collect_jobs(
+    next: impl Fn() -> Option<Job>,
     tables: &Tables,
-    members: Vec<(usize, Planned<'_>)>,
+    in_parts: &[(usize, Planned<'_>)],
     parts: &[std::ops::Range<u32>],
     flagged_only: bool,
-) -> anyhow::Result<Vec<(usize, Outcome)>> {
-    if members.is_empty() {
-        return Ok(Vec::new());
-    }
+) -> anyhow::Result<(Vec<Done>, u64)> {
     let height = tables.height();
-    // Per member, per part: its outcome, or its inputs.
-    let mut collected: Vec<Vec<Collected>> = members.iter().map(|_| Vec::new()).collect();
-    let mut took = vec![std::time::Duration::ZERO; members.len()];
+    let mut batch_peak = 0;
     let mut releases = crate::memory::Releases::new(RELEASE_STEP_MIB);
-    for keys in parts {
-        let cut = tables.cut(keys.clone())?.with_ocids_read()?;
-        for ((_, planned), (collected, took)) in members
-            .iter()
-            .zip(collected.iter_mut().zip(took.iter_mut()))
-        {
+    let mut done = Vec::new();
+    while let Some(job) = next() {
+        let started = std::time::Instant::now();
+        match job {
+            Job::Whole(index, slug, plan) => {
+                let mut collected = collect_one(plan)?;
+                if flagged_only {
+                    collected.keep_flagged_only(height)?;
+                }
+                done.push(Done::Whole(index, collected));
+                if tracing::enabled!(tracing::Level::TRACE) {
+                    let peak = crate::memory::stage_peak_mib();
+                    batch_peak = batch_peak.max(peak.unwrap_or_default());
+                    tracing::trace!(
+                        indicator = slug,
+                        took_ms = started.elapsed().as_millis() as u64,
+                        peak_mib = peak,
+                        resident_mib = crate::memory::resident_memory_mib(),
+                        "indicator collected"
+                    );
+                }
+            }
+            Job::Part(part) => {
+                let collected = collect_part(tables, in_parts, parts[part].clone(), flagged_only)?;
+                done.push(Done::Part(part, collected));
+            }
+        }
+        // Its working tables are gone: their pages go back before the next job's, when they
+        // were large.
+        releases.release_if_grown();
+    }
+    Ok((done, batch_peak))
+}
+
+/// Every indicator of `members` collected on the part of `tables` whose process keys are
+/// `keys`, one after the other (so that the part's rows stay in the caches): for an indicator
+/// whose outcome is per process ([`InParts::Outcome`]) its outcome, for one whose inputs are
+/// ([`InParts::Inputs`]) its inputs; each with the time it took.
+fn collect_part(
+    tables: &Tables,
+    members: &[(usize, Planned<'_>)],
+    keys: std::ops::Range<u32>,
+    flagged_only: bool,
+) -> anyhow::Result<Vec<(Collected, std::time::Duration)>> {
+    let height = tables.height();
+    let cut = tables.cut(keys.clone())?.with_ocids_read()?;
+    members
+        .iter()
+        .map(|(_, planned)| {
             let started = std::time::Instant::now();
             let plan = (planned.plan)(&cut)?;
             if keys.start == 0 {
                 // The first part's plan stands for the others'.
                 log_plan(planned.slug, &plan)?;
             }
-            collected.push(match (planned.in_parts, plan) {
+            let collected = match (planned.in_parts, plan) {
                 (InParts::Inputs, Plan::Staged { inputs, .. }) => {
                     Collected::Inputs(collected_inputs(inputs)?)
                 }
@@ -274,11 +342,37 @@ fn collect_in_parts_of(
                     }
                     Collected::Outcome(outcome)
                 }
-            });
-            *took += started.elapsed();
+            };
+            Ok((collected, started.elapsed()))
+        })
+        .collect()
+}
+
+/// The outcomes (each with its place among the outcomes) of the indicators collected in
+/// parts, from what each collected on each part (`pieces`, in the order of the parts): an
+/// indicator whose outcome is per process has its outcomes of the parts put together (see
+/// [`joined`]); one whose inputs are has its inputs of the parts put together, its step run
+/// on them, and its outcome collected.
+fn in_parts_outcomes(
+    tables: &Tables,
+    members: Vec<(usize, Planned<'_>)>,
+    pieces: Vec<Vec<(Collected, std::time::Duration)>>,
+    flagged_only: bool,
+) -> anyhow::Result<Vec<(usize, Outcome)>> {
+    let parts = pieces.len();
+    let mut collected: Vec<Vec<Collected>> = members.iter().map(|_| Vec::new()).collect();
+    let mut took = vec![std::time::Duration::ZERO; members.len()];
+    for piece in pieces {
+        anyhow::ensure!(
+            piece.len() == members.len(),
+            "a part of the processes was not collected"
+        );
+        for ((collected, took), (piece, time)) in
+            collected.iter_mut().zip(took.iter_mut()).zip(piece)
+        {
+            collected.push(piece);
+            *took += time;
         }
-        drop(cut);
-        releases.release_if_grown();
     }
     members
         .into_iter()
@@ -289,7 +383,7 @@ fn collect_in_parts_of(
                 .map_err(|error| error.context(planned.slug))?;
             tracing::trace!(
                 indicator = planned.slug,
-                parts = parts.len(),
+                parts,
                 took_ms = (took + started.elapsed()).as_millis() as u64,
                 "indicator collected"
             );
@@ -437,42 +531,6 @@ fn log_plan(slug: &str, plan: &Plan) -> PolarsResult<()> {
         tracing::trace!(indicator = slug, %plan, "the indicator's plan, optimized");
     }
     log_profile(slug, plan)
-}
-
-/// Collects the indicators listed (each with its place among the outcomes), one after the
-/// other; returns their outcomes with their places, and at trace level the largest of their
-/// peaks.
-fn collect_listed(
-    members: Vec<(usize, &'static str, Plan)>,
-    height: usize,
-    flagged_only: bool,
-) -> anyhow::Result<(Vec<(usize, Outcome)>, u64)> {
-    let mut batch_peak = 0;
-    let mut releases = crate::memory::Releases::new(RELEASE_STEP_MIB);
-    let mut outcomes = Vec::with_capacity(members.len());
-    for (index, slug, plan) in members {
-        let started = std::time::Instant::now();
-        let mut collected = collect_one(plan)?;
-        if flagged_only {
-            collected.keep_flagged_only(height)?;
-        }
-        outcomes.push((index, collected));
-        // Its working tables are gone: their pages go back before the next indicator's,
-        // when they were large.
-        releases.release_if_grown();
-        if tracing::enabled!(tracing::Level::TRACE) {
-            let peak = crate::memory::stage_peak_mib();
-            batch_peak = batch_peak.max(peak.unwrap_or_default());
-            tracing::trace!(
-                indicator = slug,
-                took_ms = started.elapsed().as_millis() as u64,
-                peak_mib = peak,
-                resident_mib = crate::memory::resident_memory_mib(),
-                "indicator collected"
-            );
-        }
-    }
-    Ok((outcomes, batch_peak))
 }
 
 /// One indicator's outcome from its plan: its queries collected together, and for a staged
