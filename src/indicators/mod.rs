@@ -257,6 +257,8 @@ impl Outcome {
     /// options one by one: the score makes one per indicator, 31 columns of 1,000,000 rows.)
     pub fn flag_by_key(&self, name: &str, height: usize) -> PolarsResult<Int8Chunked> {
         let mut valid = match &self.assessed {
+            // A copy of its bits (made for the same processes), not a bit at a time.
+            Some(assessed) if assessed.0.len() == height => assessed.0.clone().make_mut(),
             Some(assessed) => (0..height as u32)
                 .map(|key| assessed.contains(key))
                 .collect::<polars_arrow::bitmap::MutableBitmap>(),
