@@ -94,23 +94,26 @@ fn profile(
         &[PAIR],
     )
     .drop(cols([PAIR]))
-    .cache();
-    let processes = pairs
-        .clone()
-        .join(
-            scored.keyed_contracts().select([
-                col(PROCESS),
-                col("risk_score"),
-                col("value_amount"),
-                col("value_currency"),
-                col("value_at_risk"),
-                col("flag_count"),
-            ]),
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .cache();
+    .collect()?;
+    // Each pair's process's columns of `contracts`, gathered by the process's key (its row
+    // there), not joined: the pairs are in process order, so the gather reads `contracts`
+    // front to back.
+    let rows = pairs.column(PROCESS)?.cast(&IDX_DTYPE)?;
+    let mut processes = scored
+        .contracts
+        .select([
+            "risk_score",
+            "value_amount",
+            "value_currency",
+            "value_at_risk",
+            "flag_count",
+        ])?
+        .take(rows.idx()?)?;
+    processes.hstack_mut(&[
+        pairs.column(PROCESS)?.clone(),
+        pairs.column(ORGANIZATION_ID)?.clone(),
+    ])?;
+    let processes = processes.lazy();
     let aggregates = vec![
         col(PROCESS).count().alias("processes"),
         col("risk_score").count().alias("scored_processes"),
@@ -125,49 +128,31 @@ fn profile(
             .alias("mean_score"),
         col("risk_score").max().alias("max_score"),
     ];
-    // How many of its processes each term is raised on, from the raised terms alone (one row
-    // per process and raised term, about one per process), not from every term's column
-    // joined to every pair: at 1,000,000 generated processes that join was the run's peak.
-    const RAISED: &str = "__term";
-    let mut term_columns = vec![col(PROCESS)];
-    term_columns.extend(scored.terms.iter().map(|term| col(term.column.as_str())));
-    let terms = scored.keyed_contracts().select(term_columns).cache();
-    let raised = concat(
+    // How many of its processes each term is raised on: each pair's process's term columns
+    // gathered by its key, like the values above (1 byte a term and pair), and counted per
+    // organization. (A join of every pair to every term's column was once the run's peak at
+    // 1,000,000 generated processes; then a join of the raised terms to the pairs, a hash
+    // table of every process.)
+    let term_names: Vec<&str> = scored
+        .terms
+        .iter()
+        .map(|term| term.column.as_str())
+        .collect();
+    let mut raised = scored.contracts.select(term_names)?.take(rows.idx()?)?;
+    raised.with_column(pairs.column(ORGANIZATION_ID)?.clone())?;
+    let counts = raised.lazy().group_by([col(ORGANIZATION_ID)]).agg(
         scored
             .terms
             .iter()
-            .enumerate()
-            .map(|(position, term)| {
-                terms
-                    .clone()
-                    .filter(col(term.column.as_str()).eq(lit(1)))
-                    .select([col(PROCESS), lit(position as u32).alias(RAISED)])
+            .map(|term| {
+                col(term.column.as_str())
+                    .eq(lit(1))
+                    .cast(DataType::UInt32)
+                    .sum()
+                    .alias(count_column(term))
             })
             .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?;
-    let counts = raised
-        .join(
-            pairs,
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .group_by([col(ORGANIZATION_ID)])
-        .agg(
-            scored
-                .terms
-                .iter()
-                .enumerate()
-                .map(|(position, term)| {
-                    col(RAISED)
-                        .eq(lit(position as u32))
-                        .cast(DataType::UInt32)
-                        .sum()
-                        .alias(count_column(term))
-                })
-                .collect::<Vec<_>>(),
-        );
+    );
     // Per currency: processes, value and value at risk.
     let currencies = processes
         .clone()

@@ -213,11 +213,12 @@ pub(super) fn organization_flags(reaching: &Reaching, height: usize) -> PolarsRe
         reaching.links.height(),
         vec![reaching.links.column(PROCESS)?.clone(), flags],
     )?;
-    // The links are in process and position order, kept within each process's list.
+    // The links are in process and position order, kept within each process's list; their
+    // process keys, sorted by construction, are grouped in runs, not through a hash table.
     let lists = links
         .lazy()
         .filter(col(FLAGS).is_not_null())
-        .group_by_stable([col(PROCESS)])
+        .group_by_stable([crate::domain::ascending(col(PROCESS))])
         .agg([col(FLAGS)])
         .collect()?;
     let [column] = <[Column; 1]>::try_from(super::terms::placed_by_key(&lists, height)?)
