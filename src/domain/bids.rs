@@ -204,34 +204,51 @@ fn sets_of(tenderers: DataFrame) -> PolarsResult<DataFrame> {
         .collect();
     let texts = ids.cast(&DataType::String)?;
     let texts: Vec<Option<&str>> = texts.str()?.iter().collect();
+    // Each process's members (its tenderers' numbers, in row order) one after the other in
+    // one list, and where each process's begin: the table of sets below holds slices of it,
+    // not a list of its own per process (at 1,000,000 generated processes, a million small
+    // blocks to make, hash and free).
     let mut keys = Vec::new();
     let mut sizes = Vec::new();
-    let mut codes = Vec::new();
     let mut sets = StringChunkedBuilder::new("set".into(), processes.len());
-    let mut first_with: PlHashMap<Vec<u32>, u32> = PlHashMap::default();
+    let mut members: Vec<u32> = Vec::with_capacity(processes.len());
+    let mut bounds: Vec<usize> = vec![0];
     let mut set = String::new();
     let mut start = 0;
     while start < processes.len() {
         let process = processes[start];
         let end = start + processes[start..].partition_point(|other| *other == process);
         set.clear();
-        let mut members = Vec::with_capacity(end - start);
+        let first = members.len();
         for (number, text) in numbers[start..end].iter().zip(&texts[start..end]) {
             let (Some(number), Some(text)) = (*number, *text) else {
                 continue;
             };
-            if !members.is_empty() {
+            if members.len() > first {
                 set.push_str(", ");
             }
             set.push_str(text);
             members.push(number);
         }
         keys.push(process);
-        sizes.push(members.len() as IdxSize);
+        sizes.push((members.len() - first) as IdxSize);
         sets.append_value(&set);
-        codes.push(u64::from(*first_with.entry(members).or_insert(process)));
+        bounds.push(members.len());
         start = end;
     }
+    let mut first_with: PlHashMap<&[u32], u32> = PlHashMap::default();
+    first_with.reserve(keys.len());
+    let codes: Vec<u64> = keys
+        .iter()
+        .zip(bounds.windows(2))
+        .map(|(&process, bound)| {
+            u64::from(
+                *first_with
+                    .entry(&members[bound[0]..bound[1]])
+                    .or_insert(process),
+            )
+        })
+        .collect();
     DataFrame::new(
         keys.len(),
         vec![
