@@ -95,25 +95,29 @@ fn profile(
     )
     .drop(cols([PAIR]))
     .collect()?;
-    // Each pair's process's columns of `contracts`, gathered by the process's key (its row
-    // there), not joined: the pairs are in process order, so the gather reads `contracts`
-    // front to back.
+    // Each pair's process's values and term columns of `contracts` (1 byte a term), gathered
+    // by the process's key (its row there) in one pass, not joined: the pairs are in process
+    // order, so the gather reads `contracts` front to back.
     let rows = pairs.column(PROCESS)?.cast(&IDX_DTYPE)?;
-    let mut processes = scored
+    let mut gathered = scored
         .contracts
-        .select([
-            "risk_score",
-            "value_amount",
-            "value_currency",
-            "value_at_risk",
-            "flag_count",
-        ])?
+        .select(
+            [
+                "risk_score",
+                "value_amount",
+                "value_currency",
+                "value_at_risk",
+                "flag_count",
+            ]
+            .into_iter()
+            .chain(scored.terms.iter().map(|term| term.column.as_str())),
+        )?
         .take(rows.idx()?)?;
-    processes.hstack_mut(&[
+    gathered.hstack_mut(&[
         pairs.column(PROCESS)?.clone(),
         pairs.column(ORGANIZATION_ID)?.clone(),
     ])?;
-    let processes = processes.lazy();
+    let processes = gathered.lazy();
     let aggregates = vec![
         col(PROCESS).count().alias("processes"),
         col("risk_score").count().alias("scored_processes"),
@@ -128,19 +132,11 @@ fn profile(
             .alias("mean_score"),
         col("risk_score").max().alias("max_score"),
     ];
-    // How many of its processes each term is raised on: each pair's process's term columns
-    // gathered by its key, like the values above (1 byte a term and pair), and counted per
-    // organization. (A join of every pair to every term's column was once the run's peak at
-    // 1,000,000 generated processes; then a join of the raised terms to the pairs, a hash
-    // table of every process.)
-    let term_names: Vec<&str> = scored
-        .terms
-        .iter()
-        .map(|term| term.column.as_str())
-        .collect();
-    let mut raised = scored.contracts.select(term_names)?.take(rows.idx()?)?;
-    raised.with_column(pairs.column(ORGANIZATION_ID)?.clone())?;
-    let counts = raised.lazy().group_by([col(ORGANIZATION_ID)]).agg(
+    // How many of its processes each term is raised on, from the term columns gathered above.
+    // (A join of every pair to every term's column was once the run's peak at 1,000,000
+    // generated processes; then a join of the raised terms to the pairs, a hash table of
+    // every process.)
+    let counts = processes.clone().group_by([col(ORGANIZATION_ID)]).agg(
         scored
             .terms
             .iter()

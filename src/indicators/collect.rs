@@ -281,10 +281,7 @@ fn collect_jobs(
         let started = std::time::Instant::now();
         match job {
             Job::Whole(index, slug, plan) => {
-                let mut collected = collect_one(plan)?;
-                if flagged_only {
-                    collected.keep_flagged_only(height)?;
-                }
+                let collected = kept(collect_one(plan)?, flagged_only, height)?;
                 done.push(Done::Whole(index, collected));
                 if tracing::enabled!(tracing::Level::TRACE) {
                     let peak = crate::memory::stage_peak_mib();
@@ -335,13 +332,7 @@ fn collect_part(
                 (InParts::Inputs, Plan::Staged { inputs, .. }) => {
                     Collected::Inputs(collected_inputs(inputs)?)
                 }
-                (_, plan) => {
-                    let mut outcome = collect_one(plan)?;
-                    if flagged_only {
-                        outcome.keep_flagged_only(height)?;
-                    }
-                    Collected::Outcome(outcome)
-                }
+                (_, plan) => Collected::Outcome(kept(collect_one(plan)?, flagged_only, height)?),
             };
             Ok((collected, started.elapsed()))
         })
@@ -444,9 +435,18 @@ fn whole_outcome(
         .into_iter()
         .map(crate::domain::stacked)
         .collect::<PolarsResult<Vec<_>>>()?;
-    let mut outcome = collected_outcome(then(inputs)?)?;
+    Ok(kept(
+        collected_outcome(then(inputs)?)?,
+        flagged_only,
+        tables.height(),
+    )?)
+}
+
+/// `outcome`, cut to its flagged processes among `height` when `flagged_only` says so (see
+/// [`Outcome::keep_flagged_only`]).
+fn kept(mut outcome: Outcome, flagged_only: bool, height: usize) -> PolarsResult<Outcome> {
     if flagged_only {
-        outcome.keep_flagged_only(tables.height())?;
+        outcome.keep_flagged_only(height)?;
     }
     Ok(outcome)
 }

@@ -361,16 +361,11 @@ fn ranks(scored: &DataFrame) -> PolarsResult<[Column; 2]> {
         .cast(&DataType::UInt32)?;
     let currencies: Vec<Option<u32>> = currencies.u32()?.iter().collect();
     let height = processes.len();
+    let score_keys: Vec<u64> = scores.iter().map(|score| descending_key(*score)).collect();
+    let risk_keys: Vec<u64> = at_risk.iter().map(|value| descending_key(*value)).collect();
     // (score, value at risk, process, row)
     let mut by_score: Vec<(u64, u64, u32, u32)> = (0..height)
-        .map(|row| {
-            (
-                descending_key(scores[row]),
-                descending_key(at_risk[row]),
-                processes[row],
-                row as u32,
-            )
-        })
+        .map(|row| (score_keys[row], risk_keys[row], processes[row], row as u32))
         .collect();
     by_score.par_sort_unstable();
     let mut rank_score: Vec<Option<u32>> = vec![None; height];
@@ -383,10 +378,11 @@ fn ranks(scored: &DataFrame) -> PolarsResult<[Column; 2]> {
     // (currency, empty currency last; value at risk, score, process, row)
     let mut by_value: Vec<(u64, u64, u64, u32, u32)> = (0..height)
         .map(|row| {
+            let currency = currencies[row].map_or(u64::MAX, u64::from);
             (
-                currencies[row].map_or(u64::MAX, u64::from),
-                descending_key(at_risk[row]),
-                descending_key(scores[row]),
+                currency,
+                risk_keys[row],
+                score_keys[row],
                 processes[row],
                 row as u32,
             )
