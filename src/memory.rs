@@ -36,13 +36,49 @@ pub fn cpu_time_ms() -> Option<u64> {
 /// (Linux; elsewhere nothing): mimalloc asks for huge pages, and a 2 MiB page the program uses
 /// a little of is resident whole and is cleared whole by the kernel when first touched.
 /// Measured at 100,000 processes (`score`, every output): 6.14-6.61 s and 821-835 MB with
-/// huge pages, 5.67-5.96 s and 763-792 MB without, the kernel's time halved.
+/// huge pages, 5.67-5.96 s and 763-792 MB without, the kernel's time halved. Called at the
+/// start; [`pages_for_input`] lets large inputs have huge pages again.
 pub fn small_pages_only() {
+    set_huge_pages(false);
+}
+
+/// The input size (JSON bytes, see [`pages_for_input`]) from which the process may have
+/// transparent huge pages: between the sizes measured, 316 MB (100,000 generated processes,
+/// where huge pages gained nothing: 4.87-5.92 s either way in four alternate pairs, 40-70 MB
+/// more memory) and 3.16 GB (1,000,000, where they took the run from 61.5-62.3 s to
+/// 51.3-55.2 s in two alternate pairs, the processor time by 12%, the page faults from
+/// 1.74-1.93 million to 0.52-0.56 million, and the peak from 1.68-1.69 to 1.76 GB). A large
+/// input's tables span gigabytes, and the processor's address translations over them, one
+/// per 4 KiB page, are a share of the time that grows with the size.
+const HUGE_PAGES_FROM_BYTES: u64 = 1 << 30;
+
+/// Chooses the page size for an input of `bytes` of JSON (its sources' sizes, gzip counted
+/// as it decompresses, about [`GZIP_FACTOR`] times): huge pages allowed from
+/// [`HUGE_PAGES_FROM_BYTES`], small pages only below it.
+pub fn pages_for_input(bytes: u64) {
+    set_huge_pages(bytes >= HUGE_PAGES_FROM_BYTES);
+}
+
+/// How many times its size a gzip source is counted as (the generated data decompresses to
+/// about 10 times its gzip size; OCDS files of other publishers between 6 and 20).
+pub const GZIP_FACTOR: u64 = 8;
+
+/// Allows transparent huge pages for the memory the process touches from now on, or not
+/// (Linux; elsewhere nothing).
+fn set_huge_pages(allowed: bool) {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes no pointer; it sets a flag of the calling process.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(
+            libc::PR_SET_THP_DISABLE,
+            libc::c_ulong::from(!allowed),
+            0,
+            0,
+            0,
+        );
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = allowed;
 }
 
 // mimalloc's own entry points (the crate `mimalloc` links the library; its extended API is not

@@ -360,6 +360,7 @@ pub fn read_entries<R: document::Entry + Send>(
         return Err(IngestError::NoInput);
     }
     let sources = source::expand(inputs)?;
+    crate::memory::pages_for_input(sources.iter().map(Source::size_estimate).sum());
     let mut accumulator = Accumulator {
         names: sources.iter().map(Source::name).collect(),
         limits: *limits,

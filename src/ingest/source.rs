@@ -14,6 +14,9 @@ use flate2::bufread::MultiGzDecoder;
 use super::IngestError;
 use super::limits::{Bounded, Counted, Limits};
 
+/// The first bytes of a gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
 /// The extensions a directory's files must have to be read.
 const EXTENSIONS: [&str; 4] = [".json", ".jsonl", ".json.gz", ".jsonl.gz"];
 
@@ -32,6 +35,24 @@ impl Source {
         match self {
             Source::Stdin => "-".to_owned(),
             Source::File(path) => path.display().to_string(),
+        }
+    }
+
+    /// About how many bytes of JSON the source holds: a file's size, a gzip file's counted
+    /// [`crate::memory::GZIP_FACTOR`] times; standard input's size is not known (0).
+    pub fn size_estimate(&self) -> u64 {
+        let Source::File(path) = self else {
+            return 0;
+        };
+        let size = std::fs::metadata(path).map_or(0, |metadata| metadata.len());
+        let mut head = [0u8; 2];
+        let gzip = File::open(path)
+            .and_then(|mut file| file.read_exact(&mut head))
+            .is_ok_and(|()| head == GZIP_MAGIC);
+        if gzip {
+            size.saturating_mul(crate::memory::GZIP_FACTOR)
+        } else {
+            size
         }
     }
 
@@ -112,7 +133,7 @@ fn gunzip_if_compressed(
     limits: &Limits,
 ) -> io::Result<Box<dyn BufRead + Send>> {
     let head = reader.fill_buf()?;
-    if head.starts_with(&[0x1f, 0x8b]) {
+    if head.starts_with(&GZIP_MAGIC) {
         let compressed = std::sync::Arc::default();
         let decoder = MultiGzDecoder::new(Counted::new(reader, std::sync::Arc::clone(&compressed)));
         Ok(Box::new(BufReader::with_capacity(
