@@ -45,9 +45,11 @@ pub fn small_pages_only() {
 /// The input size (JSON bytes, see [`pages_for_input`]) from which the process may have
 /// transparent huge pages: between the sizes measured, 316 MB (100,000 generated processes,
 /// where huge pages gained nothing: 4.87-5.92 s either way in four alternate pairs, 40-70 MB
-/// more memory) and 3.16 GB (1,000,000, where they took the run from 61.5-62.3 s to
-/// 51.3-55.2 s in two alternate pairs, the processor time by 12%, the page faults from
-/// 1.74-1.93 million to 0.52-0.56 million, and the peak from 1.68-1.69 to 1.76 GB). A large
+/// more memory) and 3.16 GB (1,000,000, where in four alternate pairs on a loaded machine
+/// they took the run from 60.3-73.7 s, 64.4 on average, to 51.3-63.9 s, 58.0 on average, the
+/// kernel's time from 6.8-8.0 to 4.1-5.9 s, the page faults from 1.68-1.93 million to
+/// 0.51-0.56 million, and the peak from 1.68-1.69 to 1.73-1.76 GB; 5,000,000 peaked at
+/// 7.63 GB, against 7.39 GB with small pages only). A large
 /// input's tables span gigabytes, and the processor's address translations over them, one
 /// per 4 KiB page, are a share of the time that grows with the size.
 const HUGE_PAGES_FROM_BYTES: u64 = 1 << 30;
