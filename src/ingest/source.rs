@@ -433,6 +433,29 @@ fn last_line_len(bytes: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_gzip_file_is_counted_as_what_it_decompresses_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = b"{\"ocid\":\"ocds-s-1\",\"tender\":{\"title\":\"a\"}}\n".repeat(50);
+        let plain = dir.path().join("plain.jsonl");
+        std::fs::write(&plain, &line).unwrap();
+        // The magic bytes decide, not the name.
+        let packed = dir.path().join("packed.jsonl");
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(&line).unwrap();
+        let compressed = encoder.finish().unwrap();
+        std::fs::write(&packed, &compressed).unwrap();
+        assert_eq!(Source::File(plain).size_estimate(), line.len() as u64);
+        assert_eq!(
+            Source::File(packed).size_estimate(),
+            compressed.len() as u64 * crate::memory::GZIP_FACTOR
+        );
+        assert_eq!(Source::Stdin.size_estimate(), 0);
+        let empty = dir.path().join("empty.jsonl");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(Source::File(empty).size_estimate(), 0);
+    }
+
     fn units(text: &str) -> (Vec<(Option<u64>, String)>, Reading) {
         let mut found = Vec::new();
         let reading = read(0, text.as_bytes(), &Limits::default(), |unit| {
