@@ -45,13 +45,13 @@ pub fn small_pages_only() {
 /// The input size (JSON bytes, see [`pages_for_input`]) from which the process may have
 /// transparent huge pages: between the sizes measured, 316 MB (100,000 generated processes,
 /// where huge pages gained nothing: 4.87-5.92 s either way in four alternate pairs, 40-70 MB
-/// more memory) and 3.16 GB (1,000,000, where in four alternate pairs on a loaded machine
-/// they took the run from 60.3-73.7 s, 64.4 on average, to 51.3-63.9 s, 58.0 on average, the
-/// kernel's time from 6.8-8.0 to 4.1-5.9 s, the page faults from 1.68-1.93 million to
-/// 0.51-0.56 million, and the peak from 1.68-1.69 to 1.73-1.76 GB; 5,000,000 peaked at
-/// 7.63 GB, against 7.39 GB with small pages only). A large
-/// input's tables span gigabytes, and the processor's address translations over them, one
-/// per 4 KiB page, are a share of the time that grows with the size.
+/// more memory) and 3.16 GB (1,000,000, where in six alternate pairs on a loaded machine they
+/// took the run from 65.1 to 58.5 s on average, faster in five of the six, the kernel's time
+/// from 6.8-8.0 to 4.1-5.9 s, the page faults from 1.68-1.93 million to 0.51-0.56 million,
+/// and the peak from 1.67-1.69 to 1.73-1.76 GB; 5,000,000 peaked at 7.63 GB, against 7.39 GB
+/// with small pages only). A large input's tables span gigabytes, and the processor's address
+/// translations over them, one per 4 KiB page, are a share of the time that grows with the
+/// size.
 const HUGE_PAGES_FROM_BYTES: u64 = 1 << 30;
 
 /// Chooses the page size for an input of `bytes` of JSON (its sources' sizes, gzip counted

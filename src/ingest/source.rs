@@ -44,11 +44,12 @@ impl Source {
         let Source::File(path) = self else {
             return 0;
         };
-        let size = std::fs::metadata(path).map_or(0, |metadata| metadata.len());
+        let Ok(mut file) = File::open(path) else {
+            return 0;
+        };
+        let size = file.metadata().map_or(0, |metadata| metadata.len());
         let mut head = [0u8; 2];
-        let gzip = File::open(path)
-            .and_then(|mut file| file.read_exact(&mut head))
-            .is_ok_and(|()| head == GZIP_MAGIC);
+        let gzip = file.read_exact(&mut head).is_ok() && head == GZIP_MAGIC;
         if gzip {
             size.saturating_mul(crate::memory::GZIP_FACTOR)
         } else {
