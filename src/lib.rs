@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod locale;
 pub mod memory;
+pub mod ocp;
 pub mod output;
 pub mod precision;
 pub mod profiles;

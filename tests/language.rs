@@ -147,10 +147,14 @@ fn check_and_validate_print_their_headings_in_thai() {
         let mut headings = 0;
         for (english_line, thai_line) in lines {
             // A heading, or a table's column names: the data rows start with a field path, an
-            // indicator or a code, in lower case.
-            let heading = english_line.starts_with(|c: char| c.is_ascii_uppercase())
+            // indicator or a code, in lower case, or with an OCP code (`R018`), OCP's title
+            // after it in English.
+            let ocp_code = english_line.len() > 4
+                && english_line.starts_with('R')
+                && english_line[1..4].bytes().all(|b| b.is_ascii_digit());
+            let heading = (english_line.starts_with(|c: char| c.is_ascii_uppercase()) && !ocp_code)
                 || english_line.contains(" contracting processes in ")
-                || ["field ", "indicator ", "path "]
+                || ["field ", "indicator ", "path ", "code "]
                     .iter()
                     .any(|start| english_line.starts_with(start));
             if heading {

@@ -822,3 +822,120 @@ fn every_finding_on_the_real_samples_has_a_thai_sentence() {
     let thai = check_in_thai(&real, &dir.path().join("th"));
     assert_findings_in_thai(&english, &thai);
 }
+
+#[test]
+fn the_ocp_coverage_listing_reads_every_publisher() {
+    let Some(real) = common::shared_sample("data/real") else {
+        return;
+    };
+    // (publisher, processes, codes with the share of processes they can assess, a code none
+    // can assess and the field that keeps them from it)
+    type Publisher = (
+        &'static str,
+        u64,
+        &'static [(&'static str, f64)],
+        (&'static str, &'static str),
+    );
+    let expected: [Publisher; 6] = [
+        (
+            "colombia",
+            21,
+            &[("R003", 23.8), ("R059", 90.5), ("R063", 90.5)],
+            ("R018", "tender/numberOfTenderers"),
+        ),
+        (
+            "moldova",
+            51,
+            &[("R003", 100.0), ("R018", 100.0), ("R019", 45.1)],
+            ("R020", "complaints/id"),
+        ),
+        (
+            "nigeria",
+            12,
+            &[("R016", 100.0), ("R061", 83.3), ("R049", 100.0)],
+            ("R014", "tender/bidOpening/date"),
+        ),
+        (
+            "paraguay",
+            12,
+            &[("R017", 83.3), ("R029", 91.7), ("R003", 0.0)],
+            ("R013", "tender/procurementMethod"),
+        ),
+        (
+            "uk-contracts-finder",
+            11,
+            &[("R043", 100.0), ("R029", 100.0), ("R018", 0.0)],
+            ("R071", "awards/hasSubcontracting"),
+        ),
+        (
+            "ukraine",
+            11,
+            &[("R022", 45.5), ("R038", 45.5), ("R060", 81.8)],
+            ("R039", "tender/enquiries/date"),
+        ),
+    ];
+    for (publisher, processes, shares, (blocked, field)) in expected {
+        let output = redflags()
+            .args(["indicators", "--json", "--coverage"])
+            .arg(real.join(publisher))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{publisher}");
+        let found: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(found["processes"], processes, "{publisher}");
+        let codes = found["codes"].as_array().unwrap();
+        let listed: Vec<&str> = codes.iter().map(|c| c["code"].as_str().unwrap()).collect();
+        let every: Vec<String> = (1..=73).map(|n| format!("R{n:03}")).collect();
+        assert_eq!(listed, every, "{publisher}");
+        let code = |code: &str| codes.iter().find(|c| c["code"] == code).unwrap();
+        for (name, share) in shares {
+            assert_eq!(code(name)["share"], *share, "{publisher} {name}");
+        }
+        let blocked = code(blocked);
+        assert_eq!(blocked["assessable"], 0, "{publisher}");
+        assert!(
+            blocked["missing"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["path"] == field && m["needed_by"].as_u64().unwrap() > 0),
+            "{publisher}: {blocked}"
+        );
+        // What redflags does with each code is given, and its reason where it cannot.
+        assert_eq!(code("R018")["indicators"], json!(["single_bid"]));
+        assert_eq!(code("R046")["status"], "needs_list");
+        assert!(code("R041")["redflags"].as_str().unwrap().contains("files"));
+    }
+}
+
+#[test]
+fn the_ocp_coverage_listing_is_in_check_and_in_thai() {
+    let dir = tempfile::tempdir().unwrap();
+    let processes: Vec<Value> = (1..=3).map(thai_process).collect();
+    let input = write(dir.path(), "thai.jsonl", &lines(&processes));
+    let output = redflags()
+        .args(["indicators", "--lang", "th", "--coverage"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("ธงแดงตามรายการของ OCP ใน 3 กระบวนการ"),
+        "{text}"
+    );
+    assert!(text.contains("ยังไม่ได้ทำ"), "{text}");
+    assert_eq!(
+        text.lines().filter(|line| line.starts_with('R')).count(),
+        73
+    );
+    let (report, _, summary) = check(&input, None, &dir.path().join("out"));
+    assert!(
+        report.contains("OCP's red flags on 3 processes"),
+        "{report}"
+    );
+    let ocp = summary["ocp"]["codes"].as_array().unwrap();
+    assert_eq!(ocp.len(), 73);
+    let r018 = ocp.iter().find(|c| c["code"] == "R018").unwrap();
+    assert_eq!(r018["share"], 100.0);
+}

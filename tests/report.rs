@@ -270,6 +270,13 @@ fn the_report_has_every_section_in_english_and_in_thai() {
     // Every indicator's catalogue page, and dates in the Common Era.
     assert!(english.contains(r#"id="i-single_bid""#));
     assert!(english.contains("2024-"));
+    // OCP's 73 codes in the methodology, each with what the run did with it: the indicator
+    // that computes it, linked to its page, with the share it assessed.
+    let ocp = &english[english.find(r#"<h3 id="ocp">"#).unwrap()..];
+    let ocp = &ocp[..ocp.find("</table>").unwrap()];
+    assert_eq!(ocp.matches("<tr><td>R0").count(), 73);
+    assert!(ocp.contains(r##"<tr><td>R018</td><td>Single bid received</td><td>computed: <a href="#i-single_bid">"##), "{ocp}");
+    assert!(ocp.contains("<tr><td>R046</td><td>Bidder is debarred or on sanctions list</td><td>needs a list from the user</td><td class=\"n\">–</td></tr>"), "{ocp}");
     assert_self_contained(&english);
 
     let thai = report(&example(), dir.path(), &["--lang", "th"]);
@@ -283,6 +290,10 @@ fn the_report_has_every_section_in_english_and_in_thai() {
     ] {
         assert!(thai.contains(heading), "{heading}");
     }
+    assert!(thai.contains("รายการธงแดงของ OCP"));
+    assert!(
+        thai.contains("<td>R001</td><td>Planning documents not available</td><td>ยังไม่ได้คำนวณ</td>")
+    );
     // Thai titles of the indicators, and the Buddhist Era (2024 + 543).
     assert!(thai.contains("มีผู้ยื่นข้อเสนอรายเดียวในการจัดหาแบบแข่งขัน"));
     assert!(thai.contains("2567"));

@@ -128,11 +128,21 @@ enum Command {
     /// Write the normalized tables (processes, parties, bids, awards, contracts, items) as
     /// Parquet.
     Frames(FramesArgs),
-    /// List the indicators: slug, OCP code, phase, title and default settings.
+    /// List the indicators: slug, OCP code, phase, title and default settings; with
+    /// `--coverage`, every code of OCP's red-flags list (R001-R073) instead: what redflags does
+    /// with it and the share of the input's processes whose data it can assess.
     Indicators {
         /// Print as JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// OCDS files or folders (`-` for standard input) to measure OCP's list against.
+        #[arg(long, value_name = "INPUT", num_args = 1..)]
+        coverage: Vec<String>,
+        /// A settings file (TOML), as for `score`: its [limits] apply to `--coverage`.
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        language: LanguageArgs,
     },
     /// Print an indicator's catalogue page (by slug or OCP code, e.g. `single_bid` or `R018`).
     Explain {
@@ -423,7 +433,15 @@ pub fn main() -> ExitCode {
             out,
         } => quality::prepare(&inputs, config.as_deref(), &out, quiet),
         Command::Frames(args) => frames::frames(args, quiet),
-        Command::Indicators { json } => catalogue::list(json),
+        Command::Indicators {
+            json,
+            coverage,
+            config,
+            language,
+        } if !coverage.is_empty() => {
+            quality::assessable(&coverage, config.as_deref(), json, language.language())
+        }
+        Command::Indicators { json, .. } => catalogue::list(json),
         Command::Explain { indicator } => catalogue::explain(&indicator),
         Command::Init {
             file,

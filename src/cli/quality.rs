@@ -49,18 +49,40 @@ pub(super) fn check(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Says on standard error how many inputs could not be read, if any.
+fn note_rejected(count: usize) {
+    if count > 0 {
+        eprintln!("{count} inputs rejected (`redflags score` lists them in rejected.csv)");
+    }
+}
+
 pub(super) fn coverage(inputs: &[String], config: Option<&Path>) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
     let found =
         crate::quality::coverage::coverage(inputs, &config.limits).map_err(anyhow::Error::from)?;
     let text = serde_json::to_string_pretty(&found.counts).map_err(anyhow::Error::from)?;
     write_out(&format!("{text}\n"))?;
-    if !found.rejected.is_empty() {
-        eprintln!(
-            "{} inputs rejected (`redflags score` lists them in rejected.csv)",
-            found.rejected.len()
-        );
+    note_rejected(found.rejected.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn assessable(
+    inputs: &[String],
+    config: Option<&Path>,
+    json: bool,
+    language: crate::evidence::Language,
+) -> Result<ExitCode, Failure> {
+    let config = load_config(config)?;
+    let found = crate::quality::assessable::assessable(inputs, &config.limits)
+        .map_err(anyhow::Error::from)?;
+    let translator = crate::sentences::Translator::new(language);
+    if json {
+        let text = serde_json::to_string_pretty(&found).map_err(anyhow::Error::from)?;
+        write_out(&format!("{text}\n"))?;
+    } else {
+        write_out(&crate::quality::assessable::text(&found, &translator))?;
     }
+    note_rejected(found.rejected.len());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -96,6 +96,8 @@ pub struct Checked {
     pub corrected: Corrected,
     /// The most common year of the data's dates (up to 2400), if any.
     pub typical_year: Option<i32>,
+    /// What the data supports of OCP's red-flags list.
+    pub ocp: Option<super::assessable::Assessable>,
 }
 
 /// Checks the inputs; `config`'s `[prepare]` corrections are listed, and the indicators run
@@ -109,6 +111,7 @@ pub fn check(inputs: &[String], config: &Config) -> anyhow::Result<Checked> {
     let mut values = vec![0u64; fields.len()];
     let mut codes: HashMap<(String, &'static str, String), u64> = HashMap::new();
     let mut years: BTreeMap<i32, u64> = BTreeMap::new();
+    let mut ocp = super::assessable::Observer::default();
     let sources = ingest::read_entries(
         inputs,
         &config.limits,
@@ -122,6 +125,7 @@ pub fn check(inputs: &[String], config: &Config) -> anyhow::Result<Checked> {
                 location: release.location.clone(),
             };
             let found = inspector.inspect(&ocid, &release.object);
+            ocp.observe(&ocid, &release.object);
             findings.extend(found.findings.into_iter().map(|f| f.at(&seen)));
             for (total, count) in values.iter_mut().zip(&found.values) {
                 *total += count;
@@ -197,6 +201,7 @@ pub fn check(inputs: &[String], config: &Config) -> anyhow::Result<Checked> {
         findings,
         corrected,
         typical_year,
+        ocp: Some(ocp.finish()),
     })
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::ingest::raw::RawRelease;
-use crate::ingest::{self, IngestError, Limits, Rejection};
+use crate::ingest::{IngestError, Limits, Rejection};
 
 use super::{is_empty, walk};
 
@@ -26,27 +26,20 @@ pub fn coverage(inputs: &[String], limits: &Limits) -> Result<Coverage, IngestEr
     let mut found = Coverage::default();
     let counts = &mut found.counts;
     let mut releases = 0;
-    let rejected = ingest::read_entries(
-        inputs,
-        limits,
-        &mut |_| {},
-        &mut |_| {},
-        &mut |_, release: RawRelease| {
-            releases += 1;
-            walk(&release.object, &mut |place, key, value| {
-                if key.is_none() || is_empty(value) {
-                    return;
+    let rejected = super::each_raw_release(inputs, limits, &mut |release: RawRelease| {
+        releases += 1;
+        walk(&release.object, &mut |place, key, value| {
+            if key.is_none() || is_empty(value) {
+                return;
+            }
+            match counts.get_mut(place.path.as_str()) {
+                Some(count) => *count += 1,
+                None => {
+                    counts.insert(place.path.clone(), 1);
                 }
-                match counts.get_mut(place.path.as_str()) {
-                    Some(count) => *count += 1,
-                    None => {
-                        counts.insert(place.path.clone(), 1);
-                    }
-                }
-            });
-        },
-    )?
-    .rejected;
+            }
+        });
+    })?;
     found.releases = releases;
     found.rejected = rejected;
     Ok(found)

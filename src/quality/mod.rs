@@ -11,6 +11,7 @@
 //! - [`coverage`]: how many non-empty values each JSON path holds;
 //! - [`prepare`]: the corrected compiled releases, one per line.
 
+pub mod assessable;
 pub mod check;
 pub mod coverage;
 pub mod inspect;
@@ -25,6 +26,23 @@ use polars::prelude::*;
 use serde_json::Value;
 
 use crate::indicators::REGISTRY;
+
+/// Reads every release of the inputs as published (records' compiled releases included),
+/// within `limits`: what could not be read is returned.
+pub fn each_raw_release(
+    inputs: &[String],
+    limits: &crate::ingest::Limits,
+    visit: &mut dyn FnMut(crate::ingest::raw::RawRelease),
+) -> Result<Vec<crate::ingest::Rejection>, crate::ingest::IngestError> {
+    Ok(crate::ingest::read_entries(
+        inputs,
+        limits,
+        &mut |_| {},
+        &mut |_| {},
+        &mut |_, release: crate::ingest::raw::RawRelease| visit(release),
+    )?
+    .rejected)
+}
 
 /// One thing found in the data (a row of `quality.csv`).
 #[derive(Debug, Clone, PartialEq)]

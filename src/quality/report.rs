@@ -101,6 +101,7 @@ pub fn summary(checked: &Checked) -> serde_json::Value {
         "findings": findings,
         "corrections": checked.corrected,
         "typical_year": checked.typical_year,
+        "ocp": checked.ocp,
     })
 }
 
@@ -185,6 +186,9 @@ pub fn text(checked: &Checked, translator: &Translator) -> String {
             percent,
             missing.join(", ")
         );
+    }
+    if let Some(ocp) = &checked.ocp {
+        let _ = write!(out, "\n{}", super::assessable::text(ocp, translator));
     }
     if !checked.codes.is_empty() {
         let _ = writeln!(

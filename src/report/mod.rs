@@ -154,6 +154,53 @@ struct IndicatorRow {
     page: Value,
 }
 
+/// One code of OCP's red-flags list in the methodology: what the run did with it.
+#[derive(Serialize)]
+struct OcpRow {
+    code: String,
+    title: String,
+    /// What redflags does with it, in the report's language.
+    status: String,
+    /// The run's indicators that compute it (or something close to it): slug and title.
+    indicators: Vec<(String, String)>,
+    /// The largest share of processes those indicators could assess in this run.
+    share_assessable: String,
+}
+
+/// The methodology's table of OCP's 73 codes, from the catalogue and the run's indicators.
+fn ocp_rows(indicators: &[IndicatorRow], messages: &Messages) -> Vec<OcpRow> {
+    crate::ocp::catalogue()
+        .flags
+        .iter()
+        .map(|flag| {
+            let ran: Vec<&IndicatorRow> = flag
+                .status
+                .indicators()
+                .iter()
+                .filter_map(|slug| indicators.iter().find(|row| row.slug == *slug))
+                .collect();
+            let best = ran
+                .iter()
+                .max_by(|a, b| a.share_number.total_cmp(&b.share_number));
+            OcpRow {
+                code: flag.code.clone(),
+                title: flag.title.clone(),
+                status: messages
+                    .text
+                    .get(&format!("ocp_{}", flag.status.name()))
+                    .cloned()
+                    .unwrap_or_default(),
+                indicators: ran
+                    .iter()
+                    .map(|row| (row.slug.clone(), row.title.clone()))
+                    .collect(),
+                share_assessable: best
+                    .map_or_else(|| "–".to_owned(), |row| row.share_assessable.clone()),
+            }
+        })
+        .collect()
+}
+
 /// The processes of the run, with what the report reads of each.
 struct Processes {
     ocid: Vec<Option<String>>,
@@ -388,6 +435,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
         .transpose()?;
     let overview = overview(run, &processes, &messages);
     let indicators = indicator_rows(run, &messages)?;
+    let ocp = ocp_rows(&indicators, &messages);
     let warnings = warnings::rows(&run.warnings, &messages);
     let review_figures = reviews::figures(run, config, &messages);
     let charts = charts(run, &processes, &main_currency, &messages)?;
@@ -449,6 +497,7 @@ pub fn html(run: &Run, config: &Config, options: &Options) -> anyhow::Result<Str
         overview => data(&overview),
         rejected => data(&rejected),
         indicators => data(&indicators),
+        ocp => data(&ocp),
         warnings => data(&warnings),
         reviews => data(&review_figures),
         charts => data(&charts),
