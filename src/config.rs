@@ -143,6 +143,8 @@ pub struct Config {
     pub limits: Limits,
     /// When an indicator is named in a warning.
     pub warnings: crate::warnings::WarningSettings,
+    /// Lists the user gives that OCDS does not carry (debarred organizations, ...).
+    pub lists: crate::lists::ListSettings,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
@@ -195,21 +197,30 @@ impl Config {
             path: name.clone(),
             error,
         })?;
-        Config::parse(&text).map_err(|message| ConfigError::Invalid {
+        let folder = path.parent().unwrap_or(Path::new(""));
+        Config::parse_in(&text, folder).map_err(|message| ConfigError::Invalid {
             path: name,
             message,
         })
     }
 
-    /// Parses and checks settings from TOML text; the error says what is wrong.
+    /// Parses and checks settings from TOML text; the error says what is wrong. The lists'
+    /// paths are taken as they are (relative to the working folder).
     pub fn parse(text: &str) -> Result<Config, String> {
+        Config::parse_in(text, Path::new(""))
+    }
+
+    /// [`Config::parse`] for settings read from a file in `folder`: the lists' relative paths
+    /// are relative to it.
+    pub fn parse_in(text: &str, folder: &Path) -> Result<Config, String> {
         if let Ok(raw) = text.parse::<toml::Table>()
             && let Some(score) = raw.get("score").and_then(toml::Value::as_table)
             && let Some((_, message)) = RETIRED.iter().find(|(key, _)| score.contains_key(*key))
         {
             return Err((*message).to_owned());
         }
-        let config: Config = toml::from_str(text).map_err(|error| error.to_string())?;
+        let mut config: Config = toml::from_str(text).map_err(|error| error.to_string())?;
+        config.lists.resolve(folder);
         config.check()?;
         Ok(config)
     }
@@ -233,6 +244,8 @@ impl Config {
         self.prepare.check()?;
         self.limits.check()?;
         self.warnings.check()?;
+        // Every list named is read, so that a bad row stops the run before the input is read.
+        self.lists.load()?;
         for (slug, table) in &self.indicators {
             let Some(indicator) = REGISTRY.iter().find(|i| i.metadata().slug == slug) else {
                 return Err(format!(
@@ -289,6 +302,13 @@ impl Config {
                 let table = self.indicators.get(slug).cloned().unwrap_or_default();
                 let enabled = table.get("enabled").and_then(toml::Value::as_bool);
                 if enabled == Some(false) {
+                    return None;
+                }
+                // An indicator that reads a list runs only when the list is given: without it,
+                // it could assess nothing, and would only lower every process's completeness.
+                if let Some(list) = indicator.metadata().list
+                    && !self.lists.names(list)
+                {
                     return None;
                 }
                 let weight = table
@@ -352,6 +372,7 @@ impl Config {
             "profiles": self.profiles,
             "prepare": self.prepare,
             "limits": self.limits,
+            "lists": self.lists,
             "indicators": indicators,
         })
     }
@@ -435,6 +456,17 @@ pub fn default_toml() -> String {
     out.push_str(prepare::DEFAULT_TOML);
     out.push_str(&Limits::default_toml());
     out.push_str(&crate::warnings::WarningSettings::default_toml());
+    out.push_str(
+        "\n# Lists that OCDS does not carry, for the indicators that need them (paths relative\n\
+         # to this file). Without one, its indicators do not run.\n[lists]\n",
+    );
+    for spec in crate::lists::LISTS {
+        let _ = writeln!(
+            out,
+            "# {}\n# {} = \"{}.csv\"",
+            spec.description, spec.key, spec.key
+        );
+    }
     for indicator in REGISTRY {
         write_section(&mut out, *indicator);
     }
@@ -506,7 +538,13 @@ mod tests {
         assert_eq!(parsed.score, ScoreSettings::default());
         assert_eq!(parsed.scope, Scope::default());
         assert_eq!(parsed.prepare, Prepare::default());
-        assert_eq!(parsed.active().len(), REGISTRY.len());
+        // Every indicator but those whose list the defaults do not name.
+        let need_lists = REGISTRY
+            .iter()
+            .filter(|indicator| indicator.metadata().list.is_some())
+            .count();
+        assert!(need_lists > 0);
+        assert_eq!(parsed.active().len(), REGISTRY.len() - need_lists);
     }
 
     #[test]

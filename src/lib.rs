@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod frames;
 pub mod indicators;
 pub mod ingest;
+pub mod lists;
 pub mod locale;
 pub mod memory;
 pub mod ocp;

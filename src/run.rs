@@ -213,7 +213,11 @@ pub fn run_with(
         inputs,
         &config.prepare,
         &config.limits,
-        frames::Builder::for_run(),
+        frames::Builder::for_run().keeping(if config.lists.debarred.is_some() {
+            &["identifier_id"]
+        } else {
+            &[]
+        }),
         started_reading,
         report,
     )?;
@@ -223,7 +227,10 @@ pub fn run_with(
     let assessed = config.scope.select(&frames)?;
     // One set of lazy tables for every indicator, so that the plans of a batch share its
     // derived tables, computed once (see `indicators::collect`).
-    let tables = Tables::scoped(&frames, &assessed).with_ocids_from(parked.ocids()?);
+    let lists = config.lists.load().map_err(anyhow::Error::msg)?;
+    let tables = Tables::scoped(&frames, &assessed)
+        .with_ocids_from(parked.ocids()?)
+        .with_lists(std::sync::Arc::new(lists));
     let planned = active
         .iter()
         .map(|active| indicators::Planned::of(active.indicator, &active.settings))

@@ -64,6 +64,8 @@ pub struct Tables {
     tenderer_sets: LazyFrame,
     active_awards_if_final: LazyFrame,
     winners: LazyFrame,
+    /// The lists the user gave (see [`crate::lists`]).
+    lists: std::sync::Arc<crate::lists::Lists>,
 }
 
 impl Tables {
@@ -106,7 +108,24 @@ impl Tables {
             active_awards_if_final,
             bids,
             awards,
+            lists: Default::default(),
         }
+    }
+
+    /// These tables with the lists the user gave.
+    pub fn with_lists(mut self, lists: std::sync::Arc<crate::lists::Lists>) -> Tables {
+        self.lists = lists;
+        self
+    }
+
+    /// The lists the user gave (see [`crate::lists`]).
+    pub fn lists(&self) -> &crate::lists::Lists {
+        &self.lists
+    }
+
+    /// The parties of the processes in scope, one row each.
+    pub fn parties(&self) -> LazyFrame {
+        self.scope.restrict(self.frames.parties.clone().lazy())
     }
 
     /// How many processes the frames hold, in scope or not (the process keys are below it).
@@ -235,7 +254,7 @@ impl Tables {
             items: rows_of(&self.frames.items, &keys)?,
         };
         let scope = self.scope.cut(rows_of(self.scope.all_processes(), &keys)?);
-        let mut cut = Tables::scoped(&frames, &scope);
+        let mut cut = Tables::scoped(&frames, &scope).with_lists(self.lists.clone());
         cut.height = self.height;
         cut.ocids = self.ocids.clone().filter(in_range(&keys));
         for (derived, table, in_order) in &self.computed {

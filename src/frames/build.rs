@@ -27,6 +27,8 @@ pub struct Rows<'a> {
     /// all the same (a chunk's, a few KB of references); their Polars columns, which would
     /// last as long as the frames, are not made.
     pub run_only: bool,
+    /// The columns made all the same (see [`super::Builder::keeping`]).
+    pub kept: &'static [&'static str],
 }
 
 fn text(field: &Field<Text>) -> Option<&str> {
@@ -121,12 +123,15 @@ impl Rows<'_> {
     }
 
     /// The columns of `table` left out.
-    fn left_out(&self, table: &str) -> &'static [&'static str] {
-        if self.run_only {
-            super::Frames::exported_only(table)
-        } else {
-            &[]
+    fn left_out(&self, table: &str) -> Vec<&'static str> {
+        if !self.run_only {
+            return Vec::new();
         }
+        super::Frames::exported_only(table)
+            .iter()
+            .copied()
+            .filter(|column| !self.kept.contains(column))
+            .collect()
     }
 
     /// The rows as tables, in [`super::Frames::NAMES`] order.
@@ -134,12 +139,12 @@ impl Rows<'_> {
         let [processes, parties, bids, awards, contracts, items] =
             super::Frames::NAMES.map(|table| self.left_out(table));
         Ok([
-            self.processes.into_frame(processes)?,
-            self.parties.into_frame(parties)?,
-            self.bids.into_frame(bids)?,
-            self.awards.into_frame(awards)?,
-            self.contracts.into_frame(contracts)?,
-            self.items.into_frame(items)?,
+            self.processes.into_frame(&processes)?,
+            self.parties.into_frame(&parties)?,
+            self.bids.into_frame(&bids)?,
+            self.awards.into_frame(&awards)?,
+            self.contracts.into_frame(&contracts)?,
+            self.items.into_frame(&items)?,
         ])
     }
 }

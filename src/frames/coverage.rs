@@ -25,12 +25,14 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ),
     ("awards.status", "awards", "status"),
     ("awards.suppliers.id", "awards", "supplier_id"),
+    ("awards.suppliers.name", "awards", "supplier_name"),
     ("awards.value", "awards", "amount"),
     ("awards.value.amount", "awards", "amount"),
     ("awards.value.currency", "awards", "currency"),
     ("bids.details.date", "bids", "date"),
     ("bids.details.status", "bids", "status"),
     ("bids.details.tenderers.id", "bids", "tenderer_id"),
+    ("bids.details.tenderers.name", "bids", "tenderer_name"),
     ("bids.details.value", "bids", "amount"),
     ("bids.details.value.amount", "bids", "amount"),
     ("bids.details.value.currency", "bids", "currency"),
@@ -46,6 +48,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("contracts.period.endDate", "contracts", "period_end"),
     ("contracts.period.startDate", "contracts", "period_start"),
     ("contracts.value", "contracts", "amount"),
+    // Made in a run only with a list that reads it (see `crate::frames::Builder::keeping`).
+    ("parties.identifier.id", "parties", "identifier_id"),
     (
         "planning.budget.amount.amount",
         "processes",

@@ -75,6 +75,8 @@ pub struct Builder {
     error: Option<PolarsError>,
     /// Whether the columns only `redflags frames` writes are left out (see [`Builder::for_run`]).
     run_only: bool,
+    /// Those columns made all the same (see [`Builder::keeping`]).
+    kept: &'static [&'static str],
 }
 
 impl Builder {
@@ -90,14 +92,22 @@ impl Builder {
     }
 
     /// Turns compiled releases, with their process keys, into rows, in parallel.
+    /// This builder, making these of the columns a run leaves out all the same: those an
+    /// indicator reads only when the settings ask for it (`identifier_id`, for the lists).
+    pub fn keeping(mut self, kept: &'static [&'static str]) -> Builder {
+        self.kept = kept;
+        self
+    }
+
     fn add<'a>(&mut self, releases: impl Iterator<Item = (u32, &'a Release)>) {
         let releases: Vec<(u32, &Release)> = releases.collect();
-        let run_only = self.run_only;
+        let (run_only, kept) = (self.run_only, self.kept);
         let parts: PolarsResult<Vec<[DataFrame; 6]>> = numbering::shared_list().and_then(|list| {
             releases
                 .par_chunks(CHUNK)
                 .map(|chunk| {
                     let mut rows = Rows::new(run_only);
+                    rows.kept = kept;
                     for (key, release) in chunk {
                         rows.push(*key, release);
                     }
@@ -130,7 +140,11 @@ impl Builder {
                 .map(|part| std::mem::take(&mut part[index]));
             let mut table = match pieces.next() {
                 Some(first) => first,
-                None => Rows::new(self.run_only).into_tables()?[index].clone(),
+                None => {
+                    let mut rows = Rows::new(self.run_only);
+                    rows.kept = self.kept;
+                    rows.into_tables()?[index].clone()
+                }
             };
             for piece in pieces {
                 table.vstack_mut_owned(piece)?;

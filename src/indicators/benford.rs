@@ -53,6 +53,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["buyer"],
     fields: &["buyer.id", "awards.status", "awards.value.amount"],
     evidence: Evidence {

@@ -44,6 +44,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["buyer"],
     fields: &[
         "buyer.id",

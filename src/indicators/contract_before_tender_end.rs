@@ -21,6 +21,7 @@ static BEFORE_TENDER_END: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Outcome,
+    list: None,
     levels: &["process"],
     fields: &["contracts.dateSigned", "tender.tenderPeriod.endDate"],
     evidence: Evidence {

@@ -21,6 +21,7 @@ static BEFORE_AWARD: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Outcome,
+    list: None,
     levels: &["process"],
     fields: &[
         "contracts.dateSigned",

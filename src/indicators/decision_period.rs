@@ -47,6 +47,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["process"],
     fields: &[
         "tender.tenderPeriod.endDate",

@@ -56,6 +56,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Bids,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["buyer", "procuring_entity", "tenderer"],
     fields: &[
         "buyer.id",

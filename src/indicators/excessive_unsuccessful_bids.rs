@@ -49,6 +49,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Bids,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["tenderer"],
     fields: &[
         "awards.status",

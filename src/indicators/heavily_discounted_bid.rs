@@ -21,6 +21,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: true,
     batch: Batch::Bids,
     in_parts: InParts::Inputs,
+    list: None,
     levels: &["process", "tenderer"],
     fields: FIELDS,
     evidence: GAP_EVIDENCE,

@@ -28,6 +28,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: true,
     batch: Batch::Other,
     in_parts: InParts::Outcome,
+    list: None,
     levels: &["process", "tenderer"],
     fields: &[
         "tender.tenderPeriod.endDate",

@@ -38,6 +38,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["process"],
     fields: &[
         "contracts.period.startDate",

@@ -33,6 +33,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Bids,
     in_parts: InParts::Outcome,
+    list: None,
     levels: &["process"],
     fields: &[
         "bids.details.status",

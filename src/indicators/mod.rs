@@ -29,6 +29,7 @@ pub mod contract_amendment;
 pub mod contract_before_tender_end;
 pub mod contract_period_extended;
 pub mod contract_signed_before_award;
+pub mod debarred_bidder;
 pub mod decision_period;
 pub mod exact_percentage_apart;
 pub mod excessive_disqualified_bids;
@@ -457,6 +458,9 @@ pub struct Metadata {
     pub batch: Batch,
     /// Whether it may be collected on parts of the processes at a time (see [`InParts`]).
     pub in_parts: InParts,
+    /// The list of the settings' `[lists]` section it needs (see [`crate::lists`]): without
+    /// it, it assesses nothing.
+    pub list: Option<&'static str>,
     /// The levels it reports at (`process`, `buyer`, `procuring_entity`, `supplier`,
     /// `tenderer`).
     pub levels: &'static [&'static str],
@@ -664,6 +668,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &excessive_disqualified_bids::ExcessiveDisqualifiedBids,
     &heterogeneous_supplier::HeterogeneousSupplier,
     &heavily_discounted_bid::HeavilyDiscountedBid,
+    &debarred_bidder::DebarredBidder,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.

@@ -37,6 +37,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["process"],
     fields: &[
         "buyer.id",

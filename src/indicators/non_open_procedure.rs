@@ -50,6 +50,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["process", "buyer"],
     fields: &[
         "tender.procurementMethod",

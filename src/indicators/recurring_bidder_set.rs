@@ -51,6 +51,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: true,
     batch: Batch::TendererSets,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["process", "tenderer"],
     fields: &[
         "bids.details.status",

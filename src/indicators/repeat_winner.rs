@@ -76,6 +76,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Pairs,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

@@ -43,6 +43,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Outcome,
+    list: None,
     levels: &["process"],
     fields: &[
         "tender.procurementMethod",

@@ -82,6 +82,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Whole,
+    list: None,
     levels: &["process", "buyer", "supplier"],
     fields: &[
         "buyer.id",

@@ -36,6 +36,7 @@ static METADATA: Metadata = Metadata {
     lists_tenderers: false,
     batch: Batch::Other,
     in_parts: InParts::Outcome,
+    list: None,
     levels: &["process"],
     fields: &[
         "planning.budget.amount.amount",

@@ -195,7 +195,7 @@ pub fn check(inputs: &[String], config: &Config) -> anyhow::Result<Checked> {
         sources,
         rejected: run.rejected.len(),
         counts: run.counts.clone(),
-        indicators: indicator_quality(&run, &fields, run.counts.processes),
+        indicators: indicator_quality(&config, &run, &fields, run.counts.processes),
         fields,
         codes: code_counts(codes),
         findings,
@@ -246,6 +246,7 @@ fn field_quality(
 }
 
 fn indicator_quality(
+    config: &Config,
     run: &run::Run,
     fields: &[FieldQuality],
     processes: u64,
@@ -268,6 +269,19 @@ fn indicator_quality(
                 })
                 .filter(|held| held.coverage < 100.0 || held.unusable > 0)
                 .collect();
+            // A list the settings do not name keeps it from every process.
+            if let Some(list) = metadata.list
+                && !config.lists.names(list)
+            {
+                held_back.insert(
+                    0,
+                    HeldBack {
+                        field: format!("[lists] {list}: no file given"),
+                        coverage: 0.0,
+                        unusable: 0,
+                    },
+                );
+            }
             held_back.sort_by(|a, b| {
                 b.unusable
                     .cmp(&a.unusable)

@@ -182,12 +182,22 @@ fn ocp_rows(indicators: &[IndicatorRow], messages: &Messages) -> Vec<OcpRow> {
             let best = ran
                 .iter()
                 .max_by(|a, b| a.share_number.total_cmp(&b.share_number));
+            // Computed by indicators that did not run for want of the list they read.
+            let needs_list = ran.is_empty()
+                && flag.status.indicators().iter().any(|slug| {
+                    crate::indicators::find(slug).is_some_and(|i| i.metadata().list.is_some())
+                });
+            let status = if needs_list {
+                "needs_list"
+            } else {
+                flag.status.name()
+            };
             OcpRow {
                 code: flag.code.clone(),
                 title: flag.title.clone(),
                 status: messages
                     .text
-                    .get(&format!("ocp_{}", flag.status.name()))
+                    .get(&format!("ocp_{status}"))
                     .cloned()
                     .unwrap_or_default(),
                 indicators: ran

@@ -190,3 +190,21 @@ pub fn save_sheets(path: &Path, sheets: &[(String, Vec<Vec<String>>)]) {
     }
     workbook.save(path).unwrap();
 }
+
+/// Runs `score` on `input` with the settings `config`, writing to `out`, which must refuse the
+/// settings (exit 2) before writing anything: what it said on standard error.
+#[allow(dead_code)]
+pub fn score_refused(input: &Path, config: &Path, out: &Path) -> String {
+    let output = redflags()
+        .arg("score")
+        .arg(input)
+        .arg("--config")
+        .arg(config)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!out.exists(), "{} written", out.display());
+    String::from_utf8(output.stderr).unwrap()
+}

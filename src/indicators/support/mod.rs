@@ -12,7 +12,7 @@ use polars::prelude::*;
 pub use fences::{counts, fence_evidence, upper_fences_by, with_group_fences};
 pub use rows::{
     PROCESS_EXAMPLES, flagged_tenderers, in_flagged_groups, no_process_rows, organizations_from,
-    pair_organizations, process_rows, with_group_evidence,
+    organizations_with_ocids, pair_organizations, process_rows, with_group_evidence,
 };
 
 use super::PROCESS;

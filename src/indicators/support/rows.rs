@@ -109,10 +109,16 @@ pub fn no_process_rows(tables: &Tables) -> ProcessRows {
 /// processes it was flagged in as the value, the evidence values of [`PROCESS_EXAMPLES`] and
 /// [`PROCESSES`], all of them (their keys, in process order).
 pub fn organizations_from(tables: &Tables, rows: LazyFrame, role: &str) -> LazyFrame {
+    organizations_with_ocids(tables.ocids(), rows, role)
+}
+
+/// [`organizations_from`] with the processes' ocids (`process`, `ocid`) given (see
+/// [`Tables::ocids`]), for a step that has no tables.
+pub fn organizations_with_ocids(ocids: LazyFrame, rows: LazyFrame, role: &str) -> LazyFrame {
     let distinct = rows
         .select([col(ORGANIZATION_ID), col(PROCESS)])
         .unique_stable(None, UniqueKeepStrategy::First);
-    joined_ocids(tables.ocids(), distinct)
+    joined_ocids(ocids, distinct)
         .sort([ORGANIZATION_ID, PROCESS], SortMultipleOptions::default())
         .group_by_stable([col(ORGANIZATION_ID)])
         .agg([

@@ -1,0 +1,312 @@
+//! The lists the user gives (`[lists]`), and the indicators that read them, through the real
+//! binary: `debarred_bidder` (OCP R046).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use common::{csv_rows, redflags, score_refused};
+
+/// A process with one bid per (tenderer id, tenderer name), the first of them winning, on
+/// `date` (a day: the bids', the award's and the tender's start), and `parties` with their
+/// identifiers.
+fn process(ocid: &str, date: &str, tenderers: &[(&str, &str)], parties: Value) -> String {
+    let org = |(id, name): &(&str, &str)| json!({"id": id, "name": name});
+    let bids: Vec<Value> = tenderers
+        .iter()
+        .enumerate()
+        .map(|(index, tenderer)| {
+            json!({"id": index.to_string(), "status": "valid", "date": format!("{date}T09:00:00Z"),
+                   "value": {"amount": 1000 + index, "currency": "THB"}, "tenderers": [org(tenderer)]})
+        })
+        .collect();
+    let awards = match tenderers.first() {
+        Some(winner) => json!([{"id": "a", "status": "active", "date": format!("{date}T10:00:00Z"),
+                                "value": {"amount": 1000, "currency": "THB"}, "suppliers": [org(winner)]}]),
+        None => json!([]),
+    };
+    json!({
+        "ocid": ocid,
+        "id": format!("{ocid}-1"),
+        "date": format!("{date}T12:00:00Z"),
+        "tag": ["compiled"],
+        "buyer": {"id": "TH-B1", "name": "สำนักงานเขตตัวอย่าง"},
+        "parties": parties,
+        "tender": {"id": "t", "procurementMethod": "open",
+                   "tenderPeriod": {"startDate": format!("{date}T00:00:00Z")}},
+        "bids": {"details": bids},
+        "awards": awards,
+    })
+    .to_string()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The data: one process per case.
+fn data(dir: &Path) -> std::path::PathBuf {
+    let lines = [
+        // Matched by the registered identifier its party gives (the list writes it with the
+        // scheme prefix and dashes).
+        process(
+            "ocds-l-1",
+            "2024-03-01",
+            &[("TH-S1", "Alpha Trading Co., Ltd."), ("TH-S9", "Clean Co")],
+            json!([{"id": "TH-S1", "name": "Alpha Trading Co., Ltd.", "roles": ["tenderer", "supplier"],
+                    "identifier": {"scheme": "TH-DGA", "id": "0105561234567"}}]),
+        ),
+        // A losing tenderer matched by its id.
+        process(
+            "ocds-l-2",
+            "2024-03-01",
+            &[("TH-S9", "Clean Co"), ("TH-S2", "Beta")],
+            json!([]),
+        ),
+        // Matched by its Thai name only, written otherwise on the list.
+        process(
+            "ocds-l-3",
+            "2024-03-01",
+            &[("TH-S3", "บริษัท ชัยเทรดดิ้ง จำกัด")],
+            json!([]),
+        ),
+        // The same name, after the entry's last day: not flagged.
+        process(
+            "ocds-l-4",
+            "2025-06-01",
+            &[("TH-S3", "บริษัท ชัยเทรดดิ้ง จำกัด")],
+            json!([]),
+        ),
+        // Its id matches no entry, but its name is an entry's: it is matched by name (the
+        // entry's own id is another firm's).
+        process(
+            "ocds-l-5",
+            "2024-03-01",
+            &[("TH-S5", "Gamma Ltd")],
+            json!([]),
+        ),
+        // No tenderer or supplier: not assessable.
+        process("ocds-l-6", "2024-03-01", &[], json!([])),
+        // Clean.
+        process(
+            "ocds-l-7",
+            "2024-03-01",
+            &[("TH-S9", "Clean Co")],
+            json!([]),
+        ),
+    ];
+    write(dir, "data.jsonl", &(lines.join("\n") + "\n"))
+}
+
+const LIST: &str = "id,name,from,to,source\n\
+    TH-DGA-0105-561-234567,,,,CGD 2024/1\n\
+    TH-S2,,01/01/2567,,CGD 2024/2\n\
+    ,บจก.ชัยเทรดดิ้ง,2024-01-01,2024-12-31,CGD 2024/3\n\
+    0999999999999,Gamma Limited,,,World Bank\n";
+
+fn score(
+    dir: &Path,
+    input: &Path,
+    config: Option<&Path>,
+) -> (Vec<BTreeMap<String, String>>, Value) {
+    let out = dir.join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let mut command = redflags();
+    command
+        .arg("-q")
+        .arg("score")
+        .arg(input)
+        .arg("--out")
+        .arg(&out);
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let flags = csv_rows(&out.join("flags.csv"))
+        .into_iter()
+        .filter(|row| row["indicator"] == "debarred_bidder")
+        .collect();
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let indicator = summary["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"] == "debarred_bidder")
+        .cloned()
+        .unwrap_or(Value::Null);
+    (flags, indicator)
+}
+
+#[test]
+fn debarred_bidders_are_found_by_identifier_id_and_name_within_the_entry_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = data(dir.path());
+    let lists = dir.path().join("lists");
+    std::fs::create_dir(&lists).unwrap();
+    write(&lists, "debarred.csv", LIST);
+    // The list's path is relative to the settings file.
+    let config = write(
+        dir.path(),
+        "settings.toml",
+        "[lists]\ndebarred = \"lists/debarred.csv\"\n",
+    );
+    let (flags, summary) = score(dir.path(), &input, Some(&config));
+    let process: BTreeMap<&str, &str> = flags
+        .iter()
+        .filter(|row| row["level"] == "process")
+        .map(|row| (row["ocid"].as_str(), row["evidence"].as_str()))
+        .collect();
+    assert_eq!(
+        process.keys().copied().collect::<Vec<_>>(),
+        ["ocds-l-1", "ocds-l-2", "ocds-l-3", "ocds-l-5"]
+    );
+    assert_eq!(
+        process["ocds-l-1"],
+        "supplier Alpha Trading Co., Ltd. is on the debarment list (CGD 2024/1, line 2: \
+         TH-DGA-0105-561-234567), matched by its registered identifier, on 2024-03-01; 1 of \
+         the process's organizations matched"
+    );
+    assert!(
+        process["ocds-l-2"].starts_with(
+            "tenderer Beta is on the debarment list (CGD 2024/2, line 3: TH-S2), matched by its id"
+        ),
+        "{}",
+        process["ocds-l-2"]
+    );
+    assert!(
+        process["ocds-l-3"].contains("line 4: บจก.ชัยเทรดดิ้ง), matched by its name only"),
+        "{}",
+        process["ocds-l-3"]
+    );
+    assert!(
+        process["ocds-l-5"]
+            .contains("(World Bank, line 5: Gamma Limited), matched by its name only"),
+        "{}",
+        process["ocds-l-5"]
+    );
+    // Six processes have a tenderer or supplier; four are flagged.
+    assert_eq!(summary["assessable"], 6);
+    assert_eq!(summary["flagged"], 4);
+    assert_eq!(summary["code"], "R046");
+    // Each matched organization is flagged too, in its role.
+    let organizations: Vec<(String, String, String)> =
+        csv_rows(&dir.path().join("out/organizations.csv"))
+            .into_iter()
+            .filter(|row| row["indicator"] == "debarred_bidder")
+            .map(|row| {
+                (
+                    row["role"].clone(),
+                    row["organization_id"].clone(),
+                    row["evidence"].clone(),
+                )
+            })
+            .collect();
+    let expected = |role: &str, id: &str, ocids: &str| {
+        (
+            role.to_owned(),
+            id.to_owned(),
+            format!("took part while on the debarment list in 1 process(es), e.g. {ocids}"),
+        )
+    };
+    for (role, id, ocid) in [
+        ("supplier", "TH-S1", "ocds-l-1"),
+        ("tenderer", "TH-S1", "ocds-l-1"),
+        ("tenderer", "TH-S2", "ocds-l-2"),
+        ("supplier", "TH-S3", "ocds-l-3"),
+        ("tenderer", "TH-S3", "ocds-l-3"),
+        ("supplier", "TH-S5", "ocds-l-5"),
+        ("tenderer", "TH-S5", "ocds-l-5"),
+    ] {
+        assert!(
+            organizations.contains(&expected(role, id, ocid)),
+            "{role} {id}: {organizations:?}"
+        );
+    }
+    assert_eq!(organizations.len(), 7, "{organizations:?}");
+
+    // In Thai.
+    let out = dir.path().join("out-th");
+    redflags()
+        .args(["-q", "score", "--lang", "th", "--out"])
+        .arg(&out)
+        .arg("--config")
+        .arg(&config)
+        .arg(&input)
+        .assert()
+        .success();
+    let thai = csv_rows(&out.join("flags.csv"));
+    let thai = thai
+        .iter()
+        .find(|row| row["indicator"] == "debarred_bidder" && row["ocid"] == "ocds-l-3")
+        .unwrap();
+    assert!(
+        thai["evidence"].starts_with("ผู้ขาย บริษัท ชัยเทรดดิ้ง จำกัด อยู่ในรายชื่อผู้ถูกห้ามเข้าเสนอราคา"),
+        "{}",
+        thai["evidence"]
+    );
+    assert!(
+        thai["evidence"].contains("1 มี.ค. 2567"),
+        "{}",
+        thai["evidence"]
+    );
+}
+
+#[test]
+fn without_the_list_nothing_is_assessable_and_check_says_which_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = data(dir.path());
+    // It does not run: no flags, and no column that would lower every process's completeness.
+    let (flags, summary) = score(dir.path(), &input, None);
+    assert!(flags.is_empty());
+    assert_eq!(summary, Value::Null);
+    let contracts = csv_rows(&dir.path().join("out/contracts.csv"));
+    assert!(!contracts[0].contains_key("debarred_bidder"));
+    let output = redflags().arg("check").arg(&input).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|line| line.starts_with("debarred_bidder "))
+        .unwrap();
+    assert!(line.contains("[lists] debarred: no file given"), "{line}");
+}
+
+#[test]
+fn a_bad_list_stops_the_run_before_the_data_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = data(dir.path());
+    write(
+        dir.path(),
+        "debarred.csv",
+        "id,name,from\nTH-S1,A,2024-01-01\nTH-S2,B,2024-13-01\n",
+    );
+    let config = write(
+        dir.path(),
+        "settings.toml",
+        "[lists]\ndebarred = \"debarred.csv\"\n",
+    );
+    let error = score_refused(&input, &config, &dir.path().join("out"));
+    assert!(
+        error.contains("debarred.csv, line 3, field `from`: \"2024-13-01\" is not a date"),
+        "{error}"
+    );
+    // A missing file too.
+    let config = write(
+        dir.path(),
+        "missing.toml",
+        "[lists]\ndebarred = \"nowhere.csv\"\n",
+    );
+    let error = score_refused(&input, &config, &dir.path().join("out"));
+    assert!(error.contains("nowhere.csv"), "{error}");
+}
