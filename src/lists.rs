@@ -80,6 +80,11 @@ impl ListSettings {
         }
     }
 
+    /// Whether any list is named.
+    pub fn any(&self) -> bool {
+        LISTS.iter().any(|spec| self.names(spec.key))
+    }
+
     /// Whether the list of this key (`debarred`) is named.
     pub fn names(&self, key: &str) -> bool {
         match key {

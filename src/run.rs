@@ -213,7 +213,8 @@ pub fn run_with(
         inputs,
         &config.prepare,
         &config.limits,
-        frames::Builder::for_run().keeping(if config.lists.debarred.is_some() {
+        // The lists match organizations by the identifiers of `parties` too.
+        frames::Builder::for_run().keeping(if config.lists.any() {
             &["identifier_id"]
         } else {
             &[]

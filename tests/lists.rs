@@ -310,3 +310,104 @@ fn a_bad_list_stops_the_run_before_the_data_is_read() {
     let error = score_refused(&input, &config, &dir.path().join("out"));
     assert!(error.contains("nowhere.csv"), "{error}");
 }
+
+const REGISTER: &str = "id,name,registered,address,owners\n\
+    0105561234567,\"Alpha Trading Co., Ltd.\",2024-02-01,,Somchai Jaidee; Fund X\n\
+    TH-S9,Clean Co,01/01/2553,,SOMCHAI  JAIDEE\n\
+    TH-S2,Beta,2015-01-01,,\n\
+    ,บริษัท ชัยเทรดดิ้ง จำกัด,2023-01-01,,\n";
+
+/// The flags of `indicator` in the run's `out` folder, by ocid, and its summary.
+fn flags_of(out: &Path, indicator: &str) -> (BTreeMap<String, String>, Value) {
+    let flags = csv_rows(&out.join("flags.csv"))
+        .into_iter()
+        .filter(|row| row["indicator"] == indicator && row["level"] == "process")
+        .map(|row| (row["ocid"].clone(), row["evidence"].clone()))
+        .collect();
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = summary["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"] == indicator)
+        .cloned()
+        .unwrap_or(Value::Null);
+    (flags, summary)
+}
+
+#[test]
+fn the_register_finds_unregistered_young_and_commonly_owned_bidders() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = data(dir.path());
+    write(dir.path(), "register.csv", REGISTER);
+    let config = write(
+        dir.path(),
+        "settings.toml",
+        "[lists]\nregister = \"register.csv\"\n",
+    );
+    let out = dir.path().join("out");
+    redflags()
+        .args(["-q", "score", "--out"])
+        .arg(&out)
+        .arg("--config")
+        .arg(&config)
+        .arg(&input)
+        .assert()
+        .success();
+
+    // Gamma Ltd is in no entry; the others are found by identifier, id or name.
+    let (unregistered, summary) = flags_of(&out, "unregistered_bidder");
+    assert_eq!(summary["assessable"], 6);
+    assert_eq!(
+        unregistered.into_iter().collect::<Vec<_>>(),
+        [(
+            "ocds-l-5".to_owned(),
+            "supplier Gamma Ltd is not in the company register (1 of the process's 1 \
+             organizations are not)"
+                .to_owned()
+        )]
+    );
+    assert_eq!(summary["code"], "R045");
+
+    // Alpha was registered 29 days before its award; Clean Co in 2010 (2553 BE); ชัยเทรดดิ้ง
+    // 425 days before.
+    let (young, summary) = flags_of(&out, "young_supplier");
+    assert_eq!(summary["assessable"], 5);
+    assert_eq!(
+        young.into_iter().collect::<Vec<_>>(),
+        [(
+            "ocds-l-1".to_owned(),
+            "supplier Alpha Trading Co., Ltd. was registered on 2024-02-01, 29 days before its \
+             award on 2024-03-01 (matched by its registered identifier)"
+                .to_owned()
+        )]
+    );
+
+    // Alpha and Clean Co, both bidding in ocds-l-1, share Somchai Jaidee (written otherwise).
+    let (shared, summary) = flags_of(&out, "shared_owner");
+    assert_eq!(summary["assessable"], 1);
+    assert_eq!(
+        shared.into_iter().collect::<Vec<_>>(),
+        [(
+            "ocds-l-1".to_owned(),
+            "2 tenderers share the owner Somchai Jaidee in the company register: Alpha Trading \
+             Co., Ltd., Clean Co"
+                .to_owned()
+        )]
+    );
+    let organizations: Vec<(String, String)> = csv_rows(&out.join("organizations.csv"))
+        .into_iter()
+        .filter(|row| row["indicator"] == "shared_owner")
+        .map(|row| (row["role"].clone(), row["organization_id"].clone()))
+        .collect();
+    assert_eq!(
+        organizations,
+        [
+            ("tenderer".to_owned(), "TH-S1".to_owned()),
+            ("tenderer".to_owned(), "TH-S9".to_owned())
+        ]
+    );
+    // Without the debarment list, debarred_bidder does not run.
+    assert_eq!(flags_of(&out, "debarred_bidder").1, Value::Null);
+}

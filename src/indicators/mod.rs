@@ -49,12 +49,15 @@ pub mod recurring_bidder_set;
 pub mod repeat_direct_awards;
 pub mod repeat_winner;
 pub(crate) mod second_bid;
+pub mod shared_owner;
 pub mod short_tender_period;
 pub mod single_bid;
 pub mod split_purchase;
 pub mod support;
 pub mod tender_above_budget;
 pub mod threshold_bunching;
+pub mod unregistered_bidder;
+pub mod young_supplier;
 
 /// The phase of the procurement cycle an indicator looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -669,6 +672,9 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &heterogeneous_supplier::HeterogeneousSupplier,
     &heavily_discounted_bid::HeavilyDiscountedBid,
     &debarred_bidder::DebarredBidder,
+    &unregistered_bidder::UnregisteredBidder,
+    &young_supplier::YoungSupplier,
+    &shared_owner::SharedOwner,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.

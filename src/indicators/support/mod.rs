@@ -4,6 +4,7 @@
 //! signature with an earlier event ([`signed_before`]).
 
 pub mod fences;
+pub mod listed;
 pub mod rows;
 pub mod signed_before;
 
