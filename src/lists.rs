@@ -436,6 +436,16 @@ pub fn name_key(name: &str) -> String {
     kept.concat()
 }
 
+/// An address as matched: in lower case, only its letters, digits and Thai characters
+/// (`1 ถนนสุขุมวิท, กรุงเทพฯ` and `1 ถนนสุขุมวิท กรุงเทพฯ` match).
+pub fn address_key(address: &str) -> String {
+    address
+        .to_lowercase()
+        .chars()
+        .filter(|c| is_name_char(*c))
+        .collect()
+}
+
 /// Whether a character is part of a name's words: letters, digits, and the Thai block's
 /// letters, vowels and tone marks (Thai punctuation aside).
 fn is_name_char(c: char) -> bool {
@@ -472,6 +482,11 @@ mod tests {
         assert_eq!(name_key("Acme Trading Co., Ltd."), "acmetrading");
         // Tone marks count: these are different names.
         assert_ne!(name_key("ก้อง"), name_key("กอง"));
+        assert_eq!(
+            address_key("99 ซอยสุขุมวิท 31, กรุงเทพฯ"),
+            address_key("99  ซอยสุขุมวิท 31 กรุงเทพฯ")
+        );
+        assert_ne!(address_key("99 Main St"), address_key("98 Main St"));
         // A name that is only a legal form keeps it.
         assert_eq!(name_key("Company Ltd"), "companyltd");
         assert_eq!(name_key("บริษัท"), "บริษัท");

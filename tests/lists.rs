@@ -312,9 +312,9 @@ fn a_bad_list_stops_the_run_before_the_data_is_read() {
 }
 
 const REGISTER: &str = "id,name,registered,address,owners\n\
-    0105561234567,\"Alpha Trading Co., Ltd.\",2024-02-01,,Somchai Jaidee; Fund X\n\
-    TH-S9,Clean Co,01/01/2553,,SOMCHAI  JAIDEE\n\
-    TH-S2,Beta,2015-01-01,,\n\
+    0105561234567,\"Alpha Trading Co., Ltd.\",2024-02-01,\"99 ซอยสุขุมวิท 31, กรุงเทพฯ\",Somchai Jaidee; Fund X\n\
+    TH-S9,Clean Co,01/01/2553,99 ซอยสุขุมวิท 31 กรุงเทพฯ,SOMCHAI  JAIDEE\n\
+    TH-S2,Beta,2015-01-01,1 Other Road,\n\
     ,บริษัท ชัยเทรดดิ้ง จำกัด,2023-01-01,,\n";
 
 /// The flags of `indicator` in the run's `out` folder, by ocid, and its summary.
@@ -407,6 +407,18 @@ fn the_register_finds_unregistered_young_and_commonly_owned_bidders() {
             ("tenderer".to_owned(), "TH-S1".to_owned()),
             ("tenderer".to_owned(), "TH-S9".to_owned())
         ]
+    );
+    // Alpha and Clean Co are at one address, written otherwise; Clean Co and Beta are not.
+    let (shared, summary) = flags_of(&out, "shared_address");
+    assert_eq!(summary["assessable"], 2);
+    assert_eq!(
+        shared.into_iter().collect::<Vec<_>>(),
+        [(
+            "ocds-l-1".to_owned(),
+            "2 tenderers share the address 99 ซอยสุขุมวิท 31, กรุงเทพฯ in the company register: \
+             Alpha Trading Co., Ltd., Clean Co"
+                .to_owned()
+        )]
     );
     // Without the debarment list, debarred_bidder does not run.
     assert_eq!(flags_of(&out, "debarred_bidder").1, Value::Null);

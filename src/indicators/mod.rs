@@ -49,6 +49,7 @@ pub mod recurring_bidder_set;
 pub mod repeat_direct_awards;
 pub mod repeat_winner;
 pub(crate) mod second_bid;
+pub mod shared_address;
 pub mod shared_owner;
 pub mod short_tender_period;
 pub mod single_bid;
@@ -675,6 +676,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &unregistered_bidder::UnregisteredBidder,
     &young_supplier::YoungSupplier,
     &shared_owner::SharedOwner,
+    &shared_address::SharedAddress,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.

@@ -276,3 +276,118 @@ pub fn with_flagged(processes: LazyFrame, flagged: LazyFrame) -> LazyFrame {
         JoinArgs::new(JoinType::Left),
     )
 }
+
+/// Column: a shared value as matched (see [`shared_value`]).
+const VALUE_KEY: &str = "value_key";
+
+/// Each matched organization's values of the list's `column` (a text, or a list of texts),
+/// one row each: the organization's columns, `name` (the value as written) and
+/// [`VALUE_KEY`] (as `key` makes it; empty keys left out).
+fn values_of(
+    entries: &DataFrame,
+    column: &str,
+    name: &str,
+    key: fn(&str) -> String,
+) -> PolarsResult<DataFrame> {
+    let mut values = entries.select([ORG_ID, ORG_NAME, IDENTIFIER, column])?;
+    if matches!(values.column(column)?.dtype(), DataType::List(_)) {
+        values = values.explode(
+            [column],
+            ExplodeOptions {
+                empty_as_null: false,
+                keep_nulls: false,
+            },
+        )?;
+    }
+    let keys: StringChunked = values
+        .column(column)?
+        .str()?
+        .iter()
+        .map(|value| value.map(key).filter(|key| !key.is_empty()))
+        .collect();
+    values.rename(column, name.into())?;
+    values.with_column(keys.with_name(VALUE_KEY.into()).into_column())?;
+    values.unique_stable(None, UniqueKeepStrategy::First, None)
+}
+
+/// The outcome of an indicator that flags tenderers of a process sharing a value of the
+/// list's `column` (an owner, an address): assessable when two or more of its tenderers are
+/// in the list with such a value, flagged when two or more share one (as `key` makes it).
+/// Its evidence, `evidence` (the value as `name`, `tenderers`, `count`): the first shared
+/// value (by its key), as the entry of the first of its tenderers (by name) writes it, the
+/// tenderers that share it and how many. Each of them is listed as a tenderer.
+pub fn shared_value(
+    found: Found,
+    column: &str,
+    name: &str,
+    key: fn(&str) -> String,
+    evidence: &[(&str, DataType)],
+) -> PolarsResult<crate::indicators::LazyOutcome> {
+    let Found {
+        parts: tenderers,
+        processes,
+        ocids,
+        entries,
+    } = found;
+    let values = values_of(&entries, column, name, key)?;
+    let held = tenderers
+        .join(
+            values.lazy().filter(col(VALUE_KEY).is_not_null()),
+            organization_columns(),
+            organization_columns(),
+            on_organization(),
+        )
+        .with_column(organization_name().alias("tenderer"))
+        .cache();
+    let known = held
+        .clone()
+        .group_by([col(PROCESS)])
+        .agg([col("tenderer").n_unique().alias("known")])
+        .filter(col("known").gt_eq(lit(2)));
+    let shared = held
+        .clone()
+        .sort(
+            [PROCESS, VALUE_KEY, "tenderer"],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable([col(PROCESS), col(VALUE_KEY)])
+        .agg([
+            col(name).first(),
+            col("tenderer")
+                .unique()
+                .sort(SortOptions::default())
+                .alias("tenderers"),
+            col("tenderer")
+                .n_unique()
+                .cast(DataType::UInt32)
+                .alias("count"),
+        ])
+        .filter(col("count").gt_eq(lit(2)))
+        .sort([PROCESS, VALUE_KEY], SortMultipleOptions::default())
+        .cache();
+    let first = shared.clone().group_by_stable([col(PROCESS)]).agg([
+        col(name).first(),
+        col("tenderers").first(),
+        col("count").first(),
+    ]);
+    let assessable = processes.join(
+        known,
+        [col(PROCESS)],
+        [col(PROCESS)],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let processes = rows_by_count(with_flagged(assessable, first), name, evidence);
+    let sharing = held
+        .join(
+            shared.select([col(PROCESS), col(VALUE_KEY)]),
+            [col(PROCESS), col(VALUE_KEY)],
+            [col(PROCESS), col(VALUE_KEY)],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .select([col(PROCESS), col(ORG_ID), col(ROLE)]);
+    Ok(crate::indicators::LazyOutcome {
+        processes,
+        organizations: organizations_of(ocids, sharing)?,
+        meta: Vec::new(),
+    })
+}
