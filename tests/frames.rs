@@ -73,7 +73,14 @@ fn a_run_holds_the_columns_its_stages_read_only() {
     let parties = frames.parties;
     assert_eq!(
         parties.get_column_names(),
-        ["process", "party_id", "name"],
+        [
+            "process",
+            "party_id",
+            "name",
+            "contact_name",
+            "email",
+            "telephone"
+        ],
         "{parties}"
     );
     assert_eq!(parties.height(), 3);

@@ -1632,3 +1632,62 @@ fn the_catalogue_covers_the_whole_procurement_cycle() {
     let unique: std::collections::BTreeSet<_> = codes.iter().collect();
     assert_eq!(unique.len(), codes.len());
 }
+
+/// A process of buyer B whose one bid and award go to T, with these contact points (JSON).
+fn contacts(ocid: &str, buyer: &str, tenderer: &str) -> String {
+    format!(
+        r#"{{"ocid":"{ocid}","buyer":{{"id":"B","name":"สำนักงานเขต"}},
+        "parties":[{{"id":"B","name":"สำนักงานเขต","roles":["buyer"],"contactPoint":{buyer}}},
+                   {{"id":"T","name":"บริษัท ที จำกัด","roles":["tenderer","supplier"],"contactPoint":{tenderer}}}],
+        "bids":{{"details":[{{"id":"1","status":"valid","tenderers":[{{"id":"T"}}]}}]}},
+        "awards":[{{"id":"a","status":"active","suppliers":[{{"id":"T"}}]}}]}}"#
+    )
+}
+
+#[test]
+fn official_contact_finds_the_buyers_details_given_by_a_bidder() {
+    let official =
+        r#"{"name":"นายสมชาย ใจดี","email":"somchai@district.go.th","telephone":"+66 2 123 4567"}"#;
+    let frames = frames(&[
+        // The buyer's e-mail, in other case.
+        contacts("email", official, r#"{"email":" SOMCHAI@district.go.th"}"#),
+        // The buyer's telephone, written nationally.
+        contacts(
+            "telephone",
+            official,
+            r#"{"telephone":"02-123-4567","email":"sales@t.co.th"}"#,
+        ),
+        // The buyer's official as the contact person, spaced otherwise.
+        contacts("person", official, r#"{"name":"นายสมชาย  ใจดี"}"#),
+        // Other details.
+        contacts(
+            "other",
+            official,
+            r#"{"name":"นางสาวสมหญิง","email":"sales@t.co.th","telephone":"081 234 5678"}"#,
+        ),
+        // The bidder gives no contact: not assessable.
+        contacts("no-contact", official, "null"),
+    ]);
+    let outcome = run("official_contact", &frames, "");
+    assert_eq!(
+        assessable(&outcome),
+        ["email", "other", "person", "telephone"]
+    );
+    assert_eq!(flagged(&outcome), ["email", "person", "telephone"]);
+    let rows = rows(&outcome);
+    assert_eq!(
+        rows["telephone"].evidence.as_deref(),
+        Some(
+            "บริษัท ที จำกัด gives the same telephone as สำนักงานเขต, the buyer or procuring \
+             entity: 21234567"
+        )
+    );
+    assert_eq!(
+        rows["email"].evidence.as_deref(),
+        Some(
+            "บริษัท ที จำกัด gives the same e-mail as สำนักงานเขต, the buyer or procuring entity: \
+             somchai@district.go.th"
+        )
+    );
+    assert_eq!(organization_ids(&outcome), ["T"]);
+}

@@ -233,6 +233,11 @@ impl<'a> Rows<'a> {
                 .push(identifier.and_then(|i| text(&i.scheme)));
             rows.identifier_id
                 .push(identifier.and_then(|i| text(&i.id)));
+            let contact = party.contact_point.get();
+            rows.contact_name.push(contact.and_then(|c| text(&c.name)));
+            rows.email.push(contact.and_then(|c| text(&c.email)));
+            rows.telephone
+                .push(contact.and_then(|c| text(&c.telephone)));
         }
     }
 

@@ -48,6 +48,9 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("contracts.period.endDate", "contracts", "period_end"),
     ("contracts.period.startDate", "contracts", "period_start"),
     ("contracts.value", "contracts", "amount"),
+    ("parties.contactPoint.email", "parties", "email"),
+    ("parties.contactPoint.name", "parties", "contact_name"),
+    ("parties.contactPoint.telephone", "parties", "telephone"),
     // Made in a run only with a list that reads it (see `crate::frames::Builder::keeping`).
     ("parties.identifier.id", "parties", "identifier_id"),
     (

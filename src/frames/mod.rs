@@ -17,7 +17,7 @@ mod numbering;
 pub mod tables;
 mod texts;
 
-pub use texts::{code_in, code_is, lowercase, text_in, text_test};
+pub use texts::{code_in, code_is, lowercase, text_in, text_key, text_test};
 
 use polars::prelude::*;
 use rayon::prelude::*;

@@ -74,6 +74,12 @@ table!(
         identifier_scheme: Vec<Option<&'a str>>,
         /// `parties[].identifier.id`.
         identifier_id: Vec<Option<&'a str>>,
+        /// `parties[].contactPoint.name`.
+        contact_name: Vec<Option<&'a str>>,
+        /// `parties[].contactPoint.email`.
+        email: Vec<Option<&'a str>>,
+        /// `parties[].contactPoint.telephone`.
+        telephone: Vec<Option<&'a str>>,
     }
 );
 

@@ -50,15 +50,24 @@ pub fn text_test(column: &str, test: impl Fn(&str) -> bool + Send + Sync + 'stat
 /// Each row's text of `column` in lower case; null where the row has no text. A numbered
 /// column is lowered once per distinct text (see [`text_test`]).
 pub fn lowercase(column: &str) -> Expr {
+    text_key(column, |text| Some(text.to_lowercase()))
+}
+
+/// Each row's text of `column` as `key` makes it (a key to compare texts by); null where the
+/// row has no text or `key` gives none. Each distinct text is keyed once (see [`text_test`]).
+pub fn text_key(
+    column: &str,
+    key: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+) -> Expr {
     col(column).map(
-        |column| {
+        move |column| {
             let name = column.name().clone();
-            let (lowered, rows) = each_text(&column, &|text: &str| text.to_lowercase())?;
-            let lowered: StringChunked = rows
+            let (keys, rows) = each_text(&column, &key)?;
+            let keys: StringChunked = rows
                 .into_iter()
-                .map(|row| row.map(|row| lowered[row as usize].as_str()))
+                .map(|row| row.and_then(|row| keys[row as usize].as_deref()))
                 .collect();
-            Ok(lowered.with_name(name).into_column())
+            Ok(keys.with_name(name).into_column())
         },
         |_, field| Ok(Field::new(field.name().clone(), DataType::String)),
     )

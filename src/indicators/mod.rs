@@ -44,6 +44,7 @@ pub mod near_estimate;
 pub mod new_supplier_large_award;
 pub mod no_tender_period;
 pub mod non_open_procedure;
+pub mod official_contact;
 pub mod price_close_to_winning_bid;
 pub mod recurring_bidder_set;
 pub mod repeat_direct_awards;
@@ -677,6 +678,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &young_supplier::YoungSupplier,
     &shared_owner::SharedOwner,
     &shared_address::SharedAddress,
+    &official_contact::OfficialContact,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.

@@ -196,7 +196,7 @@ merge_fields!(Identifier {
 
 /// An organization in the `parties` section.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Party {
     /// The id other sections reference.
     #[serde(deserialize_with = "lenient::text")]
@@ -210,13 +210,38 @@ pub struct Party {
     /// The primary identifier.
     #[serde(deserialize_with = "lenient::object")]
     pub identifier: Field<Identifier>,
+    /// The contact point (a person, an e-mail, a telephone).
+    #[serde(deserialize_with = "lenient::object")]
+    pub contact_point: Field<ContactPoint>,
 }
 
 merge_fields!(Party {
     id,
     name,
     roles,
-    identifier
+    identifier,
+    contact_point
+});
+
+/// A party's contact point.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ContactPoint {
+    /// The person or office to contact.
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Field<Text>,
+    /// The e-mail address.
+    #[serde(deserialize_with = "lenient::text")]
+    pub email: Field<Text>,
+    /// The telephone number.
+    #[serde(deserialize_with = "lenient::text")]
+    pub telephone: Field<Text>,
+}
+
+merge_fields!(ContactPoint {
+    name,
+    email,
+    telephone
 });
 
 /// A monetary value.
