@@ -44,7 +44,7 @@ impl Default for Settings {
 
 static METADATA: Metadata = Metadata {
     slug: "benford",
-    code: None,
+    code: Some("R029"),
     title: "Award amounts departing from Benford's law",
     phase: Phase::Award,
     group: Group::Price,

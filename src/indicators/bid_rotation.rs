@@ -51,7 +51,7 @@ impl Default for Settings {
 
 static METADATA: Metadata = Metadata {
     slug: "bid_rotation",
-    code: None,
+    code: Some("R057"),
     title: "Bidders taking turns to win",
     phase: Phase::Award,
     group: Group::Competition,

@@ -34,7 +34,7 @@ impl Default for Settings {
 
 static METADATA: Metadata = Metadata {
     slug: "contract_amendment",
-    code: None,
+    code: Some("R069"),
     title: "Contract amended, or grown beyond its award",
     phase: Phase::Implementation,
     group: Group::Contract,

@@ -38,7 +38,7 @@ impl Default for Settings {
 
 static METADATA: Metadata = Metadata {
     slug: "decision_period",
-    code: None,
+    code: Some("R061"),
     title: "Very short or very long decision period",
     phase: Phase::Award,
     group: Group::Timing,

@@ -41,7 +41,7 @@ impl Default for Settings {
 
 static METADATA: Metadata = Metadata {
     slug: "non_open_procedure",
-    code: None,
+    code: Some("R013"),
     title: "Non-competitive procedure",
     phase: Phase::Tender,
     group: Group::Competition,

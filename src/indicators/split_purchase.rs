@@ -73,7 +73,7 @@ const FIELDS: &[Field] = &[
 
 static METADATA: Metadata = Metadata {
     slug: "split_purchase",
-    code: None,
+    code: Some("R011"),
     title: "Purchase split under a threshold",
     phase: Phase::Award,
     group: Group::Competition,
