@@ -24,6 +24,9 @@ pub struct ListSettings {
     /// optionally `registered` (the registration date), `address` and `owners` (the owners'
     /// or major shareholders' names, separated by `;`).
     pub register: Option<PathBuf>,
+    /// Abnormal contact details: a CSV file with the columns `kind` (`address`, `telephone` or
+    /// `email`), `value` and optionally `note` (why it is abnormal).
+    pub contacts: Option<PathBuf>,
 }
 
 /// What a kind of list holds beyond the organization's id and name: its optional columns.
@@ -58,14 +61,24 @@ pub const REGISTER: Spec = Spec {
     lists: &[OWNERS],
 };
 
+/// The list of abnormal contact details (not of organizations: read by [`read_contacts`]).
+pub const CONTACTS: Spec = Spec {
+    key: "contacts",
+    description: "abnormal addresses, telephones and e-mails (CSV: kind, value, note)",
+    dates: &[],
+    texts: &[],
+    lists: &[],
+};
+
 /// Every kind of list, in the order of the settings.
-pub const LISTS: [&Spec; 2] = [&DEBARRED, &REGISTER];
+pub const LISTS: [&Spec; 3] = [&DEBARRED, &REGISTER, &CONTACTS];
 
 impl ListSettings {
-    fn paths_mut(&mut self) -> [(&'static str, &mut Option<PathBuf>); 2] {
+    fn paths_mut(&mut self) -> [(&'static str, &mut Option<PathBuf>); 3] {
         [
             (DEBARRED.key, &mut self.debarred),
             (REGISTER.key, &mut self.register),
+            (CONTACTS.key, &mut self.contacts),
         ]
     }
 
@@ -90,6 +103,7 @@ impl ListSettings {
         match key {
             "debarred" => self.debarred.is_some(),
             "register" => self.register.is_some(),
+            "contacts" => self.contacts.is_some(),
             _ => false,
         }
     }
@@ -104,6 +118,7 @@ impl ListSettings {
         Ok(Lists {
             debarred: read(&self.debarred, &DEBARRED)?,
             register: read(&self.register, &REGISTER)?,
+            contacts: self.contacts.as_deref().map(read_contacts).transpose()?,
         })
     }
 }
@@ -117,6 +132,9 @@ pub struct Lists {
     pub debarred: Option<DataFrame>,
     /// The company register's entries.
     pub register: Option<DataFrame>,
+    /// The abnormal contact details: `kind`, `key` (as [`contact_key`] makes it), `value` (as
+    /// written), `note` and [`LINE`].
+    pub contacts: Option<DataFrame>,
 }
 
 /// Column of a list's entries: what a key matches, `id` or `name`.
@@ -149,20 +167,27 @@ struct Values {
     lists: Vec<Vec<String>>,
 }
 
-/// Reads a list file: a header with `id` and/or `name`, and the spec's columns if there
-/// (in any order and case; other columns are left alone).
-fn read_entries(path: &Path, spec: &Spec) -> Result<DataFrame, String> {
+/// A list file's reader and its header's column names (trimmed, in lower case).
+fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, Vec<String>), String> {
     let name = path.display();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
         .map_err(|error| format!("[lists] {name}: {error}"))?;
-    let header: Vec<String> = reader
+    let header = reader
         .headers()
         .map_err(|error| format!("[lists] {name}: {error}"))?
         .iter()
         .map(|column| column.trim().trim_start_matches('\u{feff}').to_lowercase())
         .collect();
+    Ok((reader, header))
+}
+
+/// Reads a list file: a header with `id` and/or `name`, and the spec's columns if there
+/// (in any order and case; other columns are left alone).
+fn read_entries(path: &Path, spec: &Spec) -> Result<DataFrame, String> {
+    let name = path.display();
+    let (mut reader, header) = open(path)?;
     let column = |wanted: &str| header.iter().position(|c| c == wanted);
     let (id, name_column) = (column("id"), column("name"));
     if id.is_none() && name_column.is_none() {
@@ -297,6 +322,78 @@ fn read_entries(path: &Path, spec: &Spec) -> Result<DataFrame, String> {
     }
     columns.push(Column::new(LINE.into(), lines));
     DataFrame::new(height, columns).map_err(failed)
+}
+
+/// The kinds of contact details the contacts list holds.
+pub const CONTACT_KINDS: [&str; 3] = ["address", "telephone", "email"];
+
+/// A contact detail of a kind as compared (see [`address_key`], [`telephone_key`],
+/// [`email_key`]).
+pub fn contact_key(kind: &str, value: &str) -> Option<String> {
+    match kind {
+        "address" => Some(address_key(value)).filter(|key| key.chars().count() >= 6),
+        "telephone" => telephone_key(value),
+        "email" => email_key(value),
+        _ => None,
+    }
+}
+
+/// Reads the list of abnormal contact details: a header with `kind` and `value`, and
+/// optionally `note`.
+fn read_contacts(path: &Path) -> Result<DataFrame, String> {
+    let name = path.display();
+    let (mut reader, header) = open(path)?;
+    let column = |wanted: &str| header.iter().position(|c| c == wanted);
+    let (Some(kind_at), Some(value_at)) = (column("kind"), column("value")) else {
+        return Err(format!(
+            "[lists] {name}, line 1: a `kind` and a `value` column are needed (the columns are {})",
+            header.join(", ")
+        ));
+    };
+    let note_at = column("note");
+    let (mut kinds, mut keys, mut values, mut notes, mut lines) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (index, record) in reader.records().enumerate() {
+        let line = index as u32 + 2;
+        let record = record.map_err(|error| format!("[lists] {name}, line {line}: {error}"))?;
+        let field = |at: usize| record.get(at).map(str::trim).unwrap_or_default();
+        if record.iter().all(|value| value.trim().is_empty()) {
+            continue;
+        }
+        let kind = field(kind_at).to_lowercase();
+        let Some(kind) = CONTACT_KINDS.iter().find(|known| **known == kind) else {
+            return Err(format!(
+                "[lists] {name}, line {line}, field `kind`: {kind:?} is not one of {}",
+                CONTACT_KINDS.join(", ")
+            ));
+        };
+        let value = field(value_at);
+        let Some(key) = contact_key(kind, value) else {
+            return Err(format!(
+                "[lists] {name}, line {line}, field `value`: {value:?} is not a {kind} that can \
+                 be compared (an address of six letters or digits or more, a telephone of eight \
+                 digits or more, an e-mail with `@`)"
+            ));
+        };
+        kinds.push(*kind);
+        keys.push(key);
+        values.push(value.to_owned());
+        notes.push(
+            note_at
+                .map(field)
+                .filter(|note| !note.is_empty())
+                .map(str::to_owned),
+        );
+        lines.push(line);
+    }
+    df!(
+        "kind" => kinds,
+        KEY => keys,
+        "value" => values,
+        "note" => notes,
+        LINE => lines,
+    )
+    .map_err(|error| error.to_string())
 }
 
 /// Days since 1970-01-01 of a date written `YYYY-MM-DD` (a timestamp's date part too) or
@@ -446,6 +543,20 @@ pub fn address_key(address: &str) -> String {
         .collect()
 }
 
+/// A telephone number as compared: its last eight digits, when it has eight or more, so that
+/// a number written with its country code (`+66 2 123 4567`) and nationally (`02-123-4567`)
+/// match.
+pub fn telephone_key(text: &str) -> Option<String> {
+    let digits: Vec<char> = text.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 8).then(|| digits[digits.len() - 8..].iter().collect())
+}
+
+/// An e-mail address as compared: trimmed, in lower case, when it has an `@`.
+pub fn email_key(text: &str) -> Option<String> {
+    let email = text.trim().to_lowercase();
+    email.contains('@').then_some(email)
+}
+
 /// Whether a character is part of a name's words: letters, digits, and the Thai block's
 /// letters, vowels and tone marks (Thai punctuation aside).
 fn is_name_char(c: char) -> bool {
@@ -562,6 +673,28 @@ mod tests {
         let first: Vec<Option<&str>> = first.str().unwrap().iter().collect();
         assert_eq!(first, [Some("นายสมชาย ใจดี"), Some("นางสมหญิง ใจดี")]);
         assert_eq!(owners.get_as_series(2).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn the_contacts_list_is_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("contacts.csv");
+        std::fs::write(
+            &path,
+            "kind,value,note\ntelephone,+66 2 000 0000,a shared office\nEmail,A@B.co,\n",
+        )
+        .unwrap();
+        let frame = read_contacts(&path).unwrap();
+        let keys: Vec<Option<&str>> = frame.column(KEY).unwrap().str().unwrap().iter().collect();
+        assert_eq!(keys, [Some("20000000"), Some("a@b.co")]);
+        std::fs::write(&path, "kind,value\nfax,1234\n").unwrap();
+        assert!(
+            read_contacts(&path)
+                .unwrap_err()
+                .contains("line 2, field `kind`: \"fax\" is not one of address, telephone, email")
+        );
+        std::fs::write(&path, "kind,value\ntelephone,123\n").unwrap();
+        assert!(read_contacts(&path).unwrap_err().contains("field `value`"));
     }
 
     #[test]

@@ -79,7 +79,8 @@ fn a_run_holds_the_columns_its_stages_read_only() {
             "name",
             "contact_name",
             "email",
-            "telephone"
+            "telephone",
+            "street_address"
         ],
         "{parties}"
     );

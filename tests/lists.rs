@@ -317,6 +317,26 @@ const REGISTER: &str = "id,name,registered,address,owners\n\
     TH-S2,Beta,2015-01-01,1 Other Road,\n\
     ,บริษัท ชัยเทรดดิ้ง จำกัด,2023-01-01,,\n";
 
+/// Scores `input` with the list `key` (`register`, ...) holding `text`, into `dir`'s `out`.
+fn score_with_list(dir: &Path, input: &Path, key: &str, text: &str) -> std::path::PathBuf {
+    write(dir, &format!("{key}.csv"), text);
+    let config = write(
+        dir,
+        "settings.toml",
+        &format!("[lists]\n{key} = \"{key}.csv\"\n"),
+    );
+    let out = dir.join("out");
+    redflags()
+        .args(["-q", "score", "--out"])
+        .arg(&out)
+        .arg("--config")
+        .arg(&config)
+        .arg(input)
+        .assert()
+        .success();
+    out
+}
+
 /// The flags of `indicator` in the run's `out` folder, by ocid, and its summary.
 fn flags_of(out: &Path, indicator: &str) -> (BTreeMap<String, String>, Value) {
     let flags = csv_rows(&out.join("flags.csv"))
@@ -340,21 +360,7 @@ fn flags_of(out: &Path, indicator: &str) -> (BTreeMap<String, String>, Value) {
 fn the_register_finds_unregistered_young_and_commonly_owned_bidders() {
     let dir = tempfile::tempdir().unwrap();
     let input = data(dir.path());
-    write(dir.path(), "register.csv", REGISTER);
-    let config = write(
-        dir.path(),
-        "settings.toml",
-        "[lists]\nregister = \"register.csv\"\n",
-    );
-    let out = dir.path().join("out");
-    redflags()
-        .args(["-q", "score", "--out"])
-        .arg(&out)
-        .arg("--config")
-        .arg(&config)
-        .arg(&input)
-        .assert()
-        .success();
+    let out = score_with_list(dir.path(), &input, "register", REGISTER);
 
     // Gamma Ltd is in no entry; the others are found by identifier, id or name.
     let (unregistered, summary) = flags_of(&out, "unregistered_bidder");
@@ -422,4 +428,60 @@ fn the_register_finds_unregistered_young_and_commonly_owned_bidders() {
     );
     // Without the debarment list, debarred_bidder does not run.
     assert_eq!(flags_of(&out, "debarred_bidder").1, Value::Null);
+}
+
+/// A process whose one bid and award go to `T`, a party with this contact point and address.
+fn contact_process(ocid: &str, contact: Value, address: Value) -> String {
+    json!({
+        "ocid": ocid,
+        "date": "2024-03-01T00:00:00Z",
+        "buyer": {"id": "B", "name": "สำนักงานเขต"},
+        "parties": [{"id": "T", "name": format!("บริษัท {ocid} จำกัด"), "roles": ["tenderer", "supplier"],
+                     "contactPoint": contact, "address": address}],
+        "bids": {"details": [{"id": "1", "status": "valid", "tenderers": [{"id": "T"}]}]},
+        "awards": [{"id": "a", "status": "active", "suppliers": [{"id": "T"}]}],
+    })
+    .to_string()
+}
+
+#[test]
+fn abnormal_contacts_are_found_by_telephone_address_and_e_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        contact_process("c-1", json!({"telephone": "+66 2 000 0000"}), Value::Null),
+        contact_process(
+            "c-2",
+            json!({"email": "ok@firm.co.th"}),
+            json!({"streetAddress": "99 Shared Office Tower, Bangkok"}),
+        ),
+        contact_process("c-3", json!({"email": "ok@firm.co.th"}), Value::Null),
+        contact_process("c-4", Value::Null, Value::Null),
+    ];
+    let input = write(dir.path(), "data.jsonl", &(lines.join("\n") + "\n"));
+    let out = score_with_list(
+        dir.path(),
+        &input,
+        "contacts",
+        "kind,value,note\ntelephone,02-000-0000,a virtual office\naddress,99 shared office tower bangkok,\n",
+    );
+    let (flags, summary) = flags_of(&out, "abnormal_contact");
+    assert_eq!(summary["assessable"], 3);
+    assert_eq!(summary["code"], "R042");
+    assert_eq!(
+        flags.into_iter().collect::<Vec<_>>(),
+        [
+            (
+                "c-1".to_owned(),
+                "บริษัท c-1 จำกัด gives the telephone 02-000-0000, on line 2 of the list of \
+                 abnormal contact details; note: a virtual office"
+                    .to_owned()
+            ),
+            (
+                "c-2".to_owned(),
+                "บริษัท c-2 จำกัด gives the address 99 shared office tower bangkok, on line 3 of \
+                 the list of abnormal contact details; note: (none)"
+                    .to_owned()
+            ),
+        ]
+    );
 }

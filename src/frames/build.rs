@@ -238,6 +238,8 @@ impl<'a> Rows<'a> {
             rows.email.push(contact.and_then(|c| text(&c.email)));
             rows.telephone
                 .push(contact.and_then(|c| text(&c.telephone)));
+            rows.street_address
+                .push(party.address.get().and_then(|a| text(&a.street_address)));
         }
     }
 

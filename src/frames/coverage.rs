@@ -48,6 +48,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("contracts.period.endDate", "contracts", "period_end"),
     ("contracts.period.startDate", "contracts", "period_start"),
     ("contracts.value", "contracts", "amount"),
+    ("parties.address.streetAddress", "parties", "street_address"),
     ("parties.contactPoint.email", "parties", "email"),
     ("parties.contactPoint.name", "parties", "contact_name"),
     ("parties.contactPoint.telephone", "parties", "telephone"),

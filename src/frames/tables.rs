@@ -80,6 +80,8 @@ table!(
         email: Vec<Option<&'a str>>,
         /// `parties[].contactPoint.telephone`.
         telephone: Vec<Option<&'a str>>,
+        /// `parties[].address.streetAddress`.
+        street_address: Vec<Option<&'a str>>,
     }
 );
 

@@ -19,6 +19,7 @@ use crate::domain::{Derived, Tables};
 use crate::evidence::{Evidence, Language, Level, evidence_text};
 use crate::frames::Frames;
 
+pub mod abnormal_contact;
 pub mod all_except_winner_disqualified;
 pub mod benford;
 pub mod bid_rotation;
@@ -679,6 +680,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &shared_owner::SharedOwner,
     &shared_address::SharedAddress,
     &official_contact::OfficialContact,
+    &abnormal_contact::AbnormalContact,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.

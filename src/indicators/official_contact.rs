@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use super::support::listed::{bidder_parties, parties_in};
 use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS,
@@ -11,6 +12,7 @@ use super::{
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 use crate::frames::text_key;
+use crate::lists::{email_key, telephone_key};
 
 /// The indicator.
 pub struct OfficialContact;
@@ -58,20 +60,6 @@ static METADATA: Metadata = Metadata {
     page: include_str!("../../indicators/official_contact.md"),
 };
 
-/// A telephone number as compared: its last eight digits, when it has eight or more, so that
-/// a number written with its country code (`+66 2 123 4567`) and nationally (`02-123-4567`)
-/// match.
-fn telephone_key(text: &str) -> Option<String> {
-    let digits: Vec<char> = text.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= 8).then(|| digits[digits.len() - 8..].iter().collect())
-}
-
-/// An e-mail address as compared: trimmed, in lower case, when it has an `@`.
-fn email_key(text: &str) -> Option<String> {
-    let email = text.trim().to_lowercase();
-    email.contains('@').then_some(email)
-}
-
 /// A person's name as compared: its letters and digits in lower case, when four or more.
 fn person_key(text: &str) -> Option<String> {
     let key = crate::lists::address_key(text);
@@ -108,28 +96,14 @@ impl Definition for OfficialContact {
                     .collect::<Vec<_>>(),
             )
             .cache();
-        let of = |frame: LazyFrame, id: &str| {
-            frame
-                .filter(col(id).is_not_null())
-                .select([col(PROCESS), col(id).alias("party_id")])
-        };
-        let officials = concat(
-            [
-                of(tables.processes(), "buyer_id"),
-                of(tables.processes(), "procuring_entity_id"),
-            ],
-            UnionArgs::default(),
-        )?;
-        let bidders = concat(
-            [
-                of(tables.bids(), "tenderer_id"),
-                of(tables.awards(), "supplier_id"),
-            ],
-            UnionArgs::default(),
-        )?;
+        let officials = parties_in([
+            (tables.processes(), "buyer_id"),
+            (tables.processes(), "procuring_entity_id"),
+        ])?;
+        let bidders = bidder_parties(tables)?;
         let among = |ids: LazyFrame| {
             contacts.clone().join(
-                ids.unique_stable(None, UniqueKeepStrategy::First),
+                ids,
                 [col(PROCESS), col("party_id")],
                 [col(PROCESS), col("party_id")],
                 JoinArgs::new(JoinType::Semi),

@@ -213,6 +213,9 @@ pub struct Party {
     /// The contact point (a person, an e-mail, a telephone).
     #[serde(deserialize_with = "lenient::object")]
     pub contact_point: Field<ContactPoint>,
+    /// The address.
+    #[serde(deserialize_with = "lenient::object")]
+    pub address: Field<Address>,
 }
 
 merge_fields!(Party {
@@ -220,7 +223,25 @@ merge_fields!(Party {
     name,
     roles,
     identifier,
-    contact_point
+    contact_point,
+    address
+});
+
+/// A party's address.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Address {
+    /// The street address.
+    #[serde(deserialize_with = "lenient::text")]
+    pub street_address: Field<Text>,
+    /// The postal code.
+    #[serde(deserialize_with = "lenient::text")]
+    pub postal_code: Field<Text>,
+}
+
+merge_fields!(Address {
+    street_address,
+    postal_code
 });
 
 /// A party's contact point.

@@ -391,3 +391,23 @@ pub fn shared_value(
         meta: Vec::new(),
     })
 }
+
+/// The parties of each process (`process`, `party_id`) that are the organizations of these
+/// columns of these tables (`tenderer_id` of the bids, ...), each once.
+pub fn parties_in(sources: [(LazyFrame, &str); 2]) -> PolarsResult<LazyFrame> {
+    let ids = sources.map(|(frame, id)| {
+        frame
+            .filter(col(id).is_not_null())
+            .select([col(PROCESS), col(id).alias("party_id")])
+    });
+    Ok(concat(ids, UnionArgs::default())?.unique_stable(None, UniqueKeepStrategy::First))
+}
+
+/// The tenderers of the bids and the suppliers of the awards of each process (`process`,
+/// `party_id`), each once.
+pub fn bidder_parties(tables: &Tables) -> PolarsResult<LazyFrame> {
+    parties_in([
+        (tables.bids(), "tenderer_id"),
+        (tables.awards(), "supplier_id"),
+    ])
+}
