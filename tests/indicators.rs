@@ -1691,3 +1691,43 @@ fn official_contact_finds_the_buyers_details_given_by_a_bidder() {
     );
     assert_eq!(organization_ids(&outcome), ["T"]);
 }
+
+/// A process of `method` awarded on 2024-01-01 and signed `days` later (negative: before).
+fn signed_after(ocid: &str, method: &str, days: i64) -> String {
+    let signed =
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(days);
+    format!(
+        r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"{method}"}},
+        "awards":[{{"id":"a","status":"active","date":"2024-01-01T00:00:00Z"}}],
+        "contracts":[{{"id":"c","awardID":"a","dateSigned":"{signed}T00:00:00Z"}}]}}"#
+    )
+}
+
+#[test]
+fn slow_signature_flags_a_signature_beyond_its_methods_fence() {
+    let mut releases: Vec<String> = (0..20)
+        .map(|n| signed_after(&format!("open-{n:02}"), "open", 8 + n % 5))
+        .collect();
+    releases.push(signed_after("open-slow", "open", 100));
+    releases.push(signed_after("open-early", "open", -3));
+    // Too few direct purchases for a fence: assessed, never flagged.
+    releases.push(signed_after("direct-1", "direct", 200));
+    releases.push(signed_after("direct-2", "direct", 5));
+    let frames = frames(&releases);
+    let outcome = run("slow_signature", &frames, "");
+    assert_eq!(flagged(&outcome), ["open-slow"]);
+    let assessed = assessable(&outcome);
+    assert_eq!(assessed.len(), 23);
+    assert!(!assessed.contains(&"open-early".to_owned()));
+    let rows = rows(&outcome);
+    assert_eq!(rows["open-slow"].value, Some(100.0));
+    assert_eq!(
+        rows["open-slow"].evidence.as_deref(),
+        Some(
+            "100 day(s) from the award (2024-01-01) to the contract's signature (2024-04-10), \
+             above the upper fence of 14.8 days for method 'open'"
+        )
+    );
+    assert_eq!(rows["direct-1"].value, Some(200.0));
+    assert!(!rows["direct-1"].flagged);
+}

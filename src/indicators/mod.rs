@@ -55,6 +55,7 @@ pub mod shared_address;
 pub mod shared_owner;
 pub mod short_tender_period;
 pub mod single_bid;
+pub mod slow_signature;
 pub mod split_purchase;
 pub mod support;
 pub mod tender_above_budget;
@@ -681,6 +682,7 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &shared_address::SharedAddress,
     &official_contact::OfficialContact,
     &abnormal_contact::AbnormalContact,
+    &slow_signature::SlowSignature,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.
