@@ -3,9 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{process_rows, whole_days, with_group_fences};
+use super::support::{first_award_dates, process_rows, whole_days, with_group_fences};
 use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{Tables, awarded};
+use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -78,11 +78,7 @@ impl Definition for SlowSignature {
     }
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
-        let first_award = tables
-            .awards()
-            .filter(awarded().and(col("date").is_not_null()))
-            .group_by([col(PROCESS)])
-            .agg([col("date").min().alias("award_date")]);
+        let first_award = first_award_dates(tables);
         let first_signed = tables
             .contracts()
             .filter(col("date_signed").is_not_null())

@@ -44,7 +44,7 @@ pub fn organization_columns() -> [Expr; 3] {
 /// Every tenderer (of a bid) and supplier (of an award) of each process, with the date it
 /// took part (its bid's or award's, else the tender's start, else the release's), and the
 /// identifier its entry in `parties` gives.
-pub fn participants(tables: &Tables) -> LazyFrame {
+pub fn participants(tables: &Tables) -> PolarsResult<LazyFrame> {
     let part = |frame: LazyFrame, id: &str, name: &str, role: &str| {
         frame
             .filter(col(id).is_not_null().or(col(name).is_not_null()))
@@ -62,8 +62,7 @@ pub fn participants(tables: &Tables) -> LazyFrame {
             part(tables.awards(), "supplier_id", "supplier_name", "supplier"),
         ],
         UnionArgs::default(),
-    )
-    .unwrap_or_else(|_| tables.bids().limit(0));
+    )?;
     let identifiers = tables
         .parties()
         .filter(
@@ -84,7 +83,7 @@ pub fn participants(tables: &Tables) -> LazyFrame {
         col("tender_start"),
         col("date").alias("released"),
     ]);
-    parts
+    Ok(parts
         .join(
             identifiers,
             [col(PROCESS), col(ORG_ID)],
@@ -109,7 +108,7 @@ pub fn participants(tables: &Tables) -> LazyFrame {
             col(IDENTIFIER),
             col(ROLE),
             col(CHECKED),
-        ])
+        ]))
 }
 
 /// The list's entries each distinct organization matches, by its surest way only (its
@@ -228,7 +227,7 @@ pub fn plan_on_list(
     let Some(list) = list.cloned() else {
         return Plan::processes_only(not_run(tables, evidence));
     };
-    let mut parts = participants(tables);
+    let mut parts = participants(tables)?;
     if let Some(role) = role {
         parts = parts.filter(col(ROLE).eq(lit(role)));
     }

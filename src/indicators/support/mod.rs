@@ -36,6 +36,16 @@ pub fn first_by(frame: LazyFrame, keys: &[&str], by: &[&str], descending: &[bool
         .agg([all().as_expr().sort_by(by, order).first()])
 }
 
+/// Each process's first award date (`process`, `award_date`): the earliest date of its awards
+/// that count as made (see [`crate::domain::awarded`]).
+pub fn first_award_dates(tables: &crate::domain::Tables) -> LazyFrame {
+    tables
+        .awards()
+        .filter(crate::domain::awarded().and(col("date").is_not_null()))
+        .group_by([col(PROCESS)])
+        .agg([col("date").min().alias("award_date")])
+}
+
 /// Whole days from `start` to `end` (timestamps), rounded down: a period a second short of 15
 /// days has 14.
 pub fn whole_days(end: Expr, start: Expr) -> Expr {
