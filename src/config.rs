@@ -145,9 +145,14 @@ pub struct Config {
     pub warnings: crate::warnings::WarningSettings,
     /// Lists the user gives that OCDS does not carry (debarred organizations, ...).
     pub lists: crate::lists::ListSettings,
+    /// The law's thresholds: up to which amount each method may be used.
+    pub thresholds: crate::thresholds::Thresholds,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
+
+/// What an indicator that needs the `[thresholds]` rules names as its list.
+pub const THRESHOLDS: &str = "thresholds";
 
 /// The keys every indicator section has, besides the indicator's own settings.
 const COMMON_KEYS: [&str; 5] = [
@@ -225,6 +230,16 @@ impl Config {
         Ok(config)
     }
 
+    /// Whether the settings give what an indicator's [`crate::indicators::Metadata::list`]
+    /// names: a `[lists]` file, or [`THRESHOLDS`] rules.
+    pub fn gives(&self, list: &str) -> bool {
+        if list == THRESHOLDS {
+            self.thresholds.any()
+        } else {
+            self.lists.names(list)
+        }
+    }
+
     /// Checks indicator names, weights and each indicator's own settings.
     pub fn check(&self) -> Result<(), String> {
         let in_range = |key: &str, value: f64| {
@@ -246,6 +261,7 @@ impl Config {
         self.warnings.check()?;
         // Every list named is read, so that a bad row stops the run before the input is read.
         self.lists.load()?;
+        self.thresholds.check()?;
         for (slug, table) in &self.indicators {
             let Some(indicator) = REGISTRY.iter().find(|i| i.metadata().slug == slug) else {
                 return Err(format!(
@@ -307,7 +323,7 @@ impl Config {
                 // An indicator that reads a list runs only when the list is given: without it,
                 // it could assess nothing, and would only lower every process's completeness.
                 if let Some(list) = indicator.metadata().list
-                    && !self.lists.names(list)
+                    && !self.gives(list)
                 {
                     return None;
                 }
@@ -373,6 +389,7 @@ impl Config {
             "prepare": self.prepare,
             "limits": self.limits,
             "lists": self.lists,
+            "thresholds": self.thresholds,
             "indicators": indicators,
         })
     }
@@ -467,6 +484,7 @@ pub fn default_toml() -> String {
             spec.description, spec.key, spec.key
         );
     }
+    out.push_str(crate::thresholds::DEFAULT_TOML);
     for indicator in REGISTRY {
         write_section(&mut out, *indicator);
     }

@@ -27,5 +27,6 @@ pub mod score;
 pub mod sentences;
 pub mod stats;
 pub mod synthetic;
+pub mod thresholds;
 pub mod validate;
 pub mod warnings;

@@ -27,6 +27,11 @@ pub struct ListSettings {
     /// Abnormal contact details: a CSV file with the columns `kind` (`address`, `telephone` or
     /// `email`), `value` and optionally `note` (why it is abnormal).
     pub contacts: Option<PathBuf>,
+    /// Procurement plans: a CSV file with the buyer's `id` and/or `name`, and optionally
+    /// `classification` (the start of the item classification code the planned purchase is
+    /// for), `method` (the procurement method the plan sets) and `from`, `to` (the period the
+    /// plan covers).
+    pub plan: Option<PathBuf>,
 }
 
 /// What a kind of list holds beyond the organization's id and name: its optional columns.
@@ -70,15 +75,25 @@ pub const CONTACTS: Spec = Spec {
     lists: &[],
 };
 
+/// The procurement plans.
+pub const PLAN: Spec = Spec {
+    key: "plan",
+    description: "procurement plans (CSV: id, name of the buyer, classification, method, from, to)",
+    dates: &[FROM, TO],
+    texts: &[CLASSIFICATION, METHOD],
+    lists: &[],
+};
+
 /// Every kind of list, in the order of the settings.
-pub const LISTS: [&Spec; 3] = [&DEBARRED, &REGISTER, &CONTACTS];
+pub const LISTS: [&Spec; 4] = [&DEBARRED, &REGISTER, &CONTACTS, &PLAN];
 
 impl ListSettings {
-    fn paths_mut(&mut self) -> [(&'static str, &mut Option<PathBuf>); 3] {
+    fn paths_mut(&mut self) -> [(&'static str, &mut Option<PathBuf>); 4] {
         [
             (DEBARRED.key, &mut self.debarred),
             (REGISTER.key, &mut self.register),
             (CONTACTS.key, &mut self.contacts),
+            (PLAN.key, &mut self.plan),
         ]
     }
 
@@ -104,6 +119,7 @@ impl ListSettings {
             "debarred" => self.debarred.is_some(),
             "register" => self.register.is_some(),
             "contacts" => self.contacts.is_some(),
+            "plan" => self.plan.is_some(),
             _ => false,
         }
     }
@@ -119,6 +135,7 @@ impl ListSettings {
             debarred: read(&self.debarred, &DEBARRED)?,
             register: read(&self.register, &REGISTER)?,
             contacts: self.contacts.as_deref().map(read_contacts).transpose()?,
+            plan: read(&self.plan, &PLAN)?,
         })
     }
 }
@@ -135,6 +152,8 @@ pub struct Lists {
     /// The abnormal contact details: `kind`, `key` (as [`contact_key`] makes it), `value` (as
     /// written), `note` and [`LINE`].
     pub contacts: Option<DataFrame>,
+    /// The procurement plans' entries.
+    pub plan: Option<DataFrame>,
 }
 
 /// Column of a list's entries: what a key matches, `id` or `name`.
@@ -157,6 +176,10 @@ pub const REGISTERED: &str = "registered";
 pub const ADDRESS: &str = "address";
 /// Column of the register: the owners' names, as written (a list).
 pub const OWNERS: &str = "owners";
+/// Column of the procurement plans: the start of the item classification code an entry is for.
+pub const CLASSIFICATION: &str = "classification";
+/// Column of the procurement plans: the procurement method an entry sets.
+pub const METHOD: &str = "method";
 /// Column of a list's entries: its line in the file (the header is line 1).
 pub const LINE: &str = "line";
 

@@ -231,7 +231,8 @@ pub fn run_with(
     let lists = config.lists.load().map_err(anyhow::Error::msg)?;
     let tables = Tables::scoped(&frames, &assessed)
         .with_ocids_from(parked.ocids()?)
-        .with_lists(std::sync::Arc::new(lists));
+        .with_lists(std::sync::Arc::new(lists))
+        .with_thresholds(std::sync::Arc::new(config.thresholds.clone()));
     let planned = active
         .iter()
         .map(|active| indicators::Planned::of(active.indicator, &active.settings))

@@ -80,7 +80,8 @@ fn a_run_holds_the_columns_its_stages_read_only() {
             "contact_name",
             "email",
             "telephone",
-            "street_address"
+            "street_address",
+            "url"
         ],
         "{parties}"
     );

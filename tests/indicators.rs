@@ -1731,3 +1731,1282 @@ fn slow_signature_flags_a_signature_beyond_its_methods_fence() {
     assert_eq!(rows["direct-1"].value, Some(200.0));
     assert!(!rows["direct-1"].flagged);
 }
+
+#[test]
+fn bid_price_disparity_flags_the_widest_spread() {
+    let valid =
+        |amounts: &[f64]| -> Vec<(&'static str, f64, &'static str, &'static [&'static str])> {
+            const TENDERERS: [&[&str]; 3] = [&["A"], &["B"], &["C"]];
+            amounts
+                .iter()
+                .zip(TENDERERS)
+                .map(|(amount, tenderers)| ("valid", *amount, "THB", tenderers))
+                .collect()
+        };
+    let mut releases: Vec<String> = (0..20)
+        .map(|n| {
+            let middle = 1000.0 + 5.0 * f64::from(n);
+            bids(
+                &format!("even-{n:02}"),
+                "",
+                &valid(&[1000.0, middle, 1100.0]),
+            )
+        })
+        .collect();
+    releases.push(bids("wide", "", &valid(&[1000.0, 1900.0, 2600.0])));
+    // Two bids: too few to be measured.
+    releases.push(bids("two-bids", "", &valid(&[1000.0, 5000.0])));
+    // Three bids, one of them withdrawn: two submitted, not measured.
+    releases.push(bids(
+        "withdrawn",
+        "",
+        &[
+            ("valid", 1000.0, "THB", &["A"]),
+            ("valid", 1100.0, "THB", &["B"]),
+            ("withdrawn", 9000.0, "THB", &["C"]),
+        ],
+    ));
+    let frames = frames(&releases);
+    let outcome = run("bid_price_disparity", &frames, "");
+    assert_eq!(flagged(&outcome), ["wide"]);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 21);
+    assert!(!rows.contains_key("two-bids") && !rows.contains_key("withdrawn"));
+    let wide = &rows["wide"];
+    // Mean 1833.33, sample standard deviation 802.08: 0.4375.
+    assert!((wide.value.unwrap() - 0.4375).abs() < 1e-4, "{wide:?}");
+    // 1000, 1000 and 1100: mean 1033.33, standard deviation 57.74.
+    assert!((rows["even-00"].value.unwrap() - 0.0559).abs() < 1e-4);
+    assert_eq!(
+        wide.evidence.as_deref(),
+        Some(
+            "3 bids in THB from 1000 THB to 2600 THB: a coefficient of variation of 0.44, \
+             above the fence of 0.06"
+        )
+    );
+    // With a threshold set, no fence is needed.
+    let outcome = run("bid_price_disparity", &frames, "threshold = 0.04");
+    assert_eq!(flagged(&outcome).len(), 21);
+}
+
+#[test]
+fn discretionary_criteria_flags_the_buyer_far_above_its_peers() {
+    let process = |buyer: &str, n: usize, criteria: &str| {
+        format!(
+            r#"{{"ocid":"{buyer}-{n:02}","buyer":{{"id":"{buyer}"}},"tender":{{"awardCriteria":"{criteria}"}}}}"#
+        )
+    };
+    let mut releases = Vec::new();
+    // Five buyers deciding 1 or 2 of their 10 tenders on quality; one deciding 9 of 10.
+    for (buyer, quality) in [
+        ("B1", 1),
+        ("B2", 1),
+        ("B3", 2),
+        ("B4", 1),
+        ("B5", 2),
+        ("B6", 9),
+    ] {
+        for n in 0..10 {
+            let criteria = if n < quality {
+                "ratedCriteria"
+            } else {
+                "priceOnly"
+            };
+            releases.push(process(buyer, n, criteria));
+        }
+    }
+    // Too few processes to judge the buyer.
+    for n in 0..3 {
+        releases.push(process("B7", n, "qualityOnly"));
+    }
+    releases.push(r#"{"ocid":"no-criteria","buyer":{"id":"B1"},"tender":{}}"#.to_owned());
+    let frames = frames(&releases);
+    let outcome = run("discretionary_criteria", &frames, "");
+    let expected: Vec<String> = (0..9).map(|n| format!("B6-{n:02}")).collect();
+    assert_eq!(flagged(&outcome), expected);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 60);
+    assert!(!rows["B6-09"].flagged);
+    assert_eq!(rows["B6-09"].value, Some(0.9));
+    assert!(!rows.contains_key("B7-00") && !rows.contains_key("no-criteria"));
+    assert_eq!(organization_ids(&outcome), ["B6"]);
+    let evidence = rows["B6-00"].evidence.clone().unwrap();
+    assert!(
+        evidence.starts_with(
+            "decided by 'ratedCriteria'; buyer B6 used discretionary criteria in 90% of its 10 processes, above the fence of"
+        ),
+        "{evidence}"
+    );
+    assert!(
+        first_organization_evidence(&outcome)
+            .starts_with("used discretionary award criteria in 9 of its 10 processes (90%)")
+    );
+    // Counted as discretionary by the settings: price-only decisions everywhere.
+    let outcome = run(
+        "discretionary_criteria",
+        &frames,
+        r#"discretionary = ["priceOnly"]"#,
+    );
+    assert!(!flagged(&outcome).iter().any(|ocid| ocid.starts_with("B6")));
+}
+
+#[test]
+fn contract_modified_flags_any_amended_contract() {
+    let twice = r#","amendments":[{"id":"1","date":"2024-01-01"},{"id":"2","date":"2024-02-01"}]"#;
+    let frames = frames(&[
+        contract("never", (1000.0, "THB"), (1000.0, "THB"), ""),
+        contract(
+            "once-1.0",
+            (1000.0, "THB"),
+            (1000.0, "THB"),
+            r#","amendment":{"date":"2024-01-01","rationale":"1.0 shape"}"#,
+        ),
+        contract("twice", (1000.0, "THB"), (1000.0, "THB"), twice),
+        contract(
+            "cancelled",
+            (1000.0, "THB"),
+            (1000.0, "THB"),
+            &format!(r#","status":"cancelled"{twice}"#),
+        ),
+        r#"{"ocid":"no-contract","awards":[{"id":"A"}]}"#.to_owned(),
+    ]);
+    let outcome = run("contract_modified", &frames, "");
+    assert_eq!(flagged(&outcome), ["once-1.0", "twice"]);
+    assert_eq!(assessable(&outcome), ["never", "once-1.0", "twice"]);
+    let rows = rows(&outcome);
+    assert_eq!(rows["twice"].value, Some(2.0));
+    assert_eq!(rows["never"].value, Some(0.0));
+    assert_eq!(
+        rows["twice"].evidence.as_deref(),
+        Some("contract C-twice has 2 amendment(s) (1 contract(s) in the process)")
+    );
+    let outcome = run("contract_modified", &frames, "minimum_amendments = 2");
+    assert_eq!(flagged(&outcome), ["twice"]);
+}
+
+/// A process of `method` with an estimate of `amount` THB for an item classified `cpv`.
+fn estimated(ocid: &str, cpv: &str, method: &str, amount: f64) -> String {
+    format!(
+        r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"{method}","value":{{"amount":{amount},"currency":"THB"}},
+        "items":[{{"id":"1","classification":{{"scheme":"CPV","id":"{cpv}"}}}}]}}}}"#
+    )
+}
+
+#[test]
+fn tender_value_outlier_against_its_market() {
+    let mut releases: Vec<String> = (0..20)
+        .map(|n| {
+            let amount = 2_000_000.0 + 300_000.0 * f64::from(n);
+            estimated(&format!("road-{n:02}"), "45233120", "open", amount)
+        })
+        .collect();
+    releases.push(estimated("road-high", "45233000", "open", 95_000_000.0));
+    releases.push(estimated("road-low", "45233999", "open", 150_000.0));
+    // The same kind of item by another method: a market of its own, too small for fences.
+    releases.push(estimated("road-direct", "45233120", "direct", 95_000_000.0));
+    releases.push(
+        r#"{"ocid":"unclassified","tender":{"procurementMethod":"open","value":{"amount":1,"currency":"THB"}}}"#
+            .to_owned(),
+    );
+    let frames = frames(&releases);
+    let outcome = run("tender_value_outlier", &frames, "");
+    assert_eq!(flagged(&outcome), ["road-high", "road-low"]);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 22);
+    assert!(!rows.contains_key("road-direct") && !rows.contains_key("unclassified"));
+    let high = rows["road-high"].evidence.clone().unwrap();
+    assert!(
+        high.starts_with("estimated value 95000000 THB is above the fence of ")
+            && high.contains("for kind of item 4523 CPV by method 'open' (median ")
+            && high.ends_with(" THB over 22 processes)"),
+        "{high}"
+    );
+    assert!(
+        rows["road-low"]
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("is below the fence")
+    );
+    // At eight digits the two outliers are markets of their own.
+    let outcome = run("tender_value_outlier", &frames, "digits = 8");
+    assert!(flagged(&outcome).is_empty());
+}
+
+/// A process awarded `amount` THB to `supplier` for an item classified `cpv`.
+fn awarded_item(ocid: &str, cpv: &str, supplier: &str, amount: f64) -> String {
+    format!(
+        r#"{{"ocid":"{ocid}","awards":[{{"id":"a","status":"active","value":{{"amount":{amount},"currency":"THB"}},
+        "suppliers":[{{"id":"{supplier}"}}],"items":[{{"id":"1","classification":{{"scheme":"CPV","id":"{cpv}"}}}}]}}]}}"#
+    )
+}
+
+/// Three markets: roads (4523), dominated by S1 with 12 of 20 equal awards; medical equipment
+/// (3310), 20 awards shared evenly by ten suppliers; and paper (3019), with 5 awards only.
+fn markets() -> Frames {
+    let mut releases = Vec::new();
+    for n in 0..20 {
+        let supplier = if n < 12 {
+            "S1".to_owned()
+        } else {
+            format!("S{}", 2 + (n - 12) / 2)
+        };
+        releases.push(awarded_item(
+            &format!("road-{n:02}"),
+            "45233120",
+            &supplier,
+            100.0,
+        ));
+        releases.push(awarded_item(
+            &format!("medical-{n:02}"),
+            "33100000",
+            &format!("M{}", n / 2),
+            100.0,
+        ));
+    }
+    for n in 0..5 {
+        releases.push(awarded_item(&format!("paper-{n}"), "30190000", "P1", 100.0));
+    }
+    frames(&releases)
+}
+
+#[test]
+fn market_share_flags_the_dominant_supplier_and_its_processes() {
+    let frames = markets();
+    let outcome = run("market_share", &frames, "");
+    let expected: Vec<String> = (0..12).map(|n| format!("road-{n:02}")).collect();
+    assert_eq!(flagged(&outcome), expected);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 40);
+    assert!(!rows.contains_key("paper-0"));
+    assert_eq!(rows["road-00"].value, Some(0.6));
+    assert_eq!(rows["medical-00"].value, Some(0.1));
+    assert_eq!(
+        rows["road-00"].evidence.as_deref(),
+        Some(
+            "supplier S1 won 60% of the awarded value of kind of item 4523 CPV in THB (12 of its 20 awards, 5 suppliers)"
+        )
+    );
+    assert_eq!(organization_ids(&outcome), ["S1"]);
+    // Judged at five awards, the paper market's only supplier has all of it.
+    let outcome = run("market_share", &frames, "minimum_awards = 5");
+    assert!(flagged(&outcome).contains(&"paper-0".to_owned()));
+    assert_eq!(organization_ids(&outcome), ["P1", "S1"]);
+}
+
+#[test]
+fn market_concentration_flags_every_process_of_a_concentrated_market() {
+    let frames = markets();
+    let outcome = run("market_concentration", &frames, "");
+    let expected: Vec<String> = (0..20).map(|n| format!("road-{n:02}")).collect();
+    assert_eq!(flagged(&outcome), expected);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 40);
+    // 60² + 4 × 10² = 4,000; ten suppliers of 10%: 1,000.
+    assert_eq!(rows["road-15"].value, Some(4000.0));
+    assert_eq!(rows["medical-00"].value, Some(1000.0));
+    assert_eq!(
+        rows["road-15"].evidence.as_deref(),
+        Some(
+            "kind of item 4523 CPV in THB has a Herfindahl-Hirschman index of 4000 over 5 suppliers and 20 awards; the largest, S1, has 60%"
+        )
+    );
+    let outcome = run("market_concentration", &frames, "threshold = 900");
+    assert_eq!(flagged(&outcome).len(), 40);
+}
+
+#[test]
+fn few_bidders_for_buyer_against_the_other_buyers_of_the_item() {
+    let process = |ocid: &str, buyer: &str, method: &str, tenderers: u32| {
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"tender":{{"procurementMethod":"{method}","numberOfTenderers":{tenderers},
+            "items":[{{"id":"1","classification":{{"scheme":"CPV","id":"30192000"}}}}]}}}}"#
+        )
+    };
+    let mut releases = Vec::new();
+    for n in 0..6 {
+        releases.push(process(&format!("low-{n}"), "LOW", "open", 1 + n % 2));
+        releases.push(process(&format!("peer-a-{n}"), "PA", "open", 4 + n % 3));
+        releases.push(process(&format!("peer-b-{n}"), "PB", "selective", 5));
+    }
+    // Direct purchases are not compared; a buyer with too few tenders is not judged.
+    releases.push(process("low-direct", "LOW", "direct", 1));
+    for n in 0..3 {
+        releases.push(process(&format!("small-{n}"), "SMALL", "open", 1));
+    }
+    let frames = frames(&releases);
+    let outcome = run("few_bidders_for_buyer", &frames, "");
+    assert_eq!(
+        flagged(&outcome),
+        ["low-0", "low-1", "low-2", "low-3", "low-4", "low-5"]
+    );
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 18);
+    assert!(!rows.contains_key("low-direct") && !rows.contains_key("small-0"));
+    // LOW: 1.5 on average; the others (PA, PB and SMALL): (30 + 30 + 3) / 15 = 4.2.
+    assert!((rows["low-0"].value.unwrap() - 1.5 / 4.2).abs() < 1e-9);
+    assert_eq!(
+        rows["low-0"].evidence.as_deref(),
+        Some(
+            "buyer LOW drew 1.5 bidder(s) on average over 6 processes for kind of item 3019 CPV, where other buyers drew 4.2 over 15 processes"
+        )
+    );
+    assert_eq!(organization_ids(&outcome), ["LOW"]);
+    let outcome = run("few_bidders_for_buyer", &frames, "ratio = 0.3");
+    assert!(flagged(&outcome).is_empty());
+}
+
+/// A process awarded to `suppliers` for an item classified `cpv`.
+fn jointly_awarded(ocid: &str, cpv: &str, suppliers: &[&str]) -> String {
+    let suppliers: Vec<String> = suppliers
+        .iter()
+        .map(|id| format!(r#"{{"id":"{id}"}}"#))
+        .collect();
+    format!(
+        r#"{{"ocid":"{ocid}","awards":[{{"id":"a","status":"active","suppliers":[{}],
+        "items":[{{"id":"1","classification":{{"scheme":"CPV","id":"{cpv}"}}}}]}}]}}"#,
+        suppliers.join(",")
+    )
+}
+
+#[test]
+fn consortium_prevalence_by_kind_of_item() {
+    let mut releases = Vec::new();
+    for n in 0..20 {
+        let road: &[&str] = if n < 6 { &["B", "A"] } else { &["A"] };
+        releases.push(jointly_awarded(&format!("road-{n:02}"), "45233120", road));
+        let medical: &[&str] = if n < 2 { &["M1", "M2"] } else { &["M1"] };
+        releases.push(jointly_awarded(
+            &format!("medical-{n:02}"),
+            "33100000",
+            medical,
+        ));
+    }
+    releases.push(jointly_awarded("paper", "30190000", &["P1", "P2"]));
+    let frames = frames(&releases);
+    let outcome = run("consortium_prevalence", &frames, "");
+    let expected: Vec<String> = (0..6).map(|n| format!("road-{n:02}")).collect();
+    assert_eq!(flagged(&outcome), expected);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 40);
+    assert!(!rows.contains_key("paper"));
+    assert_eq!(rows["road-10"].value, Some(0.3));
+    assert!(!rows["road-10"].flagged);
+    assert_eq!(
+        rows["road-00"].evidence.as_deref(),
+        Some(
+            "awarded to the consortium A, B; consortia won 6 of the 20 awards (30%) for kind of item 4523 CPV"
+        )
+    );
+    let outcome = run("consortium_prevalence", &frames, "share = 0.1");
+    assert_eq!(flagged(&outcome).len(), 8);
+}
+
+/// A process whose bids came from `tenderers` at the given hours of 2024-03-01.
+fn timed_bids(ocid: &str, bids: &[(&str, u32)]) -> String {
+    let details: Vec<String> = bids
+        .iter()
+        .enumerate()
+        .map(|(i, (tenderer, hour))| {
+            format!(
+                r#"{{"id":"{i}","status":"valid","date":"2024-03-01T{hour:02}:00:00Z","tenderers":[{{"id":"{tenderer}"}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"ocid":"{ocid}","bids":{{"details":[{}]}}}}"#,
+        details.join(",")
+    )
+}
+
+#[test]
+fn bid_order_flags_a_set_that_always_bids_in_the_same_order() {
+    let frames = frames(&[
+        // A, B and C meet three times, always in the order A, B, C (listed in any order).
+        timed_bids("ring-1", &[("A", 9), ("B", 10), ("C", 11)]),
+        timed_bids("ring-2", &[("C", 15), ("A", 8), ("B", 12)]),
+        timed_bids("ring-3", &[("B", 2), ("A", 1), ("C", 3)]),
+        // D, E and F meet three times in two orders.
+        timed_bids("mixed-1", &[("D", 9), ("E", 10), ("F", 11)]),
+        timed_bids("mixed-2", &[("E", 9), ("D", 10), ("F", 11)]),
+        timed_bids("mixed-3", &[("D", 9), ("E", 10), ("F", 11)]),
+        // G, H and I meet twice in one order: 1/6, not rare enough.
+        timed_bids("twice-1", &[("G", 9), ("H", 10), ("I", 11)]),
+        timed_bids("twice-2", &[("G", 9), ("H", 10), ("I", 11)]),
+        // A tie leaves the order undefined; two bidders are too few.
+        timed_bids("tie", &[("A", 9), ("B", 9), ("C", 11)]),
+        timed_bids("pair", &[("A", 9), ("B", 10)]),
+    ]);
+    let outcome = run("bid_order", &frames, "");
+    assert_eq!(flagged(&outcome), ["ring-1", "ring-2", "ring-3"]);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 8);
+    assert!(!rows.contains_key("tie") && !rows.contains_key("pair"));
+    assert_eq!(rows["ring-2"].value, Some(3.0));
+    assert_eq!(
+        rows["ring-2"].evidence.as_deref(),
+        Some(
+            "bids submitted in the order A > B > C in all 3 processes where these tenderers met (chance 0.03)"
+        )
+    );
+    let outcome = run("bid_order", &frames, "significance = 0.2");
+    assert_eq!(flagged(&outcome).len(), 5);
+}
+
+#[test]
+fn small_then_large_compares_later_awards_with_the_pairs_first() {
+    let frames = frames(&[
+        award(
+            "a-first",
+            "B",
+            "2024-01-10T00:00:00Z",
+            45_000.0,
+            "THB",
+            &["S"],
+        ),
+        award(
+            "a-large",
+            "B",
+            "2024-06-01T00:00:00Z",
+            2_300_000.0,
+            "THB",
+            &["S"],
+        ),
+        award(
+            "a-modest",
+            "B",
+            "2024-07-01T00:00:00Z",
+            90_000.0,
+            "THB",
+            &["S"],
+        ),
+        // Another currency: a pair of its own, whose first award this is.
+        award(
+            "a-dollars",
+            "B",
+            "2024-08-01T00:00:00Z",
+            900_000.0,
+            "USD",
+            &["S"],
+        ),
+        // Another buyer: its own pair.
+        award(
+            "c-first",
+            "C",
+            "2024-09-01T00:00:00Z",
+            2_000_000.0,
+            "THB",
+            &["S"],
+        ),
+        // Same day as the first: not later.
+        award(
+            "a-same-day",
+            "B",
+            "2024-01-10T00:00:00Z",
+            900_000.0,
+            "THB",
+            &["S"],
+        ),
+    ]);
+    let outcome = run("small_then_large", &frames, "");
+    assert_eq!(flagged(&outcome), ["a-large"]);
+    assert_eq!(assessable(&outcome), ["a-large", "a-modest"]);
+    let rows = rows(&outcome);
+    assert!((rows["a-large"].value.unwrap() - 2_300_000.0 / 45_000.0).abs() < 1e-9);
+    assert_eq!(
+        rows["a-large"].evidence.as_deref(),
+        Some(
+            "buyer B awarded supplier S 2300000 THB, 51.1 times its first award of 45000 THB on 2024-01-10 (a-first)"
+        )
+    );
+    let outcome = run("small_then_large", &frames, "multiple = 2");
+    assert_eq!(flagged(&outcome), ["a-large", "a-modest"]);
+}
+
+#[test]
+fn shadow_bidder_follows_one_winner_without_ever_winning() {
+    let won_by = |winner: &str| {
+        format!(r#","awards":[{{"id":"1","status":"active","suppliers":[{{"id":"{winner}"}}]}}]"#)
+    };
+    let mut releases = Vec::new();
+    // L bids five times and never wins: W wins four, X one.
+    for (n, winner) in ["W", "W", "W", "W", "X"].into_iter().enumerate() {
+        releases.push(bids(
+            &format!("l-{n}"),
+            &won_by(winner),
+            &[
+                ("valid", 1.0, "THB", &["L"]),
+                ("valid", 2.0, "THB", &[winner]),
+            ],
+        ));
+    }
+    // K loses three times to W too, but won once elsewhere.
+    for n in 0..3 {
+        releases.push(bids(
+            &format!("k-{n}"),
+            &won_by("W"),
+            &[("valid", 1.0, "THB", &["K"]), ("valid", 2.0, "THB", &["W"])],
+        ));
+    }
+    releases.push(bids(
+        "k-won",
+        &won_by("K"),
+        &[("valid", 1.0, "THB", &["K"])],
+    ));
+    // M never wins but loses to three different winners.
+    for (n, winner) in ["W", "X", "Y"].into_iter().enumerate() {
+        releases.push(bids(
+            &format!("m-{n}"),
+            &won_by(winner),
+            &[
+                ("valid", 1.0, "THB", &["M"]),
+                ("valid", 2.0, "THB", &[winner]),
+            ],
+        ));
+    }
+    let frames = frames(&releases);
+    let outcome = run("shadow_bidder", &frames, "");
+    assert_eq!(flagged(&outcome), ["l-0", "l-1", "l-2", "l-3"]);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 8);
+    assert!(!rows.contains_key("k-0"));
+    assert_eq!(rows["l-4"].value, Some(0.2));
+    assert!(!rows["l-4"].flagged);
+    assert_eq!(
+        rows["l-0"].evidence.as_deref(),
+        Some("tenderer L, which never won an award, lost 4 of its 5 processes to W")
+    );
+    assert_eq!(organization_ids(&outcome), ["L"]);
+    let outcome = run("shadow_bidder", &frames, "share = 0.9");
+    assert!(flagged(&outcome).is_empty());
+}
+
+#[test]
+fn unjustified_non_competitive_needs_a_published_rationale() {
+    let process = |ocid: &str, method: &str, rationale: Option<&str>| {
+        let rationale = rationale
+            .map(|text| format!(r#","procurementMethodRationale":"{text}""#))
+            .unwrap_or_default();
+        format!(r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"{method}"{rationale}}}}}"#)
+    };
+    let releases = [
+        process("direct-silent", "direct", None),
+        process(
+            "direct-urgent",
+            "direct",
+            Some("urgent need of the department"),
+        ),
+        process(
+            "limited-sole",
+            "limited",
+            Some("Sole supplier of the licensed software"),
+        ),
+        process("open", "open", None),
+    ];
+    let published = frames(&releases);
+    let outcome = run("unjustified_non_competitive", &published, "");
+    assert_eq!(flagged(&outcome), ["direct-silent"]);
+    assert_eq!(
+        assessable(&outcome),
+        ["direct-silent", "direct-urgent", "limited-sole"]
+    );
+    assert_eq!(
+        rows(&outcome)["direct-silent"].evidence.as_deref(),
+        Some("method 'direct' (details '(none)') with the justification '(none)'")
+    );
+    let outcome = run(
+        "unjustified_non_competitive",
+        &published,
+        r#"accepted = ["emergency", "sole supplier"]"#,
+    );
+    assert_eq!(flagged(&outcome), ["direct-silent", "direct-urgent"]);
+    // A publisher that never publishes justifications: nothing to judge.
+    let silent = frames(&[process("direct-silent", "direct", None)]);
+    assert!(assessable(&run("unjustified_non_competitive", &silent, "")).is_empty());
+}
+
+#[test]
+fn no_planning_documents_where_others_publish_them() {
+    let planned = r#"{"ocid":"planned","planning":{"documents":[{"id":"1","documentType":"procurementPlan"}]}}"#;
+    let frames_with = frames(&[
+        planned.to_owned(),
+        r#"{"ocid":"unplanned","planning":{"budget":{"amount":{"amount":5,"currency":"THB"}}}}"#
+            .to_owned(),
+        r#"{"ocid":"bare","tender":{"id":"t"}}"#.to_owned(),
+    ]);
+    let outcome = run("no_planning_documents", &frames_with, "");
+    assert_eq!(flagged(&outcome), ["bare", "unplanned"]);
+    assert_eq!(assessable(&outcome).len(), 3);
+    assert_eq!(
+        rows(&outcome)["bare"].evidence.as_deref(),
+        Some("no planning document is published; 33% of the processes publish some")
+    );
+    let none_published = frames(&[r#"{"ocid":"bare","tender":{"id":"t"}}"#.to_owned()]);
+    assert!(assessable(&run("no_planning_documents", &none_published, "")).is_empty());
+}
+
+#[test]
+fn late_tender_notice_from_the_notice_or_the_tender_date() {
+    let process = |ocid: &str, method: &str, notice: Option<&str>, published: Option<&str>| {
+        let documents = notice
+            .map(|date| {
+                format!(
+                    r#","documents":[{{"id":"n","documentType":"tenderNotice","datePublished":"{date}"}},
+                    {{"id":"s","documentType":"technicalSpecifications"}}]"#
+                )
+            })
+            .unwrap_or_default();
+        let published = published
+            .map(|date| format!(r#","datePublished":"{date}""#))
+            .unwrap_or_default();
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"{method}",
+            "tenderPeriod":{{"startDate":"2024-03-01T00:00:00Z","endDate":"2024-03-20T00:00:00Z"}}{documents}{published}}}}}"#
+        )
+    };
+    let frames = frames(&[
+        process("before", "open", Some("2024-02-25T10:00:00Z"), None),
+        process("same-day", "open", Some("2024-03-01T10:00:00Z"), None),
+        process("late", "open", Some("2024-03-09T10:00:00Z"), None),
+        process(
+            "late-by-tender-date",
+            "open",
+            None,
+            Some("2024-03-05T00:00:00Z"),
+        ),
+        process("undated", "selective", None, None),
+        process("direct", "direct", Some("2024-03-09T10:00:00Z"), None),
+    ]);
+    let outcome = run("late_tender_notice", &frames, "");
+    assert_eq!(
+        flagged(&outcome),
+        ["late", "late-by-tender-date", "undated"]
+    );
+    assert_eq!(assessable(&outcome).len(), 5);
+    let rows = rows(&outcome);
+    assert_eq!(
+        rows["late"].evidence.as_deref(),
+        Some(
+            "tender period from 2024-03-01, notice of 2024-03-09 (the tender notice document), 8 day(s) after its start"
+        )
+    );
+    assert_eq!(
+        rows["late-by-tender-date"].evidence.as_deref(),
+        Some(
+            "tender period from 2024-03-01, notice of 2024-03-05 (tender.datePublished), 4 day(s) after its start"
+        )
+    );
+}
+
+#[test]
+fn missing_tender_documents_by_kind_and_date() {
+    let process = |ocid: &str, documents: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"open",
+            "tenderPeriod":{{"startDate":"2024-03-01T00:00:00Z"}},"documents":[{documents}]}}}}"#
+        )
+    };
+    let spec = |date: &str| {
+        format!(r#"{{"id":"s","documentType":"technicalSpecifications","datePublished":"{date}"}}"#)
+    };
+    let notice = r#"{"id":"n","documentType":"tenderNotice"}"#;
+    let frames = frames(&[
+        process(
+            "complete",
+            &format!("{notice},{}", spec("2024-02-28T00:00:00Z")),
+        ),
+        process("notice-only", notice),
+        process(
+            "late-spec",
+            &format!("{notice},{}", spec("2024-03-07T09:00:00Z")),
+        ),
+        process("no-documents", ""),
+    ]);
+    let outcome = run("missing_tender_documents", &frames, "");
+    assert_eq!(flagged(&outcome), ["late-spec", "notice-only"]);
+    assert_eq!(
+        assessable(&outcome),
+        ["complete", "late-spec", "notice-only"]
+    );
+    assert_eq!(
+        rows(&outcome)["late-spec"].evidence.as_deref(),
+        Some(
+            "2 tender document(s) with 1 of the key kinds (bidding documents, specifications, evaluation and eligibility criteria), the last out on 2024-03-07, 6 day(s) after the tender period began on 2024-03-01"
+        )
+    );
+}
+
+#[test]
+fn unpublished_contract_without_its_text() {
+    let process =
+        |ocid: &str, contracts: &str| format!(r#"{{"ocid":"{ocid}","contracts":[{contracts}]}}"#);
+    let signed = r#"{"id":"C-1","documents":[{"id":"d","documentType":"contractSigned"}]}"#;
+    let schedule = r#"{"id":"C-7","documents":[{"id":"a","documentType":"awardNotice"},{"id":"b","documentType":"other"}]}"#;
+    let listed = frames(&[
+        process("published", signed),
+        process("schedule-only", schedule),
+        process("one-of-two", &format!("{signed},{schedule}")),
+        process("no-documents", r#"{"id":"C-9"}"#),
+        process("cancelled", r#"{"id":"C-3","status":"cancelled"}"#),
+    ]);
+    let outcome = run("unpublished_contract", &listed, "");
+    assert_eq!(
+        flagged(&outcome),
+        ["no-documents", "one-of-two", "schedule-only"]
+    );
+    assert_eq!(assessable(&outcome).len(), 4);
+    let rows = rows(&outcome);
+    assert_eq!(
+        rows["schedule-only"].evidence.as_deref(),
+        Some(
+            "contract C-7 has 2 document(s), none of them the contract itself (1 of the process's 1 contract(s))"
+        )
+    );
+    assert_eq!(rows["one-of-two"].value, Some(1.0));
+    let none_listed = frames(&[process("no-documents", r#"{"id":"C-9"}"#)]);
+    assert!(assessable(&run("unpublished_contract", &none_listed, "")).is_empty());
+}
+
+#[test]
+fn complaint_wherever_the_publisher_puts_it() {
+    let published = frames(&[
+        r#"{"ocid":"top","complaints":[{"id":"1"},{"id":"2"}]}"#.to_owned(),
+        r#"{"ocid":"in-tender","tender":{"complaints":[{"id":"1","status":"pending"}]}}"#
+            .to_owned(),
+        r#"{"ocid":"in-award","awards":[{"id":"a","complaints":[{"id":"1"}]}]}"#.to_owned(),
+        r#"{"ocid":"quiet","tender":{"id":"t"}}"#.to_owned(),
+    ]);
+    let outcome = run("complaint", &published, "");
+    assert_eq!(flagged(&outcome), ["in-award", "in-tender", "top"]);
+    assert_eq!(assessable(&outcome).len(), 4);
+    let rows = rows(&outcome);
+    assert_eq!(rows["top"].value, Some(2.0));
+    assert_eq!(rows["quiet"].value, Some(0.0));
+    assert_eq!(
+        rows["top"].evidence.as_deref(),
+        Some("2 complaint(s) about the tender or its awards")
+    );
+    let quiet = frames(&[r#"{"ocid":"quiet","tender":{"id":"t"}}"#.to_owned()]);
+    assert!(assessable(&run("complaint", &quiet, "")).is_empty());
+}
+
+#[test]
+fn unanswered_enquiries_without_answer_or_date() {
+    let process = |ocid: &str, enquiries: &str| {
+        format!(r#"{{"ocid":"{ocid}","tender":{{"enquiries":[{enquiries}]}}}}"#)
+    };
+    let frames = frames(&[
+        process(
+            "answered",
+            r#"{"id":"1","answer":"Yes"},{"id":"2","dateAnswered":"2024-01-02T00:00:00Z"}"#,
+        ),
+        process(
+            "open-question",
+            r#"{"id":"1","answer":"Yes"},{"id":"2","date":"2024-01-01T00:00:00Z"}"#,
+        ),
+        process("none", ""),
+    ]);
+    let outcome = run("unanswered_enquiries", &frames, "");
+    assert_eq!(flagged(&outcome), ["open-question"]);
+    assert_eq!(assessable(&outcome), ["answered", "open-question"]);
+    assert_eq!(
+        rows(&outcome)["open-question"].evidence.as_deref(),
+        Some("1 of 2 question(s) from bidders left without an answer")
+    );
+}
+
+#[test]
+fn late_delivery_met_late_or_not_met_by_the_release_date() {
+    let process = |ocid: &str, milestones: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","date":"2024-06-01T00:00:00Z","contracts":[{{"id":"C-{ocid}",
+            "implementation":{{"milestones":[{milestones}]}}}}]}}"#
+        )
+    };
+    let delivery = |due: &str, met: Option<&str>| {
+        let met = met
+            .map(|date| format!(r#","dateMet":"{date}","status":"met""#))
+            .unwrap_or_default();
+        format!(r#"{{"id":"{due}","type":"delivery","dueDate":"{due}T00:00:00Z"{met}}}"#)
+    };
+    let frames = frames(&[
+        process(
+            "on-time",
+            &delivery("2024-03-15", Some("2024-03-10T00:00:00Z")),
+        ),
+        process(
+            "met-late",
+            &format!(
+                "{},{}",
+                delivery("2024-03-15", Some("2024-05-02T00:00:00Z")),
+                delivery("2024-04-15", Some("2024-04-10T00:00:00Z"))
+            ),
+        ),
+        process("overdue", &delivery("2024-05-01", None)),
+        process("not-yet-due", &delivery("2024-07-01", None)),
+        process(
+            "reporting",
+            r#"{"id":"r","type":"reporting","dueDate":"2024-01-01T00:00:00Z"}"#,
+        ),
+    ]);
+    let outcome = run("late_delivery", &frames, "");
+    assert_eq!(flagged(&outcome), ["met-late", "overdue"]);
+    assert_eq!(
+        assessable(&outcome),
+        ["met-late", "not-yet-due", "on-time", "overdue"]
+    );
+    let rows = rows(&outcome);
+    assert_eq!(
+        rows["met-late"].evidence.as_deref(),
+        Some(
+            "contract C-met-late: 1 of 2 delivery milestone(s) late; the first due on 2024-03-15, delivered: 2024-05-02"
+        )
+    );
+    assert_eq!(
+        rows["overdue"].evidence.as_deref(),
+        Some(
+            "contract C-overdue: 1 of 1 delivery milestone(s) late; the first due on 2024-05-01, delivered: not met"
+        )
+    );
+}
+
+/// A process of `buyer` awarded to `supplier`, with its subcontracting terms (`extra`).
+fn subcontracted(ocid: &str, buyer: &str, extra: &str) -> String {
+    format!(
+        r#"{{"ocid":"{ocid}","buyer":{{"id":"{buyer}"}},"awards":[{{"id":"a","status":"active",
+        "suppliers":[{{"id":"S-{ocid}"}}]{extra}}}]}}"#
+    )
+}
+
+#[test]
+fn high_subcontracting_reads_the_largest_share_allowed() {
+    let frames = frames(&[
+        subcontracted(
+            "most",
+            "B",
+            r#","hasSubcontracting":true,"subcontracting":{"minimumPercentage":10,"maximumPercentage":80}"#,
+        ),
+        subcontracted(
+            "some",
+            "B",
+            r#","hasSubcontracting":true,"subcontracting":{"minimumPercentage":30}"#,
+        ),
+        subcontracted("none", "B", r#","hasSubcontracting":false"#),
+        subcontracted("unsaid", "B", r#","hasSubcontracting":true"#),
+        subcontracted("silent", "B", ""),
+    ]);
+    let outcome = run("high_subcontracting", &frames, "");
+    assert_eq!(flagged(&outcome), ["most"]);
+    assert_eq!(assessable(&outcome), ["most", "none", "some"]);
+    let rows = rows(&outcome);
+    assert_eq!(rows["some"].value, Some(30.0));
+    assert_eq!(rows["none"].value, Some(0.0));
+    assert_eq!(
+        rows["most"].evidence.as_deref(),
+        Some("supplier S-most may subcontract 80% of the award, at or above 50%")
+    );
+    assert_eq!(
+        flagged(&run("high_subcontracting", &frames, "percent = 30")),
+        ["most", "some"]
+    );
+}
+
+#[test]
+fn subcontracting_prevalence_flags_the_buyer_far_above_its_peers() {
+    let mut releases = Vec::new();
+    for (buyer, allowing) in [
+        ("B1", 1),
+        ("B2", 1),
+        ("B3", 2),
+        ("B4", 0),
+        ("B5", 2),
+        ("B6", 9),
+    ] {
+        for n in 0..10 {
+            let allowed = if n < allowing { "true" } else { "false" };
+            releases.push(subcontracted(
+                &format!("{buyer}-{n:02}"),
+                buyer,
+                &format!(r#","hasSubcontracting":{allowed}"#),
+            ));
+        }
+    }
+    releases.push(subcontracted("B7-00", "B7", r#","hasSubcontracting":true"#));
+    let frames = frames(&releases);
+    let outcome = run("subcontracting_prevalence", &frames, "");
+    let expected: Vec<String> = (0..9).map(|n| format!("B6-{n:02}")).collect();
+    assert_eq!(flagged(&outcome), expected);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 60);
+    assert_eq!(rows["B6-09"].value, Some(0.9));
+    assert!(!rows["B6-09"].flagged && !rows.contains_key("B7-00"));
+    assert_eq!(organization_ids(&outcome), ["B6"]);
+    assert!(
+        first_organization_evidence(&outcome)
+            .starts_with("allows subcontracting in 9 of its 10 awards (90%), above the fence of")
+    );
+}
+
+#[test]
+fn high_participation_fee_against_the_tender_value() {
+    let process = |ocid: &str, fee: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"value":{{"amount":200000,"currency":"THB"}},"participationFees":[{fee}]}}}}"#
+        )
+    };
+    let frames = frames(&[
+        process(
+            "dear",
+            r#"{"id":"1","value":{"amount":5000,"currency":"THB"}},{"id":"2","value":{"amount":100,"currency":"THB"}}"#,
+        ),
+        process(
+            "cheap",
+            r#"{"id":"1","value":{"amount":500,"currency":"THB"}}"#,
+        ),
+        process("no-currency", r#"{"id":"1","value":{"amount":4000}}"#),
+        process(
+            "dollars",
+            r#"{"id":"1","value":{"amount":5000,"currency":"USD"}}"#,
+        ),
+        process("free", ""),
+    ]);
+    let outcome = run("high_participation_fee", &frames, "");
+    assert_eq!(flagged(&outcome), ["dear", "no-currency"]);
+    assert_eq!(assessable(&outcome), ["cheap", "dear", "no-currency"]);
+    assert_eq!(
+        rows(&outcome)["dear"].evidence.as_deref(),
+        Some(
+            "a participation fee of 5000 THB is 2.50% of the tender's value of 200000 THB, at or above 1.00%"
+        )
+    );
+}
+
+#[test]
+fn rising_participation_fee_against_the_buyers_earlier_fees() {
+    let process = |ocid: &str, day: u32, fee: f64| {
+        format!(
+            r#"{{"ocid":"{ocid}","buyer":{{"id":"B"}},"tender":{{"tenderPeriod":{{"startDate":"2024-01-{day:02}T00:00:00Z"}},
+            "value":{{"amount":100000,"currency":"THB"}},"participationFees":[{{"id":"1","value":{{"amount":{fee}}}}}]}}}}"#
+        )
+    };
+    let mut releases: Vec<String> = (1..=5)
+        .map(|day| process(&format!("early-{day}"), day, 400.0 + 50.0 * f64::from(day)))
+        .collect();
+    releases.push(process("dear", 10, 3000.0));
+    releases.push(process("usual", 11, 700.0));
+    let frames = frames(&releases);
+    let outcome = run("rising_participation_fee", &frames, "");
+    assert_eq!(flagged(&outcome), ["dear"]);
+    assert_eq!(assessable(&outcome), ["dear", "usual"]);
+    let rows = rows(&outcome);
+    // Earlier fees 450..650: median 550; before "usual", 3000 joins them: median 575.
+    assert!((rows["dear"].value.unwrap() - 3000.0 / 550.0).abs() < 1e-9);
+    assert!((rows["usual"].value.unwrap() - 700.0 / 575.0).abs() < 1e-9);
+    assert_eq!(
+        rows["dear"].evidence.as_deref(),
+        Some(
+            "buyer B charges a participation fee of 3000 THB, 5.5 times the median of 550 THB of its 5 earlier fees"
+        )
+    );
+}
+
+#[test]
+fn short_bid_opening_from_the_period_or_the_publication() {
+    let process = |ocid: &str,
+                   method: &str,
+                   start: Option<&str>,
+                   published: &str,
+                   opening: &str| {
+        let period = start
+            .map(|date| format!(r#""tenderPeriod":{{"startDate":"{date}T00:00:00Z"}},"#))
+            .unwrap_or_default();
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"{method}",{period}"datePublished":"{published}T00:00:00Z",
+            "bidOpening":{{"date":"{opening}T10:00:00Z"}}}}}}"#
+        )
+    };
+    let frames = frames(&[
+        process(
+            "short",
+            "open",
+            Some("2024-03-01"),
+            "2024-02-20",
+            "2024-03-08",
+        ),
+        process(
+            "long",
+            "open",
+            Some("2024-03-01"),
+            "2024-02-20",
+            "2024-03-30",
+        ),
+        process(
+            "by-publication",
+            "selective",
+            None,
+            "2024-03-01",
+            "2024-03-05",
+        ),
+        process(
+            "direct",
+            "direct",
+            Some("2024-03-01"),
+            "2024-03-01",
+            "2024-03-02",
+        ),
+        process(
+            "reversed",
+            "open",
+            Some("2024-03-10"),
+            "2024-03-10",
+            "2024-03-01",
+        ),
+    ]);
+    let outcome = run("short_bid_opening", &frames, "");
+    assert_eq!(flagged(&outcome), ["by-publication", "short"]);
+    assert_eq!(assessable(&outcome), ["by-publication", "long", "short"]);
+    let rows = rows(&outcome);
+    assert_eq!(rows["short"].value, Some(7.0));
+    assert_eq!(
+        rows["by-publication"].evidence.as_deref(),
+        Some(
+            "4 whole day(s) from the advertising on 2024-03-01 (tender.datePublished) to the bid opening on 2024-03-05, below the threshold of 15 days"
+        )
+    );
+}
+
+#[test]
+fn slow_bid_evaluation_against_its_methods_fence() {
+    let process = |ocid: &str, days: i64, award_period: bool| {
+        let evaluated =
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap() + chrono::Duration::days(days);
+        let (period, award) = if award_period {
+            (
+                format!(r#","awardPeriod":{{"startDate":"{evaluated}T00:00:00Z"}}"#),
+                String::new(),
+            )
+        } else {
+            (
+                String::new(),
+                format!(
+                    r#","awards":[{{"id":"a","status":"active","date":"{evaluated}T00:00:00Z"}}]"#
+                ),
+            )
+        };
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"procurementMethod":"open","bidOpening":{{"date":"2024-03-01T00:00:00Z"}}{period}}}{award}}}"#
+        )
+    };
+    let mut releases: Vec<String> = (0..20)
+        .map(|n| process(&format!("usual-{n:02}"), 5 + n % 6, n % 2 == 0))
+        .collect();
+    releases.push(process("slow", 140, false));
+    releases.push(process("before", -3, true));
+    let frames = frames(&releases);
+    let outcome = run("slow_bid_evaluation", &frames, "");
+    assert_eq!(flagged(&outcome), ["slow"]);
+    assert_eq!(assessable(&outcome).len(), 21);
+    let evidence = rows(&outcome)["slow"].evidence.clone().unwrap();
+    assert!(
+        evidence.starts_with("140 day(s) from the bid opening (2024-03-01) to the evaluation (2024-07-19, the first award), above the upper fence of"),
+        "{evidence}"
+    );
+}
+
+/// A process whose contract buys one item classified `code` at `price` THB per `unit`, and
+/// whose tender priced it at a tenth of that (the contract's price is the one read).
+fn priced_item(ocid: &str, code: &str, unit: &str, price: f64) -> String {
+    let item = |price: f64| {
+        format!(
+            r#"{{"id":"1","classification":{{"scheme":"UNSPSC","id":"{code}"}},"quantity":10,
+            "unit":{{"name":"{unit}","value":{{"amount":{price},"currency":"THB"}}}}}}"#
+        )
+    };
+    format!(
+        r#"{{"ocid":"{ocid}","tender":{{"items":[{}]}},"contracts":[{{"id":"c","items":[{}]}}]}}"#,
+        item(price / 10.0),
+        item(price)
+    )
+}
+
+#[test]
+fn line_item_price_against_the_same_item_and_unit() {
+    let mut releases: Vec<String> = (0..20)
+        .map(|n| {
+            priced_item(
+                &format!("gloves-{n:02}"),
+                "33141420",
+                "box",
+                95.0 + 4.0 * f64::from(n),
+            )
+        })
+        .collect();
+    releases.push(priced_item("gloves-dear", "33141420", "Box", 640.0));
+    releases.push(priced_item("gloves-cheap", "33141420", "box", 12.0));
+    // Another unit: a market of its own, too small for fences.
+    releases.push(priced_item("gloves-carton", "33141420", "carton", 6400.0));
+    let frames = frames(&releases);
+    let outcome = run("line_item_price", &frames, "");
+    assert_eq!(flagged(&outcome), ["gloves-cheap", "gloves-dear"]);
+    let rows = rows(&outcome);
+    assert_eq!(rows.len(), 22);
+    assert!(!rows.contains_key("gloves-carton"));
+    let dear = rows["gloves-dear"].evidence.clone().unwrap();
+    assert!(
+        dear.starts_with("a unit price of 640 THB per 'Box' (contract) is above the fence of ")
+            && dear.contains("for kind of item 33141420 UNSPSC (median ")
+            && dear.ends_with(" THB over 22 prices)"),
+        "{dear}"
+    );
+}
+
+#[test]
+fn line_items_changed_between_the_first_and_the_last_release() {
+    let release = |ocid: &str, id: &str, date: &str, quantity: u32, amended: bool| {
+        let amendments = if amended {
+            r#","amendments":[{"id":"1","date":"2024-06-01T00:00:00Z"}]"#
+        } else {
+            ""
+        };
+        let mut release: redflags::ingest::model::Release = serde_json::from_str(&format!(
+            r#"{{"ocid":"{ocid}","id":"{id}","date":"{date}T00:00:00Z","contracts":[{{"id":"C-{ocid}",
+            "items":[{{"id":"1","quantity":{quantity}}}]{amendments}}}]}}"#
+        ))
+        .unwrap();
+        upgrade(&mut release);
+        release
+    };
+    let compiled = |ocid: &str, first: u32, last: u32, amended: bool| {
+        redflags::ingest::merge::compile(vec![
+            release(ocid, "1", "2024-01-01", first, false),
+            release(ocid, "2", "2024-07-01", last, amended),
+        ])
+    };
+    let releases = vec![
+        compiled("grown", 400, 520, true),
+        compiled("reduced", 400, 300, true),
+        compiled("same", 400, 400, true),
+        // Changed without an amendment: not assessed.
+        compiled("unamended", 400, 520, false),
+    ];
+    let frames = Frames::build(&releases).unwrap();
+    let outcome = run("line_items_changed", &frames, "");
+    assert_eq!(flagged(&outcome), ["grown", "reduced"]);
+    assert_eq!(assessable(&outcome), ["grown", "reduced", "same"]);
+    let rows = rows(&outcome);
+    assert!((rows["grown"].value.unwrap() - 0.3).abs() < 1e-9);
+    assert_eq!(
+        rows["reduced"].evidence.as_deref(),
+        Some(
+            "contract C-reduced: items reduced after 1 amendment(s), from 1 item(s) of total quantity 400 to 1 of 300"
+        )
+    );
+}
+
+#[test]
+fn subcontracted_loser_finds_the_loser_in_the_subcontract() {
+    let main = |ocid: &str, subcontract: &str| {
+        bids(
+            ocid,
+            &format!(
+                r#","awards":[{{"id":"a","status":"active","suppliers":[{{"id":"W"}}]}}],
+                "contracts":[{{"id":"C-{ocid}","awardID":"a","relatedProcesses":[
+                  {{"id":"1","relationship":["subContract"],"scheme":"ocid","identifier":"{subcontract}"}}]}}]"#
+            ),
+            &[
+                ("valid", 100.0, "THB", &["W"]),
+                ("valid", 110.0, "THB", &["L"]),
+                ("valid", 120.0, "THB", &["M"]),
+            ],
+        )
+    };
+    let awarded_to = |ocid: &str, supplier: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","awards":[{{"id":"a","status":"active","suppliers":[{{"id":"{supplier}"}}]}}]}}"#
+        )
+    };
+    let frames = frames(&[
+        main("main-1", "sub-1"),
+        awarded_to("sub-1", "L"),
+        main("main-2", "sub-2"),
+        awarded_to("sub-2", "X"),
+        // A subcontract not in the data: not assessable.
+        main("main-3", "sub-missing"),
+    ]);
+    let outcome = run("subcontracted_loser", &frames, "");
+    assert_eq!(flagged(&outcome), ["main-1"]);
+    assert_eq!(assessable(&outcome), ["main-1", "main-2"]);
+    assert_eq!(
+        rows(&outcome)["main-1"].evidence.as_deref(),
+        Some(
+            "contract C-main-1 names the subcontract sub-1, awarded to L, which bid for this process and lost (1 subcontract(s) named)"
+        )
+    );
+}
+
+#[test]
+fn missing_bidder_after_a_regulars_last_bid() {
+    let tender = |n: u32, tenderers: &[&str]| {
+        let details: Vec<String> = tenderers
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                format!(r#"{{"id":"{i}","status":"valid","tenderers":[{{"id":"{id}"}}]}}"#)
+            })
+            .collect();
+        format!(
+            r#"{{"ocid":"road-{n:02}","buyer":{{"id":"B"}},"tender":{{"tenderPeriod":{{"startDate":"2024-01-{n:02}T00:00:00Z"}},
+            "items":[{{"id":"1","classification":{{"scheme":"CPV","id":"45233120"}}}}]}},"bids":{{"details":[{}]}}}}"#,
+            details.join(",")
+        )
+    };
+    let releases: Vec<String> = (1..=10)
+        .map(|n| {
+            if n <= 6 {
+                tender(n, &["X", "R"])
+            } else {
+                tender(n, &["X"])
+            }
+        })
+        .collect();
+    let frames = frames(&releases);
+    let outcome = run("missing_bidder", &frames, "");
+    assert_eq!(flagged(&outcome), ["road-07", "road-08", "road-09"]);
+    assert_eq!(assessable(&outcome).len(), 10);
+    assert_eq!(
+        rows(&outcome)["road-07"].evidence.as_deref(),
+        Some(
+            "regular bidder R (in 6 of buyer B's 6 tenders for kind of item 4523 CPV up to road-06) did not bid"
+        )
+    );
+    let outcome = run("missing_bidder", &frames, "following = 1");
+    assert_eq!(flagged(&outcome), ["road-07"]);
+}
+
+#[test]
+fn untraceable_supplier_without_a_web_address() {
+    let process = |ocid: &str, url: Option<&str>| {
+        let contact = url
+            .map(|url| format!(r#","contactPoint":{{"url":"{url}"}}"#))
+            .unwrap_or_default();
+        format!(
+            r#"{{"ocid":"{ocid}","parties":[{{"id":"S-{ocid}","name":"Supplier {ocid}","roles":["supplier"]{contact}}}],
+            "awards":[{{"id":"a","status":"active","suppliers":[{{"id":"S-{ocid}","name":"Supplier {ocid}"}}]}}]}}"#
+        )
+    };
+    let with_urls = frames(&[
+        process("traced", Some("https://example.co.th")),
+        process("untraced", None),
+        r#"{"ocid":"no-party","awards":[{"id":"a","status":"active","suppliers":[{"id":"X"}]}]}"#
+            .to_owned(),
+    ]);
+    let outcome = run("untraceable_supplier", &with_urls, "");
+    assert_eq!(flagged(&outcome), ["untraced"]);
+    assert_eq!(assessable(&outcome), ["traced", "untraced"]);
+    assert_eq!(
+        rows(&outcome)["untraced"].evidence.as_deref(),
+        Some("supplier Supplier untraced gives no web address; 50% of the parties give one")
+    );
+    let without = frames(&[process("untraced", None)]);
+    assert!(assessable(&run("untraceable_supplier", &without, "")).is_empty());
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use common::{csv_rows, redflags, score_refused};
+use common::{csv_rows, flags_of, redflags, score_refused};
 
 /// A process with one bid per (tenderer id, tenderer name), the first of them winning, on
 /// `date` (a day: the bids', the award's and the tender's start), and `parties` with their
@@ -337,25 +337,6 @@ fn score_with_list(dir: &Path, input: &Path, key: &str, text: &str) -> std::path
     out
 }
 
-/// The flags of `indicator` in the run's `out` folder, by ocid, and its summary.
-fn flags_of(out: &Path, indicator: &str) -> (BTreeMap<String, String>, Value) {
-    let flags = csv_rows(&out.join("flags.csv"))
-        .into_iter()
-        .filter(|row| row["indicator"] == indicator && row["level"] == "process")
-        .map(|row| (row["ocid"].clone(), row["evidence"].clone()))
-        .collect();
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    let summary = summary["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["indicator"] == indicator)
-        .cloned()
-        .unwrap_or(Value::Null);
-    (flags, summary)
-}
-
 #[test]
 fn the_register_finds_unregistered_young_and_commonly_owned_bidders() {
     let dir = tempfile::tempdir().unwrap();
@@ -484,4 +465,61 @@ fn abnormal_contacts_are_found_by_telephone_address_and_e_mail() {
             ),
         ]
     );
+}
+
+#[test]
+fn the_plan_finds_direct_awards_it_set_to_be_competed_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = |ocid: &str, buyer: (&str, &str), method: &str, date: &str, cpv: &str| {
+        json!({
+            "ocid": ocid, "id": format!("{ocid}-1"), "date": format!("{date}T12:00:00Z"),
+            "tag": ["compiled"],
+            "buyer": {"id": buyer.0, "name": buyer.1},
+            "tender": {"id": "t", "procurementMethod": method,
+                       "tenderPeriod": {"startDate": format!("{date}T00:00:00Z")},
+                       "items": [{"id": "1", "classification": {"scheme": "CPV", "id": cpv}}]},
+        })
+        .to_string()
+    };
+    let city = ("TH-B1", "สำนักงานเขตตัวอย่าง");
+    let lines = [
+        // Planned for e-bidding, bought directly: flagged.
+        process("ocds-p-1", city, "direct", "2024-06-01", "45233120"),
+        // Planned for the specific method: not flagged.
+        process("ocds-p-2", city, "direct", "2024-06-01", "30192000"),
+        // Outside the plan's year: not assessed.
+        process("ocds-p-3", city, "direct", "2025-06-01", "45233120"),
+        // Bought by e-bidding as planned: not a direct award, not assessed.
+        process("ocds-p-4", city, "open", "2024-06-01", "45233120"),
+        // A buyer matched by its name only, its plan setting selective tendering.
+        process(
+            "ocds-p-5",
+            ("TH-B2", "เทศบาลนครตัวอย่าง"),
+            "limited",
+            "2024-02-01",
+            "3310",
+        ),
+    ];
+    let input = write(dir.path(), "data.jsonl", &lines.join("\n"));
+    let plan = "id,name,classification,method,from,to\n\
+                TH-B1,,4523,open,01/01/2567,31/12/2567\n\
+                TH-B1,,3019,direct,01/01/2567,31/12/2567\n\
+                ,เทศบาลนครตัวอย่าง,,selective,2024-01-01,2024-12-31\n";
+    let out = score_with_list(dir.path(), &input, "plan", plan);
+    let (flags, summary) = flags_of(&out, "unplanned_direct_award");
+    assert_eq!(
+        flags.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["ocds-p-1", "ocds-p-5"]
+    );
+    assert_eq!(
+        flags["ocds-p-1"],
+        "method 'direct' where the procurement plan set 'open' (TH-B1, classification 4523, line 2, \
+         matched by its id); 1 row(s) of the plan set a competitive method"
+    );
+    assert!(
+        flags["ocds-p-5"].contains("matched by its name only"),
+        "{}",
+        flags["ocds-p-5"]
+    );
+    assert_eq!(summary["assessable"], 3);
 }

@@ -291,9 +291,9 @@ fn the_report_has_every_section_in_english_and_in_thai() {
         assert!(thai.contains(heading), "{heading}");
     }
     assert!(thai.contains("รายการธงแดงของ OCP"));
-    assert!(
-        thai.contains("<td>R001</td><td>Planning documents not available</td><td>ยังไม่ได้คำนวณ</td>")
-    );
+    assert!(thai.contains(
+        "<td>R006</td><td>Unreasonable prequalification requirements</td><td>คำนวณจากข้อมูลไม่ได้</td>"
+    ));
     // Thai titles of the indicators, and the Buddhist Era (2024 + 543).
     assert!(thai.contains("มีผู้ยื่นข้อเสนอรายเดียวในการจัดหาแบบแข่งขัน"));
     assert!(thai.contains("2567"));

@@ -6,13 +6,19 @@ use std::process::ExitCode;
 
 use super::{Failure, write_out};
 
+/// Thailand's preset (`init --preset th`): the thresholds and method names of the Public
+/// Procurement and Supplies Administration Act B.E. 2560 and its regulations.
+const THAILAND: &str = include_str!("../../examples/thailand-thresholds.toml");
+
 pub(super) fn init(
     file: Option<&Path>,
     force: bool,
     from_cardinal: Option<&Path>,
+    preset: Option<&str>,
 ) -> Result<ExitCode, Failure> {
-    let text = match from_cardinal {
-        Some(path) => {
+    let text = match (from_cardinal, preset) {
+        (_, Some(_)) => THAILAND.to_owned(),
+        (Some(path), None) => {
             let settings = super::cardinal::cardinal_settings(Some(path))?;
             let mut notes = format!("# Converted from Cardinal's settings {}.\n", path.display());
             if let Some(currency) = &settings.currency {
@@ -30,7 +36,7 @@ pub(super) fn init(
             }
             notes + &toml::to_string(&settings.config).map_err(anyhow::Error::from)?
         }
-        None => crate::config::default_toml(),
+        (None, None) => crate::config::default_toml(),
     };
     match file {
         None => write_out(&text)?,

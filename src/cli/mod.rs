@@ -157,8 +157,12 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// Convert this Cardinal settings file (INI) instead of writing the defaults.
-        #[arg(long, value_name = "SETTINGS_INI")]
+        #[arg(long, value_name = "SETTINGS_INI", conflicts_with = "preset")]
         from_cardinal: Option<PathBuf>,
+        /// Write a country's preset instead of the defaults: `th` (Thailand's thresholds and
+        /// method names, commented with the regulations they come from).
+        #[arg(long, value_parser = ["th"])]
+        preset: Option<String>,
     },
     /// Compute Cardinal's indicators and print Cardinal's JSON (OCID, Buyer, ProcuringEntity,
     /// Tenderer and Meta groups) from Cardinal's settings file.
@@ -447,7 +451,13 @@ pub fn main() -> ExitCode {
             file,
             force,
             from_cardinal,
-        } => init::init(file.as_deref(), force, from_cardinal.as_deref()),
+            preset,
+        } => init::init(
+            file.as_deref(),
+            force,
+            from_cardinal.as_deref(),
+            preset.as_deref(),
+        ),
         Command::Cardinal {
             inputs,
             settings,

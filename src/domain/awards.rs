@@ -60,28 +60,7 @@ impl Tables {
         if digits == 0 {
             return awards.with_column(lit("").alias("class"));
         }
-        let items = self.items().filter(col("classification_id").is_not_null());
-        // The class text is made for each award's and tender's first classified item only.
-        let first = |section: &str, keys: Vec<Expr>| {
-            items
-                .clone()
-                .filter(col("section").eq(lit(section)))
-                .group_by_stable(keys)
-                .agg([col("classification_id").first(), col("scheme").first()])
-                .with_column(
-                    concat_str(
-                        [
-                            col("classification_id")
-                                .str()
-                                .slice(lit(0), lit(u64::from(digits))),
-                            col("scheme").fill_null(lit("")),
-                        ],
-                        " ",
-                        false,
-                    )
-                    .alias("class"),
-                )
-        };
+        let first = |section: &str, keys: Vec<Expr>| self.first_classes(section, keys, digits);
         let of_awards = first("award", vec![packed_key("parent_index").alias(AWARD_KEY)])
             .select([col(AWARD_KEY), col("class")]);
         let of_tenders = first("tender", vec![col(PROCESS)])
@@ -107,6 +86,54 @@ impl Tables {
                 col(AWARD_KEY),
                 col("class"),
             ])
+    }
+
+    /// The kind of item of each process: the first `digits` characters (at least 1) of the
+    /// first classification of the tender's items, else of its first classified award's, with
+    /// the scheme (`process`, `class`). Processes with neither are left out.
+    pub fn process_classes(&self, digits: u32) -> LazyFrame {
+        let digits = digits.max(1);
+        let of_tender = self.first_classes("tender", vec![col(PROCESS)], digits);
+        let of_awards = self
+            .first_classes("award", vec![col(PROCESS)], digits)
+            .select([col(PROCESS), col("class").alias("award_class")]);
+        of_tender
+            .select([col(PROCESS), col("class")])
+            .join(
+                of_awards,
+                [col(PROCESS)],
+                [col(PROCESS)],
+                JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+            )
+            .select([col(PROCESS), col("class").fill_null(col("award_class"))])
+    }
+
+    /// Each group of `keys` of the classified items of `section` (`tender`, `award`) by its
+    /// first classified item: its `classification_id`, `scheme` and `class`, the first
+    /// `digits` characters of the classification with the scheme. The class text is made for
+    /// each group's first item only.
+    fn first_classes(&self, section: &str, keys: Vec<Expr>, digits: u32) -> LazyFrame {
+        self.items()
+            .filter(
+                col("classification_id")
+                    .is_not_null()
+                    .and(col("section").eq(lit(section))),
+            )
+            .group_by_stable(keys)
+            .agg([col("classification_id").first(), col("scheme").first()])
+            .with_column(
+                concat_str(
+                    [
+                        col("classification_id")
+                            .str()
+                            .slice(lit(0), lit(u64::from(digits))),
+                        col("scheme").fill_null(lit("")),
+                    ],
+                    " ",
+                    false,
+                )
+                .alias("class"),
+            )
     }
 }
 

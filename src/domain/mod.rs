@@ -66,6 +66,8 @@ pub struct Tables {
     winners: LazyFrame,
     /// The lists the user gave (see [`crate::lists`]).
     lists: std::sync::Arc<crate::lists::Lists>,
+    /// The legal thresholds of the settings (see [`crate::thresholds`]).
+    thresholds: std::sync::Arc<crate::thresholds::Thresholds>,
 }
 
 impl Tables {
@@ -109,6 +111,7 @@ impl Tables {
             bids,
             awards,
             lists: Default::default(),
+            thresholds: Default::default(),
         }
     }
 
@@ -121,6 +124,20 @@ impl Tables {
     /// The lists the user gave (see [`crate::lists`]).
     pub fn lists(&self) -> &crate::lists::Lists {
         &self.lists
+    }
+
+    /// These tables with the legal thresholds of the settings.
+    pub fn with_thresholds(
+        mut self,
+        thresholds: std::sync::Arc<crate::thresholds::Thresholds>,
+    ) -> Tables {
+        self.thresholds = thresholds;
+        self
+    }
+
+    /// The legal thresholds of the settings (see [`crate::thresholds`]).
+    pub fn thresholds(&self) -> &crate::thresholds::Thresholds {
+        &self.thresholds
     }
 
     /// The parties of the processes in scope, one row each.
@@ -254,7 +271,9 @@ impl Tables {
             items: rows_of(&self.frames.items, &keys)?,
         };
         let scope = self.scope.cut(rows_of(self.scope.all_processes(), &keys)?);
-        let mut cut = Tables::scoped(&frames, &scope).with_lists(self.lists.clone());
+        let mut cut = Tables::scoped(&frames, &scope)
+            .with_lists(self.lists.clone())
+            .with_thresholds(self.thresholds.clone());
         cut.height = self.height;
         cut.ocids = self.ocids.clone().filter(in_range(&keys));
         for (derived, table, in_order) in &self.computed {

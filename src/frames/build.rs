@@ -5,7 +5,7 @@ use polars::prelude::*;
 use super::tables::{AwardRows, BidRows, ContractRows, ItemRows, PartyRows, ProcessRows};
 use crate::dates::parse_timestamp;
 use crate::ingest::lenient::{Field, Text};
-use crate::ingest::model::{Amount, Item, OrganizationReference, Release};
+use crate::ingest::model::{Amount, Document, Item, OrganizationReference, Release};
 
 /// The rows of every table, filled one compiled release at a time.
 #[derive(Debug, Default)]
@@ -43,6 +43,29 @@ fn amount(value: &Field<Amount>) -> (Option<f64>, Option<&str>) {
     value.get().map_or((None, None), |value| {
         (value.amount.get().copied(), text(&value.currency))
     })
+}
+
+/// How many of `list`, as a count that is null when there are none: a section a publisher
+/// does not publish is then a column of nulls, held as one value.
+fn count_of<T>(list: &[T], test: impl Fn(&T) -> bool) -> Option<u32> {
+    (!list.is_empty()).then(|| list.iter().filter(|item| test(item)).count() as u32)
+}
+
+/// Whether a document is of one of these kinds (`documentType`, without regard to case).
+fn of_kind(document: &Document, kinds: &[&str]) -> bool {
+    document
+        .document_type
+        .str()
+        .is_some_and(|kind| kinds.iter().any(|k| k.eq_ignore_ascii_case(kind)))
+}
+
+/// The earliest `datePublished` of the documents of these kinds.
+fn first_published(documents: &[Document], kinds: &[&str]) -> Option<i64> {
+    documents
+        .iter()
+        .filter(|document| of_kind(document, kinds))
+        .filter_map(|document| timestamp(&document.date_published))
+        .min()
 }
 
 /// Organization names by id, from the `parties` section, for references that give no name.
@@ -215,10 +238,88 @@ impl<'a> Rows<'a> {
         let (budget_amount, budget_currency) = budget.map_or((None, None), amount);
         rows.budget_amount.push(budget_amount);
         rows.budget_currency.push(budget_currency);
+        let planning_documents = release
+            .planning
+            .get()
+            .map_or(&[][..], |planning| planning.documents.items());
+        rows.planning_documents
+            .push(count_of(planning_documents, |_| true));
+        rows.procurement_plan
+            .push((!planning_documents.is_empty()).then(|| {
+                planning_documents
+                    .iter()
+                    .any(|d| of_kind(d, &["procurementPlan"]))
+            }));
+        self.push_tender_extensions(release);
         if let Some(tender) = tender {
             self.items
                 .push_all(key, "tender", None, None, tender.items.items());
         }
+    }
+
+    /// The tender's documents, fees, bid opening, award period, enquiries and the process's
+    /// complaints.
+    fn push_tender_extensions(&mut self, release: &'a Release) {
+        let rows = &mut self.processes;
+        let tender = release.tender.get();
+        let documents = tender.map_or(&[][..], |tender| tender.documents.items());
+        rows.procurement_method_rationale
+            .push(tender.and_then(|t| text(&t.procurement_method_rationale)));
+        rows.tender_published
+            .push(tender.and_then(|t| timestamp(&t.date_published)));
+        rows.tender_documents.push(count_of(documents, |_| true));
+        rows.notice_published
+            .push(first_published(documents, &["tenderNotice"]));
+        let key_kinds: Vec<Option<i64>> = super::KEY_TENDER_DOCUMENTS
+            .iter()
+            .filter(|kind| documents.iter().any(|d| of_kind(d, &[kind])))
+            .map(|kind| first_published(documents, &[kind]))
+            .collect();
+        rows.key_documents
+            .push((!documents.is_empty()).then_some(key_kinds.len() as u32));
+        // The last key kind to come out; unknown when one of them has no date.
+        rows.key_documents_published
+            .push(if key_kinds.iter().all(Option::is_some) {
+                key_kinds.iter().flatten().max().copied()
+            } else {
+                None
+            });
+        let fee = tender
+            .map_or(&[][..], |t| t.participation_fees.items())
+            .iter()
+            .filter_map(|fee| match amount(&fee.value) {
+                (Some(value), currency) => Some((value, currency)),
+                _ => None,
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        rows.participation_fee.push(fee.map(|fee| fee.0));
+        rows.participation_fee_currency
+            .push(fee.and_then(|fee| fee.1));
+        rows.bid_opening.push(
+            tender
+                .and_then(|t| t.bid_opening.get())
+                .and_then(|opening| timestamp(&opening.date)),
+        );
+        rows.award_start.push(
+            tender
+                .and_then(|t| t.award_period.get())
+                .and_then(|period| timestamp(&period.start_date)),
+        );
+        let enquiries = tender.map_or(&[][..], |t| t.enquiries.items());
+        rows.enquiries.push(count_of(enquiries, |_| true));
+        rows.unanswered.push(count_of(enquiries, |enquiry| {
+            !enquiry.answer.is_set() && !enquiry.date_answered.is_set()
+        }));
+        let complaints = release.complaints.items().len()
+            + tender.map_or(0, |t| t.complaints.items().len())
+            + release
+                .awards
+                .items()
+                .iter()
+                .map(|award| award.complaints.items().len())
+                .sum::<usize>();
+        rows.complaints
+            .push((complaints > 0).then_some(complaints as u32));
     }
 
     fn push_parties(&mut self, key: u32, release: &'a Release) {
@@ -240,6 +341,7 @@ impl<'a> Rows<'a> {
                 .push(contact.and_then(|c| text(&c.telephone)));
             rows.street_address
                 .push(party.address.get().and_then(|a| text(&a.street_address)));
+            rows.url.push(contact.and_then(|c| text(&c.url)));
         }
     }
 
@@ -289,6 +391,20 @@ impl<'a> Rows<'a> {
             } else {
                 suppliers
             };
+            let has_subcontracting = award.has_subcontracting.str().and_then(|flag| {
+                match flag.to_ascii_lowercase().as_str() {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                }
+            });
+            let subcontracting = award.subcontracting.get().and_then(|share| {
+                share
+                    .maximum_percentage
+                    .get()
+                    .or(share.minimum_percentage.get())
+                    .copied()
+            });
             for (supplier_id, supplier_name) in suppliers {
                 rows.process.push(key);
                 rows.award_index.push(index as u32);
@@ -300,6 +416,8 @@ impl<'a> Rows<'a> {
                 rows.supplier_id.push(supplier_id);
                 rows.supplier_name.push(supplier_name);
                 rows.suppliers_count.push(suppliers_count);
+                rows.has_subcontracting.push(has_subcontracting);
+                rows.subcontracting_percent.push(subcontracting);
             }
             let award_id = text(&award.id);
             self.items.push_all(
@@ -361,6 +479,71 @@ impl<'a> Rows<'a> {
             rows.transactions_amount.push((counted > 0).then_some(sum));
             rows.transactions_count.push(counted);
             rows.transactions_skipped.push(skipped);
+            let documents = contract.documents.items();
+            rows.documents.push(count_of(documents, |_| true));
+            rows.contract_text.push((!documents.is_empty()).then(|| {
+                documents
+                    .iter()
+                    .any(|d| of_kind(d, &["contractSigned", "contractText"]))
+            }));
+            let now = timestamp(&release.date);
+            let deliveries: Vec<(i64, Option<i64>, bool)> = contract
+                .implementation
+                .get()
+                .map_or(&[][..], |implementation| implementation.milestones.items())
+                .iter()
+                .filter(|m| {
+                    m.kind
+                        .str()
+                        .is_some_and(|k| k.eq_ignore_ascii_case("delivery"))
+                })
+                .filter_map(|m| {
+                    let met = m
+                        .status
+                        .str()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("met"));
+                    Some((timestamp(&m.due_date)?, timestamp(&m.date_met), met))
+                })
+                .collect();
+            let late = |(due, met, done): &(i64, Option<i64>, bool)| match met {
+                Some(met) => met > due,
+                None => !done && now.is_some_and(|now| now > *due),
+            };
+            rows.deliveries_due.push(count_of(&deliveries, |_| true));
+            rows.deliveries_late.push(count_of(&deliveries, late));
+            let first_late = deliveries
+                .iter()
+                .filter(|delivery| late(delivery))
+                .min_by_key(|delivery| delivery.0);
+            rows.late_due.push(first_late.map(|delivery| delivery.0));
+            rows.late_met
+                .push(first_late.and_then(|delivery| delivery.1));
+            let items = crate::ingest::model::ItemTally::of(contract);
+            let first = contract.first_items.or(items);
+            rows.items.push(items.map(|tally| tally.count));
+            rows.first_items.push(first.map(|tally| tally.count));
+            rows.quantity.push(items.map(|tally| tally.quantity));
+            rows.first_quantity.push(first.map(|tally| tally.quantity));
+            let subcontracts: Vec<&str> = contract
+                .related_processes
+                .items()
+                .iter()
+                .filter(|related| {
+                    related
+                        .relationship
+                        .items()
+                        .iter()
+                        .any(|code| code.as_str().eq_ignore_ascii_case("subContract"))
+                        && related
+                            .scheme
+                            .str()
+                            .is_none_or(|scheme| scheme.eq_ignore_ascii_case("ocid"))
+                })
+                .filter_map(|related| related.identifier.str())
+                .collect();
+            rows.subcontract.push(subcontracts.first().copied());
+            rows.subcontracts
+                .push((!subcontracts.is_empty()).then_some(subcontracts.len() as u32));
             let contract_id = text(&contract.id);
             self.items.push_all(
                 key,
@@ -393,6 +576,13 @@ impl<'a> ItemRows<'a> {
             self.item_id.push(text(&item.id));
             self.scheme.push(text(&classification.scheme));
             self.classification_id.push(text(&classification.id));
+            self.quantity.push(item.quantity.get().copied());
+            let unit = item.unit.get();
+            self.unit_name.push(unit.and_then(|unit| text(&unit.name)));
+            let (unit_amount, unit_currency) =
+                unit.map_or((None, None), |unit| amount(&unit.value));
+            self.unit_amount.push(unit_amount);
+            self.unit_currency.push(unit_currency);
         }
     }
 }

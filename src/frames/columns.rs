@@ -29,14 +29,24 @@ macro_rules! plain_column {
     };
 }
 
-plain_column!(
-    Option<f64>,
-    Option<i64>,
-    u32,
-    Option<u32>,
-    bool,
-    Option<bool>
-);
+plain_column!(u32, bool);
+
+/// Columns of optional values: a column no row has a value in (a field the data does not
+/// publish) is held as one missing value, not as a value and a validity bit per row.
+macro_rules! optional_column {
+    ($($type:ty => $dtype:ident),*) => {
+        $(impl IntoColumn for Vec<Option<$type>> {
+            fn into_column(self, name: &str) -> PolarsResult<Column> {
+                if self.iter().all(Option::is_none) {
+                    return Ok(Column::full_null(name.into(), self.len(), &DataType::$dtype));
+                }
+                Ok(Column::new(name.into(), self))
+            }
+        })*
+    };
+}
+
+optional_column!(f64 => Float64, i64 => Int64, u32 => UInt32, bool => Boolean);
 
 impl IntoColumn for Vec<&str> {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
@@ -147,7 +157,11 @@ fn views_column<'a>(
 
 impl IntoColumn for Timestamps {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
-        Column::new(name.into(), self.0).cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+        let dtype = DataType::Datetime(TimeUnit::Milliseconds, None);
+        if self.0.iter().all(Option::is_none) {
+            return Ok(Column::full_null(name.into(), self.0.len(), &dtype));
+        }
+        Column::new(name.into(), self.0).cast(&dtype)
     }
 }
 

@@ -12,6 +12,7 @@ use super::{Frames, KEY};
 /// only the items of one section (`tender`, `award`) or positive counts hold it.
 const FIELDS: &[(&str, &str, &str)] = &[
     ("awards.date", "awards", "date"),
+    ("awards.hasSubcontracting", "awards", "has_subcontracting"),
     ("awards.id", "awards", "award_id"),
     (
         "awards.items.classification",
@@ -23,7 +24,18 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "items:award",
         "classification_id",
     ),
+    ("awards.items.unit.value", "items:award", "unit_amount"),
     ("awards.status", "awards", "status"),
+    (
+        "awards.subcontracting.maximumPercentage",
+        "awards",
+        "subcontracting_percent",
+    ),
+    (
+        "awards.subcontracting.minimumPercentage",
+        "awards",
+        "subcontracting_percent",
+    ),
     ("awards.suppliers.id", "awards", "supplier_id"),
     ("awards.suppliers.name", "awards", "supplier_name"),
     ("awards.value", "awards", "amount"),
@@ -37,21 +49,63 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("bids.details.value.amount", "bids", "amount"),
     ("bids.details.value.currency", "bids", "currency"),
     ("buyer.id", "processes", "buyer_id"),
+    ("buyer.name", "processes", "buyer_name"),
+    ("complaints.id", "processes", "complaints"),
     ("contracts.amendments", "contracts:positive", "amendments"),
     ("contracts.awardID", "contracts", "award_id"),
     ("contracts.dateSigned", "contracts", "date_signed"),
+    ("contracts.documents.documentType", "contracts", "documents"),
+    (
+        "contracts.implementation.milestones.dateMet",
+        "contracts",
+        "deliveries_due",
+    ),
+    (
+        "contracts.implementation.milestones.dueDate",
+        "contracts",
+        "deliveries_due",
+    ),
+    (
+        "contracts.implementation.milestones.type",
+        "contracts",
+        "deliveries_due",
+    ),
     (
         "contracts.implementation.transactions.value",
         "contracts",
         "transactions_amount",
     ),
+    ("contracts.items", "contracts", "items"),
+    (
+        "contracts.items.classification",
+        "items:contract",
+        "classification_id",
+    ),
+    ("contracts.items.quantity", "contracts", "quantity"),
+    (
+        "contracts.items.unit.value",
+        "items:contract",
+        "unit_amount",
+    ),
     ("contracts.period.endDate", "contracts", "period_end"),
     ("contracts.period.startDate", "contracts", "period_start"),
+    (
+        "contracts.relatedProcesses.identifier",
+        "contracts",
+        "subcontracts",
+    ),
+    (
+        "contracts.relatedProcesses.relationship",
+        "contracts",
+        "subcontracts",
+    ),
+    ("contracts.status", "contracts", "status"),
     ("contracts.value", "contracts", "amount"),
     ("parties.address.streetAddress", "parties", "street_address"),
     ("parties.contactPoint.email", "parties", "email"),
     ("parties.contactPoint.name", "parties", "contact_name"),
     ("parties.contactPoint.telephone", "parties", "telephone"),
+    ("parties.contactPoint.url", "parties", "url"),
     // Made in a run only with a list that reads it (see `crate::frames::Builder::keeping`).
     ("parties.identifier.id", "parties", "identifier_id"),
     (
@@ -64,6 +118,24 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "processes",
         "budget_currency",
     ),
+    ("planning.documents", "processes", "planning_documents"),
+    ("tender.awardCriteria", "processes", "award_criteria"),
+    ("tender.awardPeriod.startDate", "processes", "award_start"),
+    ("tender.bidOpening.date", "processes", "bid_opening"),
+    ("tender.datePublished", "processes", "tender_published"),
+    (
+        "tender.documents.datePublished",
+        "processes",
+        "tender_documents",
+    ),
+    (
+        "tender.documents.documentType",
+        "processes",
+        "tender_documents",
+    ),
+    ("tender.enquiries.answer", "processes", "enquiries"),
+    ("tender.enquiries.date", "processes", "enquiries"),
+    ("tender.enquiries.dateAnswered", "processes", "enquiries"),
     (
         "tender.items.classification",
         "items:tender",
@@ -74,6 +146,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "items:tender",
         "classification_id",
     ),
+    ("tender.items.unit.name", "items:tender", "unit_name"),
+    ("tender.items.unit.value", "items:tender", "unit_amount"),
     (
         "tender.mainProcurementCategory",
         "processes",
@@ -83,6 +157,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "tender.numberOfTenderers",
         "processes",
         "number_of_tenderers",
+    ),
+    (
+        "tender.participationFees.value",
+        "processes",
+        "participation_fee",
     ),
     (
         "tender.procurementMethod",
@@ -95,6 +174,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "procurement_method_details",
     ),
     (
+        "tender.procurementMethodRationale",
+        "processes",
+        "procurement_method_rationale",
+    ),
+    (
         "tender.procuringEntity.id",
         "processes",
         "procuring_entity_id",
@@ -103,6 +187,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("tender.tenderPeriod.endDate", "processes", "tender_end"),
     ("tender.tenderPeriod.startDate", "processes", "tender_start"),
     ("tender.tenderers.id", "processes", "tenderers_listed"),
+    ("tender.value", "processes", "tender_amount"),
     ("tender.value.amount", "processes", "tender_amount"),
     ("tender.value.currency", "processes", "tender_currency"),
 ];
@@ -123,7 +208,9 @@ fn holders(frames: &Frames, table: &str, column: &str) -> LazyFrame {
         .map_or_else(DataFrame::empty, |(_, frame)| frame.clone());
     let value = col(column);
     let present = match condition {
-        "award" | "tender" => value.is_not_null().and(col("section").eq(lit(condition))),
+        "award" | "tender" | "contract" => {
+            value.is_not_null().and(col("section").eq(lit(condition)))
+        }
         "positive" => value.gt(lit(0)),
         "true" => value.eq(lit(true)),
         _ => value.is_not_null(),

@@ -213,6 +213,16 @@ impl Consumer for Builder {
 /// The process key column of every table.
 pub const KEY: &str = "process";
 
+/// The kinds of tender document (OCDS `documentType` codes) a bidder needs to prepare a bid:
+/// the bidding documents, the technical specifications and the evaluation and eligibility
+/// criteria.
+pub const KEY_TENDER_DOCUMENTS: [&str; 4] = [
+    "biddingDocuments",
+    "technicalSpecifications",
+    "evaluationCriteria",
+    "eligibilityCriteria",
+];
+
 /// By process key, for `height` processes: whether `keys` (a table's key column) lists the
 /// process. The keys number the processes from 0, so a key is its process's row.
 pub fn listed_keys(keys: &Column, height: usize) -> PolarsResult<Vec<bool>> {
@@ -500,10 +510,7 @@ impl Frames {
 
     /// The columns no stage of a run reads, by table: only `redflags frames` writes them.
     pub const EXPORTED_ONLY: [(&'static str, &'static [&'static str]); 4] = [
-        (
-            "processes",
-            &["tender_id", "award_criteria", "tender_amendments"],
-        ),
+        ("processes", &["tender_id", "tender_amendments"]),
         ("parties", &["roles", "identifier_scheme", "identifier_id"]),
         ("contracts", &["transactions_count", "transactions_skipped"]),
         ("items", &["item_id", "parent_id"]),

@@ -56,6 +56,40 @@ table!(
         budget_amount: Vec<Option<f64>>,
         /// `planning.budget.amount.currency`.
         budget_currency: Vec<Option<&'a str>>,
+        /// `tender.procurementMethodRationale`.
+        procurement_method_rationale: Vec<Option<&'a str>>,
+        /// `tender.datePublished`.
+        tender_published: Timestamps,
+        /// How many documents `tender.documents` lists (null when none).
+        tender_documents: Vec<Option<u32>>,
+        /// The earliest `datePublished` of the tender's documents of type `tenderNotice`.
+        notice_published: Timestamps,
+        /// How many of the key kinds of tender document (see
+        /// [`crate::frames::KEY_TENDER_DOCUMENTS`]) the tender's documents include (null when
+        /// it lists none).
+        key_documents: Vec<Option<u32>>,
+        /// The latest of the earliest `datePublished` of each key kind of tender document it
+        /// includes: when the last of them came out.
+        key_documents_published: Timestamps,
+        /// How many documents `planning.documents` lists (null when none).
+        planning_documents: Vec<Option<u32>>,
+        /// Whether a planning document is of type `procurementPlan` (null when none is listed).
+        procurement_plan: Vec<Option<bool>>,
+        /// The largest of `tender.participationFees[].value.amount`.
+        participation_fee: Vec<Option<f64>>,
+        /// That fee's currency.
+        participation_fee_currency: Vec<Option<&'a str>>,
+        /// `tender.bidOpening.date`.
+        bid_opening: Timestamps,
+        /// `tender.awardPeriod.startDate`.
+        award_start: Timestamps,
+        /// How many questions `tender.enquiries` lists (null when none).
+        enquiries: Vec<Option<u32>>,
+        /// How many of them have neither an answer nor a `dateAnswered`.
+        unanswered: Vec<Option<u32>>,
+        /// How many complaints the process has (top-level `complaints`, the tender's and the
+        /// awards'; null when none).
+        complaints: Vec<Option<u32>>,
     }
 );
 
@@ -82,6 +116,8 @@ table!(
         telephone: Vec<Option<&'a str>>,
         /// `parties[].address.streetAddress`.
         street_address: Vec<Option<&'a str>>,
+        /// `parties[].contactPoint.url`.
+        url: Vec<Option<&'a str>>,
     }
 );
 
@@ -133,6 +169,11 @@ table!(
         supplier_name: Vec<Option<&'a str>>,
         /// How many suppliers (with an id) the award has.
         suppliers_count: Vec<u32>,
+        /// `awards[].hasSubcontracting` (null when not published).
+        has_subcontracting: Vec<Option<bool>>,
+        /// The share of the award that may be subcontracted, in percent:
+        /// `subcontracting.maximumPercentage`, else `minimumPercentage`.
+        subcontracting_percent: Vec<Option<f64>>,
     }
 );
 
@@ -170,6 +211,35 @@ table!(
         transactions_count: Vec<u32>,
         /// How many transactions were left out of the sum (no amount, or another currency).
         transactions_skipped: Vec<u32>,
+        /// How many documents the contract lists (null when none).
+        documents: Vec<Option<u32>>,
+        /// Whether one of them is the signed contract (`contractSigned`) or its text
+        /// (`contractText`); null when it lists none.
+        contract_text: Vec<Option<bool>>,
+        /// How many delivery milestones (`implementation.milestones` of type `delivery`) have
+        /// a due date (null when none).
+        deliveries_due: Vec<Option<u32>>,
+        /// How many of them are late: met after their due date, or not met (status not `met`,
+        /// no `dateMet`) with their due date before the release's date.
+        deliveries_late: Vec<Option<u32>>,
+        /// The due date of the first late delivery.
+        late_due: Timestamps,
+        /// When it was met (null when it was not).
+        late_met: Timestamps,
+        /// How many items the contract lists (null when none).
+        items: Vec<Option<u32>>,
+        /// How many items the first release that listed them gave it.
+        first_items: Vec<Option<u32>>,
+        /// The total quantity of its items.
+        quantity: Vec<Option<f64>>,
+        /// The total quantity of its first items.
+        first_quantity: Vec<Option<f64>>,
+        /// The identifier of the first process it names as its subcontract
+        /// (`relatedProcesses` with the relationship `subContract` and the scheme `ocid`, or
+        /// none).
+        subcontract: Vec<Option<&'a str>>,
+        /// How many processes it names as its subcontracts (null when none).
+        subcontracts: Vec<Option<u32>>,
     }
 );
 
@@ -190,5 +260,13 @@ table!(
         scheme: Vec<Option<&'a str>>,
         /// `items[].classification.id`.
         classification_id: Vec<Option<&'a str>>,
+        /// `items[].quantity`.
+        quantity: Vec<Option<f64>>,
+        /// `items[].unit.name`.
+        unit_name: Vec<Option<&'a str>>,
+        /// `items[].unit.value.amount`: the price of one unit.
+        unit_amount: Vec<Option<f64>>,
+        /// `items[].unit.value.currency`.
+        unit_currency: Vec<Option<&'a str>>,
     }
 );

@@ -35,7 +35,7 @@ impl Default for Settings {
 
 static METADATA: Metadata = Metadata {
     slug: "buyer_concentration",
-    code: None,
+    code: Some("R040"),
     title: "Buyer's spending concentrated on few suppliers",
     phase: Phase::Award,
     group: Group::Competition,

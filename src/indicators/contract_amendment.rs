@@ -3,6 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::contract_label;
 use super::support::process_rows;
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan, ProcessRows};
 use crate::domain::Tables;
@@ -172,16 +173,7 @@ impl Definition for ContractAmendment {
             .sort([PROCESS, "contract_index"], SortMultipleOptions::default())
             .select([
                 col(PROCESS),
-                col("contract_id")
-                    .fill_null(concat_str(
-                        [
-                            lit("#"),
-                            (col("contract_index") + lit(1)).cast(DataType::String),
-                        ],
-                        "",
-                        false,
-                    ))
-                    .alias("contract"),
+                contract_label().alias("contract"),
                 concat_list([
                     code("amended", "amendments"),
                     code("grown", "growth"),

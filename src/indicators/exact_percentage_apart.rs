@@ -17,7 +17,7 @@ const PROCESS_CURRENCY: &str = "process_currency";
 
 static METADATA: Metadata = Metadata {
     slug: "exact_percentage_apart",
-    code: None,
+    code: Some("R023"),
     title: "Losing bid an exact percentage from the winning bid",
     phase: Phase::Tender,
     group: Group::Price,

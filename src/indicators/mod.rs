@@ -22,27 +22,47 @@ use crate::frames::Frames;
 pub mod abnormal_contact;
 pub mod all_except_winner_disqualified;
 pub mod benford;
+pub mod bid_order;
+pub mod bid_price_disparity;
 pub mod bid_rotation;
 pub mod buyer_concentration;
 pub mod chance;
 mod collect;
+pub mod complaint;
+pub mod consortium_prevalence;
 pub mod contract_amendment;
 pub mod contract_before_tender_end;
+pub mod contract_modified;
 pub mod contract_period_extended;
 pub mod contract_signed_before_award;
 pub mod debarred_bidder;
 pub mod decision_period;
+pub mod direct_award_grown;
+pub mod direct_award_near_threshold;
+pub mod discretionary_criteria;
 pub mod exact_percentage_apart;
 pub mod excessive_disqualified_bids;
 pub mod excessive_unsuccessful_bids;
+pub mod few_bidders_for_buyer;
 pub mod heavily_discounted_bid;
 pub mod heterogeneous_supplier;
+pub mod high_participation_fee;
+pub mod high_subcontracting;
 pub mod identical_bid_prices;
 pub mod late_bid_won;
+pub mod late_delivery;
+pub mod late_tender_notice;
+pub mod line_item_price;
+pub mod line_items_changed;
 pub mod long_contract;
 pub mod lowest_bid_disqualified;
+pub mod market_concentration;
+pub mod market_share;
+pub mod missing_bidder;
+pub mod missing_tender_documents;
 pub mod near_estimate;
 pub mod new_supplier_large_award;
+pub mod no_planning_documents;
 pub mod no_tender_period;
 pub mod non_open_procedure;
 pub mod official_contact;
@@ -50,17 +70,30 @@ pub mod price_close_to_winning_bid;
 pub mod recurring_bidder_set;
 pub mod repeat_direct_awards;
 pub mod repeat_winner;
+pub mod rising_participation_fee;
 pub(crate) mod second_bid;
+pub mod shadow_bidder;
 pub mod shared_address;
 pub mod shared_owner;
+pub mod short_bid_opening;
 pub mod short_tender_period;
 pub mod single_bid;
+pub mod slow_bid_evaluation;
 pub mod slow_signature;
+pub mod small_then_large;
 pub mod split_purchase;
+pub mod subcontracted_loser;
+pub mod subcontracting_prevalence;
 pub mod support;
 pub mod tender_above_budget;
+pub mod tender_value_outlier;
 pub mod threshold_bunching;
+pub mod unanswered_enquiries;
+pub mod unjustified_non_competitive;
+pub mod unplanned_direct_award;
+pub mod unpublished_contract;
 pub mod unregistered_bidder;
+pub mod untraceable_supplier;
 pub mod young_supplier;
 
 /// The phase of the procurement cycle an indicator looks at.
@@ -683,6 +716,39 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &official_contact::OfficialContact,
     &abnormal_contact::AbnormalContact,
     &slow_signature::SlowSignature,
+    &bid_price_disparity::BidPriceDisparity,
+    &discretionary_criteria::DiscretionaryCriteria,
+    &contract_modified::ContractModified,
+    &tender_value_outlier::TenderValueOutlier,
+    &market_share::MarketShare,
+    &market_concentration::MarketConcentration,
+    &few_bidders_for_buyer::FewBiddersForBuyer,
+    &consortium_prevalence::ConsortiumPrevalence,
+    &bid_order::BidOrder,
+    &small_then_large::SmallThenLarge,
+    &shadow_bidder::ShadowBidder,
+    &unjustified_non_competitive::UnjustifiedNonCompetitive,
+    &no_planning_documents::NoPlanningDocuments,
+    &late_tender_notice::LateTenderNotice,
+    &missing_tender_documents::MissingTenderDocuments,
+    &unpublished_contract::UnpublishedContract,
+    &complaint::Complaint,
+    &unanswered_enquiries::UnansweredEnquiries,
+    &late_delivery::LateDelivery,
+    &high_subcontracting::HighSubcontracting,
+    &subcontracting_prevalence::SubcontractingPrevalence,
+    &high_participation_fee::HighParticipationFee,
+    &rising_participation_fee::RisingParticipationFee,
+    &short_bid_opening::ShortBidOpening,
+    &slow_bid_evaluation::SlowBidEvaluation,
+    &direct_award_near_threshold::DirectAwardNearThreshold,
+    &direct_award_grown::DirectAwardGrown,
+    &line_item_price::LineItemPrice,
+    &line_items_changed::LineItemsChanged,
+    &subcontracted_loser::SubcontractedLoser,
+    &missing_bidder::MissingBidder,
+    &unplanned_direct_award::UnplannedDirectAward,
+    &untraceable_supplier::UntraceableSupplier,
 ];
 
 /// The indicator with this slug or OCP code (case-insensitive), if any.

@@ -59,7 +59,7 @@ const PAIR_FIELDS: &[Field] = pair_fields![Field::new("awards", Kind::Count)];
 
 static METADATA: Metadata = Metadata {
     slug: "repeat_direct_awards",
-    code: None,
+    code: Some("R049"),
     title: "Repeated non-competitive awards to one supplier",
     phase: Phase::Award,
     group: Group::Competition,

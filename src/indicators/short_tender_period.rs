@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{process_rows, whole_days};
+use super::support::{process_rows, threshold_by_details, whole_days};
 use super::{Batch, Definition, Group, InParts, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
@@ -97,14 +97,8 @@ impl Definition for ShortTenderPeriod {
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // The threshold that applies to each process: its method details' own, else the default.
-        let threshold = settings.procurement_method_details.iter().fold(
-            lit(settings.threshold),
-            |otherwise, (details, days)| {
-                when(col("procurement_method_details").eq(lit(details.as_str())))
-                    .then(lit(*days))
-                    .otherwise(otherwise)
-            },
-        );
+        let threshold =
+            threshold_by_details(settings.threshold, &settings.procurement_method_details);
         let (days, minimum_days) = if settings.cardinal {
             // Cardinal counts whole days toward zero and assesses negative periods.
             let negative = whole_days(col("tender_start"), col("tender_end"));

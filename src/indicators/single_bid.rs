@@ -2,11 +2,9 @@
 
 use polars::prelude::*;
 
-use super::support::process_rows;
-use super::{
-    Batch, CompetitiveMethods, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan,
-};
-use crate::domain::{Tables, code_in, submitted};
+use super::support::{process_rows, with_tenderer_counts};
+use super::{Batch, CompetitiveMethods, Definition, Group, InParts, Metadata, Phase, Plan};
+use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -80,43 +78,10 @@ impl Definition for SingleBid {
     }
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
-        let bidders = tables
-            .bids()
-            .filter(submitted().and(col("tenderer_id").is_not_null()))
-            .group_by([col(PROCESS)])
-            .agg([col("tenderer_id").n_unique().alias("bidders")]);
-        let declared = col("number_of_tenderers");
-        let declared_valid = declared.clone().gt_eq(lit(0));
-        let fallback = if settings.cardinal {
-            lit(NULL).cast(DataType::Int64)
-        } else {
-            when(col("bidders").is_not_null())
-                .then(col("bidders").cast(DataType::Int64))
-                .otherwise(col("tenderers_listed").cast(DataType::Int64))
-        };
-        let (count, source) = (
-            when(declared_valid.clone())
-                .then(declared.clone().cast(DataType::Int64))
-                .otherwise(fallback),
-            when(declared_valid)
-                .then(lit("declared"))
-                .when(col("bidders").is_not_null())
-                .then(lit("bids"))
-                .otherwise(lit("tenderers")),
+        let assessable = with_tenderer_counts(tables, settings.cardinal).filter(
+            code_in("procurement_method", &settings.procurement_methods)
+                .and(col("tenderers").is_not_null()),
         );
-        let assessable = tables
-            .processes()
-            .join(
-                bidders,
-                [col(PROCESS)],
-                [col(PROCESS)],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_columns([count.alias("tenderers"), source.alias("source")])
-            .filter(
-                code_in("procurement_method", &settings.procurement_methods)
-                    .and(col("tenderers").is_not_null()),
-            );
         let evidence = [col("source"), col("procurement_method").alias("method")];
         let processes = process_rows(
             assessable,

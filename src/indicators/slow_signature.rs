@@ -3,8 +3,8 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_award_dates, process_rows, whole_days, with_group_fences};
-use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
+use super::support::{beyond_method_fence, first_award_dates, whole_days};
+use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -103,28 +103,16 @@ impl Definition for SlowSignature {
             // A contract signed before its award is `contract_signed_before_award`'s business.
             .filter(col("days").gt_eq(lit(0)))
             .sort([PROCESS], SortMultipleOptions::default());
-        let minimum = settings.minimum_processes;
-        Ok(Plan::staged([measured], move |[measured]| {
-            judged(measured, minimum)
-        }))
+        Ok(beyond_method_fence(
+            measured,
+            settings.minimum_processes,
+            vec![
+                col("days"),
+                col("award_date"),
+                col("signed"),
+                col("upper_fence"),
+                col("procurement_method").alias("method"),
+            ],
+        ))
     }
-}
-
-/// The outcome from the measured processes (`process`, `procurement_method`, `award_date`,
-/// `signed`, `days`): flagged above their method's upper fence.
-fn judged(measured: DataFrame, minimum_processes: usize) -> PolarsResult<LazyOutcome> {
-    let with_fences = with_group_fences(measured, "procurement_method", "days", minimum_processes)?;
-    let long = col("days")
-        .cast(DataType::Float64)
-        .gt(col("upper_fence"))
-        .fill_null(lit(false));
-    let evidence = [
-        col("days"),
-        col("award_date"),
-        col("signed"),
-        col("upper_fence").round(1, RoundMode::HalfAwayFromZero),
-        col("procurement_method").alias("method"),
-    ];
-    let processes = process_rows(with_fences, long, col("days"), evidence);
-    LazyOutcome::processes_only(processes)
 }

@@ -147,7 +147,7 @@ impl Definition for SplitPurchase {
     }
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
-        let threshold = settings.thresholds_by_category.iter().fold(
+        let own = settings.thresholds_by_category.iter().fold(
             lit(settings.threshold),
             |otherwise, (category, amount)| {
                 when(col("main_procurement_category").eq(lit(category.as_str())))
@@ -155,6 +155,17 @@ impl Definition for SplitPurchase {
                     .otherwise(otherwise)
             },
         );
+        // The law's line for the award's method, currency, category and date where a
+        // `[thresholds]` rule gives one, else the indicator's own.
+        let threshold = if tables.thresholds().any() {
+            tables
+                .thresholds()
+                .ceiling("currency", "date")
+                .0
+                .fill_null(own)
+        } else {
+            own
+        };
         let processes = tables
             .processes()
             .filter(code_in("procurement_method", &settings.procurement_methods))
@@ -163,6 +174,8 @@ impl Definition for SplitPurchase {
                 col("buyer_id"),
                 col("buyer_name"),
                 col("main_procurement_category"),
+                col("procurement_method"),
+                col("procurement_method_details"),
             ]);
         // Non-competitive awards under their threshold, one row per award (one supplier).
         let awards = tables

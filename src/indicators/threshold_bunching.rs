@@ -19,13 +19,17 @@ use crate::evidence::{Evidence, Field, Kind};
 /// The indicator.
 pub struct ThresholdBunching;
 
+/// The threshold tested when neither the indicator's settings nor `[thresholds]` give one: an
+/// example (Thailand's line for the specific method).
+pub const DEFAULT_THRESHOLD: f64 = 500_000.0;
+
 /// Its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// The thresholds (amounts in the awards' currency) below which a simpler procedure is
-    /// allowed.
-    pub thresholds: Vec<f64>,
+    /// allowed; unset: the amounts of the `[thresholds]` rules, else [`DEFAULT_THRESHOLD`].
+    pub thresholds: Option<Vec<f64>>,
     /// The width of the bands compared, as a share of the threshold (0.1: 90–100% against
     /// 100–110%).
     pub band: f64,
@@ -38,7 +42,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            thresholds: vec![500_000.0],
+            thresholds: None,
             band: 0.1,
             minimum_awards: 20,
             significance: 0.01,
@@ -48,7 +52,7 @@ impl Default for Settings {
 
 static METADATA: Metadata = Metadata {
     slug: "threshold_bunching",
-    code: None,
+    code: Some("R002"),
     title: "Awards bunched just under a threshold",
     phase: Phase::Award,
     group: Group::Competition,
@@ -73,7 +77,7 @@ static METADATA: Metadata = Metadata {
     settings: &[
         (
             "thresholds",
-            "amounts below which a simpler procedure is allowed (e.g. [500000.0])",
+            "amounts below which a simpler procedure is allowed (unset: those of [thresholds], else 500000)",
         ),
         (
             "band",
@@ -117,9 +121,16 @@ impl Definition for ThresholdBunching {
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let amounts = tables.buyer_awards(col("amount").gt(lit(0.0)), true);
+        let thresholds = settings.thresholds.clone().unwrap_or_else(|| {
+            let written = tables.thresholds().amounts(None);
+            if written.is_empty() {
+                vec![DEFAULT_THRESHOLD]
+            } else {
+                written
+            }
+        });
         // Per threshold, each buyer's awards in the bands under and over it.
-        let inputs = settings
-            .thresholds
+        let inputs = thresholds
             .iter()
             .map(|&threshold| {
                 let low = threshold * (1.0 - settings.band);
@@ -149,7 +160,10 @@ impl Definition for ThresholdBunching {
             .collect();
         // An organization-level indicator: no process is assessed on its own.
         let processes = no_process_rows(tables);
-        let settings = settings.clone();
+        let settings = Settings {
+            thresholds: Some(thresholds),
+            ..settings.clone()
+        };
         Ok(Plan::Staged {
             inputs,
             then: Box::new(move |counts| {
@@ -168,7 +182,8 @@ impl Definition for ThresholdBunching {
 /// threshold, in the order of the settings).
 fn bunched_buyers(counts: &[DataFrame], settings: &Settings) -> PolarsResult<DataFrame> {
     let mut results: BTreeMap<(String, u64), (u64, u64, f64)> = BTreeMap::new();
-    for (&threshold, counts) in settings.thresholds.iter().zip(counts) {
+    let thresholds = settings.thresholds.as_deref().unwrap_or_default();
+    for (&threshold, counts) in thresholds.iter().zip(counts) {
         let buyers = as_text(counts.column("buyer_id")?)?;
         let below = counts.column("below")?.u32()?;
         let above = counts.column("above")?.u32()?;

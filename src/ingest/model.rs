@@ -86,6 +86,10 @@ pub struct Release {
     /// The contracts.
     #[serde(deserialize_with = "lenient::list")]
     pub contracts: Field<Vec<Contract>>,
+    /// Complaints about the process (as the complaints extension publishes them at the top
+    /// level).
+    #[serde(deserialize_with = "lenient::list")]
+    pub complaints: Field<Vec<Complaint>>,
 }
 
 // `ocid`, `id`, `date` and `tag` are omitted when merged; the merge sets them itself.
@@ -96,7 +100,8 @@ merge_fields!(Release {
     tender,
     bids,
     awards,
-    contracts
+    contracts,
+    complaints
 });
 
 impl Release {
@@ -118,9 +123,34 @@ impl Release {
         if check(&self.date) {
             return true;
         }
+        let documents = |list: &Field<Vec<Document>>,
+                         check: &mut dyn FnMut(&Field<Text>) -> bool| {
+            list.items()
+                .iter()
+                .any(|document| check(&document.date_published))
+        };
+        if self
+            .planning
+            .get()
+            .is_some_and(|planning| documents(&planning.documents, &mut check))
+        {
+            return true;
+        }
         if let Some(tender) = self.tender.get()
             && (periods(&tender.tender_period, &mut check)
-                || amendments(&tender.amendments, &mut check))
+                || periods(&tender.award_period, &mut check)
+                || amendments(&tender.amendments, &mut check)
+                || check(&tender.date_published)
+                || documents(&tender.documents, &mut check)
+                || tender
+                    .bid_opening
+                    .get()
+                    .is_some_and(|opening| check(&opening.date))
+                || tender
+                    .enquiries
+                    .items()
+                    .iter()
+                    .any(|enquiry| check(&enquiry.date) || check(&enquiry.date_answered)))
         {
             return true;
         }
@@ -141,12 +171,16 @@ impl Release {
                 || check(&contract.first_period_end)
                 || periods(&contract.period, &mut check)
                 || amendments(&contract.amendments, &mut check)
+                || documents(&contract.documents, &mut check)
                 || contract.implementation.get().is_some_and(|implementation| {
                     implementation
                         .transactions
                         .items()
                         .iter()
                         .any(|transaction| check(&transaction.date))
+                        || implementation.milestones.items().iter().any(|milestone| {
+                            check(&milestone.due_date) || check(&milestone.date_met)
+                        })
                 })
         })
     }
@@ -257,12 +291,16 @@ pub struct ContactPoint {
     /// The telephone number.
     #[serde(deserialize_with = "lenient::text")]
     pub telephone: Field<Text>,
+    /// A web address.
+    #[serde(deserialize_with = "lenient::text")]
+    pub url: Field<Text>,
 }
 
 merge_fields!(ContactPoint {
     name,
     email,
-    telephone
+    telephone,
+    url
 });
 
 /// A monetary value.
@@ -311,9 +349,143 @@ pub struct Planning {
     /// The budget.
     #[serde(deserialize_with = "lenient::object")]
     pub budget: Field<Budget>,
+    /// The planning documents (procurement plan, needs assessment, ...).
+    #[serde(deserialize_with = "lenient::list")]
+    pub documents: Field<Vec<Document>>,
 }
 
-merge_fields!(Planning { budget });
+merge_fields!(Planning { budget, documents });
+
+/// A document: its kind and when it was published (its contents are not read).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Document {
+    /// The document's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<Text>,
+    /// Its kind, from OCDS's `documentType` codelist (`tenderNotice`, `contractSigned`, ...).
+    #[serde(deserialize_with = "lenient::text")]
+    pub document_type: Field<Text>,
+    /// When it was first published.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date_published: Field<Text>,
+}
+
+merge_fields!(Document {
+    id,
+    document_type,
+    date_published
+});
+
+/// A fee to take part in the tender (OCDS participation fees extension).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ParticipationFee {
+    /// The fee's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<Text>,
+    /// The fee.
+    #[serde(deserialize_with = "lenient::object")]
+    pub value: Field<Amount>,
+}
+
+merge_fields!(ParticipationFee { id, value });
+
+/// The opening of the bids (OCDS bid opening extension).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct BidOpening {
+    /// When the bids are opened.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date: Field<Text>,
+}
+
+merge_fields!(BidOpening { date });
+
+/// A question from a potential bidder (OCDS enquiries extension).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Enquiry {
+    /// The enquiry's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<Text>,
+    /// When it was asked.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date: Field<Text>,
+    /// When it was answered.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date_answered: Field<Text>,
+    /// The answer.
+    #[serde(deserialize_with = "lenient::text")]
+    pub answer: Field<Text>,
+}
+
+merge_fields!(Enquiry {
+    id,
+    date,
+    date_answered,
+    answer
+});
+
+/// A complaint about the process (its existence is what is read).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Complaint {
+    /// The complaint's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<Text>,
+    /// Its status, as the publisher writes it.
+    #[serde(deserialize_with = "lenient::text")]
+    pub status: Field<Text>,
+}
+
+merge_fields!(Complaint { id, status });
+
+/// The subcontracting an award allows (OCDS subcontracting extension).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Subcontracting {
+    /// The least share of the contract's value (in percent) to be subcontracted.
+    #[serde(deserialize_with = "lenient::number")]
+    pub minimum_percentage: Field<f64>,
+    /// The greatest share.
+    #[serde(deserialize_with = "lenient::number")]
+    pub maximum_percentage: Field<f64>,
+}
+
+merge_fields!(Subcontracting {
+    minimum_percentage,
+    maximum_percentage
+});
+
+/// A milestone of a contract's implementation (a delivery, a payment, ...).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Milestone {
+    /// The milestone's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<Text>,
+    /// Its kind (`delivery`, `reporting`, `financing`, ...).
+    #[serde(rename = "type", deserialize_with = "lenient::text")]
+    pub kind: Field<Text>,
+    /// `scheduled`, `met`, `notMet` or `partiallyMet`.
+    #[serde(deserialize_with = "lenient::text")]
+    pub status: Field<Text>,
+    /// When it is due.
+    #[serde(deserialize_with = "lenient::text")]
+    pub due_date: Field<Text>,
+    /// When it was met.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date_met: Field<Text>,
+}
+
+merge_fields!(Milestone {
+    id,
+    kind,
+    status,
+    due_date,
+    date_met
+});
 
 /// A budget.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -375,6 +547,30 @@ pub struct Tender {
     /// An amendment, as OCDS 1.0 published it (upgraded into `amendments`).
     #[serde(deserialize_with = "lenient::object")]
     pub amendment: Field<Amendment>,
+    /// Why the procurement method was chosen.
+    #[serde(deserialize_with = "lenient::text")]
+    pub procurement_method_rationale: Field<Text>,
+    /// When the tender was first published.
+    #[serde(deserialize_with = "lenient::text")]
+    pub date_published: Field<Text>,
+    /// The tender's documents.
+    #[serde(deserialize_with = "lenient::list")]
+    pub documents: Field<Vec<Document>>,
+    /// The fees to take part (participation fees extension).
+    #[serde(deserialize_with = "lenient::list")]
+    pub participation_fees: Field<Vec<ParticipationFee>>,
+    /// The opening of the bids (bid opening extension).
+    #[serde(deserialize_with = "lenient::object")]
+    pub bid_opening: Field<BidOpening>,
+    /// The period for deciding the award.
+    #[serde(deserialize_with = "lenient::object")]
+    pub award_period: Field<Period>,
+    /// Questions from potential bidders (enquiries extension).
+    #[serde(deserialize_with = "lenient::list")]
+    pub enquiries: Field<Vec<Enquiry>>,
+    /// Complaints about the tender, where a publisher puts them in it.
+    #[serde(deserialize_with = "lenient::list")]
+    pub complaints: Field<Vec<Complaint>>,
 }
 
 merge_fields!(Tender {
@@ -393,6 +589,14 @@ merge_fields!(Tender {
     items,
     amendments,
     amendment,
+    procurement_method_rationale,
+    date_published,
+    documents,
+    participation_fees,
+    bid_opening,
+    award_period,
+    enquiries,
+    complaints,
 });
 
 /// An item to procure.
@@ -405,9 +609,34 @@ pub struct Item {
     /// Its classification (e.g. a CPV or UNSPSC code).
     #[serde(deserialize_with = "lenient::object")]
     pub classification: Field<Classification>,
+    /// How many units.
+    #[serde(deserialize_with = "lenient::number")]
+    pub quantity: Field<f64>,
+    /// The unit and its price.
+    #[serde(deserialize_with = "lenient::object")]
+    pub unit: Field<Unit>,
 }
 
-merge_fields!(Item { id, classification });
+merge_fields!(Item {
+    id,
+    classification,
+    quantity,
+    unit
+});
+
+/// The unit an item is counted in, and the price of one.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Unit {
+    /// The unit's name (`piece`, `kilogram`, ...).
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Field<Text>,
+    /// The price of one unit.
+    #[serde(deserialize_with = "lenient::object")]
+    pub value: Field<Amount>,
+}
+
+merge_fields!(Unit { name, value });
 
 /// A classification code.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -500,6 +729,7 @@ merge_fields!(Bid {
 /// An award.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
+#[serde(rename_all = "camelCase")]
 pub struct Award {
     /// The award's id.
     #[serde(deserialize_with = "lenient::text")]
@@ -528,6 +758,15 @@ pub struct Award {
     /// An amendment, as OCDS 1.0 published it (upgraded into `amendments`).
     #[serde(deserialize_with = "lenient::object")]
     pub amendment: Field<Amendment>,
+    /// Whether the supplier may subcontract (subcontracting extension; `true` or `false`).
+    #[serde(deserialize_with = "lenient::text")]
+    pub has_subcontracting: Field<Text>,
+    /// How much it may subcontract.
+    #[serde(deserialize_with = "lenient::object")]
+    pub subcontracting: Field<Subcontracting>,
+    /// Complaints about the award, where a publisher puts them in it.
+    #[serde(deserialize_with = "lenient::list")]
+    pub complaints: Field<Vec<Complaint>>,
 }
 
 merge_fields!(Award {
@@ -539,7 +778,10 @@ merge_fields!(Award {
     suppliers,
     items,
     amendments,
-    amendment
+    amendment,
+    has_subcontracting,
+    subcontracting,
+    complaints
 });
 
 /// A contract.
@@ -579,16 +821,51 @@ pub struct Contract {
     /// Implementation: payments and other transactions.
     #[serde(deserialize_with = "lenient::object")]
     pub implementation: Field<Implementation>,
+    /// The contract's documents.
+    #[serde(deserialize_with = "lenient::list")]
+    pub documents: Field<Vec<Document>>,
+    /// The processes it is related to (a subcontract, a framework's call-off, ...).
+    #[serde(deserialize_with = "lenient::list")]
+    pub related_processes: Field<Vec<RelatedProcess>>,
     /// The first end date the releases gave the contract's period, kept by the merge so that
     /// a later extension stays visible (not an OCDS field).
     #[serde(skip)]
     pub first_period_end: Field<Text>,
+    /// The contract's items as the first release that listed them gave them, kept by the merge
+    /// so that items removed or added later stay visible (not an OCDS field).
+    #[serde(skip)]
+    pub first_items: Option<ItemTally>,
+}
+
+/// How many items a contract lists and their total quantity (a missing quantity counts 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ItemTally {
+    /// The number of items.
+    pub count: u32,
+    /// The sum of their quantities.
+    pub quantity: f64,
+}
+
+impl ItemTally {
+    /// The tally of a contract's items; none when it lists none.
+    pub fn of(contract: &Contract) -> Option<ItemTally> {
+        let items = contract.items.items();
+        (!items.is_empty()).then(|| ItemTally {
+            count: items.len() as u32,
+            quantity: items
+                .iter()
+                .filter_map(|item| item.quantity.get().copied())
+                .sum(),
+        })
+    }
 }
 
 impl Merge for Contract {
     fn merge(&mut self, newer: Self) {
         let before = period_end(self);
         let newer_first = newer.first_period_end.clone();
+        let items_before = self.first_items.or_else(|| ItemTally::of(self));
+        let newer_first_items = newer.first_items;
         self.merge_fields(newer);
         if !self.first_period_end.is_set() {
             self.first_period_end = before
@@ -596,12 +873,18 @@ impl Merge for Contract {
                 .or_else(|| period_end(self))
                 .into();
         }
+        self.first_items = items_before
+            .or(newer_first_items)
+            .or_else(|| ItemTally::of(self));
     }
 
     fn settle(&mut self) {
         self.settle_fields();
         if !self.first_period_end.is_set() {
             self.first_period_end = period_end(self).into();
+        }
+        if self.first_items.is_none() {
+            self.first_items = ItemTally::of(self);
         }
     }
 }
@@ -627,6 +910,33 @@ merge_fields!(fn merge_fields, settle_fields for Contract {
     amendments,
     amendment,
     implementation,
+    documents,
+    related_processes,
+});
+
+/// A process related to a contract.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RelatedProcess {
+    /// The link's id.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<Text>,
+    /// How it is related (`subContract`, `framework`, ...).
+    #[serde(deserialize_with = "lenient::codes")]
+    pub relationship: Field<Vec<Text>>,
+    /// The kind of identifier (`ocid`, ...).
+    #[serde(deserialize_with = "lenient::text")]
+    pub scheme: Field<Text>,
+    /// The related process's identifier (its ocid, when the scheme is `ocid`).
+    #[serde(deserialize_with = "lenient::text")]
+    pub identifier: Field<Text>,
+}
+
+merge_fields!(RelatedProcess {
+    id,
+    relationship,
+    scheme,
+    identifier
 });
 
 /// A contract's implementation.
@@ -636,9 +946,15 @@ pub struct Implementation {
     /// Payments and other transactions.
     #[serde(deserialize_with = "lenient::list")]
     pub transactions: Field<Vec<Transaction>>,
+    /// Milestones: deliveries and other events, with their due dates.
+    #[serde(deserialize_with = "lenient::list")]
+    pub milestones: Field<Vec<Milestone>>,
 }
 
-merge_fields!(Implementation { transactions });
+merge_fields!(Implementation {
+    transactions,
+    milestones
+});
 
 /// A payment or other transaction.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -673,5 +989,11 @@ identified_by_id!(
     Bid,
     Award,
     Contract,
-    Transaction
+    Transaction,
+    Document,
+    ParticipationFee,
+    Enquiry,
+    Complaint,
+    Milestone,
+    RelatedProcess
 );

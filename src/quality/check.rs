@@ -271,12 +271,16 @@ fn indicator_quality(
                 .collect();
             // A list the settings do not name keeps it from every process.
             if let Some(list) = metadata.list
-                && !config.lists.names(list)
+                && !config.gives(list)
             {
                 held_back.insert(
                     0,
                     HeldBack {
-                        field: format!("[lists] {list}: no file given"),
+                        field: if list == crate::config::THRESHOLDS {
+                            "[thresholds]: no rule given".to_owned()
+                        } else {
+                            format!("[lists] {list}: no file given")
+                        },
                         coverage: 0.0,
                         unusable: 0,
                     },

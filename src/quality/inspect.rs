@@ -332,6 +332,7 @@ mod tests {
             ("tender/value/amount", Kind::PlaceholderAmount),
             ("tender/numberOfTenderers", Kind::WrongType),
             ("tender/tenderPeriod/endDate", Kind::EndBeforeStart),
+            ("tender/documents/datePublished", Kind::BadDate),
             ("awards/id", Kind::DuplicateId),
             ("awards/id", Kind::WrongType),
             ("awards/date", Kind::BadDate),
@@ -344,7 +345,7 @@ mod tests {
             .iter()
             .map(|(path, kind)| (path.to_string(), *kind))
             .collect();
-        // The release date is not read by an indicator; the tender's documents neither.
+        // The release date is not read by an indicator.
         assert_eq!(found, expected);
     }
 }

@@ -208,3 +208,23 @@ pub fn score_refused(input: &Path, config: &Path, out: &Path) -> String {
     assert!(!out.exists(), "{} written", out.display());
     String::from_utf8(output.stderr).unwrap()
 }
+
+/// The process-level flags of `indicator` in a run's `flags.csv` (ocid to evidence), and its
+/// entry in `summary.json` (null when it did not run).
+pub fn flags_of(out: &Path, indicator: &str) -> (BTreeMap<String, String>, serde_json::Value) {
+    let flags = csv_rows(&out.join("flags.csv"))
+        .into_iter()
+        .filter(|row| row["indicator"] == indicator && row["level"] == "process")
+        .map(|row| (row["ocid"].clone(), row["evidence"].clone()))
+        .collect();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = summary["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"] == indicator)
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    (flags, summary)
+}

@@ -36,6 +36,47 @@ pub fn upper_fences_by(
     value: &str,
     minimum: usize,
 ) -> PolarsResult<DataFrame> {
+    statistics_by(frame, group, value, minimum, |values| {
+        vec![(
+            "upper_fence",
+            crate::stats::Fences::of(values).map(|f| f.upper),
+        )]
+    })
+}
+
+/// The fences of `value` within each group of `group`, as [`upper_fences_by`] gives the upper
+/// one: a frame of `group`, `lower_fence`, `upper_fence` and `median`, one row per group with
+/// at least `minimum` values.
+pub fn fences_by(
+    frame: &DataFrame,
+    group: &str,
+    value: &str,
+    minimum: usize,
+) -> PolarsResult<DataFrame> {
+    statistics_by(frame, group, value, minimum, |values| {
+        let fences = crate::stats::Fences::of(values);
+        let mut data = statrs::statistics::Data::new(values.to_vec());
+        vec![
+            ("lower_fence", fences.map(|f| f.lower)),
+            ("upper_fence", fences.map(|f| f.upper)),
+            (
+                "median",
+                Some(statrs::statistics::OrderStatistics::median(&mut data)),
+            ),
+        ]
+    })
+}
+
+/// The statistics `of` the values of `value` within each group of `group` with at least
+/// `minimum` of them (nulls left out; a null group is a group of its own): a frame of `group`
+/// and one column per statistic, in the order `of` names them.
+fn statistics_by(
+    frame: &DataFrame,
+    group: &str,
+    value: &str,
+    minimum: usize,
+    of: impl Fn(&[f64]) -> Vec<(&'static str, Option<f64>)>,
+) -> PolarsResult<DataFrame> {
     let groups = as_text(frame.column(group)?)?;
     let values = frame.column(value)?.cast(&DataType::Float64)?;
     let values = values.f64()?;
@@ -45,20 +86,35 @@ pub fn upper_fences_by(
             by_group.entry(key).or_default().push(value);
         }
     }
-    let (keys, fences): (Vec<Option<&str>>, Vec<Option<f64>>) = by_group
-        .into_iter()
-        .filter(|(_, values)| values.len() >= minimum)
-        .map(|(key, values)| (key, crate::stats::Fences::of(&values).map(|f| f.upper)))
-        .unzip();
+    let mut keys = Vec::new();
+    let mut columns: Vec<(&'static str, Vec<Option<f64>>)> = Vec::new();
+    for (key, values) in by_group {
+        if values.len() < minimum {
+            continue;
+        }
+        keys.push(key);
+        for (index, (name, statistic)) in of(&values).into_iter().enumerate() {
+            if columns.len() <= index {
+                columns.push((name, Vec::new()));
+            }
+            columns[index].1.push(statistic);
+        }
+    }
+    if columns.is_empty() {
+        columns = of(&[])
+            .into_iter()
+            .map(|(name, _)| (name, Vec::new()))
+            .collect();
+    }
     // The groups as the frame holds them (texts or numbered texts), to join with it.
     let keys = Series::new(group.into(), keys).cast(frame.column(group)?.dtype())?;
-    DataFrame::new(
-        keys.len(),
-        vec![
-            keys.into_column(),
-            Column::new("upper_fence".into(), fences),
-        ],
-    )
+    let mut out = vec![keys.into_column()];
+    out.extend(
+        columns
+            .into_iter()
+            .map(|(name, values)| Column::new(name.into(), values)),
+    );
+    DataFrame::new(out[0].len(), out)
 }
 
 /// `frame` with the `upper_fence` of `value` within its `group` (see [`upper_fences_by`]),
@@ -91,4 +147,66 @@ pub fn counts(frame: &DataFrame, column: &str) -> PolarsResult<Vec<f64>> {
         .flatten()
         .map(f64::from)
         .collect())
+}
+
+/// The plan of an indicator that flags the processes whose `days` (a count) are above the
+/// upper fence of the days of their procurement method (`procurement_method`, each method with
+/// at least `minimum` processes; the others are assessed and never flagged): the measured
+/// processes, then, once they are collected, the outcome with the days as the value and
+/// `evidence` (which may read the fence as `upper_fence`, rounded to one decimal).
+pub fn beyond_method_fence(
+    measured: LazyFrame,
+    minimum: usize,
+    evidence: Vec<Expr>,
+) -> crate::indicators::Plan {
+    crate::indicators::Plan::staged([measured], move |[measured]| {
+        let with_fences = with_group_fences(measured, "procurement_method", "days", minimum)?
+            .with_column(col("upper_fence").round(1, RoundMode::HalfAwayFromZero));
+        let long = col("days")
+            .cast(DataType::Float64)
+            .gt(col("upper_fence"))
+            .fill_null(lit(false));
+        let processes = super::process_rows(with_fences, long, col("days"), evidence);
+        crate::indicators::LazyOutcome::processes_only(processes)
+    })
+}
+
+/// `measured` (with the columns `market`, a text, and `magnitude`, the `log10` of an amount)
+/// joined to its market's fences (see [`fences_by`]), for the markets with at least `minimum`
+/// rows: with `market_size` (the market's rows), `outlier` (the magnitude outside the fences),
+/// `direction` (`above` or `below`), `bound` (the fence crossed, as an amount), `typical` (the
+/// market's median, as an amount) and `distance` (from the median, in orders of magnitude).
+pub fn outside_magnitude_fences(measured: DataFrame, minimum: usize) -> PolarsResult<LazyFrame> {
+    let fences = fences_by(&measured, "market", "magnitude", minimum)?;
+    let sizes = measured
+        .clone()
+        .lazy()
+        .group_by([col("market")])
+        .agg([len().alias("market_size")]);
+    let on_market = || {
+        (
+            [col("market")],
+            [col("market")],
+            JoinArgs::new(JoinType::Inner),
+        )
+    };
+    let (left, right, args) = on_market();
+    let joined = measured.lazy().join(fences.lazy(), left, right, args);
+    let (left, right, args) = on_market();
+    let above = col("magnitude").gt(col("upper_fence"));
+    let below = col("magnitude").lt(col("lower_fence"));
+    let power = |exponent: Expr| lit(10.0).pow(exponent);
+    Ok(joined.join(sizes, left, right, args).with_columns([
+        above.clone().or(below).alias("outlier"),
+        when(above.clone())
+            .then(lit("above"))
+            .otherwise(lit("below"))
+            .alias("direction"),
+        when(above)
+            .then(power(col("upper_fence")))
+            .otherwise(power(col("lower_fence")))
+            .alias("bound"),
+        power(col("median")).alias("typical"),
+        (col("magnitude") - col("median")).abs().alias("distance"),
+    ]))
 }

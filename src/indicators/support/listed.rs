@@ -63,21 +63,7 @@ pub fn participants(tables: &Tables) -> PolarsResult<LazyFrame> {
         ],
         UnionArgs::default(),
     )?;
-    let identifiers = tables
-        .parties()
-        .filter(
-            col("party_id")
-                .is_not_null()
-                .and(col("identifier_id").is_not_null()),
-        )
-        .select([
-            col(PROCESS),
-            col("party_id").alias(ORG_ID),
-            col("identifier_id")
-                .cast(DataType::String)
-                .alias(IDENTIFIER),
-        ])
-        .unique_stable(Some(cols([PROCESS, ORG_ID])), UniqueKeepStrategy::First);
+    let identifiers = party_identifiers(tables);
     let dates = tables.processes().select([
         col(PROCESS),
         col("tender_start"),
@@ -223,14 +209,84 @@ pub fn plan_on_list(
     evidence: &[(&str, DataType)],
     judge: impl FnOnce(Found) -> PolarsResult<crate::indicators::LazyOutcome> + Send + 'static,
 ) -> PolarsResult<crate::indicators::Plan> {
-    use crate::indicators::Plan;
-    let Some(list) = list.cloned() else {
-        return Plan::processes_only(not_run(tables, evidence));
-    };
+    if list.is_none() {
+        return crate::indicators::Plan::processes_only(not_run(tables, evidence));
+    }
     let mut parts = participants(tables)?;
     if let Some(role) = role {
         parts = parts.filter(col(ROLE).eq(lit(role)));
     }
+    plan_on_parts(tables, list, parts, evidence, judge)
+}
+
+/// The registered identifier each process's parties give (`process`, [`ORG_ID`],
+/// [`IDENTIFIER`]), the first of a party given twice.
+fn party_identifiers(tables: &Tables) -> LazyFrame {
+    tables
+        .parties()
+        .filter(
+            col("party_id")
+                .is_not_null()
+                .and(col("identifier_id").is_not_null()),
+        )
+        .select([
+            col(PROCESS),
+            col("party_id").alias(ORG_ID),
+            col("identifier_id")
+                .cast(DataType::String)
+                .alias(IDENTIFIER),
+        ])
+        .unique_stable(Some(cols([PROCESS, ORG_ID])), UniqueKeepStrategy::First)
+}
+
+/// Each process's buyer as a participant (the columns of [`participants`], role `buyer`),
+/// dated by the tender period's start, else the release's date.
+pub fn buyers(tables: &Tables) -> LazyFrame {
+    let identifiers = party_identifiers(tables);
+    tables
+        .processes()
+        .filter(
+            col("buyer_id")
+                .is_not_null()
+                .or(col("buyer_name").is_not_null()),
+        )
+        .select([
+            col(PROCESS),
+            col("buyer_id").alias(ORG_ID),
+            col("buyer_name").cast(DataType::String).alias(ORG_NAME),
+            lit("buyer").alias(ROLE),
+            coalesce(&[col("tender_start"), col("date")])
+                .cast(DataType::Date)
+                .alias(CHECKED),
+        ])
+        .join(
+            identifiers,
+            [col(PROCESS), col(ORG_ID)],
+            [col(PROCESS), col(ORG_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .select([
+            col(PROCESS),
+            col(ORG_ID),
+            col(ORG_NAME),
+            col(IDENTIFIER),
+            col(ROLE),
+            col(CHECKED),
+        ])
+}
+
+/// [`plan_on_list`] for the organizations of `parts` (the columns of [`participants`]).
+pub fn plan_on_parts(
+    tables: &Tables,
+    list: Option<&DataFrame>,
+    parts: LazyFrame,
+    evidence: &[(&str, DataType)],
+    judge: impl FnOnce(Found) -> PolarsResult<crate::indicators::LazyOutcome> + Send + 'static,
+) -> PolarsResult<crate::indicators::Plan> {
+    use crate::indicators::Plan;
+    let Some(list) = list.cloned() else {
+        return Plan::processes_only(not_run(tables, evidence));
+    };
     let distinct = distinct_participants(parts.clone());
     let processes = tables.processes().select([col(PROCESS)]);
     let ocids = tables.ocids();

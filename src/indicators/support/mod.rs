@@ -3,14 +3,19 @@
 //! within groups, each process's largest contract, and the comparison of a contract's
 //! signature with an earlier event ([`signed_before`]).
 
+pub mod buyer_shares;
 pub mod fences;
 pub mod listed;
+pub mod markets;
 pub mod rows;
 pub mod signed_before;
 
 use polars::prelude::*;
 
-pub use fences::{counts, fence_evidence, upper_fences_by, with_group_fences};
+pub use fences::{
+    beyond_method_fence, counts, fence_evidence, fences_by, outside_magnitude_fences,
+    upper_fences_by, with_group_fences,
+};
 pub use rows::{
     PROCESS_EXAMPLES, flagged_tenderers, in_flagged_groups, no_process_rows, organizations_from,
     organizations_with_ocids, pair_organizations, process_rows, with_group_evidence,
@@ -157,4 +162,77 @@ pub fn largest_contract(frame: LazyFrame, measure: &str, columns: &[&str]) -> La
         )
         .group_by_stable([col(PROCESS)])
         .agg(taken)
+}
+
+/// The processes (every column of the processes table) with the number of their tenderers
+/// from the best source, `tenderers` (i64, null when none says), and that source, `source`:
+/// `declared` (`tender.numberOfTenderers`, when 0 or more), else `bids` (the distinct ids of
+/// the tenderers of the submitted bids), else `tenderers` (those of `tender.tenderers`). With
+/// `declared_only`, only the declared number counts (Cardinal's code).
+pub fn with_tenderer_counts(tables: &crate::domain::Tables, declared_only: bool) -> LazyFrame {
+    let bidders = tables
+        .bids()
+        .filter(crate::domain::submitted().and(col("tenderer_id").is_not_null()))
+        .group_by([col(PROCESS)])
+        .agg([col("tenderer_id").n_unique().alias("bidders")]);
+    let declared = col("number_of_tenderers");
+    let declared_valid = declared.clone().gt_eq(lit(0));
+    let fallback = if declared_only {
+        lit(NULL).cast(DataType::Int64)
+    } else {
+        when(col("bidders").is_not_null())
+            .then(col("bidders").cast(DataType::Int64))
+            .otherwise(col("tenderers_listed").cast(DataType::Int64))
+    };
+    let count = when(declared_valid.clone())
+        .then(declared.cast(DataType::Int64))
+        .otherwise(fallback);
+    let source = when(declared_valid)
+        .then(lit("declared"))
+        .when(col("bidders").is_not_null())
+        .then(lit("bids"))
+        .otherwise(lit("tenderers"));
+    tables
+        .processes()
+        .join(
+            bidders,
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([count.alias("tenderers"), source.alias("source")])
+}
+
+/// Whether any row of the frame has a value of `column`: whether the data publish the field at
+/// all (an expression that is the same on every row). An indicator that reads a field's
+/// absence as a sign assesses nothing where the publisher never publishes it.
+pub fn published_anywhere(column: &str) -> Expr {
+    col(column).is_not_null().any(true)
+}
+
+/// A contract as the evidence names it: its id, else its position (`#2`).
+pub fn contract_label() -> Expr {
+    col("contract_id").fill_null(concat_str(
+        [
+            lit("#"),
+            (col("contract_index") + lit(1)).cast(DataType::String),
+        ],
+        "",
+        false,
+    ))
+}
+
+/// The threshold that applies to each process: the one `by_details` gives its
+/// `procurement_method_details`, else `default`.
+pub fn threshold_by_details(
+    default: i64,
+    by_details: &std::collections::BTreeMap<String, i64>,
+) -> Expr {
+    by_details
+        .iter()
+        .fold(lit(default), |otherwise, (details, days)| {
+            when(col("procurement_method_details").eq(lit(details.as_str())))
+                .then(lit(*days))
+                .otherwise(otherwise)
+        })
 }

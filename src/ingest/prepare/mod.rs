@@ -385,7 +385,8 @@ impl Prepare {
         let Ok(mut corrected) = Release::deserialize(Value::Object(object)) else {
             return;
         };
-        // The first end date of each contract (not an OCDS field) is kept, in the same era.
+        // The first end date of each contract (not an OCDS field) is kept, in the same era, and
+        // so are its first items.
         let contracts = release.contracts.items().iter();
         for (new, old) in corrected
             .contracts
@@ -401,6 +402,7 @@ impl Prepare {
                 ),
                 None => old.first_period_end.clone(),
             };
+            new.first_items = old.first_items;
         }
         *release = corrected;
     }

@@ -1,0 +1,229 @@
+//! `missing_bidder` (OCP R027): a company that bid in most of a buyer's tenders for a kind of
+//! item stops bidding.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::support::{first_by, process_rows};
+use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
+use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
+
+/// The indicator.
+pub struct MissingBidder;
+
+/// Its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// How many leading characters of the item classification make a kind of item.
+    pub digits: u32,
+    /// The fewest of the buyer's tenders for the kind of item a regular bidder bid in.
+    pub minimum_processes: u32,
+    /// The share (0–1) of the buyer's tenders for the kind of item, up to its last bid, that a
+    /// regular bidder bid in.
+    pub share: f64,
+    /// How many of the buyer's next tenders for the kind of item, after a regular bidder's last
+    /// bid, are flagged.
+    pub following: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            digits: 4,
+            minimum_processes: 4,
+            share: 0.75,
+            following: 3,
+        }
+    }
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "missing_bidder",
+    code: Some("R027"),
+    title: "Missing bidders",
+    phase: Phase::Tender,
+    group: Group::Competition,
+    weight: 0.15,
+    family: "bidder_ring",
+    lists_tenderers: false,
+    batch: Batch::Other,
+    in_parts: InParts::Whole,
+    list: None,
+    levels: &["process"],
+    fields: &[
+        "bids.details.tenderers.id",
+        "bids.details.status",
+        "buyer.id",
+        "tender.items.classification",
+        "tender.tenderPeriod.startDate",
+    ],
+    evidence: Evidence {
+        process: &[
+            Field::new("bidder", Kind::Text),
+            Field::new("bid_in", Kind::Count),
+            Field::new("before", Kind::Count),
+            Field::new("last_ocid", Kind::Text),
+            Field::new("class", Kind::Text),
+            Field::new("buyer", Kind::Text),
+        ],
+        organization: &[],
+    },
+    settings: &[
+        (
+            "digits",
+            "leading characters of the item classification that make a kind of item",
+        ),
+        (
+            "minimum_processes",
+            "fewest of the buyer's tenders for the kind of item a regular bidder bid in",
+        ),
+        (
+            "share",
+            "share (0-1) of the buyer's tenders for the kind of item, up to its last bid, a regular bidder bid in",
+        ),
+        (
+            "following",
+            "how many of the buyer's next tenders for the kind of item after a regular bidder's last bid are flagged",
+        ),
+    ],
+    page: include_str!("../../indicators/missing_bidder.md"),
+};
+
+impl Definition for MissingBidder {
+    type Settings = Settings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn check(&self, settings: &Settings) -> Result<(), String> {
+        if settings.digits < 1 || settings.minimum_processes < 2 || settings.following < 1 {
+            return Err(
+                "digits and following must be at least 1, minimum_processes at least 2".to_owned(),
+            );
+        }
+        if !(settings.share > 0.0 && settings.share <= 1.0) {
+            return Err("share must be above 0 and at most 1".to_owned());
+        }
+        Ok(())
+    }
+
+    fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let (tenderers, _) = tables.tenderer_sets(1);
+        let market = [col("buyer_id"), col("class")];
+        // The buyer's tenders for each kind of item that had bids, numbered in date order.
+        let tenders = tables
+            .processes()
+            .filter(col("buyer_id").is_not_null())
+            .select([
+                col(PROCESS),
+                col("buyer_id"),
+                col("tender_start").fill_null(col("date")).alias("when"),
+            ])
+            .filter(col("when").is_not_null())
+            .join(
+                tables.process_classes(settings.digits),
+                [col(PROCESS)],
+                [col(PROCESS)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .join(
+                tenderers
+                    .clone()
+                    .select([col(PROCESS)])
+                    .unique(None, UniqueKeepStrategy::Any),
+                [col(PROCESS)],
+                [col(PROCESS)],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .sort(["when", PROCESS], SortMultipleOptions::default())
+            .with_column(
+                (col(PROCESS).cum_count(false).over(market.clone())?)
+                    .cast(DataType::Int64)
+                    .alias("rank"),
+            )
+            .cache();
+        // Each tenderer's tenders at a buyer for a kind of item: how many, and its last.
+        let regulars = tenderers
+            .clone()
+            .join(
+                tenders.clone(),
+                [col(PROCESS)],
+                [col(PROCESS)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .group_by([col("buyer_id"), col("class"), col("tenderer_id")])
+            .agg([
+                len().cast(DataType::Int64).alias("bid_in"),
+                col("rank").max().alias("last_rank"),
+                col(PROCESS)
+                    .sort_by([col("rank")], SortMultipleOptions::default())
+                    .last()
+                    .alias("last_process"),
+            ])
+            .filter(
+                col("bid_in")
+                    .gt_eq(lit(i64::from(settings.minimum_processes)))
+                    .and(
+                        col("bid_in")
+                            .cast(DataType::Float64)
+                            .gt_eq(lit(settings.share) * col("last_rank").cast(DataType::Float64)),
+                    ),
+            )
+            .join(
+                tables.ocids().select([
+                    col(PROCESS).alias("last_process"),
+                    col(crate::indicators::OCID).alias("last_ocid"),
+                ]),
+                [col("last_process")],
+                [col("last_process")],
+                JoinArgs::new(JoinType::Left),
+            );
+        // The buyer's tenders for the kind of item after a regular's last bid, without it.
+        let following = i64::from(settings.following);
+        let measured = tenders
+            .join(
+                regulars,
+                market.to_vec(),
+                market.to_vec(),
+                JoinArgs::new(JoinType::Inner),
+            )
+            .join(
+                tenderers.with_column(lit(true).alias("present")),
+                [col(PROCESS), col("tenderer_id")],
+                [col(PROCESS), col("tenderer_id")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_column(
+                col("rank")
+                    .gt(col("last_rank"))
+                    .and(col("rank").lt_eq(col("last_rank") + lit(following)))
+                    .and(col("present").is_null())
+                    .alias("missing"),
+            );
+        // Each process by its most regular missing bidder.
+        let per_process = first_by(
+            measured,
+            &[PROCESS],
+            &["missing", "bid_in", "tenderer_id"],
+            &[true, true, false],
+        )
+        .sort([PROCESS], SortMultipleOptions::default());
+        let processes = process_rows(
+            per_process,
+            col("missing"),
+            col("missing").cast(DataType::Float64),
+            [
+                col("tenderer_id").alias("bidder"),
+                col("bid_in"),
+                col("last_rank").alias("before"),
+                col("last_ocid"),
+                col("class"),
+                col("buyer_id").alias("buyer"),
+            ],
+        );
+        Plan::processes_only(processes)
+    }
+}

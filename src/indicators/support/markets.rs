@@ -1,0 +1,75 @@
+//! Markets: the awarded value of each kind of item and currency, and each supplier's share of
+//! it, for the indicators that judge a market or a supplier's place in it.
+
+use polars::prelude::*;
+
+use crate::domain::{AWARD_KEY, Tables, awarded};
+use crate::indicators::PROCESS;
+
+/// The columns that make a market: the kind of item and the currency.
+pub const MARKET: [&str; 2] = ["class", "currency"];
+
+/// The awarded awards (status `active` or none) with an amount above 0, one row per award and
+/// supplier with an id, each with its kind of item (see [`Tables::item_classes`], `digits`
+/// characters of the classification) and its `part`: the award's amount shared equally
+/// among its suppliers. Columns `process`, [`AWARD_KEY`], `supplier_id`, `class`, `currency`
+/// (as text; none is a currency of its own), `part`.
+pub fn market_awards(tables: &Tables, digits: u32) -> LazyFrame {
+    tables
+        .awards()
+        .filter(
+            awarded()
+                .and(col("amount").gt(lit(0.0)))
+                .and(col("supplier_id").is_not_null()),
+        )
+        .unique(
+            Some(cols([AWARD_KEY, "supplier_id"])),
+            UniqueKeepStrategy::First,
+        )
+        .join(
+            tables
+                .item_classes(digits)
+                .select([col(AWARD_KEY), col("class")]),
+            [col(AWARD_KEY)],
+            [col(AWARD_KEY)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([
+            col(PROCESS),
+            col(AWARD_KEY),
+            col("supplier_id"),
+            col("class"),
+            col("currency").cast(DataType::String),
+            (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
+        ])
+}
+
+/// Each supplier's place in each market of `awards` (see [`market_awards`]): `class`,
+/// `currency`, `supplier_id`, its awarded value (`supplier_value`) and awards
+/// (`supplier_awards`), the market's value (`total`), awards (`awards`) and suppliers
+/// (`suppliers`), and the supplier's `share` of the value.
+pub fn supplier_shares(awards: LazyFrame) -> LazyFrame {
+    let market: Vec<Expr> = MARKET.iter().map(|column| col(*column)).collect();
+    let mut keys = market.clone();
+    keys.push(col("supplier_id"));
+    let by_supplier = awards.clone().group_by(keys).agg([
+        col("part").sum().alias("supplier_value"),
+        col(AWARD_KEY).n_unique().alias("supplier_awards"),
+    ]);
+    let markets = awards.group_by(market.clone()).agg([
+        col("part").sum().alias("total"),
+        col(AWARD_KEY).n_unique().alias("awards"),
+        col("supplier_id").n_unique().alias("suppliers"),
+    ]);
+    by_supplier
+        .join(markets, market.clone(), market, on_market())
+        .with_column((col("supplier_value") / col("total")).alias("share"))
+}
+
+/// An inner join on the market's columns, a missing currency matching a missing one.
+pub fn on_market() -> JoinArgs {
+    JoinArgs {
+        nulls_equal: true,
+        ..JoinArgs::new(JoinType::Inner)
+    }
+}
