@@ -3010,3 +3010,33 @@ fn untraceable_supplier_without_a_web_address() {
     let without = frames(&[process("untraced", None)]);
     assert!(assessable(&run("untraceable_supplier", &without, "")).is_empty());
 }
+
+#[test]
+fn short_tender_period_falls_back_on_the_publication_date() {
+    let frames = frames(&[
+        r#"{"ocid":"published","tender":{"procurementMethod":"open","datePublished":"2024-03-01T00:00:00Z",
+           "tenderPeriod":{"endDate":"2024-03-08T00:00:00Z"}}}"#
+            .to_owned(),
+        r#"{"ocid":"period","tender":{"procurementMethod":"open","datePublished":"2024-02-01T00:00:00Z",
+           "tenderPeriod":{"startDate":"2024-03-01T00:00:00Z","endDate":"2024-03-08T00:00:00Z"}}}"#
+            .to_owned(),
+    ]);
+    let outcome = run("short_tender_period", &frames, "");
+    assert_eq!(flagged(&outcome), ["period", "published"]);
+    let rows = rows(&outcome);
+    assert_eq!(
+        rows["published"].evidence.as_deref(),
+        Some(
+            "tender period of 7 whole days (2024-03-01, the tender's publication date to 2024-03-08), below the threshold of 15 days"
+        )
+    );
+    assert_eq!(
+        rows["period"].evidence.as_deref(),
+        Some(
+            "tender period of 7 whole days (2024-03-01 to 2024-03-08), below the threshold of 15 days"
+        )
+    );
+    // Cardinal's code reads the tender period's start only.
+    let outcome = run("short_tender_period", &frames, "cardinal = true");
+    assert_eq!(assessable(&outcome), ["period"]);
+}

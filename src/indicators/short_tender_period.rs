@@ -55,6 +55,7 @@ static METADATA: Metadata = Metadata {
     fields: &[
         "tender.tenderPeriod.startDate",
         "tender.tenderPeriod.endDate",
+        "tender.datePublished",
         "tender.procurementMethod",
         "tender.procurementMethodDetails",
     ],
@@ -62,6 +63,7 @@ static METADATA: Metadata = Metadata {
         process: &[
             Field::new("days", Kind::Count),
             Field::new("tender_start", Kind::Date),
+            Field::new("start_source", Kind::Code(&["period", "published"])),
             Field::new("tender_end", Kind::Date),
             Field::new("threshold", Kind::Count),
         ],
@@ -99,29 +101,50 @@ impl Definition for ShortTenderPeriod {
         // The threshold that applies to each process: its method details' own, else the default.
         let threshold =
             threshold_by_details(settings.threshold, &settings.procurement_method_details);
+        // Without a tender period start, the period runs from the tender's publication (not in
+        // Cardinal's code), and the evidence says so.
+        let (start, source) = if settings.cardinal {
+            (col("tender_start"), lit("period"))
+        } else {
+            (
+                col("tender_start").fill_null(col("tender_published")),
+                when(col("tender_start").is_not_null())
+                    .then(lit("period"))
+                    .otherwise(lit("published")),
+            )
+        };
         let (days, minimum_days) = if settings.cardinal {
             // Cardinal counts whole days toward zero and assesses negative periods.
-            let negative = whole_days(col("tender_start"), col("tender_end"));
-            let days = when(col("tender_end").lt(col("tender_start")))
+            let negative = whole_days(col("start"), col("tender_end"));
+            let days = when(col("tender_end").lt(col("start")))
                 .then(lit(0i64) - negative)
-                .otherwise(whole_days(col("tender_end"), col("tender_start")));
+                .otherwise(whole_days(col("tender_end"), col("start")));
             (days, lit(i64::MIN))
         } else {
             // An end before the start is a data error, not a short period.
-            (
-                whole_days(col("tender_end"), col("tender_start")),
-                lit(0i64),
-            )
+            (whole_days(col("tender_end"), col("start")), lit(0i64))
         };
         let assessable = tables
             .processes()
-            .with_columns([days.alias("days"), threshold.alias("threshold")])
+            .with_columns([start.alias("start"), source.alias("start_source")])
+            .with_columns([
+                days.alias("days"),
+                threshold.alias("threshold"),
+                col("start").alias("tender_start"),
+            ])
             .filter(
                 code_in("procurement_method", &settings.procurement_methods)
                     .and(col("days").is_not_null())
                     .and(col("days").gt_eq(minimum_days)),
             );
-        let evidence = ["days", "tender_start", "tender_end", "threshold"].map(col);
+        let evidence = [
+            "days",
+            "tender_start",
+            "start_source",
+            "tender_end",
+            "threshold",
+        ]
+        .map(col);
         let processes = process_rows(
             assessable,
             col("days").lt(col("threshold")),
