@@ -157,7 +157,7 @@ impl Builder {
         crate::memory::release_freed();
         let renumbered = renumber(&tables[0])?;
         for table in &mut tables {
-            *table = in_key_order(std::mem::take(table), &renumbered)?;
+            *table = nulls_held_once(in_key_order(std::mem::take(table), &renumbered)?)?;
             crate::memory::release_freed();
         }
         let [processes, parties, bids, awards, contracts, items]: [DataFrame; 6] = tables
@@ -208,6 +208,32 @@ impl Consumer for Builder {
             }
         }
     }
+}
+
+/// `table` with each column that holds no value (a field the data do not publish) held as
+/// one missing value rather than a value and a validity bit per row: the pieces' columns are
+/// made so (see [`columns`]), but putting the pieces together and in key order writes them out
+/// row by row (about 0.8 MB per column at 100,000 processes).
+fn nulls_held_once(mut table: DataFrame) -> PolarsResult<DataFrame> {
+    let height = table.height();
+    let empty: Vec<(usize, Column)> = table
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, column)| {
+            height > 0 && column.null_count() == height && !matches!(column, Column::Scalar(_))
+        })
+        .map(|(index, column)| {
+            (
+                index,
+                Column::full_null(column.name().clone(), height, column.dtype()),
+            )
+        })
+        .collect();
+    for (index, column) in empty {
+        table.replace_column(index, column)?;
+    }
+    Ok(table)
 }
 
 /// The process key column of every table.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::process_rows;
 use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{Tables, submitted};
+use crate::domain::{SET_CODE, Tables, submitted};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -40,7 +40,7 @@ static METADATA: Metadata = Metadata {
     weight: 0.20,
     family: "bidder_ring",
     lists_tenderers: false,
-    batch: Batch::Bids,
+    batch: Batch::TendererSets,
     in_parts: InParts::Inputs,
     list: None,
     levels: &["process"],
@@ -88,37 +88,66 @@ impl Definition for BidOrder {
     }
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
-        let tenderer = || col("tenderers").cast(DataType::String);
-        // Each process's bids from one tenderer each, all dated, in the order submitted.
+        // Only the processes whose set of tenderers meets in another process can repeat an
+        // order: the sets are counted first, and the orders made for those processes alone.
+        let (_, sets) = tables.tenderer_sets(settings.minimum_tenderers);
+        let meeting_again = sets
+            .clone()
+            .group_by([col(SET_CODE)])
+            .agg([len().alias("meetings")])
+            .filter(col("meetings").gt(lit(1)));
+        let candidates = sets
+            .join(
+                meeting_again,
+                [col(SET_CODE)],
+                [col(SET_CODE)],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .select([col(PROCESS), col("set"), col("size")]);
+        let tenderer = || col("tenderer_id").cast(DataType::String);
+        // Each process's bids from one tenderer each, all dated, in the order submitted (a
+        // bid of several tenderers has a row for each, on the same date: a tie).
         let orders = tables
-            .bids_by_bid()
+            .bids()
             .filter(
                 submitted()
-                    .and(col("tenderer_count").eq(lit(1)))
+                    .and(col("tenderer_id").is_not_null())
                     .and(col("date").is_not_null()),
+            )
+            .join(
+                candidates.clone(),
+                [col(PROCESS)],
+                [col(PROCESS)],
+                JoinArgs::new(JoinType::Semi),
             )
             .group_by([col(PROCESS)])
             .agg([
                 len().alias("bids"),
-                col("tenderers").n_unique().alias("distinct"),
+                col("tenderer_id").n_unique().alias("distinct"),
                 col("date").n_unique().alias("dates"),
                 tenderer()
                     .sort_by([col("date")], SortMultipleOptions::default())
                     .str()
                     .join(" > ", false)
                     .alias("order"),
-                tenderer()
-                    .sort(SortOptions::default())
-                    .str()
-                    .join(", ", false)
-                    .alias("set"),
             ])
             // Ties and a tenderer's several bids leave the order undefined.
             .filter(
-                col("bids")
-                    .gt_eq(lit(settings.minimum_tenderers))
-                    .and(col("distinct").eq(col("bids")))
+                col("distinct")
+                    .eq(col("bids"))
                     .and(col("dates").eq(col("bids"))),
+            )
+            .join(
+                candidates,
+                [col(PROCESS)],
+                [col(PROCESS)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            // Every tenderer of the set has its dated bid.
+            .filter(
+                col("bids")
+                    .cast(DataType::UInt32)
+                    .eq(col("size").cast(DataType::UInt32)),
             )
             .select([col(PROCESS), col("bids"), col("order"), col("set")])
             .sort([PROCESS], SortMultipleOptions::default());

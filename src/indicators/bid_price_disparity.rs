@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_by, process_rows, with_group_fences};
+use super::support::{first_of_each, process_rows, with_group_fences};
 use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, process_and_code, submitted};
 use crate::evidence::{Evidence, Field, Kind};
@@ -116,7 +116,7 @@ impl Definition for BidPriceDisparity {
             ])
             .filter(col("bids").gt_eq(lit(settings.minimum_bids)));
         // A process with bids in several currencies is measured by its widest spread.
-        let measured = first_by(by_currency, &[PROCESS], &["variation"], &[true])
+        let measured = first_of_each(by_currency, &[PROCESS], &["variation"], &[true])
             .with_column(lit("").alias("all"))
             .sort([PROCESS], SortMultipleOptions::default());
         let (minimum, threshold) = (settings.minimum_processes, settings.threshold);

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, awarded};
 use crate::evidence::{Evidence, Field, Kind};
@@ -148,7 +148,7 @@ impl Definition for ConsortiumPrevalence {
         );
         // Each process by its consortium's award in the market with the highest share, else
         // by its award in such a market.
-        let per_process = first_by(
+        let per_process = first_of_each(
             measured,
             &[PROCESS],
             &["consortium", "share", AWARD_KEY],

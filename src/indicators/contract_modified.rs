@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{contract_label, first_by, process_rows};
+use super::support::{contract_label, first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_is};
 use crate::evidence::{Evidence, Field, Kind};
@@ -81,7 +81,7 @@ impl Definition for ContractModified {
                 col("amendments"),
             ]);
         // The process's most amended contract (the first of equals) speaks for it.
-        let most = first_by(
+        let most = first_of_each(
             contracts.clone(),
             &[PROCESS],
             &["amendments", "contract_index"],

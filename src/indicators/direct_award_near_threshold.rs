@@ -4,7 +4,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, awarded};
 use crate::evidence::{Evidence, Field, Kind};
@@ -149,7 +149,7 @@ impl Definition for DirectAwardNearThreshold {
             .and(col("near").gt_eq(lit(minimum)))
             .and(col("buyer_id").is_not_null()));
         // Each process by its award furthest above (or nearest below) its threshold.
-        let per_process = first_by(
+        let per_process = first_of_each(
             awards.with_columns([
                 flagged.alias("flagged"),
                 (col("amount") / col("ceiling")).alias("ratio"),

@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables, awarded};
 use crate::evidence::{Evidence, Field, Kind};
@@ -85,7 +85,7 @@ impl Definition for HighSubcontracting {
                     .alias("subcontracted"),
             )
             .filter(col("subcontracted").is_not_null());
-        let per_process = first_by(
+        let per_process = first_of_each(
             awards,
             &[PROCESS],
             &["subcontracted", AWARD_KEY],

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::support::{contract_label, first_by, process_rows};
+use super::support::{contract_label, first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -55,7 +55,7 @@ impl Definition for LateDelivery {
             .filter(col("deliveries_due").is_not_null())
             .with_column(contract_label().alias("contract"));
         // The process's contract with the most late deliveries (the first of equals).
-        let per_process = first_by(
+        let per_process = first_of_each(
             contracts,
             &[PROCESS],
             &["deliveries_late", "contract_index"],

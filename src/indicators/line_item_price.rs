@@ -4,7 +4,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_by, outside_magnitude_fences, process_rows};
+use super::support::{first_of_each, outside_magnitude_fences, process_rows};
 use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -161,7 +161,7 @@ impl Definition for LineItemPrice {
 /// their kind of item, unit and currency are flagged; a process is judged by its item furthest
 /// from its market's median.
 fn judged(prices: DataFrame, minimum_items: usize) -> PolarsResult<LazyOutcome> {
-    let per_process = first_by(
+    let per_process = first_of_each(
         outside_magnitude_fences(prices, minimum_items)?,
         &[PROCESS],
         &["outlier", "distance"],

@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::support::{contract_label, first_by, process_rows};
+use super::support::{contract_label, first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_is};
 use crate::evidence::{Evidence, Field, Kind};
@@ -80,7 +80,7 @@ impl Definition for LineItemsChanged {
                     .abs()
                     .alias("change"),
             ]);
-        let per_process = first_by(
+        let per_process = first_of_each(
             contracts,
             &[PROCESS],
             &["changed", "change", "contract_index"],

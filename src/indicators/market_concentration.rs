@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::markets::{MARKET, market_awards, on_market, supplier_shares};
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -105,7 +105,7 @@ impl Definition for MarketConcentration {
         let market: Vec<Expr> = MARKET.iter().map(|column| col(*column)).collect();
         let awards = market_awards(tables, settings.digits).cache();
         // Each market's index, and its largest supplier (the first id of equal shares).
-        let top = first_by(
+        let top = first_of_each(
             supplier_shares(awards.clone()),
             &MARKET,
             &["share", "supplier_id"],
@@ -131,7 +131,7 @@ impl Definition for MarketConcentration {
         let measured = awards
             .select([col(PROCESS), col("class"), col("currency")])
             .join(markets, market.clone(), market, on_market());
-        let per_process = first_by(
+        let per_process = first_of_each(
             measured,
             &[PROCESS],
             &["hhi", "class", "currency"],

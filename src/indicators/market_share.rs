@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::markets::{MARKET, market_awards, on_market, supplier_shares};
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
     Plan, ROLE, VALUE,
@@ -127,7 +127,7 @@ impl Definition for MarketShare {
                     .collect::<Vec<_>>(),
             )
             .join(shares.clone(), keys.clone(), keys, on_market());
-        let per_process = first_by(
+        let per_process = first_of_each(
             measured,
             &[PROCESS],
             &["share", "supplier_id", "class", "currency"],

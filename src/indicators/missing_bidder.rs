@@ -4,7 +4,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -158,10 +158,6 @@ impl Definition for MissingBidder {
             .agg([
                 len().cast(DataType::Int64).alias("bid_in"),
                 col("rank").max().alias("last_rank"),
-                col(PROCESS)
-                    .sort_by([col("rank")], SortMultipleOptions::default())
-                    .last()
-                    .alias("last_process"),
             ])
             .filter(
                 col("bid_in")
@@ -171,6 +167,18 @@ impl Definition for MissingBidder {
                             .cast(DataType::Float64)
                             .gt_eq(lit(settings.share) * col("last_rank").cast(DataType::Float64)),
                     ),
+            )
+            // The process of the regular's last bid: the tender of its last rank.
+            .join(
+                tenders.clone().select([
+                    col("buyer_id"),
+                    col("class"),
+                    col("rank").alias("last_rank"),
+                    col(PROCESS).alias("last_process"),
+                ]),
+                [col("buyer_id"), col("class"), col("last_rank")],
+                [col("buyer_id"), col("class"), col("last_rank")],
+                JoinArgs::new(JoinType::Left),
             )
             .join(
                 tables.ocids().select([
@@ -204,7 +212,7 @@ impl Definition for MissingBidder {
                     .alias("missing"),
             );
         // Each process by its most regular missing bidder.
-        let per_process = first_by(
+        let per_process = first_of_each(
             measured,
             &[PROCESS],
             &["missing", "bid_in", "tenderer_id"],

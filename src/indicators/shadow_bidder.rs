@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
     Plan, ROLE, VALUE,
@@ -149,7 +149,7 @@ impl Definition for ShadowBidder {
             JoinArgs::new(JoinType::Inner),
         );
         // Each process by its loser the most tied to the winner.
-        let per_process = first_by(
+        let per_process = first_of_each(
             measured,
             &[PROCESS],
             &["shadow", "share", "tenderer_id"],

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, OCID, PROCESS, Phase, Plan};
 use crate::domain::{AWARD_KEY, Tables};
 use crate::evidence::{Evidence, Field, Kind};
@@ -102,7 +102,7 @@ impl Definition for SmallThenLarge {
             ])
             .cache();
         // Each pair's first award: the earliest, then the first process.
-        let first = first_by(awards.clone(), &pair, &["date", PROCESS], &[false, false])
+        let first = first_of_each(awards.clone(), &pair, &["date", PROCESS], &[false, false])
             .select([
                 col("buyer_id"),
                 col("supplier_id"),
@@ -133,7 +133,7 @@ impl Definition for SmallThenLarge {
             .filter(col("date").gt(col("first_date")))
             .with_column((col("amount") / col("first_amount")).alias("ratio"));
         // Each process by its award the furthest above its pair's first.
-        let per_process = first_by(later, &[PROCESS], &["ratio", AWARD_KEY], &[true, false])
+        let per_process = first_of_each(later, &[PROCESS], &["ratio", AWARD_KEY], &[true, false])
             .sort([PROCESS], SortMultipleOptions::default());
         let processes = process_rows(
             per_process,

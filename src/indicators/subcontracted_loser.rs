@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::support::{contract_label, first_by, process_rows};
+use super::support::{contract_label, first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, OCID, PROCESS, Phase, Plan};
 use crate::domain::{Tables, awarded};
 use crate::evidence::{Evidence, Field, Kind};
@@ -115,7 +115,7 @@ impl Definition for SubcontractedLoser {
                 JoinArgs::new(JoinType::Left),
             )
             .with_column(col("lost").fill_null(lit(false)));
-        let per_process = first_by(
+        let per_process = first_of_each(
             measured,
             &[PROCESS],
             &["lost", "contract_index", "subcontractor"],

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::buyer_shares::{BuyerShares, buyer_shares};
-use super::support::{first_by, process_rows};
+use super::support::{first_of_each, process_rows};
 use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
     Plan, ROLE, VALUE, empty_organizations,
@@ -106,7 +106,7 @@ fn judged(measured: DataFrame, minimum_awards: u32) -> PolarsResult<LazyOutcome>
         buyers,
         fences,
     } = buyer_shares(measured, "has_subcontracting", minimum_awards)?;
-    let per_process = first_by(
+    let per_process = first_of_each(
         rows,
         &[PROCESS],
         &["has_subcontracting", AWARD_KEY],

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::support::{contract_label, first_by, process_rows, published_anywhere};
+use super::support::{contract_label, first_of_each, process_rows, published_anywhere};
 use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_is};
 use crate::evidence::{Evidence, Field, Kind};
@@ -65,7 +65,7 @@ impl Definition for UnpublishedContract {
                 len().over([col(PROCESS)])?.alias("contracts"),
             ]);
         // The process's first contract without its text speaks for it.
-        let per_process = first_by(
+        let per_process = first_of_each(
             contracts,
             &[PROCESS],
             &["unpublished", "contract_index"],

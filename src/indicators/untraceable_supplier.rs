@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::support::{first_by, process_rows, published_anywhere};
+use super::support::{first_of_each, process_rows, published_anywhere};
 use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, PROCESS, Phase, Plan};
 use crate::domain::{Tables, awarded};
 use crate::evidence::{Evidence, Field, Kind};
@@ -82,7 +82,7 @@ impl Definition for UntraceableSupplier {
                 JoinArgs::new(JoinType::Inner),
             )
             .with_column(col("url").is_null().alias("untraceable"));
-        let per_process = first_by(
+        let per_process = first_of_each(
             suppliers,
             &[PROCESS],
             &["untraceable", "supplier_id"],
