@@ -104,9 +104,10 @@ impl Definition for MarketConcentration {
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let market: Vec<Expr> = MARKET.iter().map(|column| col(*column)).collect();
         let awards = market_awards(tables, settings.digits).cache();
+        let shares = supplier_shares(awards.clone()).cache();
         // Each market's index, and its largest supplier (the first id of equal shares).
         let top = first_of_each(
-            supplier_shares(awards.clone()),
+            shares.clone(),
             &MARKET,
             &["share", "supplier_id"],
             &[true, false],
@@ -117,7 +118,7 @@ impl Definition for MarketConcentration {
             col("supplier_id").alias("top"),
             col("share").alias("top_share"),
         ]);
-        let markets = supplier_shares(awards.clone())
+        let markets = shares
             .group_by(market.clone())
             .agg([
                 (col("share") * lit(100.0)).pow(2).sum().alias("hhi"),

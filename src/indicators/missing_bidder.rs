@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
-use crate::domain::Tables;
+use crate::domain::{Tables, numbered_code, packed, text_code};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -112,7 +112,8 @@ impl Definition for MissingBidder {
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let (tenderers, _) = tables.tenderer_sets(1);
-        let market = [col("buyer_id"), col("class")];
+        // A buyer and a kind of item as one integer, to group and join on.
+        let market = [col("market")];
         // The buyer's tenders for each kind of item that had bids, numbered in date order.
         let tenders = tables
             .processes()
@@ -138,6 +139,7 @@ impl Definition for MissingBidder {
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Semi),
             )
+            .with_column(packed(numbered_code("buyer_id"), text_code("class")).alias("market"))
             .sort(["when", PROCESS], SortMultipleOptions::default())
             .with_column(
                 (col(PROCESS).cum_count(false).over(market.clone())?)
@@ -154,7 +156,7 @@ impl Definition for MissingBidder {
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
-            .group_by([col("buyer_id"), col("class"), col("tenderer_id")])
+            .group_by([col("market"), col("tenderer_id")])
             .agg([
                 len().cast(DataType::Int64).alias("bid_in"),
                 col("rank").max().alias("last_rank"),
@@ -171,13 +173,12 @@ impl Definition for MissingBidder {
             // The process of the regular's last bid: the tender of its last rank.
             .join(
                 tenders.clone().select([
-                    col("buyer_id"),
-                    col("class"),
+                    col("market"),
                     col("rank").alias("last_rank"),
                     col(PROCESS).alias("last_process"),
                 ]),
-                [col("buyer_id"), col("class"), col("last_rank")],
-                [col("buyer_id"), col("class"), col("last_rank")],
+                [col("market"), col("last_rank")],
+                [col("market"), col("last_rank")],
                 JoinArgs::new(JoinType::Left),
             )
             .join(
