@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::support::{contract_label, first_of_each, no_process_rows, process_rows};
+use super::support::{contract_label, first_of_each, process_rows};
 use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, NoSettings, OCID, PROCESS, Phase,
     Plan,
@@ -85,7 +85,15 @@ impl Definition for SubcontractedLoser {
 /// `contract_index`, `contract`, `subcontract`, `subcontracts`, `subcontract_process`).
 fn judged(tables: &Tables, subcontracts: DataFrame) -> PolarsResult<LazyOutcome> {
     if subcontracts.height() == 0 {
-        return LazyOutcome::processes_only(no_process_rows(tables));
+        return LazyOutcome::processes_only(super::support::listed::not_run(
+            tables,
+            &[
+                ("contract", DataType::String),
+                ("subcontract", DataType::String),
+                ("loser", DataType::String),
+                ("subcontracts", DataType::UInt32),
+            ],
+        ));
     }
     let subcontracts = subcontracts.lazy();
     let suppliers = tables
