@@ -46,7 +46,7 @@ pub fn upper_fences_by(
 
 /// The fences of `value` within each group of `group`, as [`upper_fences_by`] gives the upper
 /// one: a frame of `group`, `lower_fence`, `upper_fence` and `median`, one row per group with
-/// at least `minimum` values.
+/// at least `minimum` values, and `values`, how many it has.
 pub fn fences_by(
     frame: &DataFrame,
     group: &str,
@@ -63,6 +63,7 @@ pub fn fences_by(
                 "median",
                 Some(statrs::statistics::OrderStatistics::median(&mut data)),
             ),
+            ("values", Some(values.len() as f64)),
         ]
     })
 }
@@ -178,35 +179,29 @@ pub fn beyond_method_fence(
 /// market's median, as an amount) and `distance` (from the median, in orders of magnitude).
 pub fn outside_magnitude_fences(measured: DataFrame, minimum: usize) -> PolarsResult<LazyFrame> {
     let fences = fences_by(&measured, "market", "magnitude", minimum)?;
-    let sizes = measured
-        .clone()
+    let above = col("magnitude").gt(col("upper_fence"));
+    let below = col("magnitude").lt(col("lower_fence"));
+    let power = |exponent: Expr| lit(10.0).pow(exponent);
+    Ok(measured
         .lazy()
-        .group_by([col("market")])
-        .agg([len().alias("market_size")]);
-    let on_market = || {
-        (
+        .join(
+            fences.lazy(),
             [col("market")],
             [col("market")],
             JoinArgs::new(JoinType::Inner),
         )
-    };
-    let (left, right, args) = on_market();
-    let joined = measured.lazy().join(fences.lazy(), left, right, args);
-    let (left, right, args) = on_market();
-    let above = col("magnitude").gt(col("upper_fence"));
-    let below = col("magnitude").lt(col("lower_fence"));
-    let power = |exponent: Expr| lit(10.0).pow(exponent);
-    Ok(joined.join(sizes, left, right, args).with_columns([
-        above.clone().or(below).alias("outlier"),
-        when(above.clone())
-            .then(lit("above"))
-            .otherwise(lit("below"))
-            .alias("direction"),
-        when(above)
-            .then(power(col("upper_fence")))
-            .otherwise(power(col("lower_fence")))
-            .alias("bound"),
-        power(col("median")).alias("typical"),
-        (col("magnitude") - col("median")).abs().alias("distance"),
-    ]))
+        .with_columns([
+            col("values").cast(DataType::UInt32).alias("market_size"),
+            above.clone().or(below).alias("outlier"),
+            when(above.clone())
+                .then(lit("above"))
+                .otherwise(lit("below"))
+                .alias("direction"),
+            when(above)
+                .then(power(col("upper_fence")))
+                .otherwise(power(col("lower_fence")))
+                .alias("bound"),
+            power(col("median")).alias("typical"),
+            (col("magnitude") - col("median")).abs().alias("distance"),
+        ]))
 }
