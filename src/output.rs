@@ -760,7 +760,15 @@ fn csv_rows(frame: &DataFrame) -> anyhow::Result<Vec<u8>> {
     let columns = frame
         .columns()
         .iter()
-        .map(|column| Cells::of(column.as_materialized_series()))
+        .map(|column| {
+            // A column with no value at all (an indicator that assessed nothing) writes
+            // empty cells, without its values being made or read.
+            if column.null_count() == column.len() {
+                Ok(Cells::Empty)
+            } else {
+                Cells::of(column.as_materialized_series())
+            }
+        })
         .collect::<PolarsResult<Vec<_>>>()?;
     // About 16 bytes a cell to start with (the contracts' rows average about 13).
     let mut out = String::with_capacity(frame.height() * 16 * columns.len().max(1));
@@ -814,6 +822,8 @@ enum Cells<'a> {
     Timestamp(Vec<Option<i64>>, TimeUnit),
     /// Lists and the rarer types, formatted beforehand.
     Made(Vec<String>),
+    /// No value at all: every cell empty.
+    Empty,
 }
 
 impl<'a> Cells<'a> {
@@ -883,6 +893,7 @@ impl<'a> Cells<'a> {
                 }
             }
             Cells::Made(values) => out.push_str(&values[row]),
+            Cells::Empty => {}
         }
     }
 }

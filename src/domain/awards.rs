@@ -51,90 +51,145 @@ impl Tables {
     /// The kind of item of each award: the first `digits` characters of the first
     /// classification of its items, else of the tender's items, with the scheme (`process`,
     /// `award_index`, [`AWARD_KEY`], `class`). Awards with neither are left
-    /// out, unless `digits` is 0: then every award has the same empty class.
+    /// out, unless `digits` is 0: then every award has the same empty class. Made from
+    /// [`Tables::classified_awards`], the text for each award only.
     pub fn item_classes(&self, digits: u32) -> LazyFrame {
-        let awards = self
-            .awards()
-            .select([col(PROCESS), col("award_index"), col(AWARD_KEY)])
-            .unique(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First);
         if digits == 0 {
-            return awards.with_column(lit("").alias("class"));
+            return self
+                .awards()
+                .select([col(PROCESS), col("award_index"), col(AWARD_KEY)])
+                .unique(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
+                .with_column(lit("").alias("class"));
         }
-        let first = |section: &str, keys: Vec<Expr>| self.first_classes(section, keys, digits);
-        let of_awards = first("award", vec![packed_key("parent_index").alias(AWARD_KEY)])
-            .select([col(AWARD_KEY), col("class")]);
-        let of_tenders = first("tender", vec![col(PROCESS)])
-            .select([col(PROCESS), col("class").alias("tender_class")]);
-        awards
-            .join(
-                of_awards,
-                [col(AWARD_KEY)],
-                [col(AWARD_KEY)],
-                JoinArgs::new(JoinType::Left),
-            )
-            .join(
-                of_tenders,
-                [col(PROCESS)],
-                [col(PROCESS)],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column(col("class").fill_null(col("tender_class")))
-            .filter(col("class").is_not_null())
-            .select([
-                col(PROCESS),
-                col("award_index"),
-                col(AWARD_KEY),
-                col("class"),
-            ])
+        self.classified_awards.clone().select([
+            col(PROCESS),
+            col("award_index"),
+            col(AWARD_KEY),
+            class_text(digits),
+        ])
     }
 
     /// The kind of item of each process: the first `digits` characters (at least 1) of the
     /// first classification of the tender's items, else of its first classified award's, with
-    /// the scheme (`process`, `class`). Processes with neither are left out.
+    /// the scheme (`process`, `class`). Processes with neither are left out. Made from
+    /// [`Tables::classified_processes`].
     pub fn process_classes(&self, digits: u32) -> LazyFrame {
-        let digits = digits.max(1);
-        let of_tender = self.first_classes("tender", vec![col(PROCESS)], digits);
-        let of_awards = self
-            .first_classes("award", vec![col(PROCESS)], digits)
-            .select([col(PROCESS), col("class").alias("award_class")]);
-        of_tender
-            .select([col(PROCESS), col("class")])
-            .join(
-                of_awards,
-                [col(PROCESS)],
-                [col(PROCESS)],
-                JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
-            )
-            .select([col(PROCESS), col("class").fill_null(col("award_class"))])
+        self.classified_processes
+            .clone()
+            .select([col(PROCESS), class_text(digits.max(1))])
     }
 
-    /// Each group of `keys` of the classified items of `section` (`tender`, `award`) by its
-    /// first classified item: its `classification_id`, `scheme` and `class`, the first
-    /// `digits` characters of the classification with the scheme. The class text is made for
-    /// each group's first item only.
-    fn first_classes(&self, section: &str, keys: Vec<Expr>, digits: u32) -> LazyFrame {
-        self.items()
-            .filter(
-                col("classification_id")
-                    .is_not_null()
-                    .and(col("section").eq(lit(section))),
-            )
-            .group_by_stable(keys)
-            .agg([col("classification_id").first(), col("scheme").first()])
-            .with_column(
-                concat_str(
-                    [
-                        col("classification_id")
-                            .str()
-                            .slice(lit(0), lit(u64::from(digits))),
-                        col("scheme").fill_null(lit("")),
-                    ],
-                    " ",
-                    false,
-                )
-                .alias("class"),
-            )
+    /// The classification of each award's kind of item: the first classification of its
+    /// items, else of the tender's items (`process`, `award_index`, [`AWARD_KEY`],
+    /// `classification_id`, `scheme`), awards with neither left out. A derived table
+    /// computed ahead for the batches whose indicators judge kinds of item (see
+    /// [`super::Derived`]), so that each indicator makes only its class texts.
+    pub fn classified_awards(&self) -> LazyFrame {
+        self.classified_awards.clone()
     }
+}
+
+/// The kind of item as text: the first `digits` characters of `classification_id`, a space
+/// and the `scheme` (none an empty text), as the column `class`.
+fn class_text(digits: u32) -> Expr {
+    concat_str(
+        [
+            col("classification_id")
+                .str()
+                .slice(lit(0), lit(u64::from(digits))),
+            col("scheme").cast(DataType::String).fill_null(lit("")),
+        ],
+        " ",
+        false,
+    )
+    .alias("class")
+}
+
+/// Each group of `keys` of the classified items of `section` (`tender`, `award`) of `items`
+/// by its first classified item: its `classification_id` and `scheme`.
+fn first_classifications(items: LazyFrame, section: &str, keys: Vec<Expr>) -> LazyFrame {
+    items
+        .filter(
+            col("classification_id")
+                .is_not_null()
+                .and(col("section").eq(lit(section))),
+        )
+        .group_by_stable(keys)
+        .agg([col("classification_id").first(), col("scheme").first()])
+}
+
+/// The plan of [`Tables::classified_awards`], from the awards and items tables.
+pub(super) fn classified_awards(awards: LazyFrame, items: LazyFrame) -> LazyFrame {
+    let of_awards = first_classifications(
+        items.clone(),
+        "award",
+        vec![packed_key("parent_index").alias(AWARD_KEY)],
+    );
+    let of_tenders = first_classifications(items, "tender", vec![col(PROCESS)]).select([
+        col(PROCESS),
+        col("classification_id").alias("tender_classification"),
+        col("scheme").alias("tender_scheme"),
+    ]);
+    awards
+        .select([col(PROCESS), col("award_index"), col(AWARD_KEY)])
+        .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
+        .join(
+            of_awards,
+            [col(AWARD_KEY)],
+            [col(AWARD_KEY)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            of_tenders,
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns(own_or("tender_classification", "tender_scheme"))
+        .select([
+            col(PROCESS),
+            col("award_index"),
+            col(AWARD_KEY),
+            col("classification_id"),
+            col("scheme"),
+        ])
+        .filter(col("classification_id").is_not_null())
+}
+
+/// The row's own `classification_id` and `scheme` where it has a classification, else the
+/// classification `id` and `scheme` of the columns named.
+fn own_or(id: &str, scheme: &str) -> [Expr; 2] {
+    let own = col("classification_id").is_not_null();
+    [
+        when(own.clone())
+            .then(col("classification_id"))
+            .otherwise(col(id))
+            .alias("classification_id"),
+        when(own)
+            .then(col("scheme"))
+            .otherwise(col(scheme))
+            .alias("scheme"),
+    ]
+}
+
+/// The plan of [`Tables::process_classes`]'s classifications, from the items table: the
+/// first classification of each process's tender items, else of its award items
+/// (`process`, `classification_id`, `scheme`).
+pub(super) fn classified_processes(items: LazyFrame) -> LazyFrame {
+    let of_awards = first_classifications(items.clone(), "award", vec![col(PROCESS)]).select([
+        col(PROCESS),
+        col("classification_id").alias("award_classification"),
+        col("scheme").alias("award_scheme"),
+    ]);
+    first_classifications(items, "tender", vec![col(PROCESS)])
+        .join(
+            of_awards,
+            [col(PROCESS)],
+            [col(PROCESS)],
+            JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+        )
+        .with_columns(own_or("award_classification", "award_scheme"))
+        .select([col(PROCESS), col("classification_id"), col("scheme")])
 }
 
 /// The plan of [`Tables::active_awards_if_final`], from the awards table.

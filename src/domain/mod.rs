@@ -64,6 +64,8 @@ pub struct Tables {
     tenderer_sets: LazyFrame,
     active_awards_if_final: LazyFrame,
     winners: LazyFrame,
+    classified_awards: LazyFrame,
+    classified_processes: LazyFrame,
     /// The lists the user gave (see [`crate::lists`]).
     lists: std::sync::Arc<crate::lists::Lists>,
     /// The legal thresholds of the settings (see [`crate::thresholds`]).
@@ -89,6 +91,7 @@ impl Tables {
             .with_column(ascending(packed_key("award_index")).alias(AWARD_KEY));
         let active_awards_if_final = awards::active_if_final(awards.clone()).cache();
         let submitted_tenderers = bids::submitted_tenderers(bids.clone()).cache();
+        let items = table(&frames.items);
         Tables {
             frames: frames.clone(),
             scope: scope.clone(),
@@ -102,7 +105,9 @@ impl Tables {
             price_comparison: scope.has_price_comparison(),
             processes: scope.processes(),
             contracts: table(&frames.contracts),
-            items: table(&frames.items),
+            classified_awards: awards::classified_awards(awards.clone(), items.clone()).cache(),
+            classified_processes: awards::classified_processes(items.clone()).cache(),
+            items,
             bids_by_bid: bids::by_bid(bids.clone()).cache(),
             tenderer_sets: bids::tenderer_sets(submitted_tenderers.clone()).cache(),
             submitted_tenderers,
@@ -233,6 +238,10 @@ impl Tables {
         for (derived, table) in whole.iter().zip(tables.computed(&whole)?) {
             tables.set_computed(*derived, table)?;
         }
+        // Tenderers computed without their sets: the sets, if read, from those computed.
+        if whole.contains(&Derived::SubmittedTenderers) && !whole.contains(&Derived::TendererSets) {
+            tables.tenderer_sets = bids::tenderer_sets(tables.submitted_tenderers.clone()).cache();
+        }
         Ok(tables)
     }
 
@@ -295,6 +304,8 @@ impl Tables {
             Derived::Winners => &mut self.winners,
             Derived::SubmittedTenderers => &mut self.submitted_tenderers,
             Derived::TendererSets => &mut self.tenderer_sets,
+            Derived::ClassifiedAwards => &mut self.classified_awards,
+            Derived::ClassifiedProcesses => &mut self.classified_processes,
         }
     }
 }
@@ -383,6 +394,10 @@ pub enum Derived {
     SubmittedTenderers,
     /// The sets of [`Tables::tenderer_sets`].
     TendererSets,
+    /// [`Tables::classified_awards`].
+    ClassifiedAwards,
+    /// The classifications of [`Tables::process_classes`].
+    ClassifiedProcesses,
 }
 
 impl Derived {
@@ -392,7 +407,11 @@ impl Derived {
     /// process with the same set, among all of them.
     pub fn per_process(self) -> bool {
         match self {
-            Derived::BidsByBid | Derived::Winners | Derived::SubmittedTenderers => true,
+            Derived::BidsByBid
+            | Derived::Winners
+            | Derived::SubmittedTenderers
+            | Derived::ClassifiedAwards
+            | Derived::ClassifiedProcesses => true,
             Derived::TendererSets => false,
         }
     }

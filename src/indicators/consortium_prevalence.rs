@@ -100,9 +100,24 @@ impl Definition for ConsortiumPrevalence {
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // One row per awarded award with suppliers: its members, sorted, when a consortium.
-        let awards = tables
+        // The members' text is made for the consortia only: an award of one supplier (most
+        // of them) has one row, whose supplier is its members.
+        let awarded_with_suppliers = tables
             .awards()
-            .filter(awarded().and(col("supplier_id").is_not_null()))
+            .filter(awarded().and(col("supplier_id").is_not_null()));
+        let several = col("suppliers_count").gt_eq(lit(2)).fill_null(lit(false));
+        let singles = awarded_with_suppliers
+            .clone()
+            .filter(several.clone().not())
+            .unique_stable(Some(cols([AWARD_KEY])), UniqueKeepStrategy::First)
+            .select([
+                col(AWARD_KEY),
+                col(PROCESS),
+                col("suppliers_count"),
+                col("supplier_id").cast(DataType::String).alias("members"),
+            ]);
+        let consortia = awarded_with_suppliers
+            .filter(several)
             .group_by([col(AWARD_KEY)])
             .agg([
                 col(PROCESS).first(),
@@ -114,7 +129,8 @@ impl Definition for ConsortiumPrevalence {
                     .str()
                     .join(", ", true)
                     .alias("members"),
-            ])
+            ]);
+        let awards = concat([singles, consortia], UnionArgs::default())?
             .with_column(col("suppliers_count").gt_eq(lit(2)).alias("consortium"))
             .join(
                 tables

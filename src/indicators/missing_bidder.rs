@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{Tables, numbered_code, packed, text_code};
+use crate::domain::{Tables, dense_code, numbered_code, packed, text_code, with_process};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -140,6 +140,8 @@ impl Definition for MissingBidder {
                 JoinArgs::new(JoinType::Semi),
             )
             .with_column(packed(numbered_code("buyer_id"), text_code("class")).alias("market"))
+            // The market's number among the markets, below 2^32: to pack with a tenderer's.
+            .with_column(dense_code("market").alias("market_number"))
             .sort(["when", PROCESS], SortMultipleOptions::default())
             .with_column(
                 (col(PROCESS).cum_count(false).over(market.clone())?)
@@ -156,8 +158,14 @@ impl Definition for MissingBidder {
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
-            .group_by([col("market"), col("tenderer_id")])
+            // A market and a tenderer as one integer to group on.
+            .with_column(
+                packed(col("market_number"), numbered_code("tenderer_id")).alias("market_bidder"),
+            )
+            .group_by([col("market_bidder")])
             .agg([
+                col("market").first(),
+                col("tenderer_id").first(),
                 len().cast(DataType::Int64).alias("bid_in"),
                 col("rank").max().alias("last_rank"),
             ])
@@ -199,10 +207,11 @@ impl Definition for MissingBidder {
                 market.to_vec(),
                 JoinArgs::new(JoinType::Inner),
             )
+            .with_column(bid_of("tenderer_id"))
             .join(
-                tenderers.with_column(lit(true).alias("present")),
-                [col(PROCESS), col("tenderer_id")],
-                [col(PROCESS), col("tenderer_id")],
+                tenderers.select([bid_of("tenderer_id"), lit(true).alias("present")]),
+                [col("process_bidder")],
+                [col("process_bidder")],
                 JoinArgs::new(JoinType::Left),
             )
             .with_column(
@@ -235,4 +244,10 @@ impl Definition for MissingBidder {
         );
         Plan::processes_only(processes)
     }
+}
+
+/// A process and a tenderer (the numbered column `tenderer`) as one integer, `process_bidder`:
+/// to join a process's regular bidders to its tenderers on one column.
+fn bid_of(tenderer: &str) -> Expr {
+    with_process(numbered_code(tenderer)).alias("process_bidder")
 }

@@ -539,8 +539,15 @@ impl Batch {
         match self {
             Batch::Bids => &[Derived::BidsByBid, Derived::Winners],
             Batch::TendererSets => &[Derived::SubmittedTenderers, Derived::TendererSets],
-            // Each pair indicator makes its own pairs; the others share nothing large.
-            Batch::Pairs | Batch::Other => &[],
+            // Each pair indicator makes its own pairs, by kind of item.
+            Batch::Pairs => &[Derived::ClassifiedAwards],
+            // Several judge markets or buyers' tenders by kind of item; a few follow tenderers
+            // from tender to tender.
+            Batch::Other => &[
+                Derived::ClassifiedAwards,
+                Derived::ClassifiedProcesses,
+                Derived::SubmittedTenderers,
+            ],
         }
     }
 }

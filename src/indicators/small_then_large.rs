@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, OCID, PROCESS, Phase, Plan};
-use crate::domain::{AWARD_KEY, Tables};
+use crate::domain::{AWARD_KEY, Tables, code_or_missing, numbered_code, packed};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -81,7 +81,9 @@ impl Definition for SmallThenLarge {
     }
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
-        let pair = ["buyer_id", "supplier_id", "currency"];
+        // A buyer and a supplier as one integer, the currency as another: the pairs are
+        // sorted and joined on integers, not on three columns of texts.
+        let pair = ["pair", "currency_code"];
         let on_pair = || pair.map(col).to_vec();
         let awards = tables
             .buyer_awards(
@@ -97,6 +99,8 @@ impl Definition for SmallThenLarge {
                 col("buyer_id"),
                 col("supplier_id"),
                 col("currency"),
+                packed(numbered_code("buyer_id"), numbered_code("supplier_id")).alias("pair"),
+                code_or_missing("currency").alias("currency_code"),
                 col("date"),
                 col("amount"),
             ])
@@ -104,9 +108,8 @@ impl Definition for SmallThenLarge {
         // Each pair's first award: the earliest, then the first process.
         let first = first_of_each(awards.clone(), &pair, &["date", PROCESS], &[false, false])
             .select([
-                col("buyer_id"),
-                col("supplier_id"),
-                col("currency"),
+                col("pair"),
+                col("currency_code"),
                 col("date").alias("first_date"),
                 col("amount").alias("first_amount"),
                 col(PROCESS).alias("first_process"),
@@ -121,15 +124,7 @@ impl Definition for SmallThenLarge {
                 JoinArgs::new(JoinType::Left),
             );
         let later = awards
-            .join(
-                first,
-                on_pair(),
-                on_pair(),
-                JoinArgs {
-                    nulls_equal: true,
-                    ..JoinArgs::new(JoinType::Inner)
-                },
-            )
+            .join(first, on_pair(), on_pair(), JoinArgs::new(JoinType::Inner))
             .filter(col("date").gt(col("first_date")))
             .with_column((col("amount") / col("first_amount")).alias("ratio"));
         // Each process by its award the furthest above its pair's first.
