@@ -81,7 +81,12 @@ fn a_run_holds_the_columns_its_stages_read_only() {
             "email",
             "telephone",
             "street_address",
-            "url"
+            "url",
+            "beneficial_owner_keys",
+            "beneficial_owner_names",
+            "shareholder_keys",
+            "shareholder_names",
+            "shareholdings"
         ],
         "{parties}"
     );

@@ -325,16 +325,7 @@ fn score_with_list(dir: &Path, input: &Path, key: &str, text: &str) -> std::path
         "settings.toml",
         &format!("[lists]\n{key} = \"{key}.csv\"\n"),
     );
-    let out = dir.join("out");
-    redflags()
-        .args(["-q", "score", "--out"])
-        .arg(&out)
-        .arg("--config")
-        .arg(&config)
-        .arg(input)
-        .assert()
-        .success();
-    out
+    common::score_with_config(input, &config, &dir.join("out"))
 }
 
 #[test]

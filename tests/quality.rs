@@ -898,7 +898,10 @@ fn the_ocp_coverage_listing_reads_every_publisher() {
         assert_eq!(code("R018")["indicators"], json!(["single_bid"]));
         assert_eq!(code("R046")["indicators"], json!(["debarred_bidder"]));
         assert_eq!(code("R042")["indicators"], json!(["abnormal_contact"]));
-        assert_eq!(code("R033")["indicators"], json!(["shared_owner"]));
+        assert_eq!(
+            code("R033")["indicators"],
+            json!(["shared_shareholder", "shared_owner"])
+        );
         assert!(code("R041")["redflags"].as_str().unwrap().contains("files"));
     }
 }

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use super::tables::{AwardRows, BidRows, ContractRows, ItemRows, PartyRows, ProcessRows};
 use crate::dates::parse_timestamp;
 use crate::ingest::lenient::{Field, Text};
-use crate::ingest::model::{Amount, Document, Item, OrganizationReference, Release};
+use crate::ingest::model::{Amount, Document, Identifier, Item, OrganizationReference, Release};
 
 /// The rows of every table, filled one compiled release at a time.
 #[derive(Debug, Default)]
@@ -342,6 +342,55 @@ impl<'a> Rows<'a> {
             rows.street_address
                 .push(party.address.get().and_then(|a| text(&a.street_address)));
             rows.url.push(contact.and_then(|c| text(&c.url)));
+            let owners = party.beneficial_owners.items();
+            let (keys, names) = owners
+                .iter()
+                .filter_map(|owner| {
+                    let key = owner_key(owner.identifier.get(), text(&owner.name))?;
+                    Some((key, text(&owner.name).unwrap_or_default().to_owned()))
+                })
+                .unzip::<_, _, Vec<_>, Vec<_>>();
+            rows.beneficial_owner_keys
+                .push((!keys.is_empty()).then_some(keys));
+            rows.beneficial_owner_names
+                .push((!names.is_empty()).then_some(names));
+            let mut keys = Vec::new();
+            let mut names = Vec::new();
+            let mut shares = Vec::new();
+            for holder in party.shareholders.items() {
+                let Some(reference) = holder.shareholder.get() else {
+                    continue;
+                };
+                // The shareholder's entry in `parties`, where the reference names one.
+                let entry = text(&reference.id).and_then(|id| {
+                    release
+                        .parties
+                        .items()
+                        .iter()
+                        .find(|party| text(&party.id) == Some(id))
+                });
+                let identifier = reference
+                    .identifier
+                    .get()
+                    .or_else(|| entry.and_then(|entry| entry.identifier.get()));
+                let name = text(&reference.name).or_else(|| entry.and_then(|e| text(&e.name)));
+                let key = owner_key(identifier, name).or_else(|| {
+                    // An entry without identifier or name: its id, in this process.
+                    text(&reference.id).map(|id| format!("party:{id}"))
+                });
+                let Some(key) = key else {
+                    continue;
+                };
+                keys.push(key);
+                names.push(name.unwrap_or_default().to_owned());
+                shares.push(holder.shareholding.get().copied().map(share_of));
+            }
+            rows.shareholder_keys
+                .push((!keys.is_empty()).then_some(keys));
+            rows.shareholder_names
+                .push((!names.is_empty()).then_some(names));
+            rows.shareholdings
+                .push((!shares.is_empty()).then_some(shares));
         }
     }
 
@@ -584,5 +633,30 @@ impl<'a> ItemRows<'a> {
             self.unit_amount.push(unit_amount);
             self.unit_currency.push(unit_currency);
         }
+    }
+}
+
+/// An owner (a beneficial owner, a shareholder) as matched across organizations: its
+/// identifier's scheme and id (as [`crate::lists::id_key`] makes ids), else its name (as
+/// [`crate::lists::name_key`] makes names); none without either.
+pub fn owner_key(identifier: Option<&Identifier>, name: Option<&str>) -> Option<String> {
+    let id = identifier.and_then(|identifier| {
+        let id = crate::lists::id_key(text(&identifier.id)?);
+        let scheme = text(&identifier.scheme).unwrap_or_default().trim();
+        (!id.is_empty()).then(|| format!("id:{}:{id}", scheme.to_uppercase()))
+    });
+    id.or_else(|| {
+        let name = crate::lists::name_key(name?);
+        (!name.is_empty()).then(|| format!("name:{name}"))
+    })
+}
+
+/// A shareholding as a share in 0-1: a value above 1 (and at most 100) is read as percent,
+/// as some publishers write it.
+fn share_of(value: f64) -> f64 {
+    if value > 1.0 && value <= 100.0 {
+        value / 100.0
+    } else {
+        value
     }
 }

@@ -176,6 +176,47 @@ impl IntoColumn for Vec<&[crate::ingest::lenient::Text]> {
     }
 }
 
+impl IntoColumn for Vec<Option<Vec<String>>> {
+    fn into_column(self, name: &str) -> PolarsResult<Column> {
+        let dtype = DataType::List(Box::new(DataType::String));
+        if self.iter().all(Option::is_none) {
+            return Ok(Column::full_null(name.into(), self.len(), &dtype));
+        }
+        let values = self.iter().flatten().map(Vec::len).sum();
+        let mut builder = ListStringChunkedBuilder::new(name.into(), self.len(), values);
+        for list in &self {
+            match list {
+                Some(list) => builder.append_values_iter(list.iter().map(String::as_str)),
+                None => builder.append_null(),
+            }
+        }
+        Ok(Column::from(builder.finish().into_series()))
+    }
+}
+
+impl IntoColumn for Vec<Option<Vec<Option<f64>>>> {
+    fn into_column(self, name: &str) -> PolarsResult<Column> {
+        let dtype = DataType::List(Box::new(DataType::Float64));
+        if self.iter().all(Option::is_none) {
+            return Ok(Column::full_null(name.into(), self.len(), &dtype));
+        }
+        let values = self.iter().flatten().map(Vec::len).sum();
+        let mut builder = ListPrimitiveChunkedBuilder::<Float64Type>::new(
+            name.into(),
+            self.len(),
+            values,
+            DataType::Float64,
+        );
+        for list in &self {
+            match list {
+                Some(list) => builder.append_iter(list.iter().copied()),
+                None => builder.append_null(),
+            }
+        }
+        Ok(Column::from(builder.finish().into_series()))
+    }
+}
+
 /// Declares a table's row vectors and how they become a [`DataFrame`]; the field names are the
 /// column names.
 macro_rules! table {

@@ -49,6 +49,12 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("bids.details.value.amount", "bids", "amount"),
     ("bids.details.value.currency", "bids", "currency"),
     ("buyer.id", "processes", "buyer_id"),
+    (
+        "parties.beneficialOwners",
+        "parties",
+        "beneficial_owner_keys",
+    ),
+    ("parties.shareholders", "parties", "shareholder_keys"),
     ("buyer.name", "processes", "buyer_name"),
     ("complaints.id", "processes", "complaints"),
     ("contracts.amendments", "contracts:positive", "amendments"),

@@ -118,6 +118,18 @@ table!(
         street_address: Vec<Option<&'a str>>,
         /// `parties[].contactPoint.url`.
         url: Vec<Option<&'a str>>,
+        /// `parties[].beneficialOwners`: each owner as matched (see
+        /// [`crate::frames::build::owner_key`]), in order; null without owners.
+        beneficial_owner_keys: Vec<Option<Vec<String>>>,
+        /// `parties[].beneficialOwners[].name`, in the order of the keys.
+        beneficial_owner_names: Vec<Option<Vec<String>>>,
+        /// `parties[].shareholders`: each shareholder as matched, its entry in `parties`
+        /// followed where it refers to one; null without shareholders.
+        shareholder_keys: Vec<Option<Vec<String>>>,
+        /// The shareholders' names, in the order of the keys.
+        shareholder_names: Vec<Option<Vec<String>>>,
+        /// `parties[].shareholders[].shareholding` (0-1), in the order of the keys.
+        shareholdings: Vec<Option<Vec<Option<f64>>>>,
     }
 );
 

@@ -74,7 +74,9 @@ pub mod rising_participation_fee;
 pub(crate) mod second_bid;
 pub mod shadow_bidder;
 pub mod shared_address;
+pub mod shared_beneficial_owner;
 pub mod shared_owner;
+pub mod shared_shareholder;
 pub mod short_bid_opening;
 pub mod short_tender_period;
 pub mod single_bid;
@@ -719,6 +721,8 @@ pub static REGISTRY: &[&dyn Indicator] = &[
     &unregistered_bidder::UnregisteredBidder,
     &young_supplier::YoungSupplier,
     &shared_owner::SharedOwner,
+    &shared_beneficial_owner::SharedBeneficialOwner,
+    &shared_shareholder::SharedShareholder,
     &shared_address::SharedAddress,
     &official_contact::OfficialContact,
     &abnormal_contact::AbnormalContact,

@@ -15,11 +15,7 @@ pub struct SharedAddress;
 
 /// The evidence values and their types.
 fn evidence() -> [(&'static str, DataType); 3] {
-    [
-        ("address", DataType::String),
-        ("tenderers", DataType::List(Box::new(DataType::String))),
-        ("count", DataType::UInt32),
-    ]
+    shared_evidence("address")
 }
 
 static METADATA: Metadata = Metadata {

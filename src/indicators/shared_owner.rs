@@ -15,16 +15,14 @@ pub struct SharedOwner;
 
 /// The evidence values and their types.
 fn evidence() -> [(&'static str, DataType); 3] {
-    [
-        ("owner", DataType::String),
-        ("tenderers", DataType::List(Box::new(DataType::String))),
-        ("count", DataType::UInt32),
-    ]
+    shared_evidence("owner")
 }
 
 static METADATA: Metadata = Metadata {
     slug: "shared_owner",
-    code: Some("R032"),
+    // OCP's R032 and R033 by the register; the codes' own indicators read the data's owners
+    // (`shared_beneficial_owner`, `shared_shareholder`), and indicators/ocp.toml lists both.
+    code: None,
     title: "Tenderers share an owner",
     phase: Phase::Tender,
     group: Group::Competition,

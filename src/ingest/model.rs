@@ -250,6 +250,12 @@ pub struct Party {
     /// The address.
     #[serde(deserialize_with = "lenient::object")]
     pub address: Field<Address>,
+    /// The people who own or control it (OCDS beneficial owners extension).
+    #[serde(deserialize_with = "lenient::list")]
+    pub beneficial_owners: Field<Vec<BeneficialOwner>>,
+    /// Its shareholders (OCDS shareholders extension).
+    #[serde(deserialize_with = "lenient::list")]
+    pub shareholders: Field<Vec<Shareholder>>,
 }
 
 merge_fields!(Party {
@@ -258,7 +264,51 @@ merge_fields!(Party {
     roles,
     identifier,
     contact_point,
-    address
+    address,
+    beneficial_owners,
+    shareholders
+});
+
+/// A person who owns or controls an organization (OCDS beneficial owners extension).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct BeneficialOwner {
+    /// Its local id in the party's list.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<Text>,
+    /// The person's name.
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Field<Text>,
+    /// The person's identifier (a national id, a register's number).
+    #[serde(deserialize_with = "lenient::object")]
+    pub identifier: Field<Identifier>,
+}
+
+merge_fields!(BeneficialOwner {
+    id,
+    name,
+    identifier
+});
+
+/// A holder of an organization's shares (OCDS shareholders extension).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Shareholder {
+    /// Its local id in the party's list.
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Field<Text>,
+    /// The shareholder: a person or an organization, by its entry in `parties`.
+    #[serde(deserialize_with = "lenient::object")]
+    pub shareholder: Field<OrganizationReference>,
+    /// The share of the organization it holds (0-1).
+    #[serde(deserialize_with = "lenient::number")]
+    pub shareholding: Field<f64>,
+}
+
+merge_fields!(Shareholder {
+    id,
+    shareholder,
+    shareholding
 });
 
 /// A party's address.
@@ -983,6 +1033,8 @@ merge_fields!(Transaction {
 
 identified_by_id!(
     Party,
+    BeneficialOwner,
+    Shareholder,
     OrganizationReference,
     Item,
     Amendment,

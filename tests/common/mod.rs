@@ -228,3 +228,17 @@ pub fn flags_of(out: &Path, indicator: &str) -> (BTreeMap<String, String>, serde
         .unwrap_or(serde_json::Value::Null);
     (flags, summary)
 }
+
+/// Scores `input` with the settings file `config` into `out` (emptied first), which it returns.
+pub fn score_with_config(input: &Path, config: &Path, out: &Path) -> PathBuf {
+    let _ = std::fs::remove_dir_all(out);
+    redflags()
+        .args(["-q", "score", "--out"])
+        .arg(out)
+        .arg("--config")
+        .arg(config)
+        .arg(input)
+        .assert()
+        .success();
+    out.to_path_buf()
+}

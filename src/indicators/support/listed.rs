@@ -333,7 +333,7 @@ pub fn with_flagged(processes: LazyFrame, flagged: LazyFrame) -> LazyFrame {
 }
 
 /// Column: a shared value as matched (see [`shared_value`]).
-const VALUE_KEY: &str = "value_key";
+pub const VALUE_KEY: &str = "value_key";
 
 /// Each matched organization's values of the list's `column` (a text, or a list of texts),
 /// one row each: the organization's columns, `name` (the value as written) and
@@ -385,13 +385,30 @@ pub fn shared_value(
         entries,
     } = found;
     let values = values_of(&entries, column, name, key)?;
-    let held = tenderers
-        .join(
-            values.lazy().filter(col(VALUE_KEY).is_not_null()),
-            organization_columns(),
-            organization_columns(),
-            on_organization(),
-        )
+    let held = tenderers.join(
+        values.lazy().filter(col(VALUE_KEY).is_not_null()),
+        organization_columns(),
+        organization_columns(),
+        on_organization(),
+    );
+    shared_outcome(held, processes, ocids, name, evidence)
+}
+
+/// The outcome of an indicator that flags tenderers of a process sharing a value: `held` has
+/// one row per tenderer of a process (the columns of [`participants`]) and value it holds
+/// ([`VALUE_KEY`] as matched, `name` as written). A process is assessable when two or more of
+/// its tenderers hold a value, flagged when two or more share one. Its evidence, `evidence`
+/// (the value as `name`, `tenderers`, `count`): the first shared value (by its key), as the
+/// first of its tenderers (by name) writes it, the tenderers that share it and how many.
+/// Each of them is listed as a tenderer.
+pub fn shared_outcome(
+    held: LazyFrame,
+    processes: LazyFrame,
+    ocids: LazyFrame,
+    name: &str,
+    evidence: &[(&str, DataType)],
+) -> PolarsResult<crate::indicators::LazyOutcome> {
+    let held = held
         .with_column(organization_name().alias("tenderer"))
         .cache();
     let known = held
@@ -465,4 +482,72 @@ pub fn bidder_parties(tables: &Tables) -> PolarsResult<LazyFrame> {
         (tables.bids(), "tenderer_id"),
         (tables.awards(), "supplier_id"),
     ])
+}
+
+/// Every tenderer (of a bid) of each process with each owner its entry in `parties` gives
+/// ([`ORG_ID`], [`ORG_NAME`], [`ROLE`], [`VALUE_KEY`] from the list column `keys`, `name` from
+/// the list column `names`), the owners kept where `keep` holds (over the exploded `extra`
+/// list columns, of the same lengths). A tenderer without an entry, or whose entry gives no
+/// owner, has no row.
+pub fn tenderers_owned(
+    tables: &Tables,
+    keys: &str,
+    names: &str,
+    extra: &[&str],
+    keep: Expr,
+    name: &str,
+) -> LazyFrame {
+    let mut lists = vec![keys, names];
+    lists.extend_from_slice(extra);
+    let mut columns = vec![col(PROCESS), col("party_id").alias(ORG_ID)];
+    columns.extend(lists.iter().map(|list| col(*list)));
+    let owners = tables
+        .parties()
+        .filter(col(keys).is_not_null().and(col("party_id").is_not_null()))
+        .select(columns)
+        .explode(
+            cols(lists.clone()),
+            ExplodeOptions {
+                empty_as_null: false,
+                keep_nulls: false,
+            },
+        )
+        .filter(col(keys).is_not_null().and(keep))
+        .select([
+            col(PROCESS),
+            col(ORG_ID),
+            col(keys).alias(VALUE_KEY),
+            col(names).alias(name),
+        ])
+        .unique_stable(
+            Some(cols([PROCESS, ORG_ID, VALUE_KEY])),
+            UniqueKeepStrategy::First,
+        );
+    // The tenderers of the bids, as [`participants`] gives them but without the parties'
+    // registered identifiers, which a run reads only with a list.
+    let tenderers = tables
+        .bids()
+        .filter(col("tenderer_id").is_not_null())
+        .select([
+            col(PROCESS),
+            col("tenderer_id").alias(ORG_ID),
+            col("tenderer_name").cast(DataType::String).alias(ORG_NAME),
+            lit("tenderer").alias(ROLE),
+        ]);
+    tenderers.join(
+        owners,
+        [col(PROCESS), col(ORG_ID)],
+        [col(PROCESS), col(ORG_ID)],
+        JoinArgs::new(JoinType::Inner),
+    )
+}
+
+/// The evidence values of an indicator of [`shared_outcome`], and their types: the shared
+/// value as `name`, the `tenderers` that share it and their `count`.
+pub fn shared_evidence(name: &'static str) -> [(&'static str, DataType); 3] {
+    [
+        (name, DataType::String),
+        ("tenderers", DataType::List(Box::new(DataType::String))),
+        ("count", DataType::UInt32),
+    ]
 }

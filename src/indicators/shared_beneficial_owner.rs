@@ -1,0 +1,71 @@
+//! `shared_beneficial_owner` (OCP R032): tenderers of the same process share a beneficial
+//! owner, by the parties' `beneficialOwners` in the data.
+
+use polars::prelude::*;
+
+use super::support::PROCESS_EXAMPLES;
+use super::support::listed::{shared_evidence, shared_outcome, tenderers_owned};
+use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, PROCESS, Phase, Plan};
+use crate::domain::Tables;
+use crate::evidence::{Evidence, Field, Kind};
+
+/// The indicator.
+pub struct SharedBeneficialOwner;
+
+/// The evidence values and their types.
+fn evidence() -> [(&'static str, DataType); 3] {
+    shared_evidence("owner")
+}
+
+static METADATA: Metadata = Metadata {
+    slug: "shared_beneficial_owner",
+    code: Some("R032"),
+    title: "Tenderers share a beneficial owner",
+    phase: Phase::Tender,
+    group: Group::Competition,
+    weight: 0.70,
+    family: "collusion",
+    lists_tenderers: true,
+    batch: Batch::Other,
+    in_parts: InParts::Whole,
+    list: None,
+    levels: &["process", "tenderer"],
+    fields: &["bids.details.tenderers.id", "parties.beneficialOwners"],
+    evidence: Evidence {
+        process: &[
+            Field::new("owner", Kind::Text),
+            Field::new("tenderers", Kind::List(", ")),
+            Field::new("count", Kind::Count),
+        ],
+        organization: PROCESS_EXAMPLES,
+    },
+    settings: &[],
+    page: include_str!("../../indicators/shared_beneficial_owner.md"),
+};
+
+impl Definition for SharedBeneficialOwner {
+    type Settings = NoSettings;
+
+    fn metadata(&self) -> &'static Metadata {
+        &METADATA
+    }
+
+    fn compute(&self, tables: &Tables, _: &NoSettings) -> PolarsResult<Plan> {
+        let held = tenderers_owned(
+            tables,
+            "beneficial_owner_keys",
+            "beneficial_owner_names",
+            &[],
+            lit(true),
+            "owner",
+        );
+        Ok(shared_outcome(
+            held,
+            tables.processes().select([col(PROCESS)]),
+            tables.ocids(),
+            "owner",
+            &evidence(),
+        )?
+        .into())
+    }
+}
