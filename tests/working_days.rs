@@ -30,17 +30,27 @@ fn process(ocid: &str, start: &str, end: &str, award: Option<&str>) -> String {
     release.to_string()
 }
 
+/// A process with its bids opened on `date`.
+fn with_bid_opening(process: String, date: &str) -> String {
+    let mut release: serde_json::Value = serde_json::from_str(&process).unwrap();
+    release["tender"]["bidOpening"] = json!({"date": date});
+    release.to_string()
+}
+
 /// The processes: each comment says what its period is in calendar and in working days of the
 /// calendar of [`CALENDAR`] (Bangkok time, Songkran 12-16 April 2024 off, 2024 only).
 fn data(dir: &Path) -> PathBuf {
     let lines = [
         // Wednesday 10 to Friday 19 April: 9 calendar days; 4 working days (the 11th, 17th,
         // 18th, 19th).
-        process(
-            "ocds-w-songkran",
-            "2024-04-10T09:00:00+07:00",
-            "2024-04-19T16:00:00+07:00",
-            None,
+        with_bid_opening(
+            process(
+                "ocds-w-songkran",
+                "2024-04-10T09:00:00+07:00",
+                "2024-04-19T16:00:00+07:00",
+                None,
+            ),
+            "2024-04-19T16:30:00+07:00",
         ),
         // Monday 1 to Thursday 11 April: 9 working days. Tender end Thursday 11 April to award
         // Thursday 18 April: 6 whole calendar days (16:00 to 10:00), 2 working days (the 17th,
@@ -100,6 +110,16 @@ days = "working"
 threshold = 5
 
 [indicators.decision_period]
+days = "working"
+
+[indicators.short_bid_opening]
+days = "working"
+threshold = 5
+
+[indicators.slow_bid_evaluation]
+days = "working"
+
+[indicators.slow_signature]
 days = "working"
 "#;
 
@@ -169,6 +189,14 @@ fn tender_periods_counted_in_working_days() {
             ("ocds-w-songkran".to_owned(), "1".to_owned()),
         ]
     );
+    // The bids of the Songkran tender opened on its last day: 4 working days after it began.
+    let (openings, summary) = flags_of(&out, "short_bid_opening");
+    assert_eq!(
+        openings["ocds-w-songkran"],
+        "4 working day(s) from the advertising on 2024-04-10 (the tender period's start) to the \
+         bid opening on 2024-04-19 (9 calendar days), below the threshold of 5 working days"
+    );
+    assert_eq!(summary["assessable"], 1);
     let (decisions, _) = flags_of(&out, "decision_period");
     assert_eq!(decisions.keys().collect::<Vec<_>>(), ["ocds-w-decision"]);
     assert_eq!(
