@@ -25,6 +25,7 @@ use crate::indicators::{Group, Indicator, REGISTRY};
 use crate::ingest::Limits;
 use crate::ingest::prepare::{self, Prepare};
 use crate::scope::Scope;
+use crate::working_days::Days;
 
 /// A settings error: names the file, the key and what is wrong.
 #[derive(Debug, thiserror::Error)]
@@ -147,12 +148,18 @@ pub struct Config {
     pub lists: crate::lists::ListSettings,
     /// The law's thresholds: up to which amount each method may be used.
     pub thresholds: crate::thresholds::Thresholds,
+    /// The calendar of working days, for the indicators that count their periods in them.
+    pub working_days: crate::working_days::WorkingDaySettings,
     /// Per indicator (by slug): `enabled`, `weight` and the indicator's own settings.
     pub indicators: BTreeMap<String, toml::Table>,
 }
 
 /// What an indicator that needs the `[thresholds]` rules names as its list.
 pub const THRESHOLDS: &str = "thresholds";
+
+/// The setting of the indicators that may count their periods in working days (see
+/// [`crate::working_days::Days`]).
+pub const DAYS: &str = "days";
 
 /// The keys every indicator section has, besides the indicator's own settings.
 const COMMON_KEYS: [&str; 5] = [
@@ -226,6 +233,7 @@ impl Config {
         }
         let mut config: Config = toml::from_str(text).map_err(|error| error.to_string())?;
         config.lists.resolve(folder);
+        config.working_days.resolve(folder);
         config.check()?;
         Ok(config)
     }
@@ -262,6 +270,7 @@ impl Config {
         // Every list named is read, so that a bad row stops the run before the input is read.
         self.lists.load()?;
         self.thresholds.check()?;
+        self.working_days.check()?;
         for (slug, table) in &self.indicators {
             let Some(indicator) = REGISTRY.iter().find(|i| i.metadata().slug == slug) else {
                 return Err(format!(
@@ -302,9 +311,20 @@ impl Config {
                     "indicators.{slug}.family must be a name of lower-case letters, digits and _"
                 ));
             }
+            let own = own_settings(table);
             indicator
-                .check_settings(&own_settings(table))
+                .check_settings(&own)
                 .map_err(|message| format!("in [indicators.{slug}]: {message}"))?;
+            // The indicator has read `days` as its own: working days need the calendar.
+            if own.get(DAYS).and_then(toml::Value::as_str) == Some(Days::Working.name())
+                && !self.working_days.given()
+            {
+                return Err(format!(
+                    "indicators.{slug}.days = \"working\" counts working days, but the settings \
+                     give no calendar: add a [working_days] section with the holidays (or its \
+                     `from` and `to`); `redflags init --preset th` writes Thailand's"
+                ));
+            }
         }
         Ok(())
     }
@@ -390,6 +410,7 @@ impl Config {
             "limits": self.limits,
             "lists": self.lists,
             "thresholds": self.thresholds,
+            "working_days": self.working_days,
             "indicators": indicators,
         })
     }
@@ -485,6 +506,7 @@ pub fn default_toml() -> String {
         );
     }
     out.push_str(crate::thresholds::DEFAULT_TOML);
+    out.push_str(crate::working_days::DEFAULT_TOML);
     for indicator in REGISTRY {
         write_section(&mut out, *indicator);
     }

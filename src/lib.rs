@@ -30,3 +30,4 @@ pub mod synthetic;
 pub mod thresholds;
 pub mod validate;
 pub mod warnings;
+pub mod working_days;

@@ -190,16 +190,30 @@ struct Values {
     lists: Vec<Vec<String>>,
 }
 
+/// How a date of the settings or of a list may be written, for the messages about one that
+/// does not read (see [`parse_date`]).
+pub const DATE_FORMS: &str = "YYYY-MM-DD or DD/MM/YYYY; a year above 2400 is read as Buddhist Era";
+
 /// A list file's reader and its header's column names (trimmed, in lower case).
 fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, Vec<String>), String> {
+    open_csv(path, "[lists]")
+}
+
+/// A CSV file of the settings' `section` (`[lists]`), read: its reader and its header's column
+/// names (trimmed, in lower case, without a byte-order mark); the error names the section and
+/// the file.
+pub fn open_csv(
+    path: &Path,
+    section: &str,
+) -> Result<(csv::Reader<std::fs::File>, Vec<String>), String> {
     let name = path.display();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
-        .map_err(|error| format!("[lists] {name}: {error}"))?;
+        .map_err(|error| format!("{section} {name}: {error}"))?;
     let header = reader
         .headers()
-        .map_err(|error| format!("[lists] {name}: {error}"))?
+        .map_err(|error| format!("{section} {name}: {error}"))?
         .iter()
         .map(|column| column.trim().trim_start_matches('\u{feff}').to_lowercase())
         .collect();
@@ -254,8 +268,7 @@ fn read_entries(path: &Path, spec: &Spec) -> Result<DataFrame, String> {
                         parse_date(text).ok_or_else(|| {
                             format!(
                                 "[lists] {name}, line {line}, field `{key}`: {text:?} is not a \
-                                 date (YYYY-MM-DD or DD/MM/YYYY; a year above 2400 is read as \
-                                 Buddhist Era)"
+                                 date ({DATE_FORMS})"
                             )
                         })
                     })

@@ -229,10 +229,12 @@ pub fn run_with(
     // One set of lazy tables for every indicator, so that the plans of a batch share its
     // derived tables, computed once (see `indicators::collect`).
     let lists = config.lists.load().map_err(anyhow::Error::msg)?;
+    let working_days = config.working_days.calendar().map_err(anyhow::Error::msg)?;
     let tables = Tables::scoped(&frames, &assessed)
         .with_ocids_from(parked.ocids()?)
         .with_lists(std::sync::Arc::new(lists))
-        .with_thresholds(std::sync::Arc::new(config.thresholds.clone()));
+        .with_thresholds(std::sync::Arc::new(config.thresholds.clone()))
+        .with_working_days(working_days.map(std::sync::Arc::new));
     let planned = active
         .iter()
         .map(|active| indicators::Planned::of(active.indicator, &active.settings))

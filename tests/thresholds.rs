@@ -176,20 +176,9 @@ fn without_rules_the_threshold_indicators_do_not_run() {
 
 #[test]
 fn a_bad_rule_stops_the_run_before_the_input_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("settings.toml");
-    std::fs::write(
-        &config,
+    let stderr = common::settings_refused(
         "[[thresholds.rules]]\nmethod = \"direct\"\namount = 500000\ncurrency = \"THB\"\nfrom = \"soon\"\n",
-    )
-    .unwrap();
-    let assert = redflags()
-        .args(["score", "missing.jsonl", "--config"])
-        .arg(&config)
-        .args(["--out", dir.path().join("out").to_str().unwrap()])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    );
     assert!(
         stderr.contains("thresholds.rules[1]: from is not a date"),
         "{stderr}"
@@ -199,13 +188,7 @@ fn a_bad_rule_stops_the_run_before_the_input_is_read() {
 #[test]
 fn the_thai_preset_has_the_specific_method_threshold() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("th.toml");
-    redflags()
-        .args(["init", "--preset", "th"])
-        .arg(&path)
-        .assert()
-        .success();
-    let config = redflags::config::Config::load(&path).unwrap();
+    let (path, config) = common::thai_preset(dir.path());
     let specific: Vec<_> = config
         .thresholds
         .rules

@@ -70,6 +70,9 @@ pub struct Tables {
     lists: std::sync::Arc<crate::lists::Lists>,
     /// The legal thresholds of the settings (see [`crate::thresholds`]).
     thresholds: std::sync::Arc<crate::thresholds::Thresholds>,
+    /// The calendar of working days of the settings, if they give one (see
+    /// [`crate::working_days`]).
+    working_days: Option<std::sync::Arc<crate::working_days::WorkingDays>>,
 }
 
 impl Tables {
@@ -117,6 +120,7 @@ impl Tables {
             awards,
             lists: Default::default(),
             thresholds: Default::default(),
+            working_days: None,
         }
     }
 
@@ -143,6 +147,21 @@ impl Tables {
     /// The legal thresholds of the settings (see [`crate::thresholds`]).
     pub fn thresholds(&self) -> &crate::thresholds::Thresholds {
         &self.thresholds
+    }
+
+    /// These tables with the calendar of working days of the settings (none: the settings
+    /// give none).
+    pub fn with_working_days(
+        mut self,
+        working_days: Option<std::sync::Arc<crate::working_days::WorkingDays>>,
+    ) -> Tables {
+        self.working_days = working_days;
+        self
+    }
+
+    /// The calendar of working days of the settings, if they give one.
+    pub fn working_days(&self) -> Option<&crate::working_days::WorkingDays> {
+        self.working_days.as_deref()
     }
 
     /// The parties of the processes in scope, one row each.
@@ -282,7 +301,8 @@ impl Tables {
         let scope = self.scope.cut(rows_of(self.scope.all_processes(), &keys)?);
         let mut cut = Tables::scoped(&frames, &scope)
             .with_lists(self.lists.clone())
-            .with_thresholds(self.thresholds.clone());
+            .with_thresholds(self.thresholds.clone())
+            .with_working_days(self.working_days.clone());
         cut.height = self.height;
         cut.ocids = self.ocids.clone().filter(in_range(&keys));
         for (derived, table, in_order) in &self.computed {

@@ -4,10 +4,11 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{first_award_dates, process_rows, whole_days, with_group_fences};
+use super::support::{counted_periods, first_award_dates, process_rows, with_group_fences};
 use super::{Batch, Definition, Group, InParts, LazyOutcome, Metadata, PROCESS, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
+use crate::working_days::Days;
 
 /// The indicator.
 pub struct DecisionPeriod;
@@ -24,6 +25,9 @@ pub struct Settings {
     /// direct or limited purchase is decided as soon as its one quotation is in: a quick
     /// decision is its norm.
     pub procurement_methods: Vec<String>,
+    /// How the days are counted: calendar days, or the working days of the `[working_days]`
+    /// calendar (the minimum and the fences then in working days too).
+    pub days: Days,
 }
 
 impl Default for Settings {
@@ -32,6 +36,7 @@ impl Default for Settings {
             minimum_days: 5,
             minimum_processes: 20,
             procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
+            days: Days::Calendar,
         }
     }
 }
@@ -57,10 +62,14 @@ static METADATA: Metadata = Metadata {
     ],
     evidence: Evidence {
         process: &[
+            Field::new(
+                "reason",
+                Kind::Code(&["short", "long", "short_working", "long_working"]),
+            ),
             Field::new("days", Kind::Count),
+            Field::new("calendar_days", Kind::Count),
             Field::new("tender_end", Kind::Date),
             Field::new("award_date", Kind::Date),
-            Field::new("reason", Kind::Code(&["short", "long"])),
             Field::new("minimum_days", Kind::Count),
             Field::new("upper_fence", Kind::Fixed(1)),
             Field::or("method", Kind::Text, "none"),
@@ -80,6 +89,10 @@ static METADATA: Metadata = Metadata {
             "procurement_methods",
             "assess only these procurement methods (empty: all)",
         ),
+        (
+            "days",
+            "\"calendar\" or \"working\": count the days (and the fences) in working days of [working_days]",
+        ),
     ],
     page: include_str!("../../indicators/decision_period.md"),
 };
@@ -93,7 +106,7 @@ impl Definition for DecisionPeriod {
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let first_award = first_award_dates(tables);
-        let measured = tables
+        let ended = tables
             .processes()
             .filter(
                 col("tender_end")
@@ -106,10 +119,15 @@ impl Definition for DecisionPeriod {
                 [col(PROCESS)],
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
-            )
-            .with_column(whole_days(col("award_date"), col("tender_end")).alias("days"))
-            // An award before the tender closed is another flag's business.
-            .filter(col("days").gt_eq(lit(0)));
+            );
+        // An award before the tender closed is another flag's business.
+        let measured = counted_periods(
+            ended,
+            tables,
+            settings.days,
+            col("award_date"),
+            col("tender_end"),
+        )?;
         let settings = settings.clone();
         Ok(Plan::staged([measured], move |[measured]| {
             judged(measured, &settings)
@@ -118,7 +136,8 @@ impl Definition for DecisionPeriod {
 }
 
 /// The outcome from the measured processes (`process`, `procurement_method`, `tender_end`,
-/// `award_date`, `days`), judged against the minimum and their method's upper fence.
+/// `award_date`, `days`, `calendar_days`, `counted`), judged against the minimum and their
+/// method's upper fence.
 fn judged(measured: DataFrame, settings: &Settings) -> PolarsResult<LazyOutcome> {
     let with_fences = with_group_fences(
         measured,
@@ -131,14 +150,21 @@ fn judged(measured: DataFrame, settings: &Settings) -> PolarsResult<LazyOutcome>
         .cast(DataType::Float64)
         .gt(col("upper_fence"))
         .fill_null(lit(false));
+    // The reason's code carries how the days were counted: the sentence words the minimum and
+    // the fence in the same days.
+    let reason = when(short.clone())
+        .then(lit("short"))
+        .otherwise(lit("long"));
+    let reason = match settings.days {
+        Days::Calendar => reason,
+        Days::Working => concat_str([reason, lit("_working")], "", false),
+    };
     let evidence = [
+        reason.alias("reason"),
         col("days"),
+        col("calendar_days"),
         col("tender_end"),
         col("award_date"),
-        when(short.clone())
-            .then(lit("short"))
-            .otherwise(lit("long"))
-            .alias("reason"),
         lit(settings.minimum_days).alias("minimum_days"),
         col("upper_fence").round(1, RoundMode::HalfAwayFromZero),
         col("procurement_method").alias("method"),

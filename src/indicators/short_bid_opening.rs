@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{process_rows, threshold_by_details, whole_days};
+use super::support::{counted_periods, process_rows, threshold_by_details};
 use super::{Batch, Definition, Group, InParts, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
+use crate::working_days::Days;
 
 /// The indicator.
 pub struct ShortBidOpening;
@@ -24,6 +25,9 @@ pub struct Settings {
     pub procurement_methods: Vec<String>,
     /// Thresholds for particular `procurementMethodDetails` values, in place of `threshold`.
     pub procurement_method_details: BTreeMap<String, i64>,
+    /// How the days are counted: calendar days, or the working days of the `[working_days]`
+    /// calendar.
+    pub days: Days,
 }
 
 impl Default for Settings {
@@ -32,6 +36,7 @@ impl Default for Settings {
             threshold: 15,
             procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
             procurement_method_details: BTreeMap::new(),
+            days: Days::Calendar,
         }
     }
 }
@@ -59,6 +64,8 @@ static METADATA: Metadata = Metadata {
     evidence: Evidence {
         process: &[
             Field::new("days", Kind::Count),
+            Field::new("counted", Kind::Code(&["calendar", "working"])),
+            Field::new("calendar_days", Kind::Count),
             Field::new("advertised", Kind::Date),
             Field::new("source", Kind::Code(&["period", "published"])),
             Field::new("opening", Kind::Date),
@@ -78,6 +85,10 @@ static METADATA: Metadata = Metadata {
         (
             "procurement_method_details",
             "a table of thresholds for particular procurementMethodDetails values",
+        ),
+        (
+            "days",
+            "\"calendar\" or \"working\": count the days in working days of [working_days]",
         ),
     ],
     page: include_str!("../../indicators/short_bid_opening.md"),
@@ -110,22 +121,31 @@ impl Definition for ShortBidOpening {
         let source = when(col("tender_start").is_not_null())
             .then(lit("period"))
             .otherwise(lit("published"));
-        let assessable = tables
-            .processes()
-            .with_columns([
-                advertised.alias("advertised"),
-                source.alias("source"),
-                col("bid_opening").alias("opening"),
-                threshold.alias("threshold"),
-            ])
-            .with_column(whole_days(col("opening"), col("advertised")).alias("days"))
-            // An opening before the advertising is a data error, not a short period.
-            .filter(
-                code_in("procurement_method", &settings.procurement_methods)
-                    .and(col("days").is_not_null())
-                    .and(col("days").gt_eq(lit(0i64))),
-            );
-        let evidence = ["days", "advertised", "source", "opening", "threshold"].map(col);
+        let advertised = tables.processes().with_columns([
+            advertised.alias("advertised"),
+            source.alias("source"),
+            col("bid_opening").alias("opening"),
+            threshold.alias("threshold"),
+        ]);
+        // An opening before the advertising is a data error, not a short period.
+        let assessable = counted_periods(
+            advertised,
+            tables,
+            settings.days,
+            col("opening"),
+            col("advertised"),
+        )?
+        .filter(code_in("procurement_method", &settings.procurement_methods));
+        let evidence = [
+            "days",
+            "counted",
+            "calendar_days",
+            "advertised",
+            "source",
+            "opening",
+            "threshold",
+        ]
+        .map(col);
         let processes = process_rows(
             assessable,
             col("days").lt(col("threshold")),

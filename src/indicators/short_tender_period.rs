@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{process_rows, threshold_by_details, whole_days};
+use super::support::{counted_periods, process_rows, threshold_by_details, whole_days};
 use super::{Batch, Definition, Group, InParts, Metadata, Phase, Plan};
 use crate::domain::{Tables, code_in};
 use crate::evidence::{Evidence, Field, Kind};
+use crate::working_days::Days;
 
 /// The indicator.
 pub struct ShortTenderPeriod;
@@ -23,6 +24,9 @@ pub struct Settings {
     pub procurement_methods: Vec<String>,
     /// Thresholds for particular `procurementMethodDetails` values, in place of `threshold`.
     pub procurement_method_details: BTreeMap<String, i64>,
+    /// How the period's days are counted: calendar days, or the working days of the
+    /// `[working_days]` calendar.
+    pub days: Days,
     /// Follow Cardinal's code (set by `redflags cardinal`): a period that ends before it
     /// starts is assessed (and short), whole days rounded toward zero.
     pub cardinal: bool,
@@ -34,6 +38,7 @@ impl Default for Settings {
             threshold: 15,
             procurement_methods: vec!["open".to_owned(), "selective".to_owned()],
             procurement_method_details: BTreeMap::new(),
+            days: Days::Calendar,
             cardinal: false,
         }
     }
@@ -62,6 +67,8 @@ static METADATA: Metadata = Metadata {
     evidence: Evidence {
         process: &[
             Field::new("days", Kind::Count),
+            Field::new("counted", Kind::Code(&["calendar", "working"])),
+            Field::new("calendar_days", Kind::Count),
             Field::new("tender_start", Kind::Date),
             Field::new("start_source", Kind::Code(&["period", "published"])),
             Field::new("tender_end", Kind::Date),
@@ -83,6 +90,10 @@ static METADATA: Metadata = Metadata {
             "a table of thresholds for particular procurementMethodDetails values",
         ),
         (
+            "days",
+            "\"calendar\" or \"working\": count the period in working days of [working_days]",
+        ),
+        (
             "cardinal",
             "follow Cardinal's code: negative periods assessed (set by `redflags cardinal`)",
         ),
@@ -95,6 +106,17 @@ impl Definition for ShortTenderPeriod {
 
     fn metadata(&self) -> &'static Metadata {
         &METADATA
+    }
+
+    fn check(&self, settings: &Settings) -> Result<(), String> {
+        if settings.cardinal && settings.days == Days::Working {
+            return Err(
+                "Cardinal's code counts calendar days: cardinal = true needs \
+                        days = \"calendar\""
+                    .to_owned(),
+            );
+        }
+        Ok(())
     }
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
@@ -113,32 +135,42 @@ impl Definition for ShortTenderPeriod {
                     .otherwise(lit("published")),
             )
         };
-        let (days, minimum_days) = if settings.cardinal {
+        let started = tables
+            .processes()
+            .with_columns([start.alias("start"), source.alias("start_source")]);
+        let measured = if settings.cardinal {
             // Cardinal counts whole days toward zero and assesses negative periods.
             let negative = whole_days(col("start"), col("tender_end"));
             let days = when(col("tender_end").lt(col("start")))
                 .then(lit(0i64) - negative)
                 .otherwise(whole_days(col("tender_end"), col("start")));
-            (days, lit(i64::MIN))
+            started
+                .with_columns([
+                    days.clone().alias("calendar_days"),
+                    days.alias("days"),
+                    lit(Days::Calendar.name()).alias("counted"),
+                ])
+                .filter(col("days").is_not_null())
         } else {
             // An end before the start is a data error, not a short period.
-            (whole_days(col("tender_end"), col("start")), lit(0i64))
+            counted_periods(
+                started,
+                tables,
+                settings.days,
+                col("tender_end"),
+                col("start"),
+            )?
         };
-        let assessable = tables
-            .processes()
-            .with_columns([start.alias("start"), source.alias("start_source")])
+        let assessable = measured
             .with_columns([
-                days.alias("days"),
                 threshold.alias("threshold"),
                 col("start").alias("tender_start"),
             ])
-            .filter(
-                code_in("procurement_method", &settings.procurement_methods)
-                    .and(col("days").is_not_null())
-                    .and(col("days").gt_eq(minimum_days)),
-            );
+            .filter(code_in("procurement_method", &settings.procurement_methods));
         let evidence = [
             "days",
+            "counted",
+            "calendar_days",
             "tender_start",
             "start_source",
             "tender_end",

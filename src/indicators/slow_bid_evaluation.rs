@@ -4,10 +4,11 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{beyond_method_fence, first_award_dates, whole_days};
+use super::support::{beyond_method_fence, counted_periods, first_award_dates};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
+use crate::working_days::Days;
 
 /// The indicator.
 pub struct SlowBidEvaluation;
@@ -18,12 +19,16 @@ pub struct SlowBidEvaluation;
 pub struct Settings {
     /// The fewest processes of a procurement method for its upper fence to be computed.
     pub minimum_processes: usize,
+    /// How the days are counted: calendar days, or the working days of the `[working_days]`
+    /// calendar (the fences then in working days too).
+    pub days: Days,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             minimum_processes: 20,
+            days: Days::Calendar,
         }
     }
 }
@@ -50,6 +55,8 @@ static METADATA: Metadata = Metadata {
     evidence: Evidence {
         process: &[
             Field::new("days", Kind::Count),
+            Field::new("counted", Kind::Code(&["calendar", "working"])),
+            Field::new("calendar_days", Kind::Count),
             Field::new("opening", Kind::Date),
             Field::new("evaluation", Kind::Date),
             Field::new("source", Kind::Code(&["award_period", "award"])),
@@ -58,10 +65,16 @@ static METADATA: Metadata = Metadata {
         ],
         organization: &[],
     },
-    settings: &[(
-        "minimum_processes",
-        "fewest processes of a procurement method for its upper fence to be computed",
-    )],
+    settings: &[
+        (
+            "minimum_processes",
+            "fewest processes of a procurement method for its upper fence to be computed",
+        ),
+        (
+            "days",
+            "\"calendar\" or \"working\": count the days (and the fences) in working days of [working_days]",
+        ),
+    ],
     page: include_str!("../../indicators/slow_bid_evaluation.md"),
 };
 
@@ -81,7 +94,7 @@ impl Definition for SlowBidEvaluation {
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         // The evaluation: the award period's start, else the first award's date.
-        let measured = tables
+        let opened = tables
             .processes()
             .filter(col("bid_opening").is_not_null())
             .select([
@@ -104,16 +117,23 @@ impl Definition for SlowBidEvaluation {
                     .then(lit("award_period"))
                     .otherwise(lit("award"))
                     .alias("source"),
-            ])
-            .with_column(whole_days(col("evaluation"), col("opening")).alias("days"))
-            // An evaluation before the opening is a data error, not a quick one.
-            .filter(col("days").gt_eq(lit(0)))
-            .sort([PROCESS], SortMultipleOptions::default());
+            ]);
+        // An evaluation before the opening is a data error, not a quick one.
+        let measured = counted_periods(
+            opened,
+            tables,
+            settings.days,
+            col("evaluation"),
+            col("opening"),
+        )?
+        .sort([PROCESS], SortMultipleOptions::default());
         Ok(beyond_method_fence(
             measured,
             settings.minimum_processes,
             vec![
                 col("days"),
+                col("counted"),
+                col("calendar_days"),
                 col("opening"),
                 col("evaluation"),
                 col("source"),

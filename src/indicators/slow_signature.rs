@@ -3,10 +3,11 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::{beyond_method_fence, first_award_dates, whole_days};
+use super::support::{beyond_method_fence, counted_periods, first_award_dates};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
+use crate::working_days::Days;
 
 /// The indicator.
 pub struct SlowSignature;
@@ -17,12 +18,16 @@ pub struct SlowSignature;
 pub struct Settings {
     /// The fewest processes of a procurement method for its upper fence to be computed.
     pub minimum_processes: usize,
+    /// How the days are counted: calendar days, or the working days of the `[working_days]`
+    /// calendar (the fences then in working days too).
+    pub days: Days,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             minimum_processes: 20,
+            days: Days::Calendar,
         }
     }
 }
@@ -49,6 +54,8 @@ static METADATA: Metadata = Metadata {
     evidence: Evidence {
         process: &[
             Field::new("days", Kind::Count),
+            Field::new("counted", Kind::Code(&["calendar", "working"])),
+            Field::new("calendar_days", Kind::Count),
             Field::new("award_date", Kind::Date),
             Field::new("signed", Kind::Date),
             Field::new("upper_fence", Kind::Fixed(1)),
@@ -56,10 +63,16 @@ static METADATA: Metadata = Metadata {
         ],
         organization: &[],
     },
-    settings: &[(
-        "minimum_processes",
-        "fewest processes of a procurement method for its upper fence to be computed",
-    )],
+    settings: &[
+        (
+            "minimum_processes",
+            "fewest processes of a procurement method for its upper fence to be computed",
+        ),
+        (
+            "days",
+            "\"calendar\" or \"working\": count the days (and the fences) in working days of [working_days]",
+        ),
+    ],
     page: include_str!("../../indicators/slow_signature.md"),
 };
 
@@ -84,7 +97,7 @@ impl Definition for SlowSignature {
             .filter(col("date_signed").is_not_null())
             .group_by([col(PROCESS)])
             .agg([col("date_signed").min().alias("signed")]);
-        let measured = tables
+        let signed = tables
             .processes()
             .select([col(PROCESS), col("procurement_method")])
             .join(
@@ -98,16 +111,23 @@ impl Definition for SlowSignature {
                 [col(PROCESS)],
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
-            )
-            .with_column(whole_days(col("signed"), col("award_date")).alias("days"))
-            // A contract signed before its award is `contract_signed_before_award`'s business.
-            .filter(col("days").gt_eq(lit(0)))
-            .sort([PROCESS], SortMultipleOptions::default());
+            );
+        // A contract signed before its award is `contract_signed_before_award`'s business.
+        let measured = counted_periods(
+            signed,
+            tables,
+            settings.days,
+            col("signed"),
+            col("award_date"),
+        )?
+        .sort([PROCESS], SortMultipleOptions::default());
         Ok(beyond_method_fence(
             measured,
             settings.minimum_processes,
             vec![
                 col("days"),
+                col("counted"),
+                col("calendar_days"),
                 col("award_date"),
                 col("signed"),
                 col("upper_fence"),

@@ -242,3 +242,30 @@ pub fn score_with_config(input: &Path, config: &Path, out: &Path) -> PathBuf {
         .success();
     out.to_path_buf()
 }
+
+/// `redflags init --preset th` written into `dir`, and its settings as read.
+pub fn thai_preset(dir: &Path) -> (PathBuf, redflags::config::Config) {
+    let path = dir.join("th.toml");
+    redflags()
+        .args(["init", "--preset", "th"])
+        .arg(&path)
+        .assert()
+        .success();
+    let config = redflags::config::Config::load(&path).unwrap();
+    (path, config)
+}
+
+/// Runs `score` with settings that must be refused before any input is read (exit 2), and
+/// returns its standard error.
+pub fn settings_refused(settings: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("settings.toml");
+    std::fs::write(&config, settings).unwrap();
+    let assert = redflags()
+        .args(["score", "missing.jsonl", "--config"])
+        .arg(&config)
+        .args(["--out", dir.path().join("out").to_str().unwrap()])
+        .assert()
+        .code(2);
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}

@@ -22,6 +22,7 @@ pub use rows::{
 };
 
 use super::PROCESS;
+use crate::working_days::Days;
 
 /// Each group of `keys` in `frame` by one row, the row a group's evidence is taken from: its
 /// first in the order of the columns `by`, each descending where `descending` says (missing
@@ -82,6 +83,39 @@ pub fn whole_days(end: Expr, start: Expr) -> Expr {
         .dt()
         .total_milliseconds(false)
         .floor_div(lit(86_400_000i64))
+}
+
+/// The rows of `frame` whose period from `start` to `end` (timestamps) is in order and counted,
+/// with its columns as `days` says: `calendar_days`, its whole days (see [`whole_days`]);
+/// `days`, the same, or with [`Days::Working`] the working days of the settings' calendar (see
+/// [`crate::working_days::WorkingDays::between`]); and `counted`, the code the evidence words
+/// its days by (`calendar`, `working`). A period is in order when its `calendar_days` is 0 or
+/// more (an end before the start is a data error, not a short period), and counted when `days`
+/// is not null (both dates there, and within the calendar for working days). Working days with
+/// tables that hold no calendar are an error (the settings check refuses them first).
+pub fn counted_periods(
+    frame: LazyFrame,
+    tables: &crate::domain::Tables,
+    days: Days,
+    end: Expr,
+    start: Expr,
+) -> PolarsResult<LazyFrame> {
+    let counted = match days {
+        Days::Calendar => col("calendar_days"),
+        Days::Working => match tables.working_days() {
+            Some(calendar) => calendar.between(end.clone(), start.clone()),
+            None => polars_bail!(ComputeError:
+                "days = \"working\" needs the calendar of a [working_days] section"),
+        },
+    };
+    Ok(frame
+        .with_column(whole_days(end, start).alias("calendar_days"))
+        .with_columns([counted.alias("days"), lit(days.name()).alias("counted")])
+        .filter(
+            col("calendar_days")
+                .gt_eq(lit(0i64))
+                .and(col("days").is_not_null()),
+        ))
 }
 
 /// A rolling window over dates: the `days` days up to and including each row's date.
