@@ -689,6 +689,57 @@ fn second_bid_differences_are_flagged_beyond_the_fences() {
 }
 
 #[test]
+fn the_winning_bid_is_the_one_related_bid_names_where_no_bid_names_the_winner() {
+    let related = |bid: &str| {
+        format!(
+            r#","awards":[{{"id":"1","status":"active","relatedBid":"{bid}","suppliers":[{{"id":"W"}}]}}]"#
+        )
+    };
+    let unnamed: &[&str] = &[];
+    let frames = frames(&[
+        // The winner's bid names no tenderer; relatedBid names it (bid "0"): 100 against 105.
+        bids(
+            "related",
+            &related("0"),
+            &[
+                ("valid", 100.0, "THB", unnamed),
+                ("valid", 105.0, "THB", &["L"]),
+            ],
+        ),
+        // A bid names the winner: relatedBid is not read (here it names the other bid).
+        bids(
+            "named",
+            &related("1"),
+            &[
+                ("valid", 100.0, "THB", &["W"]),
+                ("valid", 104.0, "THB", &["L"]),
+            ],
+        ),
+        // Neither: the winner's bid is unknown, the process not measured.
+        bids(
+            "unknown",
+            r#","awards":[{"id":"1","status":"active","suppliers":[{"id":"W"}]}]"#,
+            &[
+                ("valid", 100.0, "THB", unnamed),
+                ("valid", 105.0, "THB", &["L"]),
+            ],
+        ),
+    ]);
+    let close = run("price_close_to_winning_bid", &frames, "threshold = 0.1");
+    assert_eq!(flagged(&close), ["named", "related"]);
+    assert_eq!(assessable(&close), ["named", "related"]);
+    let evidence = rows(&close)["related"].evidence.clone().unwrap();
+    assert!(
+        evidence.contains("100 THB from W (the bid the award's relatedBid names);"),
+        "{evidence}"
+    );
+    let evidence = rows(&close)["named"].evidence.clone().unwrap();
+    assert!(evidence.contains("100 THB from W;"), "{evidence}");
+    let discounted = run("heavily_discounted_bid", &frames, "threshold = 0.04");
+    assert_eq!(flagged(&discounted), ["named", "related"]);
+}
+
+#[test]
 fn excessive_disqualified_bids_per_buyer_and_tenderer() {
     // Each buyer: two processes of two bids; (disqualified in the first, in the second).
     let buyers = [

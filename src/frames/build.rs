@@ -465,6 +465,7 @@ impl<'a> Rows<'a> {
                 rows.supplier_id.push(supplier_id);
                 rows.supplier_name.push(supplier_name);
                 rows.suppliers_count.push(suppliers_count);
+                rows.related_bid.push(text(&award.related_bid));
                 rows.has_subcontracting.push(has_subcontracting);
                 rows.subcontracting_percent.push(subcontracting);
             }

@@ -14,6 +14,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("awards.date", "awards", "date"),
     ("awards.hasSubcontracting", "awards", "has_subcontracting"),
     ("awards.id", "awards", "award_id"),
+    ("awards.relatedBid", "awards", "related_bid"),
     (
         "awards.items.classification",
         "items:award",

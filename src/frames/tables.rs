@@ -181,6 +181,8 @@ table!(
         supplier_name: Vec<Option<&'a str>>,
         /// How many suppliers (with an id) the award has.
         suppliers_count: Vec<u32>,
+        /// `awards[].relatedBid`: the id of the winning bid.
+        related_bid: Vec<Option<&'a str>>,
         /// `awards[].hasSubcontracting` (null when not published).
         has_subcontracting: Vec<Option<bool>>,
         /// The share of the award that may be subcontracted, in percent:

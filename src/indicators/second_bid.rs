@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::support::{PROCESS_EXAMPLES, fence_evidence, organizations_from, process_rows};
 use super::{LazyOutcome, ORGANIZATION_ID, PROCESS, Plan};
-use crate::domain::{Tables, process_and_code};
+use crate::domain::{Tables, code_is, process_and_code};
 use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule};
 
@@ -24,12 +24,18 @@ use crate::stats::{Fences, Rule};
 /// than by tenderer id, as Cardinal does.
 pub fn differences(tables: &Tables, settings: &Settings) -> LazyFrame {
     let winners = tables.winners();
-    // Valid bids with a price, from one tenderer each (a consortium's bid is not compared).
+    // Valid bids with a price, from one tenderer each (a consortium's bid is not compared);
+    // but for Cardinal, a bid without tenderers too, kept if `relatedBid` names it.
+    let one = col("tenderer_count").eq(lit(1));
     let mut valid = col("status")
         .eq(lit("valid"))
         .and(col("amount").is_not_null())
         .and(col("currency").is_not_null())
-        .and(col("tenderer_count").eq(lit(1)));
+        .and(if settings.cardinal {
+            one.clone()
+        } else {
+            col("tenderer_count").lt_eq(lit(1))
+        });
     if let Some(currency) = &settings.currency {
         valid = valid.and(col("currency").eq(lit(currency.as_str())));
     }
@@ -38,16 +44,53 @@ pub fn differences(tables: &Tables, settings: &Settings) -> LazyFrame {
     } else {
         "tenderers"
     };
-    let bids = tables
-        .comparable_bids(valid)
-        .join(
-            winners,
-            [col(PROCESS)],
-            [col(PROCESS)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_column(col("tenderers").eq(col("winner")).alias("won"))
-        .cache();
+    let bids = tables.comparable_bids(valid).join(
+        winners,
+        [col(PROCESS)],
+        [col(PROCESS)],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let by_tenderer = col("tenderers").eq(col("winner"));
+    let by_tenderer_only = || {
+        when(by_tenderer.clone())
+            .then(lit("tenderer"))
+            .otherwise(lit(NULL).cast(DataType::String))
+    };
+    let bids = if settings.cardinal {
+        bids.with_column(by_tenderer_only().alias(WINNING_BID_BY))
+    } else {
+        // Where no bid of the process is the winner's by its tenderer (bids without
+        // tenderers' ids), the bid the active award's `relatedBid` names.
+        let related = tables
+            .awards()
+            .filter(code_is("status", "active").and(col("related_bid").is_not_null()))
+            .select([col(PROCESS), col("related_bid").cast(DataType::String)])
+            .unique_stable(Some(cols([PROCESS])), UniqueKeepStrategy::First);
+        let found = bids
+            .clone()
+            .filter(by_tenderer.clone())
+            .select([col(PROCESS)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .with_column(lit(true).alias("found"));
+        let on_process = || JoinArgs::new(JoinType::Left);
+        bids.join(related, [col(PROCESS)], [col(PROCESS)], on_process())
+            .join(found, [col(PROCESS)], [col(PROCESS)], on_process())
+            .with_column(
+                when(by_tenderer.clone())
+                    .then(lit("tenderer"))
+                    .when(
+                        col("found")
+                            .is_null()
+                            .and(col("bid_id").cast(DataType::String).eq(col("related_bid"))),
+                    )
+                    .then(lit("related_bid"))
+                    .otherwise(lit(NULL).cast(DataType::String))
+                    .alias(WINNING_BID_BY),
+            )
+    }
+    .filter(one.or(col(WINNING_BID_BY).eq(lit("related_bid"))))
+    .with_column(col(WINNING_BID_BY).is_not_null().alias("won"))
+    .cache();
     let winning = bids
         .clone()
         .filter(col("won"))
@@ -60,6 +103,7 @@ pub fn differences(tables: &Tables, settings: &Settings) -> LazyFrame {
             col("winner").first(),
             col("amount").first().alias("winner_amount"),
             col("currency").first(),
+            col(WINNING_BID_BY).first(),
         ])
         .cache();
     // The other bids in the winner's currency, joined on the process and currency in one
@@ -98,6 +142,11 @@ pub fn differences(tables: &Tables, settings: &Settings) -> LazyFrame {
         .sort([PROCESS], SortMultipleOptions::default())
 }
 
+/// Column: how the winner's bid was found: `tenderer`, the bid of the winning supplier;
+/// `related_bid`, where no bid names the winner among its tenderers, the bid the active
+/// award's `relatedBid` names (not with `cardinal`).
+pub const WINNING_BID_BY: &str = "winning_bid_by";
+
 /// The fences of the differences; `None` when there is no difference to measure.
 pub fn fences(differences: &DataFrame) -> PolarsResult<Option<Fences>> {
     let ratios: Vec<f64> = differences
@@ -120,6 +169,7 @@ pub const GAP_EVIDENCE: Evidence = Evidence {
         Field::new("ratio", Kind::Percent),
         Field::new("winner_amount", Kind::Money("currency")),
         Field::new("winner", Kind::Text),
+        Field::new(WINNING_BID_BY, Kind::Code(&["tenderer", "related_bid"])),
         Field::new("fence", Kind::PercentFixed),
         Field::new("fence_source", Kind::Code(&["quartiles", "settings"])),
         Field::new("q1", Kind::PercentFixed),
@@ -137,6 +187,7 @@ fn evidence(fence: f64, fences: Option<Fences>) -> Vec<Expr> {
         "ratio",
         "winner_amount",
         "winner",
+        WINNING_BID_BY,
     ]
     .map(col)
     .to_vec();
@@ -176,6 +227,7 @@ pub const FIELDS: &[&str] = &[
     "bids.details.status",
     "bids.details.value",
     "bids.details.tenderers.id",
+    "awards.relatedBid",
     "tender.procurementMethodDetails",
 ];
 

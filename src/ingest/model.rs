@@ -808,6 +808,9 @@ pub struct Award {
     /// An amendment, as OCDS 1.0 published it (upgraded into `amendments`).
     #[serde(deserialize_with = "lenient::object")]
     pub amendment: Field<Amendment>,
+    /// The id of the winning bid in `bids.details` (bids extension).
+    #[serde(deserialize_with = "lenient::text")]
+    pub related_bid: Field<Text>,
     /// Whether the supplier may subcontract (subcontracting extension; `true` or `false`).
     #[serde(deserialize_with = "lenient::text")]
     pub has_subcontracting: Field<Text>,
@@ -829,6 +832,7 @@ merge_fields!(Award {
     items,
     amendments,
     amendment,
+    related_bid,
     has_subcontracting,
     subcontracting,
     complaints
