@@ -268,6 +268,14 @@ struct Shape {
     direct_at_estimate: u32,
     /// The shortest and longest quotation periods of direct and limited purchases, in days.
     quotation_days: Option<(i64, i64)>,
+    /// Processes with a participation fee, a bid opening, questions, delivery milestones, a
+    /// complaint, a consortium.
+    fees: u32,
+    openings: u32,
+    enquiries: u32,
+    milestones: u32,
+    complaints: u32,
+    consortia: u32,
 }
 
 /// Whether an optional field is left out, counting it.
@@ -386,9 +394,12 @@ fn check(release: &Value, world: &WorldSettings, clean: bool, shape: &mut Shape)
                 assert!(start <= date && date <= end, "{ocid}");
             }
         }
-        let tenderer = text(&bid["tenderers"][0]["id"], "tenderer");
-        assert!(roles(tenderer).contains(&"tenderer"), "{ocid}");
-        tenderers.insert(tenderer);
+        // A consortium's bid names its members.
+        for tenderer in bid["tenderers"].as_array().unwrap() {
+            let tenderer = text(&tenderer["id"], "tenderer");
+            assert!(roles(tenderer).contains(&"tenderer"), "{ocid}");
+            tenderers.insert(tenderer);
+        }
     }
     if !bids.is_empty() && bid_dates == 0 {
         *shape.missing.entry("bid dates").or_default() += 1;
@@ -397,8 +408,12 @@ fn check(release: &Value, world: &WorldSettings, clean: bool, shape: &mut Shape)
         assert_eq!(declared.as_u64().unwrap(), tenderers.len() as u64);
     }
     if !competitive && !bids.is_empty() {
-        assert_eq!(tenderers.len(), 1, "{ocid}");
+        // One quotation, from one company or a consortium.
+        let suppliers = award["suppliers"].as_array().unwrap().len();
+        assert_eq!(bids.len(), 1, "{ocid}");
+        assert_eq!(tenderers.len(), suppliers, "{ocid}");
     }
+    check_publishing(release, world, clean, competitive, estimate, shape);
 
     // The award, the contract and its payments, in order.
     assert_eq!(award["status"], "active");
@@ -459,6 +474,71 @@ fn check(release: &Value, world: &WorldSettings, clean: bool, shape: &mut Shape)
         assert!(from <= date && date <= to, "{ocid}");
     }
     assert!(paid <= value * 1.000_001, "{ocid}");
+}
+
+/// The fields beyond the core: a clean process's participation fee is a small share of its
+/// estimate, its bids are opened after its tender period, its questions are answered and its
+/// deliveries on time unless the world has such benign noise, and a direct or limited purchase
+/// states its ground where the world publishes them all.
+fn check_publishing(
+    release: &Value,
+    world: &WorldSettings,
+    clean: bool,
+    competitive: bool,
+    estimate: Option<f64>,
+    shape: &mut Shape,
+) {
+    let ocid = &release["ocid"];
+    let tender = &release["tender"];
+    let publishing = world.publishing;
+    if let Some(fees) = tender["participationFees"].as_array() {
+        assert!(competitive, "{ocid}");
+        shape.fees += 1;
+        let fee = fees[0]["value"]["amount"].as_f64().unwrap();
+        if let (true, Some(estimate)) = (clean, estimate) {
+            assert!(fee / estimate <= 0.004 + 1e-9, "{ocid}");
+        }
+    }
+    if let Some(opening) = optional_time(&tender["bidOpening"]["date"], "bid opening") {
+        assert!(competitive, "{ocid}");
+        shape.openings += 1;
+        if clean && tender["tenderPeriod"].is_object() {
+            assert!(
+                opening > time(&tender["tenderPeriod"]["endDate"], "end"),
+                "{ocid}"
+            );
+        }
+    }
+    if let Some(enquiries) = tender["enquiries"].as_array() {
+        shape.enquiries += 1;
+        for enquiry in enquiries {
+            let answered = optional_time(&enquiry["dateAnswered"], "answered");
+            assert!(
+                !clean || publishing.unanswered > 0.0 || answered.is_some(),
+                "{ocid}"
+            );
+            if let Some(answered) = answered {
+                assert!(answered > time(&enquiry["date"], "asked"), "{ocid}");
+            }
+        }
+    }
+    if !competitive && clean && publishing.rationale == 1.0 && world.missing == 0.0 {
+        text(&tender["procurementMethodRationale"], "rationale");
+    }
+    let milestones = &release["contracts"][0]["implementation"]["milestones"];
+    for milestone in milestones.as_array().into_iter().flatten() {
+        assert_eq!(milestone["type"], "delivery");
+        let due = time(&milestone["dueDate"], "due");
+        let met = time(&milestone["dateMet"], "met");
+        assert!(
+            !clean || publishing.late_deliveries > 0.0 || met <= due,
+            "{ocid}"
+        );
+        assert!(met <= time(&release["date"], "release date"), "{ocid}");
+    }
+    shape.milestones += u32::from(milestones.is_array());
+    shape.complaints += u32::from(release["complaints"].is_array());
+    shape.consortia += u32::from(release["awards"][0]["suppliers"][1].is_object());
 }
 
 /// The bids of a clean competitive tender: no two bidders at the same price, no disqualified
@@ -608,6 +688,49 @@ fn check_world(world: &WorldSettings, shape: &Shape) {
             );
         }
     }
+    // The fields beyond the core, at about the world's shares (of open and selective tenders,
+    // or of all contracts), with the planted ones (2% of the processes each).
+    let competitive = share(shape.methods["open"] + shape.methods["selective"]);
+    let publishing = world.publishing;
+    let keep = 1.0 - world.missing;
+    for (what, count, expected) in [
+        (
+            "fees",
+            shape.fees,
+            competitive * publishing.participation_fees * keep + 0.02,
+        ),
+        (
+            "openings",
+            shape.openings,
+            competitive * publishing.bid_opening * keep + 0.02,
+        ),
+        (
+            "enquiries",
+            shape.enquiries,
+            competitive * publishing.enquiries * keep + 0.02,
+        ),
+        (
+            "milestones",
+            shape.milestones,
+            publishing.milestones * keep + 0.02,
+        ),
+        (
+            "complaints",
+            shape.complaints,
+            competitive * publishing.complaints + 0.02,
+        ),
+    ] {
+        let measured = share(count);
+        assert!(
+            (measured - expected).abs() < 0.02 + expected * 0.1,
+            "{name} {what}: {measured} against {expected}"
+        );
+    }
+    assert!(
+        shape.consortia >= 100,
+        "{name}: {} consortia",
+        shape.consortia
+    );
     // A few buyers hold most processes: the largest tenth of the buyers, half or more.
     let mut sizes: Vec<u32> = shape.buyers.values().copied().collect();
     sizes.sort_unstable_by(|a, b| b.cmp(a));
@@ -697,11 +820,24 @@ fn check_planted(world: &WorldSettings, releases: &[Value], truth: &Truth) {
     }
 }
 
+/// The highest share of the processes not carrying a scheme that its indicator may flag in the
+/// baseline: 0.2%, but 1% for `contract_amendment` (its benign amendments are planted noise)
+/// and `bid_price_disparity` (the disqualified bids below the winner's of
+/// `lowest_bid_disqualified` spread a tender's bids too), and 3.5% for `short_bid_opening`
+/// (the processes of `short_tender_period` that publish their bid opening have a short one).
+fn baseline_ceiling(slug: &str) -> f64 {
+    match slug {
+        "contract_amendment" | "bid_price_disparity" => 0.01,
+        "short_bid_opening" => 0.035,
+        _ => 0.002,
+    }
+}
+
 /// In every world (5,000 processes, scored with the default settings and the world's
 /// threshold), each scheme's indicator flags at least 98% of the processes that carry it: the
 /// schemes are planted where their indicators can see them. In the baseline, the indicators
-/// flag at most 0.2% of the other processes (1% for `contract_amendment`, whose benign
-/// amendments are planted noise); the other worlds' noise is measured, not bounded.
+/// flag at most 0.2% of the other processes, with the exceptions of [`baseline_ceiling`]; the
+/// other worlds' noise is measured, not bounded.
 ///
 /// And the score ranks (issue 15's targets, measured at 100,000 processes by
 /// `cargo bench --bench detection`, checked here on a smaller sample with another seed): the
@@ -726,12 +862,10 @@ fn the_indicators_find_the_planted_schemes_in_every_world() {
             );
             assert!(scheme.recall() >= 0.98, "{}: {scheme:?}", world.name);
             if world.name == "baseline" {
-                let ceiling = if scheme.slug == "contract_amendment" {
-                    0.01
-                } else {
-                    0.002
-                };
-                assert!(scheme.false_positive_rate() <= ceiling, "{scheme:?}");
+                assert!(
+                    scheme.false_positive_rate() <= baseline_ceiling(scheme.slug),
+                    "{scheme:?}"
+                );
             }
         }
     }

@@ -29,8 +29,8 @@ fn days_between(start: &str, end: &str) -> i64 {
     (end - start).num_seconds().div_euclid(86_400)
 }
 
-/// Each bid's (status, tenderer id, amount), in order.
-fn bids(release: &Value) -> Vec<(String, String, f64)> {
+/// Each bid's (status, first tenderer's id, amount, number of tenderers), in order.
+fn bids(release: &Value) -> Vec<(String, String, f64, usize)> {
     release["bids"]["details"]
         .as_array()
         .into_iter()
@@ -40,6 +40,7 @@ fn bids(release: &Value) -> Vec<(String, String, f64)> {
                 bid["status"].as_str().unwrap().to_owned(),
                 bid["tenderers"][0]["id"].as_str().unwrap().to_owned(),
                 bid["value"]["amount"].as_f64().unwrap(),
+                bid["tenderers"].as_array().unwrap().len(),
             )
         })
         .collect()
@@ -69,7 +70,7 @@ impl Reference {
         let main = currency.is_some() && currency == self.main_currency.as_deref();
         // R028: the same price from different tenderers.
         let mut by_price: BTreeMap<u64, BTreeSet<&str>> = BTreeMap::new();
-        for (_, tenderer, amount) in &bids {
+        for (_, tenderer, amount, _) in &bids {
             by_price
                 .entry(amount.to_bits())
                 .or_default()
@@ -86,11 +87,12 @@ impl Reference {
         {
             self.r036.insert(ocid.clone());
         }
-        // R024/R058: the winner's lowest valid bid against the lowest valid bid of the others.
+        // R024/R058: the winner's lowest valid bid against the lowest valid bid of the others
+        // (a consortium's bid is not compared).
         let winner = release["awards"][0]["suppliers"][0]["id"].as_str().unwrap();
-        let valid = bids.iter().filter(|b| b.0 == "valid");
+        let valid = bids.iter().filter(|b| b.0 == "valid" && b.3 == 1);
         let (mut winning, mut second) = (f64::INFINITY, f64::INFINITY);
-        for (_, tenderer, amount) in valid {
+        for (_, tenderer, amount, _) in valid {
             if tenderer == winner {
                 winning = winning.min(*amount);
             } else {

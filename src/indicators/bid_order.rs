@@ -41,7 +41,9 @@ static METADATA: Metadata = Metadata {
     family: "bidder_ring",
     lists_tenderers: false,
     batch: Batch::TendererSets,
-    in_parts: InParts::Inputs,
+    // Whole: its inputs keep only the processes whose set of tenderers meets again, which a
+    // part of the processes cannot tell (a set meeting once in each of two parts).
+    in_parts: InParts::Whole,
     list: None,
     levels: &["process"],
     fields: &[

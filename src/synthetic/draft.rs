@@ -74,7 +74,7 @@ pub(super) enum Amendment {
 #[derive(Default)]
 pub(super) struct Draft {
     pub(super) index: u64,
-    pub(super) schemes: u16,
+    pub(super) schemes: u32,
     /// The optional fields left out (bits).
     pub(super) missing: u8,
     pub(super) buyer: u64,
@@ -103,6 +103,21 @@ pub(super) struct Draft {
     pub(super) amendments: Vec<u64>,
     pub(super) amendment: Amendment,
     pub(super) payments: Vec<(u64, u64)>,
+    // The fields beyond the core (`plant.rs`).
+    /// The participation fee, in hundredths.
+    pub(super) fee: Option<u64>,
+    /// Questions from bidders: the day asked, and the day answered if answered.
+    pub(super) enquiries: Vec<(u64, Option<u64>)>,
+    /// The day the bids are opened.
+    pub(super) opening: Option<u64>,
+    /// The ground of a direct or limited purchase (an index of `plant::RATIONALES`).
+    pub(super) rationale: Option<usize>,
+    /// Delivery milestones: the day due and the day met.
+    pub(super) deliveries: Vec<(u64, u64)>,
+    /// A complaint's status.
+    pub(super) complaint: Option<&'static str>,
+    /// The winner's partner in a consortium.
+    pub(super) partner: Option<Supplier>,
 }
 
 impl Draft {

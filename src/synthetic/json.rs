@@ -4,6 +4,7 @@ use super::draft::{
     AWARD_DATE, Amendment, BID_DATES, BIDS, CLASSIFICATION, Draft, ESTIMATE, Supplier,
     TENDER_PERIOD, TENDERERS,
 };
+use super::plant::RATIONALES;
 use super::vocabulary::{
     BUYER_KINDS, CATEGORIES, ENGLISH_STEMS, ENGLISH_TRADES, FOREIGN_FORMS, FOREIGN_STEMS, PLACES,
     THAI_FORMS, THAI_STEMS, THAI_TRADES,
@@ -104,6 +105,7 @@ impl World {
             .iter()
             .map(|p| p.0)
             .chain(draft.amendments.iter().copied())
+            .chain(draft.deliveries.iter().map(|delivery| delivery.1))
             .fold(draft.signed_day, u64::max);
 
         json.text(r#"{"ocid":""#);
@@ -140,22 +142,29 @@ impl World {
             &draft.bids[..]
         };
         if bids.is_empty() {
-            json.text(",");
-            self.supplier_reference(json, draft.winner);
-            json.reopen();
-            json.text(r#","roles":["supplier"]}"#);
+            for supplier in std::iter::once(draft.winner).chain(draft.partner) {
+                json.text(",");
+                self.supplier_reference(json, supplier);
+                json.reopen();
+                json.text(r#","roles":["supplier"]}"#);
+            }
         }
-        for bid in bids {
+        let partner = draft.partner.filter(|_| !bids.is_empty());
+        for (supplier, winner) in bids
+            .iter()
+            .map(|bid| (bid.supplier, bid.supplier == draft.winner))
+            .chain(partner.map(|partner| (partner, true)))
+        {
             json.text(",");
-            self.supplier_reference(json, bid.supplier);
+            self.supplier_reference(json, supplier);
             json.reopen();
-            if !bid.supplier.foreign {
+            if !supplier.foreign {
                 json.text(r#","identifier":{"scheme":"TH-DBD","id":""#);
                 json.text("0105");
-                json.padded((bid.supplier.number * 7_919 + 12_345) % 1_000_000_000, 9);
+                json.padded((supplier.number * 7_919 + 12_345) % 1_000_000_000, 9);
                 json.text(r#""}"#);
             }
-            json.text(if bid.supplier == draft.winner {
+            json.text(if winner {
                 r#","roles":["tenderer","supplier"]}"#
             } else {
                 r#","roles":["tenderer"]}"#
@@ -211,10 +220,20 @@ impl World {
             json.text(r#","value":"#);
             json.money(draft.estimate, currency);
         }
+        if let Some(fee) = draft.fee {
+            json.text(r#","participationFees":[{"id":"1","type":["document"],"value":"#);
+            json.money(fee, currency);
+            json.text("}]");
+        }
         json.text(r#","procurementMethod":""#);
         json.text(draft.method.name());
         json.text(r#"","procurementMethodDetails":""#);
         json.text(draft.details);
+        if let Some(rationale) = draft.rationale {
+            let (thai_text, english) = RATIONALES[rationale];
+            json.text(r#"","procurementMethodRationale":""#);
+            json.text(if thai { thai_text } else { english });
+        }
         json.text(r#"","mainProcurementCategory":""#);
         json.text(category);
         json.text("\"");
@@ -225,10 +244,16 @@ impl World {
             json.datetime(start + length, 16 * 60 + 30);
             json.text(r#""}"#);
         }
+        if let Some(day) = draft.opening {
+            json.text(r#","bidOpening":{"date":""#);
+            json.datetime(day, 10 * 60);
+            json.text(r#""}"#);
+        }
         if !draft.lacks(TENDERERS) {
             json.text(r#","numberOfTenderers":"#);
             json.number(draft.tenderers);
         }
+        self.enquiries(draft, thai, json);
         json.text("}");
 
         // Bids.
@@ -247,6 +272,10 @@ impl World {
                 r#","status":"valid","tenderers":["#
             });
             self.supplier_reference(json, bid.supplier);
+            if let Some(partner) = draft.partner.filter(|_| bid.supplier == draft.winner) {
+                json.text(",");
+                self.supplier_reference(json, partner);
+            }
             json.text(r#"],"value":"#);
             json.money(bid.price, currency);
             json.text("}");
@@ -268,6 +297,10 @@ impl World {
         json.money(draft.award, currency);
         json.text(r#","suppliers":["#);
         self.supplier_reference(json, draft.winner);
+        if let Some(partner) = draft.partner {
+            json.text(",");
+            self.supplier_reference(json, partner);
+        }
         if draft.lacks(CLASSIFICATION) {
             json.text("]}]");
         } else {
@@ -313,7 +346,63 @@ impl World {
             json.money(amount, currency);
             json.text("}");
         }
-        json.text("]}}]}\n");
+        json.text("]");
+        if !draft.deliveries.is_empty() {
+            json.text(r#","milestones":["#);
+            for (position, &(due, met)) in draft.deliveries.iter().enumerate() {
+                json.entry_id(position);
+                json.text(r#","title":""#);
+                json.text(if thai {
+                    "ส่งมอบงาน"
+                } else {
+                    "Delivery"
+                });
+                json.text(r#"","type":"delivery","status":"met","dueDate":""#);
+                json.datetime(due, 16 * 60 + 30);
+                json.text(r#"","dateMet":""#);
+                json.datetime(met, 10 * 60);
+                json.text(r#""}"#);
+            }
+            json.text("]");
+        }
+        json.text("}}]");
+        if let Some(status) = draft.complaint {
+            json.text(r#","complaints":[{"id":"1","status":""#);
+            json.text(status);
+            json.text(r#""}]"#);
+        }
+        json.text("}\n");
+    }
+
+    /// Writes the tender's questions from bidders, with their answers where answered.
+    fn enquiries(&self, draft: &Draft, thai: bool, json: &mut Json) {
+        if draft.enquiries.is_empty() {
+            return;
+        }
+        json.text(r#","enquiries":["#);
+        for (position, &(asked, answered)) in draft.enquiries.iter().enumerate() {
+            json.entry(position, asked, 9 * 60 + 30 + position as u64 * 17);
+            json.text(r#","title":""#);
+            json.text(if thai {
+                "สอบถามรายละเอียดคุณลักษณะเฉพาะ"
+            } else {
+                "Question on the specifications"
+            });
+            json.text("\"");
+            if let Some(day) = answered {
+                json.text(r#","answer":""#);
+                json.text(if thai {
+                    "เป็นไปตามเอกสารประกวดราคา"
+                } else {
+                    "As set out in the bidding documents"
+                });
+                json.text(r#"","dateAnswered":""#);
+                json.datetime(day, 15 * 60);
+                json.text("\"");
+            }
+            json.text("}");
+        }
+        json.text("]");
     }
 
     /// Writes the process's line of the truth.

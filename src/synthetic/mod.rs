@@ -25,7 +25,14 @@
 //!   processes have a tender period, dated bids (some disqualified) and `numberOfTenderers`;
 //!   direct and limited ones a single quotation; every process one active award, one signed
 //!   contract with a contract period, and one to three payments. The dates follow each other:
-//!   tender period, bids, award, signature, contract period, payments.
+//!   tender period, bids, award, signature, contract period, payments;
+//! - beyond that core, at the world's shares ([`Publishing`]): each buyer's flat fee for the
+//!   bidding documents of open and selective tenders (`participationFees`, at most 0.4% of the
+//!   threshold), bidders' questions answered within the tender period (`enquiries`), the bid
+//!   opening the morning after the tender period (`bidOpening`), the ground of a direct or
+//!   limited purchase (`procurementMethodRationale`), delivery milestones met by their due
+//!   dates, and (outside the baseline) dismissed complaints, consortia winning works, late
+//!   deliveries and unanswered questions as benign noise.
 //!
 //! # Worlds
 //!
@@ -67,9 +74,43 @@
 //! | `near_estimate` | 4% | an open or selective tender awarded at 99.6–100% of the estimate, or up to 3% above it |
 //! | `split_purchase` | 3% | two to four direct purchases of the same item from one buyer to one supplier, each at 53–98% of the threshold, within 18 days, before the fiscal year ends in September |
 //! | `all_except_winner_disqualified` | 2% | a tender with 3–5 bidders where every bid but the winner's is disqualified |
+//! | `bid_price_disparity` | 2% | cover bids: every losing bid of an open or selective tender at 1.6–3 times the winner's price (a third cover bid where two companies bid) |
+//! | `shadow_bidder` | 2% | a company that never wins anything bids beside the same winner in 3–5 tenders of one trade (the winner put in place of each tender's own) |
+//! | `bid_order` | 2% | three companies of their own bid together in 3–4 tenders of one trade, taking turns to win, and file their bids on one day in the same order every time |
+//! | `consortium_prevalence` | 2% | a consortium of two companies wins a school building (`7212`), where consortia then win more than a quarter of the awards (the indicator's default) |
+//! | `high_participation_fee` | 2% | a fee for the bidding documents of an open or selective tender at 1.5–5% of its estimate |
+//! | `unanswered_enquiries` | 2% | an open or selective tender with 2–5 questions from bidders, one or two never answered |
+//! | `short_bid_opening` | 2% | the bids of an open or selective tender opened 4–12 days after the call, although its tender period runs 18 days or more (the bids dated before the opening) |
+//! | `complaint` | 2% | a losing bidder's complaint, pending, about an open or selective tender |
+//! | `unjustified_non_competitive` | 2% | a direct or limited purchase that states no ground where the others do |
+//! | `late_delivery` | 2% | a contract's last delivery met 20–120 days after its due date |
 //!
 //! `single_bid`, `identical_bid_prices`, `lowest_bid_disqualified` and
-//! `all_except_winner_disqualified` exclude each other.
+//! `all_except_winner_disqualified` exclude each other. The last ten schemes are planted, by a
+//! quota at their rates, in processes already drawn that fit them, from a random sequence of
+//! their own (`plant.rs`): the first ten and the processes' core are drawn as before. The bid
+//! schemes among them leave the bids the first schemes planted alone, and
+//! `short_bid_opening` leaves out short and late tenders; `bid_price_disparity` also flags
+//! most `lowest_bid_disqualified` tenders (a bid below the winner's widens the spread), and
+//! `short_bid_opening` every `short_tender_period` tender that publishes its opening.
+//!
+//! The other indicators added with these have no scheme, as the generated data cannot show
+//! them apart from chance:
+//!
+//! - `tender_value_outlier`, `line_item_price`: estimates depend on the method, not on the
+//!   item, and spread over one to two orders of magnitude for every kind of item, and items
+//!   have a quantity but no unit price; an inflated estimate would have to exceed that whole
+//!   spread (hundreds of times the threshold) to cross a fence, which is no fraud's shape;
+//! - `small_then_large`: clean buyers already buy small by direct purchase and large by open
+//!   tender from the same large suppliers: it flags about 2% of the clean baseline processes,
+//!   so a planted pattern would not stand out;
+//! - `market_share`: markets are kinds of item across all buyers, with hundreds of awards
+//!   each; a supplier winning half of one would take over a whole trade of the generator;
+//! - `missing_bidder`, `few_bidders_for_buyer`: they need a buyer's history for one kind of
+//!   item (a regular bidder who stops, or a buyer whose tenders draw few bidders every time),
+//!   and the generator draws each process's buyer and bidders independently;
+//! - `contract_modified`: every amendment the generator writes is already either the
+//!   `contract_amendment` scheme (which it flags as well) or the worlds' benign amendments.
 //!
 //! The truth is line-delimited JSON, one line per process that carries a scheme, in ocid
 //! order: `{"ocid": "...", "schemes": ["single_bid", "near_estimate"]}`.
@@ -82,6 +123,7 @@ use std::io::{self, Write};
 pub mod detection;
 mod draft;
 mod json;
+mod plant;
 mod random;
 mod settings;
 mod vocabulary;
@@ -89,8 +131,9 @@ mod world;
 
 use draft::Draft;
 use json::Json;
+use plant::Planter;
 use random::{Random, mix};
-pub use settings::{Amounts, BASELINE, Sizes, WORLDS, WorldSettings};
+pub use settings::{Amounts, BASELINE, Publishing, Sizes, WORLDS, WorldSettings};
 use world::World;
 
 /// A scheme planted in the synthetic data.
@@ -103,7 +146,7 @@ pub struct Scheme {
 }
 
 /// The schemes, in the order the truth lists them.
-pub const SCHEMES: [Scheme; 10] = [
+pub const SCHEMES: [Scheme; 20] = [
     Scheme {
         slug: "single_bid",
         rate: 0.05,
@@ -144,6 +187,46 @@ pub const SCHEMES: [Scheme; 10] = [
         slug: "all_except_winner_disqualified",
         rate: 0.02,
     },
+    Scheme {
+        slug: "bid_price_disparity",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "shadow_bidder",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "bid_order",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "consortium_prevalence",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "high_participation_fee",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "unanswered_enquiries",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "short_bid_opening",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "complaint",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "unjustified_non_competitive",
+        rate: 0.02,
+    },
+    Scheme {
+        slug: "late_delivery",
+        rate: 0.02,
+    },
 ];
 
 /// The strong schemes: each on its own is worth an investigation (the detection measure
@@ -166,6 +249,30 @@ const LATE_BID: usize = 6;
 const NEAR_ESTIMATE: usize = 7;
 const SPLIT: usize = 8;
 const ALL_BUT_WINNER: usize = 9;
+const DISPARITY: usize = 10;
+const SHADOW: usize = 11;
+const BID_ORDER: usize = 12;
+const CONSORTIUM: usize = 13;
+const PARTICIPATION_FEE: usize = 14;
+const UNANSWERED: usize = 15;
+const OPENING: usize = 16;
+const COMPLAINT: usize = 17;
+const UNJUSTIFIED: usize = 18;
+const LATE_DELIVERY: usize = 19;
+
+/// The schemes planted in a process already drawn, by quota (`plant.rs`).
+const NEW_SCHEMES: [usize; 10] = [
+    DISPARITY,
+    SHADOW,
+    BID_ORDER,
+    CONSORTIUM,
+    PARTICIPATION_FEE,
+    UNANSWERED,
+    OPENING,
+    COMPLAINT,
+    UNJUSTIFIED,
+    LATE_DELIVERY,
+];
 
 /// The schemes that need a competitive tender with bids.
 const COMPETITIVE: [usize; 6] = [
@@ -221,6 +328,7 @@ pub fn write_world_with_truth(
 ) -> io::Result<Planted> {
     let world = World::new(world, processes, seed);
     let mut random = Random(mix(seed ^ 0x5eed_0fda));
+    let mut planter = Planter::new(seed);
     let mut draft = Draft::default();
     let mut line = Json::default();
     let mut planted = Planted {
@@ -255,11 +363,13 @@ pub fn write_world_with_truth(
             let group = world.split_group(&mut random);
             for member in 0..size {
                 world.split_member(&mut random, &group, member, index, &mut draft);
+                world.plant(&mut planter, &mut draft);
                 emit(&draft, &mut line)?;
                 index += 1;
             }
         } else {
             world.process(&mut random, index, &mut draft);
+            world.plant(&mut planter, &mut draft);
             emit(&draft, &mut line)?;
             index += 1;
         }

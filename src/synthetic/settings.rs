@@ -43,6 +43,39 @@ const fn sizes(per: u64, offset: f64, exponent: f64) -> Sizes {
     }
 }
 
+/// What a world publishes beyond the core of a process (OCDS extensions and optional fields),
+/// and the benign noise in it. Shares of clean processes; each field is left out of a further
+/// `missing` share in a world that leaves optional fields out. A process carrying a scheme
+/// keeps the field its indicator reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Publishing {
+    /// Open and selective tenders that publish their fee for the bidding documents
+    /// (`tender.participationFees`): each buyer charges one flat fee, at most 0.4% of the
+    /// world's threshold.
+    pub participation_fees: f64,
+    /// Open and selective tenders with questions from bidders (`tender.enquiries`), answered
+    /// within the tender period.
+    pub enquiries: f64,
+    /// Of those, the tenders with a question left unanswered all the same (benign: answered
+    /// in a clarification document).
+    pub unanswered: f64,
+    /// Open and selective tenders that publish the opening of their bids
+    /// (`tender.bidOpening`), at the end of the tender period.
+    pub bid_opening: f64,
+    /// Direct and limited purchases that state their ground
+    /// (`tender.procurementMethodRationale`).
+    pub rationale: f64,
+    /// Contracts with delivery milestones (`contracts.implementation.milestones`), met by
+    /// their due dates.
+    pub milestones: f64,
+    /// Of those, the contracts delivered 1–20 days late (benign).
+    pub late_deliveries: f64,
+    /// Open and selective tenders with a losing bidder's complaint (benign: dismissed).
+    pub complaints: f64,
+    /// Open and selective works tenders won by a consortium of two companies.
+    pub consortia: f64,
+}
+
 /// The knobs of a synthetic world.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorldSettings {
@@ -95,6 +128,8 @@ pub struct WorldSettings {
     /// The quotation period of direct and limited purchases, published as `tenderPeriod`: from
     /// the first to the second number of days; `None`: no tender period.
     pub quotation_days: Option<(u64, u64)>,
+    /// What it publishes beyond the core of a process.
+    pub publishing: Publishing,
 }
 
 impl WorldSettings {
@@ -141,6 +176,17 @@ pub const BASELINE: WorldSettings = WorldSettings {
     benign_amendments: 0.005,
     at_estimate: 0.0,
     quotation_days: None,
+    publishing: Publishing {
+        participation_fees: 0.6,
+        enquiries: 0.3,
+        unanswered: 0.0,
+        bid_opening: 0.5,
+        rationale: 1.0,
+        milestones: 0.4,
+        late_deliveries: 0.0,
+        complaints: 0.0,
+        consortia: 0.0,
+    },
 };
 
 /// The named worlds, `baseline` first.
@@ -160,6 +206,17 @@ pub const WORLDS: [WorldSettings; 5] = [
         benign_amendments: 0.14,
         at_estimate: 0.30,
         quotation_days: Some((1, 7)),
+        publishing: Publishing {
+            participation_fees: 0.9,
+            enquiries: 0.2,
+            unanswered: 0.05,
+            bid_opening: 0.9,
+            rationale: 0.9,
+            milestones: 0.3,
+            late_deliveries: 0.08,
+            complaints: 0.01,
+            consortia: 0.02,
+        },
         ..BASELINE
     },
     WorldSettings {
@@ -177,6 +234,17 @@ pub const WORLDS: [WorldSettings; 5] = [
         suppliers: sizes(150, 1.0, 1.3),
         benign_amendments: 0.10,
         at_estimate: 0.10,
+        publishing: Publishing {
+            participation_fees: 0.5,
+            enquiries: 0.1,
+            unanswered: 0.1,
+            bid_opening: 0.3,
+            rationale: 0.8,
+            milestones: 0.2,
+            late_deliveries: 0.1,
+            complaints: 0.02,
+            consortia: 0.01,
+        },
         ..BASELINE
     },
     WorldSettings {
@@ -202,6 +270,17 @@ pub const WORLDS: [WorldSettings; 5] = [
         bidders: (3, 10),
         benign_amendments: 0.05,
         at_estimate: 0.05,
+        publishing: Publishing {
+            participation_fees: 0.3,
+            enquiries: 0.5,
+            unanswered: 0.03,
+            bid_opening: 0.7,
+            rationale: 0.95,
+            milestones: 0.6,
+            late_deliveries: 0.05,
+            complaints: 0.03,
+            consortia: 0.10,
+        },
         ..BASELINE
     },
 ];

@@ -127,6 +127,15 @@ impl World {
         }
     }
 
+    /// The `n`th company created outside the pool of suppliers: no process draws it.
+    pub(super) fn fresh_supplier(&self, n: u64) -> Supplier {
+        let (first, sizes) = &self.trades[2];
+        Supplier {
+            foreign: false,
+            number: first + sizes.size + n,
+        }
+    }
+
     pub(super) fn currency(&self, draft: &Draft) -> Currency {
         draft.currency.unwrap_or(self.home)
     }

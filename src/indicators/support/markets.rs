@@ -47,7 +47,9 @@ pub fn market_awards(tables: &Tables, digits: u32) -> LazyFrame {
 /// Each supplier's place in each market of `awards` (see [`market_awards`]): `class`,
 /// `currency`, `supplier_id`, its awarded value (`supplier_value`) and awards
 /// (`supplier_awards`), the market's value (`total`), awards (`awards`) and suppliers
-/// (`suppliers`), and the supplier's `share` of the value.
+/// (`suppliers`), and the supplier's `share` of the value, rounded to 12 decimals: the sums are
+/// of floats, which Polars may add in another order from one plan to another (an award shared
+/// by a consortium is two parts), and a share must not depend on it.
 pub fn supplier_shares(awards: LazyFrame) -> LazyFrame {
     let market: Vec<Expr> = MARKET.iter().map(|column| col(*column)).collect();
     let mut keys = market.clone();
@@ -63,7 +65,11 @@ pub fn supplier_shares(awards: LazyFrame) -> LazyFrame {
     ]);
     by_supplier
         .join(markets, market.clone(), market, on_market())
-        .with_column((col("supplier_value") / col("total")).alias("share"))
+        .with_column(
+            (col("supplier_value") / col("total"))
+                .round(12, RoundMode::HalfToEven)
+                .alias("share"),
+        )
 }
 
 /// An inner join on the market's columns, a missing currency matching a missing one.
