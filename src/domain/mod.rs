@@ -164,6 +164,18 @@ impl Tables {
         self.working_days.as_deref()
     }
 
+    /// Whether the frames' `table` holds a value in `column` in any row (of any process, in
+    /// scope or not): an indicator whose field no row has can plan nothing instead of
+    /// queries over empty joins. A table or column the frames do not hold holds none.
+    pub fn holds_values(&self, table: &str, column: &str) -> bool {
+        self.frames
+            .tables()
+            .into_iter()
+            .find(|(name, _)| *name == table)
+            .and_then(|(_, frame)| frame.column(column).ok())
+            .is_some_and(|column| column.null_count() < column.len())
+    }
+
     /// The parties of the processes in scope, one row each.
     pub fn parties(&self) -> LazyFrame {
         self.scope.restrict(self.frames.parties.clone().lazy())

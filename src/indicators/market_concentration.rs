@@ -4,7 +4,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::markets::{MARKET, market_awards, on_market, supplier_shares};
+use super::support::markets::{MARKET_KEY, market_awards, supplier_shares};
 use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
@@ -102,19 +102,18 @@ impl Definition for MarketConcentration {
     }
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
-        let market: Vec<Expr> = MARKET.iter().map(|column| col(*column)).collect();
+        let market = [col(MARKET_KEY)];
         let awards = market_awards(tables, settings.digits).cache();
         let shares = supplier_shares(awards.clone()).cache();
         // Each market's index, and its largest supplier (the first id of equal shares).
         let top = first_of_each(
             shares.clone(),
-            &MARKET,
+            &[MARKET_KEY],
             &["share", "supplier_id"],
             &[true, false],
         )
         .select([
-            col("class"),
-            col("currency"),
+            col(MARKET_KEY),
             col("supplier_id").alias("top"),
             col("share").alias("top_share"),
         ]);
@@ -124,14 +123,24 @@ impl Definition for MarketConcentration {
                 (col("share") * lit(100.0)).pow(2).sum().alias("hhi"),
                 col("awards").first(),
                 col("suppliers").first(),
+                col("class").first(),
+                col("currency").first(),
             ])
             .filter(col("awards").gt_eq(lit(settings.minimum_awards)))
-            .join(top, market.clone(), market.clone(), on_market())
+            .join(
+                top,
+                market.clone(),
+                market.clone(),
+                JoinArgs::new(JoinType::Inner),
+            )
             .with_column(col("hhi").round(0, RoundMode::HalfAwayFromZero));
         // Each process by its most concentrated market.
-        let measured = awards
-            .select([col(PROCESS), col("class"), col("currency")])
-            .join(markets, market.clone(), market, on_market());
+        let measured = awards.select([col(PROCESS), col(MARKET_KEY)]).join(
+            markets,
+            market.clone(),
+            market,
+            JoinArgs::new(JoinType::Inner),
+        );
         let per_process = first_of_each(
             measured,
             &[PROCESS],

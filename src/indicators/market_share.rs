@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::support::markets::{MARKET, market_awards, on_market, supplier_shares};
+use super::support::markets::{MARKET_SUPPLIER, market_awards, supplier_shares};
 use super::support::{first_of_each, process_rows};
 use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
@@ -116,17 +116,13 @@ impl Definition for MarketShare {
             .filter(col("awards").gt_eq(lit(settings.minimum_awards)))
             .with_column(col("share").gt_eq(lit(settings.share)).alias("high"))
             .cache();
-        let mut keys: Vec<Expr> = MARKET.iter().map(|column| col(*column)).collect();
-        keys.push(col("supplier_id"));
         // Each process by its award whose supplier has the largest share of its market.
-        let measured = awards
-            .select(
-                [col(PROCESS)]
-                    .into_iter()
-                    .chain(keys.clone())
-                    .collect::<Vec<_>>(),
-            )
-            .join(shares.clone(), keys.clone(), keys, on_market());
+        let measured = awards.select([col(PROCESS), col(MARKET_SUPPLIER)]).join(
+            shares.clone(),
+            [col(MARKET_SUPPLIER)],
+            [col(MARKET_SUPPLIER)],
+            JoinArgs::new(JoinType::Inner),
+        );
         let per_process = first_of_each(
             measured,
             &[PROCESS],

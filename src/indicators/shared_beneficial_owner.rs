@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::support::PROCESS_EXAMPLES;
-use super::support::listed::{shared_evidence, shared_outcome, tenderers_owned};
+use super::support::listed::{not_run, shared_evidence, shared_outcome, tenderers_owned};
 use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -51,6 +51,9 @@ impl Definition for SharedBeneficialOwner {
     }
 
     fn compute(&self, tables: &Tables, _: &NoSettings) -> PolarsResult<Plan> {
+        if !tables.holds_values("parties", "beneficial_owner_keys") {
+            return Plan::processes_only(not_run(tables, &evidence()));
+        }
         let held = tenderers_owned(
             tables,
             "beneficial_owner_keys",

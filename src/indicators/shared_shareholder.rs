@@ -5,7 +5,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::PROCESS_EXAMPLES;
-use super::support::listed::{shared_evidence, shared_outcome, tenderers_owned};
+use super::support::listed::{not_run, shared_evidence, shared_outcome, tenderers_owned};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
@@ -74,6 +74,11 @@ impl Definition for SharedShareholder {
     }
 
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
+        let mut evidence = shared_evidence("shareholder").to_vec();
+        evidence.push(("minimum_share", DataType::Float64));
+        if !tables.holds_values("parties", "shareholder_keys") {
+            return Plan::processes_only(not_run(tables, &evidence));
+        }
         let held = tenderers_owned(
             tables,
             "shareholder_keys",

@@ -3,17 +3,22 @@
 
 use polars::prelude::*;
 
-use crate::domain::{AWARD_KEY, Tables, awarded};
+use crate::domain::{
+    AWARD_KEY, Tables, awarded, code_or_missing, dense_code, numbered_code, packed, text_code,
+};
 use crate::indicators::PROCESS;
 
-/// The columns that make a market: the kind of item and the currency.
-pub const MARKET: [&str; 2] = ["class", "currency"];
+/// Column: a market (kind of item and currency) as one integer, to group and join on.
+pub const MARKET_KEY: &str = "market";
+/// Column: a market and a supplier as one integer, to group and join on.
+pub const MARKET_SUPPLIER: &str = "market_supplier";
 
 /// The awarded awards (status `active` or none) with an amount above 0, one row per award and
 /// supplier with an id, each with its kind of item (see [`Tables::item_classes`], `digits`
 /// characters of the classification) and its `part`: the award's amount shared equally
 /// among its suppliers. Columns `process`, [`AWARD_KEY`], `supplier_id`, `class`, `currency`
-/// (as text; none is a currency of its own), `part`.
+/// (as text; none is a currency of its own), `part`, and the market as one integer
+/// ([`MARKET_KEY`]) and with the supplier ([`MARKET_SUPPLIER`]).
 pub fn market_awards(tables: &Tables, digits: u32) -> LazyFrame {
     tables
         .awards()
@@ -41,41 +46,45 @@ pub fn market_awards(tables: &Tables, digits: u32) -> LazyFrame {
             col("class"),
             col("currency").cast(DataType::String),
             (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
+            packed(text_code("class"), code_or_missing("currency")).alias(MARKET_KEY),
         ])
+        // The markets numbered from 1 (below 2^32), to pack with the suppliers' numbers.
+        .with_column(
+            packed(dense_code(MARKET_KEY), numbered_code("supplier_id")).alias(MARKET_SUPPLIER),
+        )
 }
 
-/// Each supplier's place in each market of `awards` (see [`market_awards`]): `class`,
+/// Each supplier's place in each market of `awards` (see [`market_awards`]), grouped on
+/// [`MARKET_SUPPLIER`] and [`MARKET_KEY`] (both kept): `class`,
 /// `currency`, `supplier_id`, its awarded value (`supplier_value`) and awards
 /// (`supplier_awards`), the market's value (`total`), awards (`awards`) and suppliers
 /// (`suppliers`), and the supplier's `share` of the value, rounded to 12 decimals: the sums are
 /// of floats, which Polars may add in another order from one plan to another (an award shared
 /// by a consortium is two parts), and a share must not depend on it.
 pub fn supplier_shares(awards: LazyFrame) -> LazyFrame {
-    let market: Vec<Expr> = MARKET.iter().map(|column| col(*column)).collect();
-    let mut keys = market.clone();
-    keys.push(col("supplier_id"));
-    let by_supplier = awards.clone().group_by(keys).agg([
+    let by_supplier = awards.clone().group_by([col(MARKET_SUPPLIER)]).agg([
+        col(MARKET_KEY).first(),
+        col("class").first(),
+        col("currency").first(),
+        col("supplier_id").first(),
         col("part").sum().alias("supplier_value"),
         col(AWARD_KEY).n_unique().alias("supplier_awards"),
     ]);
-    let markets = awards.group_by(market.clone()).agg([
+    let markets = awards.group_by([col(MARKET_KEY)]).agg([
         col("part").sum().alias("total"),
         col(AWARD_KEY).n_unique().alias("awards"),
         col("supplier_id").n_unique().alias("suppliers"),
     ]);
     by_supplier
-        .join(markets, market.clone(), market, on_market())
+        .join(
+            markets,
+            [col(MARKET_KEY)],
+            [col(MARKET_KEY)],
+            JoinArgs::new(JoinType::Inner),
+        )
         .with_column(
             (col("supplier_value") / col("total"))
                 .round(12, RoundMode::HalfToEven)
                 .alias("share"),
         )
-}
-
-/// An inner join on the market's columns, a missing currency matching a missing one.
-pub fn on_market() -> JoinArgs {
-    JoinArgs {
-        nulls_equal: true,
-        ..JoinArgs::new(JoinType::Inner)
-    }
 }
