@@ -51,8 +51,8 @@ impl Tables {
     /// The kind of item of each award: the first `digits` characters of the first
     /// classification of its items, else of the tender's items, with the scheme (`process`,
     /// `award_index`, [`AWARD_KEY`], `class`). Awards with neither are left
-    /// out, unless `digits` is 0: then every award has the same empty class. Made from
-    /// [`Tables::classified_awards`], the text for each award only.
+    /// out, unless `digits` is 0: then every award has the same empty class. Made from the
+    /// derived table of [`classified_awards`], the text for each award only.
     pub fn item_classes(&self, digits: u32) -> LazyFrame {
         if digits == 0 {
             return self
@@ -71,21 +71,12 @@ impl Tables {
 
     /// The kind of item of each process: the first `digits` characters (at least 1) of the
     /// first classification of the tender's items, else of its first classified award's, with
-    /// the scheme (`process`, `class`). Processes with neither are left out. Made from
-    /// [`Tables::classified_processes`].
+    /// the scheme (`process`, `class`). Processes with neither are left out. Made from the
+    /// derived table of [`classified_processes`].
     pub fn process_classes(&self, digits: u32) -> LazyFrame {
         self.classified_processes
             .clone()
             .select([col(PROCESS), class_text(digits.max(1))])
-    }
-
-    /// The classification of each award's kind of item: the first classification of its
-    /// items, else of the tender's items (`process`, `award_index`, [`AWARD_KEY`],
-    /// `classification_id`, `scheme`), awards with neither left out. A derived table
-    /// computed ahead for the batches whose indicators judge kinds of item (see
-    /// [`super::Derived`]), so that each indicator makes only its class texts.
-    pub fn classified_awards(&self) -> LazyFrame {
-        self.classified_awards.clone()
     }
 }
 
@@ -118,7 +109,11 @@ fn first_classifications(items: LazyFrame, section: &str, keys: Vec<Expr>) -> La
         .agg([col("classification_id").first(), col("scheme").first()])
 }
 
-/// The plan of [`Tables::classified_awards`], from the awards and items tables.
+/// The classification of each award's kind of item, from the awards and items tables: the
+/// first classification of its items, else of the tender's items (`process`, `award_index`,
+/// [`AWARD_KEY`], `classification_id`, `scheme`), awards with neither left out. A derived
+/// table computed ahead for the batches whose indicators judge kinds of item (see
+/// [`super::Derived`]), so that each indicator makes only its class texts.
 pub(super) fn classified_awards(awards: LazyFrame, items: LazyFrame) -> LazyFrame {
     let of_awards = first_classifications(
         items.clone(),
@@ -172,7 +167,7 @@ fn own_or(id: &str, scheme: &str) -> [Expr; 2] {
     ]
 }
 
-/// The plan of [`Tables::process_classes`]'s classifications, from the items table: the
+/// The classifications of [`Tables::process_classes`], from the items table: the
 /// first classification of each process's tender items, else of its award items
 /// (`process`, `classification_id`, `scheme`).
 pub(super) fn classified_processes(items: LazyFrame) -> LazyFrame {

@@ -426,7 +426,7 @@ pub enum Derived {
     SubmittedTenderers,
     /// The sets of [`Tables::tenderer_sets`].
     TendererSets,
-    /// [`Tables::classified_awards`].
+    /// The classifications of [`Tables::item_classes`].
     ClassifiedAwards,
     /// The classifications of [`Tables::process_classes`].
     ClassifiedProcesses,

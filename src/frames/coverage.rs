@@ -50,12 +50,6 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("bids.details.value.amount", "bids", "amount"),
     ("bids.details.value.currency", "bids", "currency"),
     ("buyer.id", "processes", "buyer_id"),
-    (
-        "parties.beneficialOwners",
-        "parties",
-        "beneficial_owner_keys",
-    ),
-    ("parties.shareholders", "parties", "shareholder_keys"),
     ("buyer.name", "processes", "buyer_name"),
     ("complaints.id", "processes", "complaints"),
     ("contracts.amendments", "contracts:positive", "amendments"),
@@ -109,12 +103,18 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("contracts.status", "contracts", "status"),
     ("contracts.value", "contracts", "amount"),
     ("parties.address.streetAddress", "parties", "street_address"),
+    (
+        "parties.beneficialOwners",
+        "parties",
+        "beneficial_owner_keys",
+    ),
     ("parties.contactPoint.email", "parties", "email"),
     ("parties.contactPoint.name", "parties", "contact_name"),
     ("parties.contactPoint.telephone", "parties", "telephone"),
     ("parties.contactPoint.url", "parties", "url"),
     // Made in a run only with a list that reads it (see `crate::frames::Builder::keeping`).
     ("parties.identifier.id", "parties", "identifier_id"),
+    ("parties.shareholders", "parties", "shareholder_keys"),
     (
         "planning.budget.amount.amount",
         "processes",

@@ -51,16 +51,11 @@ pub fn differences(tables: &Tables, settings: &Settings) -> LazyFrame {
         JoinArgs::new(JoinType::Inner),
     );
     let by_tenderer = col("tenderers").eq(col("winner"));
-    let by_tenderer_only = || {
-        when(by_tenderer.clone())
-            .then(lit("tenderer"))
-            .otherwise(lit(NULL).cast(DataType::String))
-    };
-    let bids = if settings.cardinal {
-        bids.with_column(by_tenderer_only().alias(WINNING_BID_BY))
+    // Where no bid of the process is the winner's by its tenderer (bids without tenderers'
+    // ids), the bid the active award's `relatedBid` names; not for Cardinal.
+    let (bids, named) = if settings.cardinal {
+        (bids, lit(false))
     } else {
-        // Where no bid of the process is the winner's by its tenderer (bids without
-        // tenderers' ids), the bid the active award's `relatedBid` names.
         let related = tables
             .awards()
             .filter(code_is("status", "active").and(col("related_bid").is_not_null()))
@@ -73,24 +68,26 @@ pub fn differences(tables: &Tables, settings: &Settings) -> LazyFrame {
             .unique(None, UniqueKeepStrategy::Any)
             .with_column(lit(true).alias("found"));
         let on_process = || JoinArgs::new(JoinType::Left);
-        bids.join(related, [col(PROCESS)], [col(PROCESS)], on_process())
-            .join(found, [col(PROCESS)], [col(PROCESS)], on_process())
-            .with_column(
-                when(by_tenderer.clone())
-                    .then(lit("tenderer"))
-                    .when(
-                        col("found")
-                            .is_null()
-                            .and(col("bid_id").cast(DataType::String).eq(col("related_bid"))),
-                    )
-                    .then(lit("related_bid"))
-                    .otherwise(lit(NULL).cast(DataType::String))
-                    .alias(WINNING_BID_BY),
-            )
-    }
-    .filter(one.or(col(WINNING_BID_BY).eq(lit("related_bid"))))
-    .with_column(col(WINNING_BID_BY).is_not_null().alias("won"))
-    .cache();
+        let bids = bids
+            .join(related, [col(PROCESS)], [col(PROCESS)], on_process())
+            .join(found, [col(PROCESS)], [col(PROCESS)], on_process());
+        let named = col("found")
+            .is_null()
+            .and(col("bid_id").cast(DataType::String).eq(col("related_bid")));
+        (bids, named)
+    };
+    let bids = bids
+        .with_column(
+            when(by_tenderer)
+                .then(lit("tenderer"))
+                .when(named)
+                .then(lit("related_bid"))
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias(WINNING_BID_BY),
+        )
+        .filter(one.or(col(WINNING_BID_BY).eq(lit("related_bid"))))
+        .with_column(col(WINNING_BID_BY).is_not_null().alias("won"))
+        .cache();
     let winning = bids
         .clone()
         .filter(col("won"))

@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use super::support::PROCESS_EXAMPLES;
-use super::support::listed::{not_run, shared_evidence, shared_outcome, tenderers_owned};
-use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, PROCESS, Phase, Plan};
+use super::support::listed::{owners_shared, shared_evidence};
+use super::{Batch, Definition, Group, InParts, Metadata, NoSettings, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -51,21 +51,11 @@ impl Definition for SharedBeneficialOwner {
     }
 
     fn compute(&self, tables: &Tables, _: &NoSettings) -> PolarsResult<Plan> {
-        if !tables.holds_values("parties", "beneficial_owner_keys") {
-            return Plan::processes_only(not_run(tables, &evidence()));
-        }
-        let held = tenderers_owned(
+        Ok(owners_shared(
             tables,
-            "beneficial_owner_keys",
-            "beneficial_owner_names",
+            ["beneficial_owner_keys", "beneficial_owner_names"],
             &[],
             lit(true),
-            "owner",
-        );
-        Ok(shared_outcome(
-            held,
-            tables.processes().select([col(PROCESS)]),
-            tables.ocids(),
             "owner",
             &evidence(),
         )?

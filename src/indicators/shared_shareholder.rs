@@ -5,8 +5,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::PROCESS_EXAMPLES;
-use super::support::listed::{not_run, shared_evidence, shared_outcome, tenderers_owned};
-use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
+use super::support::listed::{owners_shared, shared_evidence};
+use super::{Batch, Definition, Group, InParts, Metadata, Phase, Plan};
 use crate::domain::Tables;
 use crate::evidence::{Evidence, Field, Kind};
 
@@ -76,28 +76,19 @@ impl Definition for SharedShareholder {
     fn compute(&self, tables: &Tables, settings: &Settings) -> PolarsResult<Plan> {
         let mut evidence = shared_evidence("shareholder").to_vec();
         evidence.push(("minimum_share", DataType::Float64));
-        if !tables.holds_values("parties", "shareholder_keys") {
-            return Plan::processes_only(not_run(tables, &evidence));
-        }
-        let held = tenderers_owned(
+        let outcome = owners_shared(
             tables,
-            "shareholder_keys",
-            "shareholder_names",
+            ["shareholder_keys", "shareholder_names"],
             &["shareholdings"],
             col("shareholdings").gt_eq(lit(settings.minimum_share)),
             "shareholder",
-        );
-        let outcome = shared_outcome(
-            held,
-            tables.processes().select([col(PROCESS)]),
-            tables.ocids(),
-            "shareholder",
-            &shared_evidence("shareholder"),
+            &evidence,
         )?;
         // The setting the shareholders were held to, in every flagged process's evidence.
-        let minimum = lit(settings.minimum_share).alias("minimum_share");
         let mut processes = outcome.processes;
-        processes.evidence = processes.evidence.with_column(minimum);
+        processes.evidence = processes
+            .evidence
+            .with_column(lit(settings.minimum_share).alias("minimum_share"));
         Ok(super::LazyOutcome {
             processes,
             ..outcome

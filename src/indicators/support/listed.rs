@@ -333,7 +333,7 @@ pub fn with_flagged(processes: LazyFrame, flagged: LazyFrame) -> LazyFrame {
 }
 
 /// Column: a shared value as matched (see [`shared_value`]).
-pub const VALUE_KEY: &str = "value_key";
+const VALUE_KEY: &str = "value_key";
 
 /// Each matched organization's values of the list's `column` (a text, or a list of texts),
 /// one row each: the organization's columns, `name` (the value as written) and
@@ -484,12 +484,36 @@ pub fn bidder_parties(tables: &Tables) -> PolarsResult<LazyFrame> {
     ])
 }
 
+/// The outcome of an indicator that flags tenderers of a process sharing an owner that their
+/// entries in `parties` give (see [`tenderers_owned`], whose arguments these are, and
+/// [`shared_outcome`]); when no party of the frames gives one, no process, with the evidence
+/// columns `evidence`.
+pub fn owners_shared(
+    tables: &Tables,
+    [keys, names]: [&str; 2],
+    extra: &[&str],
+    keep: Expr,
+    name: &'static str,
+    evidence: &[(&str, DataType)],
+) -> PolarsResult<crate::indicators::LazyOutcome> {
+    if !tables.holds_values("parties", keys) {
+        return crate::indicators::LazyOutcome::processes_only(not_run(tables, evidence));
+    }
+    shared_outcome(
+        tenderers_owned(tables, keys, names, extra, keep, name),
+        tables.processes().select([col(PROCESS)]),
+        tables.ocids(),
+        name,
+        &shared_evidence(name),
+    )
+}
+
 /// Every tenderer (of a bid) of each process with each owner its entry in `parties` gives
 /// ([`ORG_ID`], [`ORG_NAME`], [`ROLE`], [`VALUE_KEY`] from the list column `keys`, `name` from
 /// the list column `names`), the owners kept where `keep` holds (over the exploded `extra`
 /// list columns, of the same lengths). A tenderer without an entry, or whose entry gives no
 /// owner, has no row.
-pub fn tenderers_owned(
+fn tenderers_owned(
     tables: &Tables,
     keys: &str,
     names: &str,
