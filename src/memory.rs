@@ -250,6 +250,20 @@ pub fn run_peak_mib() -> Option<u64> {
     Some(current.max(RUN_PEAK_MIB.load(std::sync::atomic::Ordering::Relaxed)))
 }
 
+/// The bytes `frame` holds, as the logs report them: a column held as one value (a field no
+/// row has, see [`crate::frames`]) counts as nothing. Polars' own `estimated_size` would write
+/// such a column out row by row to measure it, and keep it so.
+pub fn held_bytes(frame: &polars::prelude::DataFrame) -> usize {
+    frame
+        .columns()
+        .iter()
+        .map(|column| match column {
+            polars::prelude::Column::Series(series) => series.estimated_size(),
+            polars::prelude::Column::Scalar(_) => 0,
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     /// The option set is mimalloc's purge delay: the one whose default is a second (version 3);

@@ -143,7 +143,7 @@ pub fn load_prepared(
         frames_mib = frames
             .tables()
             .iter()
-            .map(|(_, table)| table.estimated_size())
+            .map(|(_, table)| crate::memory::held_bytes(table))
             .sum::<usize>()
             / (1 << 20),
         "frames built"
@@ -154,14 +154,17 @@ pub fn load_prepared(
                 .columns()
                 .iter()
                 .map(|column| {
-                    let size = column.as_materialized_series().estimated_size();
+                    let size = match column {
+                        polars::prelude::Column::Series(series) => series.estimated_size(),
+                        polars::prelude::Column::Scalar(_) => 0,
+                    };
                     format!("{}={}", column.name(), size >> 10)
                 })
                 .collect();
             tracing::trace!(
                 table = name,
                 rows = table.height(),
-                kib = table.estimated_size() >> 10,
+                kib = crate::memory::held_bytes(table) >> 10,
                 columns = columns.join(" "),
                 "frame size"
             );
@@ -273,9 +276,9 @@ pub fn run_with(
             .iter()
             .map(|run| {
                 let outcome = &run.outcome;
-                outcome.processes.estimated_size()
-                    + outcome.evidence.estimated_size()
-                    + outcome.organizations.estimated_size()
+                crate::memory::held_bytes(&outcome.processes)
+                    + crate::memory::held_bytes(&outcome.evidence)
+                    + crate::memory::held_bytes(&outcome.organizations)
             })
             .sum::<usize>()
             >> 20,
@@ -288,10 +291,10 @@ pub fn run_with(
         cpu_ms = crate::memory::cpu_time_ms(),
         peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
-        contracts_mib = scored.contracts.estimated_size() >> 20,
-        flags_mib = scored.flags.estimated_size() >> 20,
-        reviews_mib = scored.reviews.estimated_size() >> 20,
-        organizations_mib = scored.organizations.estimated_size() >> 20,
+        contracts_mib = crate::memory::held_bytes(&scored.contracts) >> 20,
+        flags_mib = crate::memory::held_bytes(&scored.flags) >> 20,
+        reviews_mib = crate::memory::held_bytes(&scored.reviews) >> 20,
+        organizations_mib = crate::memory::held_bytes(&scored.organizations) >> 20,
         "scored"
     );
     let profiles = profiles::profiles(&frames, &scored, &config.profiles)?;
