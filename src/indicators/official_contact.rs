@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::support::listed::{bidder_parties, parties_in};
+use super::support::listed::{bidder_parties, not_run, parties_in};
 use super::support::{PROCESS_EXAMPLES, organizations_from, process_rows};
 use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, NoSettings, ORGANIZATION_ID, PROCESS,
@@ -74,6 +74,16 @@ impl Definition for OfficialContact {
     }
 
     fn compute(&self, tables: &Tables, _: &NoSettings) -> PolarsResult<Plan> {
+        // No party gives a contact detail (most publishers): nothing to compare, and no query
+        // over the bids and awards for it.
+        if !CONTACTS
+            .iter()
+            .any(|(column, _)| tables.holds_values("parties", column))
+        {
+            let evidence =
+                ["tenderer", "official", "kind", "contact"].map(|name| (name, DataType::String));
+            return Plan::processes_only(not_run(tables, &evidence));
+        }
         let keys = [
             text_key("email", email_key).alias("email"),
             text_key("telephone", telephone_key).alias("telephone"),
