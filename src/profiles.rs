@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use polars::prelude::*;
+use polars_arrow::array::{Array, PrimitiveArray};
 
 use crate::config::ProfileSettings;
 use crate::domain::{awarded, sorted_distinct, with_process};
@@ -95,23 +96,19 @@ fn profile(
     )
     .drop(cols([PAIR]))
     .collect()?;
-    // Each pair's process's values and term columns of `contracts` (1 byte a term), gathered
-    // by the process's key (its row there) in one pass, not joined: the pairs are in process
-    // order, so the gather reads `contracts` front to back.
+    // Each pair's process's values in `contracts`, gathered by the process's key (its row
+    // there) in one pass, not joined: the pairs are in process order, so the gather reads
+    // `contracts` front to back.
     let rows = pairs.column(PROCESS)?.cast(&IDX_DTYPE)?;
     let mut gathered = scored
         .contracts
-        .select(
-            [
-                "risk_score",
-                "value_amount",
-                "value_currency",
-                "value_at_risk",
-                "flag_count",
-            ]
-            .into_iter()
-            .chain(scored.terms.iter().map(|term| term.column.as_str())),
-        )?
+        .select([
+            "risk_score",
+            "value_amount",
+            "value_currency",
+            "value_at_risk",
+            "flag_count",
+        ])?
         .take(rows.idx()?)?;
     gathered.hstack_mut(&[
         pairs.column(PROCESS)?.clone(),
@@ -132,23 +129,7 @@ fn profile(
             .alias("mean_score"),
         col("risk_score").max().alias("max_score"),
     ];
-    // How many of its processes each term is raised on, from the term columns gathered above.
-    // (A join of every pair to every term's column was once the run's peak at 1,000,000
-    // generated processes; then a join of the raised terms to the pairs, a hash table of
-    // every process.)
-    let counts = processes.clone().group_by([col(ORGANIZATION_ID)]).agg(
-        scored
-            .terms
-            .iter()
-            .map(|term| {
-                col(term.column.as_str())
-                    .eq(lit(1))
-                    .cast(DataType::UInt32)
-                    .sum()
-                    .alias(count_column(term))
-            })
-            .collect::<Vec<_>>(),
-    );
+    let counts = term_counts(&pairs, &scored.contracts, &scored.terms)?.lazy();
     // Per currency: processes, value and value at risk.
     let currencies = processes
         .clone()
@@ -279,6 +260,62 @@ fn profile(
     }
     let table = table.lazy().select(order).collect()?;
     Ok(table)
+}
+
+/// Per organization of `pairs` (each (process, organization) pair once), how many of its
+/// processes each term is raised on (the term's value 1 in `contracts`, whose rows are the
+/// process keys): one count column a term, named by [`count_column`]. Counted in one pass a
+/// term over the pairs into a count per organization: a group-by of the pairs with every
+/// term's column gathered beside them held each term as a column of counts a pair for a
+/// moment (about 350 MiB at 1,000,000 generated processes, the run's peak).
+fn term_counts(
+    pairs: &DataFrame,
+    contracts: &DataFrame,
+    terms: &[Term],
+) -> PolarsResult<DataFrame> {
+    let processes = pairs.column(PROCESS)?.cast(&IDX_DTYPE)?;
+    let processes: Vec<usize> = processes
+        .idx()?
+        .into_no_null_iter()
+        .map(|process| process as usize)
+        .collect();
+    // Each organization's place among the organizations, in the order they are first met,
+    // and the pair that met it first.
+    let organizations = pairs.column(ORGANIZATION_ID)?.to_physical_repr();
+    let mut place_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut firsts: Vec<IdxSize> = Vec::new();
+    let places: Vec<usize> = organizations
+        .u32()?
+        .iter()
+        .enumerate()
+        .map(|(pair, number)| {
+            *place_of
+                .entry(number.unwrap_or(u32::MAX))
+                .or_insert_with(|| {
+                    firsts.push(pair as IdxSize);
+                    firsts.len() - 1
+                })
+        })
+        .collect();
+    let ids = pairs
+        .column(ORGANIZATION_ID)?
+        .take(&IdxCa::from_vec(PlSmallStr::EMPTY, firsts))?;
+    let height = ids.len();
+    let mut columns = Vec::with_capacity(terms.len() + 1);
+    columns.push(ids);
+    for term in terms {
+        let values = contracts.column(term.column.as_str())?.i8()?.rechunk();
+        let empty = PrimitiveArray::<i8>::from_vec(Vec::new());
+        let values = values.downcast_iter().next().unwrap_or(&empty);
+        let mut counts = vec![0u32; place_of.len()];
+        for (&process, &place) in processes.iter().zip(&places) {
+            if values.is_valid(process) && values.value(process) == 1 {
+                counts[place] += 1;
+            }
+        }
+        columns.push(Column::new(count_column(term).into(), counts));
+    }
+    DataFrame::new(height, columns)
 }
 
 /// Per organization, the three terms raised on most of its processes (ties in term order):
