@@ -544,6 +544,7 @@ fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
 fn run_inputs(
     inputs: &[String],
     config: &Config,
+    keep: run::Keep,
     verdicts: &crate::reviews::Verdicts,
     quiet: bool,
 ) -> Result<run::Run, Failure> {
@@ -551,7 +552,7 @@ fn run_inputs(
     let run = run::run_with(
         inputs,
         config,
-        run::Keep::Needed,
+        keep,
         verdicts,
         &mut |sources| bar.set_length(sources as u64),
         &mut |progress| {

@@ -15,8 +15,20 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     let clock = std::time::Instant::now();
     let config = load_config(args.config.as_deref())?;
     let history = History::read(&args.history, Some(&args.input.out))?;
-    let run = run_inputs(&args.input.inputs, &config, &history.verdicts, quiet)?;
-    let run = history.apply(&run, &args.report_options.language.language(), &config)?;
+    let language = args.report_options.language.language();
+    // Only the report, the workbook, another language or a comparison with a previous run
+    // read the frames after the profiles.
+    let keep = if args.report.is_none()
+        && args.report_options.xlsx.is_none()
+        && language == crate::evidence::Language::english()
+        && history.previous.is_none()
+    {
+        run::Keep::Outputs
+    } else {
+        run::Keep::Needed
+    };
+    let run = run_inputs(&args.input.inputs, &config, keep, &history.verdicts, quiet)?;
+    let run = history.apply(&run, &language, &config)?;
     let mut staging = Staging::new(&args.input.out)?;
     run.stage(&config, &mut staging)?;
     staging.commit()?;
@@ -134,7 +146,7 @@ pub(super) fn report_command(
 ) -> Result<ExitCode, Failure> {
     let config = load_config(config)?;
     let history = History::read(history, None)?;
-    let run = run_inputs(inputs, &config, &history.verdicts, quiet)?;
+    let run = run_inputs(inputs, &config, run::Keep::Needed, &history.verdicts, quiet)?;
     let run = history.apply(&run, &report.language.language(), &config)?;
     report.write(&run, &config, Some(out))?;
     if !quiet {
@@ -161,7 +173,7 @@ pub(super) fn validate(
         previous: None,
     };
     let verdicts = History::read(&history, None)?.verdicts;
-    let run = run_inputs(inputs, &config, &verdicts, quiet)?;
+    let run = run_inputs(inputs, &config, run::Keep::Needed, &verdicts, quiet)?;
     let Some(validation) = &run.scored.validation else {
         return Err(Failure::Usage(anyhow::anyhow!(
             "the validity check needs the single_bid indicator, which the settings disable"
