@@ -566,24 +566,18 @@ impl Frames {
 
     /// The frames with no rows, each table keeping its columns: for a run whose later stages
     /// read none of them (see `run::Keep::Outputs`).
-    pub fn emptied(self) -> Frames {
-        let [processes, parties, bids, awards, contracts, items] = [
-            self.processes,
-            self.parties,
-            self.bids,
-            self.awards,
-            self.contracts,
-            self.items,
-        ]
-        .map(|table| table.clear());
-        Frames {
-            processes,
-            parties,
-            bids,
-            awards,
-            contracts,
-            items,
+    pub fn emptied(mut self) -> Frames {
+        for table in [
+            &mut self.processes,
+            &mut self.parties,
+            &mut self.bids,
+            &mut self.awards,
+            &mut self.contracts,
+            &mut self.items,
+        ] {
+            *table = table.clear();
         }
+        self
     }
 
     /// Moves the processes' columns that no indicator reads as a column ([`Frames::PARKED`])
