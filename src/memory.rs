@@ -106,32 +106,34 @@ const PURGE_DELAY_MS: std::ffi::c_long = 3_600_000;
 #[cfg(test)]
 const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
-/// The purge delay from [`OWN_PURGES_ABOVE_MIB`]: none, freed memory goes back at once. At
-/// 1,000,000 generated processes (the heavier data of issue 18's fields) the freed pages
-/// that the threads' heaps held between releases took the run's peak to 2,158,196 KiB, about
-/// 700 MiB above the memory the run's allocations held at the time (the last batch of
-/// indicators: 1,449 MiB allocated at its peak, 2,143 MiB resident); freed at once, 1,863,648
-/// KiB, in 63.2 s against 65.2 (the kernel's time 10.8 -> 27.6 s, the user's 102.3 -> 84.3 s,
-/// the page faults 0.74 -> 7.3 million). With mimalloc's own delay of a second the peak was
-/// unchanged (1.87 GB, on the data before): the peaks last less than that.
-const PROMPT_PURGE_DELAY_MS: std::ffi::c_long = 0;
+/// The purge delay from [`OWN_PURGES_ABOVE_MIB`], in milliseconds: freed memory goes back
+/// soon, after being there for what the same step allocates next. At 1,000,000 generated
+/// processes (the heavier data of issue 18's fields), with the delay of an hour (purges only
+/// on demand) the freed pages the threads' heaps held between releases took the run's peak
+/// to 2,136,616-2,158,196 KiB, about 700 MiB above the memory its allocations held (the last
+/// batch of indicators: 1,449 MiB allocated at its peak, 2,143 MiB resident), in 44.5 s. By
+/// delay (runs on a calm machine, `/usr/bin/time`): 0 ms 1,821,848-1,863,648 KiB and
+/// 56.3-57.1 s (7.1 million page faults, the kernel's time 25-26 s); 10 ms 1,841,008 KiB,
+/// 53.1 s; 50 ms 1,875,144-1,923,908 KiB, 46.7-47.3 s; 100 ms 1,885,284-1,927,484 KiB,
+/// 45.5-48.1 s (2.5 million faults, 12 s); 250 ms 1,964,684-2,009,400 KiB, 44.4-44.5 s, over
+/// the 2 GB the run has. mimalloc's own delay, a second, left the peak as it was.
+const PROMPT_PURGE_DELAY_MS: std::ffi::c_long = 100;
 
 /// The resident memory, in MiB, from which mimalloc hands freed memory back on its own again,
-/// at once (see [`purge_as_size_fits`]).
+/// soon after it is freed (see [`PROMPT_PURGE_DELAY_MS`] and [`purge_as_size_fits`]).
 const OWN_PURGES_ABOVE_MIB: u64 = 1024;
 
 /// Sets when mimalloc hands freed memory back to the system, by the resident memory now:
 /// below [`OWN_PURGES_ABOVE_MIB`] only when [`release_freed`] asks it to (at the end of a stage
 /// or batch, and only above [`KEPT_BELOW_MIB`]), not on its own a second after it was freed
 /// (its default), so that a stage's freed pages are there for the next step; above it, on its
-/// own, at once (see [`PROMPT_PURGE_DELAY_MS`]). Pages handed back come back as page faults that the kernel clears:
-/// counted by the system (`/usr/bin/time`'s minor faults), at 100,000 generated processes
-/// 286,218 -> 129,422 and the kernel's time 1.41 -> 0.74 s, the peak 490 -> 582 MB; at
-/// 1,000,000, 5,115,332 -> 3,386,883, the kernel's time 22.2 -> 12.9 s (under load), the peak
-/// unchanged (1.87 GB). At 5,000,000, whose memory is above 4 GiB for most of the run, freed
-/// memory held until the next release took the peak from 7.46 to 8.28 GB, past the 8 GB the
-/// run has: so the delay depends on the size. Called at the start, after every batch read and
-/// by every [`release_freed`].
+/// own, soon (see [`PROMPT_PURGE_DELAY_MS`]). Pages handed back come back as page faults that
+/// the kernel clears: counted by the system (`/usr/bin/time`'s minor faults), at 100,000
+/// generated processes 286,218 -> 129,422 and the kernel's time 1.41 -> 0.74 s, the peak 490
+/// -> 582 MB, purging on demand against mimalloc's default. At 5,000,000, whose memory is
+/// above 4 GiB for most of the run, freed memory held until the next release took the peak
+/// from 7.46 to 8.28 GB, past the 8 GB the run has: so the delay depends on the size. Called
+/// at the start, after every batch read and by every [`release_freed`].
 pub fn purge_as_size_fits() {
     purge_as_fits(resident_memory_mib());
 }
