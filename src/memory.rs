@@ -58,8 +58,15 @@ const HUGE_PAGES_FROM_BYTES: u64 = 1 << 30;
 /// as it decompresses, about [`GZIP_FACTOR`] times): huge pages allowed from
 /// [`HUGE_PAGES_FROM_BYTES`], small pages only below it.
 pub fn pages_for_input(bytes: u64) {
-    set_huge_pages(bytes >= HUGE_PAGES_FROM_BYTES);
+    set_huge_pages((HUGE_PAGES_FROM_BYTES..SMALL_PAGES_AGAIN_FROM_BYTES).contains(&bytes));
 }
+
+/// The input size (JSON bytes) from which the process keeps to small pages again: inputs whose
+/// tables come near the memory the run has, where the memory a huge page holds beyond what is
+/// used counts more than the time it saves. Between the sizes measured: 3.48 GB (1,000,000
+/// generated processes, see [`HUGE_PAGES_FROM_BYTES`]) and 17.6 GB (5,000,000, whose peak was
+/// 8,176,720 KiB with huge pages, over the 8 GB it has).
+const SMALL_PAGES_AGAIN_FROM_BYTES: u64 = 8 << 30;
 
 /// How many times its size a gzip source is counted as (the generated data decompresses to
 /// about 10 times its gzip size; OCDS files of other publishers between 6 and 20).
@@ -127,8 +134,8 @@ const OWN_PURGES_ABOVE_MIB: u64 = 1024;
 /// below [`OWN_PURGES_ABOVE_MIB`] only when [`release_freed`] asks it to (at the end of a stage
 /// or batch, and only above [`KEPT_BELOW_MIB`]), not on its own a second after it was freed
 /// (its default), so that a stage's freed pages are there for the next step; above it, on its
-/// own, soon (see [`PROMPT_PURGE_DELAY_MS`]). Pages handed back come back as page faults that
-/// the kernel clears: counted by the system (`/usr/bin/time`'s minor faults), at 100,000
+/// own, soon (see [`PROMPT_PURGE_DELAY_MS`]), and from [`AT_ONCE_ABOVE_MIB`] at once. Pages
+/// handed back come back as page faults that the kernel clears: counted by the system (`/usr/bin/time`'s minor faults), at 100,000
 /// generated processes 286,218 -> 129,422 and the kernel's time 1.41 -> 0.74 s, the peak 490
 /// -> 582 MB, purging on demand against mimalloc's default. At 5,000,000, whose memory is
 /// above 4 GiB for most of the run, freed memory held until the next release took the peak
@@ -140,15 +147,20 @@ pub fn purge_as_size_fits() {
 
 /// [`purge_as_size_fits`] with the resident memory, in MiB, already read.
 fn purge_as_fits(resident_mib: Option<u64>) {
-    let own = resident_mib.is_some_and(|now| now >= OWN_PURGES_ABOVE_MIB);
-    let before = OWN_PURGES.swap(u8::from(own), std::sync::atomic::Ordering::Relaxed);
-    if before == u8::from(own) {
+    let level = match resident_mib {
+        Some(now) if now >= AT_ONCE_ABOVE_MIB => 2,
+        Some(now) if now >= OWN_PURGES_ABOVE_MIB => 1,
+        _ => 0,
+    };
+    let before = OWN_PURGES.swap(level, std::sync::atomic::Ordering::Relaxed);
+    if before == level {
         return;
     }
-    let delay = if own {
-        PROMPT_PURGE_DELAY_MS
-    } else {
-        PURGE_DELAY_MS
+    let own = level > 0;
+    let delay = match level {
+        2 => 0,
+        1 => PROMPT_PURGE_DELAY_MS,
+        _ => PURGE_DELAY_MS,
     };
     // SAFETY: setting an option takes no pointer; mimalloc reads this one each time it purges.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, delay) };
@@ -160,8 +172,15 @@ fn purge_as_fits(resident_mib: Option<u64>) {
     }
 }
 
-/// Whether mimalloc purges on its own ([`purge_as_size_fits`]): 0 no, 1 yes, 2 not set yet.
-static OWN_PURGES: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(2);
+/// The resident memory, in MiB, from which mimalloc hands freed memory back at once: runs
+/// whose tables take most of the machine's memory (5,000,000 generated processes hold 4-8 GiB
+/// through the run), where each stage's freed pages, kept for 100 ms, took the peak past the
+/// 8 GB the run has (see [`PROMPT_PURGE_DELAY_MS`] for the cost in time at 1,000,000).
+const AT_ONCE_ABOVE_MIB: u64 = 4096;
+
+/// How mimalloc purges ([`purge_as_size_fits`]): 0 on demand only, 1 on its own after
+/// [`PROMPT_PURGE_DELAY_MS`], 2 at once, 3 not set yet.
+static OWN_PURGES: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(3);
 
 /// Returns the memory freed so far to the system (mimalloc keeps freed pages for reuse, see
 /// [`purge_as_size_fits`]): between stages that free much and then allocate large new blocks.
