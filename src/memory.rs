@@ -135,9 +135,10 @@ const OWN_PURGES_ABOVE_MIB: u64 = 1024;
 /// or batch, and only above [`KEPT_BELOW_MIB`]), not on its own a second after it was freed
 /// (its default), so that a stage's freed pages are there for the next step; above it, on its
 /// own, soon (see [`PROMPT_PURGE_DELAY_MS`]), and from [`AT_ONCE_ABOVE_MIB`] at once. Pages
-/// handed back come back as page faults that the kernel clears: counted by the system (`/usr/bin/time`'s minor faults), at 100,000
-/// generated processes 286,218 -> 129,422 and the kernel's time 1.41 -> 0.74 s, the peak 490
-/// -> 582 MB, purging on demand against mimalloc's default. At 5,000,000, whose memory is
+/// handed back come back as page faults that the kernel clears: counted by the system
+/// (`/usr/bin/time`'s minor faults), at 100,000 generated processes 286,218 -> 129,422 and the
+/// kernel's time 1.41 -> 0.74 s, the peak 490 -> 582 MB, purging on demand against mimalloc's
+/// default. At 5,000,000, whose memory is
 /// above 4 GiB for most of the run, freed memory held until the next release took the peak
 /// from 7.46 to 8.28 GB, past the 8 GB the run has: so the delay depends on the size. Called
 /// at the start, after every batch read and by every [`release_freed`].
@@ -152,16 +153,11 @@ fn purge_as_fits(resident_mib: Option<u64>) {
         Some(now) if now >= OWN_PURGES_ABOVE_MIB => 1,
         _ => 0,
     };
-    let before = OWN_PURGES.swap(level, std::sync::atomic::Ordering::Relaxed);
-    if before == level {
+    if PURGE_LEVEL.swap(level, std::sync::atomic::Ordering::Relaxed) == level {
         return;
     }
+    let delay = [PURGE_DELAY_MS, PROMPT_PURGE_DELAY_MS, 0][usize::from(level)];
     let own = level > 0;
-    let delay = match level {
-        2 => 0,
-        1 => PROMPT_PURGE_DELAY_MS,
-        _ => PURGE_DELAY_MS,
-    };
     // SAFETY: setting an option takes no pointer; mimalloc reads this one each time it purges.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, delay) };
     if own {
@@ -180,7 +176,7 @@ const AT_ONCE_ABOVE_MIB: u64 = 4096;
 
 /// How mimalloc purges ([`purge_as_size_fits`]): 0 on demand only, 1 on its own after
 /// [`PROMPT_PURGE_DELAY_MS`], 2 at once, 3 not set yet.
-static OWN_PURGES: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(3);
+static PURGE_LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(3);
 
 /// Returns the memory freed so far to the system (mimalloc keeps freed pages for reuse, see
 /// [`purge_as_size_fits`]): between stages that free much and then allocate large new blocks.
@@ -286,14 +282,15 @@ pub fn run_peak_mib() -> Option<u64> {
 /// row has, see [`crate::frames`]) counts as nothing. Polars' own `estimated_size` would write
 /// such a column out row by row to measure it, and keep it so.
 pub fn held_bytes(frame: &polars::prelude::DataFrame) -> usize {
-    frame
-        .columns()
-        .iter()
-        .map(|column| match column {
-            polars::prelude::Column::Series(series) => series.estimated_size(),
-            polars::prelude::Column::Scalar(_) => 0,
-        })
-        .sum()
+    frame.columns().iter().map(held_column_bytes).sum()
+}
+
+/// The bytes `column` holds, as [`held_bytes`] counts them.
+pub fn held_column_bytes(column: &polars::prelude::Column) -> usize {
+    match column {
+        polars::prelude::Column::Series(series) => series.estimated_size(),
+        polars::prelude::Column::Scalar(_) => 0,
+    }
 }
 
 #[cfg(test)]

@@ -154,10 +154,7 @@ pub fn load_prepared(
                 .columns()
                 .iter()
                 .map(|column| {
-                    let size = match column {
-                        polars::prelude::Column::Series(series) => series.estimated_size(),
-                        polars::prelude::Column::Scalar(_) => 0,
-                    };
+                    let size = crate::memory::held_column_bytes(column);
                     format!("{}={}", column.name(), size >> 10)
                 })
                 .collect();

@@ -149,8 +149,7 @@ pub fn matched(distinct: &DataFrame, list: &DataFrame) -> PolarsResult<DataFrame
 }
 
 /// The per-process rows of an indicator that could not run for want of its list or of any value
-/// of the fields it reads: none, with
-/// the evidence columns of these names and types.
+/// of the fields it reads: none, with the evidence columns of these names and types.
 pub fn not_run(tables: &Tables, evidence: &[(&str, DataType)]) -> crate::indicators::ProcessRows {
     super::process_rows(
         tables.processes().select([col(PROCESS)]).limit(0),
