@@ -127,8 +127,16 @@ const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 1000;
 const PROMPT_PURGE_DELAY_MS: std::ffi::c_long = 100;
 
 /// The resident memory, in MiB, from which mimalloc hands freed memory back on its own again,
-/// soon after it is freed (see [`PROMPT_PURGE_DELAY_MS`] and [`purge_as_size_fits`]).
-const OWN_PURGES_ABOVE_MIB: u64 = 1024;
+/// soon after it is freed (see [`PROMPT_PURGE_DELAY_MS`] and [`purge_as_size_fits`]). Below
+/// it, a stage's freed pages stay for the next step, which would otherwise take them back as
+/// page faults that the kernel clears; the stages that come near the 2 GB of 1,000,000
+/// generated processes (the bids and the last batch of indicators, the flags, the profiles,
+/// the outputs: 1.6-1.8 GiB) are above it and purge as before. At 1,000,000 (huge pages, the
+/// same machine and hour): from 1 GiB 46.02 s, 15.14 s of the kernel's time, 2.49 million
+/// faults, 1,906,632 KiB; from 1.5 GiB 44.52-44.77 s, 13.26-13.44 s, 1.59-1.70 million,
+/// 1,894,144-1,912,252 KiB. From 1.75 GiB the run took 42.4-43.5 s but peaked at
+/// 1,958,784-1,963,380 KiB, over the 2 GB. Runs below 1 GiB (100,000) never get here.
+const OWN_PURGES_ABOVE_MIB: u64 = 1536;
 
 /// Sets when mimalloc hands freed memory back to the system, by the resident memory now:
 /// below [`OWN_PURGES_ABOVE_MIB`] only when [`release_freed`] asks it to (at the end of a stage

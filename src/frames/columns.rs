@@ -97,11 +97,20 @@ fn views_column<'a>(
     // A field the data does not publish: one missing value for every row, held as such (a
     // scalar), not as a view per row (16 bytes each: contact points no generated party has
     // would hold about 190 MB at 1,000,000 processes).
-    if values.clone().all(|value| value.is_none()) {
+    let inline = View::MAX_INLINE_SIZE as usize;
+    let (mut any, mut long_bytes) = (false, 0);
+    for text in values.clone().flatten() {
+        any = true;
+        if text.len() > inline {
+            long_bytes += text.len();
+        }
+    }
+    if !any {
         return Column::full_null(name.into(), values.count(), &DataType::String);
     }
     let mut offsets: PlHashMap<&str, u32> = PlHashMap::default();
-    let mut bytes = Vec::new();
+    // Room for every long text, so that the buffer never grows (each growth copies it).
+    let mut bytes = Vec::with_capacity(long_bytes);
     let mut total_bytes = 0;
     let mut nulls = 0;
     let views: Vec<View> = values
@@ -113,7 +122,7 @@ fn views_column<'a>(
             }
             Some(text) => {
                 total_bytes += text.len();
-                if text.len() <= View::MAX_INLINE_SIZE as usize {
+                if text.len() <= inline {
                     return View::new_inline(text.as_bytes());
                 }
                 let mut append = || {
@@ -131,9 +140,14 @@ fn views_column<'a>(
         })
         .collect();
     let validity = (nulls > 0).then(|| values.map(|value| value.is_some()).collect::<Bitmap>());
-    // A fresh allocation of exactly the texts' bytes: shrinking in place would leave the grown
-    // buffer's block (up to twice the bytes) held for as long as the frames live.
-    let bytes = bytes.as_slice().to_vec();
+    // Exactly the texts' bytes: the buffer as it is where no long text repeats (it is full),
+    // else a fresh allocation of what it holds, since shrinking in place would leave the
+    // reserved block held for as long as the frames live.
+    let bytes = if bytes.len() == bytes.capacity() {
+        bytes
+    } else {
+        bytes.as_slice().to_vec()
+    };
     let buffer_len = bytes.len();
     let buffers: Buffer<Buffer<u8>> = if bytes.is_empty() {
         Buffer::default()
@@ -217,6 +231,24 @@ impl IntoColumn for Vec<Option<Vec<Option<f64>>>> {
     }
 }
 
+/// A row vector that can make room for more rows at once.
+pub trait Reserve {
+    /// Makes room for `additional` more rows.
+    fn reserve(&mut self, additional: usize);
+}
+
+impl<T> Reserve for Vec<T> {
+    fn reserve(&mut self, additional: usize) {
+        Vec::reserve(self, additional);
+    }
+}
+
+impl Reserve for Timestamps {
+    fn reserve(&mut self, additional: usize) {
+        self.0.reserve(additional);
+    }
+}
+
 /// Declares a table's row vectors and how they become a [`DataFrame`]; the field names are the
 /// column names.
 macro_rules! table {
@@ -230,6 +262,11 @@ macro_rules! table {
         impl $name<'_> {
             /// The column names, in order.
             pub const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// Makes room in every row vector for `additional` more rows.
+            pub fn reserve(&mut self, additional: usize) {
+                $($crate::frames::columns::Reserve::reserve(&mut self.$field, additional);)*
+            }
 
             /// The rows as a data frame, without the columns named in `left_out` (their
             /// vectors were not filled).

@@ -108,6 +108,7 @@ impl Builder {
                 .map(|chunk| {
                     let mut rows = Rows::new(run_only);
                     rows.kept = kept;
+                    rows.reserve_for(chunk);
                     for (key, release) in chunk {
                         rows.push(*key, release);
                     }
