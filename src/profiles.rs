@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, PrimitiveArray};
+use rayon::prelude::*;
 
 use crate::config::ProfileSettings;
 use crate::domain::{awarded, sorted_distinct, with_process};
@@ -43,26 +44,47 @@ pub fn profiles(
         col("supplier_id").alias(ORGANIZATION_ID),
         col("supplier_name").alias("name"),
     ]);
-    let buyers = profile(
-        buyers,
-        "buyer",
-        &["buyer"],
-        scored,
-        settings.minimum_buyer_processes,
-    )?;
-    // The buyers' working tables are gone: their pages go back before the suppliers'.
-    crate::memory::release_freed();
-    let suppliers = profile(
-        suppliers,
-        "supplier",
-        &["supplier", "tenderer"],
-        scored,
-        settings.minimum_supplier_processes,
-    )?;
+    let buyers = || {
+        profile(
+            buyers,
+            "buyer",
+            &["buyer"],
+            scored,
+            settings.minimum_buyer_processes,
+        )
+    };
+    let suppliers = || {
+        profile(
+            suppliers,
+            "supplier",
+            &["supplier", "tenderer"],
+            scored,
+            settings.minimum_supplier_processes,
+        )
+    };
+    let side_by_side =
+        crate::memory::resident_memory_mib().is_some_and(|now| now < SIDE_BY_SIDE_BELOW_MIB);
+    let (buyers, suppliers) = if side_by_side {
+        let (buyers, suppliers) = rayon::join(buyers, suppliers);
+        (buyers?, suppliers?)
+    } else {
+        let buyers = buyers()?;
+        // The buyers' working tables are gone: their pages go back before the suppliers'.
+        crate::memory::release_freed();
+        (buyers, suppliers()?)
+    };
     // And the suppliers' before the outputs.
     crate::memory::release_freed();
     Ok(Profiles { buyers, suppliers })
 }
+
+/// The resident memory, in MiB, below which the buyers' and the suppliers' profiles are made
+/// side by side, above which one after the other. Much of a profile is serial (the top
+/// reasons, the rows' texts): at 100,000 generated processes, which start the profiles at
+/// about 590 MiB, side by side (and each term's counts on their own thread) took the stage
+/// from 138-147 to 95-133 ms (four alternate runs). At 1,000,000 the run's peak is in the
+/// profiles: one at a time, as before.
+const SIDE_BY_SIDE_BELOW_MIB: u64 = 1024;
 
 /// The count column of a term while profiling.
 fn count_column(term: &Term) -> String {
@@ -303,18 +325,23 @@ fn term_counts(
     let height = ids.len();
     let mut columns = Vec::with_capacity(terms.len() + 1);
     columns.push(ids);
-    for term in terms {
-        let values = contracts.column(term.column.as_str())?.i8()?.rechunk();
-        let empty = PrimitiveArray::<i8>::from_vec(Vec::new());
-        let values = values.downcast_iter().next().unwrap_or(&empty);
-        let mut counts = vec![0u32; place_of.len()];
-        for (&process, &place) in processes.iter().zip(&places) {
-            if values.is_valid(process) && values.value(process) == 1 {
-                counts[place] += 1;
+    let organizations = place_of.len();
+    let counted = terms
+        .par_iter()
+        .map(|term| {
+            let values = contracts.column(term.column.as_str())?.i8()?.rechunk();
+            let empty = PrimitiveArray::<i8>::from_vec(Vec::new());
+            let values = values.downcast_iter().next().unwrap_or(&empty);
+            let mut counts = vec![0u32; organizations];
+            for (&process, &place) in processes.iter().zip(&places) {
+                if values.is_valid(process) && values.value(process) == 1 {
+                    counts[place] += 1;
+                }
             }
-        }
-        columns.push(Column::new(count_column(term).into(), counts));
-    }
+            Ok(Column::new(count_column(term).into(), counts))
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    columns.extend(counted);
     DataFrame::new(height, columns)
 }
 
