@@ -10,6 +10,12 @@ pub fn resident_memory_mib() -> Option<u64> {
     status_mib("VmRSS:")
 }
 
+/// Whether the process holds less than `limit` MiB now (false where the system does not tell):
+/// the test of the steps that run side by side only while the process is small.
+pub fn resident_below_mib(limit: u64) -> bool {
+    resident_memory_mib().is_some_and(|now| now < limit)
+}
+
 /// A memory line of `/proc/self/status`, in MiB.
 fn status_mib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -146,10 +152,10 @@ const OWN_PURGES_ABOVE_MIB: u64 = 1536;
 /// handed back come back as page faults that the kernel clears: counted by the system
 /// (`/usr/bin/time`'s minor faults), at 100,000 generated processes 286,218 -> 129,422 and the
 /// kernel's time 1.41 -> 0.74 s, the peak 490 -> 582 MB, purging on demand against mimalloc's
-/// default. At 5,000,000, whose memory is
-/// above 4 GiB for most of the run, freed memory held until the next release took the peak
-/// from 7.46 to 8.28 GB, past the 8 GB the run has: so the delay depends on the size. Called
-/// at the start, after every batch read and by every [`release_freed`].
+/// default. At 5,000,000, whose memory is above 4 GiB for most of the run, freed memory held
+/// until the next release took the peak from 7.46 to 8.28 GB, past the 8 GB the run has: so
+/// the delay depends on the size. Called at the start, after every batch read and by every
+/// [`release_freed`].
 pub fn purge_as_size_fits() {
     purge_as_fits(resident_memory_mib());
 }

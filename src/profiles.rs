@@ -62,8 +62,7 @@ pub fn profiles(
             settings.minimum_supplier_processes,
         )
     };
-    let side_by_side =
-        crate::memory::resident_memory_mib().is_some_and(|now| now < SIDE_BY_SIDE_BELOW_MIB);
+    let side_by_side = crate::memory::resident_below_mib(SIDE_BY_SIDE_BELOW_MIB);
     let (buyers, suppliers) = if side_by_side {
         let (buyers, suppliers) = rayon::join(buyers, suppliers);
         (buyers?, suppliers?)

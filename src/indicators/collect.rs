@@ -170,8 +170,8 @@ fn collect_with(
         }
         // Two threads take the jobs one by one while the process is small enough (see
         // [`SIDE_BY_SIDE_BELOW_MIB`]): one job's serial steps leave a core to the other's.
-        let side_by_side = jobs.len() > 1
-            && crate::memory::resident_memory_mib().is_some_and(|now| now < SIDE_BY_SIDE_BELOW_MIB);
+        let side_by_side =
+            jobs.len() > 1 && crate::memory::resident_below_mib(SIDE_BY_SIDE_BELOW_MIB);
         let queue = std::sync::Mutex::new(jobs.into_iter());
         let next = || {
             queue

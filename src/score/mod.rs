@@ -286,7 +286,7 @@ pub fn score_reviewed(
     // beside them, on a thread of its own, while the process is small enough (see
     // [`FLAGS_BESIDE_BELOW_MIB`]).
     let beside = config.score.weights == Weights::Configured
-        && crate::memory::resident_memory_mib().is_some_and(|now| now < FLAGS_BESIDE_BELOW_MIB);
+        && crate::memory::resident_below_mib(FLAGS_BESIDE_BELOW_MIB);
     std::thread::scope(|scope| {
         // (The settings' weights of the indicators' own terms are their runs' weights.)
         let early = beside.then(|| {
