@@ -22,11 +22,11 @@ pub use texts::{code_in, code_is, lowercase, text_in, text_key, text_test};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::ingest::Consumer;
 use crate::ingest::model::Release;
+use crate::ingest::{Consumer, Make};
 use build::Rows;
 
-/// How many releases one parallel task turns into rows.
+/// How many releases one parallel task turns into rows, at most (see [`RowMaker`]).
 const CHUNK: usize = 4096;
 
 /// The normalized tables.
@@ -65,8 +65,9 @@ impl Parked {
     }
 }
 
-/// Builds the frames batch by batch, as the ingest compiles the releases (see
-/// [`Consumer`]): each batch becomes rows at once, and only the rows are kept.
+/// Builds the frames as the ingest compiles the releases (see [`Consumer`]): each release
+/// becomes rows on the thread that parsed it, as soon as it is compiled, each chunk's rows
+/// become the tables of a part, and only the parts are kept.
 #[derive(Default)]
 pub struct Builder {
     /// The tables of each batch, in [`Frames::NAMES`] order.
@@ -77,6 +78,87 @@ pub struct Builder {
     run_only: bool,
     /// Those columns made all the same (see [`Builder::keeping`]).
     kept: &'static [&'static str],
+    /// The list the numbered texts share, held while an ingest hands over its pieces (see
+    /// [`numbering::shared_list`]).
+    list: Option<Arc<CategoricalMapping>>,
+}
+
+/// Makes the rows of a chunk of releases, release by release as they are parsed, into the
+/// tables of a part, on a thread of the pool (see [`Make`]).
+pub struct RowMaker {
+    run_only: bool,
+    kept: &'static [&'static str],
+    list: Option<Arc<CategoricalMapping>>,
+}
+
+/// The tables of `releases` (with their process keys), their numbered columns numbered within
+/// them.
+fn part_of(
+    releases: &[(u32, &Release)],
+    run_only: bool,
+    kept: &'static [&'static str],
+    list: &CategoricalMapping,
+) -> PolarsResult<numbering::Part> {
+    let mut rows = Rows::new(run_only);
+    rows.kept = kept;
+    rows.reserve_for(releases);
+    for (key, release) in releases {
+        rows.push(*key, release);
+    }
+    numbering::Part::new(rows.into_tables()?, list)
+}
+
+impl Make for RowMaker {
+    type Piece = PolarsResult<Vec<numbering::Part>>;
+
+    fn make(
+        &self,
+        units: &mut dyn Iterator<Item = Vec<Release>>,
+    ) -> PolarsResult<Vec<numbering::Part>> {
+        let Some(list) = &self.list else {
+            polars_bail!(ComputeError: "the numbered texts have no list");
+        };
+        // The releases are held here while the rows borrow their texts, and go, on this
+        // thread, once the rows are tables.
+        let held = typed_arena::Arena::new();
+        let fresh = || {
+            let mut rows = Rows::new(self.run_only);
+            rows.kept = self.kept;
+            rows
+        };
+        let mut parts = Vec::new();
+        let mut rows = fresh();
+        let (mut key, mut in_rows) = (0u32, 0usize);
+        for unit in units {
+            if unit.len() > CHUNK {
+                // A document of many releases: a part per [`CHUNK`] of them, made on every
+                // thread, after the rows of the releases before it.
+                if in_rows > 0 {
+                    let before = std::mem::replace(&mut rows, fresh());
+                    parts.push(numbering::Part::new(before.into_tables()?, list)?);
+                    in_rows = 0;
+                }
+                let keyed: Vec<(u32, &Release)> = (key..).zip(&unit).collect();
+                let made: PolarsResult<Vec<_>> = keyed
+                    .par_chunks(CHUNK)
+                    .map(|chunk| part_of(chunk, self.run_only, self.kept, list))
+                    .collect();
+                parts.extend(made?);
+                key += unit.len() as u32;
+                continue;
+            }
+            // Each release's rows are made as soon as it is parsed and compiled.
+            for release in held.alloc_extend(unit) {
+                rows.push(key, release);
+                key += 1;
+                in_rows += 1;
+            }
+        }
+        if in_rows > 0 || parts.is_empty() {
+            parts.push(numbering::Part::new(rows.into_tables()?, list)?);
+        }
+        Ok(parts)
+    }
 }
 
 impl Builder {
@@ -91,7 +173,6 @@ impl Builder {
         }
     }
 
-    /// Turns compiled releases, with their process keys, into rows, in parallel.
     /// This builder, making these of the columns a run leaves out all the same: those an
     /// indicator reads only when the settings ask for it (`identifier_id`, for the lists).
     pub fn keeping(mut self, kept: &'static [&'static str]) -> Builder {
@@ -99,24 +180,23 @@ impl Builder {
         self
     }
 
+    /// Turns compiled releases held in memory, with their process keys, into rows, in
+    /// parallel.
     fn add<'a>(&mut self, releases: impl Iterator<Item = (u32, &'a Release)>) {
         let releases: Vec<(u32, &Release)> = releases.collect();
         let (run_only, kept) = (self.run_only, self.kept);
         let parts: PolarsResult<Vec<[DataFrame; 6]>> = numbering::shared_list().and_then(|list| {
             releases
                 .par_chunks(CHUNK)
-                .map(|chunk| {
-                    let mut rows = Rows::new(run_only);
-                    rows.kept = kept;
-                    rows.reserve_for(chunk);
-                    for (key, release) in chunk {
-                        rows.push(*key, release);
-                    }
-                    numbering::Part::new(rows.into_tables()?, &list)
-                })
+                .map(|chunk| part_of(chunk, run_only, kept, &list))
                 .collect::<PolarsResult<Vec<_>>>()
                 .and_then(|parts| numbering::numbered_in_order(parts, &list))
         });
+        self.keep(parts);
+    }
+
+    /// Keeps the tables of a batch's parts, numbered.
+    fn keep(&mut self, parts: PolarsResult<Vec<[DataFrame; 6]>>) {
         // The memory grows batch by batch: past a size, mimalloc purges on its own again.
         crate::memory::purge_as_size_fits();
         match parts {
@@ -203,10 +283,39 @@ impl Builder {
 }
 
 impl Consumer for Builder {
-    fn take(&mut self, releases: Vec<(u32, Release)>) {
-        self.add(releases.iter().map(|(key, release)| (*key, release)));
-        // Dropped on every thread: a batch's releases are many small allocations.
-        releases.into_par_iter().for_each(drop);
+    type Piece = PolarsResult<Vec<numbering::Part>>;
+    type Maker = RowMaker;
+
+    fn maker(&mut self) -> RowMaker {
+        match numbering::shared_list() {
+            Ok(list) => self.list = Some(list),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+        RowMaker {
+            run_only: self.run_only,
+            kept: self.kept,
+            list: self.list.clone(),
+        }
+    }
+
+    fn take(&mut self, pieces: Vec<(PolarsResult<Vec<numbering::Part>>, Vec<Option<u32>>)>) {
+        let Some(list) = &self.list else {
+            return;
+        };
+        let parts = pieces
+            .into_iter()
+            .map(|(parts, keys)| {
+                parts?
+                    .into_iter()
+                    .map(|part| part.rekeyed(&keys, list))
+                    .collect::<PolarsResult<Vec<_>>>()
+            })
+            .collect::<PolarsResult<Vec<_>>>()
+            .map(|parts| parts.into_iter().flatten().collect())
+            .and_then(|parts| numbering::numbered_in_order(parts, list));
+        self.keep(parts);
     }
 
     fn retract(&mut self, keys: &[u32]) {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 /// The tables of one chunk of releases, with each numbered column numbered against the
 /// column's own distinct texts.
-pub(super) struct Part {
+pub struct Part {
     tables: [DataFrame; 6],
     columns: Vec<Local>,
 }
@@ -60,6 +60,38 @@ impl Part {
         // (It borrows the tables' texts: gone before the tables move into the part.)
         drop(looked_up);
         Ok(Part { tables, columns })
+    }
+
+    /// The part with each row's process key (the release's place in the part) replaced by
+    /// `keys`; the rows of the releases whose key is `None` are left out, before the texts are
+    /// numbered in the shared list, so the list holds the same texts in the same order as if
+    /// those releases had never come.
+    pub(super) fn rekeyed(
+        mut self,
+        keys: &[Option<u32>],
+        mapping: &CategoricalMapping,
+    ) -> PolarsResult<Part> {
+        let key = |local: u32| keys.get(local as usize).copied().flatten();
+        let all = keys.iter().all(Option::is_some);
+        for table in &mut self.tables {
+            let locals = table.column(super::KEY)?.u32()?.clone();
+            if !all {
+                let kept: BooleanChunked = locals
+                    .into_no_null_iter()
+                    .map(|local| key(local).is_some())
+                    .collect();
+                *table = table.filter(&kept)?;
+            }
+            let given = table
+                .column(super::KEY)?
+                .u32()?
+                .apply_values(|local| key(local).unwrap_or_default());
+            table.with_column(given.into_column())?;
+        }
+        if all {
+            return Ok(self);
+        }
+        Part::new(self.tables, mapping)
     }
 
     /// The tables, each numbered column given the shared list's numbers (`numbers[c][n]`: the
@@ -273,5 +305,61 @@ mod tests {
         assert_eq!(seen[5], Some(alpha));
         assert_eq!(seen[1], None);
         assert!(beta < alpha && alpha < gamma);
+    }
+
+    #[test]
+    fn the_rows_of_releases_left_out_go_before_their_texts_are_numbered() {
+        let list = shared_list().unwrap();
+        let names = [
+            Some("Rekeying test: kept"),
+            Some("Rekeying test: left out"),
+            Some("Rekeying test: kept"),
+        ];
+        let keys = Column::new(super::super::KEY.into(), vec![0u32, 1, 2]);
+        let parties = DataFrame::new(3, vec![keys, Column::new("name".into(), names.to_vec())]);
+        let tables = |parties: &DataFrame| {
+            std::array::from_fn(|index| {
+                if index == 1 {
+                    parties.clone()
+                } else {
+                    table("title", &[])
+                }
+            })
+        };
+        let parties = parties.unwrap();
+        let keys_and_names = |kept: &[Option<u32>]| {
+            let part = Part::new(tables(&parties), &list).unwrap();
+            let tables = numbered_in_order(vec![part.rekeyed(kept, &list).unwrap()], &list)
+                .unwrap()
+                .remove(0);
+            let keys: Vec<u32> = tables[1]
+                .column(super::super::KEY)
+                .unwrap()
+                .u32()
+                .unwrap()
+                .into_no_null_iter()
+                .collect();
+            let names: Vec<Option<String>> = tables[1]
+                .column("name")
+                .unwrap()
+                .cat32()
+                .unwrap()
+                .iter_str()
+                .map(|name| name.map(str::to_owned))
+                .collect();
+            (keys, names)
+        };
+        let kept = Some("Rekeying test: kept".to_owned());
+        let (keys, names) = keys_and_names(&[Some(10), None, Some(12)]);
+        assert_eq!(keys, [10, 12]);
+        assert_eq!(names, [kept.clone(), kept.clone()]);
+        let left_out = "Rekeying test: left out";
+        let hash = list.hasher().hash_one(left_out);
+        assert_eq!(list.get_cat_with_hash(left_out, hash), None);
+        // With every release kept, only the keys change.
+        let (keys, names) = keys_and_names(&[Some(3), Some(4), Some(5)]);
+        assert_eq!(keys, [3, 4, 5]);
+        assert_eq!(names[1].as_deref(), Some(left_out));
+        assert_eq!(names[2], kept);
     }
 }

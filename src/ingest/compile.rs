@@ -1,14 +1,18 @@
 //! Compiling the input into one release per contracting process, batch by batch.
 //!
-//! Units are read and parsed in batches. The first release of each `ocid` gets a process key
-//! (the processes numbered in the order they are first seen) and is compiled and handed to a
-//! [`Consumer`] with its batch, so that the releases of the whole input never coexist: memory
-//! holds one batch of releases and what the consumer keeps of them. An `ocid` seen again needs
-//! the merge of all its releases: after the reading, the consumer is told to forget what it
-//! took for those processes, the units that hold their releases (and those alone) are read
-//! again, and each process's releases are merged by the OCDS rules and handed over. Data of
-//! compiled releases, one per process, is thus read once. Standard input is copied to a
-//! temporary file as it is read so that it can be read again.
+//! Units are read and parsed in batches, each batch in chunks of a few thousand units, one on
+//! each thread. On the thread that parsed them, a chunk's releases are compiled (each on its
+//! own) and made into a piece of what the [`Consumer`] keeps (see [`Make`]: the frames' rows),
+//! while they are still in the processor's caches; then they go. So the releases of the whole
+//! input never coexist: memory holds a chunk of releases per thread and what the consumer
+//! keeps of them. In input order, the first release of each `ocid` gets a process key (the
+//! processes numbered in the order they are first seen) and the consumer takes the pieces
+//! with their releases' keys; a release of an `ocid` already seen is left out. An `ocid` seen
+//! again needs the merge of all its releases: after the reading, the consumer is told to
+//! forget what it took for those processes, the units that hold their releases (and those
+//! alone) are read again, and each process's releases are merged by the OCDS rules and handed
+//! over. Data of compiled releases, one per process, is thus read once. Standard input is
+//! copied to a temporary file as it is read so that it can be read again.
 
 use std::collections::BTreeSet;
 
@@ -16,26 +20,119 @@ use polars::prelude::PlHashMap;
 
 use rayon::prelude::*;
 
+use super::lenient::Text;
 use super::model::Release;
 use super::prepare::{Corrected, Prepare};
 use super::source;
-use super::{IngestCounts, IngestError, Limits, Progress, Rejection, merge};
+use super::{IngestCounts, IngestError, Limits, Place, Progress, Rejection, Work, merge};
 
-/// Releases are compiled and handed over in batches of about this many.
+/// The pieces of compiled releases are handed over in batches of about this many releases.
 const BATCH_RELEASES: usize = 8192;
+/// The merged releases are made into pieces of this many.
+const MERGED_PIECE: usize = 4096;
 /// The units read again are parsed in parallel batches of about this many bytes.
 const REREAD_BYTES: usize = 64 << 20;
 
 /// Takes the compiled releases as the ingest produces them.
 pub trait Consumer {
-    /// Takes a batch of compiled releases, each with its process key (the processes numbered
-    /// from 0 in the order they are first seen). A key comes once, unless
+    /// What a chunk of compiled releases becomes (see [`Make`]).
+    type Piece: Send;
+    /// What makes the pieces.
+    type Maker: Make<Piece = Self::Piece>;
+
+    /// The maker of this ingest's pieces.
+    fn maker(&mut self) -> Self::Maker;
+
+    /// Takes a batch of pieces, in input order, each with the process key of each of its
+    /// releases (the processes numbered from 0 in the order they are first seen), or `None`
+    /// for a release to leave out (one of a process already seen). A key comes once, unless
     /// [`Consumer::retract`] is called for it.
-    fn take(&mut self, releases: Vec<(u32, Release)>);
+    fn take(&mut self, pieces: Vec<(Self::Piece, Vec<Option<u32>>)>);
 
     /// Forgets what was taken for these keys (sorted, distinct): their processes are in several
     /// releases and are handed over again, merged.
     fn retract(&mut self, keys: &[u32]);
+}
+
+/// Makes a piece of compiled releases on a thread of the pool, release by release as they are
+/// parsed and compiled: what a consumer keeps of them, made while the releases are still in
+/// the processor's caches, on the thread that made them.
+pub trait Make: Sync {
+    /// What the releases become.
+    type Piece: Send;
+
+    /// Makes it of `units`, each unit's compiled releases; the `n`th release is numbered `n`
+    /// in the piece.
+    fn make(&self, units: &mut dyn Iterator<Item = Vec<Release>>) -> Self::Piece;
+}
+
+/// The releases of a chunk of units, compiled and corrected, made into a piece.
+struct Compiling<'a, M> {
+    prepare: &'a Prepare,
+    maker: &'a M,
+}
+
+/// A chunk's piece, with what the ingest needs of its releases.
+struct Compiled<P> {
+    /// Each release's `ocid`.
+    ocids: Vec<Text>,
+    /// The corrections made, by release.
+    corrected: Vec<(usize, Corrected)>,
+    piece: P,
+}
+
+impl<M: Make> Work<Release> for Compiling<'_, M> {
+    type Out = Compiled<M::Piece>;
+
+    fn work(&self, units: &mut dyn Iterator<Item = Vec<Release>>) -> Compiled<M::Piece> {
+        let mut ocids = Vec::new();
+        let mut corrected = Vec::new();
+        let compiled = |release: Release| {
+            let ocid = release.ocid.get().cloned().unwrap_or_default();
+            let mut release = merge::compile_single(release);
+            let mut counts = Corrected::default();
+            if self.prepare.is_active() {
+                self.prepare.correct_release(&mut release, &mut counts);
+            }
+            (ocid, counts, release)
+        };
+        let mut keep = |ocid: Text, counts: Corrected| {
+            if counts.total > 0 {
+                corrected.push((ocids.len(), counts));
+            }
+            ocids.push(ocid);
+        };
+        let piece = {
+            let mut compiled_units = units.map(|unit| {
+                if unit.len() > BATCH_RELEASES {
+                    // One document alone can hold many thousands of releases: they are
+                    // compiled on every thread.
+                    let compiled: Vec<(Text, Corrected, Release)> =
+                        unit.into_par_iter().map(compiled).collect();
+                    return compiled
+                        .into_iter()
+                        .map(|(ocid, counts, release)| {
+                            keep(ocid, counts);
+                            release
+                        })
+                        .collect();
+                }
+                unit.into_iter()
+                    .map(|release| {
+                        let (ocid, counts, release) = compiled(release);
+                        keep(ocid, counts);
+                        release
+                    })
+                    .collect()
+            });
+            self.maker.make(&mut compiled_units)
+        };
+        Compiled {
+            ocids,
+            corrected,
+            piece,
+        }
+    }
 }
 
 /// What an ingest found besides the compiled releases.
@@ -121,42 +218,55 @@ fn compile_all<T: Send>(
 /// Reads every input and hands one compiled release per contracting process to `consumer`,
 /// correcting each by `prepare`, within the bounds of `limits`; `started` is told how many
 /// sources there are and `report` how far the reading has got.
-pub fn ingest_into(
+pub fn ingest_into<C: Consumer>(
     inputs: &[String],
     prepare: &Prepare,
     limits: &Limits,
     started: &mut dyn FnMut(usize),
     report: &mut dyn FnMut(Progress),
-    consumer: &mut dyn Consumer,
+    consumer: &mut C,
 ) -> Result<Intake, IngestError> {
     let clock = std::time::Instant::now();
     let mut keys = Keys::default();
     let mut corrected = Corrected::default();
-    let mut pending: Vec<(u32, Release)> = Vec::with_capacity(BATCH_RELEASES);
-    let mut hand_over = |pending: &mut Vec<(u32, Release)>, corrected: &mut Corrected| {
-        // A fresh batch of the full size: a taken vector left empty would grow again from
-        // nothing, its releases moved at every doubling.
-        let batch = std::mem::replace(pending, Vec::with_capacity(BATCH_RELEASES));
-        let (releases, counts) = compile_all(batch, prepare, merge::compile_single);
-        *corrected = std::mem::take(corrected).absorb(counts);
-        consumer.take(releases);
+    let maker = consumer.maker();
+    let work = Compiling {
+        prepare,
+        maker: &maker,
     };
-    let scanned = super::read_entries(
+    let mut pending: Vec<(C::Piece, Vec<Option<u32>>)> = Vec::new();
+    let mut pending_releases = 0;
+    let scanned = super::read_chunks(
         inputs,
         limits,
         started,
         report,
-        &mut |place, release: Release| {
-            let ocid = release.ocid.str().unwrap_or_default();
-            if let Some(key) = keys.see(ocid, (place.source, place.unit)) {
-                pending.push((key, release));
-                if pending.len() >= BATCH_RELEASES {
-                    hand_over(&mut pending, &mut corrected);
-                }
+        &work,
+        &mut |places: &[Place], compiled: Compiled<C::Piece>| {
+            let mut corrections = compiled.corrected.into_iter().peekable();
+            let given = places
+                .iter()
+                .zip(&compiled.ocids)
+                .enumerate()
+                .map(|(index, (place, ocid))| {
+                    let key = keys.see(ocid, (place.source, place.unit));
+                    if let Some((_, counts)) = corrections.next_if(|(at, _)| *at == index)
+                        && key.is_some()
+                    {
+                        corrected = std::mem::take(&mut corrected).absorb(counts);
+                    }
+                    key
+                })
+                .collect();
+            pending_releases += places.len();
+            pending.push((compiled.piece, given));
+            if pending_releases >= BATCH_RELEASES {
+                consumer.take(std::mem::take(&mut pending));
+                pending_releases = 0;
             }
         },
     )?;
-    hand_over(&mut pending, &mut corrected);
+    consumer.take(pending);
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
@@ -191,7 +301,7 @@ pub fn ingest_into(
         }
         let (merged, counts) = compile_all(groups, prepare, merge::compile);
         corrected = corrected.absorb(counts);
-        consumer.take(merged);
+        consumer.take(made(merged, &maker));
         tracing::debug!(
             elapsed_ms = clock.elapsed().as_millis() as u64,
             merged = repeated.len(),
@@ -209,6 +319,29 @@ pub fn ingest_into(
         sources: scanned.names,
         corrected,
     })
+}
+
+/// The pieces of compiled releases with their keys, made in parallel, in order.
+fn made<M: Make>(releases: Vec<(u32, Release)>, maker: &M) -> Vec<(M::Piece, Vec<Option<u32>>)> {
+    let mut releases = releases.into_iter();
+    let mut chunks = Vec::new();
+    loop {
+        let chunk: Vec<(u32, Release)> = releases.by_ref().take(MERGED_PIECE).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let (keys, releases): (Vec<Option<u32>>, Vec<Release>) = chunk
+                .into_iter()
+                .map(|(key, release)| (Some(key), release))
+                .unzip();
+            (maker.make(&mut std::iter::once(releases)), keys)
+        })
+        .collect()
 }
 
 /// The error of a source that no longer holds the releases of `key`.
