@@ -21,7 +21,7 @@ echo "|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
     input="$data/$n.jsonl"
     [ -s "$input" ] || "$bin" -q generate --processes "$n" --seed 7 --out "$input"
-    mb=$(($(stat -c %s "$input") / 1000000))
+    mb=$(($(stat -L -c %s "$input") / 1000000))
     for threads in 1 2; do
         out="$data/out-$n-$threads"
         log="$data/time-$n-$threads.txt"
