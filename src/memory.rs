@@ -28,14 +28,46 @@ fn status_mib(key: &str) -> Option<u64> {
 /// milliseconds, where the system tells it (Linux): a stage's share of the work that, unlike
 /// its elapsed time, does not grow when other programs share the machine.
 pub fn cpu_time_ms() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name (in parentheses, which may hold spaces): the 12th and
-    // 13th are the user and system times, in ticks of 1/100 s (Linux's USER_HZ).
-    let (_, fields) = stat.rsplit_once(')')?;
-    let mut fields = fields.split_whitespace().skip(11);
-    let user: u64 = fields.next()?.parse().ok()?;
-    let system: u64 = fields.next()?.parse().ok()?;
-    Some((user + system) * 10)
+    let stat = ProcessStat::read()?;
+    Some((stat.user_ticks + stat.system_ticks) * 10)
+}
+
+/// The part of [`cpu_time_ms`] spent in the kernel for the process (page faults, clearing new
+/// pages, handing memory back, reading and writing files), in milliseconds.
+pub fn kernel_time_ms() -> Option<u64> {
+    Some(ProcessStat::read()?.system_ticks * 10)
+}
+
+/// The minor page faults of the process so far (Linux): each a page the kernel made resident,
+/// most of them new memory that it cleared first.
+pub fn minor_faults() -> Option<u64> {
+    Some(ProcessStat::read()?.minor_faults)
+}
+
+/// The counters of `/proc/self/stat` the logs report.
+struct ProcessStat {
+    minor_faults: u64,
+    user_ticks: u64,
+    system_ticks: u64,
+}
+
+impl ProcessStat {
+    fn read() -> Option<ProcessStat> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // The fields after the command name (in parentheses, which may hold spaces), from the
+        // process's state: the 8th is the minor faults, the 12th and 13th are the user and
+        // system times, in ticks of 1/100 s (Linux's USER_HZ).
+        let (_, fields) = stat.rsplit_once(')')?;
+        // Some fields before them may be negative (the terminal's process group, -1 without a
+        // terminal): only the three are read as numbers.
+        let fields: Vec<&str> = fields.split_whitespace().take(13).collect();
+        let number = |index: usize| fields.get(index)?.parse().ok();
+        Some(ProcessStat {
+            minor_faults: number(7)?,
+            user_ticks: number(11)?,
+            system_ticks: number(12)?,
+        })
+    }
 }
 
 /// Keeps the process on the system's small (4 KiB) pages, without transparent huge pages
@@ -309,6 +341,38 @@ pub fn held_column_bytes(column: &polars::prelude::Column) -> usize {
 
 #[cfg(test)]
 mod tests {
+    /// Touching 64 MiB of new memory is counted as page faults, and the kernel's time is a part
+    /// of the processor time.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn new_memory_is_counted_as_faults() {
+        const SIZE: usize = 64 << 20;
+        // Memory of its own from the system, not the allocator's, which may have it resident.
+        // SAFETY: an anonymous private mapping, written within its length and unmapped after.
+        let (before, after) = unsafe {
+            let mapped = libc::mmap(
+                std::ptr::null_mut(),
+                SIZE,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(mapped, libc::MAP_FAILED);
+            let before = super::minor_faults().unwrap();
+            let bytes = mapped.cast::<u8>();
+            for offset in (0..SIZE).step_by(4096) {
+                bytes.add(offset).write_volatile(1);
+            }
+            let after = super::minor_faults().unwrap();
+            libc::munmap(mapped, SIZE);
+            (before, after)
+        };
+        // At least one fault per 2 MiB, whatever the page size the system gave.
+        assert!(after - before >= 32, "{before} -> {after}");
+        assert!(super::kernel_time_ms().unwrap() <= super::cpu_time_ms().unwrap());
+    }
+
     /// The option set is mimalloc's purge delay: the one whose default is a second (version 3);
     /// a test process is far below the size from which mimalloc purges on its own.
     #[test]

@@ -138,6 +138,8 @@ pub fn load_prepared(
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
+        kernel_ms = crate::memory::kernel_time_ms(),
+        faults = crate::memory::minor_faults(),
         peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         frames_mib = frames
@@ -274,6 +276,8 @@ pub fn run_with(
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
+        kernel_ms = crate::memory::kernel_time_ms(),
+        faults = crate::memory::minor_faults(),
         peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         outcomes_mib = indicators
@@ -299,6 +303,8 @@ pub fn run_with(
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
+        kernel_ms = crate::memory::kernel_time_ms(),
+        faults = crate::memory::minor_faults(),
         peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         contracts_mib = crate::memory::held_bytes(&scored.contracts) >> 20,
@@ -318,6 +324,8 @@ pub fn run_with(
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
+        kernel_ms = crate::memory::kernel_time_ms(),
+        faults = crate::memory::minor_faults(),
         peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "profiled"

@@ -37,6 +37,8 @@ pub(super) fn score(args: ScoreArgs, quiet: bool) -> Result<ExitCode, Failure> {
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
+        kernel_ms = crate::memory::kernel_time_ms(),
+        faults = crate::memory::minor_faults(),
         peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         run_peak_mib = crate::memory::run_peak_mib(),

@@ -215,6 +215,8 @@ fn collect_with(
             indicators = count,
             took_ms = clock.elapsed().as_millis() as u64,
             cpu_ms = crate::memory::cpu_time_ms(),
+            kernel_ms = crate::memory::kernel_time_ms(),
+            faults = crate::memory::minor_faults(),
             peak_mib = crate::memory::stage_peak_mib().map(|peak| peak.max(batch_peak)),
             resident_mib = crate::memory::resident_memory_mib(),
             "indicators collected"

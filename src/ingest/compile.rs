@@ -270,6 +270,8 @@ pub fn ingest_into<C: Consumer>(
     tracing::debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         cpu_ms = crate::memory::cpu_time_ms(),
+        kernel_ms = crate::memory::kernel_time_ms(),
+        faults = crate::memory::minor_faults(),
         peak_mib = crate::memory::stage_peak_mib(),
         resident_mib = crate::memory::resident_memory_mib(),
         "read, parsed and handed over"

@@ -265,6 +265,8 @@ pub fn score_reviewed(
             step = what,
             elapsed_ms = clock.elapsed().as_millis(),
             cpu_ms = crate::memory::cpu_time_ms(),
+            kernel_ms = crate::memory::kernel_time_ms(),
+            faults = crate::memory::minor_faults(),
             peak_mib = crate::memory::stage_peak_mib(),
             resident_mib = crate::memory::resident_memory_mib()
         )
