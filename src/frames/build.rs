@@ -137,10 +137,12 @@ fn distinct<'a>(texts: impl Iterator<Item = &'a str>) -> u32 {
 }
 
 impl Rows<'_> {
-    /// The rows of a run (see [`Rows::run_only`]), or with every column.
-    pub fn new(run_only: bool) -> Self {
+    /// The rows of a run (see [`Rows::run_only`]), or with every column; `kept`: the columns
+    /// made all the same (see [`Rows::kept`]).
+    pub fn new(run_only: bool, kept: &'static [&'static str]) -> Self {
         Rows {
             run_only,
+            kept,
             ..Rows::default()
         }
     }

@@ -99,8 +99,7 @@ fn part_of(
     kept: &'static [&'static str],
     list: &CategoricalMapping,
 ) -> PolarsResult<numbering::Part> {
-    let mut rows = Rows::new(run_only);
-    rows.kept = kept;
+    let mut rows = Rows::new(run_only, kept);
     rows.reserve_for(releases);
     for (key, release) in releases {
         rows.push(*key, release);
@@ -121,11 +120,7 @@ impl Make for RowMaker {
         // The releases are held here while the rows borrow their texts, and go, on this
         // thread, once the rows are tables.
         let held = typed_arena::Arena::new();
-        let fresh = || {
-            let mut rows = Rows::new(self.run_only);
-            rows.kept = self.kept;
-            rows
-        };
+        let fresh = || Rows::new(self.run_only, self.kept);
         let mut parts = Vec::new();
         let mut rows = fresh();
         let (mut key, mut in_rows) = (0u32, 0usize);
@@ -234,11 +229,7 @@ impl Builder {
             let mut pieces = pieces.into_iter();
             let mut table = match pieces.next() {
                 Some(first) => first,
-                None => {
-                    let mut rows = Rows::new(self.run_only);
-                    rows.kept = self.kept;
-                    rows.into_tables()?[index].clone()
-                }
+                None => Rows::new(self.run_only, self.kept).into_tables()?[index].clone(),
             };
             for piece in pieces {
                 table.vstack_mut_owned(piece)?;

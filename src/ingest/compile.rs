@@ -96,11 +96,13 @@ impl<M: Make> Work<Release> for Compiling<'_, M> {
             }
             (ocid, counts, release)
         };
-        let mut keep = |ocid: Text, counts: Corrected| {
+        // Keeps a compiled release's ocid and corrections, and gives the release on.
+        let mut keep = |(ocid, counts, release): (Text, Corrected, Release)| {
             if counts.total > 0 {
                 corrected.push((ocids.len(), counts));
             }
             ocids.push(ocid);
+            release
         };
         let piece = {
             let mut compiled_units = units.map(|unit| {
@@ -109,21 +111,9 @@ impl<M: Make> Work<Release> for Compiling<'_, M> {
                     // compiled on every thread.
                     let compiled: Vec<(Text, Corrected, Release)> =
                         unit.into_par_iter().map(compiled).collect();
-                    return compiled
-                        .into_iter()
-                        .map(|(ocid, counts, release)| {
-                            keep(ocid, counts);
-                            release
-                        })
-                        .collect();
+                    return compiled.into_iter().map(&mut keep).collect();
                 }
-                unit.into_iter()
-                    .map(|release| {
-                        let (ocid, counts, release) = compiled(release);
-                        keep(ocid, counts);
-                        release
-                    })
-                    .collect()
+                unit.into_iter().map(compiled).map(&mut keep).collect()
             });
             self.maker.make(&mut compiled_units)
         };
@@ -325,17 +315,9 @@ pub fn ingest_into<C: Consumer>(
 
 /// The pieces of compiled releases with their keys, made in parallel, in order.
 fn made<M: Make>(releases: Vec<(u32, Release)>, maker: &M) -> Vec<(M::Piece, Vec<Option<u32>>)> {
-    let mut releases = releases.into_iter();
-    let mut chunks = Vec::new();
-    loop {
-        let chunk: Vec<(u32, Release)> = releases.by_ref().take(MERGED_PIECE).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(chunk);
-    }
-    chunks
+    releases
         .into_par_iter()
+        .chunks(MERGED_PIECE)
         .map(|chunk| {
             let (keys, releases): (Vec<Option<u32>>, Vec<Release>) = chunk
                 .into_iter()

@@ -127,7 +127,7 @@ impl Make for Releases {
     type Piece = Vec<Release>;
 
     fn make(&self, units: &mut dyn Iterator<Item = Vec<Release>>) -> Vec<Release> {
-        units.flatten().collect()
+        self.work(units)
     }
 }
 
