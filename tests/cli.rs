@@ -390,6 +390,31 @@ fn every_real_publisher_scores_with_one_row_per_ocid() {
     assert_eq!(processes, 118);
 }
 
+/// A real record package whose one record has nothing to compile: the run ends well, with
+/// every output, no process and the record rejected with its reason.
+#[test]
+fn an_input_without_a_process_is_scored_with_its_rejection() {
+    let Some(input) = common::shared_sample("data/real/paraguay/records/284437.json") else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    redflags()
+        .arg("score")
+        .arg(&input)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    assert_eq!(summary["counts"]["processes"], 0);
+    assert!(csv_rows(&out.path().join("contracts.csv")).is_empty());
+    let rejected = csv_rows(&out.path().join("rejected.csv"));
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["ocid"], "ocds-03ad3f-284437");
+    assert!(rejected[0]["reason"].contains("no `compiledRelease`"));
+}
+
 #[test]
 fn cancelled_and_excluded_procedures_keep_their_row_but_are_not_assessed() {
     let input = "{\"ocid\":\"cancelled\",\"tender\":{\"status\":\"cancelled\",\"procurementMethod\":\"open\",\"numberOfTenderers\":1}}\n\

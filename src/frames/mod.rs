@@ -149,7 +149,9 @@ impl Make for RowMaker {
                 in_rows += 1;
             }
         }
-        if in_rows > 0 || parts.is_empty() {
+        // (A chunk whose units gave no release makes no part: the frames of an input without
+        // a process are made from no part at all.)
+        if in_rows > 0 {
             parts.push(numbering::Part::new(rows.into_tables()?, list)?);
         }
         Ok(parts)
