@@ -359,21 +359,25 @@ fn frames_writes_the_tables_as_parquet() {
     assert!(bids.height() > 0);
 }
 
+/// Runs `score` on `input` into `out`, expecting success, and returns its summary.json.
+fn scored_summary(input: &Path, out: &Path) -> serde_json::Value {
+    redflags()
+        .arg("score")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    serde_json::from_str(&read(&out.join("summary.json"))).unwrap()
+}
+
 #[test]
 fn every_real_publisher_scores_with_one_row_per_ocid() {
     let out = tempfile::tempdir().unwrap();
     let Some(real) = common::shared_sample("data/real") else {
         return;
     };
-    redflags()
-        .arg("score")
-        .arg(&real)
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
-    let summary: serde_json::Value =
-        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    let summary = scored_summary(&real, out.path());
     let counts = &summary["counts"];
     let processes = counts["processes"].as_u64().unwrap();
     let contracts = csv_rows(&out.path().join("contracts.csv"));
@@ -398,15 +402,7 @@ fn an_input_without_a_process_is_scored_with_its_rejection() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    redflags()
-        .arg("score")
-        .arg(&input)
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
-    let summary: serde_json::Value =
-        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    let summary = scored_summary(&input, out.path());
     assert_eq!(summary["counts"]["processes"], 0);
     assert!(csv_rows(&out.path().join("contracts.csv")).is_empty());
     let rejected = csv_rows(&out.path().join("rejected.csv"));
