@@ -8,5 +8,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> std::process::ExitCode {
     redflags::memory::small_pages_only();
     redflags::memory::purge_as_size_fits();
+    redflags::memory::watch_resident();
     redflags::cli::main()
 }

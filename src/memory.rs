@@ -10,6 +10,24 @@ pub fn resident_memory_mib() -> Option<u64> {
     status_mib("VmRSS:")
 }
 
+/// [`resident_memory_mib`] read from `/proc/self/statm`, a few numbers: for the watcher
+/// ([`watch_resident`]), which reads it every few milliseconds.
+fn statm_resident_mib() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some((pages * page_bytes()) >> 20)
+}
+
+/// The size of the system's pages, in bytes.
+fn page_bytes() -> u64 {
+    #[cfg(unix)]
+    // SAFETY: sysconf takes no pointer.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    #[cfg(not(unix))]
+    let size = 4096;
+    u64::try_from(size).unwrap_or(4096)
+}
+
 /// Whether the process holds less than `limit` MiB now (false where the system does not tell):
 /// the test of the steps that run side by side only while the process is small.
 pub fn resident_below_mib(limit: u64) -> bool {
@@ -143,44 +161,72 @@ unsafe extern "C" {
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 /// The delay, in milliseconds, after which mimalloc hands freed memory back to the system on
-/// its own while the process holds less than [`OWN_PURGES_ABOVE_MIB`]: an hour, longer than
-/// any run.
+/// its own while the process holds less than [`AT_ONCE_ABOVE_MIB`]: an hour, longer than any
+/// run.
 const PURGE_DELAY_MS: std::ffi::c_long = 3_600_000;
 
 /// mimalloc's own purge delay (version 3): a second.
 #[cfg(test)]
 const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
-/// The purge delay from [`OWN_PURGES_ABOVE_MIB`], in milliseconds: freed memory goes back
-/// soon, after being there for what the same step allocates next. At 1,000,000 generated
-/// processes (the heavier data of issue 18's fields), with the delay of an hour (purges only
-/// on demand) the freed pages the threads' heaps held between releases took the run's peak
-/// to 2,136,616-2,158,196 KiB, about 700 MiB above the memory its allocations held (the last
-/// batch of indicators: 1,449 MiB allocated at its peak, 2,143 MiB resident), in 44.5 s. By
-/// delay (runs on a calm machine, `/usr/bin/time`): 0 ms 1,821,848-1,863,648 KiB and
-/// 56.3-57.1 s (7.1 million page faults, the kernel's time 25-26 s); 10 ms 1,841,008 KiB,
-/// 53.1 s; 50 ms 1,875,144-1,923,908 KiB, 46.7-47.3 s; 100 ms 1,885,284-1,927,484 KiB,
-/// 45.5-48.1 s (2.5 million faults, 12 s); 250 ms 1,964,684-2,009,400 KiB, 44.4-44.5 s, over
-/// the 2 GB the run has. mimalloc's own delay, a second, left the peak as it was.
-const PROMPT_PURGE_DELAY_MS: std::ffi::c_long = 100;
+/// The resident memory, in MiB, from which a thread of its own ([`watch_resident`]) hands the
+/// memory freed so far back to the system each time the resident memory has grown by
+/// [`WATCH_STEP_MIB`] since the last time, until [`AT_ONCE_ABOVE_MIB`]. Below it, freed memory
+/// stays for the next step, which would otherwise take it back as page faults that the kernel
+/// clears. It replaces mimalloc's own purges 100 ms after a free from 1.5 GiB (the run's steps
+/// then decided the level, between them, not as the memory grew): at 1,000,000 generated
+/// processes, three alternate pairs of runs, 40.09, 39.69 and 40.14 s against 42.26, 41.69 and
+/// 40.80 s, 0.95-1.00 million page faults against 1.61-1.65 million, the kernel's time 9.6-10.9
+/// s against 11.1-12.6, and peaks of 1,877,556-1,886,784 KiB against 1,866,868-1,921,220 (and
+/// 1,956,564 and 1,980,648 KiB, over the 2 GB the run has, in two of eight runs that session).
+/// The peak is this level and what the steps hold live when they reach it.
+const WATCH_FROM_MIB: u64 = 1800;
 
-/// The resident memory, in MiB, from which mimalloc hands freed memory back on its own again,
-/// soon after it is freed (see [`PROMPT_PURGE_DELAY_MS`] and [`purge_as_size_fits`]). Below
-/// it, a stage's freed pages stay for the next step, which would otherwise take them back as
-/// page faults that the kernel clears; the stages that come near the 2 GB of 1,000,000
-/// generated processes (the bids and the last batch of indicators, the flags, the profiles,
-/// the outputs: 1.6-1.8 GiB) are above it and purge as before. At 1,000,000 (huge pages, the
-/// same machine and hour): from 1 GiB 46.02 s, 15.14 s of the kernel's time, 2.49 million
-/// faults, 1,906,632 KiB; from 1.5 GiB 44.52-44.77 s, 13.26-13.44 s, 1.59-1.70 million,
-/// 1,894,144-1,912,252 KiB. From 1.75 GiB the run took 42.4-43.5 s but peaked at
-/// 1,958,784-1,963,380 KiB, over the 2 GB. Runs below 1 GiB (100,000) never get here.
-const OWN_PURGES_ABOVE_MIB: u64 = 1536;
+/// How much, in MiB, the resident memory grows above [`WATCH_FROM_MIB`] between two hand-backs
+/// of the watcher.
+const WATCH_STEP_MIB: u64 = 16;
+
+/// How often the watcher reads the resident memory.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Starts, once per process, the thread that hands freed memory back near the memory a run
+/// has (see [`WATCH_FROM_MIB`]): a forced collection from it purges what every thread has
+/// freed to mimalloc's arenas. It reads `/proc/self/statm` every [`WATCH_EVERY`] and stops
+/// where the system does not tell the resident memory.
+pub fn watch_resident() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let watch = || {
+            let mut last: Option<u64> = None;
+            loop {
+                std::thread::sleep(WATCH_EVERY);
+                let Some(now) = statm_resident_mib() else {
+                    return;
+                };
+                if !(WATCH_FROM_MIB..AT_ONCE_ABOVE_MIB).contains(&now) {
+                    last = None;
+                    continue;
+                }
+                if last.is_some_and(|last| now < last + WATCH_STEP_MIB) {
+                    continue;
+                }
+                // SAFETY: `mi_collect` takes no pointer and may be called from any thread.
+                unsafe { mi_collect(true) };
+                last = statm_resident_mib();
+            }
+        };
+        // Without the thread, the run goes on with the hand-backs between its steps only.
+        let _ = std::thread::Builder::new()
+            .name("redflags-memory".into())
+            .spawn(watch);
+    });
+}
 
 /// Sets when mimalloc hands freed memory back to the system, by the resident memory now:
-/// below [`OWN_PURGES_ABOVE_MIB`] only when [`release_freed`] asks it to (at the end of a stage
-/// or batch, and only above [`KEPT_BELOW_MIB`]), not on its own a second after it was freed
-/// (its default), so that a stage's freed pages are there for the next step; above it, on its
-/// own, soon (see [`PROMPT_PURGE_DELAY_MS`]), and from [`AT_ONCE_ABOVE_MIB`] at once. Pages
+/// below [`AT_ONCE_ABOVE_MIB`] only when asked to, by [`release_freed`] (at the end of a stage
+/// or batch, and only above [`KEPT_BELOW_MIB`]) and by the watcher near the memory a run has
+/// ([`watch_resident`]), not on its own a second after it was freed (its default), so that a
+/// stage's freed pages are there for the next step; from [`AT_ONCE_ABOVE_MIB`] at once. Pages
 /// handed back come back as page faults that the kernel clears: counted by the system
 /// (`/usr/bin/time`'s minor faults), at 100,000 generated processes 286,218 -> 129,422 and the
 /// kernel's time 1.41 -> 0.74 s, the peak 490 -> 582 MB, purging on demand against mimalloc's
@@ -194,21 +240,17 @@ pub fn purge_as_size_fits() {
 
 /// [`purge_as_size_fits`] with the resident memory, in MiB, already read.
 fn purge_as_fits(resident_mib: Option<u64>) {
-    let level = match resident_mib {
-        Some(now) if now >= AT_ONCE_ABOVE_MIB => 2,
-        Some(now) if now >= OWN_PURGES_ABOVE_MIB => 1,
-        _ => 0,
-    };
+    let at_once = resident_mib.is_some_and(|now| now >= AT_ONCE_ABOVE_MIB);
+    let level = u8::from(at_once);
     if PURGE_LEVEL.swap(level, std::sync::atomic::Ordering::Relaxed) == level {
         return;
     }
-    let delay = [PURGE_DELAY_MS, PROMPT_PURGE_DELAY_MS, 0][usize::from(level)];
-    let own = level > 0;
+    let delay = if at_once { 0 } else { PURGE_DELAY_MS };
     // SAFETY: setting an option takes no pointer; mimalloc reads this one each time it purges.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, delay) };
-    if own {
+    if at_once {
         // The purges already scheduled are due in an hour: a forced collection purges them
-        // now and starts the schedule again, with the shorter delay.
+        // now and starts the schedule again, with no delay.
         // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
         unsafe { mi_collect(true) };
     }
@@ -217,11 +259,12 @@ fn purge_as_fits(resident_mib: Option<u64>) {
 /// The resident memory, in MiB, from which mimalloc hands freed memory back at once: runs
 /// whose tables take most of the machine's memory (5,000,000 generated processes hold 4-8 GiB
 /// through the run), where each stage's freed pages, kept for 100 ms, took the peak past the
-/// 8 GB the run has (see [`PROMPT_PURGE_DELAY_MS`] for the cost in time at 1,000,000).
+/// 8 GB the run has. (At 1,000,000 purges at once cost much time: 56.3-57.1 s and 7.1 million
+/// page faults against 45.5-48.1 s and 2.5 million with a delay of 100 ms, in an earlier
+/// session.)
 const AT_ONCE_ABOVE_MIB: u64 = 4096;
 
-/// How mimalloc purges ([`purge_as_size_fits`]): 0 on demand only, 1 on its own after
-/// [`PROMPT_PURGE_DELAY_MS`], 2 at once, 3 not set yet.
+/// How mimalloc purges ([`purge_as_size_fits`]): 0 on demand only, 1 at once, 3 not set yet.
 static PURGE_LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(3);
 
 /// Returns the memory freed so far to the system (mimalloc keeps freed pages for reuse, see
@@ -371,6 +414,21 @@ mod tests {
         // At least one fault per 2 MiB, whatever the page size the system gave.
         assert!(after - before >= 32, "{before} -> {after}");
         assert!(super::kernel_time_ms().unwrap() <= super::cpu_time_ms().unwrap());
+    }
+
+    /// The watcher's quick reading of the resident memory is the system's own figure.
+    #[test]
+    fn the_resident_memory_reads_the_same_from_either_file() {
+        let (Some(status), Some(statm)) =
+            (super::resident_memory_mib(), super::statm_resident_mib())
+        else {
+            panic!("the system tells no resident memory");
+        };
+        assert!(
+            status.abs_diff(statm) <= 8,
+            "{status} MiB against {statm} MiB"
+        );
+        assert!(statm > 0);
     }
 
     /// The option set is mimalloc's purge delay: the one whose default is a second (version 3);
