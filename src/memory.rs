@@ -5,14 +5,10 @@ pub fn peak_memory_mib() -> Option<u64> {
     status_mib("VmHWM:")
 }
 
-/// The process's resident memory now, in MiB, where the system tells it (Linux).
+/// The process's resident memory now, in MiB, where the system tells it (Linux): read from
+/// `/proc/self/statm`, a few numbers (`VmRSS` of `/proc/self/status` is the same figure in a
+/// longer file), as the watcher ([`watch_resident`]) reads it every few milliseconds.
 pub fn resident_memory_mib() -> Option<u64> {
-    status_mib("VmRSS:")
-}
-
-/// [`resident_memory_mib`] read from `/proc/self/statm`, a few numbers: for the watcher
-/// ([`watch_resident`]), which reads it every few milliseconds.
-fn statm_resident_mib() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some((pages * page_bytes()) >> 20)
@@ -200,7 +196,7 @@ pub fn watch_resident() {
             let mut last: Option<u64> = None;
             loop {
                 std::thread::sleep(WATCH_EVERY);
-                let Some(now) = statm_resident_mib() else {
+                let Some(now) = resident_memory_mib() else {
                     return;
                 };
                 if !(WATCH_FROM_MIB..AT_ONCE_ABOVE_MIB).contains(&now) {
@@ -212,7 +208,7 @@ pub fn watch_resident() {
                 }
                 // SAFETY: `mi_collect` takes no pointer and may be called from any thread.
                 unsafe { mi_collect(true) };
-                last = statm_resident_mib();
+                last = resident_memory_mib();
             }
         };
         // Without the thread, the run goes on with the hand-backs between its steps only.
@@ -264,8 +260,8 @@ fn purge_as_fits(resident_mib: Option<u64>) {
 /// session.)
 const AT_ONCE_ABOVE_MIB: u64 = 4096;
 
-/// How mimalloc purges ([`purge_as_size_fits`]): 0 on demand only, 1 at once, 3 not set yet.
-static PURGE_LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(3);
+/// How mimalloc purges ([`purge_as_size_fits`]): 0 on demand only, 1 at once, 2 not set yet.
+static PURGE_LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(2);
 
 /// Returns the memory freed so far to the system (mimalloc keeps freed pages for reuse, see
 /// [`purge_as_size_fits`]): between stages that free much and then allocate large new blocks.
@@ -416,11 +412,11 @@ mod tests {
         assert!(super::kernel_time_ms().unwrap() <= super::cpu_time_ms().unwrap());
     }
 
-    /// The watcher's quick reading of the resident memory is the system's own figure.
+    /// The resident memory read from `statm` is the figure `status` gives (`VmRSS`).
     #[test]
     fn the_resident_memory_reads_the_same_from_either_file() {
         let (Some(status), Some(statm)) =
-            (super::resident_memory_mib(), super::statm_resident_mib())
+            (super::status_mib("VmRSS:"), super::resident_memory_mib())
         else {
             panic!("the system tells no resident memory");
         };
