@@ -85,61 +85,24 @@ impl ProcessStat {
 }
 
 /// Keeps the process on the system's small (4 KiB) pages, without transparent huge pages
-/// (Linux; elsewhere nothing): mimalloc asks for huge pages, and a 2 MiB page the program uses
-/// a little of is resident whole and is cleared whole by the kernel when first touched.
-/// Measured at 100,000 processes (`score`, every output): 6.14-6.61 s and 821-835 MB with
-/// huge pages, 5.67-5.96 s and 763-792 MB without, the kernel's time halved. Called at the
-/// start; [`pages_for_input`] lets large inputs have huge pages again.
+/// (Linux; elsewhere nothing), whatever the input's size: mimalloc asks for huge pages, and a
+/// 2 MiB page the program uses a little of is resident whole and is cleared whole by the
+/// kernel each time it is touched again after going back. Measured at 100,000 generated
+/// processes (`score`, every output): 6.14-6.61 s and 821-835 MB with huge pages, 5.67-5.96 s
+/// and 763-792 MB without, the kernel's time halved. At 1,000,000, where the run hands memory
+/// back to keep within 2 GB (see [`watch_resident`]), five alternate pairs: 38.0-39.8 s
+/// (38.9 on average) with small pages only against 39.6-40.9 s (40.1) with huge pages, the
+/// kernel's time 7.1-7.7 s against 10.1-11.1 s, the same peaks (1,854,036-1,863,036 KiB
+/// against 1,860,244-1,878,896): a huge page that goes back in part is split, and one touched
+/// again is cleared whole (in a profile, clearing pages took 10% of the processor's time with
+/// huge pages, 3% without). Called at the start.
 pub fn small_pages_only() {
-    set_huge_pages(false);
-}
-
-/// The input size (JSON bytes, see [`pages_for_input`]) from which the process may have
-/// transparent huge pages: between the sizes measured, 316 MB (100,000 generated processes,
-/// where huge pages gained nothing: 4.87-5.92 s either way in four alternate pairs, 40-70 MB
-/// more memory) and 3.16 GB (1,000,000, where in six alternate pairs on a loaded machine they
-/// took the run from 65.1 to 58.5 s on average, faster in five of the six, the kernel's time
-/// from 6.8-8.0 to 4.1-5.9 s, the page faults from 1.68-1.93 million to 0.51-0.56 million,
-/// and the peak from 1.67-1.69 to 1.73-1.76 GB; 5,000,000 peaked at 7.63 GB, against 7.39 GB
-/// with small pages only). A large input's tables span gigabytes, and the processor's address
-/// translations over them, one per 4 KiB page, are a share of the time that grows with the
-/// size.
-const HUGE_PAGES_FROM_BYTES: u64 = 1 << 30;
-
-/// Chooses the page size for an input of `bytes` of JSON (its sources' sizes, gzip counted
-/// as it decompresses, about [`GZIP_FACTOR`] times): huge pages allowed from
-/// [`HUGE_PAGES_FROM_BYTES`], small pages only below it.
-pub fn pages_for_input(bytes: u64) {
-    set_huge_pages((HUGE_PAGES_FROM_BYTES..SMALL_PAGES_AGAIN_FROM_BYTES).contains(&bytes));
-}
-
-/// The input size (JSON bytes) from which the process keeps to small pages again: inputs whose
-/// tables come near the memory the run has, where the memory a huge page holds beyond what is
-/// used counts more than the time it saves. Between the sizes measured: 3.48 GB (1,000,000
-/// generated processes, see [`HUGE_PAGES_FROM_BYTES`]) and 17.6 GB (5,000,000, whose peak was
-/// 8,176,720 KiB with huge pages, over the 8 GB it has).
-const SMALL_PAGES_AGAIN_FROM_BYTES: u64 = 8 << 30;
-
-/// How many times its size a gzip source is counted as (the generated data decompresses to
-/// about 10 times its gzip size; OCDS files of other publishers between 6 and 20).
-pub const GZIP_FACTOR: u64 = 8;
-
-/// Allows transparent huge pages for the memory the process touches from now on, or not
-/// (Linux; elsewhere nothing).
-fn set_huge_pages(allowed: bool) {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes no pointer; it sets a flag of the calling process.
     unsafe {
-        libc::prctl(
-            libc::PR_SET_THP_DISABLE,
-            libc::c_ulong::from(!allowed),
-            0,
-            0,
-            0,
-        );
+        let disable: libc::c_ulong = 1;
+        libc::prctl(libc::PR_SET_THP_DISABLE, disable, 0, 0, 0);
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = allowed;
 }
 
 // mimalloc's own entry points (the crate `mimalloc` links the library; its extended API is not

@@ -485,7 +485,6 @@ pub fn read_chunks<R: document::Entry + Send, W: Work<R>>(
         return Err(IngestError::NoInput);
     }
     let sources = source::expand(inputs)?;
-    crate::memory::pages_for_input(sources.iter().map(Source::size_estimate).sum());
     let mut accumulator = Accumulator {
         names: sources.iter().map(Source::name).collect(),
         limits: *limits,

@@ -38,25 +38,6 @@ impl Source {
         }
     }
 
-    /// About how many bytes of JSON the source holds: a file's size, a gzip file's counted
-    /// [`crate::memory::GZIP_FACTOR`] times; standard input's size is not known (0).
-    pub fn size_estimate(&self) -> u64 {
-        let Source::File(path) = self else {
-            return 0;
-        };
-        let Ok(mut file) = File::open(path) else {
-            return 0;
-        };
-        let size = file.metadata().map_or(0, |metadata| metadata.len());
-        let mut head = [0u8; 2];
-        let gzip = file.read_exact(&mut head).is_ok() && head == GZIP_MAGIC;
-        if gzip {
-            size.saturating_mul(crate::memory::GZIP_FACTOR)
-        } else {
-            size
-        }
-    }
-
     /// Opens the source, decompressing it when it is gzip (within the gzip bounds of
     /// `limits`).
     pub fn open(&self, limits: &Limits) -> io::Result<Box<dyn BufRead + Send>> {
@@ -433,29 +414,6 @@ fn last_line_len(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_gzip_file_is_counted_as_what_it_decompresses_to() {
-        let dir = tempfile::tempdir().unwrap();
-        let line = b"{\"ocid\":\"ocds-s-1\",\"tender\":{\"title\":\"a\"}}\n".repeat(50);
-        let plain = dir.path().join("plain.jsonl");
-        std::fs::write(&plain, &line).unwrap();
-        // The magic bytes decide, not the name.
-        let packed = dir.path().join("packed.jsonl");
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder.write_all(&line).unwrap();
-        let compressed = encoder.finish().unwrap();
-        std::fs::write(&packed, &compressed).unwrap();
-        assert_eq!(Source::File(plain).size_estimate(), line.len() as u64);
-        assert_eq!(
-            Source::File(packed).size_estimate(),
-            compressed.len() as u64 * crate::memory::GZIP_FACTOR
-        );
-        assert_eq!(Source::Stdin.size_estimate(), 0);
-        let empty = dir.path().join("empty.jsonl");
-        std::fs::write(&empty, b"").unwrap();
-        assert_eq!(Source::File(empty).size_estimate(), 0);
-    }
 
     fn units(text: &str) -> (Vec<(Option<u64>, String)>, Reading) {
         let mut found = Vec::new();
