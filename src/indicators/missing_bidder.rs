@@ -130,11 +130,11 @@ impl Definition for MissingBidder {
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Inner),
             )
+            // (A semi join keeps each row once, however often the other side holds its key:
+            // the tenderers' processes need no `unique`, which took 151 of the indicator's
+            // 1,401 ms at 1,000,000 generated processes.)
             .join(
-                tenderers
-                    .clone()
-                    .select([col(PROCESS)])
-                    .unique(None, UniqueKeepStrategy::Any),
+                tenderers.clone().select([col(PROCESS)]),
                 [col(PROCESS)],
                 [col(PROCESS)],
                 JoinArgs::new(JoinType::Semi),
