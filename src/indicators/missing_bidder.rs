@@ -165,6 +165,7 @@ impl Definition for MissingBidder {
             .group_by([col("market_bidder")])
             .agg([
                 col("market").first(),
+                col("market_number").first(),
                 col("tenderer_id").first(),
                 len().cast(DataType::Int64).alias("bid_in"),
                 col("rank").max().alias("last_rank"),
@@ -178,17 +179,20 @@ impl Definition for MissingBidder {
                             .gt_eq(lit(settings.share) * col("last_rank").cast(DataType::Float64)),
                     ),
             )
-            // The process of the regular's last bid: the tender of its last rank.
+            // The process of the regular's last bid: the tender of its last rank, joined on
+            // the market's number and the rank as one integer (on the two columns, Polars
+            // encodes each row's keys as bytes: 5 -> 109 ms from 100,000 to 1,000,000
+            // generated processes).
+            .with_column(market_rank(col("last_rank")))
             .join(
-                tenders.clone().select([
-                    col("market"),
-                    col("rank").alias("last_rank"),
-                    col(PROCESS).alias("last_process"),
-                ]),
-                [col("market"), col("last_rank")],
-                [col("market"), col("last_rank")],
+                tenders
+                    .clone()
+                    .select([market_rank(col("rank")), col(PROCESS).alias("last_process")]),
+                [col("market_rank")],
+                [col("market_rank")],
                 JoinArgs::new(JoinType::Left),
             )
+            .drop(cols(["market_number", "market_rank"]))
             .join(
                 tables.ocids().select([
                     col(PROCESS).alias("last_process"),
@@ -244,6 +248,12 @@ impl Definition for MissingBidder {
         );
         Plan::processes_only(processes)
     }
+}
+
+/// A market's number (`market_number`, below 2^32) and a rank in it as one integer,
+/// `market_rank`.
+fn market_rank(rank: Expr) -> Expr {
+    packed(col("market_number"), rank.cast(DataType::UInt64)).alias("market_rank")
 }
 
 /// A process and a tenderer (the numbered column `tenderer`) as one integer, `process_bidder`:
