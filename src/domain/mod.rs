@@ -288,10 +288,18 @@ impl Tables {
         LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())
     }
 
-    /// These tables with the derived table `derived` read from `table`, computed.
-    fn set_computed(&mut self, derived: Derived, table: DataFrame) -> PolarsResult<()> {
-        *self.derived(derived) = table.clone().lazy();
+    /// These tables with the derived table `derived` read from `table`, computed. A table found
+    /// in process order has its process keys marked sorted, as the frames' are: the joins on
+    /// them then merge two sorted keys (or sort the other side's) where they would build a hash
+    /// table, whose cost grows faster than the rows once it outgrows the processor's caches.
+    fn set_computed(&mut self, derived: Derived, mut table: DataFrame) -> PolarsResult<()> {
         let in_order = in_process_order(&table)?;
+        if in_order {
+            let mut keys = table.column(PROCESS)?.clone();
+            keys.set_sorted_flag(polars_core::series::IsSorted::Ascending);
+            table.with_column(keys)?;
+        }
+        *self.derived(derived) = table.clone().lazy();
         self.computed.push((derived, table, in_order));
         Ok(())
     }
