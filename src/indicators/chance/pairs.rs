@@ -5,8 +5,8 @@ use polars::prelude::*;
 
 use super::{binomial_tail, significant};
 use crate::domain::{
-    AWARD_KEY, Tables, code_or_missing, first_of_run, numbered_code, packed, sorted_distinct,
-    text_code,
+    AWARD_KEY, Tables, code_or_missing, each_award_supplier_once, first_of_run, numbered_code,
+    packed, text_code,
 };
 use crate::evidence::{Language, Level};
 use crate::indicators::support::{first_by, pair_organizations, process_rows, rolling_sums_within};
@@ -93,11 +93,8 @@ pub fn pair_windows(rows: LazyFrame, test: &PairTest) -> PolarsResult<LazyFrame>
     // The buyers and suppliers by the frames' numbers, the categories by the frames' list of
     // texts, and the pairs of numbers packed in one integer: every group-by and join below is
     // on one integer, not on texts that Polars would encode row by row.
-    // Each award's suppliers once (its first row), by a sort on the award's key and the
-    // supplier's number rather than a hash table of the two columns, which Polars encodes as
-    // bytes.
-    let rows = rows.with_column(numbered_code("supplier_id").alias(SUPPLIER));
-    let rows = sorted_distinct(rows, &[AWARD_KEY, SUPPLIER])
+    // Each award's suppliers once (its first row).
+    let rows = each_award_supplier_once(rows, SUPPLIER)
         // By date, then by process and award (as the award key sorts).
         .sort(["date", AWARD_KEY], SortMultipleOptions::default())
         .with_columns([

@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use crate::domain::{
-    AWARD_KEY, Tables, awarded, code_or_missing, dense_code, numbered_code, packed,
-    sorted_distinct, text_code,
+    AWARD_KEY, Tables, awarded, code_or_missing, dense_code, each_award_supplier_once,
+    numbered_code, packed, text_code,
 };
 use crate::indicators::PROCESS;
 
@@ -13,7 +13,8 @@ use crate::indicators::PROCESS;
 pub const MARKET_KEY: &str = "market";
 /// Column: a market and a supplier as one integer, to group and join on.
 pub const MARKET_SUPPLIER: &str = "market_supplier";
-/// Column: a supplier's number (see [`numbered_code`]), to find each award's suppliers once.
+/// Column: a supplier's number, to find each award's suppliers once (see
+/// [`each_award_supplier_once`]).
 const SUPPLIER_NUMBER: &str = "supplier_number";
 
 /// The awarded awards (status `active` or none) with an amount above 0, one row per award and
@@ -23,18 +24,12 @@ const SUPPLIER_NUMBER: &str = "supplier_number";
 /// (as text; none is a currency of its own), `part`, and the market as one integer
 /// ([`MARKET_KEY`]) and with the supplier ([`MARKET_SUPPLIER`]).
 pub fn market_awards(tables: &Tables, digits: u32) -> LazyFrame {
-    // Each award's suppliers once, by a sort on the award's key and the supplier's number: a
-    // hash table of the two columns (Polars encodes them as bytes) took 19 -> 136 ms of a
-    // market indicator's time from 100,000 to 1,000,000 generated processes.
-    let awards = tables
-        .awards()
-        .filter(
-            awarded()
-                .and(col("amount").gt(lit(0.0)))
-                .and(col("supplier_id").is_not_null()),
-        )
-        .with_column(numbered_code("supplier_id").alias(SUPPLIER_NUMBER));
-    sorted_distinct(awards, &[AWARD_KEY, SUPPLIER_NUMBER])
+    let awards = tables.awards().filter(
+        awarded()
+            .and(col("amount").gt(lit(0.0)))
+            .and(col("supplier_id").is_not_null()),
+    );
+    each_award_supplier_once(awards, SUPPLIER_NUMBER)
         .join(
             tables
                 .item_classes(digits)
