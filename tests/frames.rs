@@ -252,10 +252,21 @@ fn in_process_and_index_order(table: &DataFrame, index: &str) -> bool {
     pairs.is_sorted()
 }
 
+/// The award items of `items` (section `award`), in the table's order.
+fn award_items(items: &DataFrame) -> DataFrame {
+    items
+        .clone()
+        .lazy()
+        .filter(col("section").cast(DataType::String).eq(lit("award")))
+        .collect()
+        .unwrap()
+}
+
 /// The derived tables mark the packed keys of bids and awards sorted without sorting them
-/// (`redflags::domain::ascending`): that holds only if the frames hold each process's bids and
-/// awards in index order, processes in key order, as here on generated and on real data
-/// (processes merged from several releases among them).
+/// (`redflags::domain::ascending`), and `heterogeneous_supplier` those of the award items:
+/// that holds only if the frames hold each process's bids, awards and award items in index
+/// (award) order, processes in key order, as here on generated and on real data (processes
+/// merged from several releases among them).
 #[test]
 fn bids_and_awards_come_in_process_and_index_order() {
     let mut all = vec![("generated".to_owned(), common::generated_frames())];
@@ -268,7 +279,7 @@ fn bids_and_awards_come_in_process_and_index_order() {
             }
         }
     }
-    let (mut bids, mut awards) = (0, 0);
+    let (mut bids, mut awards, mut award_items_seen) = (0, 0, 0);
     for (name, frames) in &all {
         bids += frames.bids.height();
         awards += frames.awards.height();
@@ -280,7 +291,15 @@ fn bids_and_awards_come_in_process_and_index_order() {
             in_process_and_index_order(&frames.awards, "award_index"),
             "{name}: awards"
         );
+        let items = award_items(&frames.items);
+        award_items_seen += items.height();
+        assert!(
+            in_process_and_index_order(&items, "parent_index"),
+            "{name}: award items"
+        );
     }
+    // (About 1,100 award items in all.)
+    assert!(award_items_seen > 800, "{award_items_seen} award items");
     // The generated processes hold about 2,800 bids and 1,100 awards, the real samples a
     // dozen bids and about 60 awards.
     let real = if all.len() > 1 { (10, 50) } else { (0, 0) };

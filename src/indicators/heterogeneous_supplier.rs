@@ -8,7 +8,7 @@ use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
     Plan, ProcessRows, ROLE, VALUE, empty_organizations,
 };
-use crate::domain::{AWARD_KEY, Tables, code_is, packed_key};
+use crate::domain::{AWARD_KEY, Tables, ascending, code_is, packed_key};
 use crate::evidence::{Evidence, Field, Kind};
 use crate::stats::{Fences, Rule, round4};
 
@@ -117,7 +117,10 @@ impl Definition for HeterogeneousSupplier {
                     .and(col("classification_id").is_not_null()),
             )
             .select([
-                packed_key("parent_index").alias(AWARD_KEY),
+                // In key order: the items table is in process order, and a process's award
+                // items follow its awards' order. Marked so, the join to the awards (in the
+                // same order) merges the two instead of hashing a million keys.
+                ascending(packed_key("parent_index")).alias(AWARD_KEY),
                 col("classification_id")
                     .str()
                     .head(lit(digits))
