@@ -3,6 +3,9 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::support::markets::{
+    MARKET_KEY as MARKET, MARKET_SUPPLIER, SUPPLIER_NUMBER, market_supplier,
+};
 use super::support::no_process_rows;
 use super::{
     Batch, Definition, Group, InParts, LazyOutcome, Metadata, ORGANIZATION_ID, PROCESS, Phase,
@@ -96,9 +99,6 @@ impl Definition for BuyerConcentration {
         // The kind of market (category and currency) is numbered among the rows, to pack with
         // the buyer's number.
         const KIND: &str = "kind";
-        const MARKET: &str = "market";
-        const MARKET_SUPPLIER: &str = "market_supplier";
-        const SUPPLIER_NUMBER: &str = "supplier_number";
         // Each awarded award's value, shared equally among its suppliers, each supplier once.
         let awards = tables.awards_of_buyers(
             col("amount")
@@ -119,7 +119,7 @@ impl Definition for BuyerConcentration {
                 packed(text_code("category"), code_or_missing("currency")).alias(KIND),
             ])
             .with_column(packed(numbered_code("buyer_id"), dense_code(KIND)).alias(MARKET))
-            .with_column(packed(dense_code(MARKET), col(SUPPLIER_NUMBER)).alias(MARKET_SUPPLIER))
+            .with_column(market_supplier(MARKET))
             .select([
                 col(MARKET),
                 col(MARKET_SUPPLIER),

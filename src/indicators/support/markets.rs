@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use crate::domain::{
-    AWARD_KEY, Tables, awarded, code_or_missing, dense_code, each_award_supplier_once,
-    numbered_code, packed, text_code,
+    AWARD_KEY, Tables, awarded, code_or_missing, dense_code, each_award_supplier_once, packed,
+    text_code,
 };
 use crate::indicators::PROCESS;
 
@@ -15,7 +15,14 @@ pub const MARKET_KEY: &str = "market";
 pub const MARKET_SUPPLIER: &str = "market_supplier";
 /// Column: a supplier's number, to find each award's suppliers once (see
 /// [`each_award_supplier_once`]).
-const SUPPLIER_NUMBER: &str = "supplier_number";
+pub const SUPPLIER_NUMBER: &str = "supplier_number";
+
+/// A market (the column `market`, an integer) and a supplier ([`SUPPLIER_NUMBER`]) as one
+/// integer, [`MARKET_SUPPLIER`]: the markets numbered from 1 among the rows (below 2^32), to
+/// pack with the suppliers' numbers.
+pub fn market_supplier(market: &str) -> Expr {
+    packed(dense_code(market), col(SUPPLIER_NUMBER)).alias(MARKET_SUPPLIER)
+}
 
 /// The awarded awards (status `active` or none) with an amount above 0, one row per award and
 /// supplier with an id, each with its kind of item (see [`Tables::item_classes`], `digits`
@@ -42,15 +49,14 @@ pub fn market_awards(tables: &Tables, digits: u32) -> LazyFrame {
             col(PROCESS),
             col(AWARD_KEY),
             col("supplier_id"),
+            col(SUPPLIER_NUMBER),
             col("class"),
             col("currency").cast(DataType::String),
             (col("amount") / col("suppliers_count").cast(DataType::Float64)).alias("part"),
             packed(text_code("class"), code_or_missing("currency")).alias(MARKET_KEY),
         ])
-        // The markets numbered from 1 (below 2^32), to pack with the suppliers' numbers.
-        .with_column(
-            packed(dense_code(MARKET_KEY), numbered_code("supplier_id")).alias(MARKET_SUPPLIER),
-        )
+        .with_column(market_supplier(MARKET_KEY))
+        .drop(cols([SUPPLIER_NUMBER]))
 }
 
 /// Each supplier's place in each market of `awards` (see [`market_awards`]), grouped on
