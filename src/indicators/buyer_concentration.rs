@@ -4,7 +4,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::support::markets::{
-    MARKET_KEY as MARKET, MARKET_SUPPLIER, SUPPLIER_NUMBER, market_supplier,
+    MARKET_KEY as MARKET, MARKET_SUPPLIER, SUPPLIER_NUMBER, in_market_order, market_supplier,
 };
 use super::support::no_process_rows;
 use super::{
@@ -129,8 +129,8 @@ impl Definition for BuyerConcentration {
                 col("supplier_id"),
                 col("part"),
                 col("award"),
-            ])
-            .cache();
+            ]);
+        let shares = in_market_order(shares, MARKET);
         let by_supplier = shares.clone().group_by([col(MARKET_SUPPLIER)]).agg([
             col(MARKET).first(),
             col("buyer_id").first(),

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::support::{first_of_each, process_rows};
 use super::{Batch, Definition, Group, InParts, Metadata, PROCESS, Phase, Plan};
-use crate::domain::{Tables, dense_code, numbered_code, packed, text_code, with_process};
+use crate::domain::{
+    Tables, dense_code, grouped_in_order, numbered_code, packed, text_code, with_process,
+};
 use crate::evidence::{Evidence, Field, Kind};
 
 /// The indicator.
@@ -150,58 +152,61 @@ impl Definition for MissingBidder {
             )
             .cache();
         // Each tenderer's tenders at a buyer for a kind of item: how many, and its last.
-        let regulars = tenderers
-            .clone()
-            .join(
-                tenders.clone(),
-                [col(PROCESS)],
-                [col(PROCESS)],
-                JoinArgs::new(JoinType::Inner),
-            )
-            // A market and a tenderer as one integer to group on.
-            .with_column(
-                packed(col("market_number"), numbered_code("tenderer_id")).alias("market_bidder"),
-            )
-            .group_by([col("market_bidder")])
-            .agg([
-                col("market").first(),
-                col("market_number").first(),
-                col("tenderer_id").first(),
-                len().cast(DataType::Int64).alias("bid_in"),
-                col("rank").max().alias("last_rank"),
-            ])
-            .filter(
-                col("bid_in")
-                    .gt_eq(lit(i64::from(settings.minimum_processes)))
-                    .and(
-                        col("bid_in")
-                            .cast(DataType::Float64)
-                            .gt_eq(lit(settings.share) * col("last_rank").cast(DataType::Float64)),
-                    ),
-            )
-            // The process of the regular's last bid: the tender of its last rank, joined on
-            // the market's number and the rank as one integer (on the two columns, Polars
-            // encodes each row's keys as bytes: 5 -> 109 ms from 100,000 to 1,000,000
-            // generated processes).
-            .with_column(market_rank(col("last_rank")))
-            .join(
-                tenders
-                    .clone()
-                    .select([market_rank(col("rank")), col(PROCESS).alias("last_process")]),
-                [col("market_rank")],
-                [col("market_rank")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .drop(cols(["market_number", "market_rank"]))
-            .join(
-                tables.ocids().select([
-                    col(PROCESS).alias("last_process"),
-                    col(crate::indicators::OCID).alias("last_ocid"),
-                ]),
-                [col("last_process")],
-                [col("last_process")],
-                JoinArgs::new(JoinType::Left),
-            );
+        let regulars = grouped_in_order(
+            tenderers
+                .clone()
+                .join(
+                    tenders.clone(),
+                    [col(PROCESS)],
+                    [col(PROCESS)],
+                    JoinArgs::new(JoinType::Inner),
+                )
+                // A market and a tenderer as one integer to group on.
+                .with_column(
+                    packed(col("market_number"), numbered_code("tenderer_id"))
+                        .alias("market_bidder"),
+                ),
+            "market_bidder",
+        )
+        .agg([
+            col("market").first(),
+            col("market_number").first(),
+            col("tenderer_id").first(),
+            len().cast(DataType::Int64).alias("bid_in"),
+            col("rank").max().alias("last_rank"),
+        ])
+        .filter(
+            col("bid_in")
+                .gt_eq(lit(i64::from(settings.minimum_processes)))
+                .and(
+                    col("bid_in")
+                        .cast(DataType::Float64)
+                        .gt_eq(lit(settings.share) * col("last_rank").cast(DataType::Float64)),
+                ),
+        )
+        // The process of the regular's last bid: the tender of its last rank, joined on
+        // the market's number and the rank as one integer (on the two columns, Polars
+        // encodes each row's keys as bytes: 5 -> 109 ms from 100,000 to 1,000,000
+        // generated processes).
+        .with_column(market_rank(col("last_rank")))
+        .join(
+            tenders
+                .clone()
+                .select([market_rank(col("rank")), col(PROCESS).alias("last_process")]),
+            [col("market_rank")],
+            [col("market_rank")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .drop(cols(["market_number", "market_rank"]))
+        .join(
+            tables.ocids().select([
+                col(PROCESS).alias("last_process"),
+                col(crate::indicators::OCID).alias("last_ocid"),
+            ]),
+            [col("last_process")],
+            [col("last_process")],
+            JoinArgs::new(JoinType::Left),
+        );
         // The buyer's tenders for the kind of item after a regular's last bid, without it.
         let following = i64::from(settings.following);
         let measured = tenders

@@ -3,9 +3,11 @@
 
 use polars::prelude::*;
 
+#[cfg(doc)]
+use crate::domain::grouped_in_order;
 use crate::domain::{
-    AWARD_KEY, Tables, awarded, code_or_missing, dense_code, each_award_supplier_once, packed,
-    text_code,
+    AWARD_KEY, Tables, ascending, awarded, code_or_missing, dense_code, each_award_supplier_once,
+    packed, text_code,
 };
 use crate::indicators::PROCESS;
 
@@ -22,6 +24,20 @@ pub const SUPPLIER_NUMBER: &str = "supplier_number";
 /// pack with the suppliers' numbers.
 pub fn market_supplier(market: &str) -> Expr {
     packed(dense_code(market), col(SUPPLIER_NUMBER)).alias(MARKET_SUPPLIER)
+}
+
+/// `rows` with a [`MARKET_SUPPLIER`] made by [`market_supplier`] from the market column
+/// `market`, sorted on it (the rows of each key in their order): the markets are then sorted
+/// too, their numbers being its high bits in the markets' order, and marked so. Grouped on
+/// either, Polars slices runs instead of hashing (see [`grouped_in_order`]). Cached, for the
+/// group-bys on each.
+pub fn in_market_order(rows: LazyFrame, market: &str) -> LazyFrame {
+    rows.sort(
+        [MARKET_SUPPLIER],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
+    .with_column(ascending(col(market)))
+    .cache()
 }
 
 /// The awarded awards (status `active` or none) with an amount above 0, one row per award and
@@ -67,6 +83,7 @@ pub fn market_awards(tables: &Tables, digits: u32) -> LazyFrame {
 /// of floats, which Polars may add in another order from one plan to another (an award shared
 /// by a consortium is two parts), and a share must not depend on it.
 pub fn supplier_shares(awards: LazyFrame) -> LazyFrame {
+    let awards = in_market_order(awards, MARKET_KEY);
     let by_supplier = awards.clone().group_by([col(MARKET_SUPPLIER)]).agg([
         col(MARKET_KEY).first(),
         col("class").first(),
