@@ -4,15 +4,49 @@
 # number of threads. Uses the release binary; needs GNU time (/usr/bin/time).
 #
 #   benches/measure.sh [SIZES...]        default: 100000 1000000
+#   benches/measure.sh --ratio [ROUNDS]  default: 3
 #
 # Prints a Markdown table. Generated files are kept in $REDFLAGS_BENCH_DIR (default
 # target/bench-data) so that repeated runs do not regenerate them.
+#
+# --ratio: the target "1,000,000 within 11 times 100,000", in rounds of three runs of 100,000
+# and one of 1,000,000 (2 threads): each round's 1,000,000 time against the median of its
+# three 100,000 runs, and the median ratio of the rounds. The machine's load moves both sizes,
+# and not by the same factor, so a ratio is only read within its round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/redflags"
 data="${REDFLAGS_BENCH_DIR:-${CARGO_TARGET_DIR:-target}/bench-data}"
 mkdir -p "$data"
+
+# One timed run of `score` on the generated file of $1 processes: prints its seconds.
+timed() {
+    local input="$data/$1.jsonl" log="$data/time-$1.txt"
+    [ -s "$input" ] || "$bin" -q generate --processes "$1" --seed 7 --out "$input"
+    rm -rf "$data/out-$1"
+    /usr/bin/time -f "%e %M" "$bin" -q score "$input" --out "$data/out-$1" 2> "$log"
+    tail -1 "$log" | cut -d' ' -f1
+}
+
+if [ "${1:-}" = "--ratio" ]; then
+    rounds="${2:-3}"
+    echo "| round | 100,000 (s) | median | 1,000,000 (s) | ratio |"
+    echo "|---:|---|---:|---:|---:|"
+    ratios=()
+    for round in $(seq "$rounds"); do
+        small=("$(timed 100000)" "$(timed 100000)" "$(timed 100000)")
+        large=$(timed 1000000)
+        median=$(printf '%s\n' "${small[@]}" | sort -n | sed -n 2p)
+        ratio=$(awk -v a="$large" -v b="$median" 'BEGIN {printf "%.2f", a / b}')
+        ratios+=("$ratio")
+        echo "| $round | ${small[*]} | $median | $large | $ratio |"
+    done
+    printf 'median ratio: %s\n' "$(printf '%s\n' "${ratios[@]}" | sort -n |
+        awk '{r[NR] = $1} END {print (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2}')"
+    exit 0
+fi
+
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 
