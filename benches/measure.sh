@@ -11,8 +11,9 @@
 #
 # --ratio: the targets "1,000,000 within 11 times 100,000" and "100,000 at 100 MB/s", in rounds
 # of three runs of 100,000 and one of 1,000,000 (2 threads): each round's 1,000,000 time against
-# the median of its three 100,000 runs, that median's MB/s, and the median ratio of the rounds. The machine's load moves both sizes,
-# and not by the same factor, so a ratio is only read within its round.
+# the median of its three 100,000 runs, that median's MB/s, and the median ratio of the rounds.
+# The machine's load moves both sizes, and not by the same factor, so a ratio is only read
+# within its round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --quiet

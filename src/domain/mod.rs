@@ -496,12 +496,15 @@ pub fn ascending(expr: Expr) -> Expr {
 /// (Polars adds a run of rows in blocks, a gathered group row by row), as it may from one plan
 /// to another. The groups come in key order.
 pub fn grouped_in_order(frame: LazyFrame, key: &str) -> LazyGroupBy {
-    frame
-        .sort(
-            [key],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .group_by([col(key)])
+    in_key_order(frame, &[key]).group_by([col(key)])
+}
+
+/// The rows of `frame` sorted by `keys`, the rows of equal keys in their order (a stable sort).
+pub fn in_key_order(frame: LazyFrame, keys: &[&str]) -> LazyFrame {
+    frame.sort(
+        keys.to_vec(),
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
 }
 
 /// A process and the numbered code of a column of its rows (a currency: see
@@ -555,12 +558,7 @@ pub fn each_award_supplier_once(frame: LazyFrame, number: &str) -> LazyFrame {
 /// keys is kept. A hash table of the distinct keys (`unique`) took about 180 bytes of working
 /// memory a row at 1,000,000 rows of distinct keys, the sort about 35.
 pub fn sorted_distinct(frame: LazyFrame, keys: &[&str]) -> LazyFrame {
-    frame
-        .sort(
-            keys.to_vec(),
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .filter(first_of_run(keys))
+    in_key_order(frame, keys).filter(first_of_run(keys))
 }
 
 /// Whether a row's `keys` differ from the row before's: on rows where equal keys are next to

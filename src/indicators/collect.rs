@@ -608,10 +608,10 @@ fn next_outcome(
 /// The environment variable naming the indicator whose queries [`log_profile`] times.
 pub const PROFILE: &str = "REDFLAGS_PROFILE";
 
-/// With [`PROFILE`] naming the indicator `slug` (or `*`, every indicator collected whole), the steps of each of its queries that took
-/// Polars the longest, logged (at info level) with their time: to find what limits an
-/// indicator (see benches/README.md). Each query is collected once more for this, on its own,
-/// so the steps the queries share are timed in each.
+/// With [`PROFILE`] naming the indicator `slug` (or `*`, every indicator collected whole), the
+/// steps of each of its queries that took Polars the longest, logged (at info level) with their
+/// time: to find what limits an indicator (see benches/README.md). Each query is collected
+/// once more for this, on its own, so the steps the queries share are timed in each.
 fn log_profile(slug: &str, plan: &Plan) -> PolarsResult<()> {
     if !std::env::var(PROFILE).is_ok_and(|named| named == slug || named == "*") {
         return Ok(());

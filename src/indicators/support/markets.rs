@@ -3,11 +3,9 @@
 
 use polars::prelude::*;
 
-#[cfg(doc)]
-use crate::domain::grouped_in_order;
 use crate::domain::{
     AWARD_KEY, Tables, ascending, awarded, code_or_missing, dense_code, each_award_supplier_once,
-    packed, text_code,
+    in_key_order, packed, text_code,
 };
 use crate::indicators::PROCESS;
 
@@ -29,15 +27,12 @@ pub fn market_supplier(market: &str) -> Expr {
 /// `rows` with a [`MARKET_SUPPLIER`] made by [`market_supplier`] from the market column
 /// `market`, sorted on it (the rows of each key in their order): the markets are then sorted
 /// too, their numbers being its high bits in the markets' order, and marked so. Grouped on
-/// either, Polars slices runs instead of hashing (see [`grouped_in_order`]). Cached, for the
-/// group-bys on each.
+/// either, Polars slices runs instead of hashing (see [`crate::domain::grouped_in_order`]).
+/// Cached, for the group-bys on each.
 pub fn in_market_order(rows: LazyFrame, market: &str) -> LazyFrame {
-    rows.sort(
-        [MARKET_SUPPLIER],
-        SortMultipleOptions::default().with_maintain_order(true),
-    )
-    .with_column(ascending(col(market)))
-    .cache()
+    in_key_order(rows, &[MARKET_SUPPLIER])
+        .with_column(ascending(col(market)))
+        .cache()
 }
 
 /// The awarded awards (status `active` or none) with an amount above 0, one row per award and
