@@ -31,10 +31,17 @@ warm() {
     cat "$1" > /dev/null
 }
 
+# The path of the generated file of $1 processes, generated first if it is not there yet.
+generated() {
+    local input="$data/$1.jsonl"
+    [ -s "$input" ] || "$bin" -q generate --processes "$1" --seed 7 --out "$input"
+    echo "$input"
+}
+
 # One timed run of `score` on the generated file of $1 processes: prints its seconds.
 timed() {
-    local input="$data/$1.jsonl" log="$data/time-$1.txt"
-    [ -s "$input" ] || "$bin" -q generate --processes "$1" --seed 7 --out "$input"
+    local input log="$data/time-$1.txt"
+    input=$(generated "$1")
     rm -rf "$data/out-$1"
     warm "$input"
     /usr/bin/time -f "%e %M" "$bin" -q score "$input" --out "$data/out-$1" 2> "$log"
@@ -46,13 +53,13 @@ if [ "${1:-}" = "--ratio" ]; then
     echo "| round | 100,000 (s) | median | MB/s at the median | 1,000,000 (s) | ratio |"
     echo "|---:|---|---:|---:|---:|---:|"
     ratios=()
+    bytes=$(stat -L -c %s "$(generated 100000)")
     for round in $(seq "$rounds"); do
         small=("$(timed 100000)" "$(timed 100000)" "$(timed 100000)")
         large=$(timed 1000000)
         median=$(printf '%s\n' "${small[@]}" | sort -n | sed -n 2p)
         ratio=$(awk -v a="$large" -v b="$median" 'BEGIN {printf "%.2f", a / b}')
         ratios+=("$ratio")
-        bytes=$(stat -L -c %s "$data/100000.jsonl")
         rate=$(awk -v b="$bytes" -v s="$median" 'BEGIN {printf "%.1f", b / 1e6 / s}')
         echo "| $round | ${small[*]} | $median | $rate | $large | $ratio |"
     done
@@ -67,8 +74,7 @@ sizes=("$@")
 echo "| processes | MB | threads | seconds | processes/s | MB/s | peak memory (MB) |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
-    input="$data/$n.jsonl"
-    [ -s "$input" ] || "$bin" -q generate --processes "$n" --seed 7 --out "$input"
+    input=$(generated "$n")
     mb=$(($(stat -L -c %s "$input") / 1000000))
     for threads in 1 2; do
         out="$data/out-$n-$threads"
