@@ -302,8 +302,8 @@ fn collect_jobs(
                 done.push(Done::Part(part, collected));
             }
         }
-        // Its working tables are gone: their pages go back before the next job's, when they
-        // were large.
+        // Its working tables are gone: in a large run (see [`crate::memory::Releases`]), their
+        // pages go back before the next job's, when they were large.
         releases.release_if_grown();
     }
     Ok((done, batch_peak))
