@@ -255,11 +255,12 @@ pub fn release_freed() {
 /// went from 1.74 to 1.85 GB.
 const KEPT_BELOW_MIB: u64 = 1024;
 
-/// Returns freed memory to the system ([`release_freed`]) only once the resident memory has
-/// grown by more than a step since the last time: between steps that each free what they
-/// made, a release after every one of them costs more than it gives when they are small (at
-/// 100,000 generated processes, a release after each indicator took 0.25 s of the run's 5.5
-/// and its memory came back as page faults), while a step of large tables still gets one.
+/// Returns freed memory to the system ([`release_freed`]) only in runs past
+/// [`AT_ONCE_ABOVE_MIB`] and once the resident memory has grown by more than a step since the
+/// last time: between steps that each free what they made, a release after every one of them
+/// costs more than it gives when they are small (at 100,000 generated processes, a release
+/// after each indicator took 0.25 s of the run's 5.5 and its memory came back as page faults),
+/// while a step of large tables still gets one.
 pub struct Releases {
     step_mib: u64,
     after_mib: Option<u64>,
