@@ -42,8 +42,8 @@ impl Source {
     /// `limits`).
     pub fn open(&self, limits: &Limits) -> io::Result<Box<dyn BufRead + Send>> {
         let reader: Box<dyn BufRead + Send> = match self {
-            Source::Stdin => Box::new(BufReader::with_capacity(1 << 20, io::stdin())),
-            Source::File(path) => Box::new(BufReader::with_capacity(1 << 20, File::open(path)?)),
+            Source::Stdin => Box::new(BufReader::with_capacity(READ_BYTES, io::stdin())),
+            Source::File(path) => Box::new(BufReader::with_capacity(READ_BYTES, File::open(path)?)),
         };
         gunzip_if_compressed(reader, limits)
     }
@@ -64,7 +64,7 @@ impl Source {
                     reader: io::stdin(),
                     copy,
                 };
-                gunzip_if_compressed(Box::new(BufReader::with_capacity(1 << 20, tee)), limits)
+                gunzip_if_compressed(Box::new(BufReader::with_capacity(READ_BYTES, tee)), limits)
             }
             Source::File(_) => self.open(limits),
         }
@@ -81,7 +81,7 @@ impl Source {
             (Source::Stdin, Some(spool)) => {
                 let mut file = spool.try_clone()?;
                 file.rewind()?;
-                let reader = Box::new(BufReader::with_capacity(1 << 20, file));
+                let reader = Box::new(BufReader::with_capacity(READ_BYTES, file));
                 gunzip_if_compressed(reader, limits)
             }
             _ => self.open(limits),
@@ -119,7 +119,7 @@ fn gunzip_if_compressed(
         let compressed = std::sync::Arc::default();
         let decoder = MultiGzDecoder::new(Counted::new(reader, std::sync::Arc::clone(&compressed)));
         Ok(Box::new(BufReader::with_capacity(
-            1 << 20,
+            READ_BYTES,
             Bounded::new(decoder, compressed, limits),
         )))
     } else {
@@ -176,7 +176,7 @@ pub struct Unit {
     /// Its line number, for a line of line-delimited JSON.
     pub line: Option<u64>,
     /// Its bytes.
-    pub bytes: Vec<u8>,
+    pub bytes: Piece,
     /// Why it was not read, when it is past a bound (its bytes are then empty).
     pub refused: Option<String>,
 }
@@ -300,7 +300,7 @@ pub fn read(
         source,
         index: 0,
         line,
-        bytes: Vec::new(),
+        bytes: Piece::default(),
         refused: Some(reason),
     };
     // Find the first line with content, keeping what precedes it for line numbers.
@@ -357,7 +357,7 @@ pub fn read(
                     source,
                     index: 0,
                     line: None,
-                    bytes,
+                    bytes: Piece::from(bytes),
                     refused: None,
                 });
             }
@@ -368,15 +368,15 @@ pub fn read(
             source,
             index: 0,
             line: Some(content_line),
-            bytes: head.split_off(start_of_line),
+            bytes: Piece::from(head.split_off(start_of_line)),
             refused: None,
         });
     }
+    let mut blocks = Blocks::new(reader);
     loop {
-        let mut line = Vec::new();
-        match read_line(&mut reader, limits.max_line_bytes, &mut line) {
-            Ok(Line::End) => return reading,
-            Ok(Line::Kept) => {
+        match blocks.next_line(limits.max_line_bytes) {
+            Ok(Next::End) => return reading,
+            Ok(Next::Line(line)) => {
                 number += 1;
                 if is_blank(&line) {
                     reading.blank_lines += 1;
@@ -390,7 +390,7 @@ pub fn read(
                     });
                 }
             }
-            Ok(Line::TooLong(length)) => {
+            Ok(Next::TooLong(length)) => {
                 number += 1;
                 emit(refuse(Some(number), too_long(length, limits)));
             }
@@ -399,6 +399,207 @@ pub fn read(
                 return reading;
             }
         }
+    }
+}
+
+/// A unit's bytes: a range of a block of the input read at once (see [`Blocks`]), or bytes of
+/// its own (a whole document). The units cut from a block share it, and it is freed (or read
+/// into again) once the last of them is dropped.
+#[derive(Clone, Default)]
+pub struct Piece {
+    block: std::sync::Arc<Vec<u8>>,
+    start: usize,
+    end: usize,
+}
+
+impl From<Vec<u8>> for Piece {
+    fn from(bytes: Vec<u8>) -> Piece {
+        let end = bytes.len();
+        Piece {
+            block: std::sync::Arc::new(bytes),
+            start: 0,
+            end,
+        }
+    }
+}
+
+impl std::ops::Deref for Piece {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.block[self.start..self.end]
+    }
+}
+
+impl std::fmt::Debug for Piece {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{:?}", String::from_utf8_lossy(self))
+    }
+}
+
+/// The size of a block of line-delimited input read at once (a longer line gets a block of
+/// its own, twice the size of what was read of it so far, up to the line bound).
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// The least a block is filled by in one read once it holds more than what the block before
+/// left: the size of the sources' own buffers (see [`Source::open`]).
+const READ_BYTES: usize = 1 << 20;
+
+/// What [`Blocks::next_line`] found.
+enum Next {
+    /// The end of the source.
+    End,
+    /// A line, its newline included.
+    Line(Piece),
+    /// A line longer than allowed, read to its end but not kept; its length in bytes.
+    TooLong(u64),
+}
+
+/// Line-delimited input cut into lines that share the blocks they were read in: no line is
+/// copied or allocated on its own. Reading a line at a time, each copied into a vector of its
+/// own, took 3% of the processor's time of a run at 100,000 generated processes, on the
+/// thread that cuts the input beside the two that parse it. The blocks are kept and read into
+/// again once every line cut from them is dropped, so the reading takes no new memory as it
+/// goes. At 100,000 (six alternate pairs in a quiet spell, the same outputs): 3.26-3.36 s
+/// (3.30 on average) against 3.29-3.46 s (3.35), 2-5% fewer page faults.
+struct Blocks<R> {
+    reader: R,
+    /// Every block read so far; `blocks[current]` is the one being cut.
+    blocks: Vec<std::sync::Arc<Vec<u8>>>,
+    current: usize,
+    /// Where the rest of the current block starts, and where what was read into it ends.
+    at: usize,
+    filled: usize,
+    /// Whether the source has ended.
+    ended: bool,
+    /// An error met while filling the current block, returned once its lines are cut.
+    error: Option<io::Error>,
+    /// The sizes in use: [`BLOCK_BYTES`] and [`READ_BYTES`] (smaller in tests).
+    block_bytes: usize,
+    read_bytes: usize,
+}
+
+impl<R: Read> Blocks<R> {
+    fn new(reader: R) -> Blocks<R> {
+        Blocks::with_sizes(reader, BLOCK_BYTES, READ_BYTES)
+    }
+
+    fn with_sizes(reader: R, block_bytes: usize, read_bytes: usize) -> Blocks<R> {
+        Blocks {
+            reader,
+            blocks: vec![std::sync::Arc::default()],
+            current: 0,
+            at: 0,
+            filled: 0,
+            ended: false,
+            error: None,
+            block_bytes,
+            read_bytes,
+        }
+    }
+
+    /// Cuts the next line, reading blocks as needed; a line longer than `max` bytes is read
+    /// to its end without being kept.
+    fn next_line(&mut self, max: u64) -> io::Result<Next> {
+        let mut skipped: Option<u64> = None;
+        loop {
+            let block = &self.blocks[self.current];
+            let rest = &block[self.at..self.filled];
+            if let Some(newline) = memchr::memchr(b'\n', rest) {
+                let start = self.at;
+                self.at += newline + 1;
+                return Ok(self.cut(start, skipped, max));
+            }
+            if self.ended || self.error.is_some() {
+                if let Some(error) = self.error.take() {
+                    self.at = self.filled;
+                    return Err(error);
+                }
+                if rest.is_empty() && skipped.is_none() {
+                    return Ok(Next::End);
+                }
+                let start = self.at;
+                self.at = self.filled;
+                return Ok(self.cut(start, skipped, max));
+            }
+            let pending = (self.filled - self.at) as u64;
+            if let Some(length) = skipped.as_mut() {
+                *length += pending;
+                self.at = self.filled;
+            } else if pending > max {
+                skipped = Some(pending);
+                self.at = self.filled;
+            }
+            self.refill(max);
+        }
+    }
+
+    /// The line from `start` to `self.at`: kept, or its length when it is too long.
+    fn cut(&self, start: usize, skipped: Option<u64>, max: u64) -> Next {
+        let length = (self.at - start) as u64 + skipped.unwrap_or(0);
+        if skipped.is_some() || length > max {
+            return Next::TooLong(length);
+        }
+        Next::Line(Piece {
+            block: std::sync::Arc::clone(&self.blocks[self.current]),
+            start,
+            end: self.at,
+        })
+    }
+
+    /// Moves what is left of the current block to the start of a free block (one no line
+    /// holds any more, or a new one) and fills the rest of that block from the reader.
+    fn refill(&mut self, max: u64) {
+        let pending = self.filled - self.at;
+        let line_bound = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+        let size = self
+            .block_bytes
+            .max(pending.saturating_mul(2).min(line_bound));
+        let free = (0..self.blocks.len()).find(|&index| {
+            index != self.current && std::sync::Arc::strong_count(&self.blocks[index]) == 1
+        });
+        let next = match free {
+            Some(index) => {
+                // A block grown for a long line is not kept for short ones.
+                let length = self.blocks[index].len();
+                if length < size || length > 2 * size {
+                    self.blocks[index] = std::sync::Arc::new(vec![0; size]);
+                }
+                index
+            }
+            None => {
+                self.blocks.push(std::sync::Arc::new(vec![0; size]));
+                self.blocks.len() - 1
+            }
+        };
+        let (before, after) = self.blocks.split_at_mut(self.current.max(next));
+        let (from, to) = if next > self.current {
+            (&before[self.current], &mut after[0])
+        } else {
+            (&after[0], &mut before[next])
+        };
+        let to = std::sync::Arc::get_mut(to).expect("a free block is held by nothing else");
+        to[..pending].copy_from_slice(&from[self.at..self.filled]);
+        // Filled until less than `read_bytes` is left, which the reader would read through
+        // its own buffer, copying it twice.
+        let mut filled = pending;
+        while filled < to.len() && (filled == pending || to.len() - filled >= self.read_bytes) {
+            match self.reader.read(&mut to[filled..]) {
+                Ok(0) => {
+                    self.ended = true;
+                    break;
+                }
+                Ok(read) => filled += read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => {
+                    self.error = Some(error);
+                    break;
+                }
+            }
+        }
+        self.current = next;
+        self.at = 0;
+        self.filled = filled;
     }
 }
 
@@ -418,7 +619,7 @@ mod tests {
     fn units(text: &str) -> (Vec<(Option<u64>, String)>, Reading) {
         let mut found = Vec::new();
         let reading = read(0, text.as_bytes(), &Limits::default(), |unit| {
-            found.push((unit.line, String::from_utf8(unit.bytes).unwrap()))
+            found.push((unit.line, String::from_utf8(unit.bytes.to_vec()).unwrap()))
         });
         (found, reading)
     }
@@ -453,6 +654,131 @@ mod tests {
     fn an_html_page_is_one_unit() {
         let (found, _) = units("<!DOCTYPE html>\n<html></html>\n");
         assert_eq!(found.len(), 1);
+    }
+
+    /// A reader that gives at most `step` bytes a read, and then fails if `fails`.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+        fails: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            if self.bytes.is_empty() && self.fails {
+                return Err(io::Error::other("broken"));
+            }
+            let take = self.step.min(buffer.len()).min(self.bytes.len());
+            buffer[..take].copy_from_slice(&self.bytes[..take]);
+            self.bytes = &self.bytes[take..];
+            Ok(take)
+        }
+    }
+
+    /// What [`Blocks`] cuts: each line as text, a too-long line as its length, an error as
+    /// `!`.
+    fn cut_lines(blocks: &mut Blocks<impl Read>, max: u64) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut held = Vec::new();
+        loop {
+            match blocks.next_line(max) {
+                Ok(Next::End) => return lines,
+                Ok(Next::Line(piece)) => {
+                    lines.push(String::from_utf8(piece.to_vec()).unwrap());
+                    // Held on to, so that the blocks cannot all be read into again.
+                    held.push(piece);
+                }
+                Ok(Next::TooLong(length)) => lines.push(format!("<{length}>")),
+                Err(_) => {
+                    lines.push("!".to_owned());
+                    return lines;
+                }
+            }
+            // Each held line is still its own bytes, whatever was read after it.
+            for (line, piece) in lines
+                .iter()
+                .filter(|line| !line.starts_with('<'))
+                .zip(&held)
+            {
+                assert_eq!(line.as_bytes(), &piece[..]);
+            }
+        }
+    }
+
+    /// The lines of `text` as a plain split cuts them (see [`cut_lines`]).
+    fn split_lines(text: &str, max: u64) -> Vec<String> {
+        text.split_inclusive('\n')
+            .map(|line| {
+                if line.len() as u64 > max {
+                    format!("<{}>", line.len())
+                } else {
+                    line.to_owned()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_across_blocks_are_cut_whole() {
+        let text = "{\"a\":1}\n\n{\"ocid\":\"a-much-longer-line-than-any-block\"}\nxy\nlast";
+        for block in [1, 2, 3, 5, 8, 64] {
+            for step in [1, 2, 7, 100] {
+                let reader = Trickle {
+                    bytes: text.as_bytes(),
+                    step,
+                    fails: false,
+                };
+                let mut blocks = Blocks::with_sizes(reader, block, 2);
+                assert_eq!(cut_lines(&mut blocks, 1000), split_lines(text, 1000));
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_past_the_bound_is_measured_not_kept_even_across_blocks() {
+        let long = "x".repeat(50);
+        let text = format!("ab\n{long}\ncd\n{long}");
+        let mut blocks = Blocks::with_sizes(text.as_bytes(), 8, 2);
+        assert_eq!(cut_lines(&mut blocks, 20), ["ab\n", "<51>", "cd\n", "<50>"]);
+    }
+
+    #[test]
+    fn an_error_ends_the_lines_after_those_read_before_it() {
+        let reader = Trickle {
+            bytes: b"a\nb\nhalf a li",
+            step: 3,
+            fails: true,
+        };
+        let mut blocks = Blocks::with_sizes(reader, 4, 1);
+        assert_eq!(cut_lines(&mut blocks, 100), ["a\n", "b\n", "!"]);
+    }
+
+    #[test]
+    fn blocks_no_line_holds_are_read_into_again() {
+        let text = "0123456\n".repeat(1000);
+        let mut blocks = Blocks::with_sizes(text.as_bytes(), 64, 8);
+        let mut count = 0;
+        while let Ok(Next::Line(line)) = blocks.next_line(100) {
+            assert_eq!(&line[..], b"0123456\n");
+            count += 1;
+        }
+        assert_eq!(count, 1000);
+        // The one being cut and the one before it (the empty first), not one a block.
+        assert!(blocks.blocks.len() <= 3, "{} blocks", blocks.blocks.len());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn blocks_cut_as_a_plain_split_does(
+            text in "[a\n]{0,200}",
+            block in 1usize..40,
+            step in 1usize..50,
+            max in 0u64..60,
+        ) {
+            let reader = Trickle { bytes: text.as_bytes(), step, fails: false };
+            let mut blocks = Blocks::with_sizes(reader, block, 4);
+            proptest::prop_assert_eq!(cut_lines(&mut blocks, max), split_lines(&text, max));
+        }
     }
 
     #[test]
