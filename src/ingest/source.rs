@@ -213,21 +213,22 @@ fn is_line_delimited(line: &[u8]) -> bool {
     }
 }
 
-/// What reading one line found.
-enum Line {
+/// What reading one line found: `T` holds a line's bytes.
+enum Line<T> {
     /// The end of the source: nothing was read.
     End,
-    /// A line, kept.
-    Kept,
+    /// A line, its newline included.
+    Kept(T),
     /// A line longer than allowed, read to its end but not kept; its length in bytes.
     TooLong(u64),
 }
 
-/// Reads one line, its newline included, into `line`, keeping at most `max` bytes: a longer
+/// Reads one line, its newline included, keeping at most `max` bytes: a longer
 /// line is read to its end without being kept. A line longer than one buffer is kept in pieces
 /// and joined once at its end, so that memory never holds more than the line twice (and a line
 /// past the bound, never more than the bound).
-fn read_line(reader: &mut impl BufRead, max: u64, line: &mut Vec<u8>) -> io::Result<Line> {
+fn read_line(reader: &mut impl BufRead, max: u64) -> io::Result<Line<Vec<u8>>> {
+    let mut line = Vec::new();
     let mut length = 0u64;
     let mut pieces: Vec<Vec<u8>> = Vec::new();
     loop {
@@ -255,18 +256,15 @@ fn read_line(reader: &mut impl BufRead, max: u64, line: &mut Vec<u8>) -> io::Res
         reader.consume(take);
         if ends || take == 0 {
             if length > max {
-                *line = Vec::new();
                 return Ok(Line::TooLong(length));
             }
             if !pieces.is_empty() {
-                let mut whole = Vec::with_capacity(length as usize);
-                whole.append(line);
+                line.reserve_exact(length as usize - line.len());
                 for piece in pieces {
-                    whole.extend_from_slice(&piece);
+                    line.extend_from_slice(&piece);
                 }
-                *line = whole;
             }
-            return Ok(Line::Kept);
+            return Ok(Line::Kept(line));
         }
     }
 }
@@ -305,13 +303,12 @@ pub fn read(
     };
     // Find the first line with content, keeping what precedes it for line numbers.
     loop {
-        let mut line = Vec::new();
-        match read_line(&mut reader, limits.max_line_bytes, &mut line) {
+        match read_line(&mut reader, limits.max_line_bytes) {
             Ok(Line::End) => {
                 reading.empty = true;
                 return reading;
             }
-            Ok(Line::Kept) => {
+            Ok(Line::Kept(mut line)) => {
                 number += 1;
                 if number == 1 {
                     strip_bom(&mut line);
@@ -375,8 +372,8 @@ pub fn read(
     let mut blocks = Blocks::new(reader);
     loop {
         match blocks.next_line(limits.max_line_bytes) {
-            Ok(Next::End) => return reading,
-            Ok(Next::Line(line)) => {
+            Ok(Line::End) => return reading,
+            Ok(Line::Kept(line)) => {
                 number += 1;
                 if is_blank(&line) {
                     reading.blank_lines += 1;
@@ -390,7 +387,7 @@ pub fn read(
                     });
                 }
             }
-            Ok(Next::TooLong(length)) => {
+            Ok(Line::TooLong(length)) => {
                 number += 1;
                 emit(refuse(Some(number), too_long(length, limits)));
             }
@@ -445,16 +442,6 @@ const BLOCK_BYTES: usize = 4 << 20;
 /// left: the size of the sources' own buffers (see [`Source::open`]).
 const READ_BYTES: usize = 1 << 20;
 
-/// What [`Blocks::next_line`] found.
-enum Next {
-    /// The end of the source.
-    End,
-    /// A line, its newline included.
-    Line(Piece),
-    /// A line longer than allowed, read to its end but not kept; its length in bytes.
-    TooLong(u64),
-}
-
 /// Line-delimited input cut into lines that share the blocks they were read in: no line is
 /// copied or allocated on its own. Reading a line at a time, each copied into a vector of its
 /// own, took 3% of the processor's time of a run at 100,000 generated processes, on the
@@ -500,7 +487,7 @@ impl<R: Read> Blocks<R> {
 
     /// Cuts the next line, reading blocks as needed; a line longer than `max` bytes is read
     /// to its end without being kept.
-    fn next_line(&mut self, max: u64) -> io::Result<Next> {
+    fn next_line(&mut self, max: u64) -> io::Result<Line<Piece>> {
         let mut skipped: Option<u64> = None;
         loop {
             let block = &self.blocks[self.current];
@@ -516,7 +503,7 @@ impl<R: Read> Blocks<R> {
                     return Err(error);
                 }
                 if rest.is_empty() && skipped.is_none() {
-                    return Ok(Next::End);
+                    return Ok(Line::End);
                 }
                 let start = self.at;
                 self.at = self.filled;
@@ -535,12 +522,12 @@ impl<R: Read> Blocks<R> {
     }
 
     /// The line from `start` to `self.at`: kept, or its length when it is too long.
-    fn cut(&self, start: usize, skipped: Option<u64>, max: u64) -> Next {
+    fn cut(&self, start: usize, skipped: Option<u64>, max: u64) -> Line<Piece> {
         let length = (self.at - start) as u64 + skipped.unwrap_or(0);
         if skipped.is_some() || length > max {
-            return Next::TooLong(length);
+            return Line::TooLong(length);
         }
-        Next::Line(Piece {
+        Line::Kept(Piece {
             block: std::sync::Arc::clone(&self.blocks[self.current]),
             start,
             end: self.at,
@@ -572,13 +559,9 @@ impl<R: Read> Blocks<R> {
                 self.blocks.len() - 1
             }
         };
-        let (before, after) = self.blocks.split_at_mut(self.current.max(next));
-        let (from, to) = if next > self.current {
-            (&before[self.current], &mut after[0])
-        } else {
-            (&after[0], &mut before[next])
-        };
-        let to = std::sync::Arc::get_mut(to).expect("a free block is held by nothing else");
+        let from = std::sync::Arc::clone(&self.blocks[self.current]);
+        let to = std::sync::Arc::get_mut(&mut self.blocks[next])
+            .expect("a free block is held by nothing else");
         to[..pending].copy_from_slice(&from[self.at..self.filled]);
         // Filled until less than `read_bytes` is left, which the reader would read through
         // its own buffer, copying it twice.
@@ -682,13 +665,13 @@ mod tests {
         let mut held = Vec::new();
         loop {
             match blocks.next_line(max) {
-                Ok(Next::End) => return lines,
-                Ok(Next::Line(piece)) => {
+                Ok(Line::End) => return lines,
+                Ok(Line::Kept(piece)) => {
                     lines.push(String::from_utf8(piece.to_vec()).unwrap());
                     // Held on to, so that the blocks cannot all be read into again.
                     held.push(piece);
                 }
-                Ok(Next::TooLong(length)) => lines.push(format!("<{length}>")),
+                Ok(Line::TooLong(length)) => lines.push(format!("<{length}>")),
                 Err(_) => {
                     lines.push("!".to_owned());
                     return lines;
@@ -758,7 +741,7 @@ mod tests {
         let text = "0123456\n".repeat(1000);
         let mut blocks = Blocks::with_sizes(text.as_bytes(), 64, 8);
         let mut count = 0;
-        while let Ok(Next::Line(line)) = blocks.next_line(100) {
+        while let Ok(Line::Kept(line)) = blocks.next_line(100) {
             assert_eq!(&line[..], b"0123456\n");
             count += 1;
         }
