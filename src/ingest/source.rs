@@ -213,60 +213,14 @@ fn is_line_delimited(line: &[u8]) -> bool {
     }
 }
 
-/// What reading one line found: `T` holds a line's bytes.
-enum Line<T> {
+/// What reading one line found.
+enum Line {
     /// The end of the source: nothing was read.
     End,
     /// A line, its newline included.
-    Kept(T),
+    Kept(Piece),
     /// A line longer than allowed, read to its end but not kept; its length in bytes.
     TooLong(u64),
-}
-
-/// Reads one line, its newline included, keeping at most `max` bytes: a longer
-/// line is read to its end without being kept. A line longer than one buffer is kept in pieces
-/// and joined once at its end, so that memory never holds more than the line twice (and a line
-/// past the bound, never more than the bound).
-fn read_line(reader: &mut impl BufRead, max: u64) -> io::Result<Line<Vec<u8>>> {
-    let mut line = Vec::new();
-    let mut length = 0u64;
-    let mut pieces: Vec<Vec<u8>> = Vec::new();
-    loop {
-        let buffer = match reader.fill_buf() {
-            Ok(buffer) => buffer,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        let (take, ends) = match memchr::memchr(b'\n', buffer) {
-            Some(newline) => (newline + 1, true),
-            None => (buffer.len(), false),
-        };
-        if take == 0 && length == 0 {
-            return Ok(Line::End);
-        }
-        length += take as u64;
-        if length > max {
-            line.clear();
-            pieces = Vec::new();
-        } else if line.is_empty() {
-            line.extend_from_slice(&buffer[..take]);
-        } else {
-            pieces.push(buffer[..take].to_vec());
-        }
-        reader.consume(take);
-        if ends || take == 0 {
-            if length > max {
-                return Ok(Line::TooLong(length));
-            }
-            if !pieces.is_empty() {
-                line.reserve_exact(length as usize - line.len());
-                for piece in pieces {
-                    line.extend_from_slice(&piece);
-                }
-            }
-            return Ok(Line::Kept(line));
-        }
-    }
 }
 
 /// The reason a line too long to read is rejected.
@@ -281,7 +235,7 @@ fn too_long(length: u64, limits: &Limits) -> String {
 /// bounds of `limits` is emitted as a refused unit, unread.
 pub fn read(
     source: usize,
-    mut reader: impl BufRead,
+    reader: impl Read,
     limits: &Limits,
     mut emit_unit: impl FnMut(Unit),
 ) -> Reading {
@@ -301,21 +255,22 @@ pub fn read(
         bytes: Piece::default(),
         refused: Some(reason),
     };
+    let mut blocks = Blocks::new(reader);
     // Find the first line with content, keeping what precedes it for line numbers.
     loop {
-        match read_line(&mut reader, limits.max_line_bytes) {
+        match blocks.next_line(limits.max_line_bytes) {
             Ok(Line::End) => {
                 reading.empty = true;
                 return reading;
             }
-            Ok(Line::Kept(mut line)) => {
+            Ok(Line::Kept(line)) => {
                 number += 1;
-                if number == 1 {
-                    strip_bom(&mut line);
-                }
-                let blank = is_blank(&line);
+                let start = head.len();
                 head.extend_from_slice(&line);
-                if !blank {
+                if number == 1 {
+                    strip_bom(&mut head);
+                }
+                if !is_blank(&head[start..]) {
                     break;
                 }
             }
@@ -339,8 +294,7 @@ pub fn read(
         if !is_line_delimited(&head[start_of_line..]) {
             let max = limits.max_document_bytes;
             let mut bytes = head;
-            let room = (max + 1).saturating_sub(bytes.len() as u64);
-            if let Err(error) = (&mut reader).take(room).read_to_end(&mut bytes) {
+            if let Err(error) = blocks.read_rest(&mut bytes, max + 1) {
                 reading.error = Some((content_line, error));
                 return reading;
             }
@@ -369,7 +323,6 @@ pub fn read(
             refused: None,
         });
     }
-    let mut blocks = Blocks::new(reader);
     loop {
         match blocks.next_line(limits.max_line_bytes) {
             Ok(Line::End) => return reading,
@@ -487,7 +440,7 @@ impl<R: Read> Blocks<R> {
 
     /// Cuts the next line, reading blocks as needed; a line longer than `max` bytes is read
     /// to its end without being kept.
-    fn next_line(&mut self, max: u64) -> io::Result<Line<Piece>> {
+    fn next_line(&mut self, max: u64) -> io::Result<Line> {
         let mut skipped: Option<u64> = None;
         loop {
             let block = &self.blocks[self.current];
@@ -522,7 +475,7 @@ impl<R: Read> Blocks<R> {
     }
 
     /// The line from `start` to `self.at`: kept, or its length when it is too long.
-    fn cut(&self, start: usize, skipped: Option<u64>, max: u64) -> Line<Piece> {
+    fn cut(&self, start: usize, skipped: Option<u64>, max: u64) -> Line {
         let length = (self.at - start) as u64 + skipped.unwrap_or(0);
         if skipped.is_some() || length > max {
             return Line::TooLong(length);
@@ -532,6 +485,22 @@ impl<R: Read> Blocks<R> {
             start,
             end: self.at,
         })
+    }
+
+    /// Appends to `bytes` what is left to read, the rest of the current block and then the
+    /// reader's, until `bytes` holds `bound` bytes (a document read whole after its first
+    /// line). An error met while filling the block comes once its rest is taken.
+    fn read_rest(mut self, bytes: &mut Vec<u8>, bound: u64) -> io::Result<()> {
+        bytes.extend_from_slice(&self.blocks[self.current][self.at..self.filled]);
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        if self.ended {
+            return Ok(());
+        }
+        let room = bound.saturating_sub(bytes.len() as u64);
+        self.reader.take(room).read_to_end(bytes)?;
+        Ok(())
     }
 
     /// Moves what is left of the current block to the start of a free block (one no line
