@@ -387,21 +387,26 @@ impl std::fmt::Debug for Piece {
     }
 }
 
-/// The size of a block of line-delimited input read at once (a longer line gets a block of
-/// its own, twice the size of what was read of it so far, up to the line bound).
+/// The size of a block of input read at once.
 const BLOCK_BYTES: usize = 4 << 20;
 
 /// The least a block is filled by in one read once it holds more than what the block before
 /// left: the size of the sources' own buffers (see [`Source::open`]).
 const READ_BYTES: usize = 1 << 20;
 
-/// Line-delimited input cut into lines that share the blocks they were read in: no line is
-/// copied or allocated on its own. Reading a line at a time, each copied into a vector of its
-/// own, took 3% of the processor's time of a run at 100,000 generated processes, on the
-/// thread that cuts the input beside the two that parse it. The blocks are kept and read into
-/// again once every line cut from them is dropped, so the reading takes no new memory as it
-/// goes. At 100,000 (six alternate pairs in a quiet spell, the same outputs): 3.26-3.36 s
-/// (3.30 on average) against 3.29-3.46 s (3.35), 2-5% fewer page faults.
+/// Input cut into lines that share the blocks they were read in: no line shorter than half a
+/// block is copied or allocated on its own. Reading a line at a time, each copied into a
+/// vector of its own, took 3% of the processor's time of a run at 100,000 generated processes,
+/// on the thread that cuts the input beside the two that parse it. The blocks are kept and
+/// read into again once every line cut from them is dropped, so the reading takes no new
+/// memory as it goes. At 100,000 (six alternate pairs in a quiet spell, the same outputs):
+/// 3.26-3.36 s (3.30 on average) against 3.29-3.46 s (3.35), 2-5% fewer page faults.
+///
+/// A longer line is kept in pieces and joined once at its end (see [`LongLine`]): no block
+/// grows for it, so memory holds such a line at most twice, and a line past the bound never
+/// more than the bound. (Blocks grown to twice what was read of the line held up to three
+/// times the bound, with the freed smaller blocks kept for reuse: 887 MiB for a gigabyte
+/// line refused at 256 MiB.)
 struct Blocks<R> {
     reader: R,
     /// Every block read so far; `blocks[current]` is the one being cut.
@@ -417,6 +422,26 @@ struct Blocks<R> {
     /// The sizes in use: [`BLOCK_BYTES`] and [`READ_BYTES`] (smaller in tests).
     block_bytes: usize,
     read_bytes: usize,
+}
+
+/// The start of a line longer than half a block, read so far: its pieces, or only its length
+/// once it is past the bound.
+#[derive(Default)]
+struct LongLine {
+    pieces: Vec<Vec<u8>>,
+    length: u64,
+}
+
+impl LongLine {
+    /// Adds `bytes` to the line, kept while the line is within `max` bytes.
+    fn take(&mut self, bytes: &[u8], max: u64) {
+        self.length += bytes.len() as u64;
+        if self.length > max {
+            self.pieces = Vec::new();
+        } else {
+            self.pieces.push(bytes.to_vec());
+        }
+    }
 }
 
 impl<R: Read> Blocks<R> {
@@ -441,50 +466,57 @@ impl<R: Read> Blocks<R> {
     /// Cuts the next line, reading blocks as needed; a line longer than `max` bytes is read
     /// to its end without being kept.
     fn next_line(&mut self, max: u64) -> io::Result<Line> {
-        let mut skipped: Option<u64> = None;
+        let mut long = LongLine::default();
         loop {
-            let block = &self.blocks[self.current];
-            let rest = &block[self.at..self.filled];
+            let rest = &self.blocks[self.current][self.at..self.filled];
             if let Some(newline) = memchr::memchr(b'\n', rest) {
                 let start = self.at;
                 self.at += newline + 1;
-                return Ok(self.cut(start, skipped, max));
+                return Ok(self.cut(start, long, max));
             }
-            if self.ended || self.error.is_some() {
-                if let Some(error) = self.error.take() {
-                    self.at = self.filled;
-                    return Err(error);
-                }
-                if rest.is_empty() && skipped.is_none() {
+            if let Some(error) = self.error.take() {
+                self.at = self.filled;
+                return Err(error);
+            }
+            if self.ended {
+                if rest.is_empty() && long.length == 0 {
                     return Ok(Line::End);
                 }
                 let start = self.at;
                 self.at = self.filled;
-                return Ok(self.cut(start, skipped, max));
+                return Ok(self.cut(start, long, max));
             }
-            let pending = (self.filled - self.at) as u64;
-            if let Some(length) = skipped.as_mut() {
-                *length += pending;
-                self.at = self.filled;
-            } else if pending > max {
-                skipped = Some(pending);
+            // A line that does not end in the block: moved to the start of the next one, or,
+            // longer than half a block, kept in pieces.
+            if long.length > 0 || rest.len() * 2 > self.block_bytes {
+                long.take(rest, max);
                 self.at = self.filled;
             }
-            self.refill(max);
+            self.refill();
         }
     }
 
-    /// The line from `start` to `self.at`: kept, or its length when it is too long.
-    fn cut(&self, start: usize, skipped: Option<u64>, max: u64) -> Line {
-        let length = (self.at - start) as u64 + skipped.unwrap_or(0);
-        if skipped.is_some() || length > max {
+    /// The line from `start` to `self.at`, after `long`: kept, or its length when it is too
+    /// long.
+    fn cut(&self, start: usize, long: LongLine, max: u64) -> Line {
+        let block = &self.blocks[self.current];
+        let length = long.length + (self.at - start) as u64;
+        if length > max {
             return Line::TooLong(length);
         }
-        Line::Kept(Piece {
-            block: std::sync::Arc::clone(&self.blocks[self.current]),
-            start,
-            end: self.at,
-        })
+        if long.length == 0 {
+            return Line::Kept(Piece {
+                block: std::sync::Arc::clone(block),
+                start,
+                end: self.at,
+            });
+        }
+        let mut line = Vec::with_capacity(length as usize);
+        for piece in long.pieces {
+            line.extend_from_slice(&piece);
+        }
+        line.extend_from_slice(&block[start..self.at]);
+        Line::Kept(Piece::from(line))
     }
 
     /// Appends to `bytes` what is left to read, the rest of the current block and then the
@@ -503,22 +535,19 @@ impl<R: Read> Blocks<R> {
         Ok(())
     }
 
-    /// Moves what is left of the current block to the start of a free block (one no line
-    /// holds any more, or a new one) and fills the rest of that block from the reader.
-    fn refill(&mut self, max: u64) {
+    /// Moves what is left of the current block (at most half a block, see
+    /// [`Blocks::next_line`]) to the start of a free block (one no line holds any more, or a
+    /// new one) and fills the rest of that block from the reader.
+    fn refill(&mut self) {
         let pending = self.filled - self.at;
-        let line_bound = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
-        let size = self
-            .block_bytes
-            .max(pending.saturating_mul(2).min(line_bound));
+        let size = self.block_bytes;
         let free = (0..self.blocks.len()).find(|&index| {
             index != self.current && std::sync::Arc::strong_count(&self.blocks[index]) == 1
         });
         let next = match free {
             Some(index) => {
-                // A block grown for a long line is not kept for short ones.
-                let length = self.blocks[index].len();
-                if length < size || length > 2 * size {
+                // (The first block, empty, is not of the size.)
+                if self.blocks[index].len() != size {
                     self.blocks[index] = std::sync::Arc::new(vec![0; size]);
                 }
                 index
