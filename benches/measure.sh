@@ -5,6 +5,7 @@
 #
 #   benches/measure.sh [SIZES...]        default: 100000 1000000
 #   benches/measure.sh --ratio [ROUNDS]  default: 3
+#   benches/measure.sh --pgo ...         the same, of the build of scripts/pgo-build.sh
 #
 # Prints a Markdown table. Generated files are kept in $REDFLAGS_BENCH_DIR (default
 # target/bench-data) so that repeated runs do not regenerate them.
@@ -16,8 +17,13 @@
 # within its round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/redflags"
+if [ "${1:-}" = "--pgo" ]; then
+    shift
+    bin=$(scripts/pgo-build.sh)
+else
+    cargo build --release --locked --quiet
+    bin="${CARGO_TARGET_DIR:-target}/release/redflags"
+fi
 data="${REDFLAGS_BENCH_DIR:-${CARGO_TARGET_DIR:-target}/bench-data}"
 mkdir -p "$data"
 
