@@ -6,6 +6,7 @@
 #   benches/measure.sh [SIZES...]        default: 100000 1000000
 #   benches/measure.sh --ratio [ROUNDS]  default: 3
 #   benches/measure.sh --pgo ...         the same, of the build of scripts/pgo-build.sh
+#   benches/measure.sh --pgo-with-polars ...    of scripts/pgo-build.sh --with-polars
 #
 # Prints a Markdown table. Generated files are kept in $REDFLAGS_BENCH_DIR (default
 # target/bench-data) so that repeated runs do not regenerate them.
@@ -17,13 +18,20 @@
 # within its round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "${1:-}" = "--pgo" ]; then
-    shift
-    bin=$(scripts/pgo-build.sh)
-else
-    cargo build --release --locked --quiet
-    bin="${CARGO_TARGET_DIR:-target}/release/redflags"
-fi
+case "${1:-}" in
+    --pgo)
+        shift
+        bin=$(scripts/pgo-build.sh)
+        ;;
+    --pgo-with-polars)
+        shift
+        bin=$(scripts/pgo-build.sh --with-polars)
+        ;;
+    *)
+        cargo build --release --locked --quiet
+        bin="${CARGO_TARGET_DIR:-target}/release/redflags"
+        ;;
+esac
 data="${REDFLAGS_BENCH_DIR:-${CARGO_TARGET_DIR:-target}/bench-data}"
 mkdir -p "$data"
 
