@@ -19,13 +19,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
-    --pgo)
+    --pgo | --pgo-with-polars)
+        # (`--pgo-with-polars` is `--pgo` with the script's `--with-polars`.)
+        options=()
+        [ "$1" = --pgo ] || options=(--with-polars)
         shift
-        bin=$(scripts/pgo-build.sh)
-        ;;
-    --pgo-with-polars)
-        shift
-        bin=$(scripts/pgo-build.sh --with-polars)
+        bin=$(scripts/pgo-build.sh "${options[@]}")
         ;;
     *)
         cargo build --release --locked --quiet

@@ -20,8 +20,8 @@
 # outputs' work) are too.
 set -euo pipefail
 
-# Called by cargo as the compiler's wrapper (see below): the profile's flags go to this
-# crate's compilations only, so that no dependency is built again.
+# Called by cargo as the compiler's wrapper (see below): the profile's flags go to the
+# compilations of the crates chosen only, so that no other dependency is built again.
 if [ "${REDFLAGS_PGO_WRAPPER:-}" = 1 ]; then
     rustc="$1"
     shift
@@ -59,8 +59,9 @@ target="${CARGO_TARGET_DIR:-$root/target}/pgo"
 mkdir -p "$target"
 target=$(cd "$target" && pwd)
 
-major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
-host=$(rustc -vV | sed -n 's/^host: //p')
+version=$(rustc -vV)
+major=$(sed -n 's/^LLVM version: \([0-9]*\).*/\1/p' <<< "$version")
+host=$(sed -n 's/^host: //p' <<< "$version")
 profdata=""
 for candidate in "${LLVM_PROFDATA:-}" \
     "$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata" \

@@ -5,12 +5,13 @@
 
 use std::process::Command;
 
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pgo-build.sh");
+
 /// The arguments the wrapper hands on, given `arguments` after the compiler (`echo` stands
 /// for rustc) with `crates` as the pattern of the crates to instrument.
 fn handed_on(crates: &str, arguments: &[&str]) -> String {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pgo-build.sh");
     let output = Command::new("bash")
-        .arg(script)
+        .arg(SCRIPT)
         .arg("echo")
         .args(arguments)
         .env("REDFLAGS_PGO_WRAPPER", "1")
@@ -56,9 +57,8 @@ fn the_profiles_flags_go_to_the_chosen_crates_only() {
 
 #[test]
 fn an_unknown_option_is_refused_before_anything_is_built() {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pgo-build.sh");
     let output = Command::new("bash")
-        .arg(script)
+        .arg(SCRIPT)
         .arg("--fast")
         .env_remove("REDFLAGS_PGO_WRAPPER")
         .output()
